@@ -1,0 +1,362 @@
+//! `caja bench`: measures, on the disk it is pointed at, what the design budgets promise.
+//! Every figure is measured in this run; nothing is assumed.
+
+use crate::csvio::{read_catalog, write_catalog};
+use crate::domain::catalog::Product;
+use crate::domain::money::{Currency, Money};
+use crate::domain::numbering::RegisterCode;
+use crate::domain::qty::TaxRate;
+use crate::soak::{header_now, soak_ticket};
+use crate::store::catalog::ApplyMode;
+use crate::store::{InitParams, Store};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub struct BenchOptions {
+    /// A directory on the disk to measure; a fresh subdirectory is made and removed.
+    pub dir: PathBuf,
+    pub items: u64,
+    pub sales: u64,
+}
+
+/// Median and 99th percentile of a set of timings.
+pub struct Stats {
+    pub median: Duration,
+    pub p99: Duration,
+}
+
+pub fn stats(mut v: Vec<Duration>) -> Stats {
+    v.sort();
+    let at = |q: f64| {
+        v.get(((v.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    Stats {
+        median: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+/// Bytes this process has caused to be written to storage, from `/proc/self/io`.
+pub fn write_bytes() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/io").ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("write_bytes:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64): the same catalog and queries every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 { 0 } else { self.next() % n }
+    }
+}
+
+const BRANDS: &[&str] = &[
+    "Diana",
+    "Roa",
+    "Zenú",
+    "Alpina",
+    "Colanta",
+    "Nestlé",
+    "Águila",
+    "Postobón",
+    "Noel",
+    "Ramo",
+    "Corona",
+    "Sello Rojo",
+    "Fruco",
+    "Doria",
+    "Margarita",
+    "Manuelita",
+];
+const GOODS: &[&str] = &[
+    "arroz",
+    "café",
+    "chocolate",
+    "galletas",
+    "leche",
+    "yogur",
+    "queso",
+    "atún",
+    "salchichas",
+    "pasta",
+    "aceite",
+    "azúcar",
+    "panela",
+    "harina",
+    "avena",
+    "jugo",
+    "gaseosa",
+    "cerveza",
+    "papas",
+    "maní",
+    "jabón",
+    "detergente",
+    "champú",
+    "crema",
+    "servilletas",
+    "arepas",
+    "lenteja",
+    "fríjol",
+    "mayonesa",
+    "salsa",
+];
+const SIZES: &[&str] = &[
+    "125 g", "250 g", "500 g", "1 kg", "2 kg", "350 ml", "1 L", "1.5 L", "x 6", "x 12", "x 24",
+    "familiar",
+];
+
+/// A synthetic catalog of `n` products with realistic names, one or two barcodes each.
+pub fn synthetic_catalog(n: u64, rng: &mut Rng) -> Vec<Product> {
+    (0..n)
+        .map(|i| {
+            let name = format!(
+                "{} {} {} {}",
+                GOODS[rng.below(GOODS.len() as u64) as usize],
+                BRANDS[rng.below(BRANDS.len() as u64) as usize],
+                SIZES[rng.below(SIZES.len() as u64) as usize],
+                i % 997
+            );
+            let mut barcodes = vec![format!("77{:011}", i)];
+            if i % 5 == 0 {
+                barcodes.push(format!("78{:011}", i));
+            }
+            Product {
+                sku: format!("P{i:06}"),
+                name,
+                barcodes,
+                price: Money::from_minor(100 * (5 + rng.below(500) as i64)),
+                tax_rate: TaxRate::from_bp([0, 500, 1900][rng.below(3) as usize]),
+                active: true,
+            }
+        })
+        .collect()
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1e3)
+}
+
+fn us(d: Duration) -> String {
+    format!("{:.1} µs", d.as_secs_f64() * 1e6)
+}
+
+/// `pages` 4 KiB writes + one fdatasync: with 1, the floor any durable commit stands on; with
+/// several scattered pages, what a copy-on-write B-tree commit must write at the least.
+fn raw_fdatasync(
+    dir: &std::path::Path,
+    n: usize,
+    pages: u64,
+    scattered: bool,
+) -> Result<Vec<Duration>> {
+    use std::os::unix::fs::FileExt;
+    let path = dir.join("raw-fdatasync.bin");
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .read(true)
+        .write(true)
+        .open(&path)?;
+    f.write_all_at(&vec![0u8; 4096 * 4096], 0)?;
+    f.sync_all()?;
+    let block = vec![0x5Au8; 4096];
+    let mut v = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        for p in 0..pages {
+            let page = (i as u64 * pages + p) * if scattered { 97 } else { 1 } % 4096;
+            f.write_all_at(&block, page * 4096)?;
+        }
+        f.sync_data()?;
+        v.push(t.elapsed());
+    }
+    std::fs::remove_file(&path)?;
+    Ok(v)
+}
+
+pub fn run(opts: &BenchOptions, out: &mut impl Write) -> Result<()> {
+    let work = opts.dir.join(format!("caja-bench-{}", std::process::id()));
+    if work.exists() {
+        std::fs::remove_dir_all(&work)?;
+    }
+    std::fs::create_dir_all(&work).with_context(|| format!("cannot make {}", work.display()))?;
+    let result = run_in(opts, &work, out);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> Result<()> {
+    let cop = Currency::by_code("COP").context("COP")?;
+    writeln!(
+        out,
+        "caja bench: {} items, {} sales, on {}",
+        opts.items,
+        opts.sales,
+        work.display()
+    )?;
+
+    let n = opts.sales.clamp(50, 2000) as usize;
+    let raw = stats(raw_fdatasync(work, n, 1, false)?);
+    writeln!(
+        out,
+        "raw 4 KiB write + fdatasync      median {}  p99 {}",
+        ms(raw.median),
+        ms(raw.p99)
+    )?;
+    let cow = stats(raw_fdatasync(work, n, 7, true)?);
+    writeln!(
+        out,
+        "raw 7 scattered 4 KiB + fdatasync median {}  p99 {}  (the least a copy-on-write commit writes)",
+        ms(cow.median),
+        ms(cow.p99)
+    )?;
+
+    let store = Store::create(
+        work,
+        InitParams {
+            name: "bench".into(),
+            register: RegisterCode::parse("FV1")?,
+            currency: cop.clone(),
+            prices_include_tax: true,
+            supervisor: "bench".into(),
+            pin: "1234".into(),
+            now_utc_ms: 0,
+        },
+    )?;
+
+    // Catalog import through the same path as `caja catalog import`: CSV text -> parse -> apply.
+    let mut rng = Rng::new(42);
+    let catalog = synthetic_catalog(opts.items, &mut rng);
+    let mut csv = Vec::new();
+    write_catalog(&mut csv, &cop, catalog.iter().cloned())?;
+    let t = Instant::now();
+    let parsed = read_catalog(&csv, &cop)?;
+    let parse_time = t.elapsed();
+    let t = Instant::now();
+    store.apply_catalog(&parsed, ApplyMode::Replace)?;
+    let apply_time = t.elapsed();
+    writeln!(
+        out,
+        "catalog import {:>7} items         {} (parse {}, apply {}), {:.1} MiB CSV",
+        opts.items,
+        ms(parse_time + apply_time),
+        ms(parse_time),
+        ms(apply_time),
+        csv.len() as f64 / 1048576.0
+    )?;
+    drop(parsed);
+
+    // Sales: every one a separate durable commit, as at the till.
+    let products: Vec<Product> = catalog.iter().take(500).cloned().collect();
+    let bodies: Vec<_> = (0..opts.sales)
+        .map(|i| soak_ticket(&store, &products, i))
+        .collect::<Result<_, _>>()?;
+    let w0 = write_bytes();
+    let mut times = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        let h = header_now("bench");
+        let t = Instant::now();
+        store.commit(&h, body)?;
+        times.push(t.elapsed());
+    }
+    let w1 = write_bytes();
+    let commit = stats(times);
+    let ratio = commit.median.as_secs_f64() / raw.median.as_secs_f64().max(1e-9);
+    let cow_ratio = commit.median.as_secs_f64() / cow.median.as_secs_f64().max(1e-9);
+    writeln!(
+        out,
+        "durable sale commit              median {}  p99 {}  ({ratio:.2}x raw 4 KiB fdatasync, budget 1.5x; {cow_ratio:.2}x the 7-page floor)",
+        ms(commit.median),
+        ms(commit.p99)
+    )?;
+    match (w0, w1) {
+        (Some(a), Some(b)) => writeln!(
+            out,
+            "bytes written per sale           {:.1} KiB (budget 32 KiB)",
+            (b - a) as f64 / opts.sales.max(1) as f64 / 1024.0
+        )?,
+        _ => writeln!(
+            out,
+            "bytes written per sale           unavailable (/proc/self/io cannot be read here)"
+        )?,
+    }
+
+    // Lookups and searches at full catalog size.
+    let mut times = Vec::new();
+    for _ in 0..10_000 {
+        let i = rng.below(opts.items);
+        let code = if i % 2 == 0 {
+            format!("77{i:011}")
+        } else {
+            format!("P{i:06}")
+        };
+        let t = Instant::now();
+        let found = store.lookup_code(&code)?;
+        times.push(t.elapsed());
+        anyhow::ensure!(found.is_some(), "code {code} not found");
+    }
+    let scan = stats(times);
+    writeln!(
+        out,
+        "barcode/SKU lookup ({} items)  median {}  p99 {}  (budget 1 ms)",
+        opts.items,
+        us(scan.median),
+        us(scan.p99)
+    )?;
+
+    let mut times = Vec::new();
+    let mut hits = 0usize;
+    for _ in 0..1_000 {
+        let p = &catalog[rng.below(opts.items) as usize];
+        let words: Vec<String> = crate::domain::catalog::search_words(&p.name);
+        let q = match rng.below(3) {
+            0 => words[0].chars().take(3).collect::<String>(),
+            1 => format!(
+                "{} {}",
+                words[0].chars().take(4).collect::<String>(),
+                words.get(1).map_or("", |w| w.as_str())
+            ),
+            _ => words
+                .iter()
+                .take(3)
+                .map(|w| w.chars().take(3).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        let t = Instant::now();
+        hits += store.search(&q, 50)?.len();
+        times.push(t.elapsed());
+    }
+    let search = stats(times);
+    writeln!(
+        out,
+        "name search ({} items, 50 hits)  median {}  p99 {}  (budget 20 ms; {} hits in all)",
+        opts.items,
+        ms(search.median),
+        ms(search.p99),
+        hits
+    )?;
+    let size = std::fs::metadata(store.path())?.len();
+    writeln!(
+        out,
+        "store file                       {:.1} MiB",
+        size as f64 / 1048576.0
+    )?;
+    Ok(())
+}

@@ -1,0 +1,239 @@
+//! `caja.toml`: defaults built in, the shop's file overrides only what it names, and a bad file
+//! gets a message naming the file, the line and the key.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_FILE: &str = "caja.toml";
+
+/// The commented defaults `init` writes.
+pub const DEFAULT_TOML: &str = include_str!("default_config.toml");
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub language: Language,
+    pub printer: Printer,
+    pub drawer: Drawer,
+    pub display: Display,
+    pub sale: Sale,
+    pub sync: Sync,
+}
+
+#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Es,
+    En,
+}
+
+impl Language {
+    /// Spanish unless the environment asks for English.
+    pub fn from_env() -> Language {
+        let lang = std::env::var("LC_ALL")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .or_else(|| std::env::var("LANG").ok())
+            .unwrap_or_default();
+        if lang.starts_with("en") {
+            Language::En
+        } else {
+            Language::Es
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Es => "es",
+            Language::En => "en",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Printer {
+    pub device: String,
+    pub columns: u16,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Drawer {
+    pub pin: u8,
+    pub on_ms: u16,
+    pub off_ms: u16,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Display {
+    pub device: String,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sale {
+    pub discount_limit_percent: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Sync {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub interval_minutes: u32,
+    pub daily_at: String,
+    pub use_env_proxy: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Bad { path: PathBuf, message: String },
+    #[error("{path}: {err}")]
+    Io { path: PathBuf, err: std::io::Error },
+}
+
+/// Merges `over` into `base`, key by key, tables recursively.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+impl Config {
+    /// The built-in defaults.
+    pub fn defaults() -> Config {
+        // The defaults are part of the binary and covered by a test; an error here is a build bug.
+        Config::parse_str(DEFAULT_TOML, Path::new("(built-in defaults)"))
+            .unwrap_or_else(|e| panic!("built-in configuration: {e}"))
+    }
+
+    /// Parses a configuration file's text over the defaults.
+    pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let bad = |message: String| ConfigError::Bad {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut base: toml::Table = DEFAULT_TOML
+            .parse()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        let over: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        merge(&mut base, over);
+        let cfg: Config = base
+            .try_into()
+            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        cfg.validate().map_err(bad)?;
+        Ok(cfg)
+    }
+
+    /// Reads `DIR/caja.toml`; a missing file means the defaults.
+    pub fn load(dir: &Path) -> Result<Config, ConfigError> {
+        let path = dir.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse_str(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::defaults()),
+            Err(err) => Err(ConfigError::Io { path, err }),
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if ![32, 42, 48].contains(&self.printer.columns) {
+            return Err(format!(
+                "printer.columns = {}: use 32, 42 or 48",
+                self.printer.columns
+            ));
+        }
+        if ![2, 5].contains(&self.drawer.pin) {
+            return Err(format!("drawer.pin = {}: use 2 or 5", self.drawer.pin));
+        }
+        if self.sale.discount_limit_percent > 100 {
+            return Err("sale.discount_limit_percent must be 0 to 100".into());
+        }
+        if chrono::NaiveTime::parse_from_str(&self.sync.daily_at, "%H:%M").is_err() {
+            return Err(format!(
+                "sync.daily_at = \"{}\": use HH:MM",
+                self.sync.daily_at
+            ));
+        }
+        if self.sync.interval_minutes == 0 {
+            return Err("sync.interval_minutes must be at least 1".into());
+        }
+        Ok(())
+    }
+
+    /// The file `init` writes: the commented defaults with the chosen language.
+    pub fn initial_text(language: Language) -> String {
+        DEFAULT_TOML.replacen(
+            "language = \"es\"",
+            &format!("language = \"{}\"", language.code()),
+            1,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_defaults_parse() {
+        let c = Config::defaults();
+        assert_eq!(c.language, Language::Es);
+        assert_eq!(c.printer.columns, 42);
+        assert_eq!(
+            c.drawer,
+            Drawer {
+                pin: 2,
+                on_ms: 25,
+                off_ms: 250
+            }
+        );
+        assert_eq!(
+            Config::parse_str(&Config::initial_text(Language::En), Path::new("x"))
+                .unwrap()
+                .language,
+            Language::En
+        );
+    }
+
+    #[test]
+    fn a_file_overrides_only_what_it_names() {
+        let c = Config::parse_str("[printer]\ncolumns = 32\n", Path::new("caja.toml")).unwrap();
+        assert_eq!(c.printer.columns, 32);
+        assert_eq!(c.printer.device, "file:receipts.txt");
+        assert_eq!(c.sync.interval_minutes, 5);
+    }
+
+    #[test]
+    fn a_bad_file_names_the_file_line_and_key() {
+        let e = Config::parse_str(
+            "language = \"es\"\n[printer]\ncolums = 32\n",
+            Path::new("/d/caja.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("/d/caja.toml") && e.contains("colums"), "{e}");
+        let e = Config::parse_str("[printer]\ncolumns = \"wide\"\n", Path::new("caja.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("columns"), "{e}");
+        let e = Config::parse_str("[sync]\nurl = \n", Path::new("caja.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("line 2"), "{e}");
+        let e = Config::parse_str("[printer]\ncolumns = 40\n", Path::new("caja.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("printer.columns"), "{e}");
+    }
+}

@@ -1,0 +1,306 @@
+//! Catalog CSV: `sku,barcode,name,price,tax_rate` (more `barcode` columns or `|`-separated
+//! barcodes, an optional `active` column). A file with any bad row is refused whole, and the
+//! error names the line, the column and the value.
+
+use crate::domain::catalog::Product;
+use crate::domain::money::Currency;
+use crate::domain::qty::TaxRate;
+use std::collections::HashMap;
+use std::io::Write;
+
+/// What is wrong with a CSV file, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}{}: {message}", column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
+pub struct CsvError {
+    pub line: u64,
+    pub column: Option<String>,
+    pub message: String,
+}
+
+fn err(line: u64, column: Option<&str>, message: String) -> CsvError {
+    CsvError {
+        line,
+        column: column.map(str::to_string),
+        message,
+    }
+}
+
+/// Spreadsheets set to Spanish save CSV with ';'. The header tells which one this file uses.
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let first = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let commas = first.iter().filter(|b| **b == b',').count();
+    let semis = first.iter().filter(|b| **b == b';').count();
+    if semis > commas { b';' } else { b',' }
+}
+
+/// Reads a catalog CSV. Prices are in major units as the shop writes them.
+pub fn read_catalog(bytes: &[u8], currency: &Currency) -> Result<Vec<Product>, CsvError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(bytes))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut records = rdr.byte_records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(err(1, None, e.to_string())),
+        None => {
+            return Err(err(
+                1,
+                None,
+                "the file is empty; expected the header sku,barcode,name,price,tax_rate".into(),
+            ));
+        }
+    };
+    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    let mut barcode_cols = Vec::new();
+    for (i, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        let key = match name.as_str() {
+            "sku" => "sku",
+            "name" => "name",
+            "price" => "price",
+            "tax_rate" => "tax_rate",
+            "active" => "active",
+            "barcode" => {
+                barcode_cols.push(i);
+                continue;
+            }
+            other => return Err(err(1, Some(other), "unknown column; expected sku,barcode,name,price,tax_rate (and optionally more barcode columns and active)".into())),
+        };
+        if cols.insert(key, i).is_some() {
+            return Err(err(1, Some(key), "the column appears twice".into()));
+        }
+    }
+    for need in ["sku", "name", "price", "tax_rate"] {
+        if !cols.contains_key(need) {
+            return Err(err(1, Some(need), "missing column".into()));
+        }
+    }
+    let mut products = Vec::new();
+    let mut sku_line: HashMap<String, u64> = HashMap::new();
+    let mut barcode_line: HashMap<String, (u64, String)> = HashMap::new();
+    for rec in records {
+        let rec =
+            rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), None, e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let field = |key: &'static str| -> Result<String, CsvError> {
+            let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
+            std::str::from_utf8(raw)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| {
+                    err(
+                        line,
+                        Some(key),
+                        "not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
+                    )
+                })
+        };
+        let sku = field("sku")?;
+        let name = field("name")?;
+        let price_s = field("price")?;
+        let price = currency
+            .parse_local(&price_s)
+            .map_err(|e| err(line, Some("price"), e.to_string()))?;
+        if price.is_negative() {
+            return Err(err(
+                line,
+                Some("price"),
+                format!("'{price_s}': a price cannot be negative"),
+            ));
+        }
+        let rate_s = field("tax_rate")?;
+        let tax_rate = TaxRate::parse_percent(&rate_s)
+            .map_err(|e| err(line, Some("tax_rate"), e.to_string()))?;
+        let active = match field("active")?.to_ascii_lowercase().as_str() {
+            "" | "1" | "true" | "yes" | "si" | "sí" => true,
+            "0" | "false" | "no" => false,
+            other => {
+                return Err(err(
+                    line,
+                    Some("active"),
+                    format!("'{other}': use true or false"),
+                ));
+            }
+        };
+        let mut barcodes: Vec<String> = Vec::new();
+        for i in &barcode_cols {
+            let raw = rec.get(*i).unwrap_or(&[]);
+            let cell = std::str::from_utf8(raw)
+                .map_err(|_| err(line, Some("barcode"), "not UTF-8 text".into()))?;
+            for b in cell.split('|').map(str::trim).filter(|b| !b.is_empty()) {
+                if !barcodes.iter().any(|x| x == b) {
+                    barcodes.push(b.to_string());
+                }
+            }
+        }
+        let p = Product {
+            sku: sku.clone(),
+            name,
+            barcodes,
+            price,
+            tax_rate,
+            active,
+        };
+        p.validate().map_err(|e| {
+            let col = match e {
+                crate::domain::catalog::CatalogError::BadSku(_) => "sku",
+                crate::domain::catalog::CatalogError::BadBarcode(_) => "barcode",
+                crate::domain::catalog::CatalogError::BadName => "name",
+                crate::domain::catalog::CatalogError::NegativePrice => "price",
+            };
+            err(line, Some(col), e.to_string())
+        })?;
+        if let Some(first) = sku_line.insert(sku.clone(), line) {
+            return Err(err(
+                line,
+                Some("sku"),
+                format!("'{sku}' already appears on line {first}"),
+            ));
+        }
+        for b in &p.barcodes {
+            if let Some((first, other)) = barcode_line.insert(b.clone(), (line, sku.clone())) {
+                return Err(err(
+                    line,
+                    Some("barcode"),
+                    format!("'{b}' already belongs to {other} on line {first}"),
+                ));
+            }
+        }
+        products.push(p);
+    }
+    Ok(products)
+}
+
+/// Writes a catalog CSV that [`read_catalog`] reads back unchanged.
+pub fn write_catalog<W: Write>(
+    out: W,
+    currency: &Currency,
+    products: impl IntoIterator<Item = Product>,
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["sku", "barcode", "name", "price", "tax_rate", "active"])?;
+    for p in products {
+        w.write_record([
+            p.sku.as_str(),
+            &p.barcodes.join("|"),
+            p.name.as_str(),
+            &currency.to_decimal(p.price),
+            &p.tax_rate.to_string(),
+            if p.active { "true" } else { "false" },
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The demo catalog offered at first-run: everyday goods of a Colombian corner shop, priced in
+/// COP. Other currencies get the same goods at a plausible price.
+pub fn demo_catalog(currency: &Currency) -> Vec<Product> {
+    let cop = match Currency::by_code("COP") {
+        Some(c) => c,
+        None => return Vec::new(),
+    };
+    // The demo file is part of the binary and covered by a test.
+    let mut v = read_catalog(include_bytes!("demo_catalog.csv"), &cop).unwrap_or_default();
+    if currency.decimals == 2 {
+        for p in &mut v {
+            // Roughly 1 MXN per 200 COP, to the nearest 50 centavos.
+            p.price = crate::domain::Money::from_minor((p.price.minor() + 50) / 100 * 50);
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Money;
+
+    fn cop() -> Currency {
+        Currency::by_code("COP").unwrap()
+    }
+
+    #[test]
+    fn reads_the_documented_format() {
+        let csv = "sku,barcode,name,price,tax_rate\nARZ1,7702001012345|7702001012346,Arroz Diana 500g,3.500,19\nPAN,,Pan tajado,\"4.500\",0\n";
+        let v = read_catalog(csv.as_bytes(), &cop()).unwrap();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].barcodes, vec!["7702001012345", "7702001012346"]);
+        assert_eq!(v[0].price, Money::from_minor(3_500));
+        assert_eq!(v[0].tax_rate, TaxRate::from_bp(1900));
+        assert_eq!(v[1].price, Money::from_minor(4_500));
+        assert!(v[1].barcodes.is_empty());
+    }
+
+    #[test]
+    fn extra_barcode_columns_and_semicolons() {
+        let csv = "\u{feff}SKU;Barcode;Barcode;Name;Price;Tax_Rate\nA;111;222;Azúcar;2500;5\n";
+        let v = read_catalog(csv.as_bytes(), &cop()).unwrap();
+        assert_eq!(v[0].barcodes, vec!["111", "222"]);
+        assert_eq!(v[0].name, "Azúcar");
+    }
+
+    #[test]
+    fn errors_name_line_column_and_value() {
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA,1,Uno,100,19\nB,2,Dos,12x,19\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("price")));
+        assert!(e.to_string().contains("12x"), "{e}");
+        // "4,500" could be 4.5 or 4500 pesos: refused, never guessed.
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA,1,Uno,\"4,500\",19\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("price"));
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA,1,Uno,100,19\nB,1,Dos,100,19\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (3, Some("barcode")));
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA,1,Uno,100,190\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("tax_rate")));
+        let e = read_catalog(b"sku,barcode,name,price\n", &cop()).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("tax_rate"));
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA,1,Caf\xe9,100,19\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("name")));
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate\nA B,1,Uno,100,19\n",
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("sku"));
+    }
+
+    #[test]
+    fn export_reads_back_the_same() {
+        let v = demo_catalog(&cop());
+        assert!(v.len() >= 30);
+        let mut out = Vec::new();
+        write_catalog(&mut out, &cop(), v.clone()).unwrap();
+        assert_eq!(read_catalog(&out, &cop()).unwrap(), v);
+        let mxn = Currency::by_code("MXN").unwrap();
+        let m = demo_catalog(&mxn);
+        assert_eq!(m.len(), v.len());
+        let mut out = Vec::new();
+        write_catalog(&mut out, &mxn, m.clone()).unwrap();
+        assert_eq!(read_catalog(&out, &mxn).unwrap(), m);
+    }
+}

@@ -1,0 +1,135 @@
+//! Catalog items as the register sells them, and the rules for codes and names.
+
+use super::money::Money;
+use super::qty::TaxRate;
+use serde::{Deserialize, Serialize};
+
+/// A product on sale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub sku: String,
+    pub name: String,
+    pub barcodes: Vec<String>,
+    pub price: Money,
+    pub tax_rate: TaxRate,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error(
+        "the SKU is empty or longer than 40 characters, or has spaces or control characters: '{0}'"
+    )]
+    BadSku(String),
+    #[error("'{0}' is not a barcode: 1 to 40 letters, digits or - . / without spaces")]
+    BadBarcode(String),
+    #[error("the name is empty or longer than 120 characters")]
+    BadName,
+    #[error("the price cannot be negative")]
+    NegativePrice,
+}
+
+fn code_ok(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-./_".contains(&b))
+}
+
+/// Checks what a scanner or a cashier typed could be a code at all, before any lookup.
+pub fn valid_code(s: &str) -> bool {
+    code_ok(s)
+}
+
+impl Product {
+    /// Checks a product before it enters the catalog.
+    pub fn validate(&self) -> Result<(), CatalogError> {
+        if !code_ok(&self.sku) {
+            return Err(CatalogError::BadSku(self.sku.clone()));
+        }
+        if let Some(b) = self.barcodes.iter().find(|b| !code_ok(b)) {
+            return Err(CatalogError::BadBarcode(b.clone()));
+        }
+        let n = self.name.trim();
+        if n.is_empty() || n.chars().count() > 120 || n.chars().any(char::is_control) {
+            return Err(CatalogError::BadName);
+        }
+        if self.price.is_negative() {
+            return Err(CatalogError::NegativePrice);
+        }
+        Ok(())
+    }
+}
+
+/// Folds a letter to the plain lowercase ASCII a cashier types: "Ñandú" -> "nandu".
+fn fold(c: char) -> Option<char> {
+    let c = c.to_lowercase().next().unwrap_or(c);
+    Some(match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'é' | 'è' | 'ê' | 'ë' => 'e',
+        'í' | 'ì' | 'î' | 'ï' => 'i',
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => 'o',
+        'ú' | 'ù' | 'û' | 'ü' => 'u',
+        'ñ' => 'n',
+        'ç' => 'c',
+        c if c.is_ascii_alphanumeric() => c,
+        _ => return None,
+    })
+}
+
+/// The words of a name or a query, folded for search: "Café Águila 500g" -> ["cafe", "aguila", "500g"].
+pub fn search_words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        match fold(c) {
+            Some(f) => cur.push(f),
+            None if !cur.is_empty() => words.push(std::mem::take(&mut cur)),
+            None => {}
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+/// True when every query word starts some word of the name.
+pub fn name_matches(name_words: &[String], query_words: &[String]) -> bool {
+    query_words
+        .iter()
+        .all(|q| name_words.iter().any(|w| w.starts_with(q.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_folds_accents_and_case() {
+        assert_eq!(
+            search_words("Café Águila 500g"),
+            vec!["cafe", "aguila", "500g"]
+        );
+        assert_eq!(
+            search_words("  AZÚCAR--Manuelita "),
+            vec!["azucar", "manuelita"]
+        );
+        assert!(name_matches(
+            &search_words("Arroz Diana 500g"),
+            &search_words("dia arr")
+        ));
+        assert!(!name_matches(
+            &search_words("Arroz Diana 500g"),
+            &search_words("roz")
+        ));
+    }
+
+    #[test]
+    fn garbage_codes_are_refused() {
+        assert!(valid_code("7702001012345"));
+        assert!(valid_code("ARZ-500"));
+        for bad in ["", "abc def", "12\u{7}3", "ñ", &"9".repeat(41)] {
+            assert!(!valid_code(bad), "{bad:?}");
+        }
+    }
+}

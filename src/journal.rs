@@ -1,0 +1,172 @@
+//! The sales journal: one row per document in a date range, as text for people or CSV for
+//! spreadsheets.
+
+use crate::domain::document::{DocBody, SealedDocument};
+use crate::domain::money::{Currency, Money};
+use crate::domain::tender::TenderKind;
+use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
+use std::io::Write;
+use std::ops::ControlFlow;
+
+/// Which documents the journal lists.
+#[derive(Clone, Debug)]
+pub struct JournalFilter {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub register: Option<String>,
+    pub cashier: Option<String>,
+}
+
+/// One journal row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JournalRow {
+    pub number: String,
+    pub kind: &'static str,
+    pub business_date: String,
+    pub at: String,
+    pub register: String,
+    pub cashier: String,
+    /// Refunds and cash out count negative.
+    pub total: Money,
+    /// Amount by tender kind, in the order cash, card, transfer, other.
+    pub tenders: [Money; 4],
+    pub change: Money,
+}
+
+fn tender_slot(k: TenderKind) -> usize {
+    match k {
+        TenderKind::Cash => 0,
+        TenderKind::Card => 1,
+        TenderKind::Transfer => 2,
+        TenderKind::Other => 3,
+    }
+}
+
+impl JournalRow {
+    pub fn from_doc(d: &SealedDocument) -> JournalRow {
+        let doc = &d.doc;
+        let mut tenders = [Money::ZERO; 4];
+        for t in doc.body.tenders() {
+            let slot = &mut tenders[tender_slot(t.kind)];
+            *slot = slot.checked_add(t.amount).unwrap_or(*slot);
+        }
+        let change = match &doc.body {
+            DocBody::Sale(s) => s.change,
+            _ => Money::ZERO,
+        };
+        JournalRow {
+            number: doc.number.clone(),
+            kind: doc.kind().code(),
+            business_date: doc.business_date.to_string(),
+            at: doc.at.to_rfc3339(),
+            register: doc.register.clone(),
+            cashier: doc.cashier.clone(),
+            total: doc.body.signed_total(),
+            tenders,
+            change,
+        }
+    }
+}
+
+/// The rows matching `f`, in chain order.
+pub fn rows(store: &Store, f: &JournalFilter) -> Result<Vec<JournalRow>, StoreError> {
+    let mut out = Vec::new();
+    store.visit_dates(f.from, f.to, |_, d| {
+        let keep = f
+            .register
+            .as_deref()
+            .is_none_or(|r| r.eq_ignore_ascii_case(&d.doc.register))
+            && f.cashier.as_deref().is_none_or(|c| c == d.doc.cashier);
+        if keep {
+            out.push(JournalRow::from_doc(d));
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(out)
+}
+
+pub fn write_csv<W: Write>(
+    out: W,
+    currency: &Currency,
+    rows: &[JournalRow],
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "number",
+        "type",
+        "business_date",
+        "at",
+        "register",
+        "cashier",
+        "total",
+        "cash",
+        "card",
+        "transfer",
+        "other",
+        "change",
+    ])?;
+    for r in rows {
+        let m = |v: Money| currency.to_decimal(v);
+        w.write_record([
+            r.number.clone(),
+            r.kind.to_string(),
+            r.business_date.clone(),
+            r.at.clone(),
+            r.register.clone(),
+            r.cashier.clone(),
+            m(r.total),
+            m(r.tenders[0]),
+            m(r.tenders[1]),
+            m(r.tenders[2]),
+            m(r.tenders[3]),
+            m(r.change),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+pub fn write_text<W: Write>(
+    mut out: W,
+    currency: &Currency,
+    rows: &[JournalRow],
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<16} {:<6} {:<20} {:<12} {:>14}  tenders",
+        "number", "type", "date-time", "cashier", "total"
+    )?;
+    let mut sum = Money::ZERO;
+    for r in rows {
+        let tenders: Vec<String> = ["cash", "card", "transfer", "other"]
+            .iter()
+            .zip(r.tenders)
+            .filter(|(_, a)| !a.is_zero())
+            .map(|(k, a)| format!("{k} {}", currency.format(a)))
+            .collect();
+        let mut t = tenders.join(", ");
+        if !r.change.is_zero() {
+            t.push_str(&format!(" (change {})", currency.format(r.change)));
+        }
+        let at = r.at.get(..19).unwrap_or(&r.at).replace('T', " ");
+        writeln!(
+            out,
+            "{:<16} {:<6} {:<20} {:<12} {:>14}  {}",
+            r.number,
+            r.kind,
+            at,
+            r.cashier,
+            currency.format(r.total),
+            t
+        )?;
+        sum = sum.checked_add(r.total).unwrap_or(sum);
+    }
+    writeln!(
+        out,
+        "{} documents, net {}",
+        rows.len(),
+        currency.format_symbol(sum)
+    )?;
+    Ok(())
+}

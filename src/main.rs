@@ -1,0 +1,413 @@
+//! The `caja` command: the register and the tools technicians and scripts use.
+
+use anyhow::{Context, Result, bail};
+use caja::config::{CONFIG_FILE, Config, Language};
+use caja::csvio::{demo_catalog, read_catalog, write_catalog};
+use caja::domain::money::Currency;
+use caja::domain::numbering::RegisterCode;
+use caja::domain::user::{Role, valid_pin, valid_user_name};
+use caja::journal::{self, JournalFilter};
+use caja::store::catalog::ApplyMode;
+use caja::store::check::check_dir;
+use caja::store::{InitParams, STORE_FILE, Store};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "caja",
+    version,
+    about = "A terminal cash register that never loses a sale"
+)]
+struct Cli {
+    /// The data directory (default: $XDG_DATA_HOME/caja, or $CAJA_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Provision a register without the screen (fails if DIR already holds a store).
+    Init(InitArgs),
+    /// Import or export the catalog as CSV.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Add users or unlock one.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The sales journal for a date range.
+    Journal(JournalArgs),
+    /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
+    Check,
+    /// Measure commit latency, bytes written per sale, lookups and search on this disk.
+    Bench(BenchArgs),
+    /// Sell demo tickets in a loop, printing each number once durable (disk burn-in).
+    Soak {
+        /// Stop after this many tickets (default: until killed).
+        #[arg(long)]
+        count: Option<u64>,
+        #[arg(long, default_value = "soak")]
+        cashier: String,
+    },
+}
+
+#[derive(Args)]
+struct InitArgs {
+    #[arg(long)]
+    store: String,
+    #[arg(long)]
+    register: String,
+    #[arg(long)]
+    supervisor: String,
+    #[arg(long)]
+    pin: String,
+    #[arg(long, default_value = "COP")]
+    currency: String,
+    #[arg(long, value_enum)]
+    language: Option<Lang>,
+    /// Load the demo catalog.
+    #[arg(long)]
+    demo: bool,
+    /// Catalog prices do not include tax (tax is added at the till).
+    #[arg(long)]
+    prices_exclude_tax: bool,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum Lang {
+    Es,
+    En,
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Import a CSV (sku,barcode,name,price,tax_rate); a bad file changes nothing.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "upsert")]
+        mode: Mode,
+    },
+    /// Write the catalog as CSV to standard output.
+    Export,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum Mode {
+    Upsert,
+    Replace,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        name: String,
+        #[arg(long, value_enum, default_value = "cashier")]
+        role: RoleArg,
+        #[arg(long)]
+        pin: String,
+    },
+    /// Unlock a user after too many wrong PINs.
+    Unlock { name: String },
+    /// List users.
+    List,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum RoleArg {
+    Cashier,
+    Supervisor,
+    Technician,
+}
+
+#[derive(Args)]
+struct JournalArgs {
+    #[arg(long)]
+    from: NaiveDate,
+    #[arg(long)]
+    to: NaiveDate,
+    #[arg(long)]
+    register: Option<String>,
+    #[arg(long)]
+    cashier: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Copy, Clone, ValueEnum)]
+enum Format {
+    Text,
+    Csv,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// A directory on the disk to measure (default: the data directory's parent).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    #[arg(long, default_value_t = 100_000)]
+    items: u64,
+    #[arg(long, default_value_t = 1_000)]
+    sales: u64,
+}
+
+fn default_data_dir() -> Result<PathBuf> {
+    if let Some(d) = std::env::var_os("CAJA_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d));
+    }
+    directories::ProjectDirs::from("", "", "caja")
+        .map(|p| p.data_dir().to_path_buf())
+        .context("cannot find a data directory for this user; pass --data-dir")
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "caja: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let dir = match cli.data_dir {
+        Some(d) => d,
+        None => default_data_dir()?,
+    };
+    match cli.command {
+        None => register(&dir),
+        Some(Command::Init(a)) => init(&dir, a),
+        Some(Command::Catalog { command }) => catalog(&dir, command),
+        Some(Command::User { command }) => user(&dir, command),
+        Some(Command::Journal(a)) => journal_cmd(&dir, a),
+        Some(Command::Check) => check(&dir),
+        Some(Command::Bench(a)) => {
+            let target = a.dir.unwrap_or_else(|| {
+                dir.parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(std::env::temp_dir)
+            });
+            let opts = caja::bench::BenchOptions {
+                dir: target,
+                items: a.items,
+                sales: a.sales,
+            };
+            caja::bench::run(&opts, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Soak { count, cashier }) => {
+            let store = Store::open(&dir)?;
+            caja::soak::run(&store, &cashier, count, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn register(dir: &Path) -> Result<ExitCode> {
+    let _ = Config::load(dir)?;
+    let store = Store::open(dir)?;
+    let info = store.info();
+    println!(
+        "caja: store {} register {} ({}) is ready in {}",
+        info.name,
+        info.register,
+        info.currency.code,
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(dir: &Path, a: InitArgs) -> Result<ExitCode> {
+    if dir.join(STORE_FILE).exists() {
+        bail!(
+            "{} already holds a store; refusing to overwrite it",
+            dir.display()
+        );
+    }
+    let register = RegisterCode::parse(&a.register)?;
+    let currency = Currency::by_code(&a.currency).with_context(|| {
+        format!(
+            "unknown currency {} (COP, MXN, USD, CLP, PEN, ARS, GTQ, EUR)",
+            a.currency
+        )
+    })?;
+    if !valid_user_name(&a.supervisor) {
+        bail!(
+            "'{}' is not a user name: 1 to 24 lowercase letters, digits, . _ -",
+            a.supervisor
+        );
+    }
+    if !valid_pin(&a.pin) {
+        bail!("a PIN is 4 to 12 digits");
+    }
+    if a.store.trim().is_empty() {
+        bail!("the store needs a name");
+    }
+    let language = match a.language {
+        Some(Lang::Es) => Language::Es,
+        Some(Lang::En) => Language::En,
+        None => Language::from_env(),
+    };
+    let store = Store::create(
+        dir,
+        InitParams {
+            name: a.store,
+            register,
+            currency: currency.clone(),
+            prices_include_tax: !a.prices_exclude_tax,
+            supervisor: a.supervisor,
+            pin: a.pin,
+            now_utc_ms: chrono::Utc::now().timestamp_millis(),
+        },
+    )?;
+    let cfg = dir.join(CONFIG_FILE);
+    if !cfg.exists() {
+        std::fs::write(&cfg, Config::initial_text(language))
+            .with_context(|| format!("cannot write {}", cfg.display()))?;
+    }
+    if a.demo {
+        let r = store.apply_catalog(&demo_catalog(&currency), ApplyMode::Replace)?;
+        eprintln!("demo catalog: {} products", r.total);
+    }
+    eprintln!(
+        "register {} of store {} ready in {}",
+        store.info().register,
+        store.info().name,
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
+    let store = Store::open(dir)?;
+    let currency = store.info().currency.clone();
+    match c {
+        CatalogCommand::Import { file, mode } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let products = read_catalog(&bytes, &currency)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            let mode = match mode {
+                Mode::Upsert => ApplyMode::Upsert,
+                Mode::Replace => ApplyMode::Replace,
+            };
+            let r = store
+                .apply_catalog(&products, mode)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            eprintln!(
+                "imported {}: {} added, {} updated, {} removed; {} products in the catalog",
+                file.display(),
+                r.added,
+                r.updated,
+                r.removed,
+                r.total
+            );
+        }
+        CatalogCommand::Export => {
+            let mut all = Vec::new();
+            store.visit_products(|p| {
+                all.push(p);
+                Ok(())
+            })?;
+            write_catalog(std::io::stdout().lock(), &currency, all)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
+    let store = Store::open(dir)?;
+    match c {
+        UserCommand::Add { name, role, pin } => {
+            let role = match role {
+                RoleArg::Cashier => Role::Cashier,
+                RoleArg::Supervisor => Role::Supervisor,
+                RoleArg::Technician => Role::Technician,
+            };
+            store.add_user(&name, role, &pin)?;
+            eprintln!("user {name} added as {}", role.code());
+        }
+        UserCommand::Unlock { name } => {
+            store.unlock_user(&name)?;
+            eprintln!("user {name} unlocked");
+        }
+        UserCommand::List => {
+            for u in store.users()? {
+                println!(
+                    "{}\t{}\t{}",
+                    u.name,
+                    u.role.code(),
+                    if u.locked { "locked" } else { "ok" }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
+    if a.from > a.to {
+        bail!("--from {} is after --to {}", a.from, a.to);
+    }
+    let store = Store::open(dir)?;
+    let f = JournalFilter {
+        from: a.from,
+        to: a.to,
+        register: a.register,
+        cashier: a.cashier,
+    };
+    let rows = journal::rows(&store, &f)?;
+    let currency = &store.info().currency;
+    match a.format {
+        Format::Text => journal::write_text(std::io::stdout().lock(), currency, &rows)?,
+        Format::Csv => journal::write_csv(std::io::stdout().lock(), currency, &rows)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(dir: &Path) -> Result<ExitCode> {
+    let mut last = std::time::Instant::now();
+    let report = check_dir(dir, |n| {
+        if last.elapsed().as_millis() > 500 {
+            eprintln!("checked {n} documents...");
+            last = std::time::Instant::now();
+        }
+    })?;
+    let numbers: Vec<String> = report
+        .last_numbers
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{} {}", k.code(), n))
+        .collect();
+    println!(
+        "{} documents, {} products; last numbers: {}",
+        report.documents,
+        report.products,
+        if numbers.is_empty() {
+            "none".into()
+        } else {
+            numbers.join(", ")
+        }
+    );
+    if report.ok() {
+        println!("OK: file integrity, hash chain, numbering and totals verified");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for p in &report.problems {
+            println!("PROBLEM: {p}");
+        }
+        println!("FAILED: {} problem(s)", report.problems.len());
+        Ok(ExitCode::FAILURE)
+    }
+}

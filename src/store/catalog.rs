@@ -1,0 +1,219 @@
+//! The catalog: products by SKU, a barcode index, and a word-prefix index for name search.
+//! A whole import or pull is applied in one transaction: on any error the old catalog stays.
+
+use super::codec::{ProductRecord, decode, encode};
+use super::tables::{BARCODES, NAME_WORDS, PRODUCTS};
+use super::{Store, StoreError};
+use crate::domain::catalog::{Product, name_matches, search_words, valid_code};
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use std::collections::HashSet;
+
+/// How a catalog is applied.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ApplyMode {
+    /// Add new products and replace the ones with the same SKU; keep the rest.
+    Upsert,
+    /// Wipe the catalog and load exactly what is given.
+    Replace,
+}
+
+/// What applying a catalog did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    pub added: u64,
+    pub updated: u64,
+    pub removed: u64,
+    pub total: u64,
+}
+
+fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
+    match decode::<ProductRecord>(bytes, &format!("product {sku}"))? {
+        ProductRecord::V1(p) => Ok(p),
+    }
+}
+
+fn word_key(word: &str, sku: &str) -> String {
+    format!("{word}\u{0}{sku}")
+}
+
+fn unindex(tx: &WriteTransaction, p: &Product) -> Result<(), StoreError> {
+    let mut barcodes = tx.open_table(BARCODES)?;
+    for b in &p.barcodes {
+        let ours = barcodes
+            .get(b.as_str())?
+            .is_some_and(|v| v.value() == p.sku);
+        if ours {
+            barcodes.remove(b.as_str())?;
+        }
+    }
+    let mut words = tx.open_table(NAME_WORDS)?;
+    for w in search_words(&p.name) {
+        words.remove(word_key(&w, &p.sku).as_str())?;
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Applies a catalog in one transaction.
+    pub fn apply_catalog(
+        &self,
+        products: &[Product],
+        mode: ApplyMode,
+    ) -> Result<ApplyReport, StoreError> {
+        let mut seen = HashSet::with_capacity(products.len());
+        for p in products {
+            p.validate().map_err(|err| StoreError::Product {
+                sku: p.sku.clone(),
+                err,
+            })?;
+            if !seen.insert(p.sku.as_str()) {
+                return Err(StoreError::Invalid(format!(
+                    "product {} appears twice",
+                    p.sku
+                )));
+            }
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let mut report = ApplyReport::default();
+        if mode == ApplyMode::Replace {
+            report.removed = tx.open_table(PRODUCTS)?.len()?;
+            tx.delete_table(PRODUCTS)?;
+            tx.delete_table(BARCODES)?;
+            tx.delete_table(NAME_WORDS)?;
+        } else {
+            // Unindex every product being replaced first, so barcodes may move between them.
+            let old: Vec<Product> = {
+                let t = tx.open_table(PRODUCTS)?;
+                let mut v = Vec::new();
+                for p in products {
+                    if let Some(bytes) = t.get(p.sku.as_str())? {
+                        v.push(decode_product(bytes.value(), &p.sku)?);
+                    }
+                }
+                v
+            };
+            for p in &old {
+                unindex(&tx, p)?;
+            }
+            report.updated = old.len() as u64;
+        }
+        {
+            let mut table = tx.open_table(PRODUCTS)?;
+            let mut barcodes = tx.open_table(BARCODES)?;
+            let mut words = tx.open_table(NAME_WORDS)?;
+            for p in products {
+                for b in &p.barcodes {
+                    if let Some(owner) = barcodes.insert(b.as_str(), p.sku.as_str())? {
+                        let owner = owner.value().to_string();
+                        if owner != p.sku {
+                            return Err(StoreError::BarcodeTaken {
+                                barcode: b.clone(),
+                                sku: owner,
+                            });
+                        }
+                    }
+                }
+                let folded = search_words(&p.name);
+                let joined = folded.join(" ");
+                for w in &folded {
+                    words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
+                }
+                table.insert(
+                    p.sku.as_str(),
+                    encode(&ProductRecord::V1(p.clone()))?.as_slice(),
+                )?;
+            }
+            report.total = table.len()?;
+        }
+        report.added = products.len() as u64 - report.updated;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// A product by SKU.
+    pub fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = tx.open_table(PRODUCTS)?;
+        match t.get(sku)? {
+            Some(v) => Ok(Some(decode_product(v.value(), sku)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// What a scanner or the cashier typed: a barcode first, then a SKU. Garbage finds nothing.
+    pub fn lookup_code(&self, code: &str) -> Result<Option<Product>, StoreError> {
+        let code = code.trim();
+        if !valid_code(code) {
+            return Ok(None);
+        }
+        let tx = self.db().begin_read()?;
+        let products = tx.open_table(PRODUCTS)?;
+        let sku = match tx.open_table(BARCODES)?.get(code)? {
+            Some(s) => s.value().to_string(),
+            None => code.to_string(),
+        };
+        match products.get(sku.as_str())? {
+            Some(v) => Ok(Some(decode_product(v.value(), &sku)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Active products whose name has a word starting with every word of `query`, by name.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
+        let q = search_words(query);
+        // Scan the index for the longest word: it narrows the most.
+        let Some(longest) = q.iter().max_by_key(|w| w.len()) else {
+            return Ok(Vec::new());
+        };
+        let tx = self.db().begin_read()?;
+        let words = tx.open_table(NAME_WORDS)?;
+        let products = tx.open_table(PRODUCTS)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for row in words.range(longest.as_str()..)? {
+            let (k, name) = row?;
+            let key = k.value();
+            if !key.starts_with(longest.as_str()) {
+                break;
+            }
+            let Some((_, sku)) = key.split_once('\u{0}') else {
+                continue;
+            };
+            let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
+            if !name_matches(&name_words, &q) || !seen.insert(sku.to_string()) {
+                continue;
+            }
+            if let Some(v) = products.get(sku)? {
+                let p = decode_product(v.value(), sku)?;
+                if p.active {
+                    out.push(p);
+                    if out.len() >= limit {
+                        break;
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sku.cmp(&b.sku)));
+        Ok(out)
+    }
+
+    /// Every product, in SKU order.
+    pub fn visit_products(
+        &self,
+        mut f: impl FnMut(Product) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = tx.open_table(PRODUCTS)?;
+        for row in t.iter()? {
+            let (k, v) = row?;
+            f(decode_product(v.value(), k.value())?)?;
+        }
+        Ok(())
+    }
+
+    pub fn catalog_len(&self) -> Result<u64, StoreError> {
+        let tx = self.db().begin_read()?;
+        Ok(tx.open_table(PRODUCTS)?.len()?)
+    }
+}

@@ -1,0 +1,250 @@
+//! `caja check`: the file's own integrity, then every document: decodable, chained, numbered
+//! without gaps, dated in order, and with figures that recompute to what is stored.
+
+use super::tables::{BARCODES, DOCS, PRODUCTS};
+use super::{STORE_FILE, Store, StoreError, open_db, quietly};
+use crate::domain::document::DocBody;
+use crate::domain::numbering::{DocKind, format_number};
+use redb::{ReadableDatabase, ReadableTable};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What the check found. The store is sound only when `problems` is empty.
+#[derive(Clone, Debug, Default)]
+pub struct CheckReport {
+    pub documents: u64,
+    pub products: u64,
+    pub last_numbers: Vec<(DocKind, u64)>,
+    pub problems: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Stop listing after this many problems: one damaged area can otherwise flood the report.
+const MAX_PROBLEMS: usize = 50;
+
+/// Checks the store in `dir`. An error means it could not even be read.
+pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckReport, StoreError> {
+    let path = dir.join(STORE_FILE);
+    if !path.exists() {
+        return Err(StoreError::NotInitialized(dir.to_path_buf()));
+    }
+    let mut db = open_db(&path)?;
+    let mut report = CheckReport::default();
+    match quietly(|| db.check_integrity()) {
+        Ok(Ok(true)) => {}
+        Ok(Ok(false)) => report.problems.push(
+            "the store file needed repair; redb repaired it (look for a crash or a disk fault)"
+                .into(),
+        ),
+        Ok(Err(e)) => return Err(StoreError::Corrupt(format!("integrity check failed: {e}"))),
+        Err(panic) => {
+            return Err(StoreError::Corrupt(format!(
+                "integrity check failed: {panic}"
+            )));
+        }
+    }
+    let store = Store::from_db(db, path)?;
+    store.check_documents(&mut report, &mut progress)?;
+    store.check_catalog(&mut report)?;
+    Ok(report)
+}
+
+impl Store {
+    fn check_documents(
+        &self,
+        report: &mut CheckReport,
+        progress: &mut impl FnMut(u64),
+    ) -> Result<(), StoreError> {
+        let currency = self.info().currency.clone();
+        let register = self.register().clone();
+        let mut expected_seq = 1u64;
+        let mut prev_hash = [0u8; 32];
+        let mut counters = vec![0u64; DocKind::ALL.len()];
+        let mut last_date = None;
+        // Refunds are rare; what each sale line gave back is tracked to re-check the limit.
+        let mut refunded: HashMap<(String, u32), (i64, i64)> = HashMap::new();
+        let mut sold: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+        let problems = &mut report.problems;
+        let note = |problems: &mut Vec<String>, s: String| {
+            if problems.len() < MAX_PROBLEMS {
+                problems.push(s);
+            }
+        };
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let mut count = 0u64;
+        for row in docs.iter()? {
+            let (k, v) = row?;
+            let seq = k.value();
+            count += 1;
+            if count % 4096 == 0 {
+                progress(count);
+            }
+            if seq != expected_seq {
+                note(
+                    problems,
+                    format!(
+                        "documents #{expected_seq} to #{} are missing from the chain",
+                        seq.saturating_sub(1)
+                    ),
+                );
+            }
+            expected_seq = seq + 1;
+            let sealed = match super::codec::decode::<super::codec::DocRecord>(
+                v.value(),
+                &format!("document #{seq}"),
+            ) {
+                Ok(super::codec::DocRecord::V1(d)) => d,
+                Err(e) => {
+                    note(problems, e.to_string());
+                    continue;
+                }
+            };
+            let d = &sealed.doc;
+            let label = d.number.clone();
+            if d.prev_hash != prev_hash {
+                note(
+                    problems,
+                    format!("{label}: does not follow the previous document (chain broken)"),
+                );
+            }
+            if d.hash() != sealed.hash {
+                note(
+                    problems,
+                    format!("{label}: content does not match its hash (edited after commit)"),
+                );
+            }
+            prev_hash = sealed.hash;
+            let kind = d.kind();
+            let want = counters[kind.index()] + 1;
+            if d.n != want && !(d.opens_range && d.n > want) {
+                note(
+                    problems,
+                    format!(
+                        "{label}: expected number {} (gap or reuse)",
+                        format_number(&register, kind, want)
+                    ),
+                );
+            }
+            counters[kind.index()] = d.n;
+            if d.counters.len() < counters.len() || d.counters[..counters.len()] != counters[..] {
+                note(
+                    problems,
+                    format!("{label}: series counters disagree with the chain"),
+                );
+                counters = d.counters.clone();
+                counters.resize(DocKind::ALL.len(), 0);
+            }
+            if d.number != format_number(&register, kind, d.n) || d.register != register.as_str() {
+                note(
+                    problems,
+                    format!("{label}: number or register does not belong to register {register}"),
+                );
+            }
+            if last_date.is_some_and(|l| d.business_date < l) {
+                note(
+                    problems,
+                    format!("{label}: business date {} goes back", d.business_date),
+                );
+            }
+            last_date = Some(d.business_date);
+            match &d.body {
+                DocBody::Sale(s) => {
+                    if let Err(e) = s.verify(&currency) {
+                        note(problems, format!("{label}: {e}"));
+                    }
+                    sold.insert(
+                        d.number.clone(),
+                        s.lines
+                            .iter()
+                            .map(|l| (l.qty.milli(), l.total.minor()))
+                            .collect(),
+                    );
+                }
+                DocBody::Refund(r) => {
+                    if let Err(e) = r.verify() {
+                        note(problems, format!("{label}: {e}"));
+                    }
+                    for l in &r.lines {
+                        let e = refunded.entry((r.original.clone(), l.line)).or_default();
+                        e.0 += l.qty.milli();
+                        e.1 += l.total.minor();
+                        let line_sold = sold.get(&r.original).and_then(|v| v.get(l.line as usize));
+                        match line_sold {
+                            Some((q, t)) if e.0 > *q || e.1 > *t => note(
+                                problems,
+                                format!(
+                                    "{label}: refunds more of {} line {} than was sold",
+                                    r.original,
+                                    l.line + 1
+                                ),
+                            ),
+                            None => note(
+                                problems,
+                                format!(
+                                    "{label}: refunds {} line {}, which is not an earlier sale line",
+                                    r.original,
+                                    l.line + 1
+                                ),
+                            ),
+                            _ => {}
+                        }
+                    }
+                }
+                DocBody::CashMove(c) => {
+                    if !c.amount.is_positive() {
+                        note(
+                            problems,
+                            format!("{label}: cash movement amount must be positive"),
+                        );
+                    }
+                }
+            }
+        }
+        report.documents = count;
+        report.last_numbers = DocKind::ALL
+            .iter()
+            .map(|k| (*k, counters[k.index()]))
+            .collect();
+        Ok(())
+    }
+
+    fn check_catalog(&self, report: &mut CheckReport) -> Result<(), StoreError> {
+        let tx = self.db().begin_read()?;
+        let products = tx.open_table(PRODUCTS)?;
+        let barcodes = tx.open_table(BARCODES)?;
+        let mut n = 0u64;
+        for row in barcodes.iter()? {
+            let (b, sku) = row?;
+            if products.get(sku.value())?.is_none() && report.problems.len() < MAX_PROBLEMS {
+                report.problems.push(format!(
+                    "barcode {} points to missing product {}",
+                    b.value(),
+                    sku.value()
+                ));
+            }
+        }
+        let mut bad = Vec::new();
+        self.visit_products(|p| {
+            n += 1;
+            for b in &p.barcodes {
+                let owner = barcodes.get(b.as_str())?.map(|v| v.value().to_string());
+                if owner.as_deref() != Some(p.sku.as_str()) {
+                    bad.push(format!(
+                        "product {}: barcode {b} is not indexed to it",
+                        p.sku
+                    ));
+                }
+            }
+            Ok(())
+        })?;
+        report.products = n;
+        report.problems.extend(bad.into_iter().take(MAX_PROBLEMS));
+        Ok(())
+    }
+}

@@ -1,0 +1,314 @@
+//! The one write path for documents, and finding them again.
+//!
+//! A commit reads the tail of the chain, numbers the document, seals it with the previous hash
+//! and inserts it, all in ONE write transaction with `Durability::Immediate`. The outbox is the
+//! run of documents after the push cursor, so queueing a document for sync costs no write.
+
+use super::codec::{DocRecord, decode, encode};
+use super::tables::{DOCS, META, REFUNDS, meta_keys};
+use super::{Store, StoreError};
+use crate::domain::document::{
+    BusinessDate, DocBody, Document, Override, RefundBody, RefundLine, SealedDocument, Stamp,
+    cash_refund, refund_taxes,
+};
+use crate::domain::numbering::{DocKind, format_number, next_number, parse_number};
+use crate::domain::refund::{ReturnedLine, plan_refund};
+use chrono::NaiveDate;
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use std::ops::ControlFlow;
+
+/// Who commits a document, when, and for which business date.
+#[derive(Clone, Debug)]
+pub struct DocHeader {
+    pub business_date: NaiveDate,
+    pub at: Stamp,
+    pub cashier: String,
+}
+
+/// A document safely on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Committed {
+    pub seq: u64,
+    pub number: String,
+    pub hash: [u8; 32],
+    /// Set when the authorized numbering range is nearly used up.
+    pub numbers_left: Option<u64>,
+}
+
+fn decode_doc(bytes: &[u8], seq: u64) -> Result<SealedDocument, StoreError> {
+    match decode::<DocRecord>(bytes, &format!("document #{seq}"))? {
+        DocRecord::V1(d) => Ok(d),
+    }
+}
+
+/// Reads the document at `seq` from any docs table (read or write transaction).
+fn get_doc(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    seq: u64,
+) -> Result<Option<SealedDocument>, StoreError> {
+    match t.get(seq)? {
+        Some(v) => Ok(Some(decode_doc(v.value(), seq)?)),
+        None => Ok(None),
+    }
+}
+
+fn last_doc(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+) -> Result<Option<(u64, SealedDocument)>, StoreError> {
+    match t.last()? {
+        Some((k, v)) => {
+            let seq = k.value();
+            Ok(Some((seq, decode_doc(v.value(), seq)?)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The first seq in 1..=last for which `pred` holds, given that `pred` is monotonic (false then
+/// true) along the chain. Documents are numbered and dated in chain order, so numbers and dates
+/// are found by binary search rather than with an index that every sale would have to write.
+fn first_where(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    last: u64,
+    mut pred: impl FnMut(&Document) -> bool,
+) -> Result<Option<u64>, StoreError> {
+    let (mut lo, mut hi) = (1u64, last.saturating_add(1));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let d = get_doc(t, mid)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("document #{mid} is missing from the chain"))
+        })?;
+        if pred(&d.doc) { hi = mid } else { lo = mid + 1 }
+    }
+    Ok((lo <= last).then_some(lo))
+}
+
+fn find_number(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    kind: DocKind,
+    n: u64,
+) -> Result<Option<(u64, SealedDocument)>, StoreError> {
+    let Some((last, _)) = last_doc(t)? else {
+        return Ok(None);
+    };
+    let Some(seq) = first_where(t, last, |d| d.counter(kind) >= n)? else {
+        return Ok(None);
+    };
+    match get_doc(t, seq)? {
+        Some(d) if d.doc.kind() == kind && d.doc.n == n => Ok(Some((seq, d))),
+        _ => Ok(None),
+    }
+}
+
+impl Store {
+    /// Commits one document: numbered, chained, durable. The only way a document enters the store.
+    pub fn commit(&self, header: &DocHeader, body: DocBody) -> Result<Committed, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let c = self.append(&tx, header, body)?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    fn append(
+        &self,
+        tx: &WriteTransaction,
+        header: &DocHeader,
+        body: DocBody,
+    ) -> Result<Committed, StoreError> {
+        let mut docs = tx.open_table(DOCS)?;
+        let date = BusinessDate::from_date(header.business_date);
+        let (seq, prev_hash, mut counters) = match last_doc(&docs)? {
+            Some((seq, last)) => {
+                if date < last.doc.business_date {
+                    return Err(StoreError::DateBackwards {
+                        given: date.to_string(),
+                        last: last.doc.business_date.to_string(),
+                    });
+                }
+                (seq, last.hash, last.doc.counters)
+            }
+            None => (0, [0u8; 32], Vec::new()),
+        };
+        let kind = body.kind();
+        counters.resize(DocKind::ALL.len().max(counters.len()), 0);
+        let next = next_number(
+            counters[kind.index()],
+            self.authorized_range(kind).as_ref(),
+            header.business_date,
+        )?;
+        counters[kind.index()] = next.n;
+        let doc = Document {
+            number: format_number(self.register(), kind, next.n),
+            n: next.n,
+            register: self.register().as_str().to_string(),
+            business_date: date,
+            at: header.at,
+            cashier: header.cashier.clone(),
+            body,
+            counters,
+            opens_range: next.opens_range,
+            prev_hash,
+        };
+        let sealed = doc.seal();
+        let seq = seq + 1;
+        docs.insert(seq, encode(&DocRecord::V1(sealed.clone()))?.as_slice())?;
+        Ok(Committed {
+            seq,
+            number: sealed.doc.number,
+            hash: sealed.hash,
+            numbers_left: next.remaining_warning,
+        })
+    }
+
+    /// Refunds lines of a committed sale to cash. Checks, in the same transaction, that nothing
+    /// is given back twice.
+    pub fn refund(
+        &self,
+        header: &DocHeader,
+        original: &str,
+        returned: &[ReturnedLine],
+        reason: &str,
+        overrides: Vec<Override>,
+    ) -> Result<Committed, StoreError> {
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid("a refund needs a reason".into()));
+        }
+        let (_, kind, n) = parse_number(original)?;
+        if kind != DocKind::Sale {
+            return Err(StoreError::NotASale(original.to_string()));
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let (sale_seq, sale, earlier) = {
+            let docs = tx.open_table(DOCS)?;
+            let (sale_seq, sale) = find_number(&docs, DocKind::Sale, n)?
+                .ok_or_else(|| StoreError::NotFound(original.to_string()))?;
+            let DocBody::Sale(sale) = sale.doc.body else {
+                return Err(StoreError::NotASale(original.to_string()));
+            };
+            let refunds = tx.open_table(REFUNDS)?;
+            let mut earlier: Vec<RefundLine> = Vec::new();
+            for row in refunds.range((sale_seq, 0)..=(sale_seq, u64::MAX))? {
+                let (k, _) = row?;
+                let rseq = k.value().1;
+                if let Some(DocBody::Refund(r)) = get_doc(&docs, rseq)?.map(|d| d.doc.body) {
+                    earlier.extend(r.lines);
+                }
+            }
+            (sale_seq, sale, earlier)
+        };
+        let lines = plan_refund(&sale, &earlier, returned)?;
+        let total = crate::domain::money::Money::sum(lines.iter().map(|l| l.total))?;
+        let (tenders, rounding) = cash_refund(total, &self.info().currency)?;
+        let body = RefundBody {
+            original: original.trim().to_ascii_uppercase(),
+            taxes: refund_taxes(&lines)?,
+            lines,
+            total,
+            tenders,
+            rounding,
+            reason: reason.trim().to_string(),
+            overrides,
+        };
+        let c = self.append(&tx, header, DocBody::Refund(body))?;
+        tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    /// The document at a place in the chain.
+    pub fn doc(&self, seq: u64) -> Result<Option<SealedDocument>, StoreError> {
+        let tx = self.db().begin_read()?;
+        get_doc(&tx.open_table(DOCS)?, seq)
+    }
+
+    /// The last committed document and its place in the chain.
+    pub fn last_doc(&self) -> Result<Option<(u64, SealedDocument)>, StoreError> {
+        let tx = self.db().begin_read()?;
+        last_doc(&tx.open_table(DOCS)?)
+    }
+
+    /// Finds a document by its number ("FV1-000123"), by binary search.
+    pub fn doc_by_number(&self, number: &str) -> Result<Option<(u64, SealedDocument)>, StoreError> {
+        let (reg, kind, n) = parse_number(number)?;
+        if &reg != self.register() {
+            return Ok(None);
+        }
+        let tx = self.db().begin_read()?;
+        find_number(&tx.open_table(DOCS)?, kind, n)
+    }
+
+    /// Visits documents in chain order whose business date is within `from..=to`.
+    pub fn visit_dates(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut f: impl FnMut(u64, &SealedDocument) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let Some((last, _)) = last_doc(&docs)? else {
+            return Ok(());
+        };
+        let Some(start) = first_where(&docs, last, |d| d.business_date >= from)? else {
+            return Ok(());
+        };
+        for row in docs.range(start..)? {
+            let (k, v) = row?;
+            let d = decode_doc(v.value(), k.value())?;
+            if d.doc.business_date > to {
+                break;
+            }
+            if f(k.value(), &d).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Visits every document from `from_seq` on, in chain order.
+    pub fn visit_from(
+        &self,
+        from_seq: u64,
+        mut f: impl FnMut(u64, SealedDocument) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        for row in docs.range(from_seq..)? {
+            let (k, v) = row?;
+            if f(k.value(), decode_doc(v.value(), k.value())?).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Documents committed but not yet acknowledged by the sync server.
+    pub fn outbox_len(&self) -> Result<u64, StoreError> {
+        let cursor = self.meta_u64(meta_keys::PUSH_CURSOR)?;
+        let last = self.last_doc()?.map(|(s, _)| s).unwrap_or(0);
+        Ok(last.saturating_sub(cursor))
+    }
+
+    /// Marks every document up to `seq` as acknowledged by the server.
+    pub fn acknowledge_through(&self, seq: u64) -> Result<(), StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        {
+            let mut meta = tx.open_table(META)?;
+            let cur = meta
+                .get(meta_keys::PUSH_CURSOR)?
+                .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+                .map(u64::from_le_bytes)
+                .unwrap_or(0);
+            // The cursor only moves forward: a late acknowledgement never re-queues anything.
+            if seq > cur {
+                meta.insert(meta_keys::PUSH_CURSOR, seq.to_le_bytes().as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -1,0 +1,401 @@
+//! The redb store: one file, the one write path for documents, the catalog, users, and the
+//! integrity check.
+
+pub mod catalog;
+pub mod check;
+pub mod codec;
+pub mod docs;
+pub mod tables;
+pub mod users;
+
+use crate::domain::catalog::CatalogError;
+use crate::domain::document::DocError;
+use crate::domain::money::{Currency, MoneyError};
+use crate::domain::numbering::{AuthorizedRange, DocKind, NumberingError, RegisterCode};
+use crate::domain::refund::RefundError;
+use crate::domain::user::Role;
+use codec::{RangesRecord, StoreInfo, StoreInfoRecord, decode, encode};
+use redb::{Database, ReadableDatabase};
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+use tables::{META, SCHEMA_VERSION, meta_keys};
+
+pub use codec::User;
+pub use docs::{Committed, DocHeader};
+
+/// The store file's name inside the data directory.
+pub const STORE_FILE: &str = "caja.redb";
+
+/// redb's default cache is 1 GiB; a thin client has 512 MB in all.
+const CACHE_BYTES: usize = 4 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "no register has been set up in {0} (run `caja init` or start `caja` for the first-run setup)"
+    )]
+    NotInitialized(PathBuf),
+    #[error("{0} already holds a store; refusing to overwrite it")]
+    AlreadyExists(PathBuf),
+    #[error("the register is in use: another caja has {0} open")]
+    InUse(PathBuf),
+    #[error(
+        "{path} was written by a newer caja (schema {found}, this one reads up to {supported}); update caja"
+    )]
+    NewerSchema {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("the store is damaged: {0}")]
+    Corrupt(String),
+    #[error("store file: {0}")]
+    Db(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error(
+        "business date {given} is before {last}, the date of the last document; dates never go back"
+    )]
+    DateBackwards { given: String, last: String },
+    #[error("no document {0}")]
+    NotFound(String),
+    #[error("{0} is not a sale")]
+    NotASale(String),
+    #[error("barcode {barcode} already belongs to product {sku}")]
+    BarcodeTaken { barcode: String, sku: String },
+    #[error("product {sku}: {err}")]
+    Product { sku: String, err: CatalogError },
+    #[error("unknown user {0}")]
+    NoSuchUser(String),
+    #[error("user {0} already exists")]
+    UserExists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Doc(#[from] DocError),
+    #[error(transparent)]
+    Numbering(#[from] NumberingError),
+    #[error(transparent)]
+    Refund(#[from] RefundError),
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+macro_rules! db_errors {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Db(e.to_string())
+            }
+        }
+    )*};
+}
+db_errors!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
+
+/// What `init` needs to make a store.
+pub struct InitParams {
+    pub name: String,
+    pub register: RegisterCode,
+    pub currency: Currency,
+    pub prices_include_tax: bool,
+    pub supervisor: String,
+    pub pin: String,
+    pub now_utc_ms: i64,
+}
+
+/// An open store. One per process: redb locks the file, so a second caja gets [`StoreError::InUse`].
+pub struct Store {
+    db: Database,
+    path: PathBuf,
+    info: StoreInfo,
+    ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).map_err(|e| {
+        StoreError::Io(std::io::Error::other(format!(
+            "no randomness from the system: {e}"
+        )))
+    })?;
+    Ok(b)
+}
+
+const REDB_MAGIC: &[u8] = b"redb\x1a\x0a\xa9\x0d\x0a";
+
+/// Opens the redb file, turning every failure (a panic on a damaged file included) into an error.
+fn open_db(path: &Path) -> Result<Database, StoreError> {
+    let mut head = [0u8; 9];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path)?;
+        let n = f.read(&mut head)?;
+        if n < head.len() || head != REDB_MAGIC {
+            return Err(StoreError::Corrupt(format!(
+                "{} is not a caja store file",
+                path.display()
+            )));
+        }
+    }
+    let p = path.to_path_buf();
+    quietly(move || Database::builder().set_cache_size(CACHE_BYTES).open(&p))
+        .map_err(|panic| {
+            StoreError::Corrupt(format!("{} cannot be read ({panic})", path.display()))
+        })?
+        .map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
+            other => StoreError::Corrupt(format!("{}: {other}", path.display())),
+        })
+}
+
+/// Reads the schema version through a read-only handle, so that a store written by a newer caja
+/// is refused before anything writes to it. A file that needs crash recovery cannot be opened
+/// read-only; that one is checked after the normal open instead.
+fn precheck_schema(path: &Path) -> Result<(), StoreError> {
+    let p = path.to_path_buf();
+    let ro = match quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    }) {
+        Ok(Ok(db)) => db,
+        Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
+            return Err(StoreError::InUse(path.to_path_buf()));
+        }
+        _ => return Ok(()),
+    };
+    let schema = (|| -> Result<Option<u32>, StoreError> {
+        let tx = ro.begin_read()?;
+        let meta = tx.open_table(META)?;
+        Ok(meta
+            .get(meta_keys::SCHEMA)?
+            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+            .map(u32::from_le_bytes))
+    })();
+    match schema {
+        Ok(Some(found)) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Runs `f`, turning a panic into an error message without printing it.
+pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    std::panic::set_hook(prev);
+    r.map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "internal error".into())
+    })
+}
+
+impl Store {
+    /// Makes a new store in `dir`. Refuses if one is there already.
+    pub fn create(dir: &Path, p: InitParams) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(STORE_FILE);
+        // create_new: never open, and so never overwrite, a file that appeared meanwhile.
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(StoreError::AlreadyExists(path));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let made = (|| {
+            let db = Database::builder()
+                .set_cache_size(CACHE_BYTES)
+                .create(&path)
+                .map_err(|e| StoreError::Db(e.to_string()))?;
+            let info = StoreInfo {
+                store_id: random_bytes::<16>()?
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect(),
+                name: p.name.trim().to_string(),
+                register: p.register,
+                currency: p.currency,
+                prices_include_tax: p.prices_include_tax,
+                created_utc_ms: p.now_utc_ms,
+                token_secret: random_bytes::<32>()?,
+            };
+            let pin_hash = users::hash_pin(&p.pin)?;
+            let mut tx = db.begin_write()?;
+            tx.set_durability(redb::Durability::Immediate)?;
+            {
+                let mut meta = tx.open_table(META)?;
+                meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+                meta.insert(
+                    meta_keys::STORE,
+                    encode(&StoreInfoRecord::V1(info.clone()))?.as_slice(),
+                )?;
+                meta.insert(meta_keys::PUSH_CURSOR, 0u64.to_le_bytes().as_slice())?;
+                // Create every table now, so readers never meet a missing one.
+                tx.open_table(tables::DOCS)?;
+                tx.open_table(tables::PRODUCTS)?;
+                tx.open_table(tables::BARCODES)?;
+                tx.open_table(tables::NAME_WORDS)?;
+                tx.open_table(tables::REFUNDS)?;
+                let mut u = tx.open_table(tables::USERS)?;
+                let user = User {
+                    name: p.supervisor.clone(),
+                    role: Role::Supervisor,
+                    pin_hash,
+                    failures: 0,
+                    locked: false,
+                    active: true,
+                };
+                u.insert(
+                    p.supervisor.as_str(),
+                    encode(&codec::UserRecord::V1(user))?.as_slice(),
+                )?;
+            }
+            tx.commit()?;
+            Ok(Store {
+                db,
+                path: path.clone(),
+                info,
+                ranges: RwLock::new(Vec::new()),
+            })
+        })();
+        if made.is_err() {
+            // Nothing was sold into a store that failed to be made; leave no half-made file.
+            let _ = std::fs::remove_file(&path);
+        }
+        made
+    }
+
+    /// Opens the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let path = dir.join(STORE_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized(dir.to_path_buf()));
+        }
+        precheck_schema(&path)?;
+        let db = open_db(&path)?;
+        Store::from_db(db, path)
+    }
+
+    pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
+        let (info, ranges) = {
+            let tx = db.begin_read()?;
+            let meta = tx.open_table(META).map_err(|e| {
+                StoreError::Corrupt(format!("{}: no meta table ({e})", path.display()))
+            })?;
+            let schema = meta
+                .get(meta_keys::SCHEMA)?
+                .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+                .map(u32::from_le_bytes)
+                .ok_or_else(|| StoreError::Corrupt("no schema version".into()))?;
+            if schema > SCHEMA_VERSION {
+                return Err(StoreError::NewerSchema {
+                    path,
+                    found: schema,
+                    supported: SCHEMA_VERSION,
+                });
+            }
+            let info = match meta.get(meta_keys::STORE)? {
+                Some(v) => match decode::<StoreInfoRecord>(v.value(), "store identity")? {
+                    StoreInfoRecord::V1(i) => i,
+                },
+                None => return Err(StoreError::Corrupt("no store identity".into())),
+            };
+            let ranges = match meta.get(meta_keys::RANGES)? {
+                Some(v) => match decode::<RangesRecord>(v.value(), "authorized ranges")? {
+                    RangesRecord::V1(r) => r,
+                    RangesRecord::Empty => Vec::new(),
+                },
+                None => Vec::new(),
+            };
+            (info, ranges)
+        };
+        Ok(Store {
+            db,
+            path,
+            info,
+            ranges: RwLock::new(ranges),
+        })
+    }
+
+    pub fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn register(&self) -> &RegisterCode {
+        &self.info.register
+    }
+
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
+
+    pub fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
+        let r = self.ranges.read().unwrap_or_else(|p| p.into_inner());
+        r.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.clone())
+    }
+
+    /// Sets or clears the authorized numbering range of a document type.
+    pub fn set_authorized_range(
+        &self,
+        kind: DocKind,
+        range: Option<AuthorizedRange>,
+    ) -> Result<(), StoreError> {
+        let mut all = self
+            .ranges
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        all.retain(|(k, _)| *k != kind);
+        if let Some(r) = range {
+            if r.from == 0 || r.from > r.to {
+                return Err(StoreError::Invalid(format!(
+                    "range {}-{} is empty",
+                    r.from, r.to
+                )));
+            }
+            all.push((kind, r));
+        }
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.open_table(META)?.insert(
+            meta_keys::RANGES,
+            encode(&RangesRecord::V1(all.clone()))?.as_slice(),
+        )?;
+        tx.commit()?;
+        *self.ranges.write().unwrap_or_else(|p| p.into_inner()) = all;
+        Ok(())
+    }
+
+    /// Reads a u64 from the meta table.
+    pub fn meta_u64(&self, key: &str) -> Result<u64, StoreError> {
+        let tx = self.db.begin_read()?;
+        let meta = tx.open_table(META)?;
+        Ok(meta
+            .get(key)?
+            .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+            .map(u64::from_le_bytes)
+            .unwrap_or(0))
+    }
+}

@@ -1,0 +1,34 @@
+//! Every table of the store, in one place. Names carry a version: a table whose record layout
+//! changes gets a new name and a migration, never a silent reinterpretation.
+//!
+//! The sale path touches exactly one tree (`docs_v1`): redb is copy-on-write, so each extra
+//! tree in a commit costs several 4 KiB pages on a flash disk that wears out.
+
+use redb::TableDefinition;
+
+/// The schema this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Store identity, schema version, authorized ranges, sync cursors.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta_v1");
+/// Every committed document, keyed by its place in the register's hash chain (1, 2, 3, ...).
+pub const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs_v1");
+/// Products by SKU.
+pub const PRODUCTS: TableDefinition<&str, &[u8]> = TableDefinition::new("products_v1");
+/// Barcode -> SKU.
+pub const BARCODES: TableDefinition<&str, &str> = TableDefinition::new("barcodes_v1");
+/// "word\0SKU" for every folded word of every product name: prefix search by word. The value is
+/// the whole folded name, so a candidate is verified without loading the product.
+pub const NAME_WORDS: TableDefinition<&str, &str> = TableDefinition::new("name_words_v1");
+/// Users by name.
+pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users_v1");
+/// (sale seq, refund seq) for every refund, so a refund finds what was already given back.
+pub const REFUNDS: TableDefinition<(u64, u64), ()> = TableDefinition::new("refunds_v1");
+
+pub mod meta_keys {
+    pub const SCHEMA: &str = "schema_version";
+    pub const STORE: &str = "store";
+    pub const RANGES: &str = "authorized_ranges";
+    /// Documents up to this seq have been acknowledged by the sync server.
+    pub const PUSH_CURSOR: &str = "push_cursor";
+}

@@ -1,0 +1,84 @@
+#![allow(dead_code)]
+//! Helpers shared by the integration tests: a provisioned store in a temp dir and the real binary.
+
+use caja::domain::document::Stamp;
+use caja::domain::money::Currency;
+use caja::domain::numbering::RegisterCode;
+use caja::store::catalog::ApplyMode;
+use caja::store::{DocHeader, InitParams, Store};
+use chrono::{FixedOffset, NaiveDate, TimeZone};
+use std::path::Path;
+use std::process::{Command, Output};
+
+pub fn caja() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_caja"));
+    c.env_remove("CAJA_DATA_DIR").env("LANG", "C");
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    caja().args(args).output().unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+pub fn params(currency: &str) -> InitParams {
+    InitParams {
+        name: "Tienda Uno".into(),
+        register: RegisterCode::parse("FV1").unwrap(),
+        currency: Currency::by_code(currency).unwrap(),
+        prices_include_tax: true,
+        supervisor: "ana".into(),
+        pin: "1234".into(),
+        now_utc_ms: 1_795_000_000_000,
+    }
+}
+
+/// A COP store with the demo catalog.
+pub fn demo_store(dir: &Path) -> Store {
+    let s = Store::create(dir, params("COP")).unwrap();
+    s.apply_catalog(
+        &caja::csvio::demo_catalog(&s.info().currency),
+        ApplyMode::Replace,
+    )
+    .unwrap();
+    s
+}
+
+/// A fixed clock: 2026-11-22 plus `minutes`, in Bogotá time.
+pub fn header(day: u32, minutes: i64) -> DocHeader {
+    let tz = FixedOffset::west_opt(5 * 3600).unwrap();
+    let at =
+        tz.with_ymd_and_hms(2026, 11, day, 8, 0, 0).unwrap() + chrono::Duration::minutes(minutes);
+    DocHeader {
+        business_date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+        at: Stamp::from_datetime(at),
+        cashier: "ana".into(),
+    }
+}
+
+pub fn init_cli(dir: &Path) {
+    let o = run(&[
+        "init",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--store",
+        "Tienda Uno",
+        "--register",
+        "FV1",
+        "--supervisor",
+        "ana",
+        "--pin",
+        "1234",
+        "--demo",
+        "--language",
+        "es",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}

@@ -1,0 +1,427 @@
+//! The store against real redb files: numbering, chain, refunds, dates, catalog, users, and
+//! refusing damaged or newer files without touching them.
+
+mod common;
+use caja::domain::document::{CashDirection, CashMoveBody, DocBody, SaleBody};
+use caja::domain::money::Money;
+use caja::domain::numbering::{AuthorizedRange, DocKind};
+use caja::domain::qty::Qty;
+use caja::domain::refund::{RefundError, ReturnedLine};
+use caja::domain::tender::Tender;
+use caja::domain::ticket::TicketLine;
+use caja::store::catalog::ApplyMode;
+use caja::store::check::check_dir;
+use caja::store::users::Login;
+use caja::store::{Store, StoreError};
+use chrono::NaiveDate;
+use common::*;
+use redb::ReadableTable;
+
+fn sale(store: &Store, skus: &[(&str, i64)]) -> DocBody {
+    let lines: Vec<TicketLine> = skus
+        .iter()
+        .map(|(sku, milli)| {
+            let p = store.product(sku).unwrap().unwrap();
+            TicketLine {
+                sku: p.sku,
+                name: p.name,
+                qty: Qty::from_milli(*milli),
+                unit_price: p.price,
+                tax_rate: p.tax_rate,
+                discount: None,
+            }
+        })
+        .collect();
+    let info = store.info();
+    DocBody::Sale(
+        SaleBody::build(
+            &lines,
+            None,
+            vec![Tender::cash(Money::from_minor(1_000_000))],
+            true,
+            &info.currency,
+        )
+        .unwrap(),
+    )
+}
+
+#[test]
+fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    let mut numbers = Vec::new();
+    for i in 0..40 {
+        let body = if i % 7 == 3 {
+            DocBody::CashMove(
+                CashMoveBody::new(
+                    CashDirection::Out,
+                    Money::from_minor(5_000),
+                    "change for the float",
+                )
+                .unwrap(),
+            )
+        } else {
+            sale(&s, &[("ARZ500", 1000), ("LEC1L", 2000)])
+        };
+        numbers.push(s.commit(&header(22, i), body).unwrap().number);
+    }
+    assert_eq!(numbers[0], "FV1-000001");
+    assert_eq!(numbers[3], "FV1-MC-000001");
+    assert_eq!(numbers[4], "FV1-000004");
+    assert_eq!(numbers[39], "FV1-000034");
+    drop(s);
+    let s = Store::open(dir.path()).unwrap();
+    for (i, n) in numbers.iter().enumerate() {
+        let (seq, d) = s
+            .doc_by_number(n)
+            .unwrap()
+            .unwrap_or_else(|| panic!("{n} not found"));
+        assert_eq!((seq, d.doc.number.as_str()), (i as u64 + 1, n.as_str()));
+    }
+    assert!(s.doc_by_number("FV1-000035").unwrap().is_none());
+    assert!(s.doc_by_number("FV2-000001").unwrap().is_none());
+    assert_eq!(s.outbox_len().unwrap(), 40);
+    s.acknowledge_through(10).unwrap();
+    assert_eq!(s.outbox_len().unwrap(), 30);
+    s.acknowledge_through(5).unwrap();
+    assert_eq!(
+        s.outbox_len().unwrap(),
+        30,
+        "a late acknowledgement never re-queues"
+    );
+    drop(s);
+    let r = check_dir(dir.path(), |_| {}).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+    assert_eq!(r.documents, 40);
+}
+
+#[test]
+fn business_dates_never_go_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    s.commit(&header(22, 0), sale(&s, &[("PAN500", 1000)]))
+        .unwrap();
+    let e = s
+        .commit(&header(21, 0), sale(&s, &[("PAN500", 1000)]))
+        .unwrap_err();
+    assert!(matches!(e, StoreError::DateBackwards { .. }), "{e}");
+    let c = s
+        .commit(&header(23, 0), sale(&s, &[("PAN500", 1000)]))
+        .unwrap();
+    assert_eq!(c.number, "FV1-000002", "a refused document takes no number");
+}
+
+#[test]
+fn refund_cannot_exceed_what_was_sold_across_refunds() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    let sold = s
+        .commit(
+            &header(22, 0),
+            sale(&s, &[("HUE30", 2000), ("GAS350", 3000)]),
+        )
+        .unwrap();
+    let r1 = s
+        .refund(
+            &header(22, 5),
+            &sold.number,
+            &[ReturnedLine {
+                line: 1,
+                qty: Qty::from_milli(2000),
+            }],
+            "broken bottles",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(r1.number, "FV1-DV-000001");
+    let e = s
+        .refund(
+            &header(22, 6),
+            &sold.number,
+            &[ReturnedLine {
+                line: 1,
+                qty: Qty::from_milli(2000),
+            }],
+            "again",
+            vec![],
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, StoreError::Refund(RefundError::Exceeds { line: 1, .. })),
+        "{e}"
+    );
+    s.refund(
+        &header(22, 7),
+        &sold.number,
+        &[
+            ReturnedLine {
+                line: 1,
+                qty: Qty::from_milli(1000),
+            },
+            ReturnedLine {
+                line: 0,
+                qty: Qty::from_milli(2000),
+            },
+        ],
+        "all back",
+        vec![],
+    )
+    .unwrap();
+    let (_, d) = s.doc_by_number("FV1-DV-000002").unwrap().unwrap();
+    let DocBody::Refund(r) = d.doc.body else {
+        panic!("not a refund")
+    };
+    // 2 x 18.500 + 1 x 2.500.
+    assert_eq!(r.total, Money::from_minor(39_500));
+    assert!(matches!(
+        s.refund(
+            &header(22, 8),
+            "FV1-000099",
+            &[ReturnedLine {
+                line: 0,
+                qty: Qty::ONE
+            }],
+            "x",
+            vec![]
+        ),
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.refund(
+            &header(22, 8),
+            "FV1-DV-000001",
+            &[ReturnedLine {
+                line: 0,
+                qty: Qty::ONE
+            }],
+            "x",
+            vec![]
+        ),
+        Err(StoreError::NotASale(_))
+    ));
+    drop(s);
+    let r = check_dir(dir.path(), |_| {}).unwrap();
+    assert!(r.ok(), "{:?}", r.problems);
+}
+
+#[test]
+fn authorized_range_warns_near_the_end_and_refuses_past_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    s.commit(&header(22, 0), sale(&s, &[("SAL1K", 1000)]))
+        .unwrap();
+    let range = AuthorizedRange {
+        from: 501,
+        to: 503,
+        valid_until: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+        warn_remaining: 1,
+    };
+    s.set_authorized_range(DocKind::Sale, Some(range)).unwrap();
+    drop(s);
+    let s = Store::open(dir.path()).unwrap();
+    let a = s
+        .commit(&header(22, 1), sale(&s, &[("SAL1K", 1000)]))
+        .unwrap();
+    assert_eq!((a.number.as_str(), a.numbers_left), ("FV1-000501", None));
+    let b = s
+        .commit(&header(22, 2), sale(&s, &[("SAL1K", 1000)]))
+        .unwrap();
+    assert_eq!(b.numbers_left, Some(1));
+    s.commit(&header(22, 3), sale(&s, &[("SAL1K", 1000)]))
+        .unwrap();
+    let e = s
+        .commit(&header(22, 4), sale(&s, &[("SAL1K", 1000)]))
+        .unwrap_err();
+    assert!(e.to_string().contains("past the authorized range"), "{e}");
+    drop(s);
+    let r = check_dir(dir.path(), |_| {}).unwrap();
+    assert!(
+        r.ok(),
+        "a jump to a newly authorized range is not a gap: {:?}",
+        r.problems
+    );
+}
+
+#[test]
+fn a_bad_catalog_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    let before = s.catalog_len().unwrap();
+    let mut p = s.product("ARZ500").unwrap().unwrap();
+    p.sku = "NEW1".into();
+    // Its barcode still belongs to ARZ500: the whole apply is refused.
+    let mut ok = s.product("PAN500").unwrap().unwrap();
+    ok.name = "Pan integral 500 g".into();
+    let e = s.apply_catalog(&[ok, p], ApplyMode::Upsert).unwrap_err();
+    assert!(matches!(e, StoreError::BarcodeTaken { .. }), "{e}");
+    assert_eq!(s.catalog_len().unwrap(), before);
+    assert_eq!(
+        s.product("PAN500").unwrap().unwrap().name,
+        "Pan tajado 500 g"
+    );
+    assert!(s.product("NEW1").unwrap().is_none());
+}
+
+#[test]
+fn scan_search_and_garbage() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    assert_eq!(
+        s.lookup_code("7702001000035").unwrap().unwrap().sku,
+        "AZU1K"
+    );
+    assert_eq!(
+        s.lookup_code("azu1k").unwrap().map(|p| p.sku),
+        None,
+        "SKUs are exact"
+    );
+    assert_eq!(s.lookup_code(" AZU1K ").unwrap().unwrap().sku, "AZU1K");
+    for garbage in [
+        "",
+        "\u{1b}[A",
+        "77020010000351234567890123456789012345678901",
+        "ñ",
+    ] {
+        assert!(s.lookup_code(garbage).unwrap().is_none());
+    }
+    let hits: Vec<String> = s
+        .search("azucar", 10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.sku)
+        .collect();
+    assert_eq!(hits, vec!["AZU1K"]);
+    let hits: Vec<String> = s
+        .search("arr 1", 10)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.sku)
+        .collect();
+    assert_eq!(hits, vec!["ARZ1K"]);
+    assert_eq!(s.search("arroz", 10).unwrap().len(), 2);
+    assert!(s.search("  ", 10).unwrap().is_empty());
+    // Replace: what is not in the new catalog is gone, and so is its barcode.
+    let keep = vec![s.product("AZU1K").unwrap().unwrap()];
+    let r = s.apply_catalog(&keep, ApplyMode::Replace).unwrap();
+    assert_eq!((r.total, r.removed), (1, 35));
+    assert!(s.lookup_code("7702001000011").unwrap().is_none());
+    assert!(s.search("arroz", 10).unwrap().is_empty());
+}
+
+#[test]
+fn five_wrong_pins_lock_the_user_until_a_supervisor_unlocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    s.add_user("luis", caja::domain::user::Role::Cashier, "4321")
+        .unwrap();
+    assert!(matches!(s.login("luis", "4321").unwrap(), Login::Ok(_)));
+    for left in (1..5).rev() {
+        assert_eq!(
+            s.login("luis", "0000").unwrap(),
+            Login::WrongPin { tries_left: left }
+        );
+    }
+    assert_eq!(s.login("luis", "0000").unwrap(), Login::Locked);
+    assert_eq!(
+        s.login("luis", "4321").unwrap(),
+        Login::Locked,
+        "the right PIN does not unlock"
+    );
+    s.unlock_user("luis").unwrap();
+    assert!(matches!(s.login("luis", "4321").unwrap(), Login::Ok(_)));
+    assert_eq!(s.login("nadie", "4321").unwrap(), Login::Unknown);
+    assert!(matches!(
+        s.add_user("luis", caja::domain::user::Role::Cashier, "4321"),
+        Err(StoreError::UserExists(_))
+    ));
+}
+
+#[test]
+fn a_second_store_in_the_same_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    assert!(matches!(
+        Store::create(dir.path(), params("COP")),
+        Err(StoreError::AlreadyExists(_))
+    ));
+    let _open = Store::open(dir.path()).unwrap();
+    assert!(matches!(Store::open(dir.path()), Err(StoreError::InUse(_))));
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let path = dir.path().join("caja.redb");
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(caja::store::tables::META)
+            .unwrap()
+            .insert("schema_version", 99u32.to_le_bytes().as_slice())
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let e = Store::open(dir.path()).err().expect("must refuse");
+    assert!(e.to_string().contains("newer caja"), "{e}");
+    assert!(
+        std::fs::read(&path).unwrap() == before,
+        "the refused file was modified"
+    );
+}
+
+#[test]
+fn garbage_in_place_of_the_store_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("caja.redb");
+    std::fs::write(&path, b"this is not a store").unwrap();
+    let e = Store::open(dir.path()).err().expect("must refuse");
+    assert!(matches!(e, StoreError::Corrupt(_)), "{e}");
+    assert_eq!(std::fs::read(&path).unwrap(), b"this is not a store");
+    assert!(matches!(
+        Store::open(&dir.path().join("none")),
+        Err(StoreError::NotInitialized(_))
+    ));
+}
+
+#[test]
+fn check_finds_an_edited_and_a_deleted_document() {
+    use caja::store::codec::{DocRecord, decode, encode};
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    for i in 0..5 {
+        s.commit(&header(22, i), sale(&s, &[("CAF250", 1000)]))
+            .unwrap();
+    }
+    drop(s);
+    let path = dir.path().join("caja.redb");
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(caja::store::tables::DOCS).unwrap();
+            let bytes = t.get(2).unwrap().unwrap().value().to_vec();
+            let DocRecord::V1(mut d) = decode::<DocRecord>(&bytes, "doc").unwrap();
+            if let DocBody::Sale(s) = &mut d.doc.body {
+                s.total = Money::from_minor(1);
+            }
+            t.insert(2, encode(&DocRecord::V1(d)).unwrap().as_slice())
+                .unwrap();
+            t.remove(4).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let r = check_dir(dir.path(), |_| {}).unwrap();
+    let all = r.problems.join("\n");
+    assert!(
+        all.contains("FV1-000002: content does not match its hash"),
+        "{all}"
+    );
+    assert!(
+        all.contains("FV1-000002: the stored figures do not match"),
+        "{all}"
+    );
+    assert!(all.contains("#4 to #4 are missing"), "{all}");
+    assert!(all.contains("FV1-000005: does not follow"), "{all}");
+}
