@@ -3,6 +3,9 @@
 //! Layers, with data flowing one way: `domain` (pure shop rules) and `store` (the redb file and
 //! its one write path) beneath everything else.
 
+// Tests may unwrap; the product may not (see [lints] in Cargo.toml).
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod bench;
 pub mod config;
 pub mod csvio;

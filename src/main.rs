@@ -170,6 +170,23 @@ fn default_data_dir() -> Result<PathBuf> {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug or a store damaged outside caja: one clear line, never a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "caja: internal error: {msg}{at}. If the store file was damaged, `caja check` says so; restore the last backup if it fails."
+        );
+    }));
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -216,6 +233,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 fn register(dir: &Path) -> Result<ExitCode> {
     let _ = Config::load(dir)?;
+    if !dir.join(STORE_FILE).exists() {
+        bail!(
+            "no register is set up in {} yet; provision one with\n  caja init --data-dir {} --store NAME --register FV1 --supervisor USER --pin PIN --demo",
+            dir.display(),
+            dir.display()
+        );
+    }
     let store = Store::open(dir)?;
     let info = store.info();
     println!(

@@ -1,5 +1,6 @@
 //! The store against real redb files: numbering, chain, refunds, dates, catalog, users, and
 //! refusing damaged or newer files without touching them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, SaleBody};
@@ -424,4 +425,40 @@ fn check_finds_an_edited_and_a_deleted_document() {
     );
     assert!(all.contains("#4 to #4 are missing"), "{all}");
     assert!(all.contains("FV1-000005: does not follow"), "{all}");
+}
+
+#[test]
+fn check_reports_a_damaged_document_page_without_writing_to_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    for i in 0..300 {
+        s.commit(
+            &header(22, i),
+            sale(&s, &[("CAF250", 1000), ("JUG1L", 2000)]),
+        )
+        .unwrap();
+    }
+    drop(s);
+    let path = dir.path().join("caja.redb");
+    let mut bytes = std::fs::read(&path).unwrap();
+    // Damage every page that holds a document of this store.
+    let needle = b"JUG1L";
+    let mut hits = 0;
+    let mut i = 0;
+    while i + needle.len() < bytes.len() {
+        if &bytes[i..i + needle.len()] == needle {
+            bytes[i] ^= 0xFF;
+            hits += 1;
+        }
+        i += 1;
+    }
+    assert!(hits > 0);
+    std::fs::write(&path, &bytes).unwrap();
+    let outcome = check_dir(dir.path(), |_| {});
+    let ok = matches!(&outcome, Ok(r) if r.ok());
+    assert!(!ok, "damage went unnoticed");
+    assert!(
+        std::fs::read(&path).unwrap() == bytes,
+        "a refused store was written to"
+    );
 }

@@ -1,8 +1,9 @@
 //! `caja check`: the file's own integrity, then every document: decodable, chained, numbered
 //! without gaps, dated in order, and with figures that recompute to what is stored.
 
+use super::codec::{ProductRecord, StoreInfo, decode};
 use super::tables::{BARCODES, DOCS, PRODUCTS};
-use super::{STORE_FILE, Store, StoreError, open_db, quietly};
+use super::{CACHE_BYTES, STORE_FILE, Store, StoreError, open_db, quietly, read_info};
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, format_number};
 use redb::{ReadableDatabase, ReadableTable};
@@ -28,13 +29,45 @@ impl CheckReport {
 const MAX_PROBLEMS: usize = 50;
 
 /// Checks the store in `dir`. An error means it could not even be read.
+///
+/// Everything is first read through a read-only handle, so a damaged file is reported without a
+/// single byte written to it; only a file that reads cleanly gets redb's page-checksum pass,
+/// which needs a writable handle.
 pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckReport, StoreError> {
     let path = dir.join(STORE_FILE);
     if !path.exists() {
         return Err(StoreError::NotInitialized(dir.to_path_buf()));
     }
+    let p = path.clone();
+    let ro = quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    });
+    let mut report = match ro {
+        Ok(Ok(ro)) => {
+            let walk = quietly(|| walk(&ro, &mut progress));
+            drop(ro);
+            match walk {
+                Ok(r) => r?,
+                Err(panic) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} cannot be read ({panic}); restore the last backup",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => return Err(StoreError::InUse(path)),
+        // Not readable read-only: a crash left it needing recovery, which a writable open does.
+        _ => CheckReport::default(),
+    };
+    if !report.ok() {
+        // Already known bad: redb's pass would only try to repair, which writes to the file.
+        return Ok(report);
+    }
+    let recovered = report.documents == 0 && report.products == 0;
     let mut db = open_db(&path)?;
-    let mut report = CheckReport::default();
     match quietly(|| db.check_integrity()) {
         Ok(Ok(true)) => {}
         Ok(Ok(false)) => report.problems.push(
@@ -48,203 +81,228 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             )));
         }
     }
-    let store = Store::from_db(db, path)?;
-    store.check_documents(&mut report, &mut progress)?;
-    store.check_catalog(&mut report)?;
+    if recovered {
+        let store = Store::from_db(db, path)?;
+        report = match quietly(|| walk(store.db(), &mut progress)) {
+            Ok(r) => r?,
+            Err(panic) => {
+                return Err(StoreError::Corrupt(format!(
+                    "the store cannot be read ({panic}); restore the last backup"
+                )));
+            }
+        };
+    }
     Ok(report)
 }
 
-impl Store {
-    fn check_documents(
-        &self,
-        report: &mut CheckReport,
-        progress: &mut impl FnMut(u64),
-    ) -> Result<(), StoreError> {
-        let currency = self.info().currency.clone();
-        let register = self.register().clone();
-        let mut expected_seq = 1u64;
-        let mut prev_hash = [0u8; 32];
-        let mut counters = vec![0u64; DocKind::ALL.len()];
-        let mut last_date = None;
-        // Refunds are rare; what each sale line gave back is tracked to re-check the limit.
-        let mut refunded: HashMap<(String, u32), (i64, i64)> = HashMap::new();
-        let mut sold: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
-        let problems = &mut report.problems;
-        let note = |problems: &mut Vec<String>, s: String| {
-            if problems.len() < MAX_PROBLEMS {
-                problems.push(s);
+fn walk(
+    db: &impl ReadableDatabase,
+    progress: &mut impl FnMut(u64),
+) -> Result<CheckReport, StoreError> {
+    let info = read_info(db)?;
+    let mut report = CheckReport::default();
+    check_documents(db, &info, &mut report, progress)?;
+    check_catalog(db, &mut report)?;
+    Ok(report)
+}
+
+fn check_documents(
+    db: &impl ReadableDatabase,
+    info: &StoreInfo,
+    report: &mut CheckReport,
+    progress: &mut impl FnMut(u64),
+) -> Result<(), StoreError> {
+    let currency = info.currency.clone();
+    let register = info.register.clone();
+    let mut expected_seq = 1u64;
+    let mut prev_hash = [0u8; 32];
+    let mut counters = vec![0u64; DocKind::ALL.len()];
+    let mut last_date = None;
+    // Refunds are rare; what each sale line gave back is tracked to re-check the limit.
+    let mut refunded: HashMap<(String, u32), (i64, i64)> = HashMap::new();
+    let mut sold: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+    let problems = &mut report.problems;
+    let note = |problems: &mut Vec<String>, s: String| {
+        if problems.len() < MAX_PROBLEMS {
+            problems.push(s);
+        }
+    };
+    let tx = db.begin_read()?;
+    let docs = tx.open_table(DOCS)?;
+    let mut count = 0u64;
+    for row in docs.iter()? {
+        let (k, v) = row?;
+        let seq = k.value();
+        count += 1;
+        if count % 4096 == 0 {
+            progress(count);
+        }
+        if seq != expected_seq {
+            note(
+                problems,
+                format!(
+                    "documents #{expected_seq} to #{} are missing from the chain",
+                    seq.saturating_sub(1)
+                ),
+            );
+        }
+        expected_seq = seq + 1;
+        let sealed = match super::codec::decode::<super::codec::DocRecord>(
+            v.value(),
+            &format!("document #{seq}"),
+        ) {
+            Ok(super::codec::DocRecord::V1(d)) => d,
+            Err(e) => {
+                note(problems, e.to_string());
+                continue;
             }
         };
-        let tx = self.db().begin_read()?;
-        let docs = tx.open_table(DOCS)?;
-        let mut count = 0u64;
-        for row in docs.iter()? {
-            let (k, v) = row?;
-            let seq = k.value();
-            count += 1;
-            if count % 4096 == 0 {
-                progress(count);
-            }
-            if seq != expected_seq {
-                note(
-                    problems,
-                    format!(
-                        "documents #{expected_seq} to #{} are missing from the chain",
-                        seq.saturating_sub(1)
-                    ),
-                );
-            }
-            expected_seq = seq + 1;
-            let sealed = match super::codec::decode::<super::codec::DocRecord>(
-                v.value(),
-                &format!("document #{seq}"),
-            ) {
-                Ok(super::codec::DocRecord::V1(d)) => d,
-                Err(e) => {
-                    note(problems, e.to_string());
-                    continue;
+        let d = &sealed.doc;
+        let label = d.number.clone();
+        if d.prev_hash != prev_hash {
+            note(
+                problems,
+                format!("{label}: does not follow the previous document (chain broken)"),
+            );
+        }
+        if d.hash() != sealed.hash {
+            note(
+                problems,
+                format!("{label}: content does not match its hash (edited after commit)"),
+            );
+        }
+        prev_hash = sealed.hash;
+        let kind = d.kind();
+        let want = counters[kind.index()] + 1;
+        if d.n != want && !(d.opens_range && d.n > want) {
+            note(
+                problems,
+                format!(
+                    "{label}: expected number {} (gap or reuse)",
+                    format_number(&register, kind, want)
+                ),
+            );
+        }
+        counters[kind.index()] = d.n;
+        if d.counters.len() < counters.len() || d.counters[..counters.len()] != counters[..] {
+            note(
+                problems,
+                format!("{label}: series counters disagree with the chain"),
+            );
+            counters = d.counters.clone();
+            counters.resize(DocKind::ALL.len(), 0);
+        }
+        if d.number != format_number(&register, kind, d.n) || d.register != register.as_str() {
+            note(
+                problems,
+                format!("{label}: number or register does not belong to register {register}"),
+            );
+        }
+        if last_date.is_some_and(|l| d.business_date < l) {
+            note(
+                problems,
+                format!("{label}: business date {} goes back", d.business_date),
+            );
+        }
+        last_date = Some(d.business_date);
+        match &d.body {
+            DocBody::Sale(s) => {
+                if let Err(e) = s.verify(&currency) {
+                    note(problems, format!("{label}: {e}"));
                 }
-            };
-            let d = &sealed.doc;
-            let label = d.number.clone();
-            if d.prev_hash != prev_hash {
-                note(
-                    problems,
-                    format!("{label}: does not follow the previous document (chain broken)"),
+                sold.insert(
+                    d.number.clone(),
+                    s.lines
+                        .iter()
+                        .map(|l| (l.qty.milli(), l.total.minor()))
+                        .collect(),
                 );
             }
-            if d.hash() != sealed.hash {
-                note(
-                    problems,
-                    format!("{label}: content does not match its hash (edited after commit)"),
-                );
-            }
-            prev_hash = sealed.hash;
-            let kind = d.kind();
-            let want = counters[kind.index()] + 1;
-            if d.n != want && !(d.opens_range && d.n > want) {
-                note(
-                    problems,
-                    format!(
-                        "{label}: expected number {} (gap or reuse)",
-                        format_number(&register, kind, want)
-                    ),
-                );
-            }
-            counters[kind.index()] = d.n;
-            if d.counters.len() < counters.len() || d.counters[..counters.len()] != counters[..] {
-                note(
-                    problems,
-                    format!("{label}: series counters disagree with the chain"),
-                );
-                counters = d.counters.clone();
-                counters.resize(DocKind::ALL.len(), 0);
-            }
-            if d.number != format_number(&register, kind, d.n) || d.register != register.as_str() {
-                note(
-                    problems,
-                    format!("{label}: number or register does not belong to register {register}"),
-                );
-            }
-            if last_date.is_some_and(|l| d.business_date < l) {
-                note(
-                    problems,
-                    format!("{label}: business date {} goes back", d.business_date),
-                );
-            }
-            last_date = Some(d.business_date);
-            match &d.body {
-                DocBody::Sale(s) => {
-                    if let Err(e) = s.verify(&currency) {
-                        note(problems, format!("{label}: {e}"));
-                    }
-                    sold.insert(
-                        d.number.clone(),
-                        s.lines
-                            .iter()
-                            .map(|l| (l.qty.milli(), l.total.minor()))
-                            .collect(),
-                    );
+            DocBody::Refund(r) => {
+                if let Err(e) = r.verify() {
+                    note(problems, format!("{label}: {e}"));
                 }
-                DocBody::Refund(r) => {
-                    if let Err(e) = r.verify() {
-                        note(problems, format!("{label}: {e}"));
-                    }
-                    for l in &r.lines {
-                        let e = refunded.entry((r.original.clone(), l.line)).or_default();
-                        e.0 += l.qty.milli();
-                        e.1 += l.total.minor();
-                        let line_sold = sold.get(&r.original).and_then(|v| v.get(l.line as usize));
-                        match line_sold {
-                            Some((q, t)) if e.0 > *q || e.1 > *t => note(
-                                problems,
-                                format!(
-                                    "{label}: refunds more of {} line {} than was sold",
-                                    r.original,
-                                    l.line + 1
-                                ),
-                            ),
-                            None => note(
-                                problems,
-                                format!(
-                                    "{label}: refunds {} line {}, which is not an earlier sale line",
-                                    r.original,
-                                    l.line + 1
-                                ),
-                            ),
-                            _ => {}
-                        }
-                    }
-                }
-                DocBody::CashMove(c) => {
-                    if !c.amount.is_positive() {
-                        note(
+                for l in &r.lines {
+                    let e = refunded.entry((r.original.clone(), l.line)).or_default();
+                    e.0 += l.qty.milli();
+                    e.1 += l.total.minor();
+                    let line_sold = sold.get(&r.original).and_then(|v| v.get(l.line as usize));
+                    match line_sold {
+                        Some((q, t)) if e.0 > *q || e.1 > *t => note(
                             problems,
-                            format!("{label}: cash movement amount must be positive"),
-                        );
+                            format!(
+                                "{label}: refunds more of {} line {} than was sold",
+                                r.original,
+                                l.line + 1
+                            ),
+                        ),
+                        None => note(
+                            problems,
+                            format!(
+                                "{label}: refunds {} line {}, which is not an earlier sale line",
+                                r.original,
+                                l.line + 1
+                            ),
+                        ),
+                        _ => {}
                     }
+                }
+            }
+            DocBody::CashMove(c) => {
+                if !c.amount.is_positive() {
+                    note(
+                        problems,
+                        format!("{label}: cash movement amount must be positive"),
+                    );
                 }
             }
         }
-        report.documents = count;
-        report.last_numbers = DocKind::ALL
-            .iter()
-            .map(|k| (*k, counters[k.index()]))
-            .collect();
-        Ok(())
     }
+    report.documents = count;
+    report.last_numbers = DocKind::ALL
+        .iter()
+        .map(|k| (*k, counters[k.index()]))
+        .collect();
+    Ok(())
+}
 
-    fn check_catalog(&self, report: &mut CheckReport) -> Result<(), StoreError> {
-        let tx = self.db().begin_read()?;
-        let products = tx.open_table(PRODUCTS)?;
-        let barcodes = tx.open_table(BARCODES)?;
-        let mut n = 0u64;
-        for row in barcodes.iter()? {
-            let (b, sku) = row?;
-            if products.get(sku.value())?.is_none() && report.problems.len() < MAX_PROBLEMS {
-                report.problems.push(format!(
-                    "barcode {} points to missing product {}",
-                    b.value(),
-                    sku.value()
+fn check_catalog(db: &impl ReadableDatabase, report: &mut CheckReport) -> Result<(), StoreError> {
+    let tx = db.begin_read()?;
+    let products = tx.open_table(PRODUCTS)?;
+    let barcodes = tx.open_table(BARCODES)?;
+    let mut n = 0u64;
+    for row in barcodes.iter()? {
+        let (b, sku) = row?;
+        if products.get(sku.value())?.is_none() && report.problems.len() < MAX_PROBLEMS {
+            report.problems.push(format!(
+                "barcode {} points to missing product {}",
+                b.value(),
+                sku.value()
+            ));
+        }
+    }
+    let mut bad = Vec::new();
+    for row in products.iter()? {
+        let (k, v) = row?;
+        n += 1;
+        let p = match decode::<ProductRecord>(v.value(), &format!("product {}", k.value())) {
+            Ok(ProductRecord::V1(p)) => p,
+            Err(e) => {
+                bad.push(e.to_string());
+                continue;
+            }
+        };
+        for b in &p.barcodes {
+            let owner = barcodes.get(b.as_str())?.map(|v| v.value().to_string());
+            if owner.as_deref() != Some(p.sku.as_str()) {
+                bad.push(format!(
+                    "product {}: barcode {b} is not indexed to it",
+                    p.sku
                 ));
             }
         }
-        let mut bad = Vec::new();
-        self.visit_products(|p| {
-            n += 1;
-            for b in &p.barcodes {
-                let owner = barcodes.get(b.as_str())?.map(|v| v.value().to_string());
-                if owner.as_deref() != Some(p.sku.as_str()) {
-                    bad.push(format!(
-                        "product {}: barcode {b} is not indexed to it",
-                        p.sku
-                    ));
-                }
-            }
-            Ok(())
-        })?;
-        report.products = n;
-        report.problems.extend(bad.into_iter().take(MAX_PROBLEMS));
-        Ok(())
     }
+    report.products = n;
+    report.problems.extend(bad.into_iter().take(MAX_PROBLEMS));
+    Ok(())
 }

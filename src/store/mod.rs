@@ -27,7 +27,7 @@ pub use docs::{Committed, DocHeader};
 pub const STORE_FILE: &str = "caja.redb";
 
 /// redb's default cache is 1 GiB; a thin client has 512 MB in all.
-const CACHE_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -152,6 +152,20 @@ fn open_db(path: &Path) -> Result<Database, StoreError> {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
             other => StoreError::Corrupt(format!("{}: {other}", path.display())),
         })
+}
+
+/// The store's identity, from any handle.
+pub(crate) fn read_info(db: &impl ReadableDatabase) -> Result<StoreInfo, StoreError> {
+    let tx = db.begin_read()?;
+    let meta = tx
+        .open_table(META)
+        .map_err(|e| StoreError::Corrupt(format!("no meta table ({e})")))?;
+    match meta.get(meta_keys::STORE)? {
+        Some(v) => match decode::<StoreInfoRecord>(v.value(), "store identity")? {
+            StoreInfoRecord::V1(i) => Ok(i),
+        },
+        None => Err(StoreError::Corrupt("no store identity".into())),
+    }
 }
 
 /// Reads the schema version through a read-only handle, so that a store written by a newer caja
