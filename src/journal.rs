@@ -2,7 +2,7 @@
 //! spreadsheets.
 
 use crate::domain::document::{DocBody, SealedDocument};
-use crate::domain::money::{Currency, Money};
+use crate::domain::money::Money;
 use crate::domain::tender::TenderKind;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
@@ -69,76 +69,110 @@ impl JournalRow {
     }
 }
 
-/// The rows matching `f`, in chain order.
-pub fn rows(store: &Store, f: &JournalFilter) -> Result<Vec<JournalRow>, StoreError> {
-    let mut out = Vec::new();
+/// Why the journal could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the journal: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<csv::Error> for JournalError {
+    fn from(e: csv::Error) -> Self {
+        JournalError::Io(std::io::Error::other(e))
+    }
+}
+
+/// Calls `each` with every row matching `f`, in chain order, one document in memory at a time.
+pub fn visit<E: From<StoreError>>(
+    store: &Store,
+    f: &JournalFilter,
+    mut each: impl FnMut(JournalRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut failed = None;
     store.visit_dates(f.from, f.to, |_, d| {
         let keep = f
             .register
             .as_deref()
             .is_none_or(|r| r.eq_ignore_ascii_case(&d.doc.register))
             && f.cashier.as_deref().is_none_or(|c| c == d.doc.cashier);
-        if keep {
-            out.push(JournalRow::from_doc(d));
+        if keep && let Err(e) = each(JournalRow::from_doc(d)) {
+            failed = Some(e);
+            return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    })?;
+    failed.map_or(Ok(()), Err)
+}
+
+/// The rows matching `f`, for a screen that shows a short range.
+pub fn rows(store: &Store, f: &JournalFilter) -> Result<Vec<JournalRow>, StoreError> {
+    let mut out = Vec::new();
+    visit(store, f, |r| {
+        out.push(r);
+        Ok::<_, StoreError>(())
     })?;
     Ok(out)
 }
 
-pub fn write_csv<W: Write>(
-    out: W,
-    currency: &Currency,
-    rows: &[JournalRow],
-) -> Result<(), csv::Error> {
+const CSV_HEADER: [&str; 12] = [
+    "number",
+    "type",
+    "business_date",
+    "at",
+    "register",
+    "cashier",
+    "total",
+    "cash",
+    "card",
+    "transfer",
+    "other",
+    "change",
+];
+
+/// Streams the journal as CSV.
+pub fn write_csv<W: Write>(store: &Store, f: &JournalFilter, out: W) -> Result<(), JournalError> {
+    let currency = &store.info().currency;
+    let m = |v: Money| currency.to_decimal(v);
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "number",
-        "type",
-        "business_date",
-        "at",
-        "register",
-        "cashier",
-        "total",
-        "cash",
-        "card",
-        "transfer",
-        "other",
-        "change",
-    ])?;
-    for r in rows {
-        let m = |v: Money| currency.to_decimal(v);
+    w.write_record(CSV_HEADER)?;
+    visit(store, f, |r| {
         w.write_record([
-            r.number.clone(),
+            r.number,
             r.kind.to_string(),
-            r.business_date.clone(),
-            r.at.clone(),
-            r.register.clone(),
-            r.cashier.clone(),
+            r.business_date,
+            r.at,
+            r.register,
+            r.cashier,
             m(r.total),
             m(r.tenders[0]),
             m(r.tenders[1]),
             m(r.tenders[2]),
             m(r.tenders[3]),
             m(r.change),
-        ])?;
-    }
+        ])
+        .map_err(JournalError::from)
+    })?;
     w.flush()?;
     Ok(())
 }
 
+/// Streams the journal as text for people, with a closing count and net total.
 pub fn write_text<W: Write>(
+    store: &Store,
+    f: &JournalFilter,
     mut out: W,
-    currency: &Currency,
-    rows: &[JournalRow],
-) -> std::io::Result<()> {
+) -> Result<(), JournalError> {
+    let currency = &store.info().currency;
     writeln!(
         out,
         "{:<16} {:<6} {:<20} {:<12} {:>14}  tenders",
         "number", "type", "date-time", "cashier", "total"
     )?;
     let mut sum = Money::ZERO;
-    for r in rows {
+    let mut count = 0u64;
+    visit(store, f, |r| {
         let tenders: Vec<String> = ["cash", "card", "transfer", "other"]
             .iter()
             .zip(r.tenders)
@@ -161,11 +195,12 @@ pub fn write_text<W: Write>(
             t
         )?;
         sum = sum.checked_add(r.total).unwrap_or(sum);
-    }
+        count += 1;
+        Ok::<_, JournalError>(())
+    })?;
     writeln!(
         out,
-        "{} documents, net {}",
-        rows.len(),
+        "{count} documents, net {}",
         currency.format_symbol(sum)
     )?;
     Ok(())

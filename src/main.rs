@@ -391,11 +391,9 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         register: a.register,
         cashier: a.cashier,
     };
-    let rows = journal::rows(&store, &f)?;
-    let currency = &store.info().currency;
     match a.format {
-        Format::Text => journal::write_text(std::io::stdout().lock(), currency, &rows)?,
-        Format::Csv => journal::write_csv(std::io::stdout().lock(), currency, &rows)?,
+        Format::Text => journal::write_text(&store, &f, std::io::stdout().lock())?,
+        Format::Csv => journal::write_csv(&store, &f, std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -160,17 +160,7 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
             .success()
     );
     let today = chrono::Local::now().date_naive().to_string();
-    let o = run(&[
-        "journal",
-        "--data-dir",
-        d,
-        "--from",
-        &today,
-        "--to",
-        &today,
-        "--format",
-        "csv",
-    ]);
+    let o = journal(d, &today, &today, &["--format", "csv"]);
     assert!(o.status.success(), "{}", text(&o));
     let csv = String::from_utf8(o.stdout).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -189,41 +179,15 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
         "{}",
         lines[5]
     );
-    let o = run(&[
-        "journal",
-        "--data-dir",
-        d,
-        "--from",
-        &today,
-        "--to",
-        &today,
-        "--cashier",
-        "luis",
-    ]);
+    let o = journal(d, &today, &today, &["--cashier", "luis"]);
     let t = text(&o);
     assert!(
         t.contains("FV1-000003") && !t.contains("FV1-000004") && t.contains("3 documents"),
         "{t}"
     );
-    let o = run(&[
-        "journal",
-        "--data-dir",
-        d,
-        "--from",
-        "2020-01-01",
-        "--to",
-        "2020-01-31",
-    ]);
+    let o = journal(d, "2020-01-01", "2020-01-31", &[]);
     assert!(text(&o).contains("0 documents"), "{}", text(&o));
-    let o = run(&[
-        "journal",
-        "--data-dir",
-        d,
-        "--from",
-        "2026-02-30",
-        "--to",
-        "2026-03-01",
-    ]);
+    let o = journal(d, "2026-02-30", "2026-03-01", &[]);
     assert!(!o.status.success());
 }
 
@@ -262,15 +226,7 @@ fn check_passes_on_a_sound_store_and_fails_on_a_damaged_one_without_panicking() 
     // Damage that caja's read-only walk meets leaves the file untouched (see store tests); damage
     // only in redb's internal trees is found by redb's own check, whose writable open may update
     // the file header, so the bytes are not compared here.
-    let o = run(&[
-        "journal",
-        "--data-dir",
-        d,
-        "--from",
-        "2000-01-01",
-        "--to",
-        "2100-01-01",
-    ]);
+    let o = journal(d, "2000-01-01", "2100-01-01", &[]);
     assert!(!o.status.success());
     assert!(
         !text(&o).contains("panicked") && !text(&o).contains("backtrace"),

@@ -44,12 +44,13 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             .set_cache_size(CACHE_BYTES)
             .open_read_only(&p)
     });
-    let mut report = match ro {
+    // Some(report) when the read-only walk ran; None when the file needs crash recovery first.
+    let mut walked = match ro {
         Ok(Ok(ro)) => {
             let walk = quietly(|| walk(&ro, &mut progress));
             drop(ro);
             match walk {
-                Ok(r) => r?,
+                Ok(r) => Some(r?),
                 Err(panic) => {
                     return Err(StoreError::Corrupt(format!(
                         "{} cannot be read ({panic}); restore the last backup",
@@ -60,17 +61,17 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
         }
         Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => return Err(StoreError::InUse(path)),
         // Not readable read-only: a crash left it needing recovery, which a writable open does.
-        _ => CheckReport::default(),
+        _ => None,
     };
-    if !report.ok() {
-        // Already known bad: redb's pass would only try to repair, which writes to the file.
-        return Ok(report);
+    // Already known bad: redb's pass would only try to repair, which writes to the file.
+    if let Some(bad) = walked.take_if(|r| !r.ok()) {
+        return Ok(bad);
     }
-    let recovered = report.documents == 0 && report.products == 0;
+    let mut problems = Vec::new();
     let mut db = open_db(&path)?;
     match quietly(|| db.check_integrity()) {
         Ok(Ok(true)) => {}
-        Ok(Ok(false)) => report.problems.push(
+        Ok(Ok(false)) => problems.push(
             "the store file needed repair; redb repaired it (look for a crash or a disk fault)"
                 .into(),
         ),
@@ -81,17 +82,21 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             )));
         }
     }
-    if recovered {
-        let store = Store::from_db(db, path)?;
-        report = match quietly(|| walk(store.db(), &mut progress)) {
-            Ok(r) => r?,
-            Err(panic) => {
-                return Err(StoreError::Corrupt(format!(
-                    "the store cannot be read ({panic}); restore the last backup"
-                )));
+    let mut report = match walked {
+        Some(r) => r,
+        None => {
+            let store = Store::from_db(db, path)?;
+            match quietly(|| walk(store.db(), &mut progress)) {
+                Ok(r) => r?,
+                Err(panic) => {
+                    return Err(StoreError::Corrupt(format!(
+                        "the store cannot be read ({panic}); restore the last backup"
+                    )));
+                }
             }
-        };
-    }
+        }
+    };
+    report.problems.extend(problems);
     Ok(report)
 }
 

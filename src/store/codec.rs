@@ -55,10 +55,8 @@ pub enum UserRecord {
     V1(User),
 }
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize)]
 pub enum RangesRecord {
-    #[default]
-    Empty,
     V1(Vec<(DocKind, AuthorizedRange)>),
 }
 

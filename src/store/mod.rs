@@ -335,7 +335,6 @@ impl Store {
             let ranges = match meta.get(meta_keys::RANGES)? {
                 Some(v) => match decode::<RangesRecord>(v.value(), "authorized ranges")? {
                     RangesRecord::V1(r) => r,
-                    RangesRecord::Empty => Vec::new(),
                 },
                 None => Vec::new(),
             };

@@ -82,3 +82,10 @@ pub fn init_cli(dir: &Path) {
     ]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// `caja journal` over a date range, with extra arguments.
+pub fn journal(data: &str, from: &str, to: &str, extra: &[&str]) -> Output {
+    let mut args = vec!["journal", "--data-dir", data, "--from", from, "--to", to];
+    args.extend_from_slice(extra);
+    run(&args)
+}
