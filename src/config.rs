@@ -13,6 +13,7 @@ pub const DEFAULT_TOML: &str = include_str!("default_config.toml");
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub language: Language,
+    pub theme: String,
     pub printer: Printer,
     pub drawer: Drawer,
     pub display: Display,
@@ -147,6 +148,12 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
+        if !["default", "mono", "high-contrast"].contains(&self.theme.as_str()) {
+            return Err(format!(
+                "theme = \"{}\": use default, mono or high-contrast",
+                self.theme
+            ));
+        }
         if ![32, 42, 48].contains(&self.printer.columns) {
             return Err(format!(
                 "printer.columns = {}: use 32, 42 or 48",

@@ -6,10 +6,16 @@
 // Tests may unwrap; the product may not (see [lints] in Cargo.toml).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod app;
 pub mod bench;
 pub mod config;
 pub mod csvio;
 pub mod domain;
 pub mod journal;
+pub mod printer;
+pub mod provision;
+pub mod receipt;
 pub mod soak;
 pub mod store;
+pub mod tui;
+pub mod ui;

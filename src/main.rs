@@ -1,15 +1,14 @@
 //! The `caja` command: the register and the tools technicians and scripts use.
 
 use anyhow::{Context, Result, bail};
-use caja::config::{CONFIG_FILE, Config, Language};
-use caja::csvio::{demo_catalog, read_catalog, write_catalog};
-use caja::domain::money::Currency;
-use caja::domain::numbering::RegisterCode;
-use caja::domain::user::{Role, valid_pin, valid_user_name};
+use caja::config::{Config, Language};
+use caja::csvio::{read_catalog, write_catalog};
+use caja::domain::user::Role;
 use caja::journal::{self, JournalFilter};
+use caja::provision::{Provision, provision};
+use caja::store::Store;
 use caja::store::catalog::ApplyMode;
 use caja::store::check::check_dir;
-use caja::store::{InitParams, STORE_FILE, Store};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::Write;
@@ -232,77 +231,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn register(dir: &Path) -> Result<ExitCode> {
-    let _ = Config::load(dir)?;
-    if !dir.join(STORE_FILE).exists() {
-        bail!(
-            "no register is set up in {} yet; provision one with\n  caja init --data-dir {} --store NAME --register FV1 --supervisor USER --pin PIN --demo",
-            dir.display(),
-            dir.display()
-        );
-    }
-    let store = Store::open(dir)?;
-    let info = store.info();
-    println!(
-        "caja: store {} register {} ({}) is ready in {}",
-        info.name,
-        info.register,
-        info.currency.code,
-        dir.display()
-    );
+    let config = Config::load(dir)?;
+    caja::tui::run(dir.to_path_buf(), config)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn init(dir: &Path, a: InitArgs) -> Result<ExitCode> {
-    if dir.join(STORE_FILE).exists() {
-        bail!(
-            "{} already holds a store; refusing to overwrite it",
-            dir.display()
-        );
-    }
-    let register = RegisterCode::parse(&a.register)?;
-    let currency = Currency::by_code(&a.currency).with_context(|| {
-        format!(
-            "unknown currency {} (COP, MXN, USD, CLP, PEN, ARS, GTQ, EUR)",
-            a.currency
-        )
-    })?;
-    if !valid_user_name(&a.supervisor) {
-        bail!(
-            "'{}' is not a user name: 1 to 24 lowercase letters, digits, . _ -",
-            a.supervisor
-        );
-    }
-    if !valid_pin(&a.pin) {
-        bail!("a PIN is 4 to 12 digits");
-    }
-    if a.store.trim().is_empty() {
-        bail!("the store needs a name");
-    }
     let language = match a.language {
         Some(Lang::Es) => Language::Es,
         Some(Lang::En) => Language::En,
         None => Language::from_env(),
     };
-    let store = Store::create(
-        dir,
-        InitParams {
-            name: a.store,
-            register,
-            currency: currency.clone(),
-            prices_include_tax: !a.prices_exclude_tax,
-            supervisor: a.supervisor,
-            pin: a.pin,
-            now_utc_ms: chrono::Utc::now().timestamp_millis(),
-        },
-    )?;
-    let cfg = dir.join(CONFIG_FILE);
-    if !cfg.exists() {
-        std::fs::write(&cfg, Config::initial_text(language))
-            .with_context(|| format!("cannot write {}", cfg.display()))?;
-    }
+    let p = Provision {
+        store_name: a.store,
+        register: a.register,
+        supervisor: a.supervisor,
+        pin: a.pin,
+        currency: a.currency,
+        language,
+        demo: a.demo,
+        prices_include_tax: !a.prices_exclude_tax,
+    };
+    let store = provision(dir, p, chrono::Utc::now().timestamp_millis())?;
     if a.demo {
-        let r = store.apply_catalog(&demo_catalog(&currency), ApplyMode::Replace)?;
-        eprintln!("demo catalog: {} products", r.total);
+        eprintln!("demo catalog: {} products", store.catalog_len()?);
     }
     eprintln!(
         "register {} of store {} ready in {}",

@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod check;
 pub mod codec;
 pub mod docs;
+pub mod held;
 pub mod tables;
 pub mod users;
 
@@ -268,6 +269,7 @@ impl Store {
                 tx.open_table(tables::BARCODES)?;
                 tx.open_table(tables::NAME_WORDS)?;
                 tx.open_table(tables::REFUNDS)?;
+                tx.open_table(tables::HELD)?;
                 let mut u = tx.open_table(tables::USERS)?;
                 let user = User {
                     name: p.supervisor.clone(),

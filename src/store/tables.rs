@@ -25,6 +25,9 @@ pub const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users_v1")
 /// (sale seq, refund seq) for every refund, so a refund finds what was already given back.
 pub const REFUNDS: TableDefinition<(u64, u64), ()> = TableDefinition::new("refunds_v1");
 
+/// Tickets put on hold at the till (F5), so they survive a restart.
+pub const HELD: TableDefinition<u64, &[u8]> = TableDefinition::new("held_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";

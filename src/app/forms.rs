@@ -1,0 +1,236 @@
+//! First-run setup, login, and the supervisor PIN popup.
+
+use super::{App, Guarded, Level, Popup, Screen, edit};
+use crate::config::{Config, Language};
+use crate::provision::{Provision, ProvisionError, provision};
+use crate::store::users::Login;
+use crate::ui::i18n::fill;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// Setup fields, in order: store, register, supervisor, PIN, currency, language, demo.
+pub const SETUP_FIELDS: usize = 7;
+
+pub struct SetupForm {
+    pub fields: [String; SETUP_FIELDS],
+    pub focus: usize,
+}
+
+impl SetupForm {
+    pub fn new(lang: Language) -> SetupForm {
+        let yes = if lang == Language::Es { "s" } else { "y" };
+        SetupForm {
+            fields: [
+                String::new(),
+                "FV1".into(),
+                String::new(),
+                String::new(),
+                "COP".into(),
+                lang.code().into(),
+                yes.into(),
+            ],
+            focus: 0,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct LoginForm {
+    pub user: String,
+    pub pin: String,
+    pub on_pin: bool,
+}
+
+pub struct PinPopup {
+    pub action: Guarded,
+    pub user: String,
+    pub pin: String,
+    pub on_pin: bool,
+    pub error: Option<String>,
+}
+
+impl PinPopup {
+    pub fn new(action: Guarded) -> PinPopup {
+        PinPopup {
+            action,
+            user: String::new(),
+            pin: String::new(),
+            on_pin: false,
+            error: None,
+        }
+    }
+}
+
+fn digit_only(key: KeyEvent) -> bool {
+    !matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit())
+}
+
+impl App {
+    pub(super) fn setup_key(&mut self, key: KeyEvent) {
+        let Screen::Setup(form) = &mut self.screen else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => self.quit = true,
+            KeyCode::Up | KeyCode::BackTab => form.focus = form.focus.saturating_sub(1),
+            KeyCode::Down | KeyCode::Tab => form.focus = (form.focus + 1).min(SETUP_FIELDS - 1),
+            KeyCode::Enter if form.focus + 1 < SETUP_FIELDS => form.focus += 1,
+            KeyCode::Enter => self.finish_setup(),
+            _ => {
+                if form.focus == 3 && !digit_only(key) {
+                    return;
+                }
+                let f = form.focus;
+                edit(&mut form.fields[f], key);
+                if f == 5 {
+                    let lang = if form.fields[5].trim().eq_ignore_ascii_case("en") {
+                        Language::En
+                    } else {
+                        Language::Es
+                    };
+                    self.set_language(lang);
+                }
+            }
+        }
+    }
+
+    fn finish_setup(&mut self) {
+        let now_ms = self.now().timestamp_millis();
+        let Screen::Setup(form) = &self.screen else {
+            return;
+        };
+        let f = form.fields.clone();
+        let language = if f[5].trim().eq_ignore_ascii_case("en") {
+            Language::En
+        } else {
+            Language::Es
+        };
+        let demo = matches!(
+            f[6].trim().to_ascii_lowercase().as_str(),
+            "s" | "si" | "sí" | "y" | "yes"
+        );
+        let p = Provision {
+            store_name: f[0].clone(),
+            register: f[1].trim().to_ascii_uppercase(),
+            supervisor: f[2].trim().to_string(),
+            pin: f[3].clone(),
+            currency: f[4].clone(),
+            language,
+            demo,
+            prices_include_tax: true,
+        };
+        let supervisor = p.supervisor.clone();
+        match provision(&self.dir, p, now_ms) {
+            Ok(store) => {
+                self.store = Some(store);
+                self.config = Config::load(&self.dir).unwrap_or_else(|_| Config::defaults());
+                self.set_language(language);
+                self.screen = Screen::Login(LoginForm {
+                    user: supervisor,
+                    pin: String::new(),
+                    on_pin: true,
+                });
+                self.message = None;
+            }
+            Err(e) => {
+                if let Screen::Setup(form) = &mut self.screen {
+                    form.focus = match e {
+                        ProvisionError::StoreName => 0,
+                        ProvisionError::Register(_) => 1,
+                        ProvisionError::Supervisor(_) => 2,
+                        ProvisionError::Pin => 3,
+                        ProvisionError::Currency(_) => 4,
+                        _ => form.focus,
+                    };
+                }
+                self.info(Level::Error, e.to_string());
+            }
+        }
+    }
+
+    pub(super) fn login_key(&mut self, key: KeyEvent) {
+        let Screen::Login(form) = &mut self.screen else {
+            return;
+        };
+        match (key.code, form.on_pin) {
+            (KeyCode::Esc, false) => self.quit = true,
+            (KeyCode::Esc, true) => {
+                form.on_pin = false;
+                form.pin.clear();
+            }
+            (KeyCode::Enter, false) if !form.user.trim().is_empty() => form.on_pin = true,
+            (KeyCode::Enter, true) => {
+                let (user, pin) = (form.user.trim().to_string(), std::mem::take(&mut form.pin));
+                self.login(&user, &pin);
+            }
+            (_, false) => {
+                edit(&mut form.user, key);
+            }
+            (_, true) => {
+                if digit_only(key) {
+                    edit(&mut form.pin, key);
+                }
+            }
+        }
+    }
+
+    fn login(&mut self, user: &str, pin: &str) {
+        let Some(store) = &self.store else { return };
+        let t = self.texts;
+        match store.login(user, pin) {
+            Ok(Login::Ok(u)) => {
+                self.user = Some(u);
+                self.screen = Screen::Sale;
+                self.message = None;
+                self.refresh_outbox();
+            }
+            Ok(Login::WrongPin { tries_left }) => self.info(
+                Level::Error,
+                fill(t.login_wrong, &[&tries_left.to_string()]),
+            ),
+            Ok(Login::Locked) => {
+                self.info(Level::Error, t.login_locked);
+                self.screen = Screen::Login(LoginForm::default());
+            }
+            Ok(Login::Unknown) => {
+                self.info(Level::Error, t.login_unknown);
+                self.screen = Screen::Login(LoginForm::default());
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn pin_key(&mut self, mut p: PinPopup, key: KeyEvent) {
+        match (key.code, p.on_pin) {
+            (KeyCode::Esc, _) => return,
+            (KeyCode::Enter, false) if !p.user.trim().is_empty() => p.on_pin = true,
+            (KeyCode::Enter, true) => {
+                let Some(store) = &self.store else { return };
+                let user = p.user.trim().to_string();
+                let pin = std::mem::take(&mut p.pin);
+                match store.login(&user, &pin) {
+                    Ok(Login::Ok(u)) if u.role == crate::domain::user::Role::Supervisor => {
+                        self.authorized(&u.name, p.action);
+                        return;
+                    }
+                    Ok(Login::Ok(_)) => p.error = Some(self.texts.pin_not_supervisor.into()),
+                    Ok(Login::WrongPin { tries_left }) => {
+                        p.error = Some(fill(self.texts.login_wrong, &[&tries_left.to_string()]))
+                    }
+                    Ok(Login::Locked) => p.error = Some(self.texts.login_locked.into()),
+                    Ok(Login::Unknown) => p.error = Some(self.texts.login_unknown.into()),
+                    Err(e) => p.error = Some(e.to_string()),
+                }
+                p.on_pin = false;
+            }
+            (_, false) => {
+                edit(&mut p.user, key);
+            }
+            (_, true) => {
+                if digit_only(key) {
+                    edit(&mut p.pin, key);
+                }
+            }
+        }
+        self.popup = Some(Popup::Pin(p));
+    }
+}

@@ -1,0 +1,311 @@
+//! The register's state and how keys change it. No terminal here: keys come in, state changes,
+//! and the screens in `ui` draw from that state. Time comes from an injected clock.
+
+mod forms;
+mod payment;
+mod refund;
+mod sale;
+
+pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
+pub use payment::PaymentState;
+pub use refund::{RecallState, RefundState};
+pub use sale::{SearchState, Ticket};
+
+use crate::config::{Config, Language};
+use crate::domain::document::{Override, Stamp};
+use crate::domain::money::Money;
+use crate::printer::{PrintJob, PrintOutcome};
+use crate::store::{DocHeader, Store, User};
+use crate::ui::i18n::{Texts, texts};
+use chrono::{DateTime, FixedOffset};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+
+/// The register's clock; tests pass a fixed one.
+pub type Clock = Box<dyn Fn() -> DateTime<FixedOffset> + Send>;
+
+/// The local clock.
+pub fn system_clock() -> Clock {
+    Box::new(|| chrono::Local::now().fixed_offset())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Ok,
+    Warn,
+    Error,
+}
+
+/// The line under the input that tells the cashier what just happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub level: Level,
+    pub text: String,
+}
+
+/// The last sale committed, shown large until the next ticket starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastSale {
+    pub number: String,
+    pub total: Money,
+    pub change: Money,
+}
+
+pub enum Screen {
+    Setup(SetupForm),
+    Login(LoginForm),
+    Sale,
+    Search(SearchState),
+    Payment(PaymentState),
+    Refund(RefundState),
+    Recall(RecallState),
+    Menu,
+    Help,
+}
+
+/// What a supervisor PIN unlocks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Guarded {
+    VoidLine(usize),
+    Discount(sale::DiscountTarget, crate::domain::ticket::Discount),
+    Menu,
+}
+
+pub enum Popup {
+    ConfirmCancel,
+    Discount(String),
+    Pin(PinPopup),
+    RefundReason(String),
+    Unlock(String),
+}
+
+pub struct App {
+    pub dir: PathBuf,
+    pub store: Option<Store>,
+    pub config: Config,
+    pub texts: &'static Texts,
+    pub clock: Clock,
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    pub user: Option<User>,
+    /// The supervisor who opened the F9 menu; refunds are recorded under this name.
+    pub supervisor: Option<String>,
+    pub ticket: Ticket,
+    pub input: String,
+    pub message: Option<Message>,
+    pub last_sale: Option<LastSale>,
+    pub outbox: u64,
+    pub printer: Option<Sender<PrintJob>>,
+    pub printer_error: Option<String>,
+    /// Receipts sent to the printer worker and not yet reported back.
+    pub prints_in_flight: usize,
+    /// Ring the terminal bell on the next draw (unknown code).
+    pub beep: bool,
+    pub quit: bool,
+}
+
+impl App {
+    /// The register over `dir`: first-run setup when there is no store yet, else login.
+    pub fn new(dir: PathBuf, store: Option<Store>, config: Config, clock: Clock) -> App {
+        let screen = if store.is_some() {
+            Screen::Login(LoginForm::default())
+        } else {
+            Screen::Setup(SetupForm::new(config.language))
+        };
+        let mut app = App {
+            dir,
+            store,
+            texts: texts(config.language),
+            config,
+            clock,
+            screen,
+            popup: None,
+            user: None,
+            supervisor: None,
+            ticket: Ticket::default(),
+            input: String::new(),
+            message: None,
+            last_sale: None,
+            outbox: 0,
+            printer: None,
+            printer_error: None,
+            prints_in_flight: 0,
+            beep: false,
+            quit: false,
+        };
+        app.refresh_outbox();
+        app
+    }
+
+    pub fn set_language(&mut self, lang: Language) {
+        self.config.language = lang;
+        self.texts = texts(lang);
+    }
+
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        (self.clock)()
+    }
+
+    /// Who commits a document now.
+    pub fn header(&self) -> DocHeader {
+        let now = self.now();
+        DocHeader {
+            business_date: now.date_naive(),
+            at: Stamp::from_datetime(now),
+            cashier: self
+                .user
+                .as_ref()
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn info(&mut self, level: Level, text: impl Into<String>) {
+        self.message = Some(Message {
+            level,
+            text: text.into(),
+        });
+    }
+
+    pub fn store_error(&mut self, e: impl std::fmt::Display) {
+        let t = crate::ui::i18n::fill(self.texts.store_error, &[&e.to_string()]);
+        self.info(Level::Error, t);
+    }
+
+    fn refresh_outbox(&mut self) {
+        if let Some(s) = &self.store {
+            self.outbox = s.outbox_len().unwrap_or(self.outbox);
+        }
+    }
+
+    /// A printer job finished.
+    pub fn on_printed(&mut self, outcome: PrintOutcome) {
+        self.prints_in_flight = self.prints_in_flight.saturating_sub(1);
+        match outcome.error {
+            None => self.printer_error = None,
+            Some(e) => {
+                let t = crate::ui::i18n::fill(self.texts.printer_failed, &[&e]);
+                self.printer_error = Some(e);
+                self.info(Level::Warn, format!("{} ({})", t, outcome.number));
+            }
+        }
+    }
+
+    /// Records who authorized what, inside the document it allows.
+    fn override_by(&self, supervisor: &str, action: &str, reason: &str) -> Override {
+        Override {
+            action: action.into(),
+            supervisor: supervisor.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// Handles one key. Returns true when the screen must be redrawn.
+    pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        if key.kind == KeyEventKind::Release {
+            return false;
+        }
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            // Ctrl-C never kills a register mid-ticket: it behaves like Esc.
+            return self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+        }
+        if self.popup.is_some() {
+            self.popup_key(key);
+            return true;
+        }
+        match &self.screen {
+            Screen::Setup(_) => self.setup_key(key),
+            Screen::Login(_) => self.login_key(key),
+            Screen::Sale => self.sale_key(key),
+            Screen::Search(_) => self.search_key(key),
+            Screen::Payment(_) => self.payment_key(key),
+            Screen::Refund(_) => self.refund_key(key),
+            Screen::Recall(_) => self.recall_key(key),
+            Screen::Menu => self.menu_key(key),
+            Screen::Help => self.screen = Screen::Sale,
+        }
+        true
+    }
+
+    fn popup_key(&mut self, key: KeyEvent) {
+        let Some(popup) = self.popup.take() else {
+            return;
+        };
+        match popup {
+            Popup::ConfirmCancel => {
+                if key.code == KeyCode::Enter {
+                    self.ticket = Ticket::default();
+                    self.info(Level::Info, self.texts.cancelled);
+                }
+            }
+            Popup::Discount(mut s) => match key.code {
+                KeyCode::Enter => self.apply_discount_input(&s),
+                KeyCode::Esc => {}
+                _ => {
+                    edit(&mut s, key);
+                    self.popup = Some(Popup::Discount(s));
+                }
+            },
+            Popup::Pin(p) => self.pin_key(p, key),
+            Popup::RefundReason(mut s) => match key.code {
+                KeyCode::Enter if !s.trim().is_empty() => self.commit_refund(&s),
+                KeyCode::Esc => {}
+                _ => {
+                    edit(&mut s, key);
+                    self.popup = Some(Popup::RefundReason(s));
+                }
+            },
+            Popup::Unlock(mut s) => match key.code {
+                KeyCode::Enter => self.unlock(&s),
+                KeyCode::Esc => {}
+                _ => {
+                    edit(&mut s, key);
+                    self.popup = Some(Popup::Unlock(s));
+                }
+            },
+        }
+    }
+
+    /// Asks for a supervisor PIN before `action`.
+    pub fn guard(&mut self, action: Guarded) {
+        self.popup = Some(Popup::Pin(PinPopup::new(action)));
+    }
+
+    /// A supervisor authorized `action`.
+    fn authorized(&mut self, supervisor: &str, action: Guarded) {
+        match action {
+            Guarded::VoidLine(i) => {
+                let ov = self.override_by(supervisor, "void_line", "after payment started");
+                self.ticket.overrides.push(ov);
+                self.void_line(i);
+            }
+            Guarded::Discount(target, d) => {
+                let ov = self.override_by(supervisor, "discount", "over the limit");
+                if self.set_discount(target, d) {
+                    self.ticket.overrides.push(ov);
+                }
+            }
+            Guarded::Menu => {
+                self.supervisor = Some(supervisor.to_string());
+                self.screen = Screen::Menu;
+            }
+        }
+    }
+}
+
+/// Applies a key to a one-line text field. Returns true when the key was used.
+pub fn edit(s: &mut String, key: KeyEvent) -> bool {
+    match key.code {
+        KeyCode::Char(c) if !c.is_control() && s.chars().count() < 64 => {
+            s.push(c);
+            true
+        }
+        KeyCode::Backspace => {
+            s.pop();
+            true
+        }
+        _ => false,
+    }
+}

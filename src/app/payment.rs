@@ -1,0 +1,180 @@
+//! Payment: tenders until the ticket is covered, then one durable commit, the receipt to the
+//! printer worker, and a fresh ticket at once.
+
+use super::{App, LastSale, Level, Screen, Ticket, edit};
+use crate::domain::document::{DocBody, SaleBody};
+use crate::domain::money::Money;
+use crate::domain::tender::{Tender, TenderError, TenderKind, remaining, settle};
+use crate::printer::PrintJob;
+use crate::ui::i18n::fill;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+#[derive(Default)]
+pub struct PaymentState {
+    pub input: String,
+    /// A card, transfer or other tender waiting for its reference.
+    pub pending: Option<(TenderKind, Money)>,
+}
+
+impl App {
+    /// What is still due before cash rounding.
+    pub fn due(&self) -> Money {
+        remaining(self.ticket.total(), &self.ticket.tenders).unwrap_or(Money::ZERO)
+    }
+
+    pub(super) fn payment_key(&mut self, key: KeyEvent) {
+        let Screen::Payment(mut p) = std::mem::replace(&mut self.screen, Screen::Sale) else {
+            return;
+        };
+        let Some(currency) = self.store.as_ref().map(|s| s.info().currency.clone()) else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc if p.pending.is_some() => {
+                p.pending = None;
+                p.input.clear();
+            }
+            // Back to the ticket; tenders already given stay with it.
+            KeyCode::Esc => return,
+            KeyCode::Enter if p.pending.is_some() => {
+                if let Some((kind, amount)) = p.pending.take() {
+                    let reference =
+                        Some(std::mem::take(&mut p.input)).filter(|r| !r.trim().is_empty());
+                    self.tender(Tender {
+                        kind,
+                        amount,
+                        reference,
+                    });
+                }
+            }
+            KeyCode::Enter => {
+                let amount = if p.input.trim().is_empty() {
+                    currency.round_cash(self.due()).unwrap_or(self.due())
+                } else {
+                    match currency.parse_local(&p.input) {
+                        Ok(m) if m.is_positive() => m,
+                        _ => {
+                            self.info(
+                                Level::Error,
+                                fill(self.texts.pay_bad_amount, &[p.input.trim()]),
+                            );
+                            p.input.clear();
+                            self.screen = Screen::Payment(p);
+                            return;
+                        }
+                    }
+                };
+                p.input.clear();
+                self.tender(Tender::cash(amount));
+            }
+            KeyCode::F(n @ 2..=4) => {
+                let kind =
+                    [TenderKind::Card, TenderKind::Transfer, TenderKind::Other][usize::from(n - 2)];
+                let amount = if p.input.trim().is_empty() {
+                    Ok(self.due())
+                } else {
+                    currency.parse_local(&p.input)
+                };
+                match amount {
+                    Ok(a) if a.is_positive() => p.pending = Some((kind, a)),
+                    _ => self.info(
+                        Level::Error,
+                        fill(self.texts.pay_bad_amount, &[p.input.trim()]),
+                    ),
+                }
+                p.input.clear();
+            }
+            _ => {
+                edit(&mut p.input, key);
+            }
+        }
+        // Still paying, unless the sale just committed and left a new, empty ticket.
+        if !self.ticket.is_empty() {
+            self.screen = Screen::Payment(p);
+        }
+    }
+
+    /// Adds a tender; commits the sale once the ticket is covered.
+    fn tender(&mut self, t: Tender) {
+        let Some(store) = &self.store else { return };
+        let currency = store.info().currency.clone();
+        self.ticket.tenders.push(t);
+        match settle(self.ticket.total(), &self.ticket.tenders, &currency) {
+            Ok(_) => self.commit_sale(),
+            Err(TenderError::Short { .. }) => self.message = None,
+            Err(e) => {
+                self.ticket.tenders.pop();
+                self.info(Level::Error, e.to_string());
+            }
+        }
+    }
+
+    fn commit_sale(&mut self) {
+        let Some(store) = &self.store else { return };
+        let info = store.info();
+        let body = SaleBody::build(
+            &self.ticket.lines,
+            self.ticket.discount,
+            self.ticket.tenders.clone(),
+            info.prices_include_tax,
+            &info.currency,
+        );
+        let mut body = match body {
+            Ok(b) => b,
+            Err(e) => {
+                self.ticket.tenders.pop();
+                return self.info(Level::Error, e.to_string());
+            }
+        };
+        body.overrides = self.ticket.overrides.clone();
+        let (total, change) = (body.total, body.change);
+        let header = self.header();
+        match store.commit(&header, DocBody::Sale(body)) {
+            Ok(c) => {
+                let receipt = store.doc(c.seq).ok().flatten().map(|d| {
+                    crate::receipt::text(
+                        &d.doc,
+                        &store.info().name,
+                        &store.info().currency,
+                        self.config.printer.columns,
+                        self.config.language,
+                    )
+                });
+                if let (Some(tx), Some(text)) = (&self.printer, receipt)
+                    && tx
+                        .send(PrintJob {
+                            number: c.number.clone(),
+                            text,
+                        })
+                        .is_ok()
+                {
+                    self.prints_in_flight += 1;
+                }
+                let mut msg = fill(self.texts.sale_done, &[&c.number]);
+                if let Some(left) = c.numbers_left {
+                    msg.push_str(&format!(" ({left})"));
+                }
+                self.last_sale = Some(LastSale {
+                    number: c.number,
+                    total,
+                    change,
+                });
+                self.ticket = Ticket::default();
+                self.outbox += 1;
+                self.info(
+                    if c.numbers_left.is_some() {
+                        Level::Warn
+                    } else {
+                        Level::Ok
+                    },
+                    msg,
+                );
+            }
+            Err(e) => {
+                // Nothing is lost: the ticket and its tenders stay on screen to try again.
+                self.ticket.tenders.pop();
+                self.store_error(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The supervisor menu (F9): refunds, unlocking users, logging out; and the recall list (F6).
+
+use super::{App, Level, LoginForm, Popup, Screen, edit};
+use crate::domain::document::{DocBody, Override, SaleBody};
+use crate::domain::qty::Qty;
+use crate::domain::refund::ReturnedLine;
+use crate::store::held::HeldTicket;
+use crate::ui::i18n::fill;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+#[derive(Default)]
+pub struct RefundState {
+    /// The sale number being typed, then the sale found.
+    pub number: String,
+    pub sale: Option<(String, SaleBody)>,
+    /// Quantity to return per sale line.
+    pub returns: Vec<Qty>,
+    pub selected: usize,
+    pub input: String,
+}
+
+#[derive(Default)]
+pub struct RecallState {
+    pub list: Vec<(u64, HeldTicket)>,
+    pub selected: usize,
+}
+
+impl App {
+    pub(super) fn menu_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Char('1') => self.screen = Screen::Refund(RefundState::default()),
+            KeyCode::Char('2') => {
+                self.screen = Screen::Sale;
+                self.popup = Some(Popup::Unlock(String::new()));
+            }
+            KeyCode::Char('3') => {
+                self.user = None;
+                self.supervisor = None;
+                self.screen = Screen::Login(LoginForm::default());
+            }
+            KeyCode::Char('4') => self.quit = true,
+            KeyCode::Esc => self.screen = Screen::Sale,
+            _ => {}
+        }
+    }
+
+    pub(super) fn unlock(&mut self, name: &str) {
+        let Some(store) = &self.store else { return };
+        match store.unlock_user(name.trim()) {
+            Ok(()) => self.info(Level::Ok, fill(self.texts.unlocked, &[name.trim()])),
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn refund_key(&mut self, key: KeyEvent) {
+        let Screen::Refund(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
+            return;
+        };
+        if r.sale.is_none() {
+            match key.code {
+                KeyCode::Esc => return,
+                KeyCode::Enter => self.find_sale(&mut r),
+                _ => {
+                    edit(&mut r.number, key);
+                }
+            }
+        } else {
+            let lines = r.returns.len();
+            match key.code {
+                KeyCode::Esc => return,
+                KeyCode::Up => r.selected = r.selected.saturating_sub(1),
+                KeyCode::Down => r.selected = (r.selected + 1).min(lines.saturating_sub(1)),
+                KeyCode::Enter => {
+                    let q = if r.input.trim().is_empty() {
+                        Ok(Qty::from_milli(0))
+                    } else {
+                        Qty::parse(&r.input)
+                    };
+                    match q {
+                        Ok(q) => {
+                            if let Some(slot) = r.returns.get_mut(r.selected) {
+                                *slot = q;
+                            }
+                            r.selected = (r.selected + 1).min(lines.saturating_sub(1));
+                        }
+                        Err(e) => self.info(Level::Error, e.to_string()),
+                    }
+                    r.input.clear();
+                }
+                KeyCode::F(12) => {
+                    if r.returns.iter().any(|q| q.milli() > 0) {
+                        self.popup = Some(Popup::RefundReason(String::new()));
+                    } else {
+                        self.info(Level::Warn, self.texts.refund_nothing);
+                    }
+                }
+                _ => {
+                    edit(&mut r.input, key);
+                }
+            }
+        }
+        self.screen = Screen::Refund(r);
+    }
+
+    fn find_sale(&mut self, r: &mut RefundState) {
+        let Some(store) = &self.store else { return };
+        let number = r.number.trim().to_ascii_uppercase();
+        match store.doc_by_number(&number) {
+            Ok(Some((_, d))) => match d.doc.body {
+                DocBody::Sale(s) => {
+                    r.returns = vec![Qty::from_milli(0); s.lines.len()];
+                    r.sale = Some((d.doc.number, s));
+                    self.message = None;
+                }
+                _ => self.info(Level::Error, format!("{number} is not a sale")),
+            },
+            Ok(None) => self.info(Level::Error, format!("no document {number}")),
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn commit_refund(&mut self, reason: &str) {
+        let Screen::Refund(r) = &self.screen else {
+            return;
+        };
+        let Some((number, _)) = &r.sale else { return };
+        let returned: Vec<ReturnedLine> = r
+            .returns
+            .iter()
+            .enumerate()
+            .filter(|(_, q)| q.milli() > 0)
+            .map(|(i, q)| ReturnedLine {
+                line: i as u32,
+                qty: *q,
+            })
+            .collect();
+        let supervisor = self.supervisor.clone().unwrap_or_default();
+        let ov = Override {
+            action: "refund".into(),
+            supervisor,
+            reason: reason.trim().into(),
+        };
+        let (number, header) = (number.clone(), self.header());
+        let Some(store) = &self.store else { return };
+        match store.refund(&header, &number, &returned, reason, vec![ov]) {
+            Ok(c) => {
+                let paid = store.doc(c.seq).ok().flatten().map(|d| match d.doc.body {
+                    DocBody::Refund(rf) => store.info().currency.format_symbol(
+                        rf.tenders
+                            .iter()
+                            .map(|t| t.amount)
+                            .fold(crate::domain::Money::ZERO, |a, b| {
+                                a.checked_add(b).unwrap_or(a)
+                            }),
+                    ),
+                    _ => String::new(),
+                });
+                self.info(
+                    Level::Ok,
+                    fill(
+                        self.texts.refund_done,
+                        &[&c.number, &paid.unwrap_or_default()],
+                    ),
+                );
+                self.outbox += 1;
+                self.screen = Screen::Sale;
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn open_recall(&mut self) {
+        let Some(store) = &self.store else { return };
+        match store.held() {
+            Ok(list) if list.is_empty() => self.info(Level::Info, self.texts.nothing_held),
+            Ok(list) => self.screen = Screen::Recall(RecallState { list, selected: 0 }),
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn recall_key(&mut self, key: KeyEvent) {
+        let Screen::Recall(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Up => r.selected = r.selected.saturating_sub(1),
+            KeyCode::Down => r.selected = (r.selected + 1).min(r.list.len().saturating_sub(1)),
+            KeyCode::Enter => {
+                if let Some((id, _)) = r.list.get(r.selected) {
+                    let id = *id;
+                    self.recall(id);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        self.screen = Screen::Recall(r);
+    }
+}

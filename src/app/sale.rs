@@ -1,0 +1,357 @@
+//! The sale screen: scanning, quantities, search, voids, discounts, hold and recall.
+
+use super::{App, Guarded, Level, Popup, Screen, edit};
+use crate::domain::catalog::Product;
+use crate::domain::document::Override;
+use crate::domain::money::Money;
+use crate::domain::qty::Qty;
+use crate::domain::tender::Tender;
+use crate::domain::ticket::{Discount, TicketLine, Totals, price};
+use crate::store::held::HeldTicket;
+use crate::ui::i18n::fill;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// The ticket being rung up.
+#[derive(Default, Clone, Debug)]
+pub struct Ticket {
+    pub lines: Vec<TicketLine>,
+    pub selected: usize,
+    pub discount: Option<Discount>,
+    pub tenders: Vec<Tender>,
+    pub overrides: Vec<Override>,
+    pub totals: Option<Totals>,
+}
+
+impl Ticket {
+    pub fn total(&self) -> Money {
+        self.totals.as_ref().map_or(Money::ZERO, |t| t.total)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Recomputes the totals; on error the ticket is left as it was before the change.
+    fn reprice(
+        &mut self,
+        prices_include_tax: bool,
+    ) -> Result<(), crate::domain::ticket::PricingError> {
+        self.totals = Some(price(&self.lines, self.discount, prices_include_tax)?);
+        Ok(())
+    }
+}
+
+#[derive(Default)]
+pub struct SearchState {
+    pub query: String,
+    pub results: Vec<Product>,
+    pub selected: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiscountTarget {
+    Line(usize),
+    Ticket,
+}
+
+/// Reads "10%", "2.000", "T10%" or "T2.000".
+fn parse_discount(s: &str, currency: &crate::domain::money::Currency) -> Option<(bool, Discount)> {
+    let t = s.trim();
+    let (whole, rest) = match t.strip_prefix(['T', 't']) {
+        Some(r) => (true, r.trim()),
+        None => (false, t),
+    };
+    let d = match rest.strip_suffix('%') {
+        Some(p) => Discount::Percent(crate::domain::qty::TaxRate::parse_percent(p).ok()?.bp()),
+        None => Discount::Amount(
+            currency
+                .parse_local(rest)
+                .ok()
+                .filter(|m| m.is_positive())?,
+        ),
+    };
+    Some((whole, d))
+}
+
+impl App {
+    fn prices_include_tax(&self) -> bool {
+        self.store
+            .as_ref()
+            .is_none_or(|s| s.info().prices_include_tax)
+    }
+
+    pub(super) fn sale_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter if !self.input.trim().is_empty() => {
+                let input = std::mem::take(&mut self.input);
+                self.scan(&input);
+            }
+            KeyCode::Up => self.ticket.selected = self.ticket.selected.saturating_sub(1),
+            KeyCode::Down => {
+                self.ticket.selected =
+                    (self.ticket.selected + 1).min(self.ticket.lines.len().saturating_sub(1))
+            }
+            KeyCode::F(1) => self.screen = Screen::Help,
+            KeyCode::F(2) => {
+                let mut s = SearchState {
+                    query: std::mem::take(&mut self.input),
+                    ..SearchState::default()
+                };
+                self.run_search(&mut s);
+                self.screen = Screen::Search(s);
+            }
+            KeyCode::F(4) if !self.ticket.is_empty() => {
+                self.popup = Some(Popup::Discount(String::new()))
+            }
+            KeyCode::F(5) => self.hold(),
+            KeyCode::F(6) => self.open_recall(),
+            KeyCode::F(8) if !self.ticket.is_empty() => {
+                let i = self.ticket.selected;
+                if self.ticket.tenders.is_empty() {
+                    self.void_line(i)
+                } else {
+                    self.guard(Guarded::VoidLine(i))
+                }
+            }
+            KeyCode::F(9) => self.guard(Guarded::Menu),
+            KeyCode::F(12) if !self.ticket.is_empty() => {
+                self.screen = Screen::Payment(super::PaymentState::default())
+            }
+            KeyCode::Esc if !self.input.is_empty() => self.input.clear(),
+            KeyCode::Esc if !self.ticket.is_empty() => self.popup = Some(Popup::ConfirmCancel),
+            _ => {
+                edit(&mut self.input, key);
+            }
+        }
+    }
+
+    /// What the cashier typed or scanned: `CODE` or `N*CODE`.
+    pub fn scan(&mut self, input: &str) {
+        let t = self.texts;
+        let (qty, code) = match input.split_once('*') {
+            Some((q, c)) => match Qty::parse(q) {
+                Ok(q) => (q, c.trim()),
+                Err(_) => return self.info(Level::Error, fill(t.bad_qty, &[q.trim()])),
+            },
+            None => (Qty::ONE, input.trim()),
+        };
+        let Some(store) = &self.store else { return };
+        match store.lookup_code(code) {
+            Ok(Some(p)) if p.active => self.add_product(&p, qty),
+            Ok(Some(p)) => self.info(Level::Error, fill(t.inactive_item, &[&p.name])),
+            Ok(None) => {
+                self.beep = true;
+                let shown: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
+                self.info(Level::Error, fill(t.unknown_code, &[&shown]));
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub fn add_product(&mut self, p: &Product, qty: Qty) {
+        if self.ticket.is_empty() {
+            self.last_sale = None;
+        }
+        let before = self.ticket.clone();
+        // A repeated scan of the last item adds to its line, as a shop expects.
+        match self.ticket.lines.last_mut() {
+            Some(last)
+                if last.sku == p.sku && last.discount.is_none() && last.unit_price == p.price =>
+            {
+                last.qty = last.qty.checked_add(qty).unwrap_or(last.qty);
+            }
+            _ => self.ticket.lines.push(TicketLine {
+                sku: p.sku.clone(),
+                name: p.name.clone(),
+                qty,
+                unit_price: p.price,
+                tax_rate: p.tax_rate,
+                discount: None,
+            }),
+        }
+        self.ticket.selected = self.ticket.lines.len() - 1;
+        if let Err(e) = self.ticket.reprice(self.prices_include_tax()) {
+            self.ticket = before;
+            return self.info(Level::Error, e.to_string());
+        }
+        self.message = None;
+    }
+
+    pub(super) fn void_line(&mut self, i: usize) {
+        if i >= self.ticket.lines.len() {
+            return;
+        }
+        let line = self.ticket.lines.remove(i);
+        self.ticket.selected = self
+            .ticket
+            .selected
+            .min(self.ticket.lines.len().saturating_sub(1));
+        let _ = self.ticket.reprice(self.prices_include_tax());
+        self.info(Level::Info, fill(self.texts.voided, &[&line.name]));
+    }
+
+    pub(super) fn apply_discount_input(&mut self, s: &str) {
+        let Some(store) = &self.store else { return };
+        let Some((whole, d)) = parse_discount(s, &store.info().currency) else {
+            return self.info(Level::Error, fill(self.texts.bad_discount, &[s.trim()]));
+        };
+        let target = if whole {
+            DiscountTarget::Ticket
+        } else {
+            DiscountTarget::Line(self.ticket.selected)
+        };
+        // Over the configured limit, a supervisor decides.
+        let base = match target {
+            DiscountTarget::Ticket => self.ticket.totals.as_ref().map_or(Money::ZERO, |t| t.gross),
+            DiscountTarget::Line(i) => self
+                .ticket
+                .totals
+                .as_ref()
+                .and_then(|t| t.lines.get(i))
+                .map_or(Money::ZERO, |l| l.gross),
+        };
+        let limit_bp = i64::from(self.config.sale.discount_limit_percent) * 100;
+        let over = match d {
+            Discount::Percent(bp) => i64::from(bp) > limit_bp,
+            Discount::Amount(a) => {
+                i128::from(a.minor()) * 10_000 > i128::from(base.minor()) * i128::from(limit_bp)
+            }
+        };
+        if over {
+            self.guard(Guarded::Discount(target, d));
+        } else {
+            self.set_discount(target, d);
+        }
+    }
+
+    /// Applies a discount; false (and a message) if it does not fit the ticket.
+    pub(super) fn set_discount(&mut self, target: DiscountTarget, d: Discount) -> bool {
+        let before = self.ticket.clone();
+        match target {
+            DiscountTarget::Ticket => self.ticket.discount = Some(d),
+            DiscountTarget::Line(i) => match self.ticket.lines.get_mut(i) {
+                Some(l) => l.discount = Some(d),
+                None => return false,
+            },
+        }
+        match self.ticket.reprice(self.prices_include_tax()) {
+            Ok(()) => {
+                self.info(Level::Ok, self.texts.discount_applied);
+                true
+            }
+            Err(e) => {
+                self.ticket = before;
+                self.info(Level::Error, e.to_string());
+                false
+            }
+        }
+    }
+
+    fn hold(&mut self) {
+        if self.ticket.is_empty() {
+            return;
+        }
+        let Some(store) = &self.store else { return };
+        let h = HeldTicket {
+            cashier: self.header().cashier,
+            at: self.header().at,
+            lines: self.ticket.lines.clone(),
+            discount: self.ticket.discount,
+        };
+        match store.hold(&h) {
+            Ok(_) => {
+                self.ticket = super::Ticket::default();
+                self.info(Level::Info, self.texts.held);
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Puts a held ticket back on the till (holding the current one first, so nothing is lost).
+    pub(super) fn recall(&mut self, id: u64) {
+        if !self.ticket.is_empty() {
+            self.hold();
+        }
+        let Some(store) = &self.store else { return };
+        match store.take_held(id) {
+            Ok(Some(h)) => {
+                self.ticket = super::Ticket {
+                    lines: h.lines,
+                    discount: h.discount,
+                    ..super::Ticket::default()
+                };
+                self.ticket.selected = self.ticket.lines.len().saturating_sub(1);
+                let _ = self.ticket.reprice(self.prices_include_tax());
+                self.last_sale = None;
+                self.info(Level::Ok, self.texts.recalled);
+            }
+            Ok(None) => self.info(Level::Warn, self.texts.nothing_held),
+            Err(e) => self.store_error(e),
+        }
+        self.screen = Screen::Sale;
+    }
+
+    fn run_search(&mut self, s: &mut SearchState) {
+        let Some(store) = &self.store else { return };
+        match store.search(&s.query, 50) {
+            Ok(r) => {
+                s.results = r;
+                s.selected = 0;
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    pub(super) fn search_key(&mut self, key: KeyEvent) {
+        let Screen::Search(mut s) = std::mem::replace(&mut self.screen, Screen::Sale) else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Up => s.selected = s.selected.saturating_sub(1),
+            KeyCode::Down => s.selected = (s.selected + 1).min(s.results.len().saturating_sub(1)),
+            KeyCode::Enter => {
+                if let Some(p) = s.results.get(s.selected).cloned() {
+                    self.add_product(&p, Qty::ONE);
+                    return;
+                }
+            }
+            _ => {
+                if edit(&mut s.query, key) {
+                    self.run_search(&mut s);
+                }
+            }
+        }
+        self.screen = Screen::Search(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    #[test]
+    fn discounts_as_the_cashier_types_them() {
+        let cop = Currency::by_code("COP").unwrap();
+        assert_eq!(
+            parse_discount("10%", &cop),
+            Some((false, Discount::Percent(1000)))
+        );
+        assert_eq!(
+            parse_discount("T 5%", &cop),
+            Some((true, Discount::Percent(500)))
+        );
+        assert_eq!(
+            parse_discount("2.000", &cop),
+            Some((false, Discount::Amount(Money::from_minor(2000))))
+        );
+        assert_eq!(
+            parse_discount("t2000", &cop),
+            Some((true, Discount::Amount(Money::from_minor(2000))))
+        );
+        for bad in ["", "x", "200%", "0", "-5"] {
+            assert_eq!(parse_discount(bad, &cop), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Provisioning a register: shared by `caja init` and the first-run setup screen.
+
+use crate::config::{CONFIG_FILE, Config, Language};
+use crate::csvio::demo_catalog;
+use crate::domain::money::Currency;
+use crate::domain::numbering::RegisterCode;
+use crate::domain::user::{valid_pin, valid_user_name};
+use crate::store::catalog::ApplyMode;
+use crate::store::{InitParams, STORE_FILE, Store, StoreError};
+use std::path::Path;
+
+pub struct Provision {
+    pub store_name: String,
+    pub register: String,
+    pub supervisor: String,
+    pub pin: String,
+    pub currency: String,
+    pub language: Language,
+    pub demo: bool,
+    pub prices_include_tax: bool,
+}
+
+/// What is wrong, by field, so a form can point at it.
+#[derive(Debug, thiserror::Error)]
+pub enum ProvisionError {
+    #[error("the store needs a name")]
+    StoreName,
+    #[error(
+        "'{0}' is not a register code: 1 to 8 capital letters and digits, starting with a letter"
+    )]
+    Register(String),
+    #[error("'{0}' is not a user name: 1 to 24 lowercase letters, digits, . _ -")]
+    Supervisor(String),
+    #[error("a PIN is 4 to 12 digits")]
+    Pin,
+    #[error("unknown currency {0} (COP, MXN, USD, CLP, PEN, ARS, GTQ, EUR)")]
+    Currency(String),
+    #[error("{0} already holds a store; refusing to overwrite it")]
+    Exists(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write {path}: {err}")]
+    Config { path: String, err: std::io::Error },
+}
+
+/// Makes the store, writes `caja.toml` with commented defaults, loads the demo catalog if asked.
+pub fn provision(dir: &Path, p: Provision, now_utc_ms: i64) -> Result<Store, ProvisionError> {
+    if dir.join(STORE_FILE).exists() {
+        return Err(ProvisionError::Exists(dir.display().to_string()));
+    }
+    if p.store_name.trim().is_empty() {
+        return Err(ProvisionError::StoreName);
+    }
+    let register = RegisterCode::parse(p.register.trim())
+        .map_err(|_| ProvisionError::Register(p.register.clone()))?;
+    if !valid_user_name(p.supervisor.trim()) {
+        return Err(ProvisionError::Supervisor(p.supervisor.clone()));
+    }
+    if !valid_pin(&p.pin) {
+        return Err(ProvisionError::Pin);
+    }
+    let currency = Currency::by_code(p.currency.trim())
+        .ok_or_else(|| ProvisionError::Currency(p.currency.clone()))?;
+    let store = Store::create(
+        dir,
+        InitParams {
+            name: p.store_name.trim().to_string(),
+            register,
+            currency: currency.clone(),
+            prices_include_tax: p.prices_include_tax,
+            supervisor: p.supervisor.trim().to_string(),
+            pin: p.pin,
+            now_utc_ms,
+        },
+    )?;
+    let cfg = dir.join(CONFIG_FILE);
+    if !cfg.exists() {
+        std::fs::write(&cfg, Config::initial_text(p.language)).map_err(|err| {
+            ProvisionError::Config {
+                path: cfg.display().to_string(),
+                err,
+            }
+        })?;
+    }
+    if p.demo {
+        store.apply_catalog(&demo_catalog(&currency), ApplyMode::Replace)?;
+    }
+    Ok(store)
+}

@@ -1,0 +1,75 @@
+//! Tickets on hold: a cashier parks a ticket (F5) and recalls it later (F6), across restarts.
+
+use super::codec::{decode, encode};
+use super::tables::HELD;
+use super::{Store, StoreError};
+use crate::domain::document::Stamp;
+use crate::domain::ticket::{Discount, TicketLine};
+use redb::{ReadableDatabase, ReadableTable};
+use serde::{Deserialize, Serialize};
+
+/// A ticket not yet paid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldTicket {
+    pub cashier: String,
+    pub at: Stamp,
+    pub lines: Vec<TicketLine>,
+    pub discount: Option<Discount>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum HeldRecord {
+    V1(HeldTicket),
+}
+
+impl Store {
+    /// Parks a ticket; returns its hold number.
+    pub fn hold(&self, t: &HeldTicket) -> Result<u64, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let id = {
+            let mut table = tx.open_table(HELD)?;
+            let id = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+            table.insert(id, encode(&HeldRecord::V1(t.clone()))?.as_slice())?;
+            id
+        };
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Every ticket on hold, oldest first.
+    pub fn held(&self) -> Result<Vec<(u64, HeldTicket)>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let table = match tx.open_table(HELD) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (k, v) = row?;
+            let HeldRecord::V1(t) = decode(v.value(), &format!("held ticket {}", k.value()))?;
+            out.push((k.value(), t));
+        }
+        Ok(out)
+    }
+
+    /// Takes a ticket off hold; `None` if another till took it first.
+    pub fn take_held(&self, id: u64) -> Result<Option<HeldTicket>, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let t = {
+            let mut table = tx.open_table(HELD)?;
+            let removed = table.remove(id)?;
+            match removed {
+                Some(v) => {
+                    let HeldRecord::V1(t) = decode(v.value(), &format!("held ticket {id}"))?;
+                    Some(t)
+                }
+                None => None,
+            }
+        };
+        tx.commit()?;
+        Ok(t)
+    }
+}

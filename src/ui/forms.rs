@@ -1,0 +1,138 @@
+//! Setup, login and the small popups.
+
+use super::{block, centered, field, message_style};
+use crate::app::{App, Guarded, LoginForm, Popup, SetupForm};
+use crate::ui::i18n::fill;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Alignment;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Wrap};
+
+fn message_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    app.message.as_ref().map_or(Line::default(), |m| {
+        Line::styled(m.text.clone(), message_style(theme, m.level))
+    })
+}
+
+pub fn setup(f: &mut Frame, app: &App, theme: &Theme, form: &SetupForm) {
+    let t = app.texts;
+    let labels = [
+        t.setup_store,
+        t.setup_register,
+        t.setup_supervisor,
+        t.setup_pin,
+        t.setup_currency,
+        t.setup_language,
+        t.setup_demo,
+    ];
+    let area = centered(f, f.area(), 76, 16);
+    let mut lines = vec![Line::default()];
+    for (i, label) in labels.iter().enumerate() {
+        lines.push(field(
+            theme,
+            label,
+            &form.fields[i],
+            form.focus == i,
+            i == 3,
+            38,
+        ));
+    }
+    lines.push(Line::default());
+    lines.push(message_line(app, theme));
+    lines.push(Line::default());
+    lines.push(Line::styled(t.setup_hint, theme.dim));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(theme, t.setup_title))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+pub fn login(f: &mut Frame, app: &App, theme: &Theme, form: &LoginForm) {
+    let t = app.texts;
+    let store = app.store.as_ref().map_or(String::new(), |s| {
+        format!(
+            "{} - {} {}",
+            s.info().name,
+            t.hdr_register,
+            s.info().register
+        )
+    });
+    let area = centered(f, f.area(), 60, 11);
+    let lines = vec![
+        Line::styled(store, theme.accent).alignment(Alignment::Center),
+        Line::default(),
+        field(theme, t.login_user, &form.user, !form.on_pin, false, 10),
+        field(theme, t.login_pin, &form.pin, form.on_pin, true, 10),
+        Line::default(),
+        message_line(app, theme),
+        Line::default(),
+        Line::styled(t.login_hint, theme.dim),
+    ];
+    f.render_widget(
+        Paragraph::new(lines).block(block(theme, t.login_title)),
+        area,
+    );
+}
+
+pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
+    let t = app.texts;
+    let (title, lines): (&str, Vec<Line>) = match p {
+        Popup::ConfirmCancel => (
+            t.confirm_cancel,
+            vec![Line::default(), Line::styled(t.confirm_hint, theme.dim)],
+        ),
+        Popup::Discount(s) => (
+            t.discount_title,
+            vec![
+                field(theme, "%/$", s, true, false, 4),
+                Line::default(),
+                Line::styled(t.discount_hint, theme.dim),
+            ],
+        ),
+        Popup::RefundReason(s) => (
+            t.refund_title,
+            vec![
+                Line::styled(t.refund_reason, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
+        Popup::Unlock(s) => (
+            t.menu_unlock,
+            vec![
+                Line::styled(t.unlock_prompt, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
+        Popup::Pin(p) => {
+            let what = match &p.action {
+                Guarded::VoidLine(_) => t
+                    .keys_sale
+                    .split("F8 ")
+                    .nth(1)
+                    .and_then(|s| s.split(' ').next())
+                    .unwrap_or("F8"),
+                Guarded::Discount(..) => t.discount_title,
+                Guarded::Menu => t.menu_title,
+            };
+            let mut v = vec![
+                Line::styled(fill(t.pin_for, &[what]), theme.dim),
+                field(theme, t.login_user, &p.user, !p.on_pin, false, 10),
+                field(theme, t.login_pin, &p.pin, p.on_pin, true, 10),
+            ];
+            if let Some(e) = &p.error {
+                v.push(Line::styled(e.clone(), theme.error));
+            }
+            (t.pin_title, v)
+        }
+    };
+    let area = centered(f, f.area(), 64, lines.len() as u16 + 4);
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(theme, title))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

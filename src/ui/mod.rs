@@ -1,0 +1,126 @@
+//! Drawing: pure functions from the app's state to a frame. Screens never write to the store.
+
+pub mod big;
+mod forms;
+pub mod i18n;
+mod overlays;
+mod sale;
+pub mod theme;
+
+use crate::app::{App, Level, Screen};
+use i18n::fill;
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use theme::Theme;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+/// Draws the whole screen.
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
+    let area = f.area();
+    f.render_widget(Block::default().style(theme.base), area);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg = fill(
+            app.texts.too_small,
+            &[&area.width.to_string(), &area.height.to_string()],
+        );
+        let y = area.height / 2;
+        let p = Paragraph::new(msg)
+            .style(theme.warn)
+            .alignment(Alignment::Center);
+        f.render_widget(
+            p,
+            Rect {
+                x: area.x,
+                y: area.y + y,
+                width: area.width,
+                height: 1.min(area.height),
+            },
+        );
+        return;
+    }
+    match &app.screen {
+        Screen::Setup(form) => forms::setup(f, app, theme, form),
+        Screen::Login(form) => forms::login(f, app, theme, form),
+        _ => {
+            sale::sale(f, app, theme);
+            match &app.screen {
+                Screen::Search(s) => overlays::search(f, app, theme, s),
+                Screen::Payment(p) => overlays::payment(f, app, theme, p),
+                Screen::Refund(r) => overlays::refund(f, app, theme, r),
+                Screen::Recall(r) => overlays::recall(f, app, theme, r),
+                Screen::Menu => overlays::menu(f, app, theme),
+                Screen::Help => overlays::help(f, app, theme),
+                _ => {}
+            }
+        }
+    }
+    if let Some(p) = &app.popup {
+        forms::popup(f, app, theme, p);
+    }
+}
+
+/// A box of `w` x `h` in the middle of `area`, cleared.
+pub(crate) fn centered(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    f.render_widget(Clear, r);
+    r
+}
+
+pub(crate) fn block<'a>(theme: &Theme, title: &'a str) -> Block<'a> {
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_set(theme.border_set)
+        .border_style(theme.border)
+        .style(theme.base);
+    if title.is_empty() {
+        b
+    } else {
+        b.title(Span::styled(format!(" {title} "), theme.accent))
+    }
+}
+
+/// "Label: value" with the value highlighted when it has the focus.
+pub(crate) fn field<'a>(
+    theme: &Theme,
+    label: &str,
+    value: &str,
+    focused: bool,
+    masked: bool,
+    label_width: usize,
+) -> Line<'a> {
+    let shown = if masked {
+        "*".repeat(value.chars().count())
+    } else {
+        value.to_string()
+    };
+    let style = if focused { theme.selected } else { theme.base };
+    let cursor = if focused { "_" } else { " " };
+    Line::from(vec![
+        Span::styled(
+            format!("{label:<label_width$} "),
+            if focused { theme.accent } else { theme.dim },
+        ),
+        Span::styled(format!("{shown}{cursor}"), style),
+    ])
+}
+
+pub(crate) fn message_style(theme: &Theme, level: Level) -> Style {
+    match level {
+        Level::Info => theme.base,
+        Level::Ok => theme.ok,
+        Level::Warn => theme.warn,
+        Level::Error => theme.error,
+    }
+}

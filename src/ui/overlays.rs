@@ -1,0 +1,248 @@
+//! Boxes drawn over the sale screen: search, payment, refund, recall, menu and help.
+
+use super::{block, centered, field};
+use crate::app::{App, PaymentState, RecallState, RefundState, SearchState};
+use crate::domain::tender::TenderKind;
+use crate::ui::sale::big_amount;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+pub fn search(f: &mut Frame, app: &App, theme: &Theme, s: &SearchState) {
+    let t = app.texts;
+    let Some(currency) = app.store.as_ref().map(|x| &x.info().currency) else {
+        return;
+    };
+    let area = centered(f, f.area(), 74, 18);
+    let [q, list, hint] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .margin(1)
+    .areas(area);
+    f.render_widget(block(theme, t.search_title), area);
+    f.render_widget(
+        Paragraph::new(field(theme, ">", &s.query, true, false, 1)),
+        q,
+    );
+    if s.results.is_empty() {
+        f.render_widget(Paragraph::new(t.search_none).style(theme.dim), list);
+    } else {
+        let rows: Vec<Row> = s
+            .results
+            .iter()
+            .map(|p| {
+                Row::new(vec![
+                    Cell::from(p.name.clone()),
+                    Cell::from(p.sku.clone()),
+                    Cell::from(currency.format(p.price)),
+                ])
+            })
+            .collect();
+        let table = Table::new(
+            rows,
+            [
+                Constraint::Min(20),
+                Constraint::Length(12),
+                Constraint::Length(10),
+            ],
+        )
+        .row_highlight_style(theme.selected);
+        let mut st = TableState::default().with_selected(Some(s.selected));
+        f.render_stateful_widget(table, list, &mut st);
+    }
+    f.render_widget(Paragraph::new(t.search_hint).style(theme.dim), hint);
+}
+
+fn tender_name(app: &App, k: TenderKind) -> &'static str {
+    let t = app.texts;
+    match k {
+        TenderKind::Cash => t.tender_cash,
+        TenderKind::Card => t.tender_card,
+        TenderKind::Transfer => t.tender_transfer,
+        TenderKind::Other => t.tender_other,
+    }
+}
+
+pub fn payment(f: &mut Frame, app: &App, theme: &Theme, p: &PaymentState) {
+    let t = app.texts;
+    let Some(currency) = app.store.as_ref().map(|x| &x.info().currency) else {
+        return;
+    };
+    let area = centered(f, f.area(), 80, 12);
+    f.render_widget(block(theme, t.pay_title), area);
+    let [top, hint] = Layout::vertical([Constraint::Min(8), Constraint::Length(2)])
+        .margin(1)
+        .areas(area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(30), Constraint::Length(34)]).areas(top);
+    let mut lines = vec![Line::styled(
+        format!("{} {}", t.total, currency.format_symbol(app.ticket.total())),
+        theme.accent,
+    )];
+    for tender in &app.ticket.tenders {
+        let r = tender
+            .reference
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        lines.push(Line::from(format!(
+            "{:<14}{:>12}{r}",
+            tender_name(app, tender.kind),
+            currency.format(tender.amount)
+        )));
+    }
+    lines.push(Line::default());
+    match p.pending {
+        Some((k, a)) => {
+            lines.push(Line::styled(
+                format!("{} {}", tender_name(app, k), currency.format_symbol(a)),
+                theme.accent,
+            ));
+            lines.push(Line::styled(t.pay_reference, theme.dim));
+            lines.push(field(theme, ">", &p.input, true, false, 1));
+        }
+        None => lines.push(field(theme, t.tender_cash, &p.input, true, false, 14)),
+    }
+    f.render_widget(Paragraph::new(lines), left);
+    let mut due = vec![Line::styled(t.pay_remaining, theme.total)];
+    due.extend(big_amount(
+        &currency.format(app.due()),
+        usize::from(right.width),
+        theme,
+    ));
+    f.render_widget(Paragraph::new(due), right);
+    f.render_widget(
+        Paragraph::new(t.pay_hint)
+            .style(theme.dim)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        hint,
+    );
+}
+
+pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
+    let t = app.texts;
+    let area = centered(f, f.area(), 76, 18);
+    f.render_widget(block(theme, t.refund_title), area);
+    let [top, list, hint] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .margin(1)
+    .areas(area);
+    let Some((number, sale)) = &r.sale else {
+        f.render_widget(
+            Paragraph::new(field(theme, t.refund_number, &r.number, true, false, 16)),
+            top,
+        );
+        f.render_widget(Paragraph::new(t.refund_hint).style(theme.dim), hint);
+        return;
+    };
+    let Some(currency) = app.store.as_ref().map(|x| &x.info().currency) else {
+        return;
+    };
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::styled(number.clone(), theme.accent),
+            field(theme, t.refund_return, &r.input, true, false, 9),
+        ]),
+        top,
+    );
+    let rows: Vec<Row> = sale
+        .lines
+        .iter()
+        .zip(&r.returns)
+        .map(|(l, q)| {
+            let ret = if q.milli() > 0 {
+                q.to_string()
+            } else {
+                String::new()
+            };
+            Row::new(vec![
+                Cell::from(l.qty.to_string()),
+                Cell::from(l.name.clone()),
+                Cell::from(currency.format(l.total)),
+                Cell::from(ret),
+            ])
+        })
+        .collect();
+    let header = Row::new(vec![
+        t.refund_sold,
+        t.col_item,
+        t.col_amount,
+        t.refund_return,
+    ])
+    .style(theme.accent);
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(7),
+            Constraint::Min(20),
+            Constraint::Length(10),
+            Constraint::Length(9),
+        ],
+    )
+    .header(header)
+    .row_highlight_style(theme.selected);
+    let mut st = TableState::default().with_selected(Some(r.selected));
+    f.render_stateful_widget(table, list, &mut st);
+    f.render_widget(Paragraph::new(t.refund_lines_hint).style(theme.dim), hint);
+}
+
+pub fn recall(f: &mut Frame, app: &App, theme: &Theme, r: &RecallState) {
+    let t = app.texts;
+    let area = centered(f, f.area(), 70, 14);
+    let rows: Vec<Row> = r
+        .list
+        .iter()
+        .map(|(id, h)| {
+            let first = h.lines.first().map_or(String::new(), |l| l.name.clone());
+            Row::new(vec![
+                Cell::from(format!("#{id}")),
+                Cell::from(h.at.to_datetime().format("%H:%M").to_string()),
+                Cell::from(h.cashier.clone()),
+                Cell::from(format!("{} x {}", h.lines.len(), first)),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(5),
+            Constraint::Length(6),
+            Constraint::Length(10),
+            Constraint::Min(10),
+        ],
+    )
+    .block(block(theme, t.recall_title).title_bottom(Line::styled(t.recall_hint, theme.dim)))
+    .row_highlight_style(theme.selected);
+    let mut st = TableState::default().with_selected(Some(r.selected));
+    f.render_stateful_widget(table, area, &mut st);
+}
+
+pub fn menu(f: &mut Frame, app: &App, theme: &Theme) {
+    let t = app.texts;
+    let area = centered(f, f.area(), 44, 8);
+    let lines: Vec<Line> = [t.menu_refund, t.menu_unlock, t.menu_logout, t.menu_quit]
+        .iter()
+        .map(|s| Line::from(*s))
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(block(theme, t.menu_title)),
+        area,
+    );
+}
+
+pub fn help(f: &mut Frame, app: &App, theme: &Theme) {
+    let t = app.texts;
+    let area = centered(f, f.area(), 76, t.help_lines.len() as u16 + 2);
+    let lines: Vec<Line> = t.help_lines.iter().map(|s| Line::from(*s)).collect();
+    f.render_widget(
+        Paragraph::new(lines).block(block(theme, t.help_title)),
+        area,
+    );
+}

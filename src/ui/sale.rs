@@ -1,0 +1,183 @@
+//! The sale screen: header, ticket lines, the total, the input line, messages and keys.
+
+use super::{big, message_style};
+use crate::app::App;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+
+pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
+    let [header, body, input, message, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(8),
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(f.area());
+    draw_header(f, app, theme, header);
+    let [lines, side] =
+        Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(body);
+    draw_lines(f, app, theme, lines);
+    draw_side(f, app, theme, side);
+    let t = app.texts;
+    let input_block = super::block(theme, t.input_prompt);
+    let text = Line::from(vec![
+        Span::styled("> ", theme.accent),
+        Span::styled(app.input.as_str(), theme.base),
+        Span::styled("_", theme.dim),
+    ]);
+    f.render_widget(Paragraph::new(text).block(input_block), input);
+    if let Some(m) = &app.message {
+        f.render_widget(
+            Paragraph::new(m.text.as_str()).style(message_style(theme, m.level)),
+            message,
+        );
+    } else if app.ticket.is_empty() && app.last_sale.is_none() {
+        f.render_widget(Paragraph::new(t.empty_ticket).style(theme.dim), message);
+    }
+    f.render_widget(Paragraph::new(t.keys_sale).style(theme.selected), keys);
+}
+
+fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let t = app.texts;
+    let (store, register) = app
+        .store
+        .as_ref()
+        .map_or((String::new(), String::new()), |s| {
+            (s.info().name.clone(), s.info().register.to_string())
+        });
+    let cashier = app.user.as_ref().map_or("", |u| u.name.as_str());
+    let now = app.now().format("%Y-%m-%d %H:%M").to_string();
+    let sync = if app.config.sync.url.is_empty() {
+        t.sync_off.to_string()
+    } else {
+        format!("{} {}", t.hdr_queue, app.outbox)
+    };
+    let printer = if app.printer_error.is_some() {
+        "!".to_string()
+    } else {
+        t.printer_file.to_string()
+    };
+    let line = format!(
+        " {store} | {} {register} | {cashier} | {now} | {sync} | {}: {printer}",
+        t.hdr_register, t.hdr_printer
+    );
+    let line: String = line.chars().take(usize::from(area.width)).collect();
+    let style = if app.printer_error.is_some() {
+        theme.error
+    } else {
+        theme.selected
+    };
+    f.render_widget(Paragraph::new(line).style(style), area);
+}
+
+fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let t = app.texts;
+    let Some(currency) = app.store.as_ref().map(|s| &s.info().currency) else {
+        return;
+    };
+    let totals = app.ticket.totals.as_ref();
+    let rows: Vec<Row> = app
+        .ticket
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let amount = totals
+                .and_then(|x| x.lines.get(i))
+                .map_or(String::new(), |p| currency.format(p.total));
+            let name = if l.discount.is_some() {
+                format!("{} *", l.name)
+            } else {
+                l.name.clone()
+            };
+            Row::new(vec![
+                Cell::from(l.qty.to_string()),
+                Cell::from(name),
+                Cell::from(currency.format(l.unit_price)),
+                Cell::from(amount),
+            ])
+        })
+        .collect();
+    let header =
+        Row::new(vec![t.col_qty, t.col_item, t.col_price, t.col_amount]).style(theme.accent);
+    let widths = [
+        Constraint::Length(6),
+        Constraint::Min(10),
+        Constraint::Length(9),
+        Constraint::Length(10),
+    ];
+    let title = format!("{} {}", app.ticket.lines.len(), t.items);
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(super::block(theme, &title))
+        .row_highlight_style(theme.selected);
+    let mut state = TableState::default();
+    if !app.ticket.is_empty() {
+        state.select(Some(app.ticket.selected));
+    }
+    f.render_stateful_widget(table, area, &mut state);
+}
+
+fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let t = app.texts;
+    let Some(currency) = app.store.as_ref().map(|s| &s.info().currency) else {
+        return;
+    };
+    let [total_area, rest] =
+        Layout::vertical([Constraint::Length(6), Constraint::Min(0)]).areas(area);
+    let inner_w = usize::from(total_area.width.saturating_sub(2));
+    let mut lines = big_amount(&currency.format(app.ticket.total()), inner_w, theme);
+    if let Some(tt) = &app.ticket.totals
+        && !tt.discount.is_zero()
+    {
+        lines.push(Line::styled(
+            format!("{} -{}", t.discount, currency.format(tt.discount)),
+            theme.dim,
+        ));
+    }
+    let title = format!("{} {}", t.total, currency.symbol);
+    f.render_widget(
+        Paragraph::new(lines).block(super::block(theme, &title)),
+        total_area,
+    );
+    let mut info = Vec::new();
+    if let Some(last) = &app.last_sale {
+        info.push(Line::styled(last.number.clone(), theme.ok));
+        info.push(Line::styled(
+            format!("{} {}", t.total, currency.format_symbol(last.total)),
+            theme.base,
+        ));
+        info.push(Line::styled(t.change, theme.total));
+        info.extend(big_amount(&currency.format(last.change), inner_w, theme));
+    } else if let Some(tt) = &app.ticket.totals {
+        for x in tt.taxes.iter().filter(|x| !x.tax.is_zero()) {
+            info.push(Line::styled(
+                format!("{}% {}", x.rate, currency.format(x.tax)),
+                theme.dim,
+            ));
+        }
+    }
+    f.render_widget(Paragraph::new(info).block(super::block(theme, "")), rest);
+}
+
+/// An amount in large digits, or in bold if it does not fit.
+pub(crate) fn big_amount<'a>(text: &str, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    match big::render(text, width) {
+        Some(rows) => rows
+            .into_iter()
+            .map(|r| {
+                let pad = width.saturating_sub(r.chars().count());
+                Line::styled(format!("{}{r}", " ".repeat(pad)), theme.total)
+            })
+            .collect(),
+        None => vec![Line::styled(
+            format!("{text:>width$}"),
+            theme.total.add_modifier(Modifier::BOLD),
+        )],
+    }
+}

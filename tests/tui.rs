@@ -1,0 +1,394 @@
+//! The register's screens through ratatui's TestBackend at 80x24 with a fixed clock: snapshots
+//! of each screen, and key-by-key behaviour a cashier relies on.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use caja::app::{App, Clock, Popup, Screen};
+use caja::config::Config;
+use caja::domain::document::DocBody;
+use caja::domain::money::Money;
+use caja::store::Store;
+use caja::ui::theme::{TermEnv, Theme};
+use chrono::{FixedOffset, TimeZone};
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::Path;
+
+fn clock() -> Clock {
+    Box::new(|| {
+        FixedOffset::west_opt(5 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 22, 9, 41, 0)
+            .unwrap()
+    })
+}
+
+fn mono() -> Theme {
+    Theme::for_terminal(
+        "default",
+        &TermEnv {
+            term: "xterm".into(),
+            no_color: true,
+            locale: "es_CO.UTF-8".into(),
+        },
+    )
+}
+
+/// An app over a demo store, logged in as the supervisor `ana`.
+fn selling(dir: &Path) -> App {
+    drop(demo_store(dir));
+    let mut app = App::new(
+        dir.to_path_buf(),
+        Some(Store::open(dir).unwrap()),
+        Config::defaults(),
+        clock(),
+    );
+    keys(&mut app, "ana\n1234\n");
+    assert!(
+        matches!(app.screen, Screen::Sale),
+        "login failed: {:?}",
+        app.message
+    );
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+/// Types text; '\n' is Enter.
+fn keys(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(
+            app,
+            if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            },
+        );
+    }
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| caja::ui::draw(f, app, &mono())).unwrap();
+    let buf = t.backend().buffer();
+    (0..h)
+        .map(|y| {
+            (0..w)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn first_run_setup_then_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new(dir.path().to_path_buf(), None, Config::defaults(), clock());
+    insta::assert_snapshot!("setup", screen(&app, 80, 24));
+    keys(&mut app, "Tienda Uno\n\nana\n1234\n\n\n\n");
+    assert!(matches!(app.screen, Screen::Login(_)), "{:?}", app.message);
+    insta::assert_snapshot!("login", screen(&app, 80, 24));
+    keys(&mut app, "1234\n");
+    assert!(matches!(app.screen, Screen::Sale));
+    assert_eq!(
+        app.store.as_ref().unwrap().catalog_len().unwrap(),
+        35,
+        "demo catalog loaded"
+    );
+    assert!(dir.path().join("caja.toml").exists());
+}
+
+#[test]
+fn setup_points_at_the_field_that_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = App::new(dir.path().to_path_buf(), None, Config::defaults(), clock());
+    // Register "1X" is not a code.
+    keys(&mut app, "Tienda\n");
+    for _ in 0..3 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "1X\nana\n1234\n\n\n\n");
+    let Screen::Setup(form) = &app.screen else {
+        panic!("left setup with a bad register code")
+    };
+    assert_eq!(form.focus, 1);
+    assert!(app.message.as_ref().unwrap().text.contains("register code"));
+    assert!(!dir.path().join("caja.redb").exists());
+}
+
+#[test]
+fn sale_screen_with_lines_and_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "7702001000066\n3*GAS350\n0,375*PLA1K\n");
+    assert_eq!(app.ticket.total(), Money::from_minor(9_800 + 7_500 + 1_200));
+    insta::assert_snapshot!("sale_with_lines", screen(&app, 80, 24));
+    keys(&mut app, "arr");
+    key(&mut app, KeyCode::F(2));
+    let Screen::Search(s) = &app.screen else {
+        panic!("not searching")
+    };
+    assert_eq!(s.results.len(), 2);
+    insta::assert_snapshot!("search", screen(&app, 80, 24));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.ticket.lines.last().unwrap().sku, "ARZ500");
+}
+
+#[test]
+fn payment_mixed_tenders_commit_and_show_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "7702001000066\n3*GAS350\n0,375*PLA1K\n");
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "10.000");
+    key(&mut app, KeyCode::F(2));
+    keys(&mut app, "VOUCHER 4411\n");
+    assert_eq!(app.due(), Money::from_minor(8_500));
+    insta::assert_snapshot!("payment", screen(&app, 80, 24));
+    keys(&mut app, "20.000\n");
+    let last = app.last_sale.clone().expect("sale committed");
+    assert_eq!(
+        (last.number.as_str(), last.change),
+        ("FV1-000001", Money::from_minor(11_500))
+    );
+    assert!(
+        app.ticket.is_empty() && matches!(app.screen, Screen::Sale),
+        "a new ticket starts at once"
+    );
+    insta::assert_snapshot!("change", screen(&app, 80, 24));
+    let (_, d) = app
+        .store
+        .as_ref()
+        .unwrap()
+        .doc_by_number("FV1-000001")
+        .unwrap()
+        .unwrap();
+    let DocBody::Sale(s) = d.doc.body else {
+        panic!()
+    };
+    assert_eq!(s.tenders[0].reference.as_deref(), Some("VOUCHER 4411"));
+    // Enter alone pays the exact total in cash, rounded to the coin.
+    keys(&mut app, "CHI30\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000002");
+    assert_eq!(app.last_sale.as_ref().unwrap().change, Money::ZERO);
+}
+
+#[test]
+fn a_short_or_garbage_payment_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "HUE30\n");
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "abc\n");
+    assert!(app.ticket.tenders.is_empty());
+    keys(&mut app, "5.000\n");
+    assert_eq!(app.due(), Money::from_minor(13_500));
+    assert!(app.last_sale.is_none());
+    keys(&mut app, "20.000");
+    key(&mut app, KeyCode::F(2)); // a card cannot be overpaid
+    keys(&mut app, "\n");
+    assert_eq!(app.ticket.tenders.len(), 1);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("only cash gives change")
+    );
+    assert_eq!(app.store.as_ref().unwrap().outbox_len().unwrap(), 0);
+}
+
+#[test]
+fn unknown_code_beeps_and_keeps_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "SAL1K\n999999\n\u{1b}[A\n");
+    assert!(app.beep);
+    assert_eq!(app.ticket.lines.len(), 1);
+    assert!(app.message.as_ref().unwrap().text.contains("desconocido"));
+    keys(&mut app, "x*SAL1K\n");
+    assert_eq!(app.ticket.lines.len(), 1);
+}
+
+#[test]
+fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    app.store
+        .as_ref()
+        .unwrap()
+        .add_user("luis", caja::domain::user::Role::Cashier, "5555")
+        .unwrap();
+    keys(&mut app, "SAL1K\nAZU1K\n");
+    key(&mut app, KeyCode::F(8)); // before payment: no PIN
+    assert_eq!(app.ticket.lines.len(), 1);
+    keys(&mut app, "LEC1L\n");
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "1.000\n");
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::F(8));
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    keys(&mut app, "luis\n5555\n");
+    assert!(
+        matches!(app.popup, Some(Popup::Pin(_))),
+        "a cashier cannot authorize"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::F(8));
+    keys(&mut app, "ana\n1234\n");
+    assert!(app.popup.is_none());
+    assert_eq!(app.ticket.lines.len(), 1);
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    let (_, d) = app
+        .store
+        .as_ref()
+        .unwrap()
+        .doc_by_number("FV1-000001")
+        .unwrap()
+        .unwrap();
+    let DocBody::Sale(s) = d.doc.body else {
+        panic!()
+    };
+    assert_eq!(s.overrides.len(), 1);
+    assert_eq!(
+        (
+            s.overrides[0].action.as_str(),
+            s.overrides[0].supervisor.as_str()
+        ),
+        ("void_line", "ana")
+    );
+}
+
+#[test]
+fn discounts_over_the_limit_need_a_supervisor() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "HUE30\n");
+    key(&mut app, KeyCode::F(4));
+    keys(&mut app, "5%\n");
+    assert_eq!(app.ticket.total(), Money::from_minor(17_575));
+    key(&mut app, KeyCode::F(4));
+    keys(&mut app, "T50%\n");
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    keys(&mut app, "ana\n1234\n");
+    assert!(app.ticket.total() < Money::from_minor(9_000));
+    assert_eq!(app.ticket.overrides[0].action, "discount");
+}
+
+#[test]
+fn held_tickets_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "CAF250\n2*PAN500\n");
+    key(&mut app, KeyCode::F(5));
+    assert!(app.ticket.is_empty());
+    drop(app);
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        Config::defaults(),
+        clock(),
+    );
+    keys(&mut app, "ana\n1234\n");
+    key(&mut app, KeyCode::F(6));
+    assert!(matches!(app.screen, Screen::Recall(_)));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.ticket.lines.len(), 2);
+    assert_eq!(app.ticket.total(), Money::from_minor(9_800 + 2 * 5_900));
+    assert!(app.store.as_ref().unwrap().held().unwrap().is_empty());
+}
+
+#[test]
+fn refund_from_the_supervisor_menu() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "3*GAS350\nHUE12\n");
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "50.000\n");
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n1234\n1FV1-000001\n");
+    keys(&mut app, "2\n");
+    insta::assert_snapshot!("refund", screen(&app, 80, 24));
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "botellas rotas\n");
+    let msg = app.message.as_ref().unwrap().text.clone();
+    assert!(
+        msg.contains("FV1-DV-000001") && msg.contains("5.000"),
+        "{msg}"
+    );
+    let (_, d) = app
+        .store
+        .as_ref()
+        .unwrap()
+        .doc_by_number("FV1-DV-000001")
+        .unwrap()
+        .unwrap();
+    let DocBody::Refund(r) = d.doc.body else {
+        panic!()
+    };
+    assert_eq!(
+        (r.reason.as_str(), r.overrides[0].supervisor.as_str()),
+        ("botellas rotas", "ana")
+    );
+}
+
+#[test]
+fn cancel_asks_first_and_ctrl_c_never_quits_mid_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "SAL1K\n");
+    app.on_key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert!(matches!(app.popup, Some(Popup::ConfirmCancel)) && !app.quit);
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.ticket.lines.len(), 1);
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    assert!(app.ticket.is_empty());
+}
+
+#[test]
+fn too_small_a_terminal_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = selling(dir.path());
+    insta::assert_snapshot!("too_small", screen(&app, 60, 20));
+}
+
+#[test]
+fn english_and_ascii_borders() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    app.set_language(caja::config::Language::En);
+    keys(&mut app, "SAL1K\n");
+    let theme = Theme::for_terminal(
+        "default",
+        &TermEnv {
+            term: "linux".into(),
+            no_color: false,
+            locale: "C".into(),
+        },
+    );
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| caja::ui::draw(f, &app, &theme)).unwrap();
+    let buf = t.backend().buffer();
+    let text: String = (0..24)
+        .flat_map(|y| (0..80).map(move |x| (x, y)))
+        .map(|p| buf[p].symbol().to_string())
+        .collect();
+    assert!(
+        text.contains("+-") && !text.contains('┌'),
+        "ASCII borders expected"
+    );
+    assert!(text.contains("F12 Pay") && text.contains("Description"));
+}
