@@ -1,0 +1,176 @@
+//! The real binary in a real pseudo-terminal: sell two tickets with the documented keys, kill
+//! the register with SIGKILL right after the second number is on screen, restart, sell a third,
+//! and find all three in `caja journal` with numbers following on.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::*;
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Register {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<Vec<u8>>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Register {
+    fn start(data: &str) -> Register {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_caja"));
+        cmd.args(["--data-dir", data]);
+        cmd.env("TERM", "xterm");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let screen = Arc::new(Mutex::new(Vec::new()));
+        let sink = screen.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Register {
+            child,
+            writer,
+            screen,
+            _master: pair.master,
+        }
+    }
+
+    /// Waits until the terminal output contains `text`.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        loop {
+            if String::from_utf8_lossy(&self.screen.lock().unwrap()).contains(text) {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "'{text}' never appeared on screen"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the register read each burst as the keystrokes it is.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn sigkill(mut self) {
+        let pid = self.child.process_id().unwrap();
+        let st = std::process::Command::new("kill")
+            .args(["-9", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        self.child.wait().unwrap();
+    }
+}
+
+const ENTER: &str = "\r";
+const F12: &str = "\x1b[24~";
+const F9: &str = "\x1b[20~";
+
+#[test]
+fn sales_survive_sigkill_of_the_running_register() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let data = dir.path().to_str().unwrap();
+
+    let mut r = Register::start(data);
+    r.wait_for("PIN");
+    r.send("ana");
+    r.send(ENTER);
+    r.send("1234");
+    r.send(ENTER);
+    r.wait_for("F12");
+    // Ticket 1: a scan, a quantity, pay with cash and get change.
+    r.send("7702001000066");
+    r.send(ENTER);
+    r.send("3*GAS350");
+    r.send(ENTER);
+    r.send(F12);
+    r.send("50.000");
+    r.send(ENTER);
+    r.wait_for("FV1-000001");
+    // Ticket 2: exact cash.
+    r.send("HUE30");
+    r.send(ENTER);
+    r.send(F12);
+    r.send(ENTER);
+    r.wait_for("FV1-000002");
+    r.sigkill();
+
+    let mut r = Register::start(data);
+    r.wait_for("PIN");
+    r.send("ana");
+    r.send(ENTER);
+    r.send("1234");
+    r.send(ENTER);
+    r.wait_for("F12");
+    r.send("SAL1K");
+    r.send(ENTER);
+    r.send(F12);
+    r.send(ENTER);
+    r.wait_for("FV1-000003");
+    // Close the register properly through the supervisor menu.
+    r.send(F9);
+    r.send("ana");
+    r.send(ENTER);
+    r.send("1234");
+    r.send(ENTER);
+    r.send("4");
+    let start = Instant::now();
+    loop {
+        if let Some(st) = r.child.try_wait().unwrap() {
+            assert!(st.success(), "the register did not close cleanly");
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the register did not close"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let today = chrono::Local::now().date_naive().to_string();
+    let o = journal(data, &today, &today, &["--format", "csv"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let csv = String::from_utf8(o.stdout).unwrap();
+    let numbers: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(numbers, ["FV1-000001", "FV1-000002", "FV1-000003"], "{csv}");
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .contains(",17300,50000,0,0,0,32700"),
+        "{csv}"
+    );
+    let o = run(&["check", "--data-dir", data]);
+    assert!(o.status.success(), "{}", text(&o));
+}
