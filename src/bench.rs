@@ -358,5 +358,68 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
         "store file                       {:.1} MiB",
         size as f64 / 1048576.0
     )?;
+    drop(store);
+    register_probe(work, opts.items, out)
+}
+
+/// Runs the register in a process of its own over the bench store and reports what it saw.
+fn register_probe(work: &std::path::Path, items: u64, out: &mut impl Write) -> Result<()> {
+    let exe = std::env::current_exe()?;
+    let t = Instant::now();
+    let child = std::process::Command::new(exe)
+        .args([
+            "--data-dir",
+            &work.to_string_lossy(),
+            "bench-register",
+            "--items",
+            &items.to_string(),
+        ])
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    let wall = t.elapsed();
+    anyhow::ensure!(child.status.success(), "the register probe failed");
+    let text = String::from_utf8_lossy(&child.stdout);
+    let get = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k).map(|v| v.trim().to_string()))
+            .unwrap_or_else(|| "?".into())
+    };
+    let us = |k: &str| {
+        get(k)
+            .parse::<f64>()
+            .map(|v| format!("{:.2} ms", v / 1000.0))
+            .unwrap_or_else(|_| "?".into())
+    };
+    writeln!(
+        out,
+        "register start to first frame     {} in-process, {} items (budget 150 ms)",
+        us("first_frame_us"),
+        items
+    )?;
+    writeln!(
+        out,
+        "scan to line on screen            median {}  p99 {}  (budget 1 ms)",
+        us("scan_to_line_median_us"),
+        us("scan_to_line_p99_us")
+    )?;
+    writeln!(
+        out,
+        "terminal bytes per keystroke      {} (budget 300)",
+        get("bytes_per_key")
+    )?;
+    let rss = get("rss_kib")
+        .parse::<f64>()
+        .map(|k| format!("{:.1} MiB", k / 1024.0))
+        .unwrap_or_else(|_| "?".into());
+    writeln!(
+        out,
+        "resident memory while selling     {rss} after 250 tickets (budget 32 MiB)"
+    )?;
+    writeln!(
+        out,
+        "register probe process            {:.2} s wall, last ticket {}",
+        wall.as_secs_f64(),
+        get("tickets_sold")
+    )?;
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod bench_register;
 pub mod config;
 pub mod csvio;
 pub mod domain;

@@ -49,6 +49,12 @@ enum Command {
     Check,
     /// Measure commit latency, bytes written per sale, lookups and search on this disk.
     Bench(BenchArgs),
+    /// The register half of `caja bench`, in a process of its own (run by `caja bench`).
+    #[command(hide = true)]
+    BenchRegister {
+        #[arg(long)]
+        items: u64,
+    },
     /// Sell demo tickets in a loop, printing each number once durable (disk burn-in).
     Soak {
         /// Stop after this many tickets (default: until killed).
@@ -220,6 +226,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 sales: a.sales,
             };
             caja::bench::run(&opts, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::BenchRegister { items }) => {
+            caja::bench_register::probe(&dir, items, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Soak { count, cashier }) => {
