@@ -15,6 +15,7 @@ pub struct Config {
     pub language: Language,
     pub theme: String,
     pub printer: Printer,
+    pub receipt: ReceiptLines,
     pub drawer: Drawer,
     pub display: Display,
     pub sale: Sale,
@@ -56,6 +57,15 @@ impl Language {
 pub struct Printer {
     pub device: String,
     pub columns: u16,
+    pub code_page: String,
+    pub retry_seconds: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLines {
+    pub header: Vec<String>,
+    pub footer: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -159,6 +169,15 @@ impl Config {
                 "printer.columns = {}: use 32, 42 or 48",
                 self.printer.columns
             ));
+        }
+        if crate::devices::codepage::CodePage::parse(&self.printer.code_page).is_none() {
+            return Err(format!(
+                "printer.code_page = \"{}\": use pc858, pc850 or wpc1252",
+                self.printer.code_page
+            ));
+        }
+        if self.printer.retry_seconds == 0 {
+            return Err("printer.retry_seconds must be at least 1".into());
         }
         if ![2, 5].contains(&self.drawer.pin) {
             return Err(format!("drawer.pin = {}: use 2 or 5", self.drawer.pin));

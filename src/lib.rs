@@ -11,6 +11,7 @@ pub mod bench;
 pub mod bench_register;
 pub mod config;
 pub mod csvio;
+pub mod devices;
 pub mod domain;
 pub mod journal;
 pub mod printer;

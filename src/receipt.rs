@@ -1,12 +1,49 @@
-//! The receipt as plain text, laid out for 32, 42 or 48 columns: what the `file:` printer writes
-//! and what the screen can preview. (ESC/POS encoding comes with the devices work.)
+//! The receipt as data, laid out for 32, 42 or 48 columns. The same `Receipt` renders to plain
+//! text (the `file:` printer, the screen) and to ESC/POS bytes (`devices::escpos`).
 
 use crate::config::Language;
 use crate::domain::document::{DocBody, Document};
 use crate::domain::money::Currency;
 use crate::domain::tender::TenderKind;
 
-fn labels(lang: Language) -> [&'static str; 10] {
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Style {
+    Normal,
+    Bold,
+    /// Bold and double height: the total.
+    Tall,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub text: String,
+    pub style: Style,
+    pub align: Align,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub columns: u16,
+    pub lines: Vec<Line>,
+    /// Printed as a QR code: the document number.
+    pub code: Option<String>,
+}
+
+/// Header and footer lines the shop puts on every receipt (tax id, address, thanks).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShopLines {
+    pub header: Vec<String>,
+    pub footer: Vec<String>,
+}
+
+fn labels(lang: Language) -> [&'static str; 11] {
     match lang {
         Language::Es => [
             "Caja",
@@ -19,10 +56,11 @@ fn labels(lang: Language) -> [&'static str; 10] {
             "Tarjeta",
             "Transferencia",
             "Cambio",
+            "Otro",
         ],
         Language::En => [
             "Register", "Cashier", "Discount", "TOTAL", "Tax", "base", "Cash", "Card", "Transfer",
-            "Change",
+            "Change", "Other",
         ],
     }
 }
@@ -36,99 +74,198 @@ fn two(left: &str, right: &str, width: usize) -> String {
     format!("{l}{}{right}", " ".repeat(pad))
 }
 
-fn center(s: &str, width: usize) -> String {
-    let n = s.chars().count().min(width);
-    let t: String = s.chars().take(width).collect();
-    format!("{}{t}", " ".repeat((width - n) / 2))
+/// Splits a long product name into lines of `width` at spaces where it can.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if need > width && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+        while cur.chars().count() > width {
+            let head: String = cur.chars().take(width).collect();
+            cur = cur.chars().skip(width).collect();
+            out.push(head);
+        }
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out
 }
 
-/// Lays out a committed sale or refund.
-pub fn text(
-    doc: &Document,
-    store_name: &str,
-    currency: &Currency,
-    columns: u16,
-    lang: Language,
-) -> String {
-    let w = usize::from(columns);
-    let l = labels(lang);
-    let m = |v| currency.format(v);
-    let mut out = Vec::new();
-    out.push(center(store_name, w));
-    out.push(two(&format!("{} {}", l[0], doc.register), &doc.number, w));
-    out.push(two(
-        &doc.at.to_datetime().format("%Y-%m-%d %H:%M").to_string(),
-        &format!("{} {}", l[1], doc.cashier),
-        w,
-    ));
-    out.push("-".repeat(w));
-    let (lines, taxes, total, tenders) = match &doc.body {
-        DocBody::Sale(s) => {
-            let lines: Vec<(String, String, String, Option<String>)> = s
-                .lines
-                .iter()
-                .map(|x| {
-                    let disc = (!x.discount.is_zero()).then(|| format!("-{}", m(x.discount)));
-                    (
-                        format!("{} x {}", x.qty, m(x.unit_price)),
-                        x.name.clone(),
-                        m(x.total),
-                        disc,
-                    )
-                })
-                .collect();
-            (lines, &s.taxes, s.total, s.tenders.clone())
-        }
-        DocBody::Refund(r) => {
-            out.push(two("Ref.", &r.original, w));
-            let lines = r
-                .lines
-                .iter()
-                .map(|x| {
-                    (
-                        format!("-{}", x.qty),
-                        x.name.clone(),
-                        format!("-{}", m(x.total)),
-                        None,
-                    )
-                })
-                .collect();
-            (lines, &r.taxes, r.total, r.tenders.clone())
-        }
-        DocBody::CashMove(c) => {
-            out.push(two(&c.reason, &m(c.amount), w));
-            return out.join("\n") + "\n\n\n";
-        }
-    };
-    for (qty, name, amount, disc) in lines {
-        out.push(name.chars().take(w).collect());
-        out.push(two(&format!("  {qty}"), &amount, w));
-        if let Some(d) = disc {
-            out.push(two(&format!("  {}", l[2]), &d, w));
-        }
+impl Receipt {
+    fn push(&mut self, text: String, style: Style, align: Align) {
+        self.lines.push(Line { text, style, align });
     }
-    out.push("-".repeat(w));
-    out.push(two(l[3], &currency.format_symbol(total), w));
-    for t in taxes.iter().filter(|t| !t.tax.is_zero()) {
-        out.push(two(
-            &format!("{} {}% {} {}", l[4], t.rate, l[5], m(t.base)),
-            &m(t.tax),
-            w,
-        ));
-    }
-    for t in &tenders {
-        let name = match t.kind {
-            TenderKind::Cash => l[6],
-            TenderKind::Card => l[7],
-            TenderKind::Transfer => l[8],
-            TenderKind::Other => "Otro/Other",
+
+    /// Lays out a committed document.
+    pub fn of(
+        doc: &Document,
+        store_name: &str,
+        shop: &ShopLines,
+        currency: &Currency,
+        columns: u16,
+        lang: Language,
+    ) -> Receipt {
+        let w = usize::from(columns);
+        let l = labels(lang);
+        let m = |v| currency.format(v);
+        let mut r = Receipt {
+            columns,
+            lines: Vec::new(),
+            code: Some(doc.number.clone()),
         };
-        out.push(two(name, &m(t.amount), w));
+        r.push(store_name.to_string(), Style::Bold, Align::Center);
+        for h in &shop.header {
+            r.push(h.clone(), Style::Normal, Align::Center);
+        }
+        r.push(
+            two(&format!("{} {}", l[0], doc.register), &doc.number, w),
+            Style::Normal,
+            Align::Left,
+        );
+        r.push(
+            two(
+                &doc.at.to_datetime().format("%Y-%m-%d %H:%M").to_string(),
+                &format!("{} {}", l[1], doc.cashier),
+                w,
+            ),
+            Style::Normal,
+            Align::Left,
+        );
+        r.push("-".repeat(w), Style::Normal, Align::Left);
+        let (taxes, total, tenders) = match &doc.body {
+            DocBody::Sale(s) => {
+                for x in &s.lines {
+                    for name in wrap(&x.name, w) {
+                        r.push(name, Style::Normal, Align::Left);
+                    }
+                    r.push(
+                        two(
+                            &format!("  {} x {}", x.qty, m(x.unit_price)),
+                            &m(x.total),
+                            w,
+                        ),
+                        Style::Normal,
+                        Align::Left,
+                    );
+                    if !x.discount.is_zero() {
+                        r.push(
+                            two(&format!("  {}", l[2]), &format!("-{}", m(x.discount)), w),
+                            Style::Normal,
+                            Align::Left,
+                        );
+                    }
+                }
+                (&s.taxes, s.total, &s.tenders)
+            }
+            DocBody::Refund(rf) => {
+                r.push(two("Ref.", &rf.original, w), Style::Normal, Align::Left);
+                for x in &rf.lines {
+                    for name in wrap(&x.name, w) {
+                        r.push(name, Style::Normal, Align::Left);
+                    }
+                    r.push(
+                        two(&format!("  -{}", x.qty), &format!("-{}", m(x.total)), w),
+                        Style::Normal,
+                        Align::Left,
+                    );
+                }
+                (&rf.taxes, rf.total, &rf.tenders)
+            }
+            DocBody::CashMove(c) => {
+                r.push(two(&c.reason, &m(c.amount), w), Style::Bold, Align::Left);
+                return r;
+            }
+        };
+        r.push("-".repeat(w), Style::Normal, Align::Left);
+        r.push(
+            two(l[3], &currency.format_symbol(total), w),
+            Style::Tall,
+            Align::Left,
+        );
+        for t in taxes.iter().filter(|t| !t.tax.is_zero()) {
+            r.push(
+                two(
+                    &format!("{} {}% {} {}", l[4], t.rate, l[5], m(t.base)),
+                    &m(t.tax),
+                    w,
+                ),
+                Style::Normal,
+                Align::Left,
+            );
+        }
+        for t in tenders {
+            let name = match t.kind {
+                TenderKind::Cash => l[6],
+                TenderKind::Card => l[7],
+                TenderKind::Transfer => l[8],
+                TenderKind::Other => l[10],
+            };
+            let name = match &t.reference {
+                Some(rf) => format!("{name} {rf}"),
+                None => name.to_string(),
+            };
+            r.push(two(&name, &m(t.amount), w), Style::Normal, Align::Left);
+        }
+        if let DocBody::Sale(s) = &doc.body
+            && !s.change.is_zero()
+        {
+            r.push(two(l[9], &m(s.change), w), Style::Bold, Align::Left);
+        }
+        for f in &shop.footer {
+            r.push(f.clone(), Style::Normal, Align::Center);
+        }
+        r
     }
-    if let DocBody::Sale(s) = &doc.body
-        && !s.change.is_zero()
-    {
-        out.push(two(l[9], &m(s.change), w));
+
+    /// Plain text, for the `file:` printer and the screen.
+    pub fn to_text(&self) -> String {
+        let w = usize::from(self.columns);
+        let mut out = String::new();
+        for l in &self.lines {
+            let n = l.text.chars().count().min(w);
+            let pad = match l.align {
+                Align::Left => 0,
+                Align::Center => (w - n) / 2,
+                Align::Right => w - n,
+            };
+            out.push_str(&" ".repeat(pad));
+            out.push_str(&l.text);
+            out.push('\n');
+        }
+        if let Some(c) = &self.code {
+            let n = c.chars().count().min(w);
+            out.push_str(&format!(
+                "{}[{c}]\n",
+                " ".repeat((w.saturating_sub(n + 2)) / 2)
+            ));
+        }
+        out.push_str("\n\n");
+        out
     }
-    out.join("\n") + "\n\n\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_names_wrap_at_spaces() {
+        assert_eq!(
+            wrap("Detergente en polvo multiusos aroma limón 1 kg", 20),
+            vec!["Detergente en polvo", "multiusos aroma", "limón 1 kg"]
+        );
+        assert_eq!(
+            wrap("Supercalifragilisticoespialidoso", 10),
+            vec!["Supercalif", "ragilistic", "oespialido", "so"]
+        );
+        assert_eq!(wrap("", 10), vec![""]);
+    }
 }

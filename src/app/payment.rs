@@ -132,13 +132,19 @@ impl App {
         match store.commit(&header, DocBody::Sale(body)) {
             Ok(c) => {
                 let receipt = store.doc(c.seq).ok().flatten().map(|d| {
-                    crate::receipt::text(
+                    let shop = crate::receipt::ShopLines {
+                        header: self.config.receipt.header.clone(),
+                        footer: self.config.receipt.footer.clone(),
+                    };
+                    crate::receipt::Receipt::of(
                         &d.doc,
                         &store.info().name,
+                        &shop,
                         &store.info().currency,
                         self.config.printer.columns,
                         self.config.language,
                     )
+                    .to_text()
                 });
                 if let (Some(tx), Some(text)) = (&self.printer, receipt)
                     && tx
