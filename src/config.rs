@@ -74,6 +74,7 @@ pub struct Drawer {
     pub pin: u8,
     pub on_ms: u16,
     pub off_ms: u16,
+    pub open_level: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -179,6 +180,12 @@ impl Config {
         if self.printer.retry_seconds == 0 {
             return Err("printer.retry_seconds must be at least 1".into());
         }
+        if !["high", "low"].contains(&self.drawer.open_level.as_str()) {
+            return Err(format!(
+                "drawer.open_level = \"{}\": use high or low",
+                self.drawer.open_level
+            ));
+        }
         if ![2, 5].contains(&self.drawer.pin) {
             return Err(format!("drawer.pin = {}: use 2 or 5", self.drawer.pin));
         }
@@ -221,7 +228,8 @@ mod tests {
             Drawer {
                 pin: 2,
                 on_ms: 25,
-                off_ms: 250
+                off_ms: 250,
+                open_level: "high".into()
             }
         );
         assert_eq!(

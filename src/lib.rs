@@ -14,7 +14,6 @@ pub mod csvio;
 pub mod devices;
 pub mod domain;
 pub mod journal;
-pub mod printer;
 pub mod provision;
 pub mod receipt;
 pub mod soak;

@@ -183,6 +183,10 @@ impl Receipt {
                 r.push(two(&c.reason, &m(c.amount), w), Style::Bold, Align::Left);
                 return r;
             }
+            DocBody::NoSale(n) => {
+                r.push(n.reason.clone(), Style::Bold, Align::Left);
+                return r;
+            }
         };
         r.push("-".repeat(w), Style::Normal, Align::Left);
         r.push(

@@ -4,7 +4,7 @@
 
 use crate::app::{App, system_clock};
 use crate::config::Config;
-use crate::printer::{self, Device, PrintOutcome};
+use crate::devices::printer::{self, PrinterEvent, PrinterSetup};
 use crate::store::{Store, StoreError};
 use crate::ui::{self, theme::TermEnv, theme::Theme};
 use ratatui::crossterm::event::{self, Event};
@@ -21,11 +21,9 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     };
     let theme = Theme::for_terminal(&config.theme, &TermEnv::from_env());
-    let (jobs, outcomes) = printer::spawn(Device::parse(&config.printer.device, &dir));
     let mut app = App::new(dir, store, config, system_clock());
-    app.printer = Some(jobs);
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &theme, &outcomes);
+    let result = event_loop(&mut terminal, &mut app, &theme);
     let restored = ratatui::try_restore();
     result?;
     restored?;
@@ -33,9 +31,9 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
 }
 
 /// How long to sleep waiting for a key: until the header clock's next minute, or briefly while
-/// a receipt is printing so its outcome shows at once.
+/// receipts wait so the printer's news shows at once.
 fn wait(app: &App) -> Duration {
-    if app.prints_in_flight > 0 {
+    if app.printer_busy {
         return Duration::from_millis(100);
     }
     let secs = u64::from(60 - chrono::Timelike::second(&app.now()).min(59));
@@ -46,10 +44,22 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
-    outcomes: &Receiver<PrintOutcome>,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    let mut printer_events: Option<Receiver<PrinterEvent>> = None;
     loop {
+        // The printer worker starts as soon as there is a store (after first-run setup too).
+        if printer_events.is_none()
+            && let Some(store) = &app.store
+        {
+            let (tx, rx) = printer::spawn(
+                store.clone(),
+                PrinterSetup::from_config(&app.config, &app.dir),
+            );
+            app.printer = Some(tx);
+            app.printer_busy = true;
+            printer_events = Some(rx);
+        }
         if dirty {
             terminal.draw(|f| ui::draw(f, app, theme))?;
             if std::mem::take(&mut app.beep) {
@@ -72,9 +82,11 @@ fn event_loop(
             // The minute changed: the header clock moves.
             dirty = true;
         }
-        while let Ok(o) = outcomes.try_recv() {
-            app.on_printed(o);
-            dirty = true;
+        if let Some(rx) = &printer_events {
+            while let Ok(ev) = rx.try_recv() {
+                app.on_printer(ev);
+                dirty = true;
+            }
         }
     }
 }

@@ -121,7 +121,7 @@ impl App {
         let supervisor = p.supervisor.clone();
         match provision(&self.dir, p, now_ms) {
             Ok(store) => {
-                self.store = Some(store);
+                self.store = Some(std::sync::Arc::new(store));
                 self.config = Config::load(&self.dir).unwrap_or_else(|_| Config::defaults());
                 self.set_language(language);
                 self.screen = Screen::Login(LoginForm {

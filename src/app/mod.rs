@@ -12,14 +12,15 @@ pub use refund::{RecallState, RefundState};
 pub use sale::{SearchState, Ticket};
 
 use crate::config::{Config, Language};
+use crate::devices::printer::{PrinterCmd, PrinterEvent, PrinterState};
 use crate::domain::document::{Override, Stamp};
 use crate::domain::money::Money;
-use crate::printer::{PrintJob, PrintOutcome};
 use crate::store::{DocHeader, Store, User};
 use crate::ui::i18n::{Texts, texts};
 use chrono::{DateTime, FixedOffset};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
 /// The register's clock; tests pass a fixed one.
@@ -79,11 +80,13 @@ pub enum Popup {
     Pin(PinPopup),
     RefundReason(String),
     Unlock(String),
+    Reprint(String),
+    NoSale(String),
 }
 
 pub struct App {
     pub dir: PathBuf,
-    pub store: Option<Store>,
+    pub store: Option<Arc<Store>>,
     pub config: Config,
     pub texts: &'static Texts,
     pub clock: Clock,
@@ -97,10 +100,10 @@ pub struct App {
     pub message: Option<Message>,
     pub last_sale: Option<LastSale>,
     pub outbox: u64,
-    pub printer: Option<Sender<PrintJob>>,
-    pub printer_error: Option<String>,
-    /// Receipts sent to the printer worker and not yet reported back.
-    pub prints_in_flight: usize,
+    pub printer: Option<Sender<PrinterCmd>>,
+    pub printer_state: Option<PrinterState>,
+    /// Receipts may be waiting: the event loop then listens to the printer more often.
+    pub printer_busy: bool,
     /// Ring the terminal bell on the next draw (unknown code).
     pub beep: bool,
     pub quit: bool,
@@ -109,6 +112,7 @@ pub struct App {
 impl App {
     /// The register over `dir`: first-run setup when there is no store yet, else login.
     pub fn new(dir: PathBuf, store: Option<Store>, config: Config, clock: Clock) -> App {
+        let store = store.map(Arc::new);
         let screen = if store.is_some() {
             Screen::Login(LoginForm::default())
         } else {
@@ -130,8 +134,8 @@ impl App {
             last_sale: None,
             outbox: 0,
             printer: None,
-            printer_error: None,
-            prints_in_flight: 0,
+            printer_state: None,
+            printer_busy: false,
             beep: false,
             quit: false,
         };
@@ -180,16 +184,36 @@ impl App {
         }
     }
 
-    /// A printer job finished.
-    pub fn on_printed(&mut self, outcome: PrintOutcome) {
-        self.prints_in_flight = self.prints_in_flight.saturating_sub(1);
-        match outcome.error {
-            None => self.printer_error = None,
-            Some(e) => {
-                let t = crate::ui::i18n::fill(self.texts.printer_failed, &[&e]);
-                self.printer_error = Some(e);
-                self.info(Level::Warn, format!("{} ({})", t, outcome.number));
+    /// Something happened at the printer.
+    pub fn on_printer(&mut self, ev: PrinterEvent) {
+        let t = self.texts;
+        match ev {
+            PrinterEvent::State(s) => {
+                self.printer_busy = !matches!(s, PrinterState::Ready | PrinterState::NoStatus);
+                self.printer_state = Some(s);
             }
+            PrinterEvent::Printed(_) => {}
+            PrinterEvent::Idle => self.printer_busy = false,
+            PrinterEvent::Waiting(number, why) => {
+                self.printer_busy = true;
+                self.info(
+                    Level::Warn,
+                    crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
+                );
+            }
+            PrinterEvent::DrawerOpened => {}
+            PrinterEvent::DrawerFailed(why) => {
+                self.info(Level::Warn, crate::ui::i18n::fill(t.drawer_failed, &[&why]))
+            }
+        }
+    }
+
+    /// Tells the printer worker something; a register without one (tests) just skips it.
+    pub fn printer_cmd(&mut self, cmd: PrinterCmd) {
+        if let Some(tx) = &self.printer
+            && tx.send(cmd).is_ok()
+        {
+            self.printer_busy = true;
         }
     }
 
@@ -263,6 +287,22 @@ impl App {
                 _ => {
                     edit(&mut s, key);
                     self.popup = Some(Popup::Unlock(s));
+                }
+            },
+            Popup::Reprint(mut s) => match key.code {
+                KeyCode::Enter => self.reprint(&s),
+                KeyCode::Esc => {}
+                _ => {
+                    edit(&mut s, key);
+                    self.popup = Some(Popup::Reprint(s));
+                }
+            },
+            Popup::NoSale(mut s) => match key.code {
+                KeyCode::Enter if !s.trim().is_empty() => self.no_sale(&s),
+                KeyCode::Esc => {}
+                _ => {
+                    edit(&mut s, key);
+                    self.popup = Some(Popup::NoSale(s));
                 }
             },
         }

@@ -2,10 +2,10 @@
 //! printer worker, and a fresh ticket at once.
 
 use super::{App, LastSale, Level, Screen, Ticket, edit};
+use crate::devices::printer::PrinterCmd;
 use crate::domain::document::{DocBody, SaleBody};
 use crate::domain::money::Money;
 use crate::domain::tender::{Tender, TenderError, TenderKind, remaining, settle};
-use crate::printer::PrintJob;
 use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
@@ -129,32 +129,12 @@ impl App {
         body.overrides = self.ticket.overrides.clone();
         let (total, change) = (body.total, body.change);
         let header = self.header();
-        match store.commit(&header, DocBody::Sale(body)) {
+        let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
+        match store.commit_printed(&header, DocBody::Sale(body)) {
             Ok(c) => {
-                let receipt = store.doc(c.seq).ok().flatten().map(|d| {
-                    let shop = crate::receipt::ShopLines {
-                        header: self.config.receipt.header.clone(),
-                        footer: self.config.receipt.footer.clone(),
-                    };
-                    crate::receipt::Receipt::of(
-                        &d.doc,
-                        &store.info().name,
-                        &shop,
-                        &store.info().currency,
-                        self.config.printer.columns,
-                        self.config.language,
-                    )
-                    .to_text()
-                });
-                if let (Some(tx), Some(text)) = (&self.printer, receipt)
-                    && tx
-                        .send(PrintJob {
-                            number: c.number.clone(),
-                            text,
-                        })
-                        .is_ok()
-                {
-                    self.prints_in_flight += 1;
+                self.printer_cmd(PrinterCmd::Wake);
+                if cash {
+                    self.printer_cmd(PrinterCmd::OpenDrawer);
                 }
                 let mut msg = fill(self.texts.sale_done, &[&c.number]);
                 if let Some(left) = c.numbers_left {

@@ -39,6 +39,14 @@ impl App {
                 self.screen = Screen::Login(LoginForm::default());
             }
             KeyCode::Char('4') => self.quit = true,
+            KeyCode::Char('5') => {
+                self.screen = Screen::Sale;
+                self.popup = Some(Popup::Reprint(String::new()));
+            }
+            KeyCode::Char('6') => {
+                self.screen = Screen::Sale;
+                self.popup = Some(Popup::NoSale(String::new()));
+            }
             KeyCode::Esc => self.screen = Screen::Sale,
             _ => {}
         }
@@ -48,6 +56,42 @@ impl App {
         let Some(store) = &self.store else { return };
         match store.unlock_user(name.trim()) {
             Ok(()) => self.info(Level::Ok, fill(self.texts.unlocked, &[name.trim()])),
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Queues a copy of any document's receipt.
+    pub(super) fn reprint(&mut self, number: &str) {
+        let Some(store) = &self.store else { return };
+        let number = number.trim().to_ascii_uppercase();
+        match store.queue_reprint(&number) {
+            Ok(()) => {
+                self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
+                self.info(Level::Ok, fill(self.texts.reprint_queued, &[&number]));
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// Opens the drawer with no sale, recorded as a document under the supervisor's name.
+    pub(super) fn no_sale(&mut self, reason: &str) {
+        let supervisor = self.supervisor.clone().unwrap_or_default();
+        let body = crate::domain::document::NoSaleBody {
+            reason: reason.trim().to_string(),
+            overrides: vec![Override {
+                action: "no_sale".into(),
+                supervisor,
+                reason: reason.trim().into(),
+            }],
+        };
+        let header = self.header();
+        let Some(store) = &self.store else { return };
+        match store.commit(&header, DocBody::NoSale(body)) {
+            Ok(c) => {
+                self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
+                self.outbox += 1;
+                self.info(Level::Ok, fill(self.texts.no_sale_done, &[&c.number]));
+            }
             Err(e) => self.store_error(e),
         }
     }

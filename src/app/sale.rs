@@ -105,6 +105,10 @@ impl App {
             }
             KeyCode::F(5) => self.hold(),
             KeyCode::F(6) => self.open_recall(),
+            KeyCode::F(7) => match self.last_sale.as_ref().map(|l| l.number.clone()) {
+                Some(n) => self.reprint(&n),
+                None => self.info(Level::Info, self.texts.nothing_to_reprint),
+            },
             KeyCode::F(8) if !self.ticket.is_empty() => {
                 let i = self.ticket.selected;
                 if self.ticket.tenders.is_empty() {

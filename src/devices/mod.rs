@@ -2,3 +2,6 @@
 
 pub mod codepage;
 pub mod escpos;
+pub mod printer;
+pub mod status;
+pub mod transport;

@@ -144,6 +144,14 @@ pub enum DocBody {
     Sale(SaleBody),
     Refund(RefundBody),
     CashMove(CashMoveBody),
+    NoSale(NoSaleBody),
+}
+
+/// The drawer opened with no sale: who allowed it and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoSaleBody {
+    pub reason: String,
+    pub overrides: Vec<Override>,
 }
 
 impl DocBody {
@@ -152,6 +160,7 @@ impl DocBody {
             DocBody::Sale(_) => DocKind::Sale,
             DocBody::Refund(_) => DocKind::Refund,
             DocBody::CashMove(_) => DocKind::CashMove,
+            DocBody::NoSale(_) => DocKind::NoSale,
         }
     }
 
@@ -164,6 +173,7 @@ impl DocBody {
                 Money::from_minor(-c.amount.minor())
             }
             DocBody::CashMove(c) => c.amount,
+            DocBody::NoSale(_) => Money::ZERO,
         }
     }
 
@@ -171,7 +181,7 @@ impl DocBody {
         match self {
             DocBody::Sale(s) => &s.tenders,
             DocBody::Refund(r) => &r.tenders,
-            DocBody::CashMove(_) => &[],
+            DocBody::CashMove(_) | DocBody::NoSale(_) => &[],
         }
     }
 }

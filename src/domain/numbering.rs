@@ -61,10 +61,17 @@ pub enum DocKind {
     Sale,
     Refund,
     CashMove,
+    /// The drawer opened without a sale, under a supervisor's authority.
+    NoSale,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 3] = [DocKind::Sale, DocKind::Refund, DocKind::CashMove];
+    pub const ALL: [DocKind; 4] = [
+        DocKind::Sale,
+        DocKind::Refund,
+        DocKind::CashMove,
+        DocKind::NoSale,
+    ];
 
     /// Position in a document's series counters.
     pub fn index(self) -> usize {
@@ -72,6 +79,7 @@ impl DocKind {
             DocKind::Sale => 0,
             DocKind::Refund => 1,
             DocKind::CashMove => 2,
+            DocKind::NoSale => 3,
         }
     }
 
@@ -81,6 +89,7 @@ impl DocKind {
             DocKind::Sale => "sale",
             DocKind::Refund => "refund",
             DocKind::CashMove => "cash",
+            DocKind::NoSale => "nosale",
         }
     }
 
@@ -95,6 +104,7 @@ impl DocKind {
             DocKind::Sale => "",
             DocKind::Refund => "DV-",
             DocKind::CashMove => "MC-",
+            DocKind::NoSale => "AC-",
         }
     }
 }
@@ -212,6 +222,10 @@ mod tests {
         assert_eq!(
             parse_number("FV1-MC-1234567").unwrap(),
             (reg(), DocKind::CashMove, 1_234_567)
+        );
+        assert_eq!(
+            parse_number("FV1-AC-000002").unwrap(),
+            (reg(), DocKind::NoSale, 2)
         );
         for bad in [
             "",

@@ -253,6 +253,14 @@ fn check_documents(
                     }
                 }
             }
+            DocBody::NoSale(n) => {
+                if n.overrides.is_empty() {
+                    note(
+                        problems,
+                        format!("{label}: a drawer opening without a supervisor"),
+                    );
+                }
+            }
             DocBody::CashMove(c) => {
                 if !c.amount.is_positive() {
                     note(

@@ -110,7 +110,7 @@ impl Store {
         Ok(c)
     }
 
-    fn append(
+    pub(super) fn append(
         &self,
         tx: &WriteTransaction,
         header: &DocHeader,

@@ -6,6 +6,7 @@ pub mod check;
 pub mod codec;
 pub mod docs;
 pub mod held;
+pub mod spool;
 pub mod tables;
 pub mod users;
 
@@ -116,6 +117,8 @@ pub struct Store {
     path: PathBuf,
     info: StoreInfo,
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
+    /// Print jobs the printer took, to be removed by the next transaction (see `spool`).
+    printed: std::sync::Mutex<Vec<u64>>,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
@@ -270,6 +273,7 @@ impl Store {
                 tx.open_table(tables::NAME_WORDS)?;
                 tx.open_table(tables::REFUNDS)?;
                 tx.open_table(tables::HELD)?;
+                tx.open_table(tables::PRINT_JOBS)?;
                 let mut u = tx.open_table(tables::USERS)?;
                 let user = User {
                     name: p.supervisor.clone(),
@@ -290,6 +294,7 @@ impl Store {
                 path: path.clone(),
                 info,
                 ranges: RwLock::new(Vec::new()),
+                printed: Default::default(),
             })
         })();
         if made.is_err() {
@@ -347,6 +352,7 @@ impl Store {
             path,
             info,
             ranges: RwLock::new(ranges),
+            printed: Default::default(),
         })
     }
 

@@ -28,6 +28,9 @@ pub const REFUNDS: TableDefinition<(u64, u64), ()> = TableDefinition::new("refun
 /// Tickets put on hold at the till (F5), so they survive a restart.
 pub const HELD: TableDefinition<u64, &[u8]> = TableDefinition::new("held_v1");
 
+/// Receipts waiting for the printer: queued in the sale's own transaction, removed once printed.
+pub const PRINT_JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("print_jobs_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";

@@ -106,6 +106,20 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 field(theme, ">", s, true, false, 1),
             ],
         ),
+        Popup::Reprint(s) => (
+            t.menu_reprint,
+            vec![
+                Line::styled(t.reprint_prompt, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
+        Popup::NoSale(s) => (
+            t.menu_drawer,
+            vec![
+                Line::styled(t.refund_reason, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
         Popup::Pin(p) => {
             let what = match &p.action {
                 Guarded::VoidLine(_) => t

@@ -226,11 +226,18 @@ pub fn recall(f: &mut Frame, app: &App, theme: &Theme, r: &RecallState) {
 
 pub fn menu(f: &mut Frame, app: &App, theme: &Theme) {
     let t = app.texts;
-    let area = centered(f, f.area(), 44, 8);
-    let lines: Vec<Line> = [t.menu_refund, t.menu_unlock, t.menu_logout, t.menu_quit]
-        .iter()
-        .map(|s| Line::from(*s))
-        .collect();
+    let area = centered(f, f.area(), 44, 10);
+    let lines: Vec<Line> = [
+        t.menu_refund,
+        t.menu_unlock,
+        t.menu_logout,
+        t.menu_quit,
+        t.menu_reprint,
+        t.menu_drawer,
+    ]
+    .iter()
+    .map(|s| Line::from(*s))
+    .collect();
     f.render_widget(
         Paragraph::new(lines).block(block(theme, t.menu_title)),
         area,

@@ -57,22 +57,57 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         format!("{} {}", t.hdr_queue, app.outbox)
     };
-    let printer = if app.printer_error.is_some() {
-        "!".to_string()
-    } else {
-        t.printer_file.to_string()
-    };
+    let (printer, trouble) = printer_words(app);
     let line = format!(
         " {store} | {} {register} | {cashier} | {now} | {sync} | {}: {printer}",
         t.hdr_register, t.hdr_printer
     );
     let line: String = line.chars().take(usize::from(area.width)).collect();
-    let style = if app.printer_error.is_some() {
-        theme.error
-    } else {
-        theme.selected
-    };
+    let style = if trouble { theme.error } else { theme.selected };
     f.render_widget(Paragraph::new(line).style(style), area);
+}
+
+/// The printer's state in the cashier's words, and whether it needs attention.
+fn printer_words(app: &App) -> (String, bool) {
+    use crate::devices::printer::PrinterState;
+    let t = app.texts;
+    match &app.printer_state {
+        None => (
+            if app.config.printer.device.starts_with("file:") {
+                t.printer_file
+            } else {
+                "..."
+            }
+            .to_string(),
+            false,
+        ),
+        Some(PrinterState::Ready) => (t.printer_ok.to_string(), false),
+        Some(PrinterState::NoStatus) => (
+            if app.config.printer.device.starts_with("file:") {
+                t.printer_file
+            } else {
+                t.printer_ok
+            }
+            .to_string(),
+            false,
+        ),
+        Some(PrinterState::Unreachable(_)) => (t.printer_unreachable.to_string(), true),
+        Some(PrinterState::Problem(st)) => {
+            let mut w = Vec::new();
+            if st.paper_out {
+                w.push(t.st_paper_out);
+            } else if st.paper_near_end {
+                w.push(t.st_near_end);
+            }
+            if st.cover_open {
+                w.push(t.st_cover_open);
+            }
+            if st.offline && w.is_empty() {
+                w.push(t.st_offline);
+            }
+            (w.join(", "), true)
+        }
+    }
 }
 
 fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {

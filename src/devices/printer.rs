@@ -1,0 +1,294 @@
+//! The printer worker: a thread that prints the spool, asks the printer for its status, pulses
+//! the drawer, and tells the screen what happened. Nothing here can block or fail a sale: the
+//! sale is committed (with its job queued) before the worker hears of it.
+
+use super::codepage::CodePage;
+use super::escpos::{Pulse, encode};
+use super::status::{self, PrinterStatus};
+use super::transport::{Endpoint, Link};
+use crate::config::{Config, Language};
+use crate::receipt::{Align, Line, Receipt, ShopLines, Style};
+use crate::store::Store;
+use crate::store::spool::PrintJob;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+/// What the register asks of the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrinterCmd {
+    /// New jobs are in the spool.
+    Wake,
+    /// Kick the cash drawer.
+    OpenDrawer,
+}
+
+/// What the printer is doing, for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterState {
+    Ready,
+    /// The printer cannot say (file printer, or no answer to DLE EOT): jobs are sent anyway.
+    NoStatus,
+    /// Paper out, cover open, offline: jobs wait.
+    Problem(PrinterStatus),
+    Unreachable(String),
+}
+
+/// What happened, for the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterEvent {
+    State(PrinterState),
+    Printed(String),
+    /// A job is waiting: its number and why.
+    Waiting(String, String),
+    DrawerOpened,
+    DrawerFailed(String),
+    /// The spool is empty.
+    Idle,
+}
+
+/// Everything the worker needs, from `caja.toml` and the store.
+#[derive(Clone)]
+pub struct PrinterSetup {
+    pub endpoint: Result<Endpoint, String>,
+    pub code_page: CodePage,
+    pub columns: u16,
+    pub pulse: Pulse,
+    pub drawer_open_high: bool,
+    pub shop: ShopLines,
+    pub language: Language,
+    pub retry: Duration,
+    pub timeout: Duration,
+}
+
+impl PrinterSetup {
+    pub fn from_config(c: &Config, data_dir: &Path) -> PrinterSetup {
+        PrinterSetup {
+            endpoint: Endpoint::parse(&c.printer.device, data_dir),
+            code_page: CodePage::parse(&c.printer.code_page).unwrap_or(CodePage::Pc858),
+            columns: c.printer.columns,
+            pulse: Pulse {
+                pin: c.drawer.pin,
+                on_ms: c.drawer.on_ms,
+                off_ms: c.drawer.off_ms,
+            },
+            drawer_open_high: c.drawer.open_level == "high",
+            shop: ShopLines {
+                header: c.receipt.header.clone(),
+                footer: c.receipt.footer.clone(),
+            },
+            language: c.language,
+            retry: Duration::from_secs(u64::from(c.printer.retry_seconds)),
+            timeout: Duration::from_millis(1500),
+        }
+    }
+}
+
+/// Starts the worker over `store`; it ends when the command sender is dropped.
+pub fn spawn(
+    store: Arc<Store>,
+    setup: PrinterSetup,
+) -> (Sender<PrinterCmd>, Receiver<PrinterEvent>) {
+    let (cmd_tx, cmd_rx) = channel();
+    let (ev_tx, ev_rx) = channel();
+    std::thread::spawn(move || {
+        Worker {
+            store,
+            setup,
+            events: ev_tx,
+            state: None,
+        }
+        .run(&cmd_rx)
+    });
+    // Look at the spool at once: jobs may be waiting from before a restart.
+    let _ = cmd_tx.send(PrinterCmd::Wake);
+    (cmd_tx, ev_rx)
+}
+
+struct Worker {
+    store: Arc<Store>,
+    setup: PrinterSetup,
+    events: Sender<PrinterEvent>,
+    state: Option<PrinterState>,
+}
+
+impl Worker {
+    fn run(mut self, cmds: &Receiver<PrinterCmd>) {
+        let mut wait = None;
+        loop {
+            let cmd = match wait {
+                None => cmds.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(d) => cmds.recv_timeout(d),
+            };
+            match cmd {
+                Ok(PrinterCmd::OpenDrawer) => self.drawer(),
+                Ok(PrinterCmd::Wake) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    let _ = self.store.flush_printed();
+                    return;
+                }
+            }
+            wait = if self.print_all() {
+                // Everything printed: write the printed marks now and sleep until woken.
+                let _ = self.store.flush_printed();
+                self.say(PrinterEvent::Idle);
+                None
+            } else {
+                Some(self.setup.retry)
+            };
+        }
+    }
+
+    fn say(&self, e: PrinterEvent) {
+        let _ = self.events.send(e);
+    }
+
+    fn set_state(&mut self, s: PrinterState) {
+        if self.state.as_ref() != Some(&s) {
+            self.say(PrinterEvent::State(s.clone()));
+            self.state = Some(s);
+        }
+    }
+
+    fn open(&mut self) -> Option<Link> {
+        let ep = match &self.setup.endpoint {
+            Ok(ep) => ep.clone(),
+            Err(e) => {
+                self.set_state(PrinterState::Unreachable(e.clone()));
+                return None;
+            }
+        };
+        match Link::open(&ep, self.setup.timeout) {
+            Ok(l) => Some(l),
+            Err(e) => {
+                self.set_state(PrinterState::Unreachable(e.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Prints every waiting job; true when the spool is empty.
+    fn print_all(&mut self) -> bool {
+        let jobs = match self.store.print_jobs() {
+            Ok(j) => j,
+            Err(e) => {
+                self.set_state(PrinterState::Unreachable(format!("spool: {e}")));
+                return false;
+            }
+        };
+        let Some((first_id, first)) = jobs.first().cloned() else {
+            return true;
+        };
+        let Some(mut link) = self.open() else {
+            self.waiting(first_id, &first);
+            return false;
+        };
+        let can_read = self.setup.endpoint.as_ref().is_ok_and(Endpoint::can_read);
+        if can_read {
+            match status::query(&mut link, self.setup.drawer_open_high) {
+                Ok(Some(st)) if !st.ready() => {
+                    self.set_state(PrinterState::Problem(st));
+                    self.waiting(first_id, &first);
+                    return false;
+                }
+                Ok(Some(_)) => self.set_state(PrinterState::Ready),
+                Ok(None) => self.set_state(PrinterState::NoStatus),
+                Err(e) => {
+                    self.set_state(PrinterState::Unreachable(e.to_string()));
+                    self.waiting(first_id, &first);
+                    return false;
+                }
+            }
+        } else {
+            self.set_state(PrinterState::NoStatus);
+        }
+        for (id, job) in jobs {
+            let bytes = match self.bytes(&job) {
+                Ok(b) => b,
+                Err(e) => {
+                    // A job that can never print (its document unreadable) must not block the rest.
+                    let _ = self.store.print_failed(id, &e);
+                    self.say(PrinterEvent::Waiting(job.number.clone(), e));
+                    self.store.print_done(id);
+                    continue;
+                }
+            };
+            match link.send(&bytes) {
+                Ok(()) => {
+                    self.store.print_done(id);
+                    self.say(PrinterEvent::Printed(job.number));
+                }
+                Err(e) => {
+                    self.set_state(PrinterState::Unreachable(e.to_string()));
+                    self.waiting(id, &job);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn waiting(&mut self, id: u64, job: &PrintJob) {
+        let why = match &self.state {
+            Some(PrinterState::Problem(st)) => st.words().join(", "),
+            Some(PrinterState::Unreachable(e)) => e.clone(),
+            _ => "waiting".into(),
+        };
+        let _ = self.store.print_failed(id, &why);
+        self.say(PrinterEvent::Waiting(job.number.clone(), why));
+    }
+
+    fn bytes(&self, job: &PrintJob) -> Result<Vec<u8>, String> {
+        let d = self
+            .store
+            .doc(job.seq)
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("document {} is missing", job.number))?;
+        let info = self.store.info();
+        let mut r = Receipt::of(
+            &d.doc,
+            &info.name,
+            &self.setup.shop,
+            &info.currency,
+            self.setup.columns,
+            self.setup.language,
+        );
+        if job.reprint {
+            let copy = if self.setup.language == Language::Es {
+                "*** COPIA ***"
+            } else {
+                "*** COPY ***"
+            };
+            r.lines.insert(
+                0,
+                Line {
+                    text: copy.into(),
+                    style: Style::Bold,
+                    align: Align::Center,
+                },
+            );
+        }
+        match &self.setup.endpoint {
+            Ok(Endpoint::File(_)) => Ok(r.to_text().into_bytes()),
+            _ => encode(&r, self.setup.code_page, None),
+        }
+    }
+
+    fn drawer(&mut self) {
+        if matches!(self.setup.endpoint, Ok(Endpoint::File(_))) {
+            self.say(PrinterEvent::DrawerFailed(
+                "no drawer on a file printer".into(),
+            ));
+            return;
+        }
+        let Some(mut link) = self.open() else {
+            self.say(PrinterEvent::DrawerFailed("printer unreachable".into()));
+            return;
+        };
+        match link.send(&self.setup.pulse.bytes()) {
+            Ok(()) => self.say(PrinterEvent::DrawerOpened),
+            Err(e) => self.say(PrinterEvent::DrawerFailed(e.to_string())),
+        }
+    }
+}

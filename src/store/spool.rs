@@ -1,0 +1,187 @@
+//! The print spool: a receipt is queued in the same transaction that commits its document, so
+//! a committed sale always has its receipt waiting, across crashes and printer faults. The
+//! printer worker marks a job printed only after the printer took its bytes.
+//!
+//! Marking a job printed is kept in memory and written by the next document's own transaction
+//! (on a page that transaction writes anyway), or by `flush_printed` when the printer goes
+//! idle. A separate commit per receipt would write ~16 KiB more flash per sale. The price: after
+//! a crash, a receipt printed since the last write may print once more. A duplicate receipt is
+//! harmless where a lost one is not.
+
+use super::codec::{decode, encode};
+use super::docs::{Committed, DocHeader};
+use super::tables::PRINT_JOBS;
+use super::{Store, StoreError};
+use crate::domain::document::DocBody;
+use redb::{ReadableDatabase, ReadableTable};
+use serde::{Deserialize, Serialize};
+
+/// A receipt waiting for the printer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintJob {
+    /// The document's place in the chain.
+    pub seq: u64,
+    pub number: String,
+    /// A copy asked for after the fact (printed as such).
+    pub reprint: bool,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum PrintJobRecord {
+    V1(PrintJob),
+}
+
+fn next_id(t: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreError> {
+    Ok(t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1))
+}
+
+impl Store {
+    /// Commits a document and queues its receipt, in one durable transaction.
+    pub fn commit_printed(
+        &self,
+        header: &DocHeader,
+        body: DocBody,
+    ) -> Result<Committed, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let c = self.append(&tx, header, body)?;
+        let printed = self.take_printed();
+        {
+            let mut jobs = tx.open_table(PRINT_JOBS)?;
+            for id in &printed {
+                jobs.remove(*id)?;
+            }
+            let id = next_id(&jobs)?;
+            let job = PrintJob {
+                seq: c.seq,
+                number: c.number.clone(),
+                reprint: false,
+                attempts: 0,
+                last_error: None,
+            };
+            jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
+        }
+        if let Err(e) = tx.commit() {
+            self.restore_printed(printed);
+            return Err(e.into());
+        }
+        Ok(c)
+    }
+
+    fn take_printed(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.printed.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn restore_printed(&self, ids: Vec<u64>) {
+        self.printed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(ids);
+    }
+
+    /// Queues a copy of a committed document's receipt (F7, or a supervisor's reprint).
+    pub fn queue_reprint(&self, number: &str) -> Result<(), StoreError> {
+        let (seq, d) = self
+            .doc_by_number(number)?
+            .ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        {
+            let mut jobs = tx.open_table(PRINT_JOBS)?;
+            let id = next_id(&jobs)?;
+            let job = PrintJob {
+                seq,
+                number: d.doc.number,
+                reprint: true,
+                attempts: 0,
+                last_error: None,
+            };
+            jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Jobs waiting, oldest first.
+    pub fn print_jobs(&self) -> Result<Vec<(u64, PrintJob)>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = match tx.open_table(PRINT_JOBS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let printed = self
+            .printed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            let (k, v) = row?;
+            if printed.contains(&k.value()) {
+                continue;
+            }
+            let PrintJobRecord::V1(j) = decode(v.value(), &format!("print job {}", k.value()))?;
+            out.push((k.value(), j));
+        }
+        Ok(out)
+    }
+
+    /// The printer took the job: it leaves the queue at once, and the disk with the next write.
+    pub fn print_done(&self, id: u64) {
+        self.printed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(id);
+    }
+
+    /// Writes the printed marks now (the printer worker calls this when it goes idle).
+    pub fn flush_printed(&self) -> Result<(), StoreError> {
+        let printed = self.take_printed();
+        if printed.is_empty() {
+            return Ok(());
+        }
+        let result = (|| -> Result<(), StoreError> {
+            let mut tx = self.db().begin_write()?;
+            tx.set_durability(redb::Durability::Immediate)?;
+            {
+                let mut t = tx.open_table(PRINT_JOBS)?;
+                for id in &printed {
+                    t.remove(*id)?;
+                }
+            }
+            tx.commit()?;
+            Ok(())
+        })();
+        if result.is_err() {
+            self.restore_printed(printed);
+        }
+        result
+    }
+
+    /// A try failed; the job stays queued with the reason.
+    pub fn print_failed(&self, id: u64, reason: &str) -> Result<(), StoreError> {
+        let mut tx = self.db().begin_write()?;
+        // Losing an attempt count to a crash is harmless; this write need not wait for the disk.
+        tx.set_durability(redb::Durability::None)?;
+        {
+            let mut t = tx.open_table(PRINT_JOBS)?;
+            let job = match t.get(id)? {
+                Some(v) => {
+                    let PrintJobRecord::V1(j) = decode(v.value(), &format!("print job {id}"))?;
+                    Some(j)
+                }
+                None => None,
+            };
+            if let Some(mut j) = job {
+                j.attempts = j.attempts.saturating_add(1);
+                j.last_error = Some(reason.to_string());
+                t.insert(id, encode(&PrintJobRecord::V1(j))?.as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
