@@ -81,6 +81,7 @@ pub struct Drawer {
 #[serde(deny_unknown_fields)]
 pub struct Display {
     pub device: String,
+    pub protocol: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -184,6 +185,21 @@ impl Config {
             return Err(format!(
                 "drawer.open_level = \"{}\": use high or low",
                 self.drawer.open_level
+            ));
+        }
+        if crate::devices::display::Protocol::parse(&self.display.protocol).is_none() {
+            return Err(format!(
+                "display.protocol = \"{}\": use cd5220 or epson",
+                self.display.protocol
+            ));
+        }
+        if !self.display.device.is_empty()
+            && crate::devices::transport::Endpoint::parse(&self.display.device, Path::new("."))
+                .is_err()
+        {
+            return Err(format!(
+                "display.device = \"{}\": use serial:/dev/ttyUSB0?baud=9600",
+                self.display.device
             ));
         }
         if ![2, 5].contains(&self.drawer.pin) {

@@ -30,6 +30,22 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Starts the customer display thread when `[display] device` names one.
+fn start_display(app: &mut App) -> Option<Receiver<String>> {
+    use crate::devices::display::{self, Protocol};
+    use crate::devices::transport::Endpoint;
+    if app.config.display.device.is_empty() {
+        return None;
+    }
+    let ep = Endpoint::parse(&app.config.display.device, &app.dir).ok()?;
+    let (tx, errors) = display::spawn(
+        ep,
+        Protocol::parse(&app.config.display.protocol).unwrap_or(Protocol::Cd5220),
+    );
+    app.display = Some(tx);
+    Some(errors)
+}
+
 /// How long to sleep waiting for a key: until the header clock's next minute, or briefly while
 /// receipts wait so the printer's news shows at once.
 fn wait(app: &App) -> Duration {
@@ -47,6 +63,7 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut printer_events: Option<Receiver<PrinterEvent>> = None;
+    let display_errors = start_display(app);
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
         if printer_events.is_none()
@@ -80,6 +97,12 @@ fn event_loop(
             }
         } else {
             // The minute changed: the header clock moves.
+            dirty = true;
+        }
+        if let Some(rx) = &display_errors
+            && let Ok(e) = rx.try_recv()
+        {
+            app.info(crate::app::Level::Warn, format!("display: {e}"));
             dirty = true;
         }
         if let Some(rx) = &printer_events {

@@ -337,3 +337,78 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(printer.receipts(), 1, "printed more than once");
 }
+
+#[test]
+fn the_customer_display_shows_the_last_item_then_total_and_change() {
+    use serialport::SerialPort;
+    let (mut master, slave) = serialport::TTYPort::pair().unwrap();
+    master.set_timeout(Duration::from_millis(100)).unwrap();
+    let path = slave.name().unwrap();
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let sink = got.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 256];
+        loop {
+            match master.read(&mut buf) {
+                Ok(0) => return,
+                Ok(n) => sink.lock().unwrap().extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+                Err(_) => return,
+            }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        Config::defaults(),
+        Box::new(|| chrono::Local::now().fixed_offset()),
+    );
+    let ep = Endpoint::Serial {
+        path,
+        baud: 9600,
+        parity: serialport::Parity::None,
+        flow: serialport::FlowControl::None,
+    };
+    let (tx, _errors) = caja::devices::display::spawn(ep, caja::devices::display::Protocol::Cd5220);
+    app.display = Some(tx);
+    let wait_for_bytes = |want: &[u8]| {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if got.lock().unwrap().windows(want.len()).any(|w| w == want) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!(
+            "the display never showed {:?}; got {:?}",
+            String::from_utf8_lossy(want),
+            String::from_utf8_lossy(&got.lock().unwrap())
+        );
+    };
+    for c in "ana\n1234\nHUE30\n".chars() {
+        app.on_key(KeyEvent::new(
+            if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            },
+            KeyModifiers::NONE,
+        ));
+    }
+    wait_for_bytes(b"\x0c\x1bQAHuevos AA x 30      \r\x1bQB1 x 18.500    18.500\r");
+    app.on_key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE));
+    for c in "20.000\n".chars() {
+        app.on_key(KeyEvent::new(
+            if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            },
+            KeyModifiers::NONE,
+        ));
+    }
+    wait_for_bytes(b"\x1bQATOTAL       $ 18.500\r\x1bQBCAMBIO       $ 1.500\r");
+    drop(slave);
+}

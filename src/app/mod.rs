@@ -101,6 +101,8 @@ pub struct App {
     pub last_sale: Option<LastSale>,
     pub outbox: u64,
     pub printer: Option<Sender<PrinterCmd>>,
+    /// The customer display: (top line, bottom line).
+    pub display: Option<Sender<(String, String)>>,
     pub printer_state: Option<PrinterState>,
     /// Receipts may be waiting: the event loop then listens to the printer more often.
     pub printer_busy: bool,
@@ -134,6 +136,7 @@ impl App {
             last_sale: None,
             outbox: 0,
             printer: None,
+            display: None,
             printer_state: None,
             printer_busy: false,
             beep: false,
@@ -205,6 +208,13 @@ impl App {
             PrinterEvent::DrawerFailed(why) => {
                 self.info(Level::Warn, crate::ui::i18n::fill(t.drawer_failed, &[&why]))
             }
+        }
+    }
+
+    /// Shows two lines on the customer display, if there is one.
+    pub fn show(&self, top: String, bottom: String) {
+        if let Some(d) = &self.display {
+            let _ = d.send((top, bottom));
         }
     }
 

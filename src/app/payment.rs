@@ -110,7 +110,9 @@ impl App {
     }
 
     fn commit_sale(&mut self) {
-        let Some(store) = &self.store else { return };
+        let Some(store) = self.store.clone() else {
+            return;
+        };
         let info = store.info();
         let body = SaleBody::build(
             &self.ticket.lines,
@@ -140,6 +142,15 @@ impl App {
                 if let Some(left) = c.numbers_left {
                     msg.push_str(&format!(" ({left})"));
                 }
+                let cur = &store.info().currency;
+                let (top, bottom) = (
+                    crate::devices::display::two_cols(self.texts.total, &cur.format_symbol(total)),
+                    crate::devices::display::two_cols(
+                        self.texts.change,
+                        &cur.format_symbol(change),
+                    ),
+                );
+                self.show(top, bottom);
                 self.last_sale = Some(LastSale {
                     number: c.number,
                     total,

@@ -119,7 +119,14 @@ impl App {
             }
             KeyCode::F(9) => self.guard(Guarded::Menu),
             KeyCode::F(12) if !self.ticket.is_empty() => {
-                self.screen = Screen::Payment(super::PaymentState::default())
+                if let Some(store) = &self.store {
+                    let total = store.info().currency.format_symbol(self.ticket.total());
+                    self.show(
+                        crate::devices::display::two_cols(self.texts.total, &total),
+                        String::new(),
+                    );
+                }
+                self.screen = Screen::Payment(super::PaymentState::default());
             }
             KeyCode::Esc if !self.input.is_empty() => self.input.clear(),
             KeyCode::Esc if !self.ticket.is_empty() => self.popup = Some(Popup::ConfirmCancel),
@@ -179,6 +186,20 @@ impl App {
             return self.info(Level::Error, e.to_string());
         }
         self.message = None;
+        if let (Some(store), Some(line), Some(priced)) = (
+            &self.store,
+            self.ticket.lines.last(),
+            self.ticket.totals.as_ref().and_then(|t| t.lines.last()),
+        ) {
+            let c = &store.info().currency;
+            self.show(
+                line.name.clone(),
+                crate::devices::display::two_cols(
+                    &format!("{} x {}", line.qty, c.format(line.unit_price)),
+                    &c.format(priced.total),
+                ),
+            );
+        }
     }
 
     pub(super) fn void_line(&mut self, i: usize) {
