@@ -12,6 +12,7 @@ pub mod bench_register;
 pub mod config;
 pub mod csvio;
 pub mod devices;
+pub mod doctor;
 pub mod domain;
 pub mod journal;
 pub mod provision;

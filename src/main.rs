@@ -47,6 +47,8 @@ enum Command {
     Journal(JournalArgs),
     /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
     Check,
+    /// The technician's report: printer, drawer, display, serial ports, sync, clock, store.
+    Doctor,
     /// Measure commit latency, bytes written per sale, lookups and search on this disk.
     Bench(BenchArgs),
     /// The register half of `caja bench`, in a process of its own (run by `caja bench`).
@@ -214,6 +216,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
         Some(Command::Check) => check(&dir),
+        Some(Command::Doctor) => {
+            let findings = caja::doctor::run(&dir);
+            let ok = caja::doctor::print(&findings, &mut std::io::stdout().lock())?;
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
         Some(Command::Bench(a)) => {
             let target = a.dir.unwrap_or_else(|| {
                 dir.parent()

@@ -1,0 +1,472 @@
+//! `caja doctor`: the technician's report, one line per check, OK / WARN / FAIL with a plain
+//! explanation. Every probe of a device or the network has a short timeout and they run side by
+//! side, so the whole report takes seconds even when nothing answers.
+
+use crate::config::Config;
+use crate::devices::status;
+use crate::devices::transport::{Endpoint, Link};
+use crate::store::{STORE_FILE, Store, StoreError, check::check_dir};
+use std::path::Path;
+use std::time::Duration;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Ok,
+    Warn,
+    Fail,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub level: Level,
+    pub what: String,
+    pub detail: String,
+}
+
+fn f(level: Level, what: &str, detail: impl Into<String>) -> Finding {
+    Finding {
+        level,
+        what: what.to_string(),
+        detail: detail.into(),
+    }
+}
+
+/// How long any one probe may take.
+pub const PROBE_TIMEOUT: Duration = Duration::from_millis(2000);
+
+/// Runs every check on the data directory `dir`.
+pub fn run(dir: &Path) -> Vec<Finding> {
+    let mut out = vec![f(
+        Level::Ok,
+        "caja",
+        format!("version {}", env!("CARGO_PKG_VERSION")),
+    )];
+    let config = match Config::load(dir) {
+        Ok(c) => {
+            out.push(f(
+                Level::Ok,
+                "config",
+                format!(
+                    "{} reads cleanly",
+                    dir.join(crate::config::CONFIG_FILE).display()
+                ),
+            ));
+            c
+        }
+        Err(e) => {
+            out.push(f(
+                Level::Fail,
+                "config",
+                format!("{e} (the built-in defaults are used for the rest of this report)"),
+            ));
+            Config::defaults()
+        }
+    };
+    // Devices and the network, side by side.
+    let printer = {
+        let (c, d) = (config.clone(), dir.to_path_buf());
+        std::thread::spawn(move || printer(&c, &d))
+    };
+    let display = {
+        let (c, d) = (config.clone(), dir.to_path_buf());
+        std::thread::spawn(move || display(&c, &d))
+    };
+    let sync = {
+        let c = config.clone();
+        std::thread::spawn(move || sync(&c))
+    };
+    out.extend(store_checks(dir));
+    out.push(disk(dir));
+    out.push(serial_ports(Path::new("/sys/class/tty")));
+    for h in [printer, display, sync] {
+        match h.join() {
+            Ok(v) => out.extend(v),
+            Err(_) => out.push(f(Level::Fail, "doctor", "a probe failed unexpectedly")),
+        }
+    }
+    out
+}
+
+fn store_checks(dir: &Path) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let path = dir.join(STORE_FILE);
+    if !path.exists() {
+        return vec![f(
+            Level::Fail,
+            "store",
+            format!(
+                "no store in {} (run caja init or the first-run setup)",
+                dir.display()
+            ),
+        )];
+    }
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let store = match Store::open(dir) {
+        Ok(s) => s,
+        Err(StoreError::InUse(_)) => {
+            return vec![f(
+                Level::Warn,
+                "store",
+                format!(
+                    "{:.1} MiB, in use by the running register: not checked (close the register to check it)",
+                    size as f64 / 1048576.0
+                ),
+            )];
+        }
+        Err(e) => return vec![f(Level::Fail, "store", e.to_string())],
+    };
+    let info = store.info();
+    out.push(f(
+        Level::Ok,
+        "store",
+        format!(
+            "{} register {} ({}), schema {}, {:.1} MiB",
+            info.name,
+            info.register,
+            info.currency.code,
+            crate::store::tables::SCHEMA_VERSION,
+            size as f64 / 1048576.0
+        ),
+    ));
+    match store.outbox_len() {
+        Ok(0) => out.push(f(Level::Ok, "outbox", "nothing waiting to sync")),
+        Ok(n) => {
+            let cursor = store
+                .meta_u64(crate::store::tables::meta_keys::PUSH_CURSOR)
+                .unwrap_or(0);
+            let oldest = store
+                .doc(cursor + 1)
+                .ok()
+                .flatten()
+                .map(|d| format!(", oldest {} of {}", d.doc.number, d.doc.at.to_rfc3339()))
+                .unwrap_or_default();
+            let level = if config_has_sync(dir) {
+                Level::Warn
+            } else {
+                Level::Ok
+            };
+            out.push(f(
+                level,
+                "outbox",
+                format!("{n} documents not yet pushed{oldest}"),
+            ));
+        }
+        Err(e) => out.push(f(Level::Fail, "outbox", e.to_string())),
+    }
+    match store.print_jobs() {
+        Ok(j) if j.is_empty() => out.push(f(Level::Ok, "print spool", "empty")),
+        Ok(j) => {
+            let why = j[0]
+                .1
+                .last_error
+                .clone()
+                .unwrap_or_else(|| "not tried yet".into());
+            out.push(f(
+                Level::Warn,
+                "print spool",
+                format!(
+                    "{} receipts waiting, oldest {} ({why})",
+                    j.len(),
+                    j[0].1.number
+                ),
+            ));
+        }
+        Err(e) => out.push(f(Level::Fail, "print spool", e.to_string())),
+    }
+    drop(store);
+    match check_dir(dir, |_| {}) {
+        Ok(r) if r.ok() => out.push(f(
+            Level::Ok,
+            "integrity",
+            format!(
+                "{} documents and {} products verified (file, chain, numbering, totals)",
+                r.documents, r.products
+            ),
+        )),
+        Ok(r) => out.push(f(
+            Level::Fail,
+            "integrity",
+            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
+        )),
+        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
+    }
+    out
+}
+
+fn config_has_sync(dir: &Path) -> bool {
+    Config::load(dir).is_ok_and(|c| !c.sync.url.is_empty())
+}
+
+fn disk(dir: &Path) -> Finding {
+    match rustix::fs::statvfs(dir) {
+        Ok(s) => {
+            let free = s.f_bavail.saturating_mul(s.f_frsize);
+            let mib = free as f64 / 1048576.0;
+            let level = if free < 50 * 1048576 {
+                Level::Fail
+            } else if free < 200 * 1048576 {
+                Level::Warn
+            } else {
+                Level::Ok
+            };
+            f(
+                level,
+                "disk",
+                format!("{mib:.0} MiB free in {}", dir.display()),
+            )
+        }
+        Err(e) => f(Level::Warn, "disk", format!("cannot read free space: {e}")),
+    }
+}
+
+/// Serial ports the kernel knows, from sysfs (no libudev needed).
+pub fn serial_ports(sys_tty: &Path) -> Finding {
+    let mut ports: Vec<String> = std::fs::read_dir(sys_tty)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().join("device").exists())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| {
+                    ["ttyS", "ttyUSB", "ttyACM"]
+                        .iter()
+                        .any(|p| n.starts_with(p))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ports.sort();
+    if ports.is_empty() {
+        f(Level::Ok, "serial ports", "none found")
+    } else {
+        f(
+            Level::Ok,
+            "serial ports",
+            ports
+                .iter()
+                .map(|p| format!("/dev/{p}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        )
+    }
+}
+
+fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
+    let ep = match Endpoint::parse(&c.printer.device, dir) {
+        Ok(ep) => ep,
+        Err(e) => return vec![f(Level::Fail, "printer", e)],
+    };
+    let mut link = match Link::open(&ep, PROBE_TIMEOUT) {
+        Ok(l) => l,
+        Err(e) => {
+            return vec![f(
+                Level::Fail,
+                "printer",
+                format!("{} unreachable: {e}", c.printer.device),
+            )];
+        }
+    };
+    if !ep.can_read() {
+        return vec![f(
+            Level::Ok,
+            "printer",
+            format!(
+                "{} writable (this transport cannot report status)",
+                c.printer.device
+            ),
+        )];
+    }
+    match status::query(&mut link, c.drawer.open_level == "high") {
+        Ok(Some(st)) => {
+            let mut v = Vec::new();
+            let words = st
+                .words()
+                .into_iter()
+                .filter(|w| *w != "drawer open")
+                .collect::<Vec<_>>();
+            if st.ready() && !st.paper_near_end {
+                v.push(f(
+                    Level::Ok,
+                    "printer",
+                    format!("{} ready", c.printer.device),
+                ));
+            } else if st.ready() {
+                v.push(f(
+                    Level::Warn,
+                    "printer",
+                    format!("{}: {}", c.printer.device, words.join(", ")),
+                ));
+            } else {
+                v.push(f(
+                    Level::Fail,
+                    "printer",
+                    format!("{}: {}", c.printer.device, words.join(", ")),
+                ));
+            }
+            v.push(f(
+                if st.drawer_open {
+                    Level::Warn
+                } else {
+                    Level::Ok
+                },
+                "drawer",
+                if st.drawer_open {
+                    "sensor says open"
+                } else {
+                    "sensor says closed"
+                },
+            ));
+            v
+        }
+        Ok(None) => vec![f(
+            Level::Warn,
+            "printer",
+            format!(
+                "{} reachable but gave no status to DLE EOT",
+                c.printer.device
+            ),
+        )],
+        Err(e) => vec![f(
+            Level::Fail,
+            "printer",
+            format!("{}: {e}", c.printer.device),
+        )],
+    }
+}
+
+fn display(c: &Config, dir: &Path) -> Vec<Finding> {
+    if c.display.device.is_empty() {
+        return vec![f(Level::Ok, "display", "not configured")];
+    }
+    match Endpoint::parse(&c.display.device, dir)
+        .map_err(std::io::Error::other)
+        .and_then(|ep| Link::open(&ep, PROBE_TIMEOUT))
+    {
+        Ok(_) => vec![f(
+            Level::Ok,
+            "display",
+            format!("{} opens", c.display.device),
+        )],
+        Err(e) => vec![f(
+            Level::Fail,
+            "display",
+            format!("{} unreachable: {e}", c.display.device),
+        )],
+    }
+}
+
+/// Basic-auth header value.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}").into_bytes();
+    let mut out = String::from("Basic ");
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn sync(c: &Config) -> Vec<Finding> {
+    if c.sync.url.is_empty() {
+        return vec![f(Level::Ok, "sync", "not configured ([sync] url is empty)")];
+    }
+    let cfg = ureq::Agent::config_builder()
+        .timeout_global(Some(PROBE_TIMEOUT))
+        .http_status_as_error(false);
+    let cfg = if c.sync.use_env_proxy {
+        cfg
+    } else {
+        cfg.proxy(None)
+    };
+    let agent: ureq::Agent = cfg.build().into();
+    let mut req = agent.get(c.sync.url.as_str());
+    if !c.sync.user.is_empty() {
+        req = req.header("Authorization", basic_auth(&c.sync.user, &c.sync.password));
+    }
+    let sent = chrono::Utc::now();
+    match req.call() {
+        Ok(resp) => {
+            let status = resp.status().as_u16();
+            let mut v = vec![match status {
+                200..=299 => f(
+                    Level::Ok,
+                    "sync",
+                    format!("{} answers {status}", c.sync.url),
+                ),
+                401 | 403 => f(
+                    Level::Fail,
+                    "sync",
+                    format!(
+                        "{} refuses the register's user '{}' ({status})",
+                        c.sync.url, c.sync.user
+                    ),
+                ),
+                _ => f(
+                    Level::Fail,
+                    "sync",
+                    format!("{} answers {status}", c.sync.url),
+                ),
+            }];
+            let date = resp
+                .headers()
+                .get("date")
+                .and_then(|d| d.to_str().ok())
+                .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok());
+            if let Some(server) = date {
+                let drift = (sent - server.with_timezone(&chrono::Utc)).num_seconds();
+                let level = if drift.abs() > 120 {
+                    Level::Warn
+                } else {
+                    Level::Ok
+                };
+                v.push(f(
+                    level,
+                    "clock",
+                    format!("{drift:+} s against the server (warned past 120 s)"),
+                ));
+            }
+            v
+        }
+        Err(e) => vec![f(
+            Level::Fail,
+            "sync",
+            format!("{} unreachable: {e}", c.sync.url),
+        )],
+    }
+}
+
+/// Prints the report; true when nothing needs attention.
+pub fn print(findings: &[Finding], out: &mut impl std::io::Write) -> std::io::Result<bool> {
+    for x in findings {
+        let tag = match x.level {
+            Level::Ok => "OK  ",
+            Level::Warn => "WARN",
+            Level::Fail => "FAIL",
+        };
+        writeln!(out, "{tag} {:<13} {}", x.what, x.detail)?;
+    }
+    Ok(findings.iter().all(|x| x.level == Level::Ok))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_is_base64() {
+        assert_eq!(basic_auth("FV1", "secreto"), "Basic RlYxOnNlY3JldG8=");
+        assert_eq!(basic_auth("a", "b"), "Basic YTpi");
+        assert_eq!(basic_auth("ab", "cd"), "Basic YWI6Y2Q=");
+    }
+}
