@@ -8,8 +8,11 @@ use crate::devices::printer::{self, PrinterEvent, PrinterSetup};
 use crate::store::{Store, StoreError};
 use crate::ui::{self, theme::TermEnv, theme::Theme};
 use ratatui::crossterm::event::{self, Event};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
@@ -22,9 +25,23 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
     };
     let theme = Theme::for_terminal(&config.theme, &TermEnv::from_env());
     let mut app = App::new(dir, store, config, system_clock());
+    // SIGTERM (shutdown), SIGHUP (the SSH session dropped) and SIGINT/SIGQUIT stop the register
+    // cleanly: the loop sees the flag within a second.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+        signal_hook::flag::register(sig, stop.clone())?;
+    }
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut app, &theme);
+    let result = event_loop(&mut terminal, &mut app, &theme, &stop);
+    // However the loop ended, an open ticket is kept and offered back at the next login.
+    if app.user.is_some() {
+        app.park(true);
+    }
     let restored = ratatui::try_restore();
+    if stop.load(Ordering::SeqCst) {
+        // The terminal may be gone (a dropped session): nothing more to say to it.
+        return Ok(());
+    }
     result?;
     restored?;
     Ok(())
@@ -52,18 +69,20 @@ fn wait(app: &App) -> Duration {
     if app.printer_busy {
         return Duration::from_millis(100);
     }
-    let secs = u64::from(60 - chrono::Timelike::second(&app.now()).min(59));
-    Duration::from_secs(secs.max(1))
+    // At most a second, so a stop signal is seen promptly; nothing is redrawn unless it changed.
+    Duration::from_secs(1)
 }
 
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     theme: &Theme,
+    stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut printer_events: Option<Receiver<PrinterEvent>> = None;
     let display_errors = start_display(app);
+    let mut shown_minute = String::new();
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
         if printer_events.is_none()
@@ -78,6 +97,7 @@ fn event_loop(
             printer_events = Some(rx);
         }
         if dirty {
+            shown_minute = app.now().format("%H:%M").to_string();
             terminal.draw(|f| ui::draw(f, app, theme))?;
             if std::mem::take(&mut app.beep) {
                 let mut out = std::io::stdout();
@@ -86,7 +106,7 @@ fn event_loop(
             }
             dirty = false;
         }
-        if app.quit {
+        if app.quit || stop.load(Ordering::SeqCst) {
             return Ok(());
         }
         if event::poll(wait(app))? {
@@ -95,7 +115,7 @@ fn event_loop(
                 Event::Resize(..) => dirty = true,
                 _ => {}
             }
-        } else {
+        } else if app.now().format("%H:%M").to_string() != shown_minute {
             // The minute changed: the header clock moves.
             dirty = true;
         }

@@ -77,6 +77,38 @@ impl Register {
         std::thread::sleep(Duration::from_millis(60));
     }
 
+    fn login(&mut self) {
+        self.wait_for("PIN");
+        self.send("ana");
+        self.send(ENTER);
+        self.send("1234");
+        self.send(ENTER);
+    }
+
+    fn signal(&mut self, sig: &str) {
+        let pid = self.child.process_id().unwrap();
+        let st = std::process::Command::new("kill")
+            .args([sig, &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    /// Waits for the register to exit and returns whether it exited cleanly.
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        loop {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                return st.success();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the register did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn sigkill(mut self) {
         let pid = self.child.process_id().unwrap();
         let st = std::process::Command::new("kill")
@@ -173,4 +205,67 @@ fn sales_survive_sigkill_of_the_running_register() {
     );
     let o = run(&["check", "--data-dir", data]);
     assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn a_dropped_session_keeps_the_open_ticket_and_offers_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let mut r = Register::start(data);
+    r.login();
+    r.wait_for("F12");
+    r.send("HUE30");
+    r.send(ENTER);
+    r.send("2*SAL1K");
+    r.send(ENTER);
+    r.wait_for("Sal refinada");
+    // The SSH session drops.
+    r.signal("-HUP");
+    assert!(r.wait_exit(), "the register did not stop cleanly on SIGHUP");
+    let o = run(&["check", "--data-dir", data]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let mut r = Register::start(data);
+    r.login();
+    r.wait_for("Enter lo recupera");
+    r.send(ENTER);
+    r.wait_for("Huevos AA x 30");
+    r.send(F12);
+    r.send(ENTER);
+    r.wait_for("FV1-000001");
+    r.signal("-TERM");
+    assert!(r.wait_exit());
+    let today = chrono::Local::now().date_naive().to_string();
+    let csv =
+        String::from_utf8(journal(data, &today, &today, &["--format", "csv"]).stdout).unwrap();
+    // 18.500 + 2 x 2.300, paid exactly in cash.
+    assert!(
+        csv.lines()
+            .nth(1)
+            .is_some_and(|l| l.starts_with("FV1-000001,sale,") && l.contains(",23100,23100,")),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+}
+
+#[test]
+fn a_second_register_on_the_same_store_is_refused_and_the_first_keeps_selling() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let mut first = Register::start(data);
+    first.login();
+    first.wait_for("F12");
+    let o = run(&["--data-dir", data]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("the register is in use"), "{}", text(&o));
+    // The first still sells.
+    first.send("CAF250");
+    first.send(ENTER);
+    first.send(F12);
+    first.send(ENTER);
+    first.wait_for("FV1-000001");
+    first.signal("-TERM");
+    assert!(first.wait_exit());
 }

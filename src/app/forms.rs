@@ -178,10 +178,24 @@ impl App {
         let t = self.texts;
         match store.login(user, pin) {
             Ok(Login::Ok(u)) => {
+                let name = u.name.clone();
                 self.user = Some(u);
                 self.screen = Screen::Sale;
                 self.message = None;
                 self.refresh_outbox();
+                // A ticket this cashier had open when the register was stopped is offered back.
+                if let Some(store) = &self.store
+                    && let Ok(held) = store.held()
+                    && let Some(i) = held
+                        .iter()
+                        .position(|(_, h)| h.interrupted && h.cashier == name)
+                {
+                    self.screen = Screen::Recall(super::RecallState {
+                        list: held,
+                        selected: i,
+                    });
+                    self.info(Level::Warn, t.interrupted_ticket);
+                }
             }
             Ok(Login::WrongPin { tries_left }) => self.info(
                 Level::Error,

@@ -273,6 +273,11 @@ impl App {
     }
 
     fn hold(&mut self) {
+        self.park(false);
+    }
+
+    /// Parks the ticket on hold; `interrupted` when caja is being stopped with a ticket open.
+    pub fn park(&mut self, interrupted: bool) {
         if self.ticket.is_empty() {
             return;
         }
@@ -282,6 +287,7 @@ impl App {
             at: self.header().at,
             lines: self.ticket.lines.clone(),
             discount: self.ticket.discount,
+            interrupted,
         };
         match store.hold(&h) {
             Ok(_) => {

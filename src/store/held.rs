@@ -15,11 +15,39 @@ pub struct HeldTicket {
     pub at: Stamp,
     pub lines: Vec<TicketLine>,
     pub discount: Option<Discount>,
+    /// Parked by caja itself when the register was stopped mid-ticket (SIGTERM, a dropped SSH
+    /// session): offered back at the cashier's next login.
+    pub interrupted: bool,
+}
+
+/// The first layout, before `interrupted`.
+#[derive(Serialize, Deserialize)]
+struct HeldTicketV1 {
+    cashier: String,
+    at: Stamp,
+    lines: Vec<TicketLine>,
+    discount: Option<Discount>,
 }
 
 #[derive(Serialize, Deserialize)]
 enum HeldRecord {
-    V1(HeldTicket),
+    V1(HeldTicketV1),
+    V2(HeldTicket),
+}
+
+impl HeldRecord {
+    fn ticket(self) -> HeldTicket {
+        match self {
+            HeldRecord::V1(t) => HeldTicket {
+                cashier: t.cashier,
+                at: t.at,
+                lines: t.lines,
+                discount: t.discount,
+                interrupted: false,
+            },
+            HeldRecord::V2(t) => t,
+        }
+    }
 }
 
 impl Store {
@@ -30,7 +58,7 @@ impl Store {
         let id = {
             let mut table = tx.open_table(HELD)?;
             let id = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-            table.insert(id, encode(&HeldRecord::V1(t.clone()))?.as_slice())?;
+            table.insert(id, encode(&HeldRecord::V2(t.clone()))?.as_slice())?;
             id
         };
         tx.commit()?;
@@ -48,7 +76,8 @@ impl Store {
         let mut out = Vec::new();
         for row in table.iter()? {
             let (k, v) = row?;
-            let HeldRecord::V1(t) = decode(v.value(), &format!("held ticket {}", k.value()))?;
+            let t =
+                decode::<HeldRecord>(v.value(), &format!("held ticket {}", k.value()))?.ticket();
             out.push((k.value(), t));
         }
         Ok(out)
@@ -63,8 +92,7 @@ impl Store {
             let removed = table.remove(id)?;
             match removed {
                 Some(v) => {
-                    let HeldRecord::V1(t) = decode(v.value(), &format!("held ticket {id}"))?;
-                    Some(t)
+                    Some(decode::<HeldRecord>(v.value(), &format!("held ticket {id}"))?.ticket())
                 }
                 None => None,
             }

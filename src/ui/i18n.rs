@@ -122,6 +122,7 @@ pub struct Texts {
     pub reprint_prompt: &'static str,
     pub no_sale_done: &'static str,
     pub nothing_to_reprint: &'static str,
+    pub interrupted_ticket: &'static str,
     pub sync_off: &'static str,
     pub store_error: &'static str,
 }
@@ -238,6 +239,7 @@ pub static ES: Texts = Texts {
     reprint_prompt: "Número del documento y Enter",
     no_sale_done: "Apertura de cajón {} registrada",
     nothing_to_reprint: "No hay venta para reimprimir",
+    interrupted_ticket: "Su tiquete abierto se guardó al cerrarse la caja: Enter lo recupera",
     sync_off: "sin sync",
     store_error: "Error de almacenamiento: {}",
 };
@@ -354,6 +356,7 @@ pub static EN: Texts = Texts {
     reprint_prompt: "Document number and Enter",
     no_sale_done: "Drawer opening {} recorded",
     nothing_to_reprint: "No sale to reprint",
+    interrupted_ticket: "Your open ticket was kept when the register closed: Enter recalls it",
     sync_off: "no sync",
     store_error: "Store error: {}",
 };
@@ -473,6 +476,7 @@ mod tests {
             t.reprint_prompt,
             t.no_sale_done,
             t.nothing_to_reprint,
+            t.interrupted_ticket,
             t.sync_off,
             t.store_error,
         ];
