@@ -19,7 +19,15 @@ pub struct Config {
     pub drawer: Drawer,
     pub display: Display,
     pub sale: Sale,
+    pub log: Log,
     pub sync: Sync,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Log {
+    pub level: String,
+    pub max_kib: u32,
 }
 
 #[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -212,6 +220,12 @@ impl Config {
             return Err(format!(
                 "sync.daily_at = \"{}\": use HH:MM",
                 self.sync.daily_at
+            ));
+        }
+        if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
+            return Err(format!(
+                "log.level = \"{}\": use error, warn, info or debug",
+                self.log.level
             ));
         }
         if self.sync.interval_minutes == 0 {

@@ -15,6 +15,7 @@ pub mod devices;
 pub mod doctor;
 pub mod domain;
 pub mod journal;
+pub mod log;
 pub mod provision;
 pub mod receipt;
 pub mod soak;

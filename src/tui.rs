@@ -23,6 +23,8 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
         Err(StoreError::NotInitialized(_)) => None,
         Err(e) => return Err(e.into()),
     };
+    crate::log::init(&dir, &config.log.level, config.log.max_kib);
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), dir = %dir.display(), "register starting");
     let theme = Theme::for_terminal(&config.theme, &TermEnv::from_env());
     let mut app = App::new(dir, store, config, system_clock());
     // SIGTERM (shutdown), SIGHUP (the SSH session dropped) and SIGINT/SIGQUIT stop the register
@@ -38,6 +40,11 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
         app.park(true);
     }
     let restored = ratatui::try_restore();
+    match &result {
+        Ok(()) if stop.load(Ordering::SeqCst) => tracing::info!("register stopped by a signal"),
+        Ok(()) => tracing::info!("register closed"),
+        Err(e) => tracing::error!(error = %e, "register stopped on an error"),
+    }
     if stop.load(Ordering::SeqCst) {
         // The terminal may be gone (a dropped session): nothing more to say to it.
         return Ok(());

@@ -247,6 +247,23 @@ fn a_dropped_session_keeps_the_open_ticket_and_offers_it_back() {
         "{csv}"
     );
     assert_eq!(csv.lines().count(), 2, "{csv}");
+    // The log tells the story, and never holds a PIN (only the timestamp may have digits).
+    let log = std::fs::read_to_string(dir.path().join("caja.log")).unwrap();
+    for want in [
+        "login",
+        "sale committed",
+        "FV1-000001",
+        "register stopped by a signal",
+    ] {
+        assert!(log.contains(want), "no '{want}' in the log:\n{log}");
+    }
+    for l in log.lines() {
+        let rest = l.split_once(' ').map_or(l, |(_, r)| r);
+        assert!(
+            !rest.contains("1234") && !rest.to_ascii_lowercase().contains("pin="),
+            "a PIN in the log: {l}"
+        );
+    }
 }
 
 #[test]

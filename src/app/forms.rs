@@ -178,6 +178,7 @@ impl App {
         let t = self.texts;
         match store.login(user, pin) {
             Ok(Login::Ok(u)) => {
+                tracing::info!(user = %u.name, "login");
                 let name = u.name.clone();
                 self.user = Some(u);
                 self.screen = Screen::Sale;
@@ -197,11 +198,15 @@ impl App {
                     self.info(Level::Warn, t.interrupted_ticket);
                 }
             }
-            Ok(Login::WrongPin { tries_left }) => self.info(
-                Level::Error,
-                fill(t.login_wrong, &[&tries_left.to_string()]),
-            ),
+            Ok(Login::WrongPin { tries_left }) => {
+                tracing::warn!(%user, tries_left, "wrong PIN");
+                self.info(
+                    Level::Error,
+                    fill(t.login_wrong, &[&tries_left.to_string()]),
+                );
+            }
             Ok(Login::Locked) => {
+                tracing::warn!(%user, "user locked");
                 self.info(Level::Error, t.login_locked);
                 self.screen = Screen::Login(LoginForm::default());
             }

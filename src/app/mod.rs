@@ -177,6 +177,7 @@ impl App {
     }
 
     pub fn store_error(&mut self, e: impl std::fmt::Display) {
+        tracing::error!(error = %e, "store");
         let t = crate::ui::i18n::fill(self.texts.store_error, &[&e.to_string()]);
         self.info(Level::Error, t);
     }
@@ -192,12 +193,14 @@ impl App {
         let t = self.texts;
         match ev {
             PrinterEvent::State(s) => {
+                tracing::info!(state = ?s, "printer");
                 self.printer_busy = !matches!(s, PrinterState::Ready | PrinterState::NoStatus);
                 self.printer_state = Some(s);
             }
             PrinterEvent::Printed(_) => {}
             PrinterEvent::Idle => self.printer_busy = false,
             PrinterEvent::Waiting(number, why) => {
+                tracing::warn!(%number, %why, "receipt waiting");
                 self.printer_busy = true;
                 self.info(
                     Level::Warn,

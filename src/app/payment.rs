@@ -134,6 +134,7 @@ impl App {
         let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
         match store.commit_printed(&header, DocBody::Sale(body)) {
             Ok(c) => {
+                tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");
                 self.printer_cmd(PrinterCmd::Wake);
                 if cash {
                     self.printer_cmd(PrinterCmd::OpenDrawer);

@@ -88,6 +88,7 @@ impl App {
         let Some(store) = &self.store else { return };
         match store.commit(&header, DocBody::NoSale(body)) {
             Ok(c) => {
+                tracing::info!(number = %c.number, supervisor = ?self.supervisor, "drawer opened without a sale");
                 self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
                 self.outbox += 1;
                 self.info(Level::Ok, fill(self.texts.no_sale_done, &[&c.number]));
@@ -188,6 +189,7 @@ impl App {
         let Some(store) = &self.store else { return };
         match store.refund(&header, &number, &returned, reason, vec![ov]) {
             Ok(c) => {
+                tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
                 let paid = store.doc(c.seq).ok().flatten().map(|d| match d.doc.body {
                     DocBody::Refund(rf) => store.info().currency.format_symbol(
                         rf.tenders
