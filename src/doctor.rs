@@ -62,7 +62,20 @@ pub fn run(dir: &Path) -> Vec<Finding> {
             Config::defaults()
         }
     };
-    // Devices and the network, side by side.
+    let devices = {
+        let (c, d) = (config.clone(), dir.to_path_buf());
+        std::thread::spawn(move || device_checks(&c, &d))
+    };
+    out.extend(store_checks(dir));
+    match devices.join() {
+        Ok(v) => out.extend(v),
+        Err(_) => out.push(f(Level::Fail, "doctor", "a probe failed unexpectedly")),
+    }
+    out
+}
+
+/// Disk, serial ports, printer, display and sync, the probes side by side.
+pub fn device_checks(config: &Config, dir: &Path) -> Vec<Finding> {
     let printer = {
         let (c, d) = (config.clone(), dir.to_path_buf());
         std::thread::spawn(move || printer(&c, &d))
@@ -71,20 +84,46 @@ pub fn run(dir: &Path) -> Vec<Finding> {
         let (c, d) = (config.clone(), dir.to_path_buf());
         std::thread::spawn(move || display(&c, &d))
     };
-    let sync = {
+    let sync_probe = {
         let c = config.clone();
         std::thread::spawn(move || sync(&c))
     };
-    out.extend(store_checks(dir));
-    out.push(disk(dir));
-    out.push(serial_ports(Path::new("/sys/class/tty")));
-    for h in [printer, display, sync] {
+    let mut out = vec![disk(dir), serial_ports(Path::new("/sys/class/tty"))];
+    for h in [printer, display, sync_probe] {
         match h.join() {
             Ok(v) => out.extend(v),
             Err(_) => out.push(f(Level::Fail, "doctor", "a probe failed unexpectedly")),
         }
     }
     out
+}
+
+/// The store lines, through a store the caller already has open (the running register).
+pub fn open_store_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
+    out.extend(queue_checks(store, sync_configured));
+    match store.verify() {
+        Ok(r) if r.ok() => out.push(f(
+            Level::Ok,
+            "integrity",
+            format!(
+                "{} documents and {} products verified (chain, numbering, totals)",
+                r.documents, r.products
+            ),
+        )),
+        Ok(r) => out.push(f(
+            Level::Fail,
+            "integrity",
+            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
+        )),
+        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
+    }
+    out
+}
+
+/// The sync test on its own (the diagnostics screen's action).
+pub fn sync_check(config: &Config) -> Vec<Finding> {
+    sync(config)
 }
 
 fn store_checks(dir: &Path) -> Vec<Finding> {
@@ -128,6 +167,29 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
             size as f64 / 1048576.0
         ),
     ));
+    out.extend(queue_checks(&store, config_has_sync(dir)));
+    drop(store);
+    match check_dir(dir, |_| {}) {
+        Ok(r) if r.ok() => out.push(f(
+            Level::Ok,
+            "integrity",
+            format!(
+                "{} documents and {} products verified (file, chain, numbering, totals)",
+                r.documents, r.products
+            ),
+        )),
+        Ok(r) => out.push(f(
+            Level::Fail,
+            "integrity",
+            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
+        )),
+        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
+    }
+    out
+}
+
+fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
+    let mut out = Vec::new();
     match store.outbox_len() {
         Ok(0) => out.push(f(Level::Ok, "outbox", "nothing waiting to sync")),
         Ok(n) => {
@@ -140,7 +202,7 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
                 .flatten()
                 .map(|d| format!(", oldest {} of {}", d.doc.number, d.doc.at.to_rfc3339()))
                 .unwrap_or_default();
-            let level = if config_has_sync(dir) {
+            let level = if sync_configured {
                 Level::Warn
             } else {
                 Level::Ok
@@ -172,23 +234,6 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
             ));
         }
         Err(e) => out.push(f(Level::Fail, "print spool", e.to_string())),
-    }
-    drop(store);
-    match check_dir(dir, |_| {}) {
-        Ok(r) if r.ok() => out.push(f(
-            Level::Ok,
-            "integrity",
-            format!(
-                "{} documents and {} products verified (file, chain, numbering, totals)",
-                r.documents, r.products
-            ),
-        )),
-        Ok(r) => out.push(f(
-            Level::Fail,
-            "integrity",
-            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
-        )),
-        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
     }
     out
 }

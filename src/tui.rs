@@ -73,7 +73,7 @@ fn start_display(app: &mut App) -> Option<Receiver<String>> {
 /// How long to sleep waiting for a key: until the header clock's next minute, or briefly while
 /// receipts wait so the printer's news shows at once.
 fn wait(app: &App) -> Duration {
-    if app.printer_busy {
+    if app.printer_busy || app.background_busy() {
         return Duration::from_millis(100);
     }
     // At most a second, so a stop signal is seen promptly; nothing is redrawn unless it changed.
@@ -126,6 +126,7 @@ fn event_loop(
             // The minute changed: the header clock moves.
             dirty = true;
         }
+        dirty |= app.poll_background();
         if let Some(rx) = &display_errors
             && let Ok(e) = rx.try_recv()
         {

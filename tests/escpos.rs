@@ -138,3 +138,16 @@ fn emphasis_size_alignment_and_qr() {
     );
     insta::assert_snapshot!("receipt_bytes", dump(&b));
 }
+
+#[test]
+fn the_test_page_has_the_whole_code_page_and_ends_with_a_cut() {
+    let b = caja::devices::escpos::test_page(CodePage::Pc858, 42).unwrap();
+    assert_eq!(&b[..2], &[0x1B, b'@']);
+    let table: Vec<u8> = (0x80..=0x9Fu8).chain([b'\n']).collect();
+    assert!(find(&b, &table).is_some(), "{}", dump(&b));
+    assert!(b.ends_with(&[0x1D, b'V', b'A', 1]));
+    assert!(
+        find(&b, b"123456789012345678901234567890123456789012").is_some(),
+        "the 42-column ruler"
+    );
+}

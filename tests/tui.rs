@@ -392,3 +392,55 @@ fn english_and_ascii_borders() {
     );
     assert!(text.contains("F12 Pay") && text.contains("Description"));
 }
+
+#[test]
+fn a_technician_lands_on_live_diagnostics_with_secrets_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    std::fs::write(
+        dir.path().join("caja.toml"),
+        "[sync]\nurl = \"\"\nuser = \"FV1\"\npassword = \"s3cret\"\n",
+    )
+    .unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store
+        .add_user("tec", caja::domain::user::Role::Technician, "7777")
+        .unwrap();
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(store),
+        Config::load(dir.path()).unwrap(),
+        clock(),
+    );
+    keys(&mut app, "tec\n7777\n");
+    assert!(matches!(app.screen, Screen::Diagnostics(_)));
+    let start = std::time::Instant::now();
+    while !app.poll_background() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(15),
+            "the checks never finished"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("integrity") && shown.contains("printer") && shown.contains("serial ports"),
+        "{shown}"
+    );
+    assert!(
+        shown.lines().any(|l| l.starts_with("│OK   integrity")),
+        "{shown}"
+    );
+    keys(&mut app, "7");
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("password = \"********\"") && !shown.contains("s3cret"),
+        "{shown}"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert!(
+        matches!(app.screen, Screen::Login(_)),
+        "a technician leaves through login"
+    );
+}

@@ -197,6 +197,13 @@ impl App {
                     });
                     self.info(Level::Warn, t.interrupted_ticket);
                 }
+                if self
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| u.role == crate::domain::user::Role::Technician)
+                {
+                    self.open_diagnostics();
+                }
             }
             Ok(Login::WrongPin { tries_left }) => {
                 tracing::warn!(%user, tries_left, "wrong PIN");

@@ -1,11 +1,13 @@
 //! The register's state and how keys change it. No terminal here: keys come in, state changes,
 //! and the screens in `ui` draw from that state. Time comes from an injected clock.
 
+mod diagnostics;
 mod forms;
 mod payment;
 mod refund;
 mod sale;
 
+pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
 pub use payment::PaymentState;
 pub use refund::{RecallState, RefundState};
@@ -64,6 +66,7 @@ pub enum Screen {
     Recall(RecallState),
     Menu,
     Help,
+    Diagnostics(DiagState),
 }
 
 /// What a supervisor PIN unlocks.
@@ -262,6 +265,7 @@ impl App {
             Screen::Recall(_) => self.recall_key(key),
             Screen::Menu => self.menu_key(key),
             Screen::Help => self.screen = Screen::Sale,
+            Screen::Diagnostics(_) => self.diag_key(key),
         }
         true
     }

@@ -47,6 +47,7 @@ impl App {
                 self.screen = Screen::Sale;
                 self.popup = Some(Popup::NoSale(String::new()));
             }
+            KeyCode::Char('7') => self.open_diagnostics(),
             KeyCode::Esc => self.screen = Screen::Sale,
             _ => {}
         }

@@ -5,7 +5,7 @@
 //! and the printer then eats the next two bytes as the pulse times).
 
 use super::codepage::CodePage;
-use crate::receipt::{Align, Receipt, Style};
+use crate::receipt::{Align, Line, Receipt, Style};
 use escpos::driver::Driver;
 use escpos::printer::Printer;
 use escpos::printer_options::PrinterOptions;
@@ -107,6 +107,52 @@ pub fn encode(r: &Receipt, cp: CodePage, drawer: Option<Pulse>) -> Result<Vec<u8
         .map_err(|_| "capture poisoned".to_string())?
         .clone();
     Ok(out)
+}
+
+/// The technician's test page, as text: a column ruler and the accented letters.
+pub fn test_page_text(columns: u16) -> String {
+    let w = usize::from(columns);
+    let ruler: String = (1..=w).map(|i| char::from(b'0' + (i % 10) as u8)).collect();
+    format!(
+        "caja test page\n{ruler}\n{}\náéíóú ÁÉÍÓÚ ñÑ üÜ ¿? ¡! € $\n\n\n",
+        "-".repeat(w)
+    )
+}
+
+/// The technician's test page: a column ruler, the accented letters, every byte of the code
+/// page's upper half, a QR code and a cut.
+pub fn test_page(cp: CodePage, columns: u16) -> Result<Vec<u8>, String> {
+    let mut lines = vec![Line {
+        text: format!("caja test page ({cp:?}, {columns} columns)"),
+        style: Style::Bold,
+        align: Align::Center,
+    }];
+    for l in test_page_text(columns)
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+    {
+        lines.push(Line {
+            text: l.to_string(),
+            style: Style::Normal,
+            align: Align::Left,
+        });
+    }
+    let r = Receipt {
+        columns,
+        lines,
+        code: Some("caja test".into()),
+    };
+    let mut bytes = encode(&r, cp, None)?;
+    // Before the cut (its last four bytes): every byte 0x80..=0xFF, 32 to a line.
+    let cut = bytes.len().saturating_sub(4);
+    let mut table = Vec::new();
+    for row in 0..4u8 {
+        table.extend((0..32u8).map(|i| 0x80 + row * 32 + i));
+        table.push(b'\n');
+    }
+    bytes.splice(cut..cut, table);
+    Ok(bytes)
 }
 
 /// The bytes as an escaped dump for snapshots: printable ASCII as is, the rest as `\xNN`.

@@ -22,6 +22,8 @@ pub enum PrinterCmd {
     Wake,
     /// Kick the cash drawer.
     OpenDrawer,
+    /// Print the technician's test page.
+    TestPage,
 }
 
 /// What the printer is doing, for the header.
@@ -123,6 +125,7 @@ impl Worker {
             };
             match cmd {
                 Ok(PrinterCmd::OpenDrawer) => self.drawer(),
+                Ok(PrinterCmd::TestPage) => self.test_page(),
                 Ok(PrinterCmd::Wake) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     let _ = self.store.flush_printed();
@@ -272,6 +275,26 @@ impl Worker {
         match &self.setup.endpoint {
             Ok(Endpoint::File(_)) => Ok(r.to_text().into_bytes()),
             _ => encode(&r, self.setup.code_page, None),
+        }
+    }
+
+    fn test_page(&mut self) {
+        let bytes = match &self.setup.endpoint {
+            Ok(Endpoint::File(_)) => super::escpos::test_page_text(self.setup.columns).into_bytes(),
+            _ => match super::escpos::test_page(self.setup.code_page, self.setup.columns) {
+                Ok(b) => b,
+                Err(e) => return self.say(PrinterEvent::Waiting("test page".into(), e)),
+            },
+        };
+        let Some(mut link) = self.open() else {
+            return self.say(PrinterEvent::Waiting(
+                "test page".into(),
+                "printer unreachable".into(),
+            ));
+        };
+        match link.send(&bytes) {
+            Ok(()) => self.say(PrinterEvent::Printed("test page".into())),
+            Err(e) => self.say(PrinterEvent::Waiting("test page".into(), e.to_string())),
         }
     }
 

@@ -100,6 +100,15 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
     Ok(report)
 }
 
+impl Store {
+    /// Verifies every document and the catalog through this open store (no exclusive access
+    /// needed, so the running register can check itself). redb's own page check needs the
+    /// file to itself and is left to `caja check`.
+    pub fn verify(&self) -> Result<CheckReport, StoreError> {
+        walk(self.db(), &mut |_| {})
+    }
+}
+
 fn walk(
     db: &impl ReadableDatabase,
     progress: &mut impl FnMut(u64),

@@ -46,6 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     match &app.screen {
         Screen::Setup(form) => forms::setup(f, app, theme, form),
         Screen::Login(form) => forms::login(f, app, theme, form),
+        Screen::Diagnostics(d) => overlays::diagnostics(f, app, theme, d),
         _ => {
             sale::sale(f, app, theme);
             match &app.screen {

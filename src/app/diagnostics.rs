@@ -1,0 +1,193 @@
+//! The technician's diagnostics screen: the doctor's checks live (on a thread, so the screen
+//! never freezes), and actions to exercise each device.
+
+use super::{App, Level, Screen};
+use crate::devices::printer::PrinterCmd;
+use crate::doctor::{self, Finding};
+use crate::domain::document::{DocBody, NoSaleBody, Override};
+use std::sync::mpsc::{Receiver, channel};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DiagView {
+    Checks,
+    Log,
+    Config,
+}
+
+pub struct DiagState {
+    pub view: DiagView,
+    pub findings: Vec<Finding>,
+    pub running: bool,
+    pub text: Vec<String>,
+    results: Option<Receiver<Vec<Finding>>>,
+}
+
+/// The last `n` lines of the log.
+fn tail(path: &std::path::Path, n: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[lines.len().saturating_sub(n)..].to_vec()
+}
+
+/// `caja.toml` with every secret masked.
+pub fn masked_config(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            let key = l.split('=').next().unwrap_or("").trim();
+            if ["password", "token", "secret"]
+                .iter()
+                .any(|k| key.contains(k))
+                && l.contains('=')
+            {
+                format!("{key} = \"********\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect()
+}
+
+impl App {
+    pub(super) fn open_diagnostics(&mut self) {
+        let mut d = DiagState {
+            view: DiagView::Checks,
+            findings: Vec::new(),
+            running: false,
+            text: Vec::new(),
+            results: None,
+        };
+        self.run_checks(&mut d, false);
+        self.screen = Screen::Diagnostics(d);
+    }
+
+    fn run_checks(&self, d: &mut DiagState, sync_only: bool) {
+        let (tx, rx) = channel();
+        let (config, dir, store) = (self.config.clone(), self.dir.clone(), self.store.clone());
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if sync_only {
+                out.extend(doctor::sync_check(&config));
+            } else {
+                if let Some(s) = &store {
+                    out.extend(doctor::open_store_checks(s, !config.sync.url.is_empty()));
+                }
+                out.extend(doctor::device_checks(&config, &dir));
+            }
+            let _ = tx.send(out);
+        });
+        d.running = true;
+        d.results = Some(rx);
+    }
+
+    /// Picks up finished background checks; true when the screen changed.
+    pub fn poll_background(&mut self) -> bool {
+        let Screen::Diagnostics(d) = &mut self.screen else {
+            return false;
+        };
+        let Some(rx) = &d.results else { return false };
+        match rx.try_recv() {
+            Ok(findings) => {
+                d.findings = findings;
+                d.running = false;
+                d.results = None;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// True while checks run in the background (the event loop then looks more often).
+    pub fn background_busy(&self) -> bool {
+        matches!(&self.screen, Screen::Diagnostics(d) if d.running)
+    }
+
+    pub(super) fn diag_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        let Screen::Diagnostics(mut d) = std::mem::replace(&mut self.screen, Screen::Sale) else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc if d.view != DiagView::Checks => d.view = DiagView::Checks,
+            KeyCode::Esc => {
+                // A technician has no till: back to login. A supervisor goes back to selling.
+                if self
+                    .user
+                    .as_ref()
+                    .is_some_and(|u| u.role == crate::domain::user::Role::Technician)
+                {
+                    self.user = None;
+                    self.screen = Screen::Login(super::LoginForm::default());
+                }
+                return;
+            }
+            KeyCode::Char('r') | KeyCode::F(5) if !d.running => self.run_checks(&mut d, false),
+            KeyCode::Char('1') => {
+                self.printer_cmd(PrinterCmd::TestPage);
+                self.info(Level::Info, self.texts.diag_sent);
+            }
+            KeyCode::Char('2') => self.drawer_test(),
+            KeyCode::Char('3') => {
+                self.show("caja 0123456789 ABCD".into(), "áéíóú ñ ¿? ¡! 1234".into());
+                self.info(Level::Info, self.texts.diag_sent);
+            }
+            KeyCode::Char('4') if !d.running => self.run_checks(&mut d, true),
+            KeyCode::Char('6') => {
+                d.text = tail(&self.dir.join(crate::log::LOG_FILE), 40);
+                d.view = DiagView::Log;
+            }
+            KeyCode::Char('7') => {
+                let text = std::fs::read_to_string(self.dir.join(crate::config::CONFIG_FILE))
+                    .unwrap_or_default();
+                d.text = masked_config(&text);
+                d.view = DiagView::Config;
+            }
+            _ => {}
+        }
+        self.screen = Screen::Diagnostics(d);
+    }
+
+    /// A drawer pulse from the diagnostics screen is recorded like any drawer opening.
+    fn drawer_test(&mut self) {
+        let who = self
+            .user
+            .as_ref()
+            .map(|u| u.name.clone())
+            .unwrap_or_default();
+        let body = NoSaleBody {
+            reason: "drawer test".into(),
+            overrides: vec![Override {
+                action: "drawer_test".into(),
+                supervisor: who,
+                reason: "diagnostics".into(),
+            }],
+        };
+        let header = self.header();
+        let Some(store) = &self.store else { return };
+        match store.commit(&header, DocBody::NoSale(body)) {
+            Ok(c) => {
+                tracing::info!(number = %c.number, "drawer test");
+                self.printer_cmd(PrinterCmd::OpenDrawer);
+                self.info(
+                    Level::Ok,
+                    crate::ui::i18n::fill(self.texts.no_sale_done, &[&c.number]),
+                );
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_masked() {
+        let m = masked_config(
+            "[sync]\nurl = \"http://hub:5984\"\nuser = \"FV1\"\npassword = \"s3cret\"\n",
+        );
+        assert_eq!(m[3], "password = \"********\"");
+        assert!(!m.join("\n").contains("s3cret"));
+        assert_eq!(m[1], "url = \"http://hub:5984\"");
+    }
+}
