@@ -63,6 +63,25 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     if let Some(p) = &app.popup {
         forms::popup(f, app, theme, p);
     }
+    if theme.ascii {
+        // A console without UTF-8 shows only ASCII: fold everything drawn (accents, arrows).
+        for cell in f.buffer_mut().content.iter_mut() {
+            let sym = cell.symbol();
+            if !sym.is_ascii() {
+                let folded: String = sym
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii() {
+                            c.to_string()
+                        } else {
+                            theme::to_ascii(c).to_string()
+                        }
+                    })
+                    .collect();
+                cell.set_symbol(&folded);
+            }
+        }
+    }
 }
 
 /// A box of `w` x `h` in the middle of `area`, cleared.

@@ -48,6 +48,8 @@ pub struct Theme {
     pub error: Style,
     pub border: Style,
     pub border_set: border::Set<'static>,
+    /// The terminal cannot show anything but ASCII: every drawn character is transliterated.
+    pub ascii: bool,
 }
 
 /// Borders for terminals that cannot draw line characters.
@@ -82,6 +84,7 @@ impl Theme {
                 error: plain.add_modifier(Modifier::BOLD | Modifier::REVERSED),
                 border: plain,
                 border_set: border::PLAIN,
+                ascii: false,
             };
         }
         let fg = |c: &Option<String>| {
@@ -112,6 +115,7 @@ impl Theme {
             error: fg(&f.error).add_modifier(Modifier::BOLD),
             border: fg(&f.border),
             border_set: border::PLAIN,
+            ascii: false,
         }
     }
 
@@ -136,6 +140,7 @@ impl Theme {
         .unwrap_or_else(Theme::fallback);
         if !env.can_draw_lines() {
             t.border_set = ASCII_BORDER;
+            t.ascii = !env.utf8();
         }
         t
     }
@@ -171,13 +176,42 @@ impl TermEnv {
         }
     }
 
+    pub fn utf8(&self) -> bool {
+        let l = self.locale.to_ascii_lowercase();
+        l.contains("utf-8") || l.contains("utf8")
+    }
+
     /// Line characters need a UTF-8 locale and a terminal that is not a vt100.
     pub fn can_draw_lines(&self) -> bool {
-        let utf8 = {
-            let l = self.locale.to_ascii_lowercase();
-            l.contains("utf-8") || l.contains("utf8")
-        };
-        utf8 && !self.term.starts_with("vt100") && self.term != "dumb"
+        self.utf8() && !self.term.starts_with("vt100") && self.term != "dumb"
+    }
+}
+
+/// The nearest plain ASCII for what the screens draw: "Café ¿Sí? · ↑↓" -> "Cafe ?Si? - ^v".
+pub fn to_ascii(c: char) -> &'static str {
+    match c {
+        'á' | 'à' | 'â' | 'ä' | 'ã' => "a",
+        'Á' | 'À' | 'Â' | 'Ä' | 'Ã' => "A",
+        'é' | 'è' | 'ê' | 'ë' => "e",
+        'É' | 'È' | 'Ê' | 'Ë' => "E",
+        'í' | 'ì' | 'î' | 'ï' => "i",
+        'Í' | 'Ì' | 'Î' | 'Ï' => "I",
+        'ó' | 'ò' | 'ô' | 'ö' | 'õ' => "o",
+        'Ó' | 'Ò' | 'Ô' | 'Ö' | 'Õ' => "O",
+        'ú' | 'ù' | 'û' | 'ü' => "u",
+        'Ú' | 'Ù' | 'Û' | 'Ü' => "U",
+        'ñ' => "n",
+        'Ñ' => "N",
+        'ç' => "c",
+        'Ç' => "C",
+        '¿' => "?",
+        '¡' => "!",
+        '·' | '–' | '—' | '─' => "-",
+        '↑' => "^",
+        '↓' => "v",
+        '€' => "E",
+        '│' => "|",
+        _ => "?",
     }
 }
 
