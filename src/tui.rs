@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Duration;
 
 /// Opens the register over `dir` (first-run setup when there is no store yet).
@@ -54,6 +54,28 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Reads the keyboard on its own thread. On a terminal that went away crossterm can spin
+/// reading end-of-file inside `read`; on this thread that never holds up the register, which
+/// notices the terminal is gone (see `terminal_gone`) and exits, ending the thread with it.
+fn spawn_input() -> Receiver<std::io::Result<Event>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        loop {
+            let ev = event::read();
+            let failed = ev.is_err();
+            if tx.send(ev).is_err() || failed {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// True when the controlling terminal is gone (a hung-up pty answers EIO).
+fn terminal_gone() -> bool {
+    rustix::termios::tcgetwinsize(std::io::stdin()).is_err()
+}
+
 /// Starts the customer display thread when `[display] device` names one.
 fn start_display(app: &mut App) -> Option<Receiver<String>> {
     use crate::devices::display::{self, Protocol};
@@ -89,6 +111,7 @@ fn event_loop(
     let mut dirty = true;
     let mut printer_events: Option<Receiver<PrinterEvent>> = None;
     let display_errors = start_display(app);
+    let input = spawn_input();
     let mut shown_minute = String::new();
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
@@ -116,15 +139,23 @@ fn event_loop(
         if app.quit || stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        if event::poll(wait(app))? {
-            match event::read()? {
-                Event::Key(k) => dirty |= app.on_key(k),
-                Event::Resize(..) => dirty = true,
-                _ => {}
+        match input.recv_timeout(wait(app)) {
+            Ok(Ok(Event::Key(k))) => dirty |= app.on_key(k),
+            Ok(Ok(Event::Resize(..))) => dirty = true,
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e.into()),
+            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal's input closed"),
+            Err(RecvTimeoutError::Timeout) => {
+                if app.now().format("%H:%M").to_string() != shown_minute {
+                    // The minute changed: the header clock moves.
+                    dirty = true;
+                }
             }
-        } else if app.now().format("%H:%M").to_string() != shown_minute {
-            // The minute changed: the header clock moves.
-            dirty = true;
+        }
+        if terminal_gone() {
+            // The session dropped without a SIGHUP reaching us: stop as if it had.
+            stop.store(true, Ordering::SeqCst);
+            return Ok(());
         }
         dirty |= app.poll_background();
         if let Some(rx) = &display_errors

@@ -15,6 +15,9 @@ struct Register {
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// Tells the reader thread to let go of its copy of the master after its next read.
+    stop_reading: Arc<std::sync::atomic::AtomicBool>,
+    reader: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Register {
@@ -37,10 +40,12 @@ impl Register {
         let mut reader = pair.master.try_clone_reader().unwrap();
         let screen = Arc::new(Mutex::new(Vec::new()));
         let sink = screen.clone();
-        std::thread::spawn(move || {
+        let stop_reading = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = stop_reading.clone();
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
+                if n == 0 || stop.load(std::sync::atomic::Ordering::SeqCst) {
                     break;
                 }
                 sink.lock().unwrap().extend_from_slice(&buf[..n]);
@@ -52,6 +57,8 @@ impl Register {
             writer,
             screen,
             _master: pair.master,
+            stop_reading,
+            reader: Some(reader),
         }
     }
 
@@ -285,4 +292,46 @@ fn a_second_register_on_the_same_store_is_refused_and_the_first_keeps_selling() 
     first.wait_for("FV1-000001");
     first.signal("-TERM");
     assert!(first.wait_exit());
+}
+
+#[test]
+fn a_terminal_that_vanishes_stops_the_register_and_keeps_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let mut r = Register::start(data);
+    r.login();
+    r.wait_for("F12");
+    r.send("CAF250");
+    r.send(ENTER);
+    r.wait_for("Caf");
+    // The terminal goes away under the register (the SSH connection or tmux is killed): every
+    // copy of the master side must close, the test's reader included.
+    r.stop_reading
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    r.send("\x1b[A"); // any key that redraws, so the reader's blocked read returns
+    r.reader.take().unwrap().join().unwrap();
+    let Register {
+        mut child,
+        writer,
+        _master: master,
+        ..
+    } = r;
+    drop(writer);
+    drop(master);
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the register outlived its terminal"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let store = caja::store::Store::open(dir.path()).unwrap();
+    let held = store.held().unwrap();
+    assert_eq!(held.len(), 1);
+    assert!(held[0].1.interrupted && held[0].1.lines[0].sku == "CAF250");
 }
