@@ -49,6 +49,22 @@ enum Command {
     Check,
     /// The technician's report: printer, drawer, display, serial ports, sync, clock, store.
     Doctor,
+    /// A verified backup of the store into a directory (a USB stick's mount point).
+    Backup {
+        /// The directory to write to.
+        #[arg(long)]
+        to: PathBuf,
+        /// How many backups of this register to keep there.
+        #[arg(long, default_value_t = 7)]
+        keep: usize,
+    },
+    /// Replace the store with a verified backup of it (the current store is kept first).
+    Restore {
+        file: PathBuf,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
     /// Measure commit latency, bytes written per sale, lookups and search on this disk.
     Bench(BenchArgs),
     /// The register half of `caja bench`, in a process of its own (run by `caja bench`).
@@ -216,6 +232,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
         Some(Command::Check) => check(&dir),
+        Some(Command::Backup { to, keep }) => {
+            let store = Store::open(&dir)?;
+            let done = store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?;
+            println!(
+                "backup verified: {} ({} documents, {:.1} MiB)",
+                done.path.display(),
+                done.documents,
+                done.bytes as f64 / 1048576.0
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Restore { file, yes }) => restore(&dir, &file, yes),
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
             let ok = caja::doctor::print(&findings, &mut std::io::stdout().lock())?;
@@ -368,6 +396,37 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         Format::Text => journal::write_text(&store, &f, std::io::stdout().lock())?,
         Format::Csv => journal::write_csv(&store, &f, std::io::stdout().lock())?,
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(dir: &Path, file: &Path, yes: bool) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "restore replaces the store in {}: confirm with --yes",
+                dir.display()
+            );
+        }
+        eprint!(
+            "Replace the store in {} with {}? The current store is kept as a copy. Type yes: ",
+            dir.display(),
+            file.display()
+        );
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if answer.trim() != "yes" && answer.trim() != "si" && answer.trim() != "sí" {
+            bail!("not restored");
+        }
+    }
+    let (kept, report) =
+        caja::store::backup::restore(dir, file, chrono::Local::now().fixed_offset())?;
+    println!(
+        "restored {} ({} documents verified); the previous store is kept as {}",
+        file.display(),
+        report.documents,
+        kept.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

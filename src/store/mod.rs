@@ -1,6 +1,7 @@
 //! The redb store: one file, the one write path for documents, the catalog, users, and the
 //! integrity check.
 
+pub mod backup;
 pub mod catalog;
 pub mod check;
 pub mod codec;
