@@ -58,6 +58,13 @@ enum Command {
         #[arg(long, default_value_t = 7)]
         keep: usize,
     },
+    /// The answer to a register's usage-token challenge (a supervisor, with the store secret).
+    Token {
+        challenge: String,
+        /// The register that shows the challenge (default: this store's).
+        #[arg(long)]
+        register: Option<String>,
+    },
     /// Replace the store with a verified backup of it (the current store is kept first).
     Restore {
         file: PathBuf,
@@ -244,6 +251,27 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Restore { file, yes }) => restore(&dir, &file, yes),
+        Some(Command::Token {
+            challenge,
+            register,
+        }) => {
+            use caja::domain::token::{answer, parse_challenge, window};
+            let c = parse_challenge(&challenge)?;
+            let store = Store::open(&dir)?;
+            let register = register
+                .unwrap_or_else(|| store.info().register.to_string())
+                .to_ascii_uppercase();
+            println!(
+                "{}",
+                answer(
+                    &store.info().token_secret,
+                    &register,
+                    c,
+                    window(chrono::Utc::now().timestamp())
+                )
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
             let ok = caja::doctor::print(&findings, &mut std::io::stdout().lock())?;

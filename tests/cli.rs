@@ -283,3 +283,43 @@ fn a_bad_config_file_is_named_with_its_line() {
         text(&o)
     );
 }
+
+#[test]
+fn token_answers_the_registers_challenge() {
+    use caja::domain::token::{TokenGuard, answer, window};
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let o = run(&[
+        "token",
+        "123 456 789",
+        "--data-dir",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let given = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    assert_eq!(given.len(), 8);
+    let store = caja::store::Store::open(dir.path()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let expected: Vec<String> = [window(now) - 1, window(now)]
+        .iter()
+        .map(|w| answer(&store.info().token_secret, "FV1", 123_456_789, *w))
+        .collect();
+    assert!(expected.contains(&given), "{given} not in {expected:?}");
+    assert_eq!(
+        TokenGuard::default().check(
+            &store.info().token_secret,
+            "FV1",
+            123_456_789,
+            &given,
+            now,
+            4
+        ),
+        Ok(())
+    );
+    let o = run(&["token", "12345", "--data-dir", dir.path().to_str().unwrap()]);
+    assert!(
+        !o.status.success() && text(&o).contains("9-digit"),
+        "{}",
+        text(&o)
+    );
+}

@@ -8,6 +8,7 @@ pub mod qty;
 pub mod refund;
 pub mod tender;
 pub mod ticket;
+pub mod token;
 pub mod user;
 
 pub use catalog::Product;
