@@ -102,22 +102,7 @@ pub fn device_checks(config: &Config, dir: &Path) -> Vec<Finding> {
 pub fn open_store_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(queue_checks(store, sync_configured));
-    match store.verify() {
-        Ok(r) if r.ok() => out.push(f(
-            Level::Ok,
-            "integrity",
-            format!(
-                "{} documents and {} products verified (chain, numbering, totals)",
-                r.documents, r.products
-            ),
-        )),
-        Ok(r) => out.push(f(
-            Level::Fail,
-            "integrity",
-            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
-        )),
-        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
-    }
+    out.push(integrity(store.verify(), "(chain, numbering, totals)"));
     out
 }
 
@@ -169,22 +154,10 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
     ));
     out.extend(queue_checks(&store, config_has_sync(dir)));
     drop(store);
-    match check_dir(dir, |_| {}) {
-        Ok(r) if r.ok() => out.push(f(
-            Level::Ok,
-            "integrity",
-            format!(
-                "{} documents and {} products verified (file, chain, numbering, totals)",
-                r.documents, r.products
-            ),
-        )),
-        Ok(r) => out.push(f(
-            Level::Fail,
-            "integrity",
-            format!("{} problem(s), first: {}", r.problems.len(), r.problems[0]),
-        )),
-        Err(e) => out.push(f(Level::Fail, "integrity", e.to_string())),
-    }
+    out.push(integrity(
+        check_dir(dir, |_| {}),
+        "(file, chain, numbering, totals)",
+    ));
     out
 }
 
@@ -236,6 +209,30 @@ fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
         Err(e) => out.push(f(Level::Fail, "print spool", e.to_string())),
     }
     out
+}
+
+/// The integrity line from a check's result.
+fn integrity(r: Result<crate::store::check::CheckReport, StoreError>, what: &str) -> Finding {
+    match r {
+        Ok(r) if r.ok() => f(
+            Level::Ok,
+            "integrity",
+            format!(
+                "{} documents and {} products verified {what}",
+                r.documents, r.products
+            ),
+        ),
+        Ok(r) => f(
+            Level::Fail,
+            "integrity",
+            format!(
+                "{} problem(s), first: {}",
+                r.problems.len(),
+                r.problems.first().cloned().unwrap_or_default()
+            ),
+        ),
+        Err(e) => f(Level::Fail, "integrity", e.to_string()),
+    }
 }
 
 fn config_has_sync(dir: &Path) -> bool {

@@ -281,47 +281,44 @@ impl App {
                     self.info(Level::Info, self.texts.cancelled);
                 }
             }
-            Popup::Discount(mut s) => match key.code {
-                KeyCode::Enter => self.apply_discount_input(&s),
-                KeyCode::Esc => {}
-                _ => {
-                    edit(&mut s, key);
-                    self.popup = Some(Popup::Discount(s));
-                }
-            },
             Popup::Pin(p) => self.pin_key(p, key),
-            Popup::RefundReason(mut s) => match key.code {
-                KeyCode::Enter if !s.trim().is_empty() => self.commit_refund(&s),
-                KeyCode::Esc => {}
-                _ => {
-                    edit(&mut s, key);
-                    self.popup = Some(Popup::RefundReason(s));
-                }
-            },
-            Popup::Unlock(mut s) => match key.code {
-                KeyCode::Enter => self.unlock(&s),
-                KeyCode::Esc => {}
-                _ => {
-                    edit(&mut s, key);
-                    self.popup = Some(Popup::Unlock(s));
-                }
-            },
-            Popup::Reprint(mut s) => match key.code {
-                KeyCode::Enter => self.reprint(&s),
-                KeyCode::Esc => {}
-                _ => {
-                    edit(&mut s, key);
-                    self.popup = Some(Popup::Reprint(s));
-                }
-            },
-            Popup::NoSale(mut s) => match key.code {
-                KeyCode::Enter if !s.trim().is_empty() => self.no_sale(&s),
-                KeyCode::Esc => {}
-                _ => {
-                    edit(&mut s, key);
-                    self.popup = Some(Popup::NoSale(s));
-                }
-            },
+            Popup::Discount(s) => self.text_popup(s, key, Popup::Discount, false, |app, s| {
+                app.apply_discount_input(s)
+            }),
+            Popup::RefundReason(s) => {
+                self.text_popup(s, key, Popup::RefundReason, true, |app, s| {
+                    app.commit_refund(s)
+                })
+            }
+            Popup::Unlock(s) => {
+                self.text_popup(s, key, Popup::Unlock, false, |app, s| app.unlock(s))
+            }
+            Popup::Reprint(s) => {
+                self.text_popup(s, key, Popup::Reprint, false, |app, s| app.reprint(s))
+            }
+            Popup::NoSale(s) => {
+                self.text_popup(s, key, Popup::NoSale, true, |app, s| app.no_sale(s))
+            }
+        }
+    }
+
+    /// A popup with one text field: Enter does `done` (only with text, if `needs_text`), Esc
+    /// closes it, any other key edits the field.
+    fn text_popup(
+        &mut self,
+        mut s: String,
+        key: KeyEvent,
+        wrap: fn(String) -> Popup,
+        needs_text: bool,
+        done: fn(&mut App, &str),
+    ) {
+        match key.code {
+            KeyCode::Enter if !needs_text || !s.trim().is_empty() => done(self, &s),
+            KeyCode::Esc => {}
+            _ => {
+                edit(&mut s, key);
+                self.popup = Some(wrap(s));
+            }
         }
     }
 
