@@ -3,7 +3,8 @@
 
 use crate::config::Language;
 use crate::domain::document::{DocBody, Document};
-use crate::domain::money::Currency;
+use crate::domain::money::{Currency, Money};
+use crate::domain::report::Report;
 use crate::domain::tender::TenderKind;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -72,6 +73,180 @@ fn two(left: &str, right: &str, width: usize) -> String {
         .collect();
     let pad = width.saturating_sub(l.chars().count() + right.chars().count());
     format!("{l}{}{right}", " ".repeat(pad))
+}
+
+fn report_labels(lang: Language) -> [&'static str; 26] {
+    match lang {
+        Language::Es => [
+            "CIERRE DEL DIA (Z)",
+            "Ventas",
+            "Bruto",
+            "Descuentos",
+            "Devoluciones",
+            "Neto",
+            "Redondeo",
+            "Por medio de pago",
+            "Impuestos",
+            "Efectivo en caja",
+            "Fondos iniciales",
+            "Entradas",
+            "Salidas",
+            "Esperado",
+            "Contado",
+            "Diferencia",
+            "Anulaciones",
+            "Autorizaciones",
+            "Aperturas sin venta",
+            "Turnos cerrados",
+            "Primera",
+            "Ultima",
+            "Apertura del dia",
+            "Apertura de turno, fondo",
+            "Cierre de turno",
+            "INFORME X",
+        ],
+        Language::En => [
+            "CLOSE OF DAY (Z)",
+            "Sales",
+            "Gross",
+            "Discounts",
+            "Refunds",
+            "Net",
+            "Rounding",
+            "By tender",
+            "Taxes",
+            "Cash in drawer",
+            "Floats",
+            "Cash in",
+            "Cash out",
+            "Expected",
+            "Counted",
+            "Difference",
+            "Voids",
+            "Overrides",
+            "No-sale openings",
+            "Shifts closed",
+            "First",
+            "Last",
+            "Business date opened",
+            "Shift opened, float",
+            "Shift closed",
+            "X REPORT",
+        ],
+    }
+}
+
+/// The title of an X report in `lang`.
+pub fn x_title(lang: Language) -> &'static str {
+    report_labels(lang)[25]
+}
+
+/// An X or Z report laid out in `columns`, for the printer and the screen alike.
+pub fn report_lines(
+    rep: &Report,
+    title: &str,
+    currency: &Currency,
+    columns: u16,
+    lang: Language,
+) -> Vec<Line> {
+    let w = usize::from(columns);
+    let l = report_labels(lang);
+    let t = labels(lang);
+    let m = |v: Money| currency.format(v);
+    let neg = |v: Money| currency.format(Money::from_minor(v.minor().saturating_neg()));
+    let mut out = Vec::new();
+    let mut push = |text: String, style: Style| {
+        out.push(Line {
+            text,
+            style,
+            align: Align::Left,
+        })
+    };
+    push(title.to_string(), Style::Bold);
+    push("-".repeat(w), Style::Normal);
+    push(
+        two(&format!("{} ({})", l[1], rep.sales), &m(rep.sales_total), w),
+        Style::Normal,
+    );
+    push(two(&format!("  {}", l[2]), &m(rep.gross), w), Style::Normal);
+    push(
+        two(&format!("  {}", l[3]), &neg(rep.discounts), w),
+        Style::Normal,
+    );
+    push(
+        two(
+            &format!("{} ({})", l[4], rep.refunds),
+            &neg(rep.refunds_total),
+            w,
+        ),
+        Style::Normal,
+    );
+    let net = rep.net().unwrap_or(Money::ZERO);
+    push(two(l[5], &m(net), w), Style::Bold);
+    if !rep.rounding.is_zero() {
+        push(two(l[6], &m(rep.rounding), w), Style::Normal);
+    }
+    push(l[7].to_string(), Style::Normal);
+    for tt in &rep.tenders {
+        let name = match tt.kind {
+            TenderKind::Cash => t[6],
+            TenderKind::Card => t[7],
+            TenderKind::Transfer => t[8],
+            TenderKind::Other => t[10],
+        };
+        push(two(&format!("  {name}"), &m(tt.amount), w), Style::Normal);
+    }
+    push(l[8].to_string(), Style::Normal);
+    for tx in &rep.taxes {
+        push(
+            two(
+                &format!("  {} {}% {} {}", t[4], tx.rate, t[5], m(tx.base)),
+                &m(tx.tax),
+                w,
+            ),
+            Style::Normal,
+        );
+    }
+    push(l[9].to_string(), Style::Normal);
+    push(
+        two(&format!("  {}", l[10]), &m(rep.floats), w),
+        Style::Normal,
+    );
+    push(
+        two(&format!("  {}", l[11]), &m(rep.cash_in), w),
+        Style::Normal,
+    );
+    push(
+        two(&format!("  {}", l[12]), &neg(rep.cash_out), w),
+        Style::Normal,
+    );
+    push(
+        two(&format!("  {}", l[13]), &m(rep.expected_cash), w),
+        Style::Bold,
+    );
+    if let Some(c) = rep.counted_cash {
+        push(two(&format!("  {}", l[14]), &m(c), w), Style::Bold);
+        let diff = rep.difference().ok().flatten().unwrap_or(Money::ZERO);
+        push(two(&format!("  {}", l[15]), &m(diff), w), Style::Bold);
+    }
+    push(
+        two(
+            &format!("{} {}  {} {}", l[16], rep.voids, l[17], rep.overrides),
+            &format!("{} {}", l[18], rep.no_sales),
+            w,
+        ),
+        Style::Normal,
+    );
+    if rep.shifts_closed > 0 {
+        push(two(l[19], &rep.shifts_closed.to_string(), w), Style::Normal);
+    }
+    if let (Some(a), Some(b)) = (&rep.first_sale, &rep.last_sale) {
+        push(
+            two(&format!("{} {a}", l[20]), &format!("{} {b}", l[21]), w),
+            Style::Normal,
+        );
+    }
+    out
 }
 
 /// Splits a long product name into lines of `width` at spaces where it can.
@@ -185,6 +360,34 @@ impl Receipt {
             }
             DocBody::NoSale(n) => {
                 r.push(n.reason.clone(), Style::Bold, Align::Left);
+                return r;
+            }
+            DocBody::DayOpen(_) => {
+                r.push(
+                    format!("{} {}", report_labels(lang)[22], doc.business_date),
+                    Style::Bold,
+                    Align::Left,
+                );
+                return r;
+            }
+            DocBody::ShiftOpen(o) => {
+                r.push(
+                    two(report_labels(lang)[23], &m(o.float), w),
+                    Style::Bold,
+                    Align::Left,
+                );
+                return r;
+            }
+            DocBody::ShiftClose(c) => {
+                let title = format!("{} {}", report_labels(lang)[24], c.cashier);
+                r.lines
+                    .extend(report_lines(&c.report, &title, currency, w as u16, lang));
+                return r;
+            }
+            DocBody::Closing(c) => {
+                let title = format!("{} {}", report_labels(lang)[0], doc.business_date);
+                r.lines
+                    .extend(report_lines(&c.report, &title, currency, w as u16, lang));
                 return r;
             }
         };

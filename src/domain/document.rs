@@ -4,6 +4,7 @@
 use super::money::{Currency, Money, MoneyError};
 use super::numbering::DocKind;
 use super::qty::{Qty, TaxRate};
+use super::report::Report;
 use super::tender::{Settlement, Tender, TenderError, TenderKind, settle};
 use super::ticket::{Discount, PricingError, TaxLine, TicketLine, price};
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Offset, Utc};
@@ -45,6 +46,14 @@ pub struct BusinessDate(i32);
 impl BusinessDate {
     pub fn from_date(d: NaiveDate) -> BusinessDate {
         BusinessDate(d.num_days_from_ce())
+    }
+
+    pub fn from_days(days: i32) -> BusinessDate {
+        BusinessDate(days)
+    }
+
+    pub fn days(self) -> i32 {
+        self.0
     }
 
     pub fn to_date(self) -> NaiveDate {
@@ -145,6 +154,43 @@ pub enum DocBody {
     Refund(RefundBody),
     CashMove(CashMoveBody),
     NoSale(NoSaleBody),
+    DayOpen(DayOpenBody),
+    ShiftOpen(ShiftOpenBody),
+    ShiftClose(ShiftCloseBody),
+    Closing(ClosingBody),
+}
+
+/// A business date opened for selling. Overrides record a supervisor who allowed a date more
+/// than one day after the last closed one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayOpenBody {
+    /// The last closed business date when this one opened.
+    pub after: Option<BusinessDate>,
+    pub overrides: Vec<Override>,
+}
+
+/// A cashier's shift opened with the float counted into the drawer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftOpenBody {
+    pub float: Money,
+}
+
+/// A cashier's shift closed: the cash counted blind, and the shift's report (whose expected cash
+/// the cashier saw only after counting).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShiftCloseBody {
+    /// The number of the shift's opening document.
+    pub opened: String,
+    pub cashier: String,
+    pub report: Report,
+    pub overrides: Vec<Override>,
+}
+
+/// The close of a business date (Z): the day's report. No document carries this date again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingBody {
+    pub report: Report,
+    pub overrides: Vec<Override>,
 }
 
 /// The drawer opened with no sale: who allowed it and why.
@@ -161,6 +207,10 @@ impl DocBody {
             DocBody::Refund(_) => DocKind::Refund,
             DocBody::CashMove(_) => DocKind::CashMove,
             DocBody::NoSale(_) => DocKind::NoSale,
+            DocBody::DayOpen(_) => DocKind::DayOpen,
+            DocBody::ShiftOpen(_) => DocKind::ShiftOpen,
+            DocBody::ShiftClose(_) => DocKind::ShiftClose,
+            DocBody::Closing(_) => DocKind::Closing,
         }
     }
 
@@ -173,7 +223,11 @@ impl DocBody {
                 Money::from_minor(-c.amount.minor())
             }
             DocBody::CashMove(c) => c.amount,
-            DocBody::NoSale(_) => Money::ZERO,
+            DocBody::NoSale(_)
+            | DocBody::DayOpen(_)
+            | DocBody::ShiftOpen(_)
+            | DocBody::ShiftClose(_)
+            | DocBody::Closing(_) => Money::ZERO,
         }
     }
 
@@ -181,7 +235,21 @@ impl DocBody {
         match self {
             DocBody::Sale(s) => &s.tenders,
             DocBody::Refund(r) => &r.tenders,
-            DocBody::CashMove(_) | DocBody::NoSale(_) => &[],
+            _ => &[],
+        }
+    }
+
+    /// The supervisor authorizations recorded in this document.
+    pub fn overrides(&self) -> &[Override] {
+        match self {
+            DocBody::Sale(s) => &s.overrides,
+            DocBody::Refund(r) => &r.overrides,
+            DocBody::CashMove(c) => &c.overrides,
+            DocBody::NoSale(n) => &n.overrides,
+            DocBody::DayOpen(d) => &d.overrides,
+            DocBody::ShiftClose(c) => &c.overrides,
+            DocBody::Closing(c) => &c.overrides,
+            DocBody::ShiftOpen(_) => &[],
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The shop's rules, pure: no terminal, file, clock or randomness. Time and ids are passed in.
 
 pub mod catalog;
+pub mod day;
 pub mod document;
 pub mod money;
 pub mod numbering;
 pub mod qty;
 pub mod refund;
+pub mod report;
 pub mod tender;
 pub mod ticket;
 pub mod token;

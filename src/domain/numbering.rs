@@ -63,14 +63,26 @@ pub enum DocKind {
     CashMove,
     /// The drawer opened without a sale, under a supervisor's authority.
     NoSale,
+    /// A business date opened for selling.
+    DayOpen,
+    /// A cashier's shift opened with a counted float.
+    ShiftOpen,
+    /// A cashier's shift closed with a blind cash count.
+    ShiftClose,
+    /// The Z report: the close of a business date.
+    Closing,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 4] = [
+    pub const ALL: [DocKind; 8] = [
         DocKind::Sale,
         DocKind::Refund,
         DocKind::CashMove,
         DocKind::NoSale,
+        DocKind::DayOpen,
+        DocKind::ShiftOpen,
+        DocKind::ShiftClose,
+        DocKind::Closing,
     ];
 
     /// Position in a document's series counters.
@@ -80,6 +92,10 @@ impl DocKind {
             DocKind::Refund => 1,
             DocKind::CashMove => 2,
             DocKind::NoSale => 3,
+            DocKind::DayOpen => 4,
+            DocKind::ShiftOpen => 5,
+            DocKind::ShiftClose => 6,
+            DocKind::Closing => 7,
         }
     }
 
@@ -90,6 +106,10 @@ impl DocKind {
             DocKind::Refund => "refund",
             DocKind::CashMove => "cash",
             DocKind::NoSale => "nosale",
+            DocKind::DayOpen => "day_open",
+            DocKind::ShiftOpen => "shift_open",
+            DocKind::ShiftClose => "shift_close",
+            DocKind::Closing => "closing",
         }
     }
 
@@ -105,6 +125,10 @@ impl DocKind {
             DocKind::Refund => "DV-",
             DocKind::CashMove => "MC-",
             DocKind::NoSale => "AC-",
+            DocKind::DayOpen => "DA-",
+            DocKind::ShiftOpen => "TA-",
+            DocKind::ShiftClose => "TC-",
+            DocKind::Closing => "Z-",
         }
     }
 }

@@ -4,8 +4,10 @@
 use super::codec::{ProductRecord, StoreInfo, decode};
 use super::tables::{BARCODES, DOCS, PRODUCTS};
 use super::{CACHE_BYTES, STORE_FILE, Store, StoreError, open_db, quietly, read_info};
+use crate::domain::document::BusinessDate;
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, format_number};
+use crate::domain::report::ReportBuilder;
 use redb::{ReadableDatabase, ReadableTable};
 use std::collections::HashMap;
 use std::path::Path;
@@ -132,6 +134,9 @@ fn check_documents(
     let mut prev_hash = [0u8; 32];
     let mut counters = vec![0u64; DocKind::ALL.len()];
     let mut last_date = None;
+    // The last closed date, and the running report of the current date to re-check its Z.
+    let mut closed = None;
+    let mut day: Option<(BusinessDate, ReportBuilder)> = None;
     // Refunds are rare; what each sale line gave back is tracked to re-check the limit.
     let mut refunded: HashMap<(String, u32), (i64, i64)> = HashMap::new();
     let mut sold: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
@@ -198,7 +203,11 @@ fn check_documents(
             );
         }
         counters[kind.index()] = d.n;
-        if d.counters.len() < counters.len() || d.counters[..counters.len()] != counters[..] {
+        // Documents from before a kind existed carry fewer counters; the missing ones are zero.
+        let same = (0..counters.len().max(d.counters.len())).all(|i| {
+            d.counters.get(i).copied().unwrap_or(0) == counters.get(i).copied().unwrap_or(0)
+        });
+        if !same {
             note(
                 problems,
                 format!("{label}: series counters disagree with the chain"),
@@ -219,6 +228,36 @@ fn check_documents(
             );
         }
         last_date = Some(d.business_date);
+        if closed.is_some_and(|c| d.business_date <= c) {
+            note(
+                problems,
+                format!(
+                    "{label}: business date {} was already closed",
+                    d.business_date
+                ),
+            );
+        }
+        if day
+            .as_ref()
+            .is_none_or(|(date, _)| *date != d.business_date)
+        {
+            day = Some((d.business_date, ReportBuilder::new()));
+        }
+        if let DocBody::Closing(c) = &d.body {
+            if let Some((_, b)) = day.take()
+                && b.finish_day() != c.report
+            {
+                note(
+                    problems,
+                    format!("{label}: the Z report does not match the day's documents"),
+                );
+            }
+            closed = Some(d.business_date);
+        } else if let Some((_, b)) = &mut day
+            && let Err(e) = b.add(d)
+        {
+            note(problems, format!("{label}: {e}"));
+        }
         match &d.body {
             DocBody::Sale(s) => {
                 if let Err(e) = s.verify(&currency) {
@@ -278,6 +317,10 @@ fn check_documents(
                     );
                 }
             }
+            DocBody::DayOpen(_)
+            | DocBody::ShiftOpen(_)
+            | DocBody::ShiftClose(_)
+            | DocBody::Closing(_) => {}
         }
     }
     report.documents = count;

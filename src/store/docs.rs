@@ -35,14 +35,22 @@ pub struct Committed {
     pub numbers_left: Option<u64>,
 }
 
-fn decode_doc(bytes: &[u8], seq: u64) -> Result<SealedDocument, StoreError> {
+pub(super) fn decode_doc(bytes: &[u8], seq: u64) -> Result<SealedDocument, StoreError> {
     match decode::<DocRecord>(bytes, &format!("document #{seq}"))? {
         DocRecord::V1(d) => Ok(d),
     }
 }
 
+/// The last business date closed (Z), as the transaction sees it.
+pub(super) fn closed_through(tx: &WriteTransaction) -> Result<Option<BusinessDate>, StoreError> {
+    let meta = tx.open_table(META)?;
+    let v = meta.get(meta_keys::CLOSED_THROUGH)?;
+    Ok(v.and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        .map(|b| BusinessDate::from_days(i32::from_le_bytes(b))))
+}
+
 /// Reads the document at `seq` from any docs table (read or write transaction).
-fn get_doc(
+pub(super) fn get_doc(
     t: &impl ReadableTable<u64, &'static [u8]>,
     seq: u64,
 ) -> Result<Option<SealedDocument>, StoreError> {
@@ -52,7 +60,7 @@ fn get_doc(
     }
 }
 
-fn last_doc(
+pub(super) fn last_doc(
     t: &impl ReadableTable<u64, &'static [u8]>,
 ) -> Result<Option<(u64, SealedDocument)>, StoreError> {
     match t.last()? {
@@ -67,7 +75,7 @@ fn last_doc(
 /// The first seq in 1..=last for which `pred` holds, given that `pred` is monotonic (false then
 /// true) along the chain. Documents are numbered and dated in chain order, so numbers and dates
 /// are found by binary search rather than with an index that every sale would have to write.
-fn first_where(
+pub(super) fn first_where(
     t: &impl ReadableTable<u64, &'static [u8]>,
     last: u64,
     mut pred: impl FnMut(&Document) -> bool,
@@ -120,6 +128,14 @@ impl Store {
         let date = BusinessDate::from_date(header.business_date);
         let (seq, prev_hash, mut counters) = match last_doc(&docs)? {
             Some((seq, last)) => {
+                if let Some(closed) = closed_through(tx)?
+                    && date <= closed
+                {
+                    return Err(StoreError::DateClosed {
+                        given: date.to_string(),
+                        closed: closed.to_string(),
+                    });
+                }
                 if date < last.doc.business_date {
                     return Err(StoreError::DateBackwards {
                         given: date.to_string(),

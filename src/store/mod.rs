@@ -5,6 +5,7 @@ pub mod backup;
 pub mod catalog;
 pub mod check;
 pub mod codec;
+pub mod day;
 pub mod docs;
 pub mod held;
 pub mod spool;
@@ -60,6 +61,12 @@ pub enum StoreError {
         "business date {given} is before {last}, the date of the last document; dates never go back"
     )]
     DateBackwards { given: String, last: String },
+    #[error(
+        "business date {given} is closed (the last close of day was {closed}); open the next date"
+    )]
+    DateClosed { given: String, closed: String },
+    #[error("{0}")]
+    Day(String),
     #[error("no document {0}")]
     NotFound(String),
     #[error("{0} is not a sale")]
@@ -275,6 +282,7 @@ impl Store {
                 tx.open_table(tables::REFUNDS)?;
                 tx.open_table(tables::HELD)?;
                 tx.open_table(tables::PRINT_JOBS)?;
+                tx.open_table(tables::SHIFTS)?;
                 let mut u = tx.open_table(tables::USERS)?;
                 let user = User {
                     name: p.supervisor.clone(),

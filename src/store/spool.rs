@@ -47,8 +47,19 @@ impl Store {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         let c = self.append(&tx, header, body)?;
+        self.commit_with_receipt(tx, &c)?;
+        Ok(c)
+    }
+
+    /// Queues the receipt of `c` (appended in `tx`) and commits `tx`, carrying the printed marks
+    /// kept in memory.
+    pub(super) fn commit_with_receipt(
+        &self,
+        tx: redb::WriteTransaction,
+        c: &Committed,
+    ) -> Result<(), StoreError> {
         let printed = self.take_printed();
-        {
+        let queued = (|| {
             let mut jobs = tx.open_table(PRINT_JOBS)?;
             for id in &printed {
                 jobs.remove(*id)?;
@@ -62,12 +73,17 @@ impl Store {
                 last_error: None,
             };
             jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
+            Ok::<_, StoreError>(())
+        })();
+        if let Err(e) = queued {
+            self.restore_printed(printed);
+            return Err(e);
         }
         if let Err(e) = tx.commit() {
             self.restore_printed(printed);
             return Err(e.into());
         }
-        Ok(c)
+        Ok(())
     }
 
     fn take_printed(&self) -> Vec<u64> {

@@ -31,10 +31,18 @@ pub const HELD: TableDefinition<u64, &[u8]> = TableDefinition::new("held_v1");
 /// Receipts waiting for the printer: queued in the sale's own transaction, removed once printed.
 pub const PRINT_JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("print_jobs_v1");
 
+/// Open shifts: cashier -> the chain position of the shift's opening document. Written only when
+/// a shift opens or closes.
+pub const SHIFTS: TableDefinition<&str, u64> = TableDefinition::new("shifts_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";
     pub const RANGES: &str = "authorized_ranges";
     /// Documents up to this seq have been acknowledged by the sync server.
     pub const PUSH_CURSOR: &str = "push_cursor";
+    /// The last business date closed (days from the common era, i32 little-endian).
+    pub const CLOSED_THROUGH: &str = "closed_through";
+    /// The business date open for selling, when one is.
+    pub const OPEN_DAY: &str = "open_day";
 }

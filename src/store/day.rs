@@ -1,0 +1,351 @@
+//! The business day and the cashiers' shifts: opening a date, opening a shift with a float,
+//! closing it with a blind count, X reports, and the close of day (Z) that locks the date.
+//!
+//! State lives in the chain (the documents) and, for quick answers, in two meta keys and the
+//! `shifts_v1` table, written only in the transactions that open or close something.
+
+use super::docs::{Committed, DocHeader, closed_through, decode_doc, first_where, last_doc};
+use super::tables::{DOCS, HELD, META, SHIFTS, meta_keys};
+use super::{Store, StoreError};
+use crate::domain::day::{DayRule, check_open};
+use crate::domain::document::{
+    BusinessDate, ClosingBody, DayOpenBody, DocBody, Override, SealedDocument, ShiftCloseBody,
+    ShiftOpenBody,
+};
+use crate::domain::money::Money;
+use crate::domain::report::{Report, ReportBuilder};
+use chrono::NaiveDate;
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+
+/// Where the register stands: the last date closed and the date open for selling.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayState {
+    pub closed_through: Option<NaiveDate>,
+    pub open: Option<NaiveDate>,
+}
+
+/// A shift open at the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenShift {
+    pub cashier: String,
+    pub seq: u64,
+    pub number: String,
+    pub float: Money,
+}
+
+fn date_of(v: Option<redb::AccessGuard<'_, &'static [u8]>>) -> Option<BusinessDate> {
+    v.and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        .map(|b| BusinessDate::from_days(i32::from_le_bytes(b)))
+}
+
+fn open_day_in(tx: &WriteTransaction) -> Result<Option<BusinessDate>, StoreError> {
+    let meta = tx.open_table(META)?;
+    let v = meta.get(meta_keys::OPEN_DAY)?;
+    Ok(date_of(v))
+}
+
+fn set_date(tx: &WriteTransaction, key: &str, d: Option<BusinessDate>) -> Result<(), StoreError> {
+    let mut meta = tx.open_table(META)?;
+    match d {
+        Some(d) => {
+            meta.insert(key, d.days().to_le_bytes().as_slice())?;
+        }
+        None => {
+            meta.remove(key)?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds up the documents from `from_seq` on that `keep` selects, reading through `docs`.
+fn report_from(
+    docs: &impl ReadableTable<u64, &'static [u8]>,
+    from_seq: u64,
+    mut keep: impl FnMut(&crate::domain::document::Document) -> Option<bool>,
+) -> Result<ReportBuilder, StoreError> {
+    let mut b = ReportBuilder::new();
+    for row in docs.range(from_seq..)? {
+        let (k, v) = row?;
+        let d = decode_doc(v.value(), k.value())?;
+        match keep(&d.doc) {
+            Some(true) => b.add(&d.doc)?,
+            Some(false) => {}
+            None => break,
+        }
+    }
+    Ok(b)
+}
+
+/// The first chain position holding `date`, or past the end.
+fn start_of(
+    docs: &impl ReadableTable<u64, &'static [u8]>,
+    date: BusinessDate,
+) -> Result<u64, StoreError> {
+    let Some((last, _)) = last_doc(docs)? else {
+        return Ok(1);
+    };
+    Ok(first_where(docs, last, |d| d.business_date >= date)?.unwrap_or(last + 1))
+}
+
+fn day_builder(
+    docs: &impl ReadableTable<u64, &'static [u8]>,
+    date: BusinessDate,
+) -> Result<ReportBuilder, StoreError> {
+    let start = start_of(docs, date)?;
+    report_from(docs, start, |d| match d.business_date.cmp(&date) {
+        std::cmp::Ordering::Equal => Some(true),
+        std::cmp::Ordering::Less => Some(false),
+        // Past the date: stop.
+        std::cmp::Ordering::Greater => None,
+    })
+}
+
+fn shift_builder(
+    docs: &impl ReadableTable<u64, &'static [u8]>,
+    open_seq: u64,
+    cashier: &str,
+) -> Result<ReportBuilder, StoreError> {
+    report_from(docs, open_seq, |d| Some(d.cashier == cashier))
+}
+
+impl Store {
+    /// The last closed date and the open one.
+    pub fn day_state(&self) -> Result<DayState, StoreError> {
+        let tx = self.db().begin_read()?;
+        let meta = tx.open_table(META)?;
+        let closed = date_of(meta.get(meta_keys::CLOSED_THROUGH)?);
+        let open = date_of(meta.get(meta_keys::OPEN_DAY)?);
+        Ok(DayState {
+            closed_through: closed.map(BusinessDate::to_date),
+            open: open.map(BusinessDate::to_date),
+        })
+    }
+
+    /// Opens `header.business_date` for selling. A date more than one day after the last
+    /// closed one needs a supervisor's override; an earlier or closed date is refused.
+    pub fn open_day(
+        &self,
+        header: &DocHeader,
+        overrides: Vec<Override>,
+    ) -> Result<Committed, StoreError> {
+        let date = BusinessDate::from_date(header.business_date);
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        if let Some(open) = open_day_in(&tx)? {
+            return Err(StoreError::Day(format!(
+                "business date {open} is already open; close it (Z) before opening another"
+            )));
+        }
+        let closed = closed_through(&tx)?;
+        match check_open(closed.map(BusinessDate::to_date), header.business_date) {
+            Err(e) => return Err(StoreError::Day(e.to_string())),
+            Ok(DayRule::NeedsSupervisor) if overrides.is_empty() => {
+                return Err(StoreError::Day(format!(
+                    "business date {date} is more than one day after the last close; a supervisor must confirm it"
+                )));
+            }
+            Ok(_) => {}
+        }
+        let body = DayOpenBody {
+            after: closed,
+            overrides,
+        };
+        let c = self.append(&tx, header, DocBody::DayOpen(body))?;
+        set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    /// The shifts open now.
+    pub fn open_shifts(&self) -> Result<Vec<OpenShift>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let shifts = match tx.open_table(SHIFTS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let docs = tx.open_table(DOCS)?;
+        let mut out = Vec::new();
+        for row in shifts.iter()? {
+            let (k, v) = row?;
+            let seq = v.value();
+            let d = super::docs::get_doc(&docs, seq)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("the opening of {}'s shift is missing", k.value()))
+            })?;
+            out.push(shift_of(k.value(), seq, &d));
+        }
+        Ok(out)
+    }
+
+    /// The open shift of `cashier`, if any.
+    pub fn open_shift_of(&self, cashier: &str) -> Result<Option<OpenShift>, StoreError> {
+        Ok(self
+            .open_shifts()?
+            .into_iter()
+            .find(|s| s.cashier == cashier))
+    }
+
+    /// Opens `header.cashier`'s shift on the open business date with a counted float.
+    pub fn open_shift(&self, header: &DocHeader, float: Money) -> Result<Committed, StoreError> {
+        if float.is_negative() {
+            return Err(StoreError::Invalid("a float cannot be negative".into()));
+        }
+        let date = BusinessDate::from_date(header.business_date);
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        match open_day_in(&tx)? {
+            Some(open) if open == date => {}
+            Some(open) => {
+                return Err(StoreError::Day(format!(
+                    "business date {open} is open, not {date}"
+                )));
+            }
+            None => {
+                return Err(StoreError::Day(format!(
+                    "no business date is open; open {date} first"
+                )));
+            }
+        }
+        if tx
+            .open_table(SHIFTS)?
+            .get(header.cashier.as_str())?
+            .is_some()
+        {
+            return Err(StoreError::Day(format!(
+                "{} already has a shift open",
+                header.cashier
+            )));
+        }
+        let c = self.append(&tx, header, DocBody::ShiftOpen(ShiftOpenBody { float }))?;
+        tx.open_table(SHIFTS)?
+            .insert(header.cashier.as_str(), c.seq)?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    /// The X report of `cashier`'s open shift: no count, nothing written.
+    pub fn shift_report(&self, cashier: &str) -> Result<Report, StoreError> {
+        let shift = self
+            .open_shift_of(cashier)?
+            .ok_or_else(|| StoreError::Day(format!("{cashier} has no shift open")))?;
+        let tx = self.db().begin_read()?;
+        Ok(shift_builder(&tx.open_table(DOCS)?, shift.seq, cashier)?.finish())
+    }
+
+    /// Closes `cashier`'s shift with the cash counted blind. Committed with its receipt (the
+    /// shift report) queued; returns the report with expected, counted and difference.
+    pub fn close_shift(
+        &self,
+        header: &DocHeader,
+        cashier: &str,
+        counted: Money,
+        overrides: Vec<Override>,
+    ) -> Result<(Committed, Report), StoreError> {
+        if counted.is_negative() {
+            return Err(StoreError::Invalid(
+                "counted cash cannot be negative".into(),
+            ));
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let seq = tx
+            .open_table(SHIFTS)?
+            .get(cashier)?
+            .map(|v| v.value())
+            .ok_or_else(|| StoreError::Day(format!("{cashier} has no shift open")))?;
+        let (report, opened) = {
+            let docs = tx.open_table(DOCS)?;
+            let opened = super::docs::get_doc(&docs, seq)?
+                .map(|d| d.doc.number)
+                .unwrap_or_default();
+            let report = shift_builder(&docs, seq, cashier)?.finish_counted(counted);
+            (report, opened)
+        };
+        let body = ShiftCloseBody {
+            opened,
+            cashier: cashier.to_string(),
+            report: report.clone(),
+            overrides,
+        };
+        let c = self.append(&tx, header, DocBody::ShiftClose(body))?;
+        tx.open_table(SHIFTS)?.remove(cashier)?;
+        self.commit_with_receipt(tx, &c)?;
+        Ok((c, report))
+    }
+
+    /// The X report of a business date so far: nothing written.
+    pub fn day_report(&self, date: NaiveDate) -> Result<Report, StoreError> {
+        let tx = self.db().begin_read()?;
+        Ok(day_builder(&tx.open_table(DOCS)?, BusinessDate::from_date(date))?.finish())
+    }
+
+    /// What stops the open date from closing now: open shifts and held tickets, in words.
+    pub fn close_blockers(&self) -> Result<Vec<String>, StoreError> {
+        let mut out: Vec<String> = self
+            .open_shifts()?
+            .into_iter()
+            .map(|s| format!("shift of {} ({}) is open", s.cashier, s.number))
+            .collect();
+        let held = self.held()?;
+        if !held.is_empty() {
+            out.push(format!("{} ticket(s) on hold", held.len()));
+        }
+        Ok(out)
+    }
+
+    /// Closes the open business date (Z): refuses while a shift is open or a ticket is held,
+    /// commits the closing document with the day's report and its receipt queued, and locks
+    /// the date so that no document carries it again.
+    pub fn close_day(
+        &self,
+        header: &DocHeader,
+        overrides: Vec<Override>,
+    ) -> Result<(Committed, Report), StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let date =
+            open_day_in(&tx)?.ok_or_else(|| StoreError::Day("no business date is open".into()))?;
+        let mut blockers = Vec::new();
+        for row in tx.open_table(SHIFTS)?.iter()? {
+            let (k, _) = row?;
+            blockers.push(format!("the shift of {} is open", k.value()));
+        }
+        let held = tx.open_table(HELD)?.len()?;
+        if held > 0 {
+            blockers.push(format!("{held} ticket(s) are on hold"));
+        }
+        if !blockers.is_empty() {
+            return Err(StoreError::Day(format!(
+                "cannot close {date}: {}",
+                blockers.join("; ")
+            )));
+        }
+        let report = day_builder(&tx.open_table(DOCS)?, date)?.finish_day();
+        let header = DocHeader {
+            business_date: date.to_date(),
+            ..header.clone()
+        };
+        let body = ClosingBody {
+            report: report.clone(),
+            overrides,
+        };
+        let c = self.append(&tx, &header, DocBody::Closing(body))?;
+        set_date(&tx, meta_keys::CLOSED_THROUGH, Some(date))?;
+        set_date(&tx, meta_keys::OPEN_DAY, None)?;
+        self.commit_with_receipt(tx, &c)?;
+        Ok((c, report))
+    }
+}
+
+fn shift_of(cashier: &str, seq: u64, d: &SealedDocument) -> OpenShift {
+    let float = match &d.doc.body {
+        DocBody::ShiftOpen(o) => o.float,
+        _ => Money::ZERO,
+    };
+    OpenShift {
+        cashier: cashier.to_string(),
+        seq,
+        number: d.doc.number.clone(),
+        float,
+    }
+}
