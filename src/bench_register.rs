@@ -72,6 +72,14 @@ pub fn probe(dir: &Path, items: u64, out: &mut impl Write) -> Result<()> {
     }
     press(&mut app, &mut term, KeyCode::Enter)?;
     anyhow::ensure!(app.user.is_some(), "the bench user could not log in");
+    // The shift opens with a float of zero.
+    press(&mut app, &mut term, KeyCode::Char('0'))?;
+    press(&mut app, &mut term, KeyCode::Enter)?;
+    anyhow::ensure!(
+        matches!(app.screen, crate::app::Screen::Sale),
+        "the bench shift did not open: {:?}",
+        app.message
+    );
 
     // Selling: scan codes key by key, pay every few lines; count bytes and time each scan.
     let mut rng = Rng::new(9);

@@ -19,8 +19,23 @@ pub struct Config {
     pub drawer: Drawer,
     pub display: Display,
     pub sale: Sale,
+    pub backup: Backup,
+    pub token: Token,
     pub log: Log,
     pub sync: Sync,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Backup {
+    pub dir: String,
+    pub keep: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Token {
+    pub hours: u32,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -185,6 +200,12 @@ impl Config {
                 "printer.code_page = \"{}\": use pc858, pc850 or wpc1252",
                 self.printer.code_page
             ));
+        }
+        if self.backup.keep == 0 {
+            return Err("backup.keep must be at least 1".into());
+        }
+        if !(1..=72).contains(&self.token.hours) {
+            return Err(format!("token.hours = {}: use 1 to 72", self.token.hours));
         }
         if self.printer.retry_seconds == 0 {
             return Err("printer.retry_seconds must be at least 1".into());

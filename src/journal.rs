@@ -3,6 +3,7 @@
 
 use crate::domain::document::{DocBody, SealedDocument};
 use crate::domain::money::Money;
+use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
@@ -16,6 +17,35 @@ pub struct JournalFilter {
     pub to: NaiveDate,
     pub register: Option<String>,
     pub cashier: Option<String>,
+    /// Only documents of this kind.
+    pub kind: Option<DocKind>,
+    /// Only documents paid (or paid back) at least partly with this tender.
+    pub tender: Option<TenderKind>,
+}
+
+impl JournalFilter {
+    /// Every document of the dates `from..=to`.
+    pub fn dates(from: NaiveDate, to: NaiveDate) -> JournalFilter {
+        JournalFilter {
+            from,
+            to,
+            register: None,
+            cashier: None,
+            kind: None,
+            tender: None,
+        }
+    }
+
+    fn keeps(&self, d: &SealedDocument) -> bool {
+        self.register
+            .as_deref()
+            .is_none_or(|r| r.eq_ignore_ascii_case(&d.doc.register))
+            && self.cashier.as_deref().is_none_or(|c| c == d.doc.cashier)
+            && self.kind.is_none_or(|k| k == d.doc.kind())
+            && self
+                .tender
+                .is_none_or(|k| d.doc.body.tenders().iter().any(|t| t.kind == k))
+    }
 }
 
 /// One journal row.
@@ -32,6 +62,8 @@ pub struct JournalRow {
     /// Amount by tender kind, in the order cash, card, transfer, other.
     pub tenders: [Money; 4],
     pub change: Money,
+    /// Supervisor overrides recorded in the document: "action by supervisor (reason)".
+    pub overrides: Vec<String>,
 }
 
 fn tender_slot(k: TenderKind) -> usize {
@@ -65,6 +97,12 @@ impl JournalRow {
             total: doc.body.signed_total(),
             tenders,
             change,
+            overrides: doc
+                .body
+                .overrides()
+                .iter()
+                .map(|o| format!("{} by {} ({})", o.action, o.supervisor, o.reason))
+                .collect(),
         }
     }
 }
@@ -92,12 +130,9 @@ pub fn visit<E: From<StoreError>>(
 ) -> Result<(), E> {
     let mut failed = None;
     store.visit_dates(f.from, f.to, |_, d| {
-        let keep = f
-            .register
-            .as_deref()
-            .is_none_or(|r| r.eq_ignore_ascii_case(&d.doc.register))
-            && f.cashier.as_deref().is_none_or(|c| c == d.doc.cashier);
-        if keep && let Err(e) = each(JournalRow::from_doc(d)) {
+        if f.keeps(d)
+            && let Err(e) = each(JournalRow::from_doc(d))
+        {
             failed = Some(e);
             return ControlFlow::Break(());
         }
@@ -116,7 +151,7 @@ pub fn rows(store: &Store, f: &JournalFilter) -> Result<Vec<JournalRow>, StoreEr
     Ok(out)
 }
 
-const CSV_HEADER: [&str; 12] = [
+const CSV_HEADER: [&str; 13] = [
     "number",
     "type",
     "business_date",
@@ -129,6 +164,7 @@ const CSV_HEADER: [&str; 12] = [
     "transfer",
     "other",
     "change",
+    "overrides",
 ];
 
 /// Streams the journal as CSV.
@@ -151,6 +187,7 @@ pub fn write_csv<W: Write>(store: &Store, f: &JournalFilter, out: W) -> Result<(
             m(r.tenders[2]),
             m(r.tenders[3]),
             m(r.change),
+            r.overrides.join("; "),
         ])
         .map_err(JournalError::from)
     })?;
@@ -194,6 +231,9 @@ pub fn write_text<W: Write>(
             currency.format(r.total),
             t
         )?;
+        for o in &r.overrides {
+            writeln!(out, "{:<16} override: {o}", "")?;
+        }
         sum = sum.checked_add(r.total).unwrap_or(sum);
         count += 1;
         Ok::<_, JournalError>(())

@@ -169,6 +169,13 @@ struct JournalArgs {
     register: Option<String>,
     #[arg(long)]
     cashier: Option<String>,
+    /// Only one document type: sale, refund, cash, nosale, day_open, shift_open, shift_close,
+    /// closing.
+    #[arg(long = "type")]
+    kind: Option<String>,
+    /// Only documents paid with this tender: cash, card, transfer, other.
+    #[arg(long)]
+    tender: Option<String>,
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -414,11 +421,27 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         bail!("--from {} is after --to {}", a.from, a.to);
     }
     let store = Store::open(dir)?;
+    let kind = match a.kind.as_deref() {
+        Some(k) => Some(
+            caja::domain::numbering::DocKind::from_code(k)
+                .ok_or_else(|| anyhow::anyhow!("--type {k}: not a document type"))?,
+        ),
+        None => None,
+    };
+    let tender = match a.tender.as_deref() {
+        Some(k) => Some(
+            caja::domain::tender::TenderKind::from_code(k).ok_or_else(|| {
+                anyhow::anyhow!("--tender {k}: use cash, card, transfer or other")
+            })?,
+        ),
+        None => None,
+    };
     let f = JournalFilter {
-        from: a.from,
-        to: a.to,
         register: a.register,
         cashier: a.cashier,
+        kind,
+        tender,
+        ..JournalFilter::dates(a.from, a.to)
     };
     match a.format {
         Format::Text => journal::write_text(&store, &f, std::io::stdout().lock())?,

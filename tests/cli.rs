@@ -166,7 +166,7 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "number,type,business_date,at,register,cashier,total,cash,card,transfer,other,change"
+        "number,type,business_date,at,register,cashier,total,cash,card,transfer,other,change,overrides"
     );
     assert_eq!(lines.len(), 6);
     assert!(
@@ -187,6 +187,15 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
     );
     let o = journal(d, "2020-01-01", "2020-01-31", &[]);
     assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    // Filters by document type and tender.
+    let o = journal(d, &today, &today, &["--type", "sale", "--tender", "cash"]);
+    assert!(text(&o).contains("5 documents"), "{}", text(&o));
+    let o = journal(d, &today, &today, &["--type", "refund"]);
+    assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    let o = journal(d, &today, &today, &["--tender", "card"]);
+    assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    let o = journal(d, &today, &today, &["--type", "bogus"]);
+    assert!(!o.status.success() && text(&o).contains("not a document type"));
     let o = journal(d, "2026-02-30", "2026-03-01", &[]);
     assert!(!o.status.success());
 }

@@ -281,7 +281,7 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
         setup(Endpoint::Tcp(addr.to_string())),
     );
     app.printer = Some(cmds);
-    for c in "ana\n1234\nHUE30\n".chars() {
+    for c in "ana\n1234\n0\nHUE30\n".chars() {
         app.on_key(KeyEvent::new(
             if c == '\n' {
                 KeyCode::Enter
@@ -298,10 +298,8 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
     // In the journal already (read through the register's own store: redb locks the file).
     let today = chrono::Local::now().date_naive();
     let f = caja::journal::JournalFilter {
-        from: today,
-        to: today,
-        register: None,
-        cashier: None,
+        kind: Some(caja::domain::numbering::DocKind::Sale),
+        ..caja::journal::JournalFilter::dates(today, today)
     };
     let rows = caja::journal::rows(app.store.as_ref().unwrap(), &f).unwrap();
     assert_eq!(
@@ -387,7 +385,7 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
             String::from_utf8_lossy(&got.lock().unwrap())
         );
     };
-    for c in "ana\n1234\nHUE30\n".chars() {
+    for c in "ana\n1234\n0\nHUE30\n".chars() {
         app.on_key(KeyEvent::new(
             if c == '\n' {
                 KeyCode::Enter

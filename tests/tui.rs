@@ -47,6 +47,12 @@ fn selling(dir: &Path) -> App {
     );
     keys(&mut app, "ana\n1234\n");
     assert!(
+        matches!(app.screen, Screen::Opening(_)),
+        "no shift opening: {:?}",
+        app.message
+    );
+    keys(&mut app, "0\n");
+    assert!(
         matches!(app.screen, Screen::Sale),
         "login failed: {:?}",
         app.message
@@ -97,6 +103,12 @@ fn first_run_setup_then_login() {
     assert!(matches!(app.screen, Screen::Login(_)), "{:?}", app.message);
     insta::assert_snapshot!("login", screen(&app, 80, 24));
     keys(&mut app, "1234\n");
+    assert!(
+        matches!(app.screen, Screen::Opening(_)),
+        "{:?}",
+        app.message
+    );
+    keys(&mut app, "0\n");
     assert!(matches!(app.screen, Screen::Sale));
     assert_eq!(
         app.store.as_ref().unwrap().catalog_len().unwrap(),
@@ -206,7 +218,10 @@ fn a_short_or_garbage_payment_changes_nothing() {
             .text
             .contains("only cash gives change")
     );
-    assert_eq!(app.store.as_ref().unwrap().outbox_len().unwrap(), 0);
+    // Nothing but the day and shift opening was committed.
+    let store = app.store.as_ref().unwrap();
+    assert_eq!(store.outbox_len().unwrap(), 2);
+    assert!(store.doc_by_number("FV1-000001").unwrap().is_none());
 }
 
 #[test]
@@ -443,4 +458,182 @@ fn a_technician_lands_on_live_diagnostics_with_secrets_masked() {
         matches!(app.screen, Screen::Login(_)),
         "a technician leaves through login"
     );
+}
+
+/// Runs background work (close of day, backups) until it is done.
+fn settle(app: &mut App) {
+    let start = std::time::Instant::now();
+    while app.background_busy() {
+        app.poll_background();
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "background work never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    app.poll_background();
+}
+
+fn menu(app: &mut App, item: &str) {
+    key(app, KeyCode::F(9));
+    keys(app, "ana\n1234\n");
+    assert!(matches!(app.screen, Screen::Menu), "{:?}", app.message);
+    keys(app, item);
+}
+
+fn msg(app: &App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_supervisors_day_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let usb = tempfile::tempdir().unwrap();
+    let mut config = Config::defaults();
+    config.backup.dir = usb.path().display().to_string();
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        config,
+        clock(),
+    );
+    // The first login of the day opens the date and the shift with a counted float.
+    keys(&mut app, "ana\n1234\n");
+    insta::assert_snapshot!("opening", screen(&app, 80, 24));
+    keys(&mut app, "100.000\n");
+    assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
+    assert!(msg(&app).contains("FV1-TA-000001"), "{}", msg(&app));
+    keys(&mut app, "HUE30\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
+
+    // Cash in, with its reason, from the supervisor menu.
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n1234\n");
+    insta::assert_snapshot!("menu", screen(&app, 80, 24));
+    keys(&mut app, "820.000\nsencillo\n");
+    assert!(msg(&app).contains("FV1-MC-000001"), "{}", msg(&app));
+
+    // X report: 100.000 + 18.500 + 20.000 expected in the drawer, nothing reset.
+    menu(&mut app, "x");
+    let x = screen(&app, 80, 24);
+    assert!(
+        x.contains("INFORME X 2026-11-22") && x.contains("138.500"),
+        "{x}"
+    );
+    key(&mut app, KeyCode::Esc);
+
+    // The close of day refuses while the shift is open, and says whose.
+    menu(&mut app, "z");
+    key(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    let z = screen(&app, 80, 24);
+    assert!(z.contains("[FAIL]") && z.contains("abiertos: ana"), "{z}");
+    key(&mut app, KeyCode::Esc);
+
+    // Blind count: 138.000 counted, 500 short; the report shows after the count.
+    menu(&mut app, "0");
+    assert!(matches!(app.screen, Screen::ShiftClose(_)));
+    assert!(
+        !screen(&app, 80, 24).contains("138.500"),
+        "blind: no expected amount"
+    );
+    keys(&mut app, "138.000\n");
+    let r = screen(&app, 80, 24);
+    assert!(
+        r.contains("Esperado") && r.contains("138.500") && r.contains("-500"),
+        "{r}"
+    );
+    assert!(msg(&app).contains("FV1-TC-000001"), "{}", msg(&app));
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        matches!(app.screen, Screen::Login(_)),
+        "own shift closed: log out"
+    );
+
+    // A supervisor closes the day without opening a shift: F9 from the opening screen.
+    keys(&mut app, "ana\n1234\n");
+    assert!(matches!(app.screen, Screen::Opening(_)));
+    menu(&mut app, "z");
+    key(&mut app, KeyCode::Enter);
+    settle(&mut app);
+    let z = screen(&app, 80, 24);
+    assert!(z.contains("FV1-Z-000001"), "{z}");
+    assert!(z.contains("sincronización no configurada"), "{z}");
+    assert!(
+        z.contains("verificada") && z.contains("cadena intacta"),
+        "{z}"
+    );
+    assert!(!z.contains("[FAIL]"), "{z}");
+    let backups: Vec<_> = std::fs::read_dir(usb.path()).unwrap().collect();
+    assert_eq!(backups.len(), 1, "one verified backup on the stick");
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.screen, Screen::Login(_)));
+
+    // Same calendar day, date closed: the next date is offered and needs a supervisor. None is
+    // at hand, so a usage token answers; a wrong answer is refused first.
+    keys(&mut app, "ana\n1234\n");
+    let o = screen(&app, 80, 24);
+    assert!(
+        o.contains("2026-11-23") && o.contains("PIN de supervisor"),
+        "{o}"
+    );
+    keys(&mut app, "0\n");
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    key(&mut app, KeyCode::Tab);
+    let challenge = match &app.popup {
+        Some(Popup::Pin(p)) => p.token.as_ref().unwrap().0,
+        _ => panic!("no PIN popup"),
+    };
+    keys(&mut app, "00000000\n");
+    match &app.popup {
+        Some(Popup::Pin(p)) => assert!(p.error.as_ref().unwrap().contains("4 tries left")),
+        _ => panic!("a wrong answer closed the popup"),
+    }
+    let store = app.store.clone().unwrap();
+    let now = clock()().timestamp();
+    let answer = caja::domain::token::answer(
+        &store.info().token_secret,
+        "FV1",
+        challenge,
+        caja::domain::token::window(now),
+    );
+    keys(&mut app, &format!("{answer}\n"));
+    assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
+    let (_, opened) = store.doc_by_number("FV1-DA-000002").unwrap().unwrap();
+    assert_eq!(opened.doc.business_date.to_string(), "2026-11-23");
+    assert_eq!(
+        opened.doc.body.overrides()[0].supervisor,
+        format!("token {challenge:09}")
+    );
+
+    // The journal screen: yesterday's documents, totals, and a CSV export.
+    menu(&mut app, "d");
+    assert!(matches!(app.screen, Screen::Journal(_)));
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "2026-11-22\n");
+    let j = screen(&app, 80, 24);
+    assert!(
+        j.contains("FV1-000001") && j.contains("FV1-Z-000001"),
+        "{j}"
+    );
+    assert!(j.contains("8 documentos"), "{j}");
+    key(&mut app, KeyCode::F(6));
+    let out = dir.path().join("export.csv");
+    if let Some(Popup::JournalExport(p)) = &mut app.popup {
+        *p = out.display().to_string();
+    }
+    key(&mut app, KeyCode::Enter);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.starts_with("number,type,"), "{csv}");
+    assert!(csv.contains("FV1-MC-000001,cash,2026-11-22"), "{csv}");
+    assert!(csv.contains("cash_in by ana (sencillo)"), "{csv}");
+    assert_eq!(csv.lines().count(), 9);
 }

@@ -81,8 +81,9 @@ impl App {
 
     /// Picks up finished background checks; true when the screen changed.
     pub fn poll_background(&mut self) -> bool {
+        let supervisor = self.poll_supervisor();
         let Screen::Diagnostics(d) = &mut self.screen else {
-            return false;
+            return supervisor;
         };
         let Some(rx) = &d.results else { return false };
         match rx.try_recv() {
@@ -98,7 +99,7 @@ impl App {
 
     /// True while checks run in the background (the event loop then looks more often).
     pub fn background_busy(&self) -> bool {
-        matches!(&self.screen, Screen::Diagnostics(d) if d.running)
+        matches!(&self.screen, Screen::Diagnostics(d) if d.running) || self.supervisor_busy()
     }
 
     pub(super) fn diag_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {

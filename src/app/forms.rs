@@ -46,6 +46,8 @@ pub struct PinPopup {
     pub pin: String,
     pub on_pin: bool,
     pub error: Option<String>,
+    /// With no supervisor at hand: the challenge shown and the answer typed (Tab toggles).
+    pub token: Option<(u32, String)>,
 }
 
 impl PinPopup {
@@ -56,6 +58,7 @@ impl PinPopup {
             pin: String::new(),
             on_pin: false,
             error: None,
+            token: None,
         }
     }
 }
@@ -179,31 +182,11 @@ impl App {
         match store.login(user, pin) {
             Ok(Login::Ok(u)) => {
                 tracing::info!(user = %u.name, "login");
-                let name = u.name.clone();
                 self.user = Some(u);
                 self.screen = Screen::Sale;
                 self.message = None;
                 self.refresh_outbox();
-                // A ticket this cashier had open when the register was stopped is offered back.
-                if let Some(store) = &self.store
-                    && let Ok(held) = store.held()
-                    && let Some(i) = held
-                        .iter()
-                        .position(|(_, h)| h.interrupted && h.cashier == name)
-                {
-                    self.screen = Screen::Recall(super::RecallState {
-                        list: held,
-                        selected: i,
-                    });
-                    self.info(Level::Warn, t.interrupted_ticket);
-                }
-                if self
-                    .user
-                    .as_ref()
-                    .is_some_and(|u| u.role == crate::domain::user::Role::Technician)
-                {
-                    self.open_diagnostics();
-                }
+                self.after_login();
             }
             Ok(Login::WrongPin { tries_left }) => {
                 tracing::warn!(%user, tries_left, "wrong PIN");
@@ -226,6 +209,54 @@ impl App {
     }
 
     pub(super) fn pin_key(&mut self, mut p: PinPopup, key: KeyEvent) {
+        if key.code == KeyCode::Tab {
+            p.token = match p.token {
+                Some(_) => None,
+                None => Some((App::new_challenge(), String::new())),
+            };
+            p.error = None;
+            self.popup = Some(Popup::Pin(p));
+            return;
+        }
+        if let Some((challenge, mut answer)) = p.token.take() {
+            match key.code {
+                KeyCode::Esc => return,
+                KeyCode::Enter => {
+                    let Some(store) = &self.store else { return };
+                    let info = store.info();
+                    let now = self.now().timestamp();
+                    let hours = i64::from(self.config.token.hours);
+                    match self.token_guard.check(
+                        &info.token_secret,
+                        info.register.as_str(),
+                        challenge,
+                        &answer,
+                        now,
+                        hours,
+                    ) {
+                        Ok(()) => {
+                            tracing::info!(challenge, "usage token accepted");
+                            let who = format!("token {challenge:09}");
+                            self.authorized(&who, p.action);
+                            return;
+                        }
+                        Err(e) => {
+                            tracing::warn!(challenge, error = %e, "usage token refused");
+                            p.error = Some(e.to_string());
+                            answer.clear();
+                        }
+                    }
+                }
+                _ => {
+                    if digit_only(key) {
+                        edit(&mut answer, key);
+                    }
+                }
+            }
+            p.token = Some((challenge, answer));
+            self.popup = Some(Popup::Pin(p));
+            return;
+        }
         match (key.code, p.on_pin) {
             (KeyCode::Esc, _) => return,
             (KeyCode::Enter, false) if !p.user.trim().is_empty() => p.on_pin = true,
@@ -234,7 +265,7 @@ impl App {
                 let user = p.user.trim().to_string();
                 let pin = std::mem::take(&mut p.pin);
                 match store.login(&user, &pin) {
-                    Ok(Login::Ok(u)) if u.role == crate::domain::user::Role::Supervisor => {
+                    Ok(Login::Ok(u)) if u.role.may(crate::domain::user::Permission::Supervise) => {
                         self.authorized(&u.name, p.action);
                         return;
                     }

@@ -6,12 +6,17 @@ mod forms;
 mod payment;
 mod refund;
 mod sale;
+mod supervisor;
 
 pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
 pub use payment::PaymentState;
 pub use refund::{RecallState, RefundState};
 pub use sale::{SearchState, Ticket};
+pub use supervisor::{
+    CashForm, CloseDayState, JOURNAL_FIELDS, JournalState, OpeningForm, ReportView,
+    ShiftCloseState, StepStatus, TokenAnswerForm,
+};
 
 use crate::config::{Config, Language};
 use crate::devices::printer::{PrinterCmd, PrinterEvent, PrinterState};
@@ -67,6 +72,11 @@ pub enum Screen {
     Menu,
     Help,
     Diagnostics(DiagState),
+    Opening(OpeningForm),
+    ShiftClose(ShiftCloseState),
+    Report(ReportView),
+    CloseDay(CloseDayState),
+    Journal(JournalState),
 }
 
 /// What a supervisor PIN unlocks.
@@ -75,6 +85,8 @@ pub enum Guarded {
     VoidLine(usize),
     Discount(sale::DiscountTarget, crate::domain::ticket::Discount),
     Menu,
+    /// Opening a business date out of sequence, with the shift's float.
+    OpenDay(chrono::NaiveDate, Money),
 }
 
 pub enum Popup {
@@ -85,6 +97,9 @@ pub enum Popup {
     Unlock(String),
     Reprint(String),
     NoSale(String),
+    Cash(CashForm),
+    TokenAnswer(TokenAnswerForm),
+    JournalExport(String),
 }
 
 pub struct App {
@@ -112,6 +127,13 @@ pub struct App {
     /// Ring the terminal bell on the next draw (unknown code).
     pub beep: bool,
     pub quit: bool,
+    /// The last closed and the open business date.
+    pub day: crate::store::day::DayState,
+    /// The number of the logged-in user's open shift.
+    pub shift: Option<String>,
+    /// Usage-token answers tried at this register (rate-limited).
+    pub token_guard: crate::domain::token::TokenGuard,
+    backup_job: Option<std::sync::mpsc::Receiver<StepStatus>>,
 }
 
 impl App {
@@ -144,8 +166,13 @@ impl App {
             printer_busy: false,
             beep: false,
             quit: false,
+            day: Default::default(),
+            shift: None,
+            token_guard: Default::default(),
+            backup_job: None,
         };
         app.refresh_outbox();
+        app.refresh_day();
         app
     }
 
@@ -162,7 +189,8 @@ impl App {
     pub fn header(&self) -> DocHeader {
         let now = self.now();
         DocHeader {
-            business_date: now.date_naive(),
+            // The open business date, not the wall clock: a day runs until its close.
+            business_date: self.day.open.unwrap_or(now.date_naive()),
             at: Stamp::from_datetime(now),
             cashier: self
                 .user
@@ -266,6 +294,11 @@ impl App {
             Screen::Menu => self.menu_key(key),
             Screen::Help => self.screen = Screen::Sale,
             Screen::Diagnostics(_) => self.diag_key(key),
+            Screen::Opening(_) => self.opening_key(key),
+            Screen::ShiftClose(_) => self.shift_close_key(key),
+            Screen::Report(_) => self.report_key(key),
+            Screen::CloseDay(_) => self.close_day_key(key),
+            Screen::Journal(_) => self.journal_key(key),
         }
         true
     }
@@ -298,6 +331,13 @@ impl App {
             }
             Popup::NoSale(s) => {
                 self.text_popup(s, key, Popup::NoSale, true, |app, s| app.no_sale(s))
+            }
+            Popup::Cash(f) => self.cash_key(f, key),
+            Popup::TokenAnswer(f) => self.token_answer_key(f, key),
+            Popup::JournalExport(s) => {
+                self.text_popup(s, key, Popup::JournalExport, true, |app, s| {
+                    app.export_journal(s)
+                })
             }
         }
     }
@@ -344,6 +384,10 @@ impl App {
             Guarded::Menu => {
                 self.supervisor = Some(supervisor.to_string());
                 self.screen = Screen::Menu;
+            }
+            Guarded::OpenDay(date, float) => {
+                let ov = self.override_by(supervisor, "open_day", "date out of sequence");
+                self.open_shift(date, true, float, vec![ov]);
             }
         }
     }

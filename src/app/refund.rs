@@ -1,7 +1,7 @@
 //! The supervisor menu (F9): refunds, unlocking users, logging out; and the recall list (F6).
 
 use super::{App, Level, LoginForm, Popup, Screen, edit};
-use crate::domain::document::{DocBody, Override, SaleBody};
+use crate::domain::document::{CashDirection, DocBody, Override, SaleBody};
 use crate::domain::qty::Qty;
 use crate::domain::refund::ReturnedLine;
 use crate::store::held::HeldTicket;
@@ -48,6 +48,39 @@ impl App {
                 self.popup = Some(Popup::NoSale(String::new()));
             }
             KeyCode::Char('7') => self.open_diagnostics(),
+            KeyCode::Char(c @ ('8' | '9')) => {
+                self.screen = Screen::Sale;
+                self.popup = Some(Popup::Cash(super::CashForm {
+                    direction: if c == '8' {
+                        CashDirection::In
+                    } else {
+                        CashDirection::Out
+                    },
+                    amount: String::new(),
+                    reason: String::new(),
+                    on_reason: false,
+                }));
+            }
+            KeyCode::Char('0') => self.open_shift_close(),
+            KeyCode::Char('x' | 'X') => self.x_report(),
+            KeyCode::Char('z' | 'Z') => self.open_close_day(),
+            KeyCode::Char('d' | 'D' | 'j' | 'J') => self.open_journal(),
+            KeyCode::Char('b' | 'B') => self.backup_now(),
+            KeyCode::Char('t' | 'T') => {
+                self.screen = Screen::Sale;
+                let register = self
+                    .store
+                    .as_ref()
+                    .map(|s| s.info().register.to_string())
+                    .unwrap_or_default();
+                self.popup = Some(Popup::TokenAnswer(super::TokenAnswerForm {
+                    register,
+                    code: String::new(),
+                    on_code: true,
+                    result: None,
+                }));
+            }
+            KeyCode::Esc if self.shift.is_none() => self.after_login(),
             KeyCode::Esc => self.screen = Screen::Sale,
             _ => {}
         }

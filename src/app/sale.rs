@@ -81,6 +81,12 @@ impl App {
     }
 
     pub(super) fn sale_key(&mut self, key: KeyEvent) {
+        // Selling needs an open shift: after a shift or the day closed under this user, the
+        // sale screen leads back to the shift opening (F9 still reaches the supervisor menu).
+        if self.shift.is_none() && key.code != KeyCode::F(9) {
+            self.after_login();
+            return;
+        }
         match key.code {
             KeyCode::Enter if !self.input.trim().is_empty() => {
                 let input = std::mem::take(&mut self.input);

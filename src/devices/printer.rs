@@ -16,7 +16,7 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 /// What the register asks of the worker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterCmd {
     /// New jobs are in the spool.
     Wake,
@@ -24,6 +24,8 @@ pub enum PrinterCmd {
     OpenDrawer,
     /// Print the technician's test page.
     TestPage,
+    /// Print a report that is not a document (an X report, the journal), once, now.
+    Print(Box<Receipt>),
 }
 
 /// What the printer is doing, for the header.
@@ -126,6 +128,7 @@ impl Worker {
             match cmd {
                 Ok(PrinterCmd::OpenDrawer) => self.drawer(),
                 Ok(PrinterCmd::TestPage) => self.test_page(),
+                Ok(PrinterCmd::Print(r)) => self.print_now(&r),
                 Ok(PrinterCmd::Wake) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
                     let _ = self.store.flush_printed();
@@ -280,21 +283,42 @@ impl Worker {
 
     fn test_page(&mut self) {
         let bytes = match &self.setup.endpoint {
-            Ok(Endpoint::File(_)) => super::escpos::test_page_text(self.setup.columns).into_bytes(),
-            _ => match super::escpos::test_page(self.setup.code_page, self.setup.columns) {
-                Ok(b) => b,
-                Err(e) => return self.say(PrinterEvent::Waiting("test page".into(), e)),
-            },
+            Ok(Endpoint::File(_)) => {
+                Ok(super::escpos::test_page_text(self.setup.columns).into_bytes())
+            }
+            _ => super::escpos::test_page(self.setup.code_page, self.setup.columns),
+        };
+        self.send_now("test page", bytes);
+    }
+
+    fn print_now(&mut self, r: &Receipt) {
+        let bytes = match &self.setup.endpoint {
+            Ok(Endpoint::File(_)) => Ok(r.to_text().into_bytes()),
+            _ => encode(r, self.setup.code_page, None),
+        };
+        let title = r
+            .lines
+            .first()
+            .map_or("report", |l| l.text.as_str())
+            .to_string();
+        self.send_now(&title, bytes);
+    }
+
+    /// Sends bytes that are not a spooled document: printed now or reported as not printed.
+    fn send_now(&mut self, what: &str, bytes: Result<Vec<u8>, String>) {
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => return self.say(PrinterEvent::Waiting(what.into(), e)),
         };
         let Some(mut link) = self.open() else {
             return self.say(PrinterEvent::Waiting(
-                "test page".into(),
+                what.into(),
                 "printer unreachable".into(),
             ));
         };
         match link.send(&bytes) {
-            Ok(()) => self.say(PrinterEvent::Printed("test page".into())),
-            Err(e) => self.say(PrinterEvent::Waiting("test page".into(), e.to_string())),
+            Ok(()) => self.say(PrinterEvent::Printed(what.into())),
+            Err(e) => self.say(PrinterEvent::Waiting(what.into(), e.to_string())),
         }
     }
 

@@ -25,6 +25,50 @@ impl Role {
     }
 }
 
+/// What a role may do. Supervisor overrides (DESIGN.md section 7) are `Supervise`: a cashier
+/// reaches them only through a supervisor's PIN or a usage token.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Permission {
+    /// Open a shift and sell.
+    Sell,
+    /// Overrides: void after subtotal, discount over the limit, refund, no-sale opening, cash in
+    /// and out, reprint, unlock a user, close another cashier's shift, the X report.
+    Supervise,
+    /// Close the business date (Z) and open a date out of sequence.
+    CloseDay,
+    /// Take a backup.
+    Backup,
+    /// The diagnostics screen and device tests.
+    Diagnose,
+}
+
+/// The permission table: one row per role.
+pub const PERMISSIONS: [(Role, &[Permission]); 3] = [
+    (Role::Cashier, &[Permission::Sell]),
+    (
+        Role::Supervisor,
+        &[
+            Permission::Sell,
+            Permission::Supervise,
+            Permission::CloseDay,
+            Permission::Backup,
+            Permission::Diagnose,
+        ],
+    ),
+    (
+        Role::Technician,
+        &[Permission::Diagnose, Permission::Backup],
+    ),
+];
+
+impl Role {
+    pub fn may(self, p: Permission) -> bool {
+        PERMISSIONS
+            .iter()
+            .any(|(r, ps)| *r == self && ps.contains(&p))
+    }
+}
+
 /// Wrong PINs in a row before a user is locked until a supervisor unlocks them.
 pub const MAX_PIN_FAILURES: u32 = 5;
 
@@ -43,6 +87,16 @@ pub fn valid_pin(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_permission_table() {
+        assert!(Role::Cashier.may(Permission::Sell));
+        assert!(!Role::Cashier.may(Permission::Supervise));
+        assert!(!Role::Cashier.may(Permission::CloseDay));
+        assert!(Role::Supervisor.may(Permission::CloseDay));
+        assert!(!Role::Technician.may(Permission::Sell));
+        assert!(Role::Technician.may(Permission::Diagnose));
+    }
 
     #[test]
     fn names_and_pins() {

@@ -130,17 +130,64 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                     .unwrap_or("F8"),
                 Guarded::Discount(..) => t.discount_title,
                 Guarded::Menu => t.menu_title,
+                Guarded::OpenDay(..) => t.opening_title,
             };
-            let mut v = vec![
-                Line::styled(fill(t.pin_for, &[what]), theme.dim),
-                field(theme, t.login_user, &p.user, !p.on_pin, false, 10),
-                field(theme, t.login_pin, &p.pin, p.on_pin, true, 10),
-            ];
+            let mut v = vec![Line::styled(fill(t.pin_for, &[what]), theme.dim)];
+            match &p.token {
+                Some((challenge, answer)) => {
+                    let c = format!("{challenge:09}");
+                    let shown = format!("{} {} {}", &c[..3], &c[3..6], &c[6..]);
+                    v.push(Line::styled(
+                        fill(t.token_challenge, &[&shown]),
+                        theme.accent,
+                    ));
+                    v.push(field(theme, t.token_answer, answer, true, false, 10));
+                    v.push(Line::styled(t.token_hint, theme.dim));
+                }
+                None => {
+                    v.push(field(theme, t.login_user, &p.user, !p.on_pin, false, 10));
+                    v.push(field(theme, t.login_pin, &p.pin, p.on_pin, true, 10));
+                    v.push(Line::styled(t.pin_token_hint, theme.dim));
+                }
+            }
             if let Some(e) = &p.error {
                 v.push(Line::styled(e.clone(), theme.error));
             }
             (t.pin_title, v)
         }
+        Popup::Cash(c) => {
+            let title = match c.direction {
+                crate::domain::document::CashDirection::In => t.cash_in_title,
+                crate::domain::document::CashDirection::Out => t.cash_out_title,
+            };
+            (
+                title,
+                vec![
+                    field(theme, t.cash_amount, &c.amount, !c.on_reason, false, 8),
+                    field(theme, t.cash_reason, &c.reason, c.on_reason, false, 8),
+                    Line::default(),
+                    Line::styled(t.cash_hint, theme.dim),
+                ],
+            )
+        }
+        Popup::TokenAnswer(a) => {
+            let mut v = vec![
+                field(theme, t.token_register, &a.register, !a.on_code, false, 8),
+                field(theme, t.token_code, &a.code, a.on_code, false, 8),
+            ];
+            if let Some(r) = &a.result {
+                v.push(Line::default());
+                v.push(Line::styled(r.clone(), theme.accent));
+            }
+            (t.token_answer_title, v)
+        }
+        Popup::JournalExport(s) => (
+            t.journal_title,
+            vec![
+                Line::styled(t.journal_export_prompt, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
     };
     let area = centered(f, f.area(), 64, lines.len() as u16 + 4);
     f.render_widget(

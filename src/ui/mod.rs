@@ -5,6 +5,7 @@ mod forms;
 pub mod i18n;
 mod overlays;
 mod sale;
+mod supervisor;
 pub mod theme;
 
 use crate::app::{App, Level, Screen};
@@ -47,6 +48,8 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         Screen::Setup(form) => forms::setup(f, app, theme, form),
         Screen::Login(form) => forms::login(f, app, theme, form),
         Screen::Diagnostics(d) => overlays::diagnostics(f, app, theme, d),
+        Screen::Opening(o) => supervisor::opening(f, app, theme, o),
+        Screen::Journal(j) => supervisor::journal(f, app, theme, j),
         _ => {
             sale::sale(f, app, theme);
             match &app.screen {
@@ -56,6 +59,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
                 Screen::Recall(r) => overlays::recall(f, app, theme, r),
                 Screen::Menu => overlays::menu(f, app, theme),
                 Screen::Help => overlays::help(f, app, theme),
+                Screen::ShiftClose(s) => supervisor::shift_close(f, app, theme, s),
+                Screen::Report(r) => supervisor::report(f, app, theme, r),
+                Screen::CloseDay(c) => supervisor::close_day(f, app, theme, c),
                 _ => {}
             }
         }

@@ -226,22 +226,34 @@ pub fn recall(f: &mut Frame, app: &App, theme: &Theme, r: &RecallState) {
 
 pub fn menu(f: &mut Frame, app: &App, theme: &Theme) {
     let t = app.texts;
-    let area = centered(f, f.area(), 44, 11);
-    let lines: Vec<Line> = [
+    let area = centered(f, f.area(), 78, 11);
+    let left = [
         t.menu_refund,
         t.menu_unlock,
         t.menu_logout,
         t.menu_quit,
         t.menu_reprint,
         t.menu_drawer,
-    ]
-    .iter()
-    .map(|s| Line::from(*s))
-    .collect();
-    f.render_widget(
-        Paragraph::new(lines).block(block(theme, t.menu_title)),
-        area,
-    );
+        t.menu_diag,
+        t.menu_cash_in,
+        t.menu_cash_out,
+    ];
+    let right = [
+        t.menu_shift_close,
+        t.menu_x,
+        t.menu_z,
+        t.menu_journal,
+        t.menu_backup,
+        t.menu_token,
+    ];
+    f.render_widget(block(theme, t.menu_title), area);
+    let [l, r] = Layout::horizontal([Constraint::Length(38), Constraint::Min(30)])
+        .margin(1)
+        .areas(area);
+    let lines =
+        |items: &[&'static str]| -> Vec<Line> { items.iter().map(|s| Line::from(*s)).collect() };
+    f.render_widget(Paragraph::new(lines(&left)), l);
+    f.render_widget(Paragraph::new(lines(&right)), r);
 }
 
 pub fn help(f: &mut Frame, app: &App, theme: &Theme) {
