@@ -373,7 +373,54 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
         size as f64 / 1048576.0
     )?;
     drop(store);
-    register_probe(work, opts.items, out)
+    register_probe(work, opts.items, out)?;
+    z_report(&Store::open(work)?, &products, out)
+}
+
+/// The X report (read only) and the Z close (report plus its durable closing document) over a
+/// day of at least 5,000 sales.
+fn z_report(store: &Store, products: &[Product], out: &mut impl Write) -> Result<()> {
+    const DAY: u32 = 5_000;
+    let today = header_now("bench").business_date;
+    let sold = store.day_report(today)?.sales;
+    for i in sold..DAY {
+        store.commit(
+            &header_now("bench"),
+            soak_ticket(store, products, u64::from(i))?,
+        )?;
+    }
+    // The register probe left its shift open: close it with the count it expects.
+    for shift in store.open_shifts()? {
+        let expected = store.shift_report(&shift.cashier)?.expected_cash;
+        store.close_shift(&header_now("bench"), &shift.cashier, expected, Vec::new())?;
+    }
+    if store.day_state()?.open.is_none() {
+        store.open_day(&header_now("bench"), Vec::new())?;
+    }
+    let mut times = Vec::new();
+    let mut sales = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        sales = store.day_report(today)?.sales;
+        times.push(t.elapsed());
+    }
+    let x = stats(times);
+    let t = Instant::now();
+    let (_, z) = store.close_day(&header_now("bench"), Vec::new())?;
+    let close = t.elapsed();
+    anyhow::ensure!(
+        z.sales == sales,
+        "the Z counted {} sales, the X {sales}",
+        z.sales
+    );
+    writeln!(
+        out,
+        "X report, a day of {sales} sales      median {}  p99 {}; Z close with its document {} (budget 100 ms)",
+        ms(x.median),
+        ms(x.p99),
+        ms(close)
+    )?;
+    Ok(())
 }
 
 /// Runs the register in a process of its own over the bench store and reports what it saw.

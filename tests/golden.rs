@@ -95,3 +95,87 @@ fn trailing_or_truncated_bytes_are_refused() {
     assert!(decode::<DocRecord>(&fixture[..fixture.len() - 1], "x").is_err());
     assert!(decode::<DocRecord>(&[9, 9, 9], "x").is_err());
 }
+
+const CLOSING_FIXTURE: &str = "tests/fixtures/closing_v1.bin";
+
+/// A Z closing: the stored report layout is frozen like the sale's.
+fn golden_closing() -> caja::domain::document::SealedDocument {
+    use caja::domain::document::{ClosingBody, Override};
+    use caja::domain::report::{Report, TenderTotal};
+    use caja::domain::ticket::TaxLine;
+    let m = Money::from_minor;
+    let report = Report {
+        first_sale: Some("FV1-000001".into()),
+        last_sale: Some("FV1-000004".into()),
+        documents: 12,
+        sales: 4,
+        gross: m(70_600),
+        discounts: m(2_980),
+        sales_total: m(67_620),
+        refunds: 1,
+        refunds_total: m(10_710),
+        rounding: m(-10),
+        tenders: vec![
+            TenderTotal {
+                kind: TenderKind::Cash,
+                amount: m(24_900),
+            },
+            TenderTotal {
+                kind: TenderKind::Card,
+                amount: m(20_000),
+            },
+        ],
+        taxes: vec![TaxLine {
+            rate: TaxRate::from_bp(1900),
+            base: m(9_000),
+            tax: m(1_710),
+        }],
+        voids: 1,
+        overrides: 4,
+        no_sales: 0,
+        cash_in: m(20_000),
+        cash_out: m(15_000),
+        floats: m(150_000),
+        shifts_closed: 2,
+        expected_cash: m(179_900),
+        counted_cash: Some(m(179_950)),
+    };
+    Document {
+        number: "FV1-Z-000001".into(),
+        n: 1,
+        register: "FV1".into(),
+        business_date: BusinessDate::from_date(NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()),
+        at: Stamp {
+            utc_ms: 1_795_400_000_000,
+            offset_min: -300,
+        },
+        cashier: "ana".into(),
+        body: DocBody::Closing(ClosingBody {
+            report,
+            overrides: vec![Override {
+                action: "close_day".into(),
+                supervisor: "ana".into(),
+                reason: "close of day".into(),
+            }],
+        }),
+        counters: vec![4, 1, 2, 0, 1, 2, 2, 1],
+        opens_range: false,
+        prev_hash: [9u8; 32],
+    }
+    .seal()
+}
+
+#[test]
+fn closing_record_v1_is_frozen() {
+    let doc = golden_closing();
+    let bytes = encode(&DocRecord::V1(doc.clone())).unwrap();
+    if std::env::var_os("CAJA_BLESS").is_some() {
+        std::fs::write(CLOSING_FIXTURE, &bytes).unwrap();
+    }
+    let fixture =
+        std::fs::read(CLOSING_FIXTURE).expect("fixture missing; run once with CAJA_BLESS=1");
+    assert!(bytes == fixture, "the encoding of a V1 closing changed");
+    let DocRecord::V1(back) = decode::<DocRecord>(&fixture, "fixture").unwrap();
+    assert_eq!(back, doc);
+    assert_eq!(back.hash, back.doc.hash());
+}

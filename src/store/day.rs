@@ -333,6 +333,7 @@ impl Store {
         set_date(&tx, meta_keys::CLOSED_THROUGH, Some(date))?;
         set_date(&tx, meta_keys::OPEN_DAY, None)?;
         self.commit_with_receipt(tx, &c)?;
+        self.set_closed_through(date);
         Ok((c, report))
     }
 }

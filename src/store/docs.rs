@@ -128,7 +128,7 @@ impl Store {
         let date = BusinessDate::from_date(header.business_date);
         let (seq, prev_hash, mut counters) = match last_doc(&docs)? {
             Some((seq, last)) => {
-                if let Some(closed) = closed_through(tx)?
+                if let Some(closed) = self.closed_through()
                     && date <= closed
                 {
                     return Err(StoreError::DateClosed {

@@ -127,6 +127,10 @@ pub struct Store {
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
     /// Print jobs the printer took, to be removed by the next transaction (see `spool`).
     printed: std::sync::Mutex<Vec<u64>>,
+    /// The last closed business date, kept in memory so that a sale's commit does not open the
+    /// meta table (redb rewrites a table's root entry when it is opened for writing). This
+    /// process is the store's only writer, and it updates this after each close commits.
+    closed: std::sync::Mutex<Option<crate::domain::document::BusinessDate>>,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
@@ -304,6 +308,7 @@ impl Store {
                 info,
                 ranges: RwLock::new(Vec::new()),
                 printed: Default::default(),
+                closed: Default::default(),
             })
         })();
         if made.is_err() {
@@ -325,7 +330,7 @@ impl Store {
     }
 
     pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
-        let (info, ranges) = {
+        let (info, ranges, closed) = {
             let tx = db.begin_read()?;
             let meta = tx.open_table(META).map_err(|e| {
                 StoreError::Corrupt(format!("{}: no meta table ({e})", path.display()))
@@ -354,7 +359,11 @@ impl Store {
                 },
                 None => Vec::new(),
             };
-            (info, ranges)
+            let closed = meta
+                .get(meta_keys::CLOSED_THROUGH)?
+                .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+                .map(|b| crate::domain::document::BusinessDate::from_days(i32::from_le_bytes(b)));
+            (info, ranges, closed)
         };
         Ok(Store {
             db,
@@ -362,7 +371,16 @@ impl Store {
             info,
             ranges: RwLock::new(ranges),
             printed: Default::default(),
+            closed: std::sync::Mutex::new(closed),
         })
+    }
+
+    pub(crate) fn closed_through(&self) -> Option<crate::domain::document::BusinessDate> {
+        *self.closed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn set_closed_through(&self, d: crate::domain::document::BusinessDate) {
+        *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = Some(d);
     }
 
     pub fn info(&self) -> &StoreInfo {
