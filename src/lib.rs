@@ -20,5 +20,6 @@ pub mod provision;
 pub mod receipt;
 pub mod soak;
 pub mod store;
+pub mod sync;
 pub mod tui;
 pub mod ui;

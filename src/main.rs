@@ -45,6 +45,23 @@ enum Command {
     },
     /// The sales journal for a date range.
     Journal(JournalArgs),
+    /// One sync now: claim the register code, push the outbox, report status.
+    Sync {
+        /// Push the outbox (the default).
+        #[arg(long)]
+        push: bool,
+        /// Pull the catalog: partial, total or replace.
+        #[arg(long)]
+        pull: Option<String>,
+    },
+    /// The built-in sync server for one shop (a subset of CouchDB's HTTP API).
+    Hub {
+        /// Address to listen on.
+        #[arg(long, default_value = "0.0.0.0:5984")]
+        listen: String,
+        #[command(subcommand)]
+        command: Option<HubCommand>,
+    },
     /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
     Check,
     /// The technician's report: printer, drawer, display, serial ports, sync, clock, store.
@@ -134,6 +151,27 @@ enum CatalogCommand {
 enum Mode {
     Upsert,
     Replace,
+}
+
+#[derive(Subcommand)]
+enum HubCommand {
+    /// Users of the hub: one per register (its code), or an admin.
+    User {
+        #[command(subcommand)]
+        command: HubUserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HubUserCommand {
+    /// Add a user (or set a new password): a register's code, or an admin with --admin.
+    Add {
+        name: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        admin: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -279,6 +317,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::Sync { push: _, pull }) => sync_cmd(&dir, pull),
+        Some(Command::Hub { listen, command }) => hub_cmd(&dir, &listen, command),
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
             let ok = caja::doctor::print(&findings, &mut std::io::stdout().lock())?;
@@ -414,6 +454,69 @@ fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn sync_cmd(dir: &Path, pull: Option<String>) -> Result<ExitCode> {
+    if let Some(mode) = pull {
+        bail!("--pull {mode}: catalog pull is not built in this version yet; only --push works");
+    }
+    let config = caja::config::Config::load(dir)?;
+    let store = Store::open(dir)?;
+    let mut client = caja::sync::client::Client::new(&config.sync)?;
+    caja::sync::client::claim(&store, &mut client)?;
+    let report = caja::sync::client::push(&store, &mut client, |done, total| {
+        eprintln!("push: {done}/{total}");
+    })?;
+    caja::sync::client::report_status(&store, &mut client, &report)?;
+    eprintln!(
+        "pushed {} documents ({} already on the server) in {} batches",
+        report.sent, report.already, report.batches
+    );
+    for (id, why) in &report.rejected {
+        eprintln!("refused by the server: {id}: {why}");
+    }
+    if let Some(d) = client.drift_s
+        && d.abs() > 120
+    {
+        eprintln!("warning: this clock is {d} s away from the server's");
+    }
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn hub_cmd(dir: &Path, listen: &str, command: Option<HubCommand>) -> Result<ExitCode> {
+    let hub = caja::sync::hub::Hub::open(dir)?;
+    match command {
+        Some(HubCommand::User {
+            command:
+                HubUserCommand::Add {
+                    name,
+                    password,
+                    admin,
+                },
+        }) => {
+            hub.store().add_user(&name, &password, admin)?;
+            eprintln!("hub user {name} saved");
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let handle = hub.serve(listen).map_err(anyhow::Error::msg)?;
+            eprintln!("caja hub listening on http://{}", handle.addr);
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+                signal_hook::flag::register(sig, stop.clone())?;
+            }
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            handle.stop();
+            eprintln!("caja hub stopped");
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {

@@ -5,7 +5,10 @@
 
 use super::check::CheckReport;
 use super::codec::StoreInfo;
-use super::tables::{BARCODES, DOCS, HELD, META, NAME_WORDS, PRINT_JOBS, PRODUCTS, REFUNDS, USERS};
+use super::tables::{
+    BARCODES, DOCS, HELD, META, NAME_WORDS, PRINT_JOBS, PRODUCTS, REFUNDS, SHIFTS, SYNC_REJECTED,
+    USERS,
+};
 use super::{CACHE_BYTES, STORE_FILE, Store, StoreError, open_db, quietly, read_info};
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use std::path::{Path, PathBuf};
@@ -90,6 +93,8 @@ impl Store {
             copy_table(&snapshot, &tx, REFUNDS)?;
             copy_table(&snapshot, &tx, HELD)?;
             copy_table(&snapshot, &tx, PRINT_JOBS)?;
+            copy_table(&snapshot, &tx, SHIFTS)?;
+            copy_table(&snapshot, &tx, SYNC_REJECTED)?;
             tx.commit()?;
             documents
         };

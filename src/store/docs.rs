@@ -308,6 +308,48 @@ impl Store {
         Ok(last.saturating_sub(cursor))
     }
 
+    /// The last chain position the sync server acknowledged.
+    pub fn push_cursor(&self) -> Result<u64, StoreError> {
+        self.meta_u64(meta_keys::PUSH_CURSOR)
+    }
+
+    /// Acknowledges every document up to `seq`, recording the ones the server refused (chain
+    /// position, id, reason), in one transaction.
+    pub fn acknowledge_with_rejects(
+        &self,
+        seq: u64,
+        rejected: &[(u64, String, String)],
+    ) -> Result<(), StoreError> {
+        if !rejected.is_empty() {
+            let mut tx = self.db().begin_write()?;
+            tx.set_durability(redb::Durability::Immediate)?;
+            {
+                let mut t = tx.open_table(super::tables::SYNC_REJECTED)?;
+                for (s, id, why) in rejected {
+                    t.insert(*s, format!("{id}: {why}").as_str())?;
+                }
+            }
+            tx.commit()?;
+        }
+        self.acknowledge_through(seq)
+    }
+
+    /// Documents the sync server refused, with the reason.
+    pub fn rejected(&self) -> Result<Vec<(u64, String)>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = match tx.open_table(super::tables::SYNC_REJECTED) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            let (k, v) = r?;
+            out.push((k.value(), v.value().to_string()));
+        }
+        Ok(out)
+    }
+
     /// Marks every document up to `seq` as acknowledged by the server.
     pub fn acknowledge_through(&self, seq: u64) -> Result<(), StoreError> {
         let mut tx = self.db().begin_write()?;

@@ -35,6 +35,10 @@ pub const PRINT_JOBS: TableDefinition<u64, &[u8]> = TableDefinition::new("print_
 /// a shift opens or closes.
 pub const SHIFTS: TableDefinition<&str, u64> = TableDefinition::new("shifts_v1");
 
+/// Documents the sync server refused: chain position -> "id: reason". Kept for the sync panel
+/// and a later resend; the push cursor moves past them so the rest of the outbox drains.
+pub const SYNC_REJECTED: TableDefinition<u64, &str> = TableDefinition::new("sync_rejected_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";

@@ -1,0 +1,369 @@
+//! The register's side of sync: claim the register code, push the outbox, report status. Plain
+//! HTTP through ureq with every timeout set, error bodies read, bounded bodies, and retries with
+//! backoff. A document leaves the outbox only after the server acknowledged it.
+
+use super::json::{doc_id, doc_rev, to_json};
+use crate::config;
+use crate::store::{Store, StoreError};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+pub const DOCS_DB: &str = "caja-docs";
+pub const REGISTERS_DB: &str = "caja-registers";
+/// Documents per `_bulk_docs` request.
+pub const BATCH: usize = 500;
+/// The largest response read (CouchDB pages are far smaller).
+const MAX_RESPONSE: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("sync is not configured ([sync] url is empty)")]
+    NotConfigured,
+    #[error("cannot reach {url}: {why}")]
+    Unreachable { url: String, why: String },
+    #[error("{url} answered {status}: {body}")]
+    Status {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("the server refused the register's user ({status}): check [sync] user and password")]
+    Auth { status: u16 },
+    #[error(
+        "register {code} is claimed on the server by another store ({other}); two registers with one code would mix their documents. A reinstalled register takes its code over with `caja sync --take-over`"
+    )]
+    Claimed { code: String, other: String },
+    #[error(
+        "the server already holds {0} at another revision (a document of another store with this number); not pushed"
+    )]
+    Collision(String),
+    #[error("the server's answer is not what CouchDB sends: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// An HTTP client for one sync server.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    auth: Option<String>,
+    retries: u32,
+    /// Server clock minus ours, in seconds, from the last `Date` header.
+    pub drift_s: Option<i64>,
+}
+
+impl Client {
+    pub fn new(c: &config::Sync) -> Result<Client, SyncError> {
+        Client::with_timeout(c, Duration::from_secs(30))
+    }
+
+    pub fn with_timeout(c: &config::Sync, timeout: Duration) -> Result<Client, SyncError> {
+        if c.url.trim().is_empty() {
+            return Err(SyncError::NotConfigured);
+        }
+        let cfg = ureq::Agent::config_builder()
+            .timeout_connect(Some(Duration::from_secs(5)))
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false);
+        let cfg = if c.use_env_proxy {
+            cfg
+        } else {
+            cfg.proxy(None)
+        };
+        Ok(Client {
+            agent: cfg.build().into(),
+            base: c.url.trim().trim_end_matches('/').to_string(),
+            auth: (!c.user.is_empty()).then(|| crate::doctor::basic_auth(&c.user, &c.password)),
+            retries: 4,
+            drift_s: None,
+        })
+    }
+
+    /// Sets how many times a failed request is tried again (tests use fewer).
+    pub fn retries(mut self, n: u32) -> Client {
+        self.retries = n;
+        self
+    }
+
+    fn once(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), SyncError> {
+        let url = format!("{}/{path}", self.base);
+        let unreachable = |e: ureq::Error| SyncError::Unreachable {
+            url: url.clone(),
+            why: e.to_string(),
+        };
+        let sent = chrono::Utc::now();
+        let resp = match (method, body) {
+            ("GET", _) => {
+                let mut r = self.agent.get(&url);
+                if let Some(a) = &self.auth {
+                    r = r.header("Authorization", a);
+                }
+                r.call()
+            }
+            (m, b) => {
+                let mut r = if m == "PUT" {
+                    self.agent.put(&url)
+                } else {
+                    self.agent.post(&url)
+                };
+                if let Some(a) = &self.auth {
+                    r = r.header("Authorization", a);
+                }
+                let bytes = b.map(|v| v.to_string()).unwrap_or_default();
+                r.header("Content-Type", "application/json")
+                    .send(bytes.as_bytes())
+            }
+        };
+        let mut resp = resp.map_err(unreachable)?;
+        if let Some(server) = resp
+            .headers()
+            .get("date")
+            .and_then(|d| d.to_str().ok())
+            .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
+        {
+            self.drift_s = Some((server.with_timezone(&chrono::Utc) - sent).num_seconds());
+        }
+        let status = resp.status().as_u16();
+        let text = resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_RESPONSE)
+            .read_to_string()
+            .map_err(unreachable)?;
+        let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        Ok((status, v))
+    }
+
+    /// A request, tried again with backoff on network errors and server errors (5xx, 429).
+    pub fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(u16, Value), SyncError> {
+        let mut wait = Duration::from_millis(250);
+        let mut attempt = 0;
+        loop {
+            let r = self.once(method, path, body);
+            let retry = match &r {
+                Err(SyncError::Unreachable { .. }) => true,
+                Ok((s, _)) => *s >= 500 || *s == 429,
+                Err(_) => false,
+            };
+            if !retry || attempt >= self.retries {
+                return match r {
+                    Ok((s @ (401 | 403), _))
+                        if path
+                            .split('/')
+                            .nth(1)
+                            .is_none_or(|p| !p.starts_with('_') || p == "_bulk_docs")
+                            && method != "PUT" =>
+                    {
+                        Err(SyncError::Auth { status: s })
+                    }
+                    other => other,
+                };
+            }
+            tracing::warn!(method, path, attempt, "sync request failed; retrying");
+            std::thread::sleep(wait);
+            wait = (wait * 2).min(Duration::from_secs(8));
+            attempt += 1;
+        }
+    }
+
+    fn expect(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        ok: &[u16],
+    ) -> Result<Value, SyncError> {
+        let (s, v) = self.request(method, path, body)?;
+        if ok.contains(&s) {
+            Ok(v)
+        } else if s == 401 {
+            Err(SyncError::Auth { status: s })
+        } else {
+            Err(SyncError::Status {
+                url: format!("{}/{path}", self.base),
+                status: s,
+                body: v.to_string().chars().take(300).collect(),
+            })
+        }
+    }
+}
+
+/// What a push did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Documents the server did not have and took now.
+    pub sent: u64,
+    /// Documents the server already held at the same revision (a re-push after a lost answer).
+    pub already: u64,
+    /// Documents the server refused: id and reason.
+    pub rejected: Vec<(String, String)>,
+    pub batches: u64,
+}
+
+/// Claims `register:CODE` for this store on first contact; refuses when another store holds it.
+pub fn claim(store: &Store, c: &mut Client) -> Result<(), SyncError> {
+    let code = store.info().register.to_string();
+    let path = format!("{REGISTERS_DB}/register:{code}");
+    let (s, v) = c.request("GET", &path, None)?;
+    match s {
+        200 => {
+            let other = v["machine_id"].as_str().unwrap_or("").to_string();
+            if other == store.info().store_id {
+                Ok(())
+            } else {
+                Err(SyncError::Claimed { code, other })
+            }
+        }
+        404 => {
+            let doc = json!({
+                "type": "register",
+                "register": code,
+                "machine_id": store.info().store_id,
+                "store": store.info().name,
+            });
+            match c.request("PUT", &path, Some(&doc))? {
+                (201 | 202, _) => Ok(()),
+                // Another store claimed it between our two requests.
+                (409, _) => claim(store, c),
+                (s, v) => Err(SyncError::Status {
+                    url: path,
+                    status: s,
+                    body: v.to_string(),
+                }),
+            }
+        }
+        401 | 403 => Err(SyncError::Auth { status: s }),
+        _ => Err(SyncError::Status {
+            url: path,
+            status: s,
+            body: v.to_string(),
+        }),
+    }
+}
+
+/// Pushes the outbox in batches: `_revs_diff` says what the server lacks, `_all_docs` shows ids
+/// it holds at another revision (a collision: stop, never push), `_bulk_docs` with
+/// `new_edits: false` stores the rest. Each acknowledged batch moves the push cursor.
+pub fn push(
+    store: &Store,
+    c: &mut Client,
+    mut progress: impl FnMut(u64, u64),
+) -> Result<PushReport, SyncError> {
+    let currency = store.info().currency.clone();
+    let total = store.outbox_len()?;
+    let mut report = PushReport::default();
+    let mut done = 0u64;
+    loop {
+        let from = store.push_cursor()? + 1;
+        let mut batch = Vec::with_capacity(BATCH);
+        store.visit_from(from, |seq, d| {
+            batch.push((seq, doc_id(&d), doc_rev(&d), to_json(&d, &currency)));
+            if batch.len() >= BATCH {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
+        let Some(last_seq) = batch.last().map(|b| b.0) else {
+            break;
+        };
+        let asked: serde_json::Map<String, Value> = batch
+            .iter()
+            .map(|(_, id, rev, _)| (id.clone(), json!([rev])))
+            .collect();
+        let diff = c.expect(
+            "POST",
+            &format!("{DOCS_DB}/_revs_diff"),
+            Some(&Value::Object(asked)),
+            &[200],
+        )?;
+        let missing: Vec<&(u64, String, String, Value)> = batch
+            .iter()
+            .filter(|(_, id, rev, _)| {
+                diff[id.as_str()]["missing"]
+                    .as_array()
+                    .is_some_and(|m| m.iter().any(|r| r == rev.as_str()))
+            })
+            .collect();
+        report.already += (batch.len() - missing.len()) as u64;
+        if !missing.is_empty() {
+            let keys: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
+            let held = c.expect(
+                "POST",
+                &format!("{DOCS_DB}/_all_docs"),
+                Some(&json!({"keys": keys})),
+                &[200],
+            )?;
+            for row in held["rows"].as_array().into_iter().flatten() {
+                if row.get("error").is_none() && !row["value"]["deleted"].as_bool().unwrap_or(false)
+                {
+                    let id = row["id"].as_str().unwrap_or("");
+                    return Err(SyncError::Collision(id.to_string()));
+                }
+            }
+            let docs: Vec<&Value> = missing.iter().map(|m| &m.3).collect();
+            let answer = c.expect(
+                "POST",
+                &format!("{DOCS_DB}/_bulk_docs"),
+                Some(&json!({"docs": docs, "new_edits": false})),
+                &[201, 202],
+            )?;
+            let failures = answer
+                .as_array()
+                .ok_or_else(|| SyncError::Protocol(format!("_bulk_docs answered {answer}")))?;
+            let by_id: HashMap<&str, u64> = batch.iter().map(|b| (b.1.as_str(), b.0)).collect();
+            let mut rejected = Vec::new();
+            for f in failures {
+                let id = f["id"].as_str().unwrap_or("").to_string();
+                let why = format!(
+                    "{}: {}",
+                    f["error"].as_str().unwrap_or("error"),
+                    f["reason"].as_str().unwrap_or("")
+                );
+                tracing::warn!(%id, %why, "document refused by the server");
+                if let Some(seq) = by_id.get(id.as_str()) {
+                    rejected.push((*seq, id.clone(), why.clone()));
+                }
+                report.rejected.push((id, why));
+            }
+            report.sent += (missing.len() - rejected.len()) as u64;
+            store.acknowledge_with_rejects(last_seq, &rejected)?;
+        } else {
+            store.acknowledge_through(last_seq)?;
+        }
+        report.batches += 1;
+        done += batch.len() as u64;
+        progress(done, total.max(done));
+    }
+    Ok(report)
+}
+
+/// Reports the register's state on its register document (last push, queue, version, clock).
+pub fn report_status(store: &Store, c: &mut Client, pushed: &PushReport) -> Result<(), SyncError> {
+    let code = store.info().register.to_string();
+    let path = format!("{REGISTERS_DB}/register:{code}");
+    let mut doc = c.expect("GET", &path, None, &[200])?;
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    doc["last_push"] = json!(now);
+    doc["pushed"] = json!(pushed.sent);
+    doc["queue"] = json!(store.outbox_len()?);
+    doc["rejected"] = json!(store.rejected()?.len());
+    doc["version"] = json!(env!("CARGO_PKG_VERSION"));
+    doc["clock"] = json!(now);
+    doc["clock_drift_s"] = json!(c.drift_s);
+    c.expect("PUT", &path, Some(&doc), &[201, 202])?;
+    Ok(())
+}

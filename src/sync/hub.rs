@@ -1,0 +1,539 @@
+//! `caja hub`: the built-in server for one shop. It speaks the subset of CouchDB's HTTP API that
+//! registers use (docs/PROTOCOL.md), over its own redb file, with basic auth per register and a
+//! prefix rule: a register writes only its own documents.
+
+use super::hub_store::{DATABASES, HubError, HubStore, Stored};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tiny_http::{Header, Method, Request, Response, Server};
+
+/// The largest request body accepted (a batch of documents).
+pub const MAX_BODY: usize = 16 * 1024 * 1024;
+/// The most rows one `_changes` or `_all_docs` page returns.
+pub const MAX_PAGE: usize = 10_000;
+
+/// Who is asking.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Who {
+    Admin(String),
+    Register(String),
+}
+
+pub struct Hub {
+    store: HubStore,
+    /// Verified (user, SHA-256 of password) pairs: argon2 runs once per user and password, not
+    /// once per request.
+    verified: Mutex<HashMap<String, [u8; 32]>>,
+}
+
+/// A running hub; dropping it does not stop it, `stop` does.
+pub struct HubHandle {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    server: Arc<Server>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl HubHandle {
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.server.unblock();
+        for _ in 1..self.threads.len() {
+            self.server.unblock();
+        }
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+fn b64_decode(s: &str) -> Option<Vec<u8>> {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let mut buf = 0u32;
+    let mut bits = 0;
+    for c in s.trim().bytes().filter(|c| *c != b'=') {
+        let v = T.iter().position(|t| *t == c)? as u32;
+        buf = (buf << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buf >> bits) as u8);
+            buf &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn reply(status: u16, body: &Value) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut r = Response::from_data(body.to_string().into_bytes()).with_status_code(status);
+    if let Some(h) = header("Content-Type", "application/json") {
+        r.add_header(h);
+    }
+    r
+}
+
+fn error(status: u16, e: &str, reason: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    reply(status, &json!({"error": e, "reason": reason}))
+}
+
+fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
+    match e {
+        HubError::NotFound => error(404, "not_found", "missing"),
+        HubError::Conflict => error(409, "conflict", "Document update conflict."),
+        HubError::Exists => error(
+            412,
+            "file_exists",
+            "The database could not be created, the file already exists.",
+        ),
+        HubError::Bad(r) => error(400, "bad_request", &r),
+        HubError::Db(r) => {
+            tracing::error!(error = %r, "hub store");
+            error(500, "internal_server_error", &r)
+        }
+    }
+}
+
+/// Query parameters, percent-decoded.
+fn query(url: &str) -> HashMap<String, String> {
+    let q = url.split_once('?').map_or("", |(_, q)| q);
+    q.split('&')
+        .filter_map(|kv| kv.split_once('=').or(Some((kv, ""))))
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Which ids a register may write: its own documents and its own register document.
+fn may_write(who: &Who, db: &str, id: &str) -> Result<(), String> {
+    let code = match who {
+        Who::Admin(_) => return Ok(()),
+        Who::Register(c) => c,
+    };
+    let own = match db {
+        "caja-docs" => id.split_once(':').is_some_and(|(_, number)| {
+            number
+                .strip_prefix(code.as_str())
+                .is_some_and(|r| r.starts_with('-'))
+        }),
+        "caja-registers" => id == format!("register:{code}"),
+        _ => false,
+    };
+    if own {
+        Ok(())
+    } else {
+        Err(format!("register {code} may not write {id} in {db}"))
+    }
+}
+
+impl Hub {
+    pub fn open(dir: &Path) -> Result<Hub, HubError> {
+        std::fs::create_dir_all(dir).map_err(|e| HubError::Db(e.to_string()))?;
+        Ok(Hub {
+            store: HubStore::open(&dir.join("hub.redb"))?,
+            verified: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn store(&self) -> &HubStore {
+        &self.store
+    }
+
+    /// Serves on `listen` with a few worker threads until stopped.
+    pub fn serve(self, listen: &str) -> Result<HubHandle, String> {
+        let server =
+            Arc::new(Server::http(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?);
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| format!("{listen} is not an IP address"))?;
+        let hub = Arc::new(self);
+        let stop = Arc::new(AtomicBool::new(false));
+        let threads = (0..4)
+            .map(|_| {
+                let (server, hub, stop) = (server.clone(), hub.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        match server.recv() {
+                            Ok(req) => hub.handle(req),
+                            Err(_) => break,
+                        }
+                    }
+                })
+            })
+            .collect();
+        Ok(HubHandle {
+            addr,
+            stop,
+            server,
+            threads,
+        })
+    }
+
+    fn who(&self, req: &Request) -> Option<Who> {
+        let auth = req
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Authorization"))?
+            .value
+            .as_str()
+            .to_string();
+        let raw = b64_decode(auth.strip_prefix("Basic ")?)?;
+        let text = String::from_utf8(raw).ok()?;
+        let (user, password) = text.split_once(':')?;
+        let u = self.store.user(user).ok()??;
+        use sha2::Digest;
+        let digest: [u8; 32] =
+            sha2::Sha256::digest(format!("{user}\0{password}").as_bytes()).into();
+        let cached = self
+            .verified
+            .lock()
+            .map(|m| m.get(user) == Some(&digest))
+            .unwrap_or(false);
+        if !cached {
+            use argon2::password_hash::{PasswordHash, PasswordVerifier};
+            let ok = PasswordHash::new(&u.password_hash).is_ok_and(|h| {
+                argon2::Argon2::default()
+                    .verify_password(password.as_bytes(), &h)
+                    .is_ok()
+            });
+            if !ok {
+                return None;
+            }
+            if let Ok(mut m) = self.verified.lock() {
+                m.insert(user.to_string(), digest);
+            }
+        }
+        Some(if u.admin {
+            Who::Admin(user.to_string())
+        } else {
+            Who::Register(user.to_string())
+        })
+    }
+
+    fn handle(&self, mut req: Request) {
+        let url = req.url().to_string();
+        let method = req.method().clone();
+        let wants_html = req
+            .headers()
+            .iter()
+            .any(|h| h.field.equiv("Accept") && h.value.as_str().contains("text/html"));
+        let who = self.who(&req);
+        let too_big = req.body_length().is_some_and(|n| n > MAX_BODY);
+        let mut body = Vec::new();
+        let read = req
+            .as_reader()
+            .take(MAX_BODY as u64 + 1)
+            .read_to_end(&mut body);
+        let resp = if too_big || body.len() > MAX_BODY {
+            error(413, "too_large", "the request body is over the hub's limit")
+        } else if read.is_err() {
+            error(400, "bad_request", "the request body could not be read")
+        } else {
+            self.route(&method, &url, who, wants_html, &body)
+        };
+        let resp = match header("Date", &httpdate()) {
+            Some(h) => resp.with_header(h),
+            None => resp,
+        };
+        let _ = req.respond(resp);
+    }
+
+    fn route(
+        &self,
+        method: &Method,
+        url: &str,
+        who: Option<Who>,
+        html: bool,
+        body: &[u8],
+    ) -> Response<std::io::Cursor<Vec<u8>>> {
+        let path = url.split('?').next().unwrap_or("");
+        let parts: Vec<String> = path
+            .trim_start_matches('/')
+            .splitn(2, '/')
+            .filter(|s| !s.is_empty())
+            .map(decode)
+            .collect();
+        if parts.is_empty() {
+            if html {
+                return match &who {
+                    Some(Who::Admin(_)) => self.status_page(),
+                    _ => {
+                        let r =
+                            Response::from_data(b"login required".to_vec()).with_status_code(401);
+                        match header("WWW-Authenticate", "Basic realm=\"caja hub\"") {
+                            Some(h) => r.with_header(h),
+                            None => r,
+                        }
+                    }
+                };
+            }
+            return reply(
+                200,
+                &json!({"couchdb": "Welcome", "version": "3.3.3", "vendor": {"name": "caja hub", "version": env!("CARGO_PKG_VERSION")}}),
+            );
+        }
+        let Some(who) = who else {
+            return error(401, "unauthorized", "Name or password is incorrect.");
+        };
+        let db = parts[0].as_str();
+        if !DATABASES.contains(&db) && !matches!(self.store.has_db(db), Ok(true)) {
+            if *method == Method::Put && parts.len() == 1 {
+                return match who {
+                    Who::Admin(_) => match self.store.create_db(db) {
+                        Ok(()) => reply(201, &json!({"ok": true})),
+                        Err(e) => hub_error(e),
+                    },
+                    Who::Register(_) => error(403, "forbidden", "only an admin creates databases"),
+                };
+            }
+            return error(404, "not_found", "Database does not exist.");
+        }
+        let json_body = || -> Result<Value, Response<std::io::Cursor<Vec<u8>>>> {
+            serde_json::from_slice(body)
+                .map_err(|e| error(400, "bad_request", &format!("invalid JSON: {e}")))
+        };
+        let q = query(url);
+        let sub = parts.get(1).map(String::as_str);
+        let r: Result<Response<_>, Response<_>> = (|| match (method, sub) {
+            (Method::Get, None) => self
+                .store
+                .db_info(db)
+                .map(|v| reply(200, &v))
+                .map_err(hub_error),
+            (Method::Put, None) => Err(error(412, "file_exists", "The database already exists.")),
+            (Method::Post, Some("_bulk_docs")) => {
+                let v = json_body()?;
+                let docs = v["docs"]
+                    .as_array()
+                    .cloned()
+                    .ok_or_else(|| error(400, "bad_request", "docs is missing"))?;
+                let new_edits = v.get("new_edits").and_then(Value::as_bool).unwrap_or(true);
+                if new_edits {
+                    let mut out = Vec::new();
+                    for d in docs {
+                        let id = d["_id"].as_str().unwrap_or("").to_string();
+                        if let Err(why) = may_write(&who, db, &id) {
+                            out.push(json!({"id": id, "error": "forbidden", "reason": why}));
+                            continue;
+                        }
+                        match self.store.put(db, d) {
+                            Ok((id, rev)) => out.push(json!({"ok": true, "id": id, "rev": rev})),
+                            Err(HubError::Conflict) => out.push(json!({"id": id, "error": "conflict", "reason": "Document update conflict."})),
+                            Err(e) => out.push(json!({"id": id, "error": "bad_request", "reason": e.to_string()})),
+                        }
+                    }
+                    return Ok(reply(201, &Value::Array(out)));
+                }
+                let results = self
+                    .store
+                    .replicate(db, docs, |id| may_write(&who, db, id))
+                    .map_err(hub_error)?;
+                // With new_edits=false CouchDB lists only the failures.
+                let failures: Vec<Value> = results
+                    .into_iter()
+                    .filter_map(|(id, r)| match r {
+                        Ok(Stored::Conflict) => {
+                            tracing::warn!(%id, "conflict branch kept");
+                            None
+                        }
+                        Ok(_) => None,
+                        Err(why) => Some(json!({"id": id, "error": "forbidden", "reason": why})),
+                    })
+                    .collect();
+                Ok(reply(201, &Value::Array(failures)))
+            }
+            (Method::Post, Some("_revs_diff")) => {
+                let v = json_body()?;
+                let m = v
+                    .as_object()
+                    .ok_or_else(|| error(400, "bad_request", "expected an object"))?;
+                self.store
+                    .revs_diff(db, m)
+                    .map(|v| reply(200, &v))
+                    .map_err(hub_error)
+            }
+            (Method::Get, Some("_changes")) => {
+                let since = q.get("since").map(|s| s.trim_matches('"')).unwrap_or("0");
+                let since = if since == "now" {
+                    u64::MAX
+                } else {
+                    since.parse().map_err(|_| {
+                        error(
+                            400,
+                            "bad_request",
+                            "since must be a sequence this hub issued",
+                        )
+                    })?
+                };
+                let limit = q
+                    .get("limit")
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or(MAX_PAGE)
+                    .min(MAX_PAGE);
+                let docs = q.get("include_docs").is_some_and(|v| v == "true");
+                self.store
+                    .changes(db, since, limit, docs)
+                    .map(|v| reply(200, &v))
+                    .map_err(hub_error)
+            }
+            (Method::Get | Method::Post, Some("_all_docs")) => {
+                let keys = if *method == Method::Post {
+                    let v = json_body()?;
+                    Some(
+                        v["keys"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|k| k.as_str().map(String::from))
+                            .collect(),
+                    )
+                } else {
+                    None
+                };
+                let startkey = q
+                    .get("startkey")
+                    .map(|s| {
+                        serde_json::from_str::<String>(s).map_err(|_| {
+                            error(400, "bad_request", "startkey must be a JSON string")
+                        })
+                    })
+                    .transpose()?;
+                let limit = q
+                    .get("limit")
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or(MAX_PAGE)
+                    .min(MAX_PAGE);
+                let docs = q.get("include_docs").is_some_and(|v| v == "true");
+                self.store
+                    .all_docs(db, keys, startkey, limit, docs)
+                    .map(|v| reply(200, &v))
+                    .map_err(hub_error)
+            }
+            (Method::Get, Some(id)) if !id.starts_with('_') => self
+                .store
+                .get(db, id)
+                .map(|v| reply(200, &v))
+                .map_err(hub_error),
+            (Method::Put, Some(id)) if !id.starts_with('_') => {
+                may_write(&who, db, id).map_err(|why| error(403, "forbidden", &why))?;
+                let mut v = json_body()?;
+                v["_id"] = json!(id);
+                self.store
+                    .put(db, v)
+                    .map(|(id, rev)| reply(201, &json!({"ok": true, "id": id, "rev": rev})))
+                    .map_err(hub_error)
+            }
+            _ => Err(error(
+                405,
+                "method_not_allowed",
+                "not in the subset this hub serves",
+            )),
+        })();
+        r.unwrap_or_else(|e| e)
+    }
+
+    fn status_page(&self) -> Response<std::io::Cursor<Vec<u8>>> {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        };
+        let today = chrono::Local::now().date_naive().to_string();
+        let mut registers = Vec::new();
+        let _ = self.store.visit("caja-registers", "register:", |id, v| {
+            registers.push((id.to_string(), v))
+        });
+        let mut totals: HashMap<String, (u64, i128)> = HashMap::new();
+        let _ = self.store.visit("caja-docs", "sale:", |_, v| {
+            if v["business_date"] == today {
+                let e = totals
+                    .entry(v["register"].as_str().unwrap_or("").to_string())
+                    .or_default();
+                e.0 += 1;
+                // Decimal strings summed exactly as integers of their smallest unit.
+                e.1 += crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));
+            }
+        });
+        let conflicts = self.store.conflicts("caja-docs").unwrap_or_default();
+        let mut html = format!(
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>caja hub</title></head><body><h1>caja hub</h1><p>{}</p><table border=\"1\" cellpadding=\"4\"><tr><th>register</th><th>store</th><th>last push</th><th>last pull</th><th>queue</th><th>clock drift</th><th>conflicts</th><th>sales today</th><th>total today</th></tr>",
+            esc(&today)
+        );
+        for (id, v) in &registers {
+            let code = id.trim_start_matches("register:");
+            let t = totals.get(code).copied().unwrap_or_default();
+            let c = conflicts
+                .iter()
+                .filter(|(cid, _)| {
+                    cid.split_once(':')
+                        .is_some_and(|(_, n)| n.starts_with(&format!("{code}-")))
+                })
+                .count();
+            let s = |k: &str| {
+                esc(&v[k]
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| v[k].to_string()))
+            };
+            html.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{c}</td><td>{}</td><td>{}</td></tr>",
+                esc(code),
+                s("store"),
+                s("last_push"),
+                s("last_pull"),
+                s("queue"),
+                s("clock_drift_s"),
+                t.0,
+                crate::sync::units_decimal(t.1)
+            ));
+        }
+        html.push_str("</table></body></html>");
+        let r = Response::from_data(html.into_bytes());
+        match header("Content-Type", "text/html; charset=utf-8") {
+            Some(h) => r.with_header(h),
+            None => r,
+        }
+    }
+}
+
+/// The current time as an HTTP date (RFC 7231), for the `Date` header registers read drift from.
+fn httpdate() -> String {
+    chrono::Utc::now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}

@@ -1,0 +1,540 @@
+//! The hub's own store: CouchDB's document model (id, revision, update sequence, conflict
+//! branches) over one redb file. Nothing is ever overwritten by a replicated write: a second
+//! revision of an id becomes a conflict branch beside the winner, as CouchDB keeps it.
+
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::path::Path;
+
+/// (database, id) -> the winning revision of a document.
+const DOCS: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("hub_docs_v1");
+/// (database, sequence) -> id: the changes feed, one entry per document (its latest change).
+const CHANGES: TableDefinition<(&str, u64), &str> = TableDefinition::new("hub_changes_v1");
+/// (database, id, revision) -> body of a losing revision: kept, never dropped.
+const CONFLICTS: TableDefinition<(&str, &str, &str), &str> =
+    TableDefinition::new("hub_conflicts_v1");
+/// Database name -> its last update sequence.
+const DBS: TableDefinition<&str, u64> = TableDefinition::new("hub_dbs_v1");
+/// User name -> HubUser.
+const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("hub_users_v1");
+
+/// The databases a hub serves.
+pub const DATABASES: [&str; 3] = ["caja-catalog", "caja-docs", "caja-registers"];
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct StoredDoc {
+    rev: String,
+    seq: u64,
+    deleted: bool,
+    /// The JSON body without `_id` and `_rev`.
+    body: String,
+}
+
+#[derive(Serialize, Deserialize)]
+enum StoredDocRecord {
+    V1(StoredDoc),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HubUser {
+    pub password_hash: String,
+    pub admin: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+enum HubUserRecord {
+    V1(HubUser),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("hub store: {0}")]
+    Db(String),
+    #[error("not_found")]
+    NotFound,
+    #[error("conflict")]
+    Conflict,
+    #[error("bad_request: {0}")]
+    Bad(String),
+    #[error("file_exists")]
+    Exists,
+}
+
+macro_rules! db_err {
+    ($($t:ty),*) => {$(
+        impl From<$t> for HubError {
+            fn from(e: $t) -> Self {
+                HubError::Db(e.to_string())
+            }
+        }
+    )*};
+}
+db_err!(
+    redb::Error,
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::SetDurabilityError,
+    postcard::Error
+);
+
+fn decode_doc(b: &[u8]) -> Result<StoredDoc, HubError> {
+    let (StoredDocRecord::V1(d), rest) = postcard::take_from_bytes::<StoredDocRecord>(b)?;
+    if !rest.is_empty() {
+        return Err(HubError::Db("trailing bytes in a document".into()));
+    }
+    Ok(d)
+}
+
+fn encode_doc(d: StoredDoc) -> Result<Vec<u8>, HubError> {
+    Ok(postcard::to_allocvec(&StoredDocRecord::V1(d))?)
+}
+
+/// A revision's generation ("3-abc" -> 3).
+fn generation(rev: &str) -> u64 {
+    rev.split_once('-')
+        .and_then(|(g, _)| g.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Splits `_id`, `_rev` and `_deleted` off a document; the rest is its body.
+fn split(mut doc: Value) -> Result<(String, Option<String>, bool, String), HubError> {
+    let Value::Object(map) = &mut doc else {
+        return Err(HubError::Bad("a document must be a JSON object".into()));
+    };
+    let id = match map.remove("_id") {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        _ => return Err(HubError::Bad("a document needs an _id".into())),
+    };
+    let rev = match map.remove("_rev") {
+        Some(Value::String(s)) => Some(s),
+        None => None,
+        _ => return Err(HubError::Bad("_rev must be a string".into())),
+    };
+    let deleted = matches!(map.remove("_deleted"), Some(Value::Bool(true)));
+    map.retain(|k, _| !k.starts_with('_'));
+    Ok((id, rev, deleted, doc.to_string()))
+}
+
+/// A document as served: the body with `_id`, `_rev` (and `_deleted`) put back.
+fn full(id: &str, d: &StoredDoc) -> Value {
+    let mut v: Value = serde_json::from_str(&d.body).unwrap_or_else(|_| json!({}));
+    if let Value::Object(m) = &mut v {
+        m.insert("_id".into(), json!(id));
+        m.insert("_rev".into(), json!(d.rev));
+        if d.deleted {
+            m.insert("_deleted".into(), json!(true));
+        }
+    }
+    v
+}
+
+/// What a replicated write did with one document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stored {
+    New,
+    AlreadyThere,
+    /// Another revision already holds the id: kept as a conflict branch.
+    Conflict,
+}
+
+/// One document of a replicated write: its id, and what was done or why it was refused.
+pub type Replicated = (String, Result<Stored, String>);
+
+pub struct HubStore {
+    db: Database,
+}
+
+impl HubStore {
+    pub fn open(path: &Path) -> Result<HubStore, HubError> {
+        let db = Database::builder()
+            .set_cache_size(16 * 1024 * 1024)
+            .create(path)?;
+        let tx = db.begin_write()?;
+        {
+            tx.open_table(DOCS)?;
+            tx.open_table(CHANGES)?;
+            tx.open_table(CONFLICTS)?;
+            tx.open_table(USERS)?;
+            let mut dbs = tx.open_table(DBS)?;
+            for name in DATABASES {
+                if dbs.get(name)?.is_none() {
+                    dbs.insert(name, 0)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(HubStore { db })
+    }
+
+    pub fn has_db(&self, name: &str) -> Result<bool, HubError> {
+        let tx = self.db.begin_read()?;
+        Ok(tx.open_table(DBS)?.get(name)?.is_some())
+    }
+
+    pub fn create_db(&self, name: &str) -> Result<(), HubError> {
+        let tx = self.db.begin_write()?;
+        {
+            let mut dbs = tx.open_table(DBS)?;
+            if dbs.get(name)?.is_some() {
+                return Err(HubError::Exists);
+            }
+            dbs.insert(name, 0)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// `{"db_name", "doc_count", "update_seq"}`.
+    pub fn db_info(&self, name: &str) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let seq = tx
+            .open_table(DBS)?
+            .get(name)?
+            .map(|v| v.value())
+            .ok_or(HubError::NotFound)?;
+        let changes = tx.open_table(CHANGES)?;
+        let count = changes.range((name, 0)..=(name, u64::MAX))?.count();
+        Ok(json!({"db_name": name, "doc_count": count, "update_seq": seq.to_string()}))
+    }
+
+    pub fn add_user(&self, name: &str, password: &str, admin: bool) -> Result<(), HubError> {
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        if password.len() < 8 {
+            return Err(HubError::Bad(
+                "a password needs at least 8 characters".into(),
+            ));
+        }
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| HubError::Db(e.to_string()))?;
+        let salt = SaltString::encode_b64(&salt).map_err(|e| HubError::Db(e.to_string()))?;
+        let hash = argon2::Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(|e| HubError::Db(e.to_string()))?
+            .to_string();
+        let rec = postcard::to_allocvec(&HubUserRecord::V1(HubUser {
+            password_hash: hash,
+            admin,
+        }))?;
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.open_table(USERS)?.insert(name, rec.as_slice())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn user(&self, name: &str) -> Result<Option<HubUser>, HubError> {
+        let tx = self.db.begin_read()?;
+        let users = tx.open_table(USERS)?;
+        let Some(v) = users.get(name)? else {
+            return Ok(None);
+        };
+        let (HubUserRecord::V1(u), _) = postcard::take_from_bytes::<HubUserRecord>(v.value())?;
+        Ok(Some(u))
+    }
+
+    pub fn get(&self, db: &str, id: &str) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let d = docs.get((db, id))?.ok_or(HubError::NotFound)?;
+        let d = decode_doc(d.value())?;
+        if d.deleted {
+            return Err(HubError::NotFound);
+        }
+        Ok(full(id, &d))
+    }
+
+    /// The winning revision of each of `ids` (None when the id is unknown).
+    pub fn revs(&self, db: &str, ids: &[String]) -> Result<Vec<Option<String>>, HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        ids.iter()
+            .map(|id| {
+                Ok(docs
+                    .get((db, id.as_str()))?
+                    .map(|v| decode_doc(v.value()))
+                    .transpose()?
+                    .map(|d| d.rev))
+            })
+            .collect()
+    }
+
+    /// An interactive write (`new_edits` true): the given `_rev` must be the current one.
+    pub fn put(&self, db: &str, doc: Value) -> Result<(String, String), HubError> {
+        let (id, rev, deleted, body) = split(doc)?;
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let new_rev = {
+            let mut docs = tx.open_table(DOCS)?;
+            let current = docs
+                .get((db, id.as_str()))?
+                .map(|v| decode_doc(v.value()))
+                .transpose()?;
+            let generation_now = match (&current, &rev) {
+                (None, None) => 0,
+                (Some(c), Some(r)) if &c.rev == r => generation(r),
+                (Some(c), None) if c.deleted => generation(&c.rev),
+                _ => return Err(HubError::Conflict),
+            };
+            use sha2::Digest;
+            let h =
+                sha2::Sha256::digest(format!("{id}|{generation_now}|{body}|{deleted}").as_bytes());
+            let hexs: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
+            let new_rev = format!("{}-{hexs}", generation_now + 1);
+            let seq = self.bump(&tx, db)?;
+            let mut changes = tx.open_table(CHANGES)?;
+            if let Some(c) = &current {
+                changes.remove((db, c.seq))?;
+            }
+            changes.insert((db, seq), id.as_str())?;
+            let rec = encode_doc(StoredDoc {
+                rev: new_rev.clone(),
+                seq,
+                deleted,
+                body,
+            })?;
+            docs.insert((db, id.as_str()), rec.as_slice())?;
+            new_rev
+        };
+        tx.commit()?;
+        Ok((id, new_rev))
+    }
+
+    fn bump(&self, tx: &redb::WriteTransaction, db: &str) -> Result<u64, HubError> {
+        let mut dbs = tx.open_table(DBS)?;
+        let seq = dbs.get(db)?.map(|v| v.value()).ok_or(HubError::NotFound)? + 1;
+        dbs.insert(db, seq)?;
+        Ok(seq)
+    }
+
+    /// A replicated write (`new_edits` false) of many documents in one durable transaction: a
+    /// revision already held is skipped, an id held at another revision keeps its winner and
+    /// gains a conflict branch. `allowed` vets each id (the writer's prefix).
+    pub fn replicate(
+        &self,
+        db: &str,
+        docs_in: Vec<Value>,
+        allowed: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Vec<Replicated>, HubError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let mut out = Vec::with_capacity(docs_in.len());
+        {
+            let mut docs = tx.open_table(DOCS)?;
+            let mut changes = tx.open_table(CHANGES)?;
+            let mut conflicts = tx.open_table(CONFLICTS)?;
+            let mut dbs = tx.open_table(DBS)?;
+            let mut seq = dbs.get(db)?.map(|v| v.value()).ok_or(HubError::NotFound)?;
+            for doc in docs_in {
+                let (id, rev, deleted, body) = match split(doc) {
+                    Ok(x) => x,
+                    Err(e) => {
+                        out.push((String::new(), Err(e.to_string())));
+                        continue;
+                    }
+                };
+                let Some(rev) = rev else {
+                    out.push((id, Err("a replicated document needs its _rev".into())));
+                    continue;
+                };
+                if let Err(why) = allowed(&id) {
+                    out.push((id, Err(why)));
+                    continue;
+                }
+                let current = docs
+                    .get((db, id.as_str()))?
+                    .map(|v| decode_doc(v.value()))
+                    .transpose()?;
+                let result = match current {
+                    Some(c) if c.rev == rev => Stored::AlreadyThere,
+                    Some(_) if conflicts.get((db, id.as_str(), rev.as_str()))?.is_some() => {
+                        Stored::AlreadyThere
+                    }
+                    Some(_) => {
+                        conflicts.insert((db, id.as_str(), rev.as_str()), body.as_str())?;
+                        Stored::Conflict
+                    }
+                    None => {
+                        seq += 1;
+                        changes.insert((db, seq), id.as_str())?;
+                        let rec = encode_doc(StoredDoc {
+                            rev,
+                            seq,
+                            deleted,
+                            body,
+                        })?;
+                        docs.insert((db, id.as_str()), rec.as_slice())?;
+                        Stored::New
+                    }
+                };
+                out.push((id, Ok(result)));
+            }
+            dbs.insert(db, seq)?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Which of the given revisions the hub lacks, per id.
+    pub fn revs_diff(
+        &self,
+        db: &str,
+        asked: &serde_json::Map<String, Value>,
+    ) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let conflicts = tx.open_table(CONFLICTS)?;
+        let mut out = serde_json::Map::new();
+        for (id, revs) in asked {
+            let winner = docs
+                .get((db, id.as_str()))?
+                .map(|v| decode_doc(v.value()))
+                .transpose()?;
+            let mut missing = Vec::new();
+            for r in revs
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let known = winner.as_ref().is_some_and(|w| w.rev == r)
+                    || conflicts.get((db, id.as_str(), r))?.is_some();
+                if !known {
+                    missing.push(json!(r));
+                }
+            }
+            if !missing.is_empty() {
+                out.insert(id.clone(), json!({"missing": missing}));
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    /// One page of the changes feed after `since`.
+    pub fn changes(
+        &self,
+        db: &str,
+        since: u64,
+        limit: usize,
+        include_docs: bool,
+    ) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let changes = tx.open_table(CHANGES)?;
+        let docs = tx.open_table(DOCS)?;
+        let mut results = Vec::new();
+        let mut last = since;
+        for row in changes
+            .range((db, since.saturating_add(1))..=(db, u64::MAX))?
+            .take(limit)
+        {
+            let (k, id) = row?;
+            let (_, seq) = k.value();
+            last = seq;
+            let Some(d) = docs.get((db, id.value()))? else {
+                continue;
+            };
+            let d = decode_doc(d.value())?;
+            let mut r =
+                json!({"seq": seq.to_string(), "id": id.value(), "changes": [{"rev": d.rev}]});
+            if d.deleted {
+                r["deleted"] = json!(true);
+            }
+            if include_docs {
+                r["doc"] = full(id.value(), &d);
+            }
+            results.push(r);
+        }
+        Ok(json!({"results": results, "last_seq": last.to_string()}))
+    }
+
+    /// `_all_docs`: by keys, or a page from `startkey`.
+    pub fn all_docs(
+        &self,
+        db: &str,
+        keys: Option<Vec<String>>,
+        startkey: Option<String>,
+        limit: usize,
+        include_docs: bool,
+    ) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let row = |id: &str, d: &StoredDoc| {
+            let mut r = json!({"id": id, "key": id, "value": {"rev": d.rev}});
+            if d.deleted {
+                r["value"]["deleted"] = json!(true);
+            }
+            if include_docs && !d.deleted {
+                r["doc"] = full(id, d);
+            }
+            r
+        };
+        let mut rows = Vec::new();
+        match keys {
+            Some(keys) => {
+                for k in keys {
+                    match docs.get((db, k.as_str()))? {
+                        Some(v) => rows.push(row(&k, &decode_doc(v.value())?)),
+                        None => rows.push(json!({"key": k, "error": "not_found"})),
+                    }
+                }
+            }
+            None => {
+                let start = startkey.unwrap_or_default();
+                for r in docs.range((db, start.as_str())..)?.take(limit) {
+                    let (k, v) = r?;
+                    let (kdb, id) = k.value();
+                    if kdb != db {
+                        break;
+                    }
+                    let d = decode_doc(v.value())?;
+                    if !d.deleted {
+                        rows.push(row(id, &d));
+                    }
+                }
+            }
+        }
+        Ok(json!({"offset": 0, "rows": rows}))
+    }
+
+    /// Conflict branches per id prefix ("sale:FV1-" -> 2), for the status page.
+    pub fn conflicts(&self, db: &str) -> Result<Vec<(String, String)>, HubError> {
+        let tx = self.db.begin_read()?;
+        let c = tx.open_table(CONFLICTS)?;
+        let mut out = Vec::new();
+        for r in c.range((db, "", "")..)? {
+            let (k, _) = r?;
+            let (kdb, id, rev) = k.value();
+            if kdb != db {
+                break;
+            }
+            out.push((id.to_string(), rev.to_string()));
+        }
+        Ok(out)
+    }
+
+    /// Visits every live document of `db` whose id starts with `prefix`.
+    pub fn visit(
+        &self,
+        db: &str,
+        prefix: &str,
+        mut f: impl FnMut(&str, Value),
+    ) -> Result<(), HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        for r in docs.range((db, prefix)..)? {
+            let (k, v) = r?;
+            let (kdb, id) = k.value();
+            if kdb != db || !id.starts_with(prefix) {
+                break;
+            }
+            let d = decode_doc(v.value())?;
+            if !d.deleted {
+                f(id, full(id, &d));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,55 @@
+//! Sync with the back office over the subset of CouchDB's HTTP API in docs/PROTOCOL.md: the
+//! register's client (claim, push, status) and the built-in hub.
+
+pub mod client;
+pub mod hub;
+pub mod hub_store;
+pub mod json;
+
+/// A decimal string ("11900.50", "-3") as an integer of ten-thousandths, for totals that must
+/// add up exactly whatever the currency's decimals; garbage counts as zero.
+pub fn decimal_units(s: &str) -> i128 {
+    let s = s.trim();
+    let (neg, s) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        || frac.len() > 4
+    {
+        return 0;
+    }
+    let i: i128 = int.parse().unwrap_or(0);
+    let f: i128 = format!("{frac:0<4}").parse().unwrap_or(0);
+    let v = i.saturating_mul(10_000).saturating_add(f);
+    if neg { -v } else { v }
+}
+
+/// Ten-thousandths back to a decimal string with the zeros after the point trimmed.
+pub fn units_decimal(v: i128) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    let (i, f) = (a / 10_000, a % 10_000);
+    if f == 0 {
+        format!("{sign}{i}")
+    } else {
+        format!("{sign}{i}.{}", format!("{f:04}").trim_end_matches('0'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_strings_add_exactly() {
+        assert_eq!(decimal_units("11900"), 119_000_000);
+        assert_eq!(decimal_units("35.5"), 355_000);
+        assert_eq!(decimal_units("-0.05"), -500);
+        assert_eq!(decimal_units("1e3"), 0);
+        assert_eq!(
+            units_decimal(decimal_units("35.50") + decimal_units("0.25")),
+            "35.75"
+        );
+        assert_eq!(units_decimal(-500), "-0.05");
+    }
+}

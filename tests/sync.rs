@@ -1,0 +1,223 @@
+//! Push against the real hub over loopback: 10,000 documents exactly once, a re-push after a
+//! lost acknowledgement duplicates nothing, a second store with the same register code is
+//! refused, a register cannot write another register's documents, and an id the server holds
+//! at another revision is a collision that is never pushed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use caja::config::Config;
+use caja::store::Store;
+use caja::sync::client::{Client, SyncError, claim, push, report_status};
+use caja::sync::hub::{Hub, HubHandle};
+use common::*;
+use std::path::Path;
+use std::time::Instant;
+
+fn hub(dir: &Path) -> HubHandle {
+    let hub = Hub::open(dir).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    hub.store()
+        .add_user("FV2", "clave-fv2-segura", false)
+        .unwrap();
+    hub.store()
+        .add_user("admin", "clave-admin-segura", true)
+        .unwrap();
+    hub.serve("127.0.0.1:0").unwrap()
+}
+
+fn client(h: &HubHandle, user: &str, password: &str) -> Client {
+    let mut c = Config::defaults().sync;
+    c.url = format!("http://{}", h.addr);
+    c.user = user.into();
+    c.password = password.into();
+    Client::new(&c).unwrap().retries(1)
+}
+
+fn sell(s: &Store, n: u64) {
+    sell_from(s, 0, n)
+}
+
+fn sell_from(s: &Store, start: u64, n: u64) {
+    let products = s.search("", 50).unwrap_or_default();
+    let products = if products.is_empty() {
+        caja::csvio::demo_catalog(&s.info().currency)
+    } else {
+        products
+    };
+    for i in start..start + n {
+        let body = caja::soak::soak_ticket(s, &products, i).unwrap();
+        s.commit(&header(22, (i / 60) as i64), body).unwrap();
+    }
+}
+
+fn doc_count(h: &HubHandle, db: &str) -> u64 {
+    let mut c = client(h, "admin", "clave-admin-segura");
+    let (s, v) = c.request("GET", db, None).unwrap();
+    assert_eq!(s, 200, "{v}");
+    v["doc_count"].as_u64().unwrap()
+}
+
+#[test]
+fn ten_thousand_documents_reach_the_hub_exactly_once() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    sell(&s, 10_000);
+    // A copy of the register as it was before the push: its outbox still holds everything.
+    let usb = tempfile::tempdir().unwrap();
+    let backup = s
+        .backup_to(usb.path(), chrono::Local::now().fixed_offset(), 1)
+        .unwrap();
+
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    claim(&s, &mut c).unwrap();
+    let t = Instant::now();
+    let mut calls = 0;
+    let r = push(&s, &mut c, |_, _| calls += 1).unwrap();
+    eprintln!("pushed 10,000 documents to the hub in {:?}", t.elapsed());
+    assert_eq!((r.sent, r.already, r.rejected.len()), (10_000, 0, 0));
+    assert_eq!(r.batches, 20);
+    assert_eq!(calls, 20, "progress after every batch");
+    assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(doc_count(&h, "caja-docs"), 10_000);
+    report_status(&s, &mut c, &r).unwrap();
+    let (_, reg) = c
+        .request("GET", "caja-registers/register:FV1", None)
+        .unwrap();
+    assert_eq!(reg["queue"], 0);
+    assert_eq!(reg["machine_id"], s.info().store_id.as_str());
+
+    // The same sale, as the server stores it: decimal strings, the chain hash.
+    let (_, doc) = c.request("GET", "caja-docs/sale:FV1-000001", None).unwrap();
+    assert_eq!(doc["type"], "sale");
+    assert!(doc["total"].is_string() && doc["hash"].as_str().unwrap().len() == 64);
+
+    // The acknowledgement was "lost": the restored copy pushes everything again, and the hub
+    // ends up with each document once.
+    drop(s);
+    let again = tempfile::tempdir().unwrap();
+    std::fs::copy(&backup.path, again.path().join("caja.redb")).unwrap();
+    let copy = Store::open(again.path()).unwrap();
+    assert_eq!(copy.outbox_len().unwrap(), 10_000);
+    claim(&copy, &mut c).unwrap();
+    let r = push(&copy, &mut c, |_, _| {}).unwrap();
+    assert_eq!((r.sent, r.already), (0, 10_000));
+    assert_eq!(copy.outbox_len().unwrap(), 0);
+    assert_eq!(doc_count(&h, "caja-docs"), 10_000);
+    h.stop();
+}
+
+#[test]
+fn a_second_store_with_the_same_code_is_refused_and_collides() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = demo_store(d1.path());
+    sell(&first, 30);
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    claim(&first, &mut c).unwrap();
+    push(&first, &mut c, |_, _| {}).unwrap();
+
+    // Another store, set up with the same register code: its FV1-000001 is a different sale.
+    let second = demo_store(d2.path());
+    sell_from(&second, 1000, 5);
+    let e = claim(&second, &mut c).unwrap_err();
+    assert!(matches!(e, SyncError::Claimed { .. }), "{e}");
+    assert!(e.to_string().contains("take-over"), "{e}");
+    // Even without the claim, push finds the ids held at other revisions and stops.
+    let e = push(&second, &mut c, |_, _| {}).unwrap_err();
+    assert!(matches!(e, SyncError::Collision(_)), "{e}");
+    assert_eq!(second.outbox_len().unwrap(), 5, "nothing acknowledged");
+    assert_eq!(doc_count(&h, "caja-docs"), 30);
+    h.stop();
+}
+
+#[test]
+fn a_register_writes_only_its_own_documents() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    sell(&s, 3);
+    // FV2's credentials on FV1's store: the claim of register:FV1 is forbidden.
+    let mut c = client(&h, "FV2", "clave-fv2-segura");
+    assert!(claim(&s, &mut c).is_err());
+    let r = push(&s, &mut c, |_, _| {}).unwrap();
+    assert_eq!(r.rejected.len(), 3, "{r:?}");
+    assert!(r.rejected[0].1.contains("may not write"), "{r:?}");
+    assert_eq!(s.rejected().unwrap().len(), 3, "kept with the reason");
+    assert_eq!(doc_count(&h, "caja-docs"), 0);
+    // A wrong password is an authentication error, named as such.
+    let mut bad = client(&h, "FV1", "wrong-password");
+    let e = claim(&s, &mut bad).unwrap_err();
+    assert!(matches!(e, SyncError::Auth { .. }), "{e}");
+    h.stop();
+}
+
+#[test]
+fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hd = hub_dir.path().to_str().unwrap();
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        hd,
+        "user",
+        "add",
+        "FV1",
+        "--password",
+        "clave-fv1-segura",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut hub = caja()
+        .args(["hub", "--data-dir", hd, "--listen", &listen])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let d = dir.path().to_str().unwrap();
+    std::fs::write(
+        dir.path().join("caja.toml"),
+        format!(
+            "[sync]\nurl = \"http://{listen}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n"
+        ),
+    )
+    .unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "3"])
+            .status
+            .success()
+    );
+    // The hub may take a moment to listen.
+    let mut o = run(&["sync", "--data-dir", d]);
+    for _ in 0..50 {
+        if o.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        o = run(&["sync", "--data-dir", d]);
+    }
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &hub.id().to_string()])
+        .status();
+    let st = hub.wait().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("pushed 3 documents"), "{}", text(&o));
+    assert!(st.success(), "the hub stops cleanly on SIGTERM");
+    // Nothing left to push; a sync with the hub gone fails with a clear message.
+    let o = run(&["sync", "--data-dir", d]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("cannot reach"), "{}", text(&o));
+    let o = run(&["sync", "--data-dir", d, "--pull", "partial"]);
+    assert!(!o.status.success() && text(&o).contains("not built"));
+}
