@@ -221,3 +221,183 @@ fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
     let o = run(&["sync", "--data-dir", d, "--pull", "partial"]);
     assert!(!o.status.success() && text(&o).contains("not built"));
 }
+
+/// What the fault-injecting proxy does to a request.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Fault {
+    Pass,
+    /// Close the connection without forwarding.
+    Drop,
+    /// Forward the request, let the hub store it, then close before the answer: a lost
+    /// acknowledgement.
+    LoseAnswer,
+    /// Answer 500 without forwarding.
+    Error500,
+    /// Read the request and never answer (past the client's timeout).
+    Stall,
+}
+
+/// Which fault request n gets.
+type Plan = std::sync::Arc<std::sync::Mutex<Box<dyn Fn(usize) -> Fault + Send>>>;
+
+/// A loopback proxy in front of the hub that injects the fault `plan` picks for request n.
+struct Proxy {
+    addr: std::net::SocketAddr,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    plan: Plan,
+}
+
+/// Reads one HTTP message (headers and a Content-Length body) from `s`.
+fn read_message(s: &mut std::net::TcpStream) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 65536];
+    loop {
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            while buf.len() < end + 4 + len {
+                let n = s.read(&mut chunk).ok()?;
+                if n == 0 {
+                    return None;
+                }
+                buf.extend_from_slice(&chunk[..n]);
+            }
+            return Some(buf);
+        }
+        let n = s.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+impl Proxy {
+    fn start(upstream: std::net::SocketAddr) -> Proxy {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let plan: Plan = std::sync::Arc::new(std::sync::Mutex::new(Box::new(|_| Fault::Pass)));
+        let (r, p) = (requests.clone(), plan.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut client) = conn else { return };
+                let (r, p) = (r.clone(), p.clone());
+                std::thread::spawn(move || {
+                    // One request per connection, then close.
+                    let Some(req) = read_message(&mut client) else {
+                        return;
+                    };
+                    let n = r.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let fault = (p.lock().unwrap())(n);
+                    match fault {
+                        Fault::Drop => {}
+                        Fault::Error500 => {
+                            let _ = client.write_all(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
+                        }
+                        Fault::Stall => std::thread::sleep(std::time::Duration::from_secs(3)),
+                        Fault::Pass | Fault::LoseAnswer => {
+                            let Ok(mut up) = std::net::TcpStream::connect(upstream) else {
+                                return;
+                            };
+                            if up.write_all(&req).is_err() {
+                                return;
+                            }
+                            let Some(resp) = read_message(&mut up) else {
+                                return;
+                            };
+                            if fault == Fault::Pass {
+                                // Tell the client the connection ends here.
+                                let mut out = Vec::with_capacity(resp.len() + 19);
+                                let line_end =
+                                    resp.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+                                out.extend_from_slice(&resp[..line_end + 2]);
+                                out.extend_from_slice(b"Connection: close\r\n");
+                                out.extend_from_slice(&resp[line_end + 2..]);
+                                let _ = client.write_all(&out);
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Proxy {
+            addr,
+            requests,
+            plan,
+        }
+    }
+
+    fn set(&self, f: impl Fn(usize) -> Fault + Send + 'static) {
+        *self.plan.lock().unwrap() = Box::new(f);
+    }
+}
+
+#[test]
+fn faults_between_register_and_hub_lose_nothing_and_duplicate_nothing() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let proxy = Proxy::start(h.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    sell(&s, 2_000);
+    let mut cfg = Config::defaults().sync;
+    cfg.url = format!("http://{}", proxy.addr);
+    cfg.user = "FV1".into();
+    cfg.password = "clave-fv1-segura".into();
+    let client = || {
+        Client::with_timeout(&cfg, std::time::Duration::from_secs(1))
+            .unwrap()
+            .retries(2)
+    };
+
+    // The network is down: every connection drops. Nothing is acknowledged.
+    proxy.set(|_| Fault::Drop);
+    let mut c = client();
+    let e = claim(&s, &mut c).unwrap_err();
+    assert!(matches!(e, SyncError::Unreachable { .. }), "{e}");
+    assert!(push(&s, &mut c, |_, _| {}).is_err());
+    assert_eq!(s.outbox_len().unwrap(), 2_000);
+
+    // A flaky link: answers lost after the hub stored the batch, 500s and a stall, mixed in.
+    proxy.set(|n| match n % 7 {
+        2 => Fault::LoseAnswer,
+        4 => Fault::Error500,
+        5 if n < 20 => Fault::Stall,
+        _ => Fault::Pass,
+    });
+    let mut c = client();
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let r = claim(&s, &mut c).and_then(|()| push(&s, &mut c, |_, _| {}));
+        if r.is_ok() || attempts >= 20 {
+            break;
+        }
+    }
+    assert!(proxy.requests.load(std::sync::atomic::Ordering::SeqCst) > 20);
+
+    // The fault clears: whatever is left drains, and each document is on the hub once.
+    proxy.set(|_| Fault::Pass);
+    let mut c = client();
+    claim(&s, &mut c).unwrap();
+    push(&s, &mut c, |_, _| {}).unwrap();
+    assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(doc_count(&h, "caja-docs"), 2_000);
+    let mut admin = self::client(&h, "admin", "clave-admin-segura");
+    let (_, all) = admin
+        .request("GET", "caja-docs/_all_docs?limit=10000", None)
+        .unwrap();
+    let rows = all["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 2_000);
+    let mut ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 2_000, "no id twice");
+    h.stop();
+}
