@@ -45,7 +45,7 @@ enum Command {
     },
     /// The sales journal for a date range.
     Journal(JournalArgs),
-    /// One sync now: claim the register code, push the outbox, report status.
+    /// One sync now: claim the register code, push the outbox, pull the catalog, report status.
     Sync {
         /// Push the outbox (the default).
         #[arg(long)]
@@ -159,6 +159,25 @@ enum HubCommand {
     User {
         #[command(subcommand)]
         command: HubUserCommand,
+    },
+    /// Load the catalog registers pull.
+    Catalog {
+        #[command(subcommand)]
+        command: HubCatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum HubCatalogCommand {
+    /// Import a catalog CSV (the same columns as `caja catalog import`).
+    Import {
+        file: PathBuf,
+        /// The currency the prices are written in.
+        #[arg(long, default_value = "COP")]
+        currency: String,
+        /// Delete products missing from the file (registers see the deletions).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -317,7 +336,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Sync { push: _, pull }) => sync_cmd(&dir, pull),
+        Some(Command::Sync { push, pull }) => sync_cmd(&dir, push, pull),
         Some(Command::Hub { listen, command }) => hub_cmd(&dir, &listen, command),
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
@@ -456,17 +475,43 @@ fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sync_cmd(dir: &Path, pull: Option<String>) -> Result<ExitCode> {
-    if let Some(mode) = pull {
-        bail!("--pull {mode}: catalog pull is not built in this version yet; only --push works");
-    }
+fn sync_cmd(dir: &Path, push: bool, pull: Option<String>) -> Result<ExitCode> {
+    let mode = match pull.as_deref() {
+        Some(m) => Some(
+            caja::sync::client::PullMode::parse(m)
+                .ok_or_else(|| anyhow::anyhow!("--pull {m}: use partial, total or replace"))?,
+        ),
+        None => None,
+    };
     let config = caja::config::Config::load(dir)?;
     let store = Store::open(dir)?;
     let mut client = caja::sync::client::Client::new(&config.sync)?;
     caja::sync::client::claim(&store, &mut client)?;
-    let report = caja::sync::client::push(&store, &mut client, |done, total| {
-        eprintln!("push: {done}/{total}");
-    })?;
+    let report = if mode.is_none() || push {
+        caja::sync::client::push(&store, &mut client, |done, total| {
+            eprintln!("push: {done}/{total}");
+        })?
+    } else {
+        Default::default()
+    };
+    // The default is push, then a partial pull.
+    let pull_mode = match (mode, push) {
+        (Some(m), _) => Some(m),
+        (None, false) => Some(caja::sync::client::PullMode::Partial),
+        (None, true) => None,
+    };
+    if let Some(m) = pull_mode {
+        let r = caja::sync::client::pull(&store, &mut client, m, |n| {
+            eprintln!("pull: {n} products");
+        })?;
+        eprintln!(
+            "pulled ({}): {} products, {} removed, {} in the catalog",
+            m.code(),
+            r.upserted,
+            r.removed,
+            r.total
+        );
+    }
     caja::sync::client::report_status(&store, &mut client, &report)?;
     eprintln!(
         "pushed {} documents ({} already on the server) in {} batches",
@@ -500,6 +545,24 @@ fn hub_cmd(dir: &Path, listen: &str, command: Option<HubCommand>) -> Result<Exit
         }) => {
             hub.store().add_user(&name, &password, admin)?;
             eprintln!("hub user {name} saved");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(HubCommand::Catalog {
+            command:
+                HubCatalogCommand::Import {
+                    file,
+                    currency,
+                    replace,
+                },
+        }) => {
+            let currency = caja::domain::money::Currency::by_code(&currency)
+                .ok_or_else(|| anyhow::anyhow!("--currency {currency}: unknown currency"))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let products = caja::csvio::read_catalog(&bytes, &currency)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
+            eprintln!("{n} products in caja-catalog, {deleted} deleted");
             Ok(ExitCode::SUCCESS)
         }
         None => {

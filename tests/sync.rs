@@ -218,8 +218,8 @@ fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
     let o = run(&["sync", "--data-dir", d]);
     assert!(!o.status.success());
     assert!(text(&o).contains("cannot reach"), "{}", text(&o));
-    let o = run(&["sync", "--data-dir", d, "--pull", "partial"]);
-    assert!(!o.status.success() && text(&o).contains("not built"));
+    let o = run(&["sync", "--data-dir", d, "--pull", "sideways"]);
+    assert!(!o.status.success() && text(&o).contains("use partial, total or replace"));
 }
 
 /// What the fault-injecting proxy does to a request.
@@ -399,5 +399,124 @@ fn faults_between_register_and_hub_lose_nothing_and_duplicate_nothing() {
     let mut ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     ids.dedup();
     assert_eq!(ids.len(), 2_000, "no id twice");
+    h.stop();
+}
+
+fn product_doc(c: &mut Client, id: &str) -> serde_json::Value {
+    let (s, v) = c
+        .request("GET", &format!("caja-catalog/{id}"), None)
+        .unwrap();
+    assert_eq!(s, 200, "{v}");
+    v
+}
+
+#[test]
+fn catalog_pulls_partial_total_and_replace() {
+    use caja::sync::client::{PullMode, pull};
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = Hub::open(hub_dir.path()).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    hub.store()
+        .add_user("admin", "clave-admin-segura", true)
+        .unwrap();
+    let cop = caja::domain::money::Currency::by_code("COP").unwrap();
+    let demo = caja::csvio::demo_catalog(&cop);
+    assert_eq!(hub.import_catalog(&demo, &cop, false).unwrap(), (35, 0));
+    let h = hub.serve("127.0.0.1:0").unwrap();
+
+    // A register with an empty catalog pulls everything.
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::create(dir.path(), params("COP")).unwrap();
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    let r = pull(&s, &mut c, PullMode::Total, |_| {}).unwrap();
+    assert_eq!((r.upserted, r.total), (35, 35));
+    assert_eq!(
+        s.lookup_code("7702001000080").unwrap().unwrap().sku,
+        "LEC1L"
+    );
+    // Nothing changed since: a partial pull brings nothing.
+    let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
+    assert_eq!((r.upserted, r.removed, r.total), (0, 0, 35));
+
+    // The back office changes a price, deletes a product and adds one.
+    let mut admin = client(&h, "admin", "clave-admin-segura");
+    let mut milk = product_doc(&mut admin, "product:LEC1L");
+    milk["price"] = "4500".into();
+    assert_eq!(
+        admin
+            .request("PUT", "caja-catalog/product:LEC1L", Some(&milk))
+            .unwrap()
+            .0,
+        201
+    );
+    let salt = product_doc(&mut admin, "product:SAL1K");
+    let gone = serde_json::json!({"_rev": salt["_rev"], "_deleted": true});
+    assert_eq!(
+        admin
+            .request("PUT", "caja-catalog/product:SAL1K", Some(&gone))
+            .unwrap()
+            .0,
+        201
+    );
+    let new = serde_json::json!({"type": "product", "sku": "MIEL250", "name": "Miel de abejas 250 g", "barcodes": ["7702001999999"], "price": "12900", "tax_rate": "5", "active": true});
+    assert_eq!(
+        admin
+            .request("PUT", "caja-catalog/product:MIEL250", Some(&new))
+            .unwrap()
+            .0,
+        201
+    );
+    let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
+    assert_eq!((r.upserted, r.removed, r.total), (2, 1, 35));
+    assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 4500);
+    assert!(s.lookup_code("SAL1K").unwrap().is_none());
+    assert!(
+        s.lookup_code("7702001000042").unwrap().is_none(),
+        "its barcode went with it"
+    );
+    assert_eq!(
+        s.lookup_code("7702001999999").unwrap().unwrap().sku,
+        "MIEL250"
+    );
+
+    // A malformed document: the pull names it and the catalog stays as it was.
+    let broken = serde_json::json!({"type": "product", "sku": "ROTO", "name": "Roto", "price": "doce", "tax_rate": "19"});
+    admin
+        .request("PUT", "caja-catalog/product:ROTO", Some(&broken))
+        .unwrap();
+    let mut milk = product_doc(&mut admin, "product:LEC1L");
+    milk["price"] = "9999".into();
+    admin
+        .request("PUT", "caja-catalog/product:LEC1L", Some(&milk))
+        .unwrap();
+    let e = pull(&s, &mut c, PullMode::Partial, |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("product:ROTO") && e.contains("price"), "{e}");
+    assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 4500);
+    assert_eq!(s.catalog_len().unwrap(), 35);
+    let history = s.pull_history().unwrap();
+    assert_eq!(history.len(), 4, "{history:?}");
+    assert!(history[3].contains("partial failed") && history[3].contains("product:ROTO"));
+    let fixed = serde_json::json!({"_rev": product_doc(&mut admin, "product:ROTO")["_rev"], "_deleted": true});
+    admin
+        .request("PUT", "caja-catalog/product:ROTO", Some(&fixed))
+        .unwrap();
+    let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
+    assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
+    assert_eq!(r.total, 35);
+
+    // Replace: a product only the register had is gone afterwards.
+    let mut local = s.product("ARZ500").unwrap().unwrap();
+    local.sku = "LOCAL1".into();
+    local.barcodes.clear();
+    s.apply_catalog(&[local], caja::store::catalog::ApplyMode::Upsert)
+        .unwrap();
+    assert_eq!(s.catalog_len().unwrap(), 36);
+    let r = pull(&s, &mut c, PullMode::Replace, |_| {}).unwrap();
+    assert_eq!(r.total, 35);
+    assert!(s.product("LOCAL1").unwrap().is_none());
     h.stop();
 }

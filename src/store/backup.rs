@@ -95,6 +95,7 @@ impl Store {
             copy_table(&snapshot, &tx, PRINT_JOBS)?;
             copy_table(&snapshot, &tx, SHIFTS)?;
             copy_table(&snapshot, &tx, SYNC_REJECTED)?;
+            copy_table(&snapshot, &tx, super::tables::PULL_HISTORY)?;
             tx.commit()?;
             documents
         };

@@ -32,6 +32,17 @@ fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
     }
 }
 
+/// Appends one line to the pull history, keeping the newest 200.
+fn add_history(tx: &WriteTransaction, line: &str) -> Result<(), StoreError> {
+    let mut t = tx.open_table(super::tables::PULL_HISTORY)?;
+    let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
+    t.insert(next, line)?;
+    if next > 200 {
+        t.remove(next - 200)?;
+    }
+    Ok(())
+}
+
 fn word_key(word: &str, sku: &str) -> String {
     format!("{word}\u{0}{sku}")
 }
@@ -60,6 +71,42 @@ impl Store {
         products: &[Product],
         mode: ApplyMode,
     ) -> Result<ApplyReport, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let report = self.apply_in(&tx, products, mode)?;
+        tx.commit()?;
+        Ok(report)
+    }
+
+    /// Removes products by SKU (a deletion pulled from the server); unknown SKUs are skipped.
+    pub(super) fn remove_in(
+        &self,
+        tx: &WriteTransaction,
+        skus: &[String],
+    ) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        for sku in skus {
+            let old = tx
+                .open_table(PRODUCTS)?
+                .get(sku.as_str())?
+                .map(|v| decode_product(v.value(), sku))
+                .transpose()?;
+            if let Some(p) = old {
+                unindex(tx, &p)?;
+                tx.open_table(PRODUCTS)?.remove(sku.as_str())?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Validates and applies `products` inside `tx`.
+    pub(super) fn apply_in(
+        &self,
+        tx: &WriteTransaction,
+        products: &[Product],
+        mode: ApplyMode,
+    ) -> Result<ApplyReport, StoreError> {
         let mut seen = HashSet::with_capacity(products.len());
         for p in products {
             p.validate().map_err(|err| StoreError::Product {
@@ -73,8 +120,6 @@ impl Store {
                 )));
             }
         }
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
         let mut report = ApplyReport::default();
         if mode == ApplyMode::Replace {
             report.removed = tx.open_table(PRODUCTS)?.len()?;
@@ -94,7 +139,7 @@ impl Store {
                 v
             };
             for p in &old {
-                unindex(&tx, p)?;
+                unindex(tx, p)?;
             }
             report.updated = old.len() as u64;
         }
@@ -127,8 +172,71 @@ impl Store {
             report.total = table.len()?;
         }
         report.added = products.len() as u64 - report.updated;
+        Ok(report)
+    }
+
+    /// Applies a catalog pull in one transaction: deletions, then the products (upsert or
+    /// replace), the new checkpoint (kept verbatim) and the pull's history entry. On any error
+    /// nothing changes.
+    pub fn apply_pull(
+        &self,
+        products: &[Product],
+        removed: &[String],
+        mode: ApplyMode,
+        checkpoint: &str,
+        history: &str,
+    ) -> Result<ApplyReport, StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let gone = if mode == ApplyMode::Upsert {
+            self.remove_in(&tx, removed)?
+        } else {
+            0
+        };
+        let mut report = self.apply_in(&tx, products, mode)?;
+        report.removed += gone;
+        if gone > 0 {
+            report.total = tx.open_table(PRODUCTS)?.len()?;
+        }
+        tx.open_table(super::tables::META)?.insert(
+            super::tables::meta_keys::PULL_CHECKPOINT,
+            checkpoint.as_bytes(),
+        )?;
+        super::catalog::add_history(&tx, history)?;
         tx.commit()?;
         Ok(report)
+    }
+
+    /// Records a pull that failed (nothing applied).
+    pub fn record_pull_failure(&self, history: &str) -> Result<(), StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        add_history(&tx, history)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The last catalog checkpoint (a `_changes` sequence as the server sent it), if any.
+    pub fn pull_checkpoint(&self) -> Result<Option<String>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let meta = tx.open_table(super::tables::META)?;
+        let v = meta.get(super::tables::meta_keys::PULL_CHECKPOINT)?;
+        Ok(v.map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+    }
+
+    /// The catalog pull history, newest last.
+    pub fn pull_history(&self) -> Result<Vec<String>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = match tx.open_table(super::tables::PULL_HISTORY) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for r in t.iter()? {
+            out.push(r?.1.value().to_string());
+        }
+        Ok(out)
     }
 
     /// A product by SKU.

@@ -39,12 +39,17 @@ pub const SHIFTS: TableDefinition<&str, u64> = TableDefinition::new("shifts_v1")
 /// and a later resend; the push cursor moves past them so the rest of the outbox drains.
 pub const SYNC_REJECTED: TableDefinition<u64, &str> = TableDefinition::new("sync_rejected_v1");
 
+/// Catalog pulls, one line each (time, mode, counts, result), newest 200 kept.
+pub const PULL_HISTORY: TableDefinition<u64, &str> = TableDefinition::new("pull_history_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";
     pub const RANGES: &str = "authorized_ranges";
     /// Documents up to this seq have been acknowledged by the sync server.
     pub const PUSH_CURSOR: &str = "push_cursor";
+    /// The catalog's `_changes` checkpoint, stored verbatim as the server sent it.
+    pub const PULL_CHECKPOINT: &str = "pull_checkpoint";
     /// The last business date closed (days from the common era, i32 little-endian).
     pub const CLOSED_THROUGH: &str = "closed_through";
     /// The business date open for selling, when one is.

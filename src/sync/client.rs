@@ -367,3 +367,250 @@ pub fn report_status(store: &Store, c: &mut Client, pushed: &PushReport) -> Resu
     c.expect("PUT", &path, Some(&doc), &[201, 202])?;
     Ok(())
 }
+
+pub const CATALOG_DB: &str = "caja-catalog";
+/// Catalog documents per page: memory stays bounded by the page, not the catalog.
+pub const PAGE: usize = 1000;
+
+/// How a catalog pull applies.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PullMode {
+    /// Only what changed since the stored checkpoint, deletions included.
+    Partial,
+    /// Every product, upserted.
+    Total,
+    /// Every product; the local catalog is wiped and reloaded.
+    Replace,
+}
+
+impl PullMode {
+    pub fn parse(s: &str) -> Option<PullMode> {
+        match s {
+            "partial" => Some(PullMode::Partial),
+            "total" => Some(PullMode::Total),
+            "replace" => Some(PullMode::Replace),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            PullMode::Partial => "partial",
+            PullMode::Total => "total",
+            PullMode::Replace => "replace",
+        }
+    }
+}
+
+/// What a pull did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PullReport {
+    pub upserted: u64,
+    pub removed: u64,
+    pub total: u64,
+    pub pages: u64,
+}
+
+/// A catalog document the register cannot use.
+fn bad(id: &str, why: impl std::fmt::Display) -> SyncError {
+    SyncError::Protocol(format!(
+        "catalog document {id}: {why}; the catalog was left as it was"
+    ))
+}
+
+/// A product from its catalog document.
+pub fn product_from(
+    doc: &Value,
+    currency: &crate::domain::money::Currency,
+) -> Result<crate::domain::catalog::Product, SyncError> {
+    use crate::domain::qty::TaxRate;
+    let id = doc["_id"].as_str().unwrap_or("?");
+    let text = |k: &str| {
+        doc[k]
+            .as_str()
+            .ok_or_else(|| bad(id, format!("{k} is missing or not a string")))
+    };
+    let sku = text("sku")?.to_string();
+    if id != format!("product:{sku}") {
+        return Err(bad(id, format!("its sku {sku} does not match the id")));
+    }
+    let barcodes = match &doc["barcodes"] {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a
+            .iter()
+            .map(|b| {
+                b.as_str()
+                    .map(String::from)
+                    .ok_or_else(|| bad(id, "a barcode is not a string"))
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(bad(id, "barcodes is not a list")),
+    };
+    let p = crate::domain::catalog::Product {
+        sku,
+        name: text("name")?.to_string(),
+        barcodes,
+        price: currency
+            .parse_decimal(text("price")?)
+            .map_err(|e| bad(id, format!("price: {e}")))?,
+        tax_rate: TaxRate::parse_percent(text("tax_rate")?)
+            .map_err(|e| bad(id, format!("tax_rate: {e}")))?,
+        active: doc["active"].as_bool().unwrap_or(true),
+    };
+    p.validate().map_err(|e| bad(id, e))?;
+    Ok(p)
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Pulls the catalog. Everything is fetched and checked first (page by page), then applied in
+/// one transaction with the new checkpoint; a malformed document leaves the catalog as it was.
+pub fn pull(
+    store: &Store,
+    c: &mut Client,
+    mode: PullMode,
+    mut progress: impl FnMut(u64),
+) -> Result<PullReport, SyncError> {
+    let currency = store.info().currency.clone();
+    let started = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let result = (|| {
+        let mut products: HashMap<String, Option<crate::domain::catalog::Product>> = HashMap::new();
+        let mut pages = 0u64;
+        let checkpoint;
+        match mode {
+            PullMode::Partial => {
+                // The sequence is opaque: stored and sent back exactly as received.
+                let mut since = store.pull_checkpoint()?.unwrap_or_else(|| "0".into());
+                loop {
+                    let since_param = match serde_json::from_str::<Value>(&since) {
+                        Ok(Value::String(s)) => s,
+                        _ => since.clone(),
+                    };
+                    let page = c.expect(
+                        "GET",
+                        &format!(
+                            "{CATALOG_DB}/_changes?since={}&include_docs=true&limit={PAGE}",
+                            url_encode(&since_param)
+                        ),
+                        None,
+                        &[200],
+                    )?;
+                    let results = page["results"]
+                        .as_array()
+                        .ok_or_else(|| SyncError::Protocol("_changes without results".into()))?;
+                    if results.is_empty() {
+                        break;
+                    }
+                    pages += 1;
+                    for r in results {
+                        let id = r["id"].as_str().unwrap_or("");
+                        let Some(sku) = id.strip_prefix("product:") else {
+                            continue;
+                        };
+                        // A change may be seen twice: the last one wins, applied once.
+                        if r["deleted"].as_bool().unwrap_or(false)
+                            || r["doc"]["_deleted"].as_bool().unwrap_or(false)
+                        {
+                            products.insert(sku.to_string(), None);
+                        } else {
+                            products
+                                .insert(sku.to_string(), Some(product_from(&r["doc"], &currency)?));
+                        }
+                    }
+                    since = page["last_seq"].to_string();
+                    progress(products.len() as u64);
+                }
+                checkpoint = since;
+            }
+            PullMode::Total | PullMode::Replace => {
+                // Changes after this point are picked up by the next partial pull.
+                let info = c.expect("GET", CATALOG_DB, None, &[200])?;
+                checkpoint = info["update_seq"].to_string();
+                let mut start = "product:".to_string();
+                let mut skip = 0;
+                loop {
+                    let key = serde_json::to_string(&start).unwrap_or_default();
+                    let page = c.expect(
+                        "GET",
+                        &format!("{CATALOG_DB}/_all_docs?include_docs=true&limit={PAGE}&skip={skip}&startkey={}", url_encode(&key)),
+                        None,
+                        &[200],
+                    )?;
+                    let rows = page["rows"]
+                        .as_array()
+                        .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
+                    let mine: Vec<&Value> = rows
+                        .iter()
+                        .filter(|r| r["id"].as_str().is_some_and(|i| i.starts_with("product:")))
+                        .collect();
+                    if mine.is_empty() {
+                        break;
+                    }
+                    pages += 1;
+                    for r in &mine {
+                        products.insert(
+                            r["id"]
+                                .as_str()
+                                .unwrap_or("")
+                                .trim_start_matches("product:")
+                                .to_string(),
+                            Some(product_from(&r["doc"], &currency)?),
+                        );
+                    }
+                    start = mine
+                        .last()
+                        .and_then(|r| r["id"].as_str())
+                        .unwrap_or("")
+                        .to_string();
+                    skip = 1;
+                    progress(products.len() as u64);
+                    if mine.len() < rows.len() {
+                        break;
+                    }
+                }
+            }
+        }
+        if mode == PullMode::Replace && products.is_empty() {
+            return Err(SyncError::Protocol(
+                "the server's catalog is empty; refusing to replace the local catalog with nothing"
+                    .into(),
+            ));
+        }
+        let removed: Vec<String> = products
+            .iter()
+            .filter(|(_, p)| p.is_none())
+            .map(|(s, _)| s.clone())
+            .collect();
+        let list: Vec<crate::domain::catalog::Product> = products.into_values().flatten().collect();
+        let apply = match mode {
+            PullMode::Replace => crate::store::catalog::ApplyMode::Replace,
+            _ => crate::store::catalog::ApplyMode::Upsert,
+        };
+        let history = format!(
+            "{started} {} ok: {} products, {} removed",
+            mode.code(),
+            list.len(),
+            removed.len()
+        );
+        let r = store.apply_pull(&list, &removed, apply, &checkpoint, &history)?;
+        Ok(PullReport {
+            upserted: list.len() as u64,
+            removed: r.removed,
+            total: r.total,
+            pages,
+        })
+    })();
+    if let Err(e) = &result {
+        let _ = store.record_pull_failure(&format!("{started} {} failed: {e}", mode.code()));
+    }
+    result
+}

@@ -169,6 +169,52 @@ impl Hub {
         })
     }
 
+    /// Loads products into `caja-catalog` (upserted; with `replace`, products missing from the
+    /// list are deleted, so registers see the deletions in a partial pull).
+    pub fn import_catalog(
+        &self,
+        products: &[crate::domain::catalog::Product],
+        currency: &crate::domain::money::Currency,
+        replace: bool,
+    ) -> Result<(usize, usize), HubError> {
+        let mut keep = std::collections::HashSet::new();
+        for p in products {
+            let id = format!("product:{}", p.sku);
+            let doc = json!({
+                "_id": id,
+                "type": "product",
+                "sku": p.sku,
+                "name": p.name,
+                "barcodes": p.barcodes,
+                "price": currency.to_decimal(p.price),
+                "tax_rate": p.tax_rate.to_string(),
+                "active": p.active,
+            });
+            let unchanged = self.store.get("caja-catalog", &id).ok().is_some_and(|old| {
+                let mut old = old;
+                if let Value::Object(m) = &mut old {
+                    m.remove("_rev");
+                }
+                old == doc
+            });
+            if !unchanged {
+                self.store.upsert("caja-catalog", doc)?;
+            }
+            keep.insert(id);
+        }
+        let mut deleted = 0;
+        if replace {
+            for id in self.store.ids("caja-catalog", "product:")? {
+                if !keep.contains(&id) {
+                    self.store
+                        .upsert("caja-catalog", json!({"_id": id, "_deleted": true}))?;
+                    deleted += 1;
+                }
+            }
+        }
+        Ok((products.len(), deleted))
+    }
+
     pub fn store(&self) -> &HubStore {
         &self.store
     }
@@ -438,9 +484,10 @@ impl Hub {
                     .and_then(|l| l.parse().ok())
                     .unwrap_or(MAX_PAGE)
                     .min(MAX_PAGE);
+                let skip = q.get("skip").and_then(|l| l.parse().ok()).unwrap_or(0);
                 let docs = q.get("include_docs").is_some_and(|v| v == "true");
                 self.store
-                    .all_docs(db, keys, startkey, limit, docs)
+                    .all_docs(db, keys, startkey, skip, limit, docs)
                     .map(|v| reply(200, &v))
                     .map_err(hub_error)
             }

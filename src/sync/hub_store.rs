@@ -450,12 +450,31 @@ impl HubStore {
         Ok(json!({"results": results, "last_seq": last.to_string()}))
     }
 
-    /// `_all_docs`: by keys, or a page from `startkey`.
+    /// Writes `doc` over whatever revision `db` holds for its id (an admin's upsert).
+    pub fn upsert(&self, db: &str, mut doc: Value) -> Result<String, HubError> {
+        let id = doc["_id"].as_str().unwrap_or("").to_string();
+        let current = self.revs(db, std::slice::from_ref(&id))?.pop().flatten();
+        if let Some(rev) = current {
+            doc["_rev"] = json!(rev);
+        }
+        Ok(self.put(db, doc)?.1)
+    }
+
+    /// The live ids of `db` that start with `prefix`.
+    pub fn ids(&self, db: &str, prefix: &str) -> Result<Vec<String>, HubError> {
+        let mut out = Vec::new();
+        self.visit(db, prefix, |id, _| out.push(id.to_string()))?;
+        Ok(out)
+    }
+
+    /// `_all_docs`: by keys, or a page from `startkey` (after skipping `skip` rows).
+    #[allow(clippy::too_many_arguments)]
     pub fn all_docs(
         &self,
         db: &str,
         keys: Option<Vec<String>>,
         startkey: Option<String>,
+        skip: usize,
         limit: usize,
         include_docs: bool,
     ) -> Result<Value, HubError> {
@@ -483,16 +502,22 @@ impl HubStore {
             }
             None => {
                 let start = startkey.unwrap_or_default();
-                for r in docs.range((db, start.as_str())..)?.take(limit) {
+                let mut skipped = 0;
+                for r in docs.range((db, start.as_str())..)? {
                     let (k, v) = r?;
                     let (kdb, id) = k.value();
-                    if kdb != db {
+                    if kdb != db || rows.len() >= limit {
                         break;
                     }
                     let d = decode_doc(v.value())?;
-                    if !d.deleted {
-                        rows.push(row(id, &d));
+                    if d.deleted {
+                        continue;
                     }
+                    if skipped < skip {
+                        skipped += 1;
+                        continue;
+                    }
+                    rows.push(row(id, &d));
                 }
             }
         }
