@@ -374,7 +374,90 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     )?;
     drop(store);
     register_probe(work, opts.items, out)?;
-    z_report(&Store::open(work)?, &products, out)
+    let store = Store::open(work)?;
+    z_report(&store, &products, out)?;
+    sync_bench(&store, &catalog, work, out)
+}
+
+/// VmHWM (peak resident memory) and VmRSS of this process, in KiB.
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (get("VmHWM:"), get("VmRSS:"))
+}
+
+/// Push every document of the bench store to a hub on loopback, and pull the whole catalog
+/// (replace) from it into a fresh register.
+fn sync_bench(
+    store: &Store,
+    catalog: &[Product],
+    work: &std::path::Path,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::sync::client::{Client, PullMode, claim, pull, push};
+    let hub = crate::sync::hub::Hub::open(&work.join("hub"))?;
+    hub.store().add_user("FV1", "bench-password", false)?;
+    let cop = store.info().currency.clone();
+    let t = Instant::now();
+    hub.import_catalog(catalog, &cop, false)?;
+    let import = t.elapsed();
+    let handle = hub.serve("127.0.0.1:0").map_err(anyhow::Error::msg)?;
+    let mut cfg = crate::config::Config::defaults().sync;
+    cfg.url = format!("http://{}", handle.addr);
+    cfg.user = "FV1".into();
+    cfg.password = "bench-password".into();
+    let mut c = Client::new(&cfg)?;
+    claim(store, &mut c)?;
+    let queued = store.outbox_len()?;
+    let t = Instant::now();
+    let r = push(store, &mut c, |_, _| {})?;
+    let push_time = t.elapsed();
+    writeln!(
+        out,
+        "push {queued} queued documents    {} ({} batches of {}; budget 10 s for 10,000)",
+        ms(push_time),
+        r.batches,
+        crate::sync::client::BATCH
+    )?;
+    let dir = work.join("pull-register");
+    let fresh = Store::create(
+        &dir,
+        InitParams {
+            name: "bench".into(),
+            register: RegisterCode::parse("FV2")?,
+            currency: cop,
+            prices_include_tax: true,
+            supervisor: "bench".into(),
+            pin: "1234".into(),
+            now_utc_ms: 0,
+        },
+    )?;
+    let (hwm0, rss0) = memory_kib();
+    let t = Instant::now();
+    let p = pull(&fresh, &mut c, PullMode::Replace, |_| {})?;
+    let pull_time = t.elapsed();
+    let (hwm1, rss1) = memory_kib();
+    writeln!(
+        out,
+        "pull {} catalog items (replace)  {} in {} pages; hub import {}; peak RSS {:.1} -> {:.1} MiB, RSS after {:.1} MiB (was {:.1}) (budget 10 s)",
+        p.total,
+        ms(pull_time),
+        p.pages,
+        ms(import),
+        hwm0 as f64 / 1024.0,
+        hwm1 as f64 / 1024.0,
+        rss1 as f64 / 1024.0,
+        rss0 as f64 / 1024.0
+    )?;
+    handle.stop();
+    Ok(())
 }
 
 /// The X report (read only) and the Z close (report plus its durable closing document) over a

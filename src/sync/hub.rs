@@ -177,40 +177,37 @@ impl Hub {
         currency: &crate::domain::money::Currency,
         replace: bool,
     ) -> Result<(usize, usize), HubError> {
-        let mut keep = std::collections::HashSet::new();
-        for p in products {
-            let id = format!("product:{}", p.sku);
-            let doc = json!({
-                "_id": id,
-                "type": "product",
-                "sku": p.sku,
-                "name": p.name,
-                "barcodes": p.barcodes,
-                "price": currency.to_decimal(p.price),
-                "tax_rate": p.tax_rate.to_string(),
-                "active": p.active,
-            });
-            let unchanged = self.store.get("caja-catalog", &id).ok().is_some_and(|old| {
-                let mut old = old;
-                if let Value::Object(m) = &mut old {
-                    m.remove("_rev");
-                }
-                old == doc
-            });
-            if !unchanged {
-                self.store.upsert("caja-catalog", doc)?;
-            }
-            keep.insert(id);
+        let mut keep = std::collections::HashSet::with_capacity(products.len());
+        for chunk in products.chunks(5000) {
+            let docs: Vec<Value> = chunk
+                .iter()
+                .map(|p| {
+                    keep.insert(format!("product:{}", p.sku));
+                    json!({
+                        "_id": format!("product:{}", p.sku),
+                        "type": "product",
+                        "sku": p.sku,
+                        "name": p.name,
+                        "barcodes": p.barcodes,
+                        "price": currency.to_decimal(p.price),
+                        "tax_rate": p.tax_rate.to_string(),
+                        "active": p.active,
+                    })
+                })
+                .collect();
+            self.store.upsert_many("caja-catalog", docs)?;
         }
         let mut deleted = 0;
         if replace {
-            for id in self.store.ids("caja-catalog", "product:")? {
-                if !keep.contains(&id) {
-                    self.store
-                        .upsert("caja-catalog", json!({"_id": id, "_deleted": true}))?;
-                    deleted += 1;
-                }
-            }
+            let gone: Vec<Value> = self
+                .store
+                .ids("caja-catalog", "product:")?
+                .into_iter()
+                .filter(|id| !keep.contains(id))
+                .map(|id| json!({"_id": id, "_deleted": true}))
+                .collect();
+            deleted = gone.len();
+            self.store.upsert_many("caja-catalog", gone)?;
         }
         Ok((products.len(), deleted))
     }

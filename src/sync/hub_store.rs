@@ -100,6 +100,14 @@ fn generation(rev: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The next revision of a document: its generation plus one and a hash of its content.
+fn new_rev(id: &str, generation_now: u64, body: &str, deleted: bool) -> String {
+    use sha2::Digest;
+    let h = sha2::Sha256::digest(format!("{id}|{generation_now}|{body}|{deleted}").as_bytes());
+    let hexs: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("{}-{hexs}", generation_now + 1)
+}
+
 /// Splits `_id`, `_rev` and `_deleted` off a document; the rest is its body.
 fn split(mut doc: Value) -> Result<(String, Option<String>, bool, String), HubError> {
     let Value::Object(map) = &mut doc else {
@@ -279,11 +287,7 @@ impl HubStore {
                 (Some(c), None) if c.deleted => generation(&c.rev),
                 _ => return Err(HubError::Conflict),
             };
-            use sha2::Digest;
-            let h =
-                sha2::Sha256::digest(format!("{id}|{generation_now}|{body}|{deleted}").as_bytes());
-            let hexs: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
-            let new_rev = format!("{}-{hexs}", generation_now + 1);
+            let new_rev = new_rev(&id, generation_now, &body, deleted);
             let seq = self.bump(&tx, db)?;
             let mut changes = tx.open_table(CHANGES)?;
             if let Some(c) = &current {
@@ -448,6 +452,51 @@ impl HubStore {
             results.push(r);
         }
         Ok(json!({"results": results, "last_seq": last.to_string()}))
+    }
+
+    /// Writes many documents over whatever revisions `db` holds, in one durable transaction
+    /// (an admin's catalog import). A document equal to the stored one is left alone.
+    pub fn upsert_many(&self, db: &str, docs_in: Vec<Value>) -> Result<usize, HubError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let mut written = 0;
+        {
+            let mut docs = tx.open_table(DOCS)?;
+            let mut changes = tx.open_table(CHANGES)?;
+            let mut dbs = tx.open_table(DBS)?;
+            let mut seq = dbs.get(db)?.map(|v| v.value()).ok_or(HubError::NotFound)?;
+            for doc in docs_in {
+                let (id, _, deleted, body) = split(doc)?;
+                let current = docs
+                    .get((db, id.as_str()))?
+                    .map(|v| decode_doc(v.value()))
+                    .transpose()?;
+                if current
+                    .as_ref()
+                    .is_some_and(|c| c.body == body && c.deleted == deleted)
+                {
+                    continue;
+                }
+                let generation_now = current.as_ref().map_or(0, |c| generation(&c.rev));
+                let new_rev = new_rev(&id, generation_now, &body, deleted);
+                seq += 1;
+                if let Some(c) = &current {
+                    changes.remove((db, c.seq))?;
+                }
+                changes.insert((db, seq), id.as_str())?;
+                let rec = encode_doc(StoredDoc {
+                    rev: new_rev,
+                    seq,
+                    deleted,
+                    body,
+                })?;
+                docs.insert((db, id.as_str()), rec.as_slice())?;
+                written += 1;
+            }
+            dbs.insert(db, seq)?;
+        }
+        tx.commit()?;
+        Ok(written)
     }
 
     /// Writes `doc` over whatever revision `db` holds for its id (an admin's upsert).
