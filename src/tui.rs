@@ -110,6 +110,7 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut printer_events: Option<Receiver<PrinterEvent>> = None;
+    let mut sync_events: Option<Receiver<crate::sync::worker::SyncEvent>> = None;
     let display_errors = start_display(app);
     let input = spawn_input();
     let mut shown_minute = String::new();
@@ -125,6 +126,12 @@ fn event_loop(
             app.printer = Some(tx);
             app.printer_busy = true;
             printer_events = Some(rx);
+            if let Some((tx, rx)) =
+                crate::sync::worker::start(store.clone(), app.config.sync.clone())
+            {
+                app.sync = Some(tx);
+                sync_events = Some(rx);
+            }
         }
         if dirty {
             shown_minute = app.now().format("%H:%M").to_string();
@@ -167,6 +174,12 @@ fn event_loop(
         if let Some(rx) = &printer_events {
             while let Ok(ev) = rx.try_recv() {
                 app.on_printer(ev);
+                dirty = true;
+            }
+        }
+        if let Some(rx) = &sync_events {
+            while let Ok(ev) = rx.try_recv() {
+                app.on_sync(ev);
                 dirty = true;
             }
         }

@@ -637,3 +637,85 @@ fn a_supervisors_day_from_the_keyboard() {
     assert!(csv.contains("cash_in by ana (sencillo)"), "{csv}");
     assert_eq!(csv.lines().count(), 9);
 }
+
+#[test]
+fn the_sync_panel_pushes_and_pulls_in_the_background() {
+    use caja::sync::hub::Hub;
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = Hub::open(hub_dir.path()).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    let cop = caja::domain::money::Currency::by_code("COP").unwrap();
+    hub.import_catalog(&caja::csvio::demo_catalog(&cop), &cop, false)
+        .unwrap();
+    let h = hub.serve("127.0.0.1:0").unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut config = Config::defaults();
+    config.sync.url = format!("http://{}", h.addr);
+    config.sync.user = "FV1".into();
+    config.sync.password = "clave-fv1-segura".into();
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        config.clone(),
+        clock(),
+    );
+    let (tx, rx) =
+        caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
+    app.sync = Some(tx);
+    keys(&mut app, "ana\n1234\n0\nHUE30\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::F(10));
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("sale 1") && p.contains("shift_open 1"), "{p}");
+    assert!(p.contains("sin intentos"), "{p}");
+
+    // Push now; the worker answers while the register stays responsive.
+    keys(&mut app, "p");
+    let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
+        let start = std::time::Instant::now();
+        loop {
+            let ev = rx
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .expect("the sync worker answered");
+            let done = want(&ev);
+            app.on_sync(ev);
+            if done {
+                return;
+            }
+            assert!(start.elapsed().as_secs() < 30);
+        }
+    };
+    wait_for(&mut app, &|e| {
+        matches!(
+            e,
+            caja::sync::worker::SyncEvent::Pushed(_) | caja::sync::worker::SyncEvent::Failed(_)
+        )
+    });
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("en línea") && p.contains("3 sent"), "{p}");
+    assert_eq!(app.outbox, 0);
+
+    // Replace asks first, then reloads the catalog from the hub.
+    keys(&mut app, "3");
+    assert!(screen(&app, 80, 24).contains("Enter sí"));
+    key(&mut app, KeyCode::Enter);
+    wait_for(&mut app, &|e| {
+        matches!(
+            e,
+            caja::sync::worker::SyncEvent::Pulled(..) | caja::sync::worker::SyncEvent::Failed(_)
+        )
+    });
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("replace 35 products"), "{p}");
+    assert!(
+        p.contains("replace ok: 35 products"),
+        "the pull history: {p}"
+    );
+    drop(app);
+    h.stop();
+}

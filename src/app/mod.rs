@@ -7,6 +7,7 @@ mod payment;
 mod refund;
 mod sale;
 mod supervisor;
+mod sync_panel;
 
 pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
@@ -17,6 +18,7 @@ pub use supervisor::{
     CashForm, CloseDayState, JOURNAL_FIELDS, JournalState, OpeningForm, ReportView,
     ShiftCloseState, StepStatus, TokenAnswerForm,
 };
+pub use sync_panel::{SyncPanelState, SyncStatus};
 
 use crate::config::{Config, Language};
 use crate::devices::printer::{PrinterCmd, PrinterEvent, PrinterState};
@@ -77,6 +79,7 @@ pub enum Screen {
     Report(ReportView),
     CloseDay(CloseDayState),
     Journal(JournalState),
+    SyncPanel(SyncPanelState),
 }
 
 /// What a supervisor PIN unlocks.
@@ -129,6 +132,9 @@ pub struct App {
     pub quit: bool,
     /// The last closed and the open business date.
     pub day: crate::store::day::DayState,
+    /// The sync worker, when `[sync] url` is set.
+    pub sync: Option<Sender<crate::sync::worker::SyncCmd>>,
+    pub sync_status: SyncStatus,
     /// The number of the logged-in user's open shift.
     pub shift: Option<String>,
     /// Usage-token answers tried at this register (rate-limited).
@@ -168,6 +174,8 @@ impl App {
             quit: false,
             day: Default::default(),
             shift: None,
+            sync: None,
+            sync_status: SyncStatus::default(),
             token_guard: Default::default(),
             backup_job: None,
         };
@@ -299,6 +307,7 @@ impl App {
             Screen::Report(_) => self.report_key(key),
             Screen::CloseDay(_) => self.close_day_key(key),
             Screen::Journal(_) => self.journal_key(key),
+            Screen::SyncPanel(_) => self.sync_panel_key(key),
         }
         true
     }

@@ -124,6 +124,7 @@ impl App {
                 }
             }
             KeyCode::F(9) => self.guard(Guarded::Menu),
+            KeyCode::F(10) => self.open_sync_panel(),
             KeyCode::F(12) if !self.ticket.is_empty() => {
                 if let Some(store) = &self.store {
                     let total = store.info().currency.format_symbol(self.ticket.total());

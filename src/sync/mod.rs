@@ -5,6 +5,7 @@ pub mod client;
 pub mod hub;
 pub mod hub_store;
 pub mod json;
+pub mod worker;
 
 /// A decimal string ("11900.50", "-3") as an integer of ten-thousandths, for totals that must
 /// add up exactly whatever the currency's decimals; garbage counts as zero.

@@ -62,6 +62,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
                 Screen::ShiftClose(s) => supervisor::shift_close(f, app, theme, s),
                 Screen::Report(r) => supervisor::report(f, app, theme, r),
                 Screen::CloseDay(c) => supervisor::close_day(f, app, theme, c),
+                Screen::SyncPanel(p) => supervisor::sync_panel(f, app, theme, p),
                 _ => {}
             }
         }

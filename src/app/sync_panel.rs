@@ -1,0 +1,133 @@
+//! The sync panel (F10): online or offline, the queue by document type, the last push and pull,
+//! the catalog pull history, documents the server refused; push and pull on request.
+
+use super::{App, Level, Screen};
+use crate::domain::numbering::DocKind;
+use crate::sync::client::PullMode;
+use crate::sync::worker::{SyncCmd, SyncEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use std::ops::ControlFlow;
+
+/// What the register knows of sync, kept across panel openings.
+#[derive(Clone, Debug, Default)]
+pub struct SyncStatus {
+    /// None until the first attempt.
+    pub online: Option<bool>,
+    pub last_push: Option<String>,
+    pub last_pull: Option<String>,
+    pub last_error: Option<String>,
+    pub progress: Option<String>,
+    pub drift_s: Option<i64>,
+}
+
+pub struct SyncPanelState {
+    pub queue: Vec<(DocKind, u64)>,
+    pub history: Vec<String>,
+    pub rejected: Vec<(u64, String)>,
+    /// Replace asks first.
+    pub confirm_replace: bool,
+}
+
+impl App {
+    pub(super) fn open_sync_panel(&mut self) {
+        let Some(store) = &self.store else { return };
+        let mut counts = [0u64; DocKind::ALL.len()];
+        let from = store.push_cursor().unwrap_or(0) + 1;
+        let _ = store.visit_from(from, |_, d| {
+            counts[d.doc.kind().index()] += 1;
+            ControlFlow::Continue(())
+        });
+        let queue = DocKind::ALL
+            .iter()
+            .map(|k| (*k, counts[k.index()]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let mut history = store.pull_history().unwrap_or_default();
+        history.reverse();
+        history.truncate(6);
+        self.screen = Screen::SyncPanel(SyncPanelState {
+            queue,
+            history,
+            rejected: store.rejected().unwrap_or_default(),
+            confirm_replace: false,
+        });
+    }
+
+    fn sync_cmd(&mut self, cmd: SyncCmd) {
+        match &self.sync {
+            Some(tx) if tx.send(cmd).is_ok() => {
+                self.sync_status.progress = Some(self.texts.sync_started.into());
+            }
+            _ => self.info(Level::Warn, self.texts.sync_not_configured),
+        }
+    }
+
+    pub(super) fn sync_panel_key(&mut self, key: KeyEvent) {
+        let Screen::SyncPanel(st) = &mut self.screen else {
+            return;
+        };
+        if st.confirm_replace {
+            st.confirm_replace = false;
+            if key.code == KeyCode::Enter {
+                self.sync_cmd(SyncCmd::Pull(PullMode::Replace));
+            }
+            return;
+        }
+        match key.code {
+            KeyCode::Esc => self.screen = Screen::Sale,
+            KeyCode::Char('p' | 'P') | KeyCode::Char('e' | 'E') => self.sync_cmd(SyncCmd::Push),
+            KeyCode::Char('1') => self.sync_cmd(SyncCmd::Pull(PullMode::Partial)),
+            KeyCode::Char('2') => self.sync_cmd(SyncCmd::Pull(PullMode::Total)),
+            KeyCode::Char('3') => st.confirm_replace = true,
+            _ => {}
+        }
+    }
+
+    /// Something happened in the sync worker.
+    pub fn on_sync(&mut self, ev: SyncEvent) {
+        let now = self.now().format("%H:%M").to_string();
+        let s = &mut self.sync_status;
+        match ev {
+            SyncEvent::Progress(p) => s.progress = Some(p),
+            SyncEvent::Pushed(r) => {
+                s.online = Some(true);
+                s.progress = None;
+                s.last_error = None;
+                s.last_push = Some(format!(
+                    "{now}: {} sent, {} already there, {} refused",
+                    r.sent,
+                    r.already,
+                    r.rejected.len()
+                ));
+            }
+            SyncEvent::Pulled(mode, r) => {
+                s.online = Some(true);
+                s.progress = None;
+                s.last_error = None;
+                s.last_pull = Some(format!(
+                    "{now}: {} {} products, {} removed, {} in the catalog",
+                    mode.code(),
+                    r.upserted,
+                    r.removed,
+                    r.total
+                ));
+            }
+            SyncEvent::Failed(e) => {
+                s.online = Some(false);
+                s.progress = None;
+                s.last_error = Some(format!("{now}: {e}"));
+            }
+            SyncEvent::Drift(d) => {
+                s.drift_s = Some(d);
+                if d.abs() > 120 {
+                    let t = crate::ui::i18n::fill(self.texts.sync_drift, &[&d.to_string()]);
+                    self.info(Level::Warn, t);
+                }
+            }
+        }
+        self.refresh_outbox();
+        if matches!(self.screen, Screen::SyncPanel(_)) {
+            self.open_sync_panel();
+        }
+    }
+}

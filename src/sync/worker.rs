@@ -1,0 +1,152 @@
+//! The sync worker: a thread of its own that pushes and pulls on a schedule and on request, and
+//! tells the register what happened. A sale never waits for it.
+
+use super::client::{Client, PullMode, PullReport, PushReport, claim, pull, push, report_status};
+use crate::config;
+use crate::store::Store;
+use chrono::{DateTime, Local, NaiveTime, TimeDelta};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::Duration;
+
+/// What the register asks of the worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncCmd {
+    /// Push the outbox now.
+    Push,
+    /// Pull the catalog now.
+    Pull(PullMode),
+}
+
+/// What the worker tells the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncEvent {
+    /// Working: what, how far.
+    Progress(String),
+    Pushed(PushReport),
+    Pulled(PullMode, PullReport),
+    /// A push or pull failed; the server is taken as offline until the next success.
+    Failed(String),
+    /// The server's clock minus ours, in seconds.
+    Drift(i64),
+}
+
+/// The next daily run at `at` (HH:MM) after `now`.
+pub fn next_daily(now: DateTime<Local>, at: &str) -> Option<DateTime<Local>> {
+    let t = NaiveTime::parse_from_str(at.trim(), "%H:%M").ok()?;
+    let today = now
+        .date_naive()
+        .and_time(t)
+        .and_local_timezone(Local)
+        .earliest()?;
+    Some(if today > now {
+        today
+    } else {
+        today + TimeDelta::days(1)
+    })
+}
+
+fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
+    let r = claim(store, c).and_then(|()| {
+        push(store, c, |done, total| {
+            let _ = events.send(SyncEvent::Progress(format!("push {done}/{total}")));
+        })
+    });
+    if let Some(d) = c.drift_s {
+        let _ = events.send(SyncEvent::Drift(d));
+    }
+    match r {
+        Ok(report) => {
+            let _ = report_status(store, c, &report);
+            let _ = events.send(SyncEvent::Pushed(report));
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "sync push failed");
+            let _ = events.send(SyncEvent::Failed(e.to_string()));
+            false
+        }
+    }
+}
+
+fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncEvent>) {
+    let r = pull(store, c, mode, |n| {
+        let _ = events.send(SyncEvent::Progress(format!("pull {n}")));
+    });
+    match r {
+        Ok(report) => {
+            tracing::info!(mode = mode.code(), total = report.total, "catalog pulled");
+            let _ = events.send(SyncEvent::Pulled(mode, report));
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "catalog pull failed");
+            let _ = events.send(SyncEvent::Failed(e.to_string()));
+        }
+    }
+}
+
+/// Starts the worker; it stops when the command sender is dropped. None when sync is off.
+pub fn start(
+    store: Arc<Store>,
+    cfg: config::Sync,
+) -> Option<(Sender<SyncCmd>, Receiver<SyncEvent>)> {
+    let mut client = Client::new(&cfg).ok()?.retries(2);
+    let (cmd_tx, cmd_rx) = channel::<SyncCmd>();
+    let (ev_tx, ev_rx) = channel();
+    let interval = Duration::from_secs(u64::from(cfg.interval_minutes.max(1)) * 60);
+    std::thread::spawn(move || {
+        // The first sync a few seconds after start, once the cashier's screen is up.
+        let mut next_interval = std::time::Instant::now() + Duration::from_secs(5);
+        let mut daily = next_daily(Local::now(), &cfg.daily_at);
+        loop {
+            let now = std::time::Instant::now();
+            let until_daily = daily
+                .map(|d| (d - Local::now()).to_std().unwrap_or_default())
+                .unwrap_or(interval);
+            let wait = next_interval
+                .saturating_duration_since(now)
+                .min(until_daily);
+            match cmd_rx.recv_timeout(wait) {
+                Ok(SyncCmd::Push) => {
+                    run_push(&store, &mut client, &ev_tx);
+                }
+                Ok(SyncCmd::Pull(mode)) => run_pull(&store, &mut client, mode, &ev_tx),
+                Err(RecvTimeoutError::Disconnected) => return,
+                Err(RecvTimeoutError::Timeout) => {
+                    let due_daily = daily.is_some_and(|d| d <= Local::now());
+                    if due_daily || std::time::Instant::now() >= next_interval {
+                        // Push first, then a partial pull.
+                        if run_push(&store, &mut client, &ev_tx) {
+                            run_pull(&store, &mut client, PullMode::Partial, &ev_tx);
+                        }
+                        next_interval = std::time::Instant::now() + interval;
+                        if due_daily {
+                            daily = next_daily(Local::now(), &cfg.daily_at);
+                        }
+                    }
+                }
+            }
+        }
+    });
+    Some((cmd_tx, ev_rx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn the_daily_run_is_today_or_tomorrow() {
+        let now = Local.with_ymd_and_hms(2026, 11, 22, 21, 0, 0).unwrap();
+        assert_eq!(
+            next_daily(now, "22:00").unwrap(),
+            Local.with_ymd_and_hms(2026, 11, 22, 22, 0, 0).unwrap()
+        );
+        assert_eq!(
+            next_daily(now, "06:30").unwrap(),
+            Local.with_ymd_and_hms(2026, 11, 23, 6, 30, 0).unwrap()
+        );
+        assert!(next_daily(now, "25:00").is_none());
+    }
+}
