@@ -53,6 +53,9 @@ enum Command {
         /// Pull the catalog: partial, total or replace.
         #[arg(long)]
         pull: Option<String>,
+        /// Send one business date's documents again (the server keeps what it has).
+        #[arg(long)]
+        resend: Option<NaiveDate>,
     },
     /// The built-in sync server for one shop (a subset of CouchDB's HTTP API).
     Hub {
@@ -336,7 +339,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Sync { push, pull }) => sync_cmd(&dir, push, pull),
+        Some(Command::Sync { push, pull, resend }) => sync_cmd(&dir, push, pull, resend),
         Some(Command::Hub { listen, command }) => hub_cmd(&dir, &listen, command),
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
@@ -475,7 +478,12 @@ fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sync_cmd(dir: &Path, push: bool, pull: Option<String>) -> Result<ExitCode> {
+fn sync_cmd(
+    dir: &Path,
+    push: bool,
+    pull: Option<String>,
+    resend: Option<NaiveDate>,
+) -> Result<ExitCode> {
     let mode = match pull.as_deref() {
         Some(m) => Some(
             caja::sync::client::PullMode::parse(m)
@@ -487,6 +495,18 @@ fn sync_cmd(dir: &Path, push: bool, pull: Option<String>) -> Result<ExitCode> {
     let store = Store::open(dir)?;
     let mut client = caja::sync::client::Client::new(&config.sync)?;
     caja::sync::client::claim(&store, &mut client)?;
+    if let Some(date) = resend {
+        let r = caja::sync::client::resend_date(&store, &mut client, date)?;
+        eprintln!(
+            "{date}: {} documents sent again, {} already on the server",
+            r.sent, r.already
+        );
+        return Ok(if r.rejected.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
     let report = if mode.is_none() || push {
         caja::sync::client::push(&store, &mut client, |done, total| {
             eprintln!("push: {done}/{total}");

@@ -520,3 +520,31 @@ fn catalog_pulls_partial_total_and_replace() {
     assert!(s.product("LOCAL1").unwrap().is_none());
     h.stop();
 }
+
+#[test]
+fn a_business_date_can_be_sent_again_to_a_server_that_lost_it() {
+    use caja::sync::client::resend_date;
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    sell(&s, 30);
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    claim(&s, &mut c).unwrap();
+    push(&s, &mut c, |_, _| {}).unwrap();
+    h.stop();
+    // The server is rebuilt empty: the register's outbox is empty, but the day can be resent.
+    let lost_dir = tempfile::tempdir().unwrap();
+    let h = hub(lost_dir.path());
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    claim(&s, &mut c).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let r = resend_date(&s, &mut c, day).unwrap();
+    assert_eq!((r.sent, r.already), (30, 0));
+    let r = resend_date(&s, &mut c, day).unwrap();
+    assert_eq!((r.sent, r.already), (0, 30), "the server keeps what it has");
+    assert_eq!(doc_count(&h, "caja-docs"), 30);
+    let other = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    assert_eq!(resend_date(&s, &mut c, other).unwrap().batches, 0);
+    h.stop();
+}

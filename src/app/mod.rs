@@ -103,6 +103,7 @@ pub enum Popup {
     Cash(CashForm),
     TokenAnswer(TokenAnswerForm),
     JournalExport(String),
+    ResendDate(String),
 }
 
 pub struct App {
@@ -343,6 +344,9 @@ impl App {
             }
             Popup::Cash(f) => self.cash_key(f, key),
             Popup::TokenAnswer(f) => self.token_answer_key(f, key),
+            Popup::ResendDate(s) => {
+                self.text_popup(s, key, Popup::ResendDate, true, |app, s| app.resend(s))
+            }
             Popup::JournalExport(s) => {
                 self.text_popup(s, key, Popup::JournalExport, true, |app, s| {
                     app.export_journal(s)

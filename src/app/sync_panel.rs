@@ -79,7 +79,22 @@ impl App {
             KeyCode::Char('1') => self.sync_cmd(SyncCmd::Pull(PullMode::Partial)),
             KeyCode::Char('2') => self.sync_cmd(SyncCmd::Pull(PullMode::Total)),
             KeyCode::Char('3') => st.confirm_replace = true,
+            KeyCode::Char('r' | 'R') => {
+                let date = self.day.open.unwrap_or_else(|| self.now().date_naive());
+                self.popup = Some(super::Popup::ResendDate(date.to_string()));
+            }
             _ => {}
+        }
+    }
+
+    /// Asks the worker to push one business date again.
+    pub(super) fn resend(&mut self, date: &str) {
+        match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
+            Ok(d) => self.sync_cmd(SyncCmd::Resend(d)),
+            Err(_) => {
+                let t = crate::ui::i18n::fill(self.texts.journal_bad_filter, &[date]);
+                self.info(Level::Error, t);
+            }
         }
     }
 
@@ -110,6 +125,14 @@ impl App {
                     r.upserted,
                     r.removed,
                     r.total
+                ));
+            }
+            SyncEvent::Resent(date, r) => {
+                s.online = Some(true);
+                s.progress = None;
+                s.last_push = Some(format!(
+                    "{now}: {date} {} sent again, {} already there",
+                    r.sent, r.already
                 ));
             }
             SyncEvent::Failed(e) => {

@@ -254,9 +254,84 @@ pub fn claim(store: &Store, c: &mut Client) -> Result<(), SyncError> {
     }
 }
 
-/// Pushes the outbox in batches: `_revs_diff` says what the server lacks, `_all_docs` shows ids
-/// it holds at another revision (a collision: stop, never push), `_bulk_docs` with
-/// `new_edits: false` stores the rest. Each acknowledged batch moves the push cursor.
+/// One batch: (chain position, id, revision, JSON).
+type Batch = Vec<(u64, String, String, Value)>;
+
+/// Sends one batch: `_revs_diff` says what the server lacks, `_all_docs` shows ids it holds at
+/// another revision (a collision: stop, never push), `_bulk_docs` with `new_edits: false`
+/// stores the rest. Returns how many the server already had, and the refused documents
+/// (chain position, id, reason).
+fn send_batch(
+    c: &mut Client,
+    batch: &Batch,
+    report: &mut PushReport,
+) -> Result<Vec<(u64, String, String)>, SyncError> {
+    let asked: serde_json::Map<String, Value> = batch
+        .iter()
+        .map(|(_, id, rev, _)| (id.clone(), json!([rev])))
+        .collect();
+    let diff = c.expect(
+        "POST",
+        &format!("{DOCS_DB}/_revs_diff"),
+        Some(&Value::Object(asked)),
+        &[200],
+    )?;
+    let missing: Vec<&(u64, String, String, Value)> = batch
+        .iter()
+        .filter(|(_, id, rev, _)| {
+            diff[id.as_str()]["missing"]
+                .as_array()
+                .is_some_and(|m| m.iter().any(|r| r == rev.as_str()))
+        })
+        .collect();
+    report.already += (batch.len() - missing.len()) as u64;
+    report.batches += 1;
+    let mut rejected = Vec::new();
+    if missing.is_empty() {
+        return Ok(rejected);
+    }
+    let keys: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
+    let held = c.expect(
+        "POST",
+        &format!("{DOCS_DB}/_all_docs"),
+        Some(&json!({"keys": keys})),
+        &[200],
+    )?;
+    for row in held["rows"].as_array().into_iter().flatten() {
+        if row.get("error").is_none() && !row["value"]["deleted"].as_bool().unwrap_or(false) {
+            let id = row["id"].as_str().unwrap_or("");
+            return Err(SyncError::Collision(id.to_string()));
+        }
+    }
+    let docs: Vec<&Value> = missing.iter().map(|m| &m.3).collect();
+    let answer = c.expect(
+        "POST",
+        &format!("{DOCS_DB}/_bulk_docs"),
+        Some(&json!({"docs": docs, "new_edits": false})),
+        &[201, 202],
+    )?;
+    let failures = answer
+        .as_array()
+        .ok_or_else(|| SyncError::Protocol(format!("_bulk_docs answered {answer}")))?;
+    let by_id: HashMap<&str, u64> = batch.iter().map(|b| (b.1.as_str(), b.0)).collect();
+    for f in failures {
+        let id = f["id"].as_str().unwrap_or("").to_string();
+        let why = format!(
+            "{}: {}",
+            f["error"].as_str().unwrap_or("error"),
+            f["reason"].as_str().unwrap_or("")
+        );
+        tracing::warn!(%id, %why, "document refused by the server");
+        if let Some(seq) = by_id.get(id.as_str()) {
+            rejected.push((*seq, id.clone(), why.clone()));
+        }
+        report.rejected.push((id, why));
+    }
+    report.sent += (missing.len() - rejected.len()) as u64;
+    Ok(rejected)
+}
+
+/// Pushes the outbox in batches of [`BATCH`]; each acknowledged batch moves the push cursor.
 pub fn push(
     store: &Store,
     c: &mut Client,
@@ -280,73 +355,41 @@ pub fn push(
         let Some(last_seq) = batch.last().map(|b| b.0) else {
             break;
         };
-        let asked: serde_json::Map<String, Value> = batch
-            .iter()
-            .map(|(_, id, rev, _)| (id.clone(), json!([rev])))
-            .collect();
-        let diff = c.expect(
-            "POST",
-            &format!("{DOCS_DB}/_revs_diff"),
-            Some(&Value::Object(asked)),
-            &[200],
-        )?;
-        let missing: Vec<&(u64, String, String, Value)> = batch
-            .iter()
-            .filter(|(_, id, rev, _)| {
-                diff[id.as_str()]["missing"]
-                    .as_array()
-                    .is_some_and(|m| m.iter().any(|r| r == rev.as_str()))
-            })
-            .collect();
-        report.already += (batch.len() - missing.len()) as u64;
-        if !missing.is_empty() {
-            let keys: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
-            let held = c.expect(
-                "POST",
-                &format!("{DOCS_DB}/_all_docs"),
-                Some(&json!({"keys": keys})),
-                &[200],
-            )?;
-            for row in held["rows"].as_array().into_iter().flatten() {
-                if row.get("error").is_none() && !row["value"]["deleted"].as_bool().unwrap_or(false)
-                {
-                    let id = row["id"].as_str().unwrap_or("");
-                    return Err(SyncError::Collision(id.to_string()));
-                }
-            }
-            let docs: Vec<&Value> = missing.iter().map(|m| &m.3).collect();
-            let answer = c.expect(
-                "POST",
-                &format!("{DOCS_DB}/_bulk_docs"),
-                Some(&json!({"docs": docs, "new_edits": false})),
-                &[201, 202],
-            )?;
-            let failures = answer
-                .as_array()
-                .ok_or_else(|| SyncError::Protocol(format!("_bulk_docs answered {answer}")))?;
-            let by_id: HashMap<&str, u64> = batch.iter().map(|b| (b.1.as_str(), b.0)).collect();
-            let mut rejected = Vec::new();
-            for f in failures {
-                let id = f["id"].as_str().unwrap_or("").to_string();
-                let why = format!(
-                    "{}: {}",
-                    f["error"].as_str().unwrap_or("error"),
-                    f["reason"].as_str().unwrap_or("")
-                );
-                tracing::warn!(%id, %why, "document refused by the server");
-                if let Some(seq) = by_id.get(id.as_str()) {
-                    rejected.push((*seq, id.clone(), why.clone()));
-                }
-                report.rejected.push((id, why));
-            }
-            report.sent += (missing.len() - rejected.len()) as u64;
-            store.acknowledge_with_rejects(last_seq, &rejected)?;
-        } else {
-            store.acknowledge_through(last_seq)?;
-        }
-        report.batches += 1;
+        let rejected = send_batch(c, &batch, &mut report)?;
+        store.acknowledge_with_rejects(last_seq, &rejected)?;
         done += batch.len() as u64;
         progress(done, total.max(done));
+    }
+    Ok(report)
+}
+
+/// Sends every document of one business date again, whatever the push cursor says: the server
+/// keeps what it already has, and takes what it lost (a restored server, a deleted database).
+pub fn resend_date(
+    store: &Store,
+    c: &mut Client,
+    date: chrono::NaiveDate,
+) -> Result<PushReport, SyncError> {
+    let currency = store.info().currency.clone();
+    let mut report = PushReport::default();
+    let mut batch: Batch = Vec::with_capacity(BATCH);
+    let mut failed = None;
+    store.visit_dates(date, date, |seq, d| {
+        batch.push((seq, doc_id(d), doc_rev(d), to_json(d, &currency)));
+        if batch.len() >= BATCH {
+            if let Err(e) = send_batch(c, &batch, &mut report) {
+                failed = Some(e);
+                return ControlFlow::Break(());
+            }
+            batch.clear();
+        }
+        ControlFlow::Continue(())
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    if !batch.is_empty() {
+        send_batch(c, &batch, &mut report)?;
     }
     Ok(report)
 }

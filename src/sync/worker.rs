@@ -1,7 +1,9 @@
 //! The sync worker: a thread of its own that pushes and pulls on a schedule and on request, and
 //! tells the register what happened. A sale never waits for it.
 
-use super::client::{Client, PullMode, PullReport, PushReport, claim, pull, push, report_status};
+use super::client::{
+    Client, PullMode, PullReport, PushReport, claim, pull, push, report_status, resend_date,
+};
 use crate::config;
 use crate::store::Store;
 use chrono::{DateTime, Local, NaiveTime, TimeDelta};
@@ -16,6 +18,8 @@ pub enum SyncCmd {
     Push,
     /// Pull the catalog now.
     Pull(PullMode),
+    /// Push one business date's documents again.
+    Resend(chrono::NaiveDate),
 }
 
 /// What the worker tells the register.
@@ -25,6 +29,7 @@ pub enum SyncEvent {
     Progress(String),
     Pushed(PushReport),
     Pulled(PullMode, PullReport),
+    Resent(chrono::NaiveDate, PushReport),
     /// A push or pull failed; the server is taken as offline until the next success.
     Failed(String),
     /// The server's clock minus ours, in seconds.
@@ -111,6 +116,14 @@ pub fn start(
                     run_push(&store, &mut client, &ev_tx);
                 }
                 Ok(SyncCmd::Pull(mode)) => run_pull(&store, &mut client, mode, &ev_tx),
+                Ok(SyncCmd::Resend(date)) => {
+                    let r = claim(&store, &mut client)
+                        .and_then(|()| resend_date(&store, &mut client, date));
+                    let _ = ev_tx.send(match r {
+                        Ok(report) => SyncEvent::Resent(date, report),
+                        Err(e) => SyncEvent::Failed(e.to_string()),
+                    });
+                }
                 Err(RecvTimeoutError::Disconnected) => return,
                 Err(RecvTimeoutError::Timeout) => {
                     let due_daily = daily.is_some_and(|d| d <= Local::now());

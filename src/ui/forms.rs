@@ -181,6 +181,13 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
             }
             (t.token_answer_title, v)
         }
+        Popup::ResendDate(s) => (
+            t.sync_title,
+            vec![
+                Line::styled(t.sync_resend_prompt, theme.dim),
+                field(theme, ">", s, true, false, 1),
+            ],
+        ),
         Popup::JournalExport(s) => (
             t.journal_title,
             vec![

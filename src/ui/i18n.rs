@@ -226,6 +226,7 @@ pub struct Texts {
     pub sync_started: &'static str,
     pub sync_not_configured: &'static str,
     pub sync_drift: &'static str,
+    pub sync_resend_prompt: &'static str,
 }
 
 pub static ES: Texts = Texts {
@@ -440,11 +441,12 @@ pub static ES: Texts = Texts {
     sync_history: "Historial de catálogo",
     sync_rejected: "Rechazados por el servidor",
     sync_never: "nunca",
-    sync_hint: "P enviar · 1 parcial · 2 total · 3 reemplazo · Esc volver",
+    sync_hint: "P enviar · R reenviar fecha · 1 parcial · 2 total · 3 reemplazo · Esc volver",
     sync_confirm_replace: "¿Borrar el catálogo local y recargarlo del servidor? Enter sí · otra tecla no",
     sync_started: "en curso…",
     sync_not_configured: "Sincronización no configurada: [sync] url en caja.toml",
     sync_drift: "El reloj difiere {} s del servidor: revise la hora",
+    sync_resend_prompt: "Reenviar los documentos de la fecha (AAAA-MM-DD)",
 };
 
 pub static EN: Texts = Texts {
@@ -659,11 +661,12 @@ pub static EN: Texts = Texts {
     sync_history: "Catalog history",
     sync_rejected: "Refused by the server",
     sync_never: "never",
-    sync_hint: "P push · 1 partial · 2 total · 3 replace · Esc back",
+    sync_hint: "P push · R resend a date · 1 partial · 2 total · 3 replace · Esc back",
     sync_confirm_replace: "Wipe the local catalog and reload it from the server? Enter yes · other key no",
     sync_started: "running…",
     sync_not_configured: "Sync is not configured: [sync] url in caja.toml",
     sync_drift: "The clock is {} s off the server's: check the time",
+    sync_resend_prompt: "Send the documents of this date again (YYYY-MM-DD)",
 };
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -885,6 +888,7 @@ mod tests {
             t.sync_started,
             t.sync_not_configured,
             t.sync_drift,
+            t.sync_resend_prompt,
         ];
         v.extend_from_slice(t.help_lines);
         v
