@@ -159,18 +159,7 @@ impl Client {
                 Err(_) => false,
             };
             if !retry || attempt >= self.retries {
-                return match r {
-                    Ok((s @ (401 | 403), _))
-                        if path
-                            .split('/')
-                            .nth(1)
-                            .is_none_or(|p| !p.starts_with('_') || p == "_bulk_docs")
-                            && method != "PUT" =>
-                    {
-                        Err(SyncError::Auth { status: s })
-                    }
-                    other => other,
-                };
+                return r;
             }
             tracing::warn!(method, path, attempt, "sync request failed; retrying");
             std::thread::sleep(wait);
