@@ -66,7 +66,8 @@ fn labels(lang: Language) -> [&'static str; 11] {
     }
 }
 
-fn two(left: &str, right: &str, width: usize) -> String {
+/// `left` and `right` on one line of `width`, the left side cut to make room.
+pub fn two(left: &str, right: &str, width: usize) -> String {
     let l: String = left
         .chars()
         .take(width.saturating_sub(right.chars().count() + 1))
@@ -462,6 +463,34 @@ impl Receipt {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_report_fits_the_paper_it_is_laid_out_for() {
+        use crate::domain::report::{Report, TenderTotal};
+        let cop = Currency::by_code("COP").unwrap();
+        let r = Report {
+            first_sale: Some("FV1-000001".into()),
+            last_sale: Some("FV1-004321".into()),
+            sales_total: Money::from_minor(123_456_789),
+            tenders: vec![TenderTotal {
+                kind: TenderKind::Transfer,
+                amount: Money::from_minor(99_999_999),
+            }],
+            counted_cash: Some(Money::from_minor(5_000)),
+            ..Report::default()
+        };
+        for columns in [32u16, 42, 48] {
+            for lang in [Language::Es, Language::En] {
+                for l in report_lines(&r, "FV1-Z-000001", &cop, columns, lang) {
+                    assert!(
+                        l.text.chars().count() <= usize::from(columns),
+                        "{columns} columns: {:?}",
+                        l.text
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn long_names_wrap_at_spaces() {

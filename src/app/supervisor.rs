@@ -12,7 +12,7 @@ use crate::domain::report::Report;
 use crate::domain::tender::TenderKind;
 use crate::domain::user::Permission;
 use crate::journal::{JournalFilter, JournalRow};
-use crate::receipt::{Align, Line, Receipt, Style, report_lines, x_title};
+use crate::receipt::{Align, Line, Receipt, Style, report_lines, two, x_title};
 use crate::store::day::OpenShift;
 use crate::store::{DocHeader, Store};
 use crate::ui::i18n::{Texts, fill};
@@ -49,7 +49,10 @@ pub struct ShiftCloseState {
 
 /// A report on screen (X, a closed shift), scrollable and printable.
 pub struct ReportView {
-    pub title: String,
+    /// The report and its heading: laid out here for the screen, and again at the printer's
+    /// width when printed.
+    pub report: Report,
+    pub heading: String,
     pub lines: Vec<Line>,
     pub scroll: usize,
     /// Where Esc goes: back to the sale screen, or to login (the user's shift just closed).
@@ -362,8 +365,8 @@ impl App {
             KeyCode::Enter => {
                 let Some(store) = &self.store else { return };
                 let float = match store.info().currency.parse_local(form.float.trim()) {
-                    Ok(m) if !m.is_negative() => m,
-                    Ok(_) => return self.info(Level::Error, "-"),
+                    // A negative float cannot be typed; the store refuses one anyway.
+                    Ok(m) => m,
                     Err(e) => return self.info(Level::Error, e.to_string()),
                 };
                 let (date, opens, needs) = (form.date, form.opens_day, form.needs_supervisor);
@@ -541,8 +544,7 @@ impl App {
         };
         let currency = store.info().currency.clone();
         let counted = match currency.parse_local(counted.trim()) {
-            Ok(m) if !m.is_negative() => m,
-            Ok(_) => return,
+            Ok(m) => m,
             Err(e) => return self.info(Level::Error, e.to_string()),
         };
         let me = self
@@ -576,14 +578,16 @@ impl App {
                     } else {
                         Level::Warn
                     },
-                    title.clone(),
+                    title,
                 );
                 if shift.cashier == me {
                     self.shift = None;
                 }
-                let lines = self.report_body(&report, &format!("{} {}", c.number, shift.cashier));
+                let heading = format!("{} {}", c.number, shift.cashier);
+                let lines = self.report_body(&report, &heading);
                 self.screen = Screen::Report(ReportView {
-                    title,
+                    report,
+                    heading,
                     lines,
                     scroll: 0,
                     then_login: shift.cashier == me,
@@ -606,11 +610,12 @@ impl App {
         };
         let date = self.day.open.unwrap_or_else(|| self.now().date_naive());
         match store.day_report(date) {
-            Ok(r) => {
-                let title = format!("{} {date}", x_title(self.config.language));
-                let lines = self.report_body(&r, &title);
+            Ok(report) => {
+                let heading = format!("{} {date}", x_title(self.config.language));
+                let lines = self.report_body(&report, &heading);
                 self.screen = Screen::Report(ReportView {
-                    title,
+                    report,
+                    heading,
                     lines,
                     scroll: 0,
                     then_login: false,
@@ -630,7 +635,16 @@ impl App {
             KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
             KeyCode::PageDown => v.scroll = (v.scroll + 10).min(v.lines.len().saturating_sub(1)),
             KeyCode::Char('p' | 'P') => {
-                let lines = v.lines.clone();
+                let lines = match &self.store {
+                    Some(s) => report_lines(
+                        &v.report,
+                        &v.heading,
+                        &s.info().currency,
+                        self.config.printer.columns,
+                        self.config.language,
+                    ),
+                    None => Vec::new(),
+                };
                 let r = self.printable(lines);
                 self.printer_cmd(PrinterCmd::Print(Box::new(r)));
                 self.info(Level::Ok, self.texts.report_printing);
@@ -648,10 +662,8 @@ impl App {
         }
     }
 
-    /// Screen lines laid out again for the receipt printer.
+    /// Lines already laid out at the printer's width, under the store's name.
     fn printable(&self, lines: Vec<Line>) -> Receipt {
-        let columns = self.config.printer.columns;
-        let w = usize::from(columns);
         let name = self
             .store
             .as_ref()
@@ -662,25 +674,9 @@ impl App {
             style: Style::Bold,
             align: Align::Center,
         }];
-        out.extend(lines.into_iter().map(|l| {
-            // Right-aligned figures: keep the right edge on narrower paper.
-            let text = if l.text.chars().count() > w && l.text.chars().all(|c| c == '-') {
-                "-".repeat(w)
-            } else if l.text.chars().count() > w {
-                let (left, right) = l.text.rsplit_once("  ").unwrap_or((&l.text, ""));
-                let left = left.trim_end();
-                let right = right.trim();
-                let room = w.saturating_sub(right.chars().count() + 1);
-                let left: String = left.chars().take(room).collect();
-                let pad = w.saturating_sub(left.chars().count() + right.chars().count());
-                format!("{left}{}{right}", " ".repeat(pad))
-            } else {
-                l.text
-            };
-            Line { text, ..l }
-        }));
+        out.extend(lines);
         Receipt {
-            columns,
+            columns: self.config.printer.columns,
             lines: out,
             code: None,
         }
@@ -937,10 +933,11 @@ impl App {
             ),
             Style::Bold,
         )];
+        let w = usize::from(self.config.printer.columns);
         for r in &st.rows {
             let at = r.at.get(11..16).unwrap_or("");
             lines.push(line(
-                format!("{} {at}  {}", r.number, c.format(r.total)),
+                two(&format!("{} {at}", r.number), &c.format(r.total), w),
                 Style::Normal,
             ));
         }

@@ -279,20 +279,6 @@ impl Store {
         Ok(day_builder(&tx.open_table(DOCS)?, BusinessDate::from_date(date))?.finish())
     }
 
-    /// What stops the open date from closing now: open shifts and held tickets, in words.
-    pub fn close_blockers(&self) -> Result<Vec<String>, StoreError> {
-        let mut out: Vec<String> = self
-            .open_shifts()?
-            .into_iter()
-            .map(|s| format!("shift of {} ({}) is open", s.cashier, s.number))
-            .collect();
-        let held = self.held()?;
-        if !held.is_empty() {
-            out.push(format!("{} ticket(s) on hold", held.len()));
-        }
-        Ok(out)
-    }
-
     /// Closes the open business date (Z): refuses while a shift is open or a ticket is held,
     /// commits the closing document with the day's report and its receipt queued, and locks
     /// the date so that no document carries it again.

@@ -168,7 +168,7 @@ impl Client {
         }
     }
 
-    fn expect(
+    fn call_expecting(
         &mut self,
         method: &str,
         path: &str,
@@ -259,7 +259,7 @@ fn send_batch(
         .iter()
         .map(|(_, id, rev, _)| (id.clone(), json!([rev])))
         .collect();
-    let diff = c.expect(
+    let diff = c.call_expecting(
         "POST",
         &format!("{DOCS_DB}/_revs_diff"),
         Some(&Value::Object(asked)),
@@ -280,7 +280,7 @@ fn send_batch(
         return Ok(rejected);
     }
     let keys: Vec<&str> = missing.iter().map(|m| m.1.as_str()).collect();
-    let held = c.expect(
+    let held = c.call_expecting(
         "POST",
         &format!("{DOCS_DB}/_all_docs"),
         Some(&json!({"keys": keys})),
@@ -293,7 +293,7 @@ fn send_batch(
         }
     }
     let docs: Vec<&Value> = missing.iter().map(|m| &m.3).collect();
-    let answer = c.expect(
+    let answer = c.call_expecting(
         "POST",
         &format!("{DOCS_DB}/_bulk_docs"),
         Some(&json!({"docs": docs, "new_edits": false})),
@@ -387,7 +387,7 @@ pub fn resend_date(
 pub fn report_status(store: &Store, c: &mut Client, pushed: &PushReport) -> Result<(), SyncError> {
     let code = store.info().register.to_string();
     let path = format!("{REGISTERS_DB}/register:{code}");
-    let mut doc = c.expect("GET", &path, None, &[200])?;
+    let mut doc = c.call_expecting("GET", &path, None, &[200])?;
     let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     doc["last_push"] = json!(now);
     doc["pushed"] = json!(pushed.sent);
@@ -396,7 +396,7 @@ pub fn report_status(store: &Store, c: &mut Client, pushed: &PushReport) -> Resu
     doc["version"] = json!(env!("CARGO_PKG_VERSION"));
     doc["clock"] = json!(now);
     doc["clock_drift_s"] = json!(c.drift_s);
-    c.expect("PUT", &path, Some(&doc), &[201, 202])?;
+    c.call_expecting("PUT", &path, Some(&doc), &[201, 202])?;
     Ok(())
 }
 
@@ -527,7 +527,7 @@ pub fn pull(
                         Ok(Value::String(s)) => s,
                         _ => since.clone(),
                     };
-                    let page = c.expect(
+                    let page = c.call_expecting(
                         "GET",
                         &format!(
                             "{CATALOG_DB}/_changes?since={}&include_docs=true&limit={PAGE}",
@@ -565,13 +565,13 @@ pub fn pull(
             }
             PullMode::Total | PullMode::Replace => {
                 // Changes after this point are picked up by the next partial pull.
-                let info = c.expect("GET", CATALOG_DB, None, &[200])?;
+                let info = c.call_expecting("GET", CATALOG_DB, None, &[200])?;
                 checkpoint = info["update_seq"].to_string();
                 let mut start = "product:".to_string();
                 let mut skip = 0;
                 loop {
                     let key = serde_json::to_string(&start).unwrap_or_default();
-                    let page = c.expect(
+                    let page = c.call_expecting(
                         "GET",
                         &format!("{CATALOG_DB}/_all_docs?include_docs=true&limit={PAGE}&skip={skip}&startkey={}", url_encode(&key)),
                         None,

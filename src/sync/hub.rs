@@ -309,10 +309,6 @@ impl Hub {
         } else {
             self.route(&method, &url, who, wants_html, &body)
         };
-        let resp = match header("Date", &httpdate()) {
-            Some(h) => resp.with_header(h),
-            None => resp,
-        };
         let _ = req.respond(resp);
     }
 
@@ -573,11 +569,4 @@ impl Hub {
             None => r,
         }
     }
-}
-
-/// The current time as an HTTP date (RFC 7231), for the `Date` header registers read drift from.
-fn httpdate() -> String {
-    chrono::Utc::now()
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string()
 }

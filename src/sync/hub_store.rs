@@ -499,16 +499,6 @@ impl HubStore {
         Ok(written)
     }
 
-    /// Writes `doc` over whatever revision `db` holds for its id (an admin's upsert).
-    pub fn upsert(&self, db: &str, mut doc: Value) -> Result<String, HubError> {
-        let id = doc["_id"].as_str().unwrap_or("").to_string();
-        let current = self.revs(db, std::slice::from_ref(&id))?.pop().flatten();
-        if let Some(rev) = current {
-            doc["_rev"] = json!(rev);
-        }
-        Ok(self.put(db, doc)?.1)
-    }
-
     /// The live ids of `db` that start with `prefix`.
     pub fn ids(&self, db: &str, prefix: &str) -> Result<Vec<String>, HubError> {
         let mut out = Vec::new();
