@@ -56,6 +56,10 @@ enum Command {
         /// Send one business date's documents again (the server keeps what it has).
         #[arg(long)]
         resend: Option<NaiveDate>,
+        /// Take this register's code over from the store that claimed it before (a reinstalled
+        /// register): numbering continues after the highest number the server holds for it.
+        #[arg(long)]
+        take_over: bool,
     },
     /// The built-in sync server for one shop (a subset of CouchDB's HTTP API).
     Hub {
@@ -99,6 +103,16 @@ enum Command {
     BenchRegister {
         #[arg(long)]
         items: u64,
+    },
+    /// The catalog pull of `caja bench`, in a process of its own so its peak memory is its own.
+    #[command(hide = true)]
+    BenchPull {
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        password: String,
     },
     /// Sell demo tickets in a loop, printing each number once durable (disk burn-in).
     Soak {
@@ -339,7 +353,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Sync { push, pull, resend }) => sync_cmd(&dir, push, pull, resend),
+        Some(Command::Sync {
+            push,
+            pull,
+            resend,
+            take_over,
+        }) => sync_cmd(&dir, push, pull, resend, take_over),
         Some(Command::Hub { listen, command }) => hub_cmd(&dir, &listen, command),
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
@@ -366,6 +385,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::BenchRegister { items }) => {
             caja::bench_register::probe(&dir, items, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::BenchPull {
+            url,
+            user,
+            password,
+        }) => {
+            caja::bench::pull_probe(&dir, &url, &user, &password, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Soak { count, cashier }) => {
@@ -483,6 +510,7 @@ fn sync_cmd(
     push: bool,
     pull: Option<String>,
     resend: Option<NaiveDate>,
+    take_over: bool,
 ) -> Result<ExitCode> {
     let mode = match pull.as_deref() {
         Some(m) => Some(
@@ -494,6 +522,30 @@ fn sync_cmd(
     let config = caja::config::Config::load(dir)?;
     let store = Store::open(dir)?;
     let mut client = caja::sync::client::Client::new(&config.sync)?;
+    if take_over {
+        let t = caja::sync::client::take_over(&store, &mut client, |step| eprintln!("{step}"))?;
+        if t.previous == store.info().store_id {
+            eprintln!("this store already holds register {}", store.register());
+        } else {
+            eprintln!(
+                "register {} taken over from store {} ({} ids read on the server)",
+                store.register(),
+                if t.previous.is_empty() {
+                    "(none)"
+                } else {
+                    &t.previous
+                },
+                t.scanned
+            );
+            for (kind, n) in &t.floors {
+                eprintln!(
+                    "  {} numbering continues after {}",
+                    kind.code(),
+                    caja::domain::numbering::format_number(store.register(), *kind, *n)
+                );
+            }
+        }
+    }
     caja::sync::client::claim(&store, &mut client)?;
     if let Some(date) = resend {
         let r = caja::sync::client::resend_date(&store, &mut client, date)?;
@@ -532,7 +584,7 @@ fn sync_cmd(
             r.total
         );
     }
-    caja::sync::client::report_status(&store, &mut client, &report)?;
+    caja::sync::client::report_status(&store, &mut client, Some(&report))?;
     eprintln!(
         "pushed {} documents ({} already on the server) in {} batches",
         report.sent, report.already, report.batches

@@ -83,7 +83,7 @@ fn ten_thousand_documents_reach_the_hub_exactly_once() {
     assert_eq!(calls, 20, "progress after every batch");
     assert_eq!(s.outbox_len().unwrap(), 0);
     assert_eq!(doc_count(&h, "caja-docs"), 10_000);
-    report_status(&s, &mut c, &r).unwrap();
+    report_status(&s, &mut c, Some(&r)).unwrap();
     let (_, reg) = c
         .request("GET", "caja-registers/register:FV1", None)
         .unwrap();
@@ -132,6 +132,204 @@ fn a_second_store_with_the_same_code_is_refused_and_collides() {
     assert!(matches!(e, SyncError::Collision(_)), "{e}");
     assert_eq!(second.outbox_len().unwrap(), 5, "nothing acknowledged");
     assert_eq!(doc_count(&h, "caja-docs"), 30);
+    h.stop();
+}
+
+#[test]
+fn a_reinstalled_register_takes_its_code_over_and_numbers_after_the_server() {
+    use caja::domain::numbering::DocKind;
+    use caja::sync::client::take_over;
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let (d1, d2, d3) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let old = demo_store(d1.path());
+    sell(&old, 30);
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    claim(&old, &mut c).unwrap();
+    push(&old, &mut c, |_, _| {}).unwrap();
+    drop(old);
+
+    // A store that already sold under the code cannot take it over: its FV1-000001 is not the
+    // server's FV1-000001, and sealed documents are never renumbered.
+    let early = demo_store(d3.path());
+    sell_from(&early, 500, 2);
+    let e = take_over(&early, &mut c, |_| {}).unwrap_err();
+    assert!(
+        matches!(e, caja::sync::client::SyncError::TakeOverClash(ref n) if n == "FV1-000001"),
+        "{e}"
+    );
+    assert!(claim(&early, &mut c).is_err(), "still not claimed");
+
+    // The reinstalled register, before its first sale: refused, then taken over.
+    let new = demo_store(d2.path());
+    assert!(matches!(
+        claim(&new, &mut c),
+        Err(SyncError::Claimed { .. })
+    ));
+    let mut steps = 0;
+    let t = take_over(&new, &mut c, |_| steps += 1).unwrap();
+    assert_eq!(steps, DocKind::ALL.len());
+    assert!(!t.previous.is_empty() && t.previous != new.info().store_id);
+    assert_eq!(t.floors, vec![(DocKind::Sale, 30)]);
+    assert_eq!(t.scanned, 30);
+    assert_eq!(new.number_floor(DocKind::Sale), 30);
+    claim(&new, &mut c).unwrap();
+    let (_, reg) = c
+        .request("GET", "caja-registers/register:FV1", None)
+        .unwrap();
+    assert_eq!(reg["machine_id"], new.info().store_id.as_str());
+    assert_eq!(reg["taken_over_from"], t.previous.as_str());
+
+    // Numbering continues after the server's last number, and nothing collides.
+    sell_from(&new, 2000, 3);
+    let last = new.last_doc().unwrap().unwrap().1;
+    assert_eq!(last.doc.number, "FV1-000033");
+    let r = push(&new, &mut c, |_, _| {}).unwrap();
+    assert_eq!((r.sent, r.already), (3, 0));
+    assert_eq!(doc_count(&h, "caja-docs"), 33);
+    // The jump is part of the chain: the integrity check accepts it.
+    drop(new);
+    let report = caja::store::check::check_dir(d2.path(), |_| {}).unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert!(
+        report.last_numbers.contains(&(DocKind::Sale, 33)),
+        "{:?}",
+        report.last_numbers
+    );
+    // The floor survives a restart; taking over again is a no-op.
+    let new = Store::open(d2.path()).unwrap();
+    assert_eq!(new.number_floor(DocKind::Sale), 30);
+    let again = take_over(&new, &mut c, |_| {}).unwrap();
+    assert_eq!(again.previous, new.info().store_id);
+    assert!(again.floors.is_empty());
+    // The old store, if it comes back, is now the one refused.
+    let old = Store::open(d1.path()).unwrap();
+    assert!(matches!(
+        claim(&old, &mut c),
+        Err(SyncError::Claimed { .. })
+    ));
+    h.stop();
+}
+
+#[test]
+fn two_registers_push_at_once_and_the_status_page_shows_both() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let fv1 = demo_store(d1.path());
+    let mut p2 = params("COP");
+    p2.register = caja::domain::numbering::RegisterCode::parse("FV2").unwrap();
+    let fv2 = Store::create(d2.path(), p2).unwrap();
+    sell(&fv1, 1_200);
+    sell_from(&fv2, 5_000, 900);
+    // What each register sold on the day, added up from its own documents.
+    let day_total = |s: &Store| {
+        let r = s
+            .day_report(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+            .unwrap();
+        (r.sales, s.info().currency.to_decimal(r.sales_total))
+    };
+    let (want1, want2) = (day_total(&fv1), day_total(&fv2));
+    assert_eq!((want1.0, want2.0), (1_200, 900));
+
+    // Both registers push at the same time while an admin keeps reading the status page.
+    let url = format!("http://{}/?date=2026-11-22", h.addr);
+    let page = |url: &str| -> String {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut r = agent
+            .get(url)
+            .header("Accept", "text/html")
+            .header(
+                "Authorization",
+                caja::doctor::basic_auth("admin", "clave-admin-segura"),
+            )
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        r.body_mut().read_to_string().unwrap()
+    };
+    std::thread::scope(|scope| {
+        let one = scope.spawn(|| {
+            let mut c = client(&h, "FV1", "clave-fv1-segura");
+            claim(&fv1, &mut c).unwrap();
+            let r = push(&fv1, &mut c, |_, _| {}).unwrap();
+            report_status(&fv1, &mut c, Some(&r)).unwrap();
+            r
+        });
+        let two = scope.spawn(|| {
+            let mut c = client(&h, "FV2", "clave-fv2-segura");
+            claim(&fv2, &mut c).unwrap();
+            let r = push(&fv2, &mut c, |_, _| {}).unwrap();
+            report_status(&fv2, &mut c, Some(&r)).unwrap();
+            r
+        });
+        let reader = scope.spawn(|| {
+            for _ in 0..5 {
+                assert!(page(&url).contains("caja hub"));
+            }
+        });
+        assert_eq!(one.join().unwrap().sent, 1_200);
+        assert_eq!(two.join().unwrap().sent, 900);
+        reader.join().unwrap();
+    });
+    assert_eq!(doc_count(&h, "caja-docs"), 2_100);
+    assert_eq!(
+        (fv1.outbox_len().unwrap(), fv2.outbox_len().unwrap()),
+        (0, 0)
+    );
+
+    // The page lists each register with its push, queue, drift, conflicts and the day's sales.
+    let html = page(&url);
+    let row = |code: &str| -> Vec<String> {
+        let start = html
+            .find(&format!("<tr><td>{code}</td>"))
+            .unwrap_or_else(|| panic!("{code} on the page: {html}"));
+        let tr = &html[start..];
+        let tr = &tr[..tr.find("</tr>").unwrap()];
+        tr.split("<td>")
+            .skip(1)
+            .map(|c| c.trim_end_matches("</td>").to_string())
+            .collect()
+    };
+    for (code, want) in [("FV1", &want1), ("FV2", &want2)] {
+        let cells = row(code);
+        assert_eq!(cells.len(), 9, "{cells:?}");
+        assert_eq!(cells[1], "Tienda Uno");
+        assert!(cells[2].starts_with("20"), "last push: {cells:?}");
+        assert_eq!(cells[4], "0", "queue: {cells:?}");
+        assert!(
+            cells[5].parse::<i64>().unwrap().abs() <= 2,
+            "drift: {cells:?}"
+        );
+        assert_eq!(cells[6], "0", "conflicts: {cells:?}");
+        assert_eq!(cells[7], want.0.to_string(), "sales: {cells:?}");
+        assert_eq!(cells[8], want.1, "total: {cells:?}");
+    }
+    // Another day has no sales; a register's user does not see the page.
+    let other = page(&format!("http://{}/?date=2026-11-23", h.addr));
+    assert!(other.contains("<td>FV1</td>"));
+    assert!(!other.contains(&format!("<td>{}</td>", want1.1)));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let r = agent
+        .get(&url)
+        .header("Accept", "text/html")
+        .header(
+            "Authorization",
+            caja::doctor::basic_auth("FV1", "clave-fv1-segura"),
+        )
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 401);
     h.stop();
 }
 
@@ -507,6 +705,33 @@ fn catalog_pulls_partial_total_and_replace() {
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
     assert_eq!(r.total, 35);
+
+    // Within one pull a barcode moves from one product to another: the product that takes it
+    // arrives first, the one that gives it up second.
+    let mut honey = product_doc(&mut admin, "product:MIEL250");
+    honey["barcodes"] = serde_json::json!(["7702001999999", "7702001000080"]);
+    admin
+        .request("PUT", "caja-catalog/product:MIEL250", Some(&honey))
+        .unwrap();
+    let mut milk = product_doc(&mut admin, "product:LEC1L");
+    milk["barcodes"] = serde_json::json!(["7702001000081"]);
+    admin
+        .request("PUT", "caja-catalog/product:LEC1L", Some(&milk))
+        .unwrap();
+    let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
+    assert_eq!((r.upserted, r.total), (2, 35));
+    assert_eq!(
+        s.lookup_code("7702001000080").unwrap().unwrap().sku,
+        "MIEL250"
+    );
+    assert_eq!(
+        s.lookup_code("7702001000081").unwrap().unwrap().sku,
+        "LEC1L"
+    );
+    assert!(
+        !dir.path().join("catalog-pull.spool").exists(),
+        "the spool file is removed after the pull"
+    );
 
     // Replace: a product only the register had is gone afterwards.
     let mut local = s.product("ARZ500").unwrap().unwrap();

@@ -719,3 +719,95 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
     drop(app);
     h.stop();
 }
+
+#[test]
+fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
+    use caja::sync::hub::Hub;
+    use caja::sync::worker::SyncEvent;
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = Hub::open(hub_dir.path()).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    let h = hub.serve("127.0.0.1:0").unwrap();
+    let mut config = Config::defaults();
+    config.sync.url = format!("http://{}", h.addr);
+    config.sync.user = "FV1".into();
+    config.sync.password = "clave-fv1-segura".into();
+
+    // The register before its disk was replaced: five sales on the server.
+    let old_dir = tempfile::tempdir().unwrap();
+    let old = demo_store(old_dir.path());
+    let products = caja::csvio::demo_catalog(&old.info().currency);
+    for i in 0..5 {
+        let body = caja::soak::soak_ticket(&old, &products, i).unwrap();
+        old.commit(&common::header(21, i as i64), body).unwrap();
+    }
+    let mut c = caja::sync::client::Client::new(&config.sync).unwrap();
+    caja::sync::client::claim(&old, &mut c).unwrap();
+    caja::sync::client::push(&old, &mut c, |_, _| {}).unwrap();
+    drop(old);
+
+    // The reinstalled register: a new store with the same code.
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        config.clone(),
+        clock(),
+    );
+    let (tx, rx) =
+        caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
+    app.sync = Some(tx);
+    let wait_for = |app: &mut App, want: &dyn Fn(&SyncEvent) -> bool| {
+        let start = std::time::Instant::now();
+        loop {
+            let ev = rx
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .expect("the sync worker answered");
+            let done = want(&ev);
+            app.on_sync(ev);
+            if done {
+                return;
+            }
+            assert!(start.elapsed().as_secs() < 30);
+        }
+    };
+    keys(&mut app, "ana\n1234\n0\n");
+    key(&mut app, KeyCode::F(10));
+    keys(&mut app, "p");
+    wait_for(&mut app, &|e| {
+        matches!(e, SyncEvent::Pushed(_) | SyncEvent::Failed(_))
+    });
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("sin conexión") || p.contains("claimed"), "{p}");
+    assert!(p.contains("T tomar este código"), "{p}");
+    assert_eq!(app.outbox, 2, "nothing left the register");
+
+    // T asks for a supervisor PIN first.
+    keys(&mut app, "t");
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    keys(&mut app, "ana\n1234\n");
+    wait_for(&mut app, &|e| {
+        matches!(e, SyncEvent::Pushed(_) | SyncEvent::Failed(_))
+    });
+    let p = screen(&app, 80, 24);
+    assert!(
+        p.contains("la numeración sigue después de FV1-000005"),
+        "{p}"
+    );
+    assert!(p.contains("2 sent"), "{p}");
+    assert_eq!(app.outbox, 0);
+
+    // The next sale is FV1-000006.
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "HUE30\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    let store = app.store.clone().unwrap();
+    let (_, last) = store.last_doc().unwrap().unwrap();
+    assert_eq!(last.doc.number, "FV1-000006");
+    drop(app);
+    h.stop();
+}

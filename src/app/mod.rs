@@ -90,6 +90,8 @@ pub enum Guarded {
     Menu,
     /// Opening a business date out of sequence, with the shift's float.
     OpenDay(chrono::NaiveDate, Money),
+    /// Taking this register's code over on the sync server (a reinstalled register).
+    TakeOver,
 }
 
 pub enum Popup {
@@ -401,6 +403,10 @@ impl App {
             Guarded::OpenDay(date, float) => {
                 let ov = self.override_by(supervisor, "open_day", "date out of sequence");
                 self.open_shift(date, true, float, vec![ov]);
+            }
+            Guarded::TakeOver => {
+                tracing::warn!(supervisor, "register code take-over requested");
+                self.sync_cmd(crate::sync::worker::SyncCmd::TakeOver);
             }
         }
     }

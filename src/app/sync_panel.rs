@@ -53,7 +53,7 @@ impl App {
         });
     }
 
-    fn sync_cmd(&mut self, cmd: SyncCmd) {
+    pub(super) fn sync_cmd(&mut self, cmd: SyncCmd) {
         match &self.sync {
             Some(tx) if tx.send(cmd).is_ok() => {
                 self.sync_status.progress = Some(self.texts.sync_started.into());
@@ -79,6 +79,7 @@ impl App {
             KeyCode::Char('1') => self.sync_cmd(SyncCmd::Pull(PullMode::Partial)),
             KeyCode::Char('2') => self.sync_cmd(SyncCmd::Pull(PullMode::Total)),
             KeyCode::Char('3') => st.confirm_replace = true,
+            KeyCode::Char('t' | 'T') => self.guard(super::Guarded::TakeOver),
             KeyCode::Char('r' | 'R') => {
                 let date = self.day.open.unwrap_or_else(|| self.now().date_naive());
                 self.popup = Some(super::Popup::ResendDate(date.to_string()));
@@ -134,6 +135,29 @@ impl App {
                     "{now}: {date} {} sent again, {} already there",
                     r.sent, r.already
                 ));
+            }
+            SyncEvent::TookOver(t) => {
+                s.progress = None;
+                let store = self.store.clone();
+                let text = match &store {
+                    Some(st) if t.previous != st.info().store_id => {
+                        let after: Vec<String> = t
+                            .floors
+                            .iter()
+                            .map(|(k, n)| {
+                                crate::domain::numbering::format_number(st.register(), *k, *n)
+                            })
+                            .collect();
+                        let after = if after.is_empty() {
+                            "-".to_string()
+                        } else {
+                            after.join(", ")
+                        };
+                        crate::ui::i18n::fill(self.texts.sync_took_over, &[&after])
+                    }
+                    _ => self.texts.sync_already_ours.to_string(),
+                };
+                self.info(Level::Info, text);
             }
             SyncEvent::Failed(e) => {
                 s.online = Some(false);

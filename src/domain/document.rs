@@ -267,7 +267,8 @@ pub struct Document {
     /// The last number of every series (indexed by [`DocKind::index`]) once this document is
     /// counted; lets the store find a number or a date by binary search without an index.
     pub counters: Vec<u64>,
-    /// True when the series jumped to the start of a newly authorized numbering range.
+    /// True when the series jumped forward: to the start of a newly authorized numbering range,
+    /// or past the numbers the sync server held when this store took its register code over.
     pub opens_range: bool,
     pub prev_hash: [u8; 32],
 }

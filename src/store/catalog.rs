@@ -64,7 +64,108 @@ fn unindex(tx: &WriteTransaction, p: &Product) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// One change of a pull, as spooled to disk.
+#[derive(serde::Serialize, serde::Deserialize)]
+enum SpoolRecord {
+    Put(Product),
+    Remove(String),
+}
+
+/// A catalog pull on its way in: each validated change goes to a file beside the store as it
+/// arrives, so a 100,000-item pull holds one page in memory, not the catalog. Applied by
+/// [`Store::apply_pull`]; dropped unapplied, the file is removed.
+pub struct PullSpool {
+    path: std::path::PathBuf,
+    out: Option<std::io::BufWriter<std::fs::File>>,
+    /// Products put and SKUs removed so far.
+    pub puts: u64,
+    pub removes: u64,
+}
+
+impl PullSpool {
+    fn write(&mut self, rec: &SpoolRecord) -> Result<(), StoreError> {
+        use std::io::Write;
+        let bytes = encode(rec)?;
+        let len = u32::try_from(bytes.len())
+            .map_err(|_| StoreError::Invalid("a catalog record over 4 GiB".into()))?;
+        let out = self
+            .out
+            .as_mut()
+            .ok_or_else(|| StoreError::Invalid("the pull spool is closed".into()))?;
+        out.write_all(&len.to_le_bytes())
+            .and_then(|()| out.write_all(&bytes))
+            .map_err(|e| spool_io(&self.path, e))
+    }
+
+    pub fn put(&mut self, p: &Product) -> Result<(), StoreError> {
+        self.puts += 1;
+        // A borrowed record would need a second type; products are small.
+        self.write(&SpoolRecord::Put(p.clone()))
+    }
+
+    pub fn remove(&mut self, sku: &str) -> Result<(), StoreError> {
+        self.removes += 1;
+        self.write(&SpoolRecord::Remove(sku.to_string()))
+    }
+
+    fn finish(mut self) -> Result<std::path::PathBuf, StoreError> {
+        use std::io::Write;
+        if let Some(mut out) = self.out.take() {
+            out.flush().map_err(|e| spool_io(&self.path, e))?;
+        }
+        Ok(std::mem::take(&mut self.path))
+    }
+}
+
+impl Drop for PullSpool {
+    fn drop(&mut self) {
+        if self.out.is_some() {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+fn spool_io(path: &std::path::Path, e: std::io::Error) -> StoreError {
+    StoreError::Io(std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", path.display()),
+    ))
+}
+
+fn read_spool(
+    path: &std::path::Path,
+    mut f: impl FnMut(SpoolRecord) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    use std::io::Read;
+    let io = |e: std::io::Error| spool_io(path, e);
+    let mut r = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut buf = Vec::new();
+    loop {
+        let mut len = [0u8; 4];
+        match r.read_exact(&mut len) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+            Err(e) => return Err(io(e)),
+        }
+        buf.resize(u32::from_le_bytes(len) as usize, 0);
+        r.read_exact(&mut buf).map_err(io)?;
+        f(decode(&buf, "a spooled catalog record")?)?;
+    }
+}
+
 impl Store {
+    /// Starts spooling a catalog pull to a file beside the store.
+    pub fn pull_spool(&self) -> Result<PullSpool, StoreError> {
+        let path = self.path().with_file_name("catalog-pull.spool");
+        let file = std::fs::File::create(&path).map_err(|e| spool_io(&path, e))?;
+        Ok(PullSpool {
+            path,
+            out: Some(std::io::BufWriter::new(file)),
+            puts: 0,
+            removes: 0,
+        })
+    }
+
     /// Applies a catalog in one transaction.
     pub fn apply_catalog(
         &self,
@@ -76,28 +177,6 @@ impl Store {
         let report = self.apply_in(&tx, products, mode)?;
         tx.commit()?;
         Ok(report)
-    }
-
-    /// Removes products by SKU (a deletion pulled from the server); unknown SKUs are skipped.
-    pub(super) fn remove_in(
-        &self,
-        tx: &WriteTransaction,
-        skus: &[String],
-    ) -> Result<u64, StoreError> {
-        let mut removed = 0;
-        for sku in skus {
-            let old = tx
-                .open_table(PRODUCTS)?
-                .get(sku.as_str())?
-                .map(|v| decode_product(v.value(), sku))
-                .transpose()?;
-            if let Some(p) = old {
-                unindex(tx, &p)?;
-                tx.open_table(PRODUCTS)?.remove(sku.as_str())?;
-                removed += 1;
-            }
-        }
-        Ok(removed)
     }
 
     /// Validates and applies `products` inside `tx`.
@@ -175,36 +254,124 @@ impl Store {
         Ok(report)
     }
 
-    /// Applies a catalog pull in one transaction: deletions, then the products (upsert or
-    /// replace), the new checkpoint (kept verbatim) and the pull's history entry. On any error
-    /// nothing changes.
+    /// Applies a spooled catalog pull in one transaction: the changes in the order the server
+    /// sent them (deletions included), or a replacement of the whole catalog, then the new
+    /// checkpoint (kept verbatim) and the pull's history entry. On any error nothing changes.
+    ///
+    /// Memory stays bounded by one record: the spool is read twice from disk. The first pass
+    /// unindexes every product about to change, so a barcode may move from one product to
+    /// another within a pull; the second writes each record in turn, so when a product changed
+    /// twice during the pull its last version wins.
     pub fn apply_pull(
         &self,
-        products: &[Product],
-        removed: &[String],
+        spool: PullSpool,
         mode: ApplyMode,
         checkpoint: &str,
         history: &str,
     ) -> Result<ApplyReport, StoreError> {
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        let gone = if mode == ApplyMode::Upsert {
-            self.remove_in(&tx, removed)?
-        } else {
-            0
-        };
-        let mut report = self.apply_in(&tx, products, mode)?;
-        report.removed += gone;
-        if gone > 0 {
-            report.total = tx.open_table(PRODUCTS)?.len()?;
-        }
-        tx.open_table(super::tables::META)?.insert(
-            super::tables::meta_keys::PULL_CHECKPOINT,
-            checkpoint.as_bytes(),
-        )?;
-        super::catalog::add_history(&tx, history)?;
-        tx.commit()?;
-        Ok(report)
+        let path = spool.finish()?;
+        let result = (|| {
+            let mut tx = self.db().begin_write()?;
+            tx.set_durability(redb::Durability::Immediate)?;
+            let mut report = ApplyReport::default();
+            if mode == ApplyMode::Replace {
+                report.removed = tx.open_table(PRODUCTS)?.len()?;
+                tx.delete_table(PRODUCTS)?;
+                tx.delete_table(BARCODES)?;
+                tx.delete_table(NAME_WORDS)?;
+            } else {
+                read_spool(&path, |rec| {
+                    let sku = match &rec {
+                        SpoolRecord::Put(p) => p.sku.as_str(),
+                        SpoolRecord::Remove(sku) => sku.as_str(),
+                    };
+                    let old = tx
+                        .open_table(PRODUCTS)?
+                        .get(sku)?
+                        .map(|v| decode_product(v.value(), sku))
+                        .transpose()?;
+                    if let Some(old) = old {
+                        unindex(&tx, &old)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            {
+                let mut table = tx.open_table(PRODUCTS)?;
+                let mut barcodes = tx.open_table(BARCODES)?;
+                let mut words = tx.open_table(NAME_WORDS)?;
+                read_spool(&path, |rec| {
+                    let sku = match &rec {
+                        SpoolRecord::Put(p) => p.sku.clone(),
+                        SpoolRecord::Remove(sku) => sku.clone(),
+                    };
+                    // What this pull wrote for the SKU before (or the old version, already
+                    // unindexed by the first pass) leaves the indexes first.
+                    let current = table
+                        .get(sku.as_str())?
+                        .map(|v| decode_product(v.value(), &sku))
+                        .transpose()?;
+                    if let Some(c) = &current {
+                        for b in &c.barcodes {
+                            if barcodes.get(b.as_str())?.is_some_and(|v| v.value() == sku) {
+                                barcodes.remove(b.as_str())?;
+                            }
+                        }
+                        for w in search_words(&c.name) {
+                            words.remove(word_key(&w, &sku).as_str())?;
+                        }
+                    }
+                    match rec {
+                        SpoolRecord::Remove(_) => {
+                            if current.is_some() {
+                                table.remove(sku.as_str())?;
+                                report.removed += 1;
+                            }
+                        }
+                        SpoolRecord::Put(p) => {
+                            p.validate().map_err(|err| StoreError::Product {
+                                sku: p.sku.clone(),
+                                err,
+                            })?;
+                            for b in &p.barcodes {
+                                if let Some(owner) = barcodes.insert(b.as_str(), p.sku.as_str())? {
+                                    let owner = owner.value().to_string();
+                                    if owner != p.sku {
+                                        return Err(StoreError::BarcodeTaken {
+                                            barcode: b.clone(),
+                                            sku: owner,
+                                        });
+                                    }
+                                }
+                            }
+                            let folded = search_words(&p.name);
+                            let joined = folded.join(" ");
+                            for w in &folded {
+                                words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
+                            }
+                            let bytes = encode(&ProductRecord::V1(p))?;
+                            table.insert(sku.as_str(), bytes.as_slice())?;
+                            if current.is_some() {
+                                report.updated += 1;
+                            } else {
+                                report.added += 1;
+                            }
+                        }
+                    }
+                    Ok(())
+                })?;
+                report.total = table.len()?;
+            }
+            tx.open_table(super::tables::META)?.insert(
+                super::tables::meta_keys::PULL_CHECKPOINT,
+                checkpoint.as_bytes(),
+            )?;
+            add_history(&tx, history)?;
+            tx.commit()?;
+            Ok(report)
+        })();
+        let _ = std::fs::remove_file(&path);
+        result
     }
 
     /// Records a pull that failed (nothing applied).

@@ -148,11 +148,14 @@ impl Store {
         };
         let kind = body.kind();
         counters.resize(DocKind::ALL.len().max(counters.len()), 0);
+        // After a take-over the series continues past what the server holds for this code.
+        let last = counters[kind.index()].max(self.number_floor(kind));
         let next = next_number(
-            counters[kind.index()],
+            last,
             self.authorized_range(kind).as_ref(),
             header.business_date,
         )?;
+        let jumped = last > counters[kind.index()];
         counters[kind.index()] = next.n;
         let doc = Document {
             number: format_number(self.register(), kind, next.n),
@@ -163,7 +166,7 @@ impl Store {
             cashier: header.cashier.clone(),
             body,
             counters,
-            opens_range: next.opens_range,
+            opens_range: next.opens_range || jumped,
             prev_hash,
         };
         let sealed = doc.seal();

@@ -131,6 +131,17 @@ pub struct Store {
     /// meta table (redb rewrites a table's root entry when it is opened for writing). This
     /// process is the store's only writer, and it updates this after each close commits.
     closed: std::sync::Mutex<Option<crate::domain::document::BusinessDate>>,
+    /// The numbering floor per document type (see `meta_keys::NUMBER_FLOOR`), cached for the
+    /// same reason.
+    floor: std::sync::Mutex<Vec<u64>>,
+}
+
+fn decode_floor(bytes: &[u8]) -> Vec<u64> {
+    bytes
+        .chunks_exact(8)
+        .filter_map(|c| <[u8; 8]>::try_from(c).ok())
+        .map(u64::from_le_bytes)
+        .collect()
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
@@ -309,6 +320,7 @@ impl Store {
                 ranges: RwLock::new(Vec::new()),
                 printed: Default::default(),
                 closed: Default::default(),
+                floor: Default::default(),
             })
         })();
         if made.is_err() {
@@ -330,7 +342,7 @@ impl Store {
     }
 
     pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
-        let (info, ranges, closed) = {
+        let (info, ranges, closed, floor) = {
             let tx = db.begin_read()?;
             let meta = tx.open_table(META).map_err(|e| {
                 StoreError::Corrupt(format!("{}: no meta table ({e})", path.display()))
@@ -363,7 +375,11 @@ impl Store {
                 .get(meta_keys::CLOSED_THROUGH)?
                 .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
                 .map(|b| crate::domain::document::BusinessDate::from_days(i32::from_le_bytes(b)));
-            (info, ranges, closed)
+            let floor = meta
+                .get(meta_keys::NUMBER_FLOOR)?
+                .map(|v| decode_floor(v.value()))
+                .unwrap_or_default();
+            (info, ranges, closed, floor)
         };
         Ok(Store {
             db,
@@ -372,6 +388,7 @@ impl Store {
             ranges: RwLock::new(ranges),
             printed: Default::default(),
             closed: std::sync::Mutex::new(closed),
+            floor: std::sync::Mutex::new(floor),
         })
     }
 
@@ -381,6 +398,33 @@ impl Store {
 
     pub(crate) fn set_closed_through(&self, d: crate::domain::document::BusinessDate) {
         *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = Some(d);
+    }
+
+    /// The numbering floor of a document type (0 when the code was never taken over).
+    pub fn number_floor(&self, kind: DocKind) -> u64 {
+        let f = self.floor.lock().unwrap_or_else(|p| p.into_inner());
+        f.get(kind.index()).copied().unwrap_or(0)
+    }
+
+    /// Raises the numbering floor: the next document of each type is numbered after the given
+    /// number. Used when this store takes over a register code whose documents the sync server
+    /// already holds. A floor never goes down.
+    pub fn raise_number_floor(&self, floors: &[(DocKind, u64)]) -> Result<(), StoreError> {
+        let mut guard = self.floor.lock().unwrap_or_else(|p| p.into_inner());
+        let mut next = guard.clone();
+        next.resize(DocKind::ALL.len().max(next.len()), 0);
+        for (k, n) in floors {
+            let slot = &mut next[k.index()];
+            *slot = (*slot).max(*n);
+        }
+        let bytes: Vec<u8> = next.iter().flat_map(|n| n.to_le_bytes()).collect();
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.open_table(META)?
+            .insert(meta_keys::NUMBER_FLOOR, bytes.as_slice())?;
+        tx.commit()?;
+        *guard = next;
+        Ok(())
     }
 
     pub fn info(&self) -> &StoreInfo {

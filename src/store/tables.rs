@@ -54,4 +54,8 @@ pub mod meta_keys {
     pub const CLOSED_THROUGH: &str = "closed_through";
     /// The business date open for selling, when one is.
     pub const OPEN_DAY: &str = "open_day";
+    /// Per document type (u64 little-endian, in `DocKind::index` order): the highest number the
+    /// sync server held for this register code when this store took the code over. The next
+    /// document of a type is numbered after both the chain and this floor.
+    pub const NUMBER_FLOOR: &str = "number_floor";
 }

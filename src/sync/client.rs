@@ -4,6 +4,7 @@
 
 use super::json::{doc_id, doc_rev, to_json};
 use crate::config;
+use crate::domain::numbering::{DocKind, parse_number};
 use crate::store::{Store, StoreError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -39,6 +40,10 @@ pub enum SyncError {
         "the server already holds {0} at another revision (a document of another store with this number); not pushed"
     )]
     Collision(String),
+    #[error(
+        "this store already numbered {0}, a number the server holds for another store with this register code; sealed documents cannot be renumbered. Restore the register's backup instead, or take the code over from a fresh store before selling"
+    )]
+    TakeOverClash(String),
     #[error("the server's answer is not what CouchDB sends: {0}")]
     Protocol(String),
     #[error(transparent)]
@@ -243,6 +248,156 @@ pub fn claim(store: &Store, c: &mut Client) -> Result<(), SyncError> {
     }
 }
 
+/// What a take-over found and did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TakeOver {
+    /// The store id that held the code before (empty when nobody did).
+    pub previous: String,
+    /// The highest number the server held per document type; this store numbers after them.
+    pub floors: Vec<(DocKind, u64)>,
+    /// Document ids read on the server to find those numbers.
+    pub scanned: u64,
+}
+
+/// The highest number the server holds for `code`'s documents of one type, paging through the
+/// ids (`_all_docs` without documents). Ids are compared by their parsed number, not as text,
+/// so "FV1-1000000" counts as more than "FV1-999999".
+fn highest_number(
+    c: &mut Client,
+    kind: DocKind,
+    code: &str,
+    scanned: &mut u64,
+) -> Result<u64, SyncError> {
+    let prefix = format!("{}:{code}-", kind.code());
+    let mut start = prefix.clone();
+    let mut skip = 0;
+    let mut max = 0;
+    loop {
+        let key = serde_json::to_string(&start).unwrap_or_default();
+        let end = serde_json::to_string(&format!("{prefix}\u{fff0}")).unwrap_or_default();
+        let page = c.call_expecting(
+            "GET",
+            &format!(
+                "{DOCS_DB}/_all_docs?limit={PAGE}&skip={skip}&startkey={}&endkey={}",
+                url_encode(&key),
+                url_encode(&end)
+            ),
+            None,
+            &[200],
+        )?;
+        let rows = page["rows"]
+            .as_array()
+            .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
+        let ids: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r["id"].as_str())
+            .take_while(|id| id.starts_with(&prefix))
+            .collect();
+        *scanned += ids.len() as u64;
+        for id in &ids {
+            let number = &id[kind.code().len() + 1..];
+            if let Ok((reg, k, n)) = parse_number(number)
+                && k == kind
+                && reg.as_str() == code
+            {
+                max = max.max(n);
+            }
+        }
+        match ids.last() {
+            Some(last) if ids.len() == rows.len() && rows.len() >= PAGE => {
+                start = (*last).to_string();
+                skip = 1;
+            }
+            _ => return Ok(max),
+        }
+    }
+}
+
+/// Takes this register's code over from the store that claimed it before (a reinstalled
+/// register): finds the highest number the server holds for the code in every document type,
+/// makes this store number after them (durably, before anything else), then claims the code.
+/// Refused when this store already numbered documents the server holds numbers for: sealed
+/// documents cannot be renumbered, so those would collide.
+pub fn take_over(
+    store: &Store,
+    c: &mut Client,
+    mut progress: impl FnMut(&str),
+) -> Result<TakeOver, SyncError> {
+    let code = store.info().register.to_string();
+    let path = format!("{REGISTERS_DB}/register:{code}");
+    let (s, mut claim_doc) = c.request("GET", &path, None)?;
+    let previous = match s {
+        200 => claim_doc["machine_id"].as_str().unwrap_or("").to_string(),
+        404 => {
+            claim_doc = json!({"type": "register", "register": code});
+            String::new()
+        }
+        401 | 403 => return Err(SyncError::Auth { status: s }),
+        _ => {
+            return Err(SyncError::Status {
+                url: path,
+                status: s,
+                body: claim_doc.to_string(),
+            });
+        }
+    };
+    let mut out = TakeOver {
+        previous,
+        ..TakeOver::default()
+    };
+    if out.previous == store.info().store_id {
+        return Ok(out);
+    }
+    for kind in DocKind::ALL {
+        progress(&format!("reading the server's {} numbers", kind.code()));
+        let max = highest_number(c, kind, &code, &mut out.scanned)?;
+        if max > 0 {
+            out.floors.push((kind, max));
+        }
+    }
+    // Documents numbered here before the take-over and not yet pushed would collide.
+    let mut clash = None;
+    store.visit_from(store.push_cursor()? + 1, |_, d| {
+        let taken = out
+            .floors
+            .iter()
+            .any(|(k, max)| *k == d.doc.kind() && d.doc.n <= *max);
+        if taken {
+            clash = Some(d.doc.number.clone());
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    })?;
+    if let Some(number) = clash {
+        return Err(SyncError::TakeOverClash(number));
+    }
+    store.raise_number_floor(&out.floors)?;
+    let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    claim_doc["machine_id"] = json!(store.info().store_id);
+    claim_doc["store"] = json!(store.info().name);
+    claim_doc["taken_over_from"] = json!(out.previous);
+    claim_doc["taken_over_at"] = json!(now);
+    match c.request("PUT", &path, Some(&claim_doc))? {
+        (201 | 202, _) => {}
+        (409, _) => {
+            return Err(SyncError::Protocol(format!(
+                "{path} changed while this register was taking it over; try again"
+            )));
+        }
+        (st @ (401 | 403), _) => return Err(SyncError::Auth { status: st }),
+        (s, v) => {
+            return Err(SyncError::Status {
+                url: path,
+                status: s,
+                body: v.to_string(),
+            });
+        }
+    }
+    tracing::warn!(code, previous = %out.previous, floors = ?out.floors, "register code taken over");
+    Ok(out)
+}
+
 /// One batch: (chain position, id, revision, JSON).
 type Batch = Vec<(u64, String, String, Value)>;
 
@@ -384,13 +539,22 @@ pub fn resend_date(
 }
 
 /// Reports the register's state on its register document (last push, queue, version, clock).
-pub fn report_status(store: &Store, c: &mut Client, pushed: &PushReport) -> Result<(), SyncError> {
+pub fn report_status(
+    store: &Store,
+    c: &mut Client,
+    pushed: Option<&PushReport>,
+) -> Result<(), SyncError> {
     let code = store.info().register.to_string();
     let path = format!("{REGISTERS_DB}/register:{code}");
     let mut doc = c.call_expecting("GET", &path, None, &[200])?;
     let now = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    doc["last_push"] = json!(now);
-    doc["pushed"] = json!(pushed.sent);
+    if let Some(p) = pushed {
+        doc["last_push"] = json!(now);
+        doc["pushed"] = json!(p.sent);
+    }
+    if let Some(line) = store.pull_history()?.pop() {
+        doc["last_pull"] = json!(line);
+    }
     doc["queue"] = json!(store.outbox_len()?);
     doc["rejected"] = json!(store.rejected()?.len());
     doc["version"] = json!(env!("CARGO_PKG_VERSION"));
@@ -515,7 +679,9 @@ pub fn pull(
     let currency = store.info().currency.clone();
     let started = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let result = (|| {
-        let mut products: HashMap<String, Option<crate::domain::catalog::Product>> = HashMap::new();
+        // Everything is fetched and validated into a spool on disk first; the store changes
+        // only once the last page is in, in one transaction.
+        let mut spool = store.pull_spool()?;
         let mut pages = 0u64;
         let checkpoint;
         match mode {
@@ -548,18 +714,17 @@ pub fn pull(
                         let Some(sku) = id.strip_prefix("product:") else {
                             continue;
                         };
-                        // A change may be seen twice: the last one wins, applied once.
+                        // A change seen twice is applied in order: the last one wins.
                         if r["deleted"].as_bool().unwrap_or(false)
                             || r["doc"]["_deleted"].as_bool().unwrap_or(false)
                         {
-                            products.insert(sku.to_string(), None);
+                            spool.remove(sku)?;
                         } else {
-                            products
-                                .insert(sku.to_string(), Some(product_from(&r["doc"], &currency)?));
+                            spool.put(&product_from(&r["doc"], &currency)?)?;
                         }
                     }
                     since = page["last_seq"].to_string();
-                    progress(products.len() as u64);
+                    progress(spool.puts + spool.removes);
                 }
                 checkpoint = since;
             }
@@ -589,14 +754,7 @@ pub fn pull(
                     }
                     pages += 1;
                     for r in &mine {
-                        products.insert(
-                            r["id"]
-                                .as_str()
-                                .unwrap_or("")
-                                .trim_start_matches("product:")
-                                .to_string(),
-                            Some(product_from(&r["doc"], &currency)?),
-                        );
+                        spool.put(&product_from(&r["doc"], &currency)?)?;
                     }
                     start = mine
                         .last()
@@ -604,38 +762,31 @@ pub fn pull(
                         .unwrap_or("")
                         .to_string();
                     skip = 1;
-                    progress(products.len() as u64);
+                    progress(spool.puts);
                     if mine.len() < rows.len() {
                         break;
                     }
                 }
             }
         }
-        if mode == PullMode::Replace && products.is_empty() {
+        if mode == PullMode::Replace && spool.puts == 0 {
             return Err(SyncError::Protocol(
                 "the server's catalog is empty; refusing to replace the local catalog with nothing"
                     .into(),
             ));
         }
-        let removed: Vec<String> = products
-            .iter()
-            .filter(|(_, p)| p.is_none())
-            .map(|(s, _)| s.clone())
-            .collect();
-        let list: Vec<crate::domain::catalog::Product> = products.into_values().flatten().collect();
         let apply = match mode {
             PullMode::Replace => crate::store::catalog::ApplyMode::Replace,
             _ => crate::store::catalog::ApplyMode::Upsert,
         };
+        let (puts, removes) = (spool.puts, spool.removes);
         let history = format!(
-            "{started} {} ok: {} products, {} removed",
-            mode.code(),
-            list.len(),
-            removed.len()
+            "{started} {} ok: {puts} products, {removes} removed",
+            mode.code()
         );
-        let r = store.apply_pull(&list, &removed, apply, &checkpoint, &history)?;
+        let r = store.apply_pull(spool, apply, &checkpoint, &history)?;
         Ok(PullReport {
-            upserted: list.len() as u64,
+            upserted: puts,
             removed: r.removed,
             total: r.total,
             pages,

@@ -330,7 +330,7 @@ impl Hub {
         if parts.is_empty() {
             if html {
                 return match &who {
-                    Some(Who::Admin(_)) => self.status_page(),
+                    Some(Who::Admin(_)) => self.status_page(url.split_once('?').map(|q| q.1)),
                     _ => {
                         let r =
                             Response::from_data(b"login required".to_vec()).with_status_code(401);
@@ -507,13 +507,21 @@ impl Hub {
         r.unwrap_or_else(|e| e)
     }
 
-    fn status_page(&self) -> Response<std::io::Cursor<Vec<u8>>> {
+    /// The page a browser sees at `/`: every register and the day's sales (`?date=YYYY-MM-DD`,
+    /// today by default).
+    fn status_page(&self, query: Option<&str>) -> Response<std::io::Cursor<Vec<u8>>> {
         let esc = |s: &str| {
             s.replace('&', "&amp;")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;")
         };
-        let today = chrono::Local::now().date_naive().to_string();
+        let today = query
+            .into_iter()
+            .flat_map(|q| q.split('&'))
+            .find_map(|kv| kv.strip_prefix("date="))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+            .to_string();
         let mut registers = Vec::new();
         let _ = self.store.visit("caja-registers", "register:", |id, v| {
             registers.push((id.to_string(), v))

@@ -2,7 +2,8 @@
 //! tells the register what happened. A sale never waits for it.
 
 use super::client::{
-    Client, PullMode, PullReport, PushReport, claim, pull, push, report_status, resend_date,
+    Client, PullMode, PullReport, PushReport, TakeOver, claim, pull, push, report_status,
+    resend_date, take_over,
 };
 use crate::config;
 use crate::store::Store;
@@ -20,6 +21,8 @@ pub enum SyncCmd {
     Pull(PullMode),
     /// Push one business date's documents again.
     Resend(chrono::NaiveDate),
+    /// Take this register's code over (a supervisor authorized it), then push.
+    TakeOver,
 }
 
 /// What the worker tells the register.
@@ -30,6 +33,7 @@ pub enum SyncEvent {
     Pushed(PushReport),
     Pulled(PullMode, PullReport),
     Resent(chrono::NaiveDate, PushReport),
+    TookOver(TakeOver),
     /// A push or pull failed; the server is taken as offline until the next success.
     Failed(String),
     /// The server's clock minus ours, in seconds.
@@ -62,7 +66,7 @@ fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
     }
     match r {
         Ok(report) => {
-            let _ = report_status(store, c, &report);
+            let _ = report_status(store, c, Some(&report));
             let _ = events.send(SyncEvent::Pushed(report));
             true
         }
@@ -81,6 +85,7 @@ fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncE
     match r {
         Ok(report) => {
             tracing::info!(mode = mode.code(), total = report.total, "catalog pulled");
+            let _ = report_status(store, c, None);
             let _ = events.send(SyncEvent::Pulled(mode, report));
         }
         Err(e) => {
@@ -123,6 +128,20 @@ pub fn start(
                         Ok(report) => SyncEvent::Resent(date, report),
                         Err(e) => SyncEvent::Failed(e.to_string()),
                     });
+                }
+                Ok(SyncCmd::TakeOver) => {
+                    let r = take_over(&store, &mut client, |step| {
+                        let _ = ev_tx.send(SyncEvent::Progress(step.to_string()));
+                    });
+                    match r {
+                        Ok(t) => {
+                            let _ = ev_tx.send(SyncEvent::TookOver(t));
+                            run_push(&store, &mut client, &ev_tx);
+                        }
+                        Err(e) => {
+                            let _ = ev_tx.send(SyncEvent::Failed(e.to_string()));
+                        }
+                    }
                 }
                 Err(RecvTimeoutError::Disconnected) => return,
                 Err(RecvTimeoutError::Timeout) => {

@@ -131,6 +131,7 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 Guarded::Discount(..) => t.discount_title,
                 Guarded::Menu => t.menu_title,
                 Guarded::OpenDay(..) => t.opening_title,
+                Guarded::TakeOver => t.sync_title,
             };
             let mut v = vec![Line::styled(fill(t.pin_for, &[what]), theme.dim)];
             match &p.token {

@@ -227,6 +227,9 @@ pub struct Texts {
     pub sync_not_configured: &'static str,
     pub sync_drift: &'static str,
     pub sync_resend_prompt: &'static str,
+    pub sync_takeover_hint: &'static str,
+    pub sync_took_over: &'static str,
+    pub sync_already_ours: &'static str,
 }
 
 pub static ES: Texts = Texts {
@@ -447,6 +450,9 @@ pub static ES: Texts = Texts {
     sync_not_configured: "Sincronización no configurada: [sync] url en caja.toml",
     sync_drift: "El reloj difiere {} s del servidor: revise la hora",
     sync_resend_prompt: "Reenviar los documentos de la fecha (AAAA-MM-DD)",
+    sync_takeover_hint: "T tomar este código de caja (caja reinstalada; supervisor)",
+    sync_took_over: "Código de caja tomado: la numeración sigue después de {}",
+    sync_already_ours: "Este equipo ya tiene el código de caja en el servidor",
 };
 
 pub static EN: Texts = Texts {
@@ -667,6 +673,9 @@ pub static EN: Texts = Texts {
     sync_not_configured: "Sync is not configured: [sync] url in caja.toml",
     sync_drift: "The clock is {} s off the server's: check the time",
     sync_resend_prompt: "Send the documents of this date again (YYYY-MM-DD)",
+    sync_takeover_hint: "T take this register code over (reinstalled register; supervisor)",
+    sync_took_over: "Register code taken over: numbering continues after {}",
+    sync_already_ours: "This store already holds the register code on the server",
 };
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -889,6 +898,9 @@ mod tests {
             t.sync_not_configured,
             t.sync_drift,
             t.sync_resend_prompt,
+            t.sync_takeover_hint,
+            t.sync_took_over,
+            t.sync_already_ours,
         ];
         v.extend_from_slice(t.help_lines);
         v

@@ -333,6 +333,7 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
     } else {
         lines.push(message(app, theme));
         lines.push(Line::styled(t.sync_hint, theme.dim));
+        lines.push(Line::styled(t.sync_takeover_hint, theme.dim));
     }
     f.render_widget(
         Paragraph::new(lines)
