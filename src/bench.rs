@@ -366,6 +366,7 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
         ms(search.p99),
         hits
     )?;
+    customer_bench(&store, opts.items, &mut rng, out)?;
     let size = std::fs::metadata(store.path())?.len();
     writeln!(
         out,
@@ -377,6 +378,73 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     let store = Store::open(work)?;
     z_report(&store, &products, out)?;
     sync_bench(&store, &catalog, work, out)
+}
+
+/// As many customers as catalog items, imported in one transaction, then found by number and
+/// by name.
+fn customer_bench(store: &Store, n: u64, rng: &mut Rng, out: &mut impl Write) -> Result<()> {
+    use crate::domain::customer::Customer;
+    const FIRST: [&str; 6] = ["Ana", "Luis", "María", "Jorge", "Paula", "Andrés"];
+    const LAST: [&str; 7] = [
+        "Pérez",
+        "Gómez",
+        "Rodríguez",
+        "Martínez",
+        "López",
+        "Díaz",
+        "Rojas",
+    ];
+    let name = |i: u64| {
+        format!(
+            "{} {} {}",
+            FIRST[(i % 6) as usize],
+            LAST[(i / 6 % 7) as usize],
+            LAST[(i / 42 % 7) as usize]
+        )
+    };
+    let mut list = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        list.push(Customer::new(
+            "CC",
+            &(10_000_000 + i).to_string(),
+            &name(i),
+            "",
+            "",
+            "",
+        )?);
+    }
+    let t = Instant::now();
+    store.import_customers(&list, crate::store::customers::CustomerMode::Replace)?;
+    let import = t.elapsed();
+    let mut by_number = Vec::new();
+    let mut by_name = Vec::new();
+    for _ in 0..1_000 {
+        let i = rng.below(n);
+        let t = Instant::now();
+        let found = store.search_customers(&(10_000_000 + i).to_string(), 8)?;
+        by_number.push(t.elapsed());
+        anyhow::ensure!(found.len() == 1, "customer {i} not found by number");
+        let words = crate::domain::catalog::search_words(&name(i));
+        let q = format!(
+            "{} {}",
+            words[0],
+            words[1].chars().take(3).collect::<String>()
+        );
+        let t = Instant::now();
+        store.search_customers(&q, 20)?;
+        by_name.push(t.elapsed());
+    }
+    let (a, b) = (stats(by_number), stats(by_name));
+    writeln!(
+        out,
+        "customers ({n}): import {}; by number median {} p99 {}; by name median {} p99 {} (as the catalog: budget 1 ms / 20 ms)",
+        ms(import),
+        us(a.median),
+        us(a.p99),
+        ms(b.median),
+        ms(b.p99)
+    )?;
+    Ok(())
 }
 
 /// VmHWM (peak resident memory) and VmRSS of this process, in KiB.

@@ -21,6 +21,7 @@ pub struct Config {
     pub sale: Sale,
     pub backup: Backup,
     pub token: Token,
+    pub loyalty: Loyalty,
     pub log: Log,
     pub sync: Sync,
 }
@@ -30,6 +31,38 @@ pub struct Config {
 pub struct Backup {
     pub dir: String,
     pub keep: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Loyalty {
+    pub earn_every: String,
+    pub point_value: String,
+    pub max_points_per_ticket: u64,
+    pub max_percent: u32,
+    pub excluded: Vec<String>,
+}
+
+impl Loyalty {
+    /// The rules in the store's currency.
+    pub fn rules(
+        &self,
+        currency: &crate::domain::money::Currency,
+    ) -> Result<crate::domain::loyalty::Rules, String> {
+        let amount = |k: &str, v: &str| {
+            // As the shop writes amounts (COP "1.000" is a thousand pesos).
+            currency
+                .parse_local(v)
+                .map_err(|e| format!("loyalty.{k} = \"{v}\": {e}"))
+        };
+        Ok(crate::domain::loyalty::Rules {
+            earn_every: amount("earn_every", &self.earn_every)?,
+            point_value: amount("point_value", &self.point_value)?,
+            max_points_per_ticket: self.max_points_per_ticket,
+            max_percent: self.max_percent,
+            excluded: self.excluded.clone(),
+        })
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -203,6 +236,12 @@ impl Config {
         }
         if self.backup.keep == 0 {
             return Err("backup.keep must be at least 1".into());
+        }
+        if !(1..=100).contains(&self.loyalty.max_percent) {
+            return Err(format!(
+                "loyalty.max_percent = {}: use 1 to 100",
+                self.loyalty.max_percent
+            ));
         }
         if !(1..=72).contains(&self.token.hours) {
             return Err(format!("token.hours = {}: use 1 to 72", self.token.hours));

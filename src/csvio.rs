@@ -216,6 +216,131 @@ pub fn demo_catalog(currency: &Currency) -> Vec<Product> {
     v
 }
 
+/// The columns of a customers CSV, in order (DESIGN.md section 10).
+pub const CUSTOMER_COLUMNS: [&str; 6] = [
+    "doc_type",
+    "doc_number",
+    "name",
+    "phone",
+    "email",
+    "address",
+];
+
+/// Reads a customers CSV: every row checked (a NIT's check digit included); the first bad row
+/// fails the whole file with its line and column.
+pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Customer>, CsvError> {
+    use crate::domain::customer::{Customer, CustomerError};
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(bytes))
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(bytes);
+    let mut records = rdr.byte_records();
+    let expected = CUSTOMER_COLUMNS.join(",");
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(err(1, None, e.to_string())),
+        None => {
+            return Err(err(
+                1,
+                None,
+                format!("the file is empty; expected the header {expected}"),
+            ));
+        }
+    };
+    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    for (i, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        let Some(key) = CUSTOMER_COLUMNS.iter().find(|c| **c == name) else {
+            return Err(err(
+                1,
+                Some(&name),
+                format!("unknown column; expected {expected}"),
+            ));
+        };
+        if cols.insert(key, i).is_some() {
+            return Err(err(1, Some(key), "the column appears twice".into()));
+        }
+    }
+    for need in ["doc_type", "doc_number", "name"] {
+        if !cols.contains_key(need) {
+            return Err(err(1, Some(need), "missing column".into()));
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for rec in records {
+        let rec =
+            rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), None, e.to_string()))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let mut v: Vec<String> = Vec::with_capacity(6);
+        for key in CUSTOMER_COLUMNS {
+            let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
+            let s = std::str::from_utf8(raw).map_err(|_| {
+                err(
+                    line,
+                    Some(key),
+                    "not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
+                )
+            })?;
+            v.push(s.trim().to_string());
+        }
+        let c = Customer::new(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]).map_err(|e| {
+            let column = match e {
+                CustomerError::UnknownType(_) => "doc_type",
+                CustomerError::BadName => "name",
+                CustomerError::BadPhone(_) => "phone",
+                CustomerError::BadEmail(_) => "email",
+                CustomerError::BadAddress => "address",
+                CustomerError::Control(what) => what.trim_start_matches("the "),
+                _ => "doc_number",
+            };
+            err(line, Some(column), e.to_string())
+        })?;
+        if c.is_final_consumer() {
+            return Err(err(
+                line,
+                Some("doc_type"),
+                "the final consumer is not a customer record".into(),
+            ));
+        }
+        if let Some(first) = seen.insert(c.key(), line) {
+            return Err(err(
+                line,
+                Some("doc_number"),
+                format!("{} already appears on line {first}", c.key()),
+            ));
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// Writes customers as the same CSV `read_customers` reads.
+pub fn write_customers<W: Write>(
+    out: W,
+    customers: impl IntoIterator<Item = crate::domain::customer::Customer>,
+) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CUSTOMER_COLUMNS)?;
+    for c in customers {
+        w.write_record([
+            c.doc_type.code(),
+            c.doc_number.as_str(),
+            c.name.as_str(),
+            c.phone.as_str(),
+            c.email.as_str(),
+            c.address.as_str(),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,7 +71,7 @@ fn tender_slot(k: TenderKind) -> usize {
         TenderKind::Cash => 0,
         TenderKind::Card => 1,
         TenderKind::Transfer => 2,
-        TenderKind::Other => 3,
+        TenderKind::Other | TenderKind::Points => 3,
     }
 }
 

@@ -38,6 +38,11 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Import or export customers as CSV (doc_type,doc_number,name,phone,email,address).
+    Customers {
+        #[command(subcommand)]
+        command: CustomersCommand,
+    },
     /// Add users or unlock one.
     User {
         #[command(subcommand)]
@@ -162,6 +167,18 @@ enum CatalogCommand {
     },
     /// Write the catalog as CSV to standard output.
     Export,
+}
+
+#[derive(Subcommand)]
+enum CustomersCommand {
+    /// Import a CSV; a bad file changes nothing and names the line and column.
+    Import {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "upsert")]
+        mode: Mode,
+    },
+    /// Write the customers as CSV to standard output (or to FILE).
+    Export { file: Option<PathBuf> },
 }
 
 #[derive(Copy, Clone, ValueEnum)]
@@ -317,6 +334,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None => register(&dir),
         Some(Command::Init(a)) => init(&dir, a),
         Some(Command::Catalog { command }) => catalog(&dir, command),
+        Some(Command::Customers { command }) => customers(&dir, command),
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
         Some(Command::Check) => check(&dir),
@@ -470,6 +488,47 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
                 Ok(())
             })?;
             write_catalog(std::io::stdout().lock(), &currency, all)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
+    use caja::store::customers::CustomerMode;
+    let store = Store::open(dir)?;
+    match c {
+        CustomersCommand::Import { file, mode } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let list = caja::csvio::read_customers(&bytes)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            let mode = match mode {
+                Mode::Upsert => CustomerMode::Upsert,
+                Mode::Replace => CustomerMode::Replace,
+            };
+            let (added, updated) = store
+                .import_customers(&list, mode)
+                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            eprintln!(
+                "imported {}: {added} added, {updated} updated; {} customers",
+                file.display(),
+                store.customers_len()?
+            );
+        }
+        CustomersCommand::Export { file } => {
+            let mut all = Vec::new();
+            store.visit_customers(|c| {
+                all.push(c.customer);
+                Ok(())
+            })?;
+            match file {
+                Some(path) => {
+                    let f = std::fs::File::create(&path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    caja::csvio::write_customers(f, all)?;
+                }
+                None => caja::csvio::write_customers(std::io::stdout().lock(), all)?,
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -44,7 +44,7 @@ pub struct ShopLines {
     pub footer: Vec<String>,
 }
 
-fn labels(lang: Language) -> [&'static str; 11] {
+fn labels(lang: Language) -> [&'static str; 16] {
     match lang {
         Language::Es => [
             "Caja",
@@ -58,10 +58,29 @@ fn labels(lang: Language) -> [&'static str; 11] {
             "Transferencia",
             "Cambio",
             "Otro",
+            "Puntos",
+            "Cliente",
+            "Puntos ganados",
+            "Puntos redimidos",
+            "Saldo de puntos",
         ],
         Language::En => [
-            "Register", "Cashier", "Discount", "TOTAL", "Tax", "base", "Cash", "Card", "Transfer",
-            "Change", "Other",
+            "Register",
+            "Cashier",
+            "Discount",
+            "TOTAL",
+            "Tax",
+            "base",
+            "Cash",
+            "Card",
+            "Transfer",
+            "Change",
+            "Other",
+            "Points",
+            "Customer",
+            "Points earned",
+            "Points redeemed",
+            "Points balance",
         ],
     }
 }
@@ -194,6 +213,7 @@ pub fn report_lines(
             TenderKind::Card => t[7],
             TenderKind::Transfer => t[8],
             TenderKind::Other => t[10],
+            TenderKind::Points => t[11],
         };
         push(two(&format!("  {name}"), &m(tt.amount), w), Style::Normal);
     }
@@ -275,6 +295,16 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
     out
 }
 
+/// Who a sale was for, and what it did to their points, for the receipt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerLines {
+    /// "NIT-900173769-1".
+    pub key: String,
+    pub name: String,
+    /// The sale's points movement and the balance after it.
+    pub points: Option<(crate::domain::loyalty::Movement, i64)>,
+}
+
 impl Receipt {
     fn push(&mut self, text: String, style: Style, align: Align) {
         self.lines.push(Line { text, style, align });
@@ -288,6 +318,7 @@ impl Receipt {
         currency: &Currency,
         columns: u16,
         lang: Language,
+        customer: Option<&CustomerLines>,
     ) -> Receipt {
         let w = usize::from(columns);
         let l = labels(lang);
@@ -391,6 +422,28 @@ impl Receipt {
                     .extend(report_lines(&c.report, &title, currency, w as u16, lang));
                 return r;
             }
+            DocBody::Customer(c) => {
+                r.push(
+                    format!("{}: {}", l[12], c.customer.name),
+                    Style::Bold,
+                    Align::Left,
+                );
+                r.push(c.customer.key(), Style::Normal, Align::Left);
+                return r;
+            }
+            DocBody::Points(p) => {
+                r.push(
+                    format!("{}: {}", l[12], p.customer),
+                    Style::Normal,
+                    Align::Left,
+                );
+                r.push(
+                    two(l[13], &p.movement.net().to_string(), w),
+                    Style::Bold,
+                    Align::Left,
+                );
+                return r;
+            }
         };
         r.push("-".repeat(w), Style::Normal, Align::Left);
         r.push(
@@ -415,6 +468,7 @@ impl Receipt {
                 TenderKind::Card => l[7],
                 TenderKind::Transfer => l[8],
                 TenderKind::Other => l[10],
+                TenderKind::Points => l[11],
             };
             let name = match &t.reference {
                 Some(rf) => format!("{name} {rf}"),
@@ -426,6 +480,32 @@ impl Receipt {
             && !s.change.is_zero()
         {
             r.push(two(l[9], &m(s.change), w), Style::Bold, Align::Left);
+        }
+        if let Some(c) = customer {
+            r.push("-".repeat(w), Style::Normal, Align::Left);
+            r.push(format!("{}: {}", l[12], c.name), Style::Normal, Align::Left);
+            r.push(c.key.clone(), Style::Normal, Align::Left);
+            if let Some((mv, balance)) = &c.points {
+                if mv.redeemed != 0 {
+                    r.push(
+                        two(l[14], &mv.redeemed.to_string(), w),
+                        Style::Normal,
+                        Align::Left,
+                    );
+                }
+                if mv.earned != 0 {
+                    r.push(
+                        two(l[13], &mv.earned.to_string(), w),
+                        Style::Normal,
+                        Align::Left,
+                    );
+                }
+                r.push(
+                    two(l[15], &balance.to_string(), w),
+                    Style::Bold,
+                    Align::Left,
+                );
+            }
         }
         for f in &shop.footer {
             r.push(f.clone(), Style::Normal, Align::Center);

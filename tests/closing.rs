@@ -132,6 +132,7 @@ fn sell_the_day(s: &Store) {
         }],
         "cliente",
         vec![ov("refund")],
+        &Default::default(),
     )
     .unwrap();
     // S4 (luis): 5.900 paid with 6.000.

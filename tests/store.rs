@@ -132,6 +132,7 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
             }],
             "broken bottles",
             vec![],
+            &Default::default(),
         )
         .unwrap();
     assert_eq!(r1.number, "FV1-DV-000001");
@@ -145,6 +146,7 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
             }],
             "again",
             vec![],
+            &Default::default(),
         )
         .unwrap_err();
     assert!(
@@ -166,6 +168,7 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
         ],
         "all back",
         vec![],
+        &Default::default(),
     )
     .unwrap();
     let (_, d) = s.doc_by_number("FV1-DV-000002").unwrap().unwrap();
@@ -183,7 +186,8 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
                 qty: Qty::ONE
             }],
             "x",
-            vec![]
+            vec![],
+            &Default::default()
         ),
         Err(StoreError::NotFound(_))
     ));
@@ -196,7 +200,8 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
                 qty: Qty::ONE
             }],
             "x",
-            vec![]
+            vec![],
+            &Default::default()
         ),
         Err(StoreError::NotASale(_))
     ));

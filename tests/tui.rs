@@ -811,3 +811,124 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     drop(app);
     h.stop();
 }
+
+#[test]
+fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt() {
+    use caja::devices::printer::{PrinterEvent, PrinterSetup, spawn};
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut config = Config::defaults();
+    config.printer.device = "file:recibos.txt".into();
+    config.loyalty.earn_every = "1.000".into();
+    config.loyalty.point_value = "10".into();
+    config.loyalty.max_percent = 50;
+    let store = Store::open(dir.path()).unwrap();
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(store),
+        config.clone(),
+        clock(),
+    );
+    let (printer, events) = spawn(
+        app.store.clone().unwrap(),
+        PrinterSetup::from_config(&config, dir.path()),
+    );
+    app.printer = Some(printer);
+    let printed = |number: &str| {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < until {
+            if let Ok(PrinterEvent::Printed(n)) =
+                events.recv_timeout(std::time::Duration::from_millis(200))
+                && n == number
+            {
+                return;
+            }
+        }
+        panic!("{number} was never printed");
+    };
+    keys(&mut app, "ana\n1234\n0\n");
+
+    // F3: nobody has this NIT yet; Enter opens the form with it, a wrong check digit is refused.
+    key(&mut app, KeyCode::F(3));
+    keys(&mut app, "900173769-2\n");
+    keys(&mut app, "Ferreteria El Tornillo\n\n\n");
+    key(&mut app, KeyCode::Enter);
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("check digit should be 1"), "{p}");
+    // Back to the number, fix the check digit, save.
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Up);
+    key(&mut app, KeyCode::Backspace);
+    keys(&mut app, "1");
+    key(&mut app, KeyCode::F(12));
+    assert!(
+        matches!(app.screen, Screen::Sale),
+        "{}",
+        screen(&app, 80, 24)
+    );
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("Cliente: Ferreteria El Tornillo"), "{p}");
+    assert!(p.contains("NIT-900173769-1"), "{p}");
+
+    // The first sale earns 37 points (37.000).
+    keys(&mut app, "2*HUE30\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
+    assert!(
+        app.ticket.customer.is_none(),
+        "the next ticket starts without a customer"
+    );
+    printed("FV1-000001");
+
+    // The second: found by name, 30 of its points (300) pay part, cash the rest.
+    key(&mut app, KeyCode::F(3));
+    keys(&mut app, "tornillo");
+    key(&mut app, KeyCode::Enter);
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("(37 puntos)"), "{p}");
+    keys(&mut app, "ARZ500\n");
+    key(&mut app, KeyCode::F(12));
+    // More points than the customer has are refused.
+    keys(&mut app, "2000");
+    key(&mut app, KeyCode::F(5));
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("has 37 points; 200"), "{p}");
+    assert!(app.ticket.tenders.is_empty());
+    keys(&mut app, "300");
+    key(&mut app, KeyCode::F(5));
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("30 puntos"), "{p}");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000002");
+    printed("FV1-000002");
+
+    let receipts = std::fs::read_to_string(dir.path().join("recibos.txt")).unwrap();
+    let second = &receipts[receipts.find("FV1-000002").unwrap()..];
+    for want in [
+        "Puntos 30 puntos",
+        "Cliente: Ferreteria El Tornillo",
+        "NIT-900173769-1",
+        "Puntos redimidos",
+        "Saldo de puntos",
+    ] {
+        assert!(second.contains(want), "{want} missing from:\n{second}");
+    }
+    // 2.900 less 300 paid with points earns 2; the balance is 37 - 30 + 2.
+    let line = |label: &str| {
+        second
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label}: {second}"))
+            .split_whitespace()
+            .last()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(line("Puntos redimidos"), "30");
+    assert_eq!(line("Puntos ganados"), "2");
+    assert_eq!(line("Saldo de puntos"), "9");
+    drop(app);
+}

@@ -1,6 +1,7 @@
 //! The register's state and how keys change it. No terminal here: keys come in, state changes,
 //! and the screens in `ui` draw from that state. Time comes from an injected clock.
 
+mod customers;
 mod diagnostics;
 mod forms;
 mod payment;
@@ -9,6 +10,7 @@ mod sale;
 mod supervisor;
 mod sync_panel;
 
+pub use customers::{CustomerForm, CustomerState};
 pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
 pub use payment::PaymentState;
@@ -80,6 +82,7 @@ pub enum Screen {
     CloseDay(CloseDayState),
     Journal(JournalState),
     SyncPanel(SyncPanelState),
+    Customers(CustomerState),
 }
 
 /// What a supervisor PIN unlocks.
@@ -299,6 +302,7 @@ impl App {
             Screen::Login(_) => self.login_key(key),
             Screen::Sale => self.sale_key(key),
             Screen::Search(_) => self.search_key(key),
+            Screen::Customers(_) => self.customers_key(key),
             Screen::Payment(_) => self.payment_key(key),
             Screen::Refund(_) => self.refund_key(key),
             Screen::Recall(_) => self.recall_key(key),
@@ -373,6 +377,21 @@ impl App {
             _ => {
                 edit(&mut s, key);
                 self.popup = Some(wrap(s));
+            }
+        }
+    }
+
+    /// The loyalty rules of `[loyalty]` in the store's currency (off when they do not parse;
+    /// `caja doctor` and the log say why).
+    pub fn loyalty(&self) -> crate::domain::loyalty::Rules {
+        let Some(store) = &self.store else {
+            return Default::default();
+        };
+        match self.config.loyalty.rules(&store.info().currency) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::warn!(error = %e, "loyalty rules ignored");
+                Default::default()
             }
         }
     }

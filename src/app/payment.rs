@@ -3,7 +3,7 @@
 
 use super::{App, LastSale, Level, Screen, Ticket, edit};
 use crate::devices::printer::PrinterCmd;
-use crate::domain::document::{DocBody, SaleBody};
+use crate::domain::document::SaleBody;
 use crate::domain::money::Money;
 use crate::domain::tender::{Tender, TenderError, TenderKind, remaining, settle};
 use crate::ui::i18n::fill;
@@ -67,6 +67,11 @@ impl App {
                 p.input.clear();
                 self.tender(Tender::cash(amount));
             }
+            // Loyalty points: the typed amount, or as much as the customer may use.
+            KeyCode::F(5) => {
+                let typed = std::mem::take(&mut p.input);
+                self.points_tender(&typed, &currency);
+            }
             KeyCode::F(n @ 2..=4) => {
                 let kind =
                     [TenderKind::Card, TenderKind::Transfer, TenderKind::Other][usize::from(n - 2)];
@@ -109,6 +114,60 @@ impl App {
         }
     }
 
+    fn points_tender(&mut self, typed: &str, currency: &crate::domain::money::Currency) {
+        let rules = self.loyalty();
+        let Some(c) = self.ticket.customer.clone() else {
+            return self.info(
+                Level::Error,
+                crate::domain::loyalty::PointsError::NoCustomer.to_string(),
+            );
+        };
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let balance = match store.points_balance(&c.key()) {
+            Ok(b) => b,
+            Err(e) => return self.store_error(e),
+        };
+        // What earlier points tenders of this ticket already took.
+        let used: i64 = self
+            .ticket
+            .tenders
+            .iter()
+            .filter(|t| t.kind == TenderKind::Points)
+            .map(|t| crate::store::customers::points_of(t.reference.as_deref()))
+            .sum();
+        let balance = balance - used;
+        let amount = if typed.trim().is_empty() {
+            crate::domain::loyalty::max_redeemable(&rules, balance, self.due())
+        } else {
+            match currency.parse_local(typed) {
+                Ok(m) if m.is_positive() => m.min(self.due()),
+                _ => {
+                    return self.info(
+                        Level::Error,
+                        fill(self.texts.pay_bad_amount, &[typed.trim()]),
+                    );
+                }
+            }
+        };
+        match crate::domain::loyalty::redeem(&rules, balance, amount, self.ticket.total()) {
+            Ok((0, _)) => self.info(
+                Level::Error,
+                fill(self.texts.points_none, &[&balance.max(0).to_string()]),
+            ),
+            Ok((points, value)) => {
+                let reference = fill(self.texts.points_reference, &[&points.to_string()]);
+                self.tender(Tender {
+                    kind: TenderKind::Points,
+                    amount: value,
+                    reference: Some(reference),
+                });
+            }
+            Err(e) => self.info(Level::Error, e.to_string()),
+        }
+    }
+
     fn commit_sale(&mut self) {
         let Some(store) = self.store.clone() else {
             return;
@@ -129,11 +188,15 @@ impl App {
             }
         };
         body.overrides = self.ticket.overrides.clone();
+        body.customer = self.ticket.customer.as_ref().map(|c| c.key());
         let (total, change) = (body.total, body.change);
         let header = self.header();
         let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
-        match store.commit_printed(&header, DocBody::Sale(body)) {
-            Ok(c) => {
+        match store.commit_sale(&header, body, &self.loyalty()) {
+            Ok((c, points)) => {
+                if points.is_some() {
+                    self.outbox += 1;
+                }
                 tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");
                 self.printer_cmd(PrinterCmd::Wake);
                 if cash {

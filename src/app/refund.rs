@@ -221,7 +221,14 @@ impl App {
         };
         let (number, header) = (number.clone(), self.header());
         let Some(store) = &self.store else { return };
-        match store.refund(&header, &number, &returned, reason, vec![ov]) {
+        match store.refund(
+            &header,
+            &number,
+            &returned,
+            reason,
+            vec![ov],
+            &self.loyalty(),
+        ) {
             Ok(c) => {
                 tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
                 let paid = store.doc(c.seq).ok().flatten().map(|d| match d.doc.body {

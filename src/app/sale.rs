@@ -20,6 +20,8 @@ pub struct Ticket {
     pub tenders: Vec<Tender>,
     pub overrides: Vec<Override>,
     pub totals: Option<Totals>,
+    /// Who the sale is for; None is a final consumer.
+    pub customer: Option<crate::domain::customer::Customer>,
 }
 
 impl Ticket {
@@ -106,6 +108,7 @@ impl App {
                 self.run_search(&mut s);
                 self.screen = Screen::Search(s);
             }
+            KeyCode::F(3) => self.open_customers(),
             KeyCode::F(4) if !self.ticket.is_empty() => {
                 self.popup = Some(Popup::Discount(String::new()))
             }

@@ -252,6 +252,32 @@ impl Worker {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("document {} is missing", job.number))?;
         let info = self.store.info();
+        let customer = match &d.doc.body {
+            crate::domain::document::DocBody::Sale(s) => s.customer.as_ref().map(|key| {
+                let name = self
+                    .store
+                    .customer(key)
+                    .ok()
+                    .flatten()
+                    .map(|c| c.customer.name)
+                    .unwrap_or_default();
+                let points = self
+                    .store
+                    .points_of(job.seq, &d.doc.number)
+                    .ok()
+                    .flatten()
+                    .map(|p| {
+                        let balance = self.store.points_balance(key).unwrap_or(0);
+                        (p.movement, balance)
+                    });
+                crate::receipt::CustomerLines {
+                    key: key.clone(),
+                    name,
+                    points,
+                }
+            }),
+            _ => None,
+        };
         let mut r = Receipt::of(
             &d.doc,
             &info.name,
@@ -259,6 +285,7 @@ impl Worker {
             &info.currency,
             self.setup.columns,
             self.setup.language,
+            customer.as_ref(),
         );
         if job.reprint {
             let copy = if self.setup.language == Language::Es {

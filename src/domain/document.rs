@@ -158,6 +158,25 @@ pub enum DocBody {
     ShiftOpen(ShiftOpenBody),
     ShiftClose(ShiftCloseBody),
     Closing(ClosingBody),
+    Customer(CustomerBody),
+    Points(PointsBody),
+}
+
+/// A customer created or edited at the register, as it was then. The sync server keeps every
+/// version; the customer master it sends back wins on the register.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerBody {
+    pub customer: super::customer::Customer,
+}
+
+/// The loyalty points one sale or refund moved for its customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsBody {
+    /// The sale or refund number ("FV1-000123").
+    pub source: String,
+    /// The customer's key ("NIT-900173769-1").
+    pub customer: String,
+    pub movement: super::loyalty::Movement,
 }
 
 /// A business date opened for selling. Overrides record a supervisor who allowed a date more
@@ -211,6 +230,8 @@ impl DocBody {
             DocBody::ShiftOpen(_) => DocKind::ShiftOpen,
             DocBody::ShiftClose(_) => DocKind::ShiftClose,
             DocBody::Closing(_) => DocKind::Closing,
+            DocBody::Customer(_) => DocKind::Customer,
+            DocBody::Points(_) => DocKind::Points,
         }
     }
 
@@ -227,7 +248,9 @@ impl DocBody {
             | DocBody::DayOpen(_)
             | DocBody::ShiftOpen(_)
             | DocBody::ShiftClose(_)
-            | DocBody::Closing(_) => Money::ZERO,
+            | DocBody::Closing(_)
+            | DocBody::Customer(_)
+            | DocBody::Points(_) => Money::ZERO,
         }
     }
 
@@ -249,7 +272,7 @@ impl DocBody {
             DocBody::DayOpen(d) => &d.overrides,
             DocBody::ShiftClose(c) => &c.overrides,
             DocBody::Closing(c) => &c.overrides,
-            DocBody::ShiftOpen(_) => &[],
+            DocBody::ShiftOpen(_) | DocBody::Customer(_) | DocBody::Points(_) => &[],
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The shop's rules, pure: no terminal, file, clock or randomness. Time and ids are passed in.
 
 pub mod catalog;
+pub mod customer;
 pub mod day;
 pub mod document;
+pub mod loyalty;
 pub mod money;
 pub mod numbering;
 pub mod qty;

@@ -71,10 +71,14 @@ pub enum DocKind {
     ShiftClose,
     /// The Z report: the close of a business date.
     Closing,
+    /// A customer created or edited at this register (pushed as `customer:NIT-900173769-1`).
+    Customer,
+    /// A customer's loyalty points movement for one sale or refund (`points:FV1-000123`).
+    Points,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 8] = [
+    pub const ALL: [DocKind; 10] = [
         DocKind::Sale,
         DocKind::Refund,
         DocKind::CashMove,
@@ -83,6 +87,8 @@ impl DocKind {
         DocKind::ShiftOpen,
         DocKind::ShiftClose,
         DocKind::Closing,
+        DocKind::Customer,
+        DocKind::Points,
     ];
 
     /// Position in a document's series counters.
@@ -96,6 +102,8 @@ impl DocKind {
             DocKind::ShiftOpen => 5,
             DocKind::ShiftClose => 6,
             DocKind::Closing => 7,
+            DocKind::Customer => 8,
+            DocKind::Points => 9,
         }
     }
 
@@ -110,6 +118,8 @@ impl DocKind {
             DocKind::ShiftOpen => "shift_open",
             DocKind::ShiftClose => "shift_close",
             DocKind::Closing => "closing",
+            DocKind::Customer => "customer",
+            DocKind::Points => "points",
         }
     }
 
@@ -129,6 +139,8 @@ impl DocKind {
             DocKind::ShiftOpen => "TA-",
             DocKind::ShiftClose => "TC-",
             DocKind::Closing => "Z-",
+            DocKind::Customer => "CL-",
+            DocKind::Points => "PT-",
         }
     }
 }

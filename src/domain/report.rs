@@ -208,7 +208,10 @@ impl ReportBuilder {
                     add(self.counted.get_or_insert(Money::ZERO), counted)?;
                 }
             }
-            DocBody::DayOpen(_) | DocBody::Closing(_) => {}
+            DocBody::DayOpen(_)
+            | DocBody::Closing(_)
+            | DocBody::Customer(_)
+            | DocBody::Points(_) => {}
         }
         Ok(())
     }

@@ -12,6 +12,8 @@ pub enum TenderKind {
     Card,
     Transfer,
     Other,
+    /// Loyalty points, at the shop's point value; the reference says how many.
+    Points,
 }
 
 impl TenderKind {
@@ -22,6 +24,7 @@ impl TenderKind {
             TenderKind::Card => "card",
             TenderKind::Transfer => "transfer",
             TenderKind::Other => "other",
+            TenderKind::Points => "points",
         }
     }
 
@@ -31,6 +34,7 @@ impl TenderKind {
             TenderKind::Card,
             TenderKind::Transfer,
             TenderKind::Other,
+            TenderKind::Points,
         ]
         .into_iter()
         .find(|k| k.code() == s)

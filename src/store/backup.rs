@@ -96,6 +96,8 @@ impl Store {
             copy_table(&snapshot, &tx, SHIFTS)?;
             copy_table(&snapshot, &tx, SYNC_REJECTED)?;
             copy_table(&snapshot, &tx, super::tables::PULL_HISTORY)?;
+            copy_table(&snapshot, &tx, super::tables::CUSTOMERS)?;
+            copy_table(&snapshot, &tx, super::tables::CUSTOMER_WORDS)?;
             tx.commit()?;
             documents
         };

@@ -69,6 +69,8 @@ fn unindex(tx: &WriteTransaction, p: &Product) -> Result<(), StoreError> {
 enum SpoolRecord {
     Put(Product),
     Remove(String),
+    PutCustomer(crate::domain::customer::Customer, i64),
+    RemoveCustomer(String),
 }
 
 /// A catalog pull on its way in: each validated change goes to a file beside the store as it
@@ -80,6 +82,8 @@ pub struct PullSpool {
     /// Products put and SKUs removed so far.
     pub puts: u64,
     pub removes: u64,
+    /// Customers put or removed.
+    pub customers: u64,
 }
 
 impl PullSpool {
@@ -101,6 +105,20 @@ impl PullSpool {
         self.puts += 1;
         // A borrowed record would need a second type; products are small.
         self.write(&SpoolRecord::Put(p.clone()))
+    }
+
+    pub fn put_customer(
+        &mut self,
+        c: crate::domain::customer::Customer,
+        points: i64,
+    ) -> Result<(), StoreError> {
+        self.customers += 1;
+        self.write(&SpoolRecord::PutCustomer(c, points))
+    }
+
+    pub fn remove_customer(&mut self, key: &str) -> Result<(), StoreError> {
+        self.customers += 1;
+        self.write(&SpoolRecord::RemoveCustomer(key.to_string()))
     }
 
     pub fn remove(&mut self, sku: &str) -> Result<(), StoreError> {
@@ -163,6 +181,7 @@ impl Store {
             out: Some(std::io::BufWriter::new(file)),
             puts: 0,
             removes: 0,
+            customers: 0,
         })
     }
 
@@ -274,7 +293,17 @@ impl Store {
             let mut tx = self.db().begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
             let mut report = ApplyReport::default();
+            let mut superseded = Vec::new();
+            // This register's points movements after the cursor are not in the balances pulled.
+            let cursor = tx
+                .open_table(super::tables::META)?
+                .get(super::tables::meta_keys::PUSH_CURSOR)?
+                .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+                .map(u64::from_le_bytes)
+                .unwrap_or(0);
             if mode == ApplyMode::Replace {
+                // Customers whose last edit here the server has not answered yet stay.
+                self.drop_pulled_customers(&tx)?;
                 report.removed = tx.open_table(PRODUCTS)?.len()?;
                 tx.delete_table(PRODUCTS)?;
                 tx.delete_table(BARCODES)?;
@@ -284,6 +313,9 @@ impl Store {
                     let sku = match &rec {
                         SpoolRecord::Put(p) => p.sku.as_str(),
                         SpoolRecord::Remove(sku) => sku.as_str(),
+                        SpoolRecord::PutCustomer(..) | SpoolRecord::RemoveCustomer(_) => {
+                            return Ok(());
+                        }
                     };
                     let old = tx
                         .open_table(PRODUCTS)?
@@ -304,6 +336,20 @@ impl Store {
                     let sku = match &rec {
                         SpoolRecord::Put(p) => p.sku.clone(),
                         SpoolRecord::Remove(sku) => sku.clone(),
+                        SpoolRecord::PutCustomer(c, points) => {
+                            let pulled = super::customers::PulledCustomer {
+                                customer: c.clone(),
+                                points: *points,
+                            };
+                            if let Some(line) = self.apply_pulled_customer(&tx, pulled, cursor)? {
+                                superseded.push(line);
+                            }
+                            return Ok(());
+                        }
+                        SpoolRecord::RemoveCustomer(key) => {
+                            self.remove_customer_in(&tx, key)?;
+                            return Ok(());
+                        }
                     };
                     // What this pull wrote for the SKU before (or the old version, already
                     // unindexed by the first pass) leaves the indexes first.
@@ -322,6 +368,7 @@ impl Store {
                         }
                     }
                     match rec {
+                        SpoolRecord::PutCustomer(..) | SpoolRecord::RemoveCustomer(_) => {}
                         SpoolRecord::Remove(_) => {
                             if current.is_some() {
                                 table.remove(sku.as_str())?;
@@ -367,6 +414,9 @@ impl Store {
                 checkpoint.as_bytes(),
             )?;
             add_history(&tx, history)?;
+            for line in &superseded {
+                add_history(&tx, line)?;
+            }
             tx.commit()?;
             Ok(report)
         })();

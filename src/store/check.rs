@@ -320,7 +320,9 @@ fn check_documents(
             DocBody::DayOpen(_)
             | DocBody::ShiftOpen(_)
             | DocBody::ShiftClose(_)
-            | DocBody::Closing(_) => {}
+            | DocBody::Closing(_)
+            | DocBody::Customer(_)
+            | DocBody::Points(_) => {}
         }
     }
     report.documents = count;

@@ -8,8 +8,8 @@ use super::codec::{DocRecord, decode, encode};
 use super::tables::{DOCS, META, REFUNDS, meta_keys};
 use super::{Store, StoreError};
 use crate::domain::document::{
-    BusinessDate, DocBody, Document, Override, RefundBody, RefundLine, SealedDocument, Stamp,
-    cash_refund, refund_taxes,
+    BusinessDate, DocBody, Document, Override, PointsBody, RefundBody, RefundLine, SealedDocument,
+    Stamp, cash_refund, refund_taxes,
 };
 use crate::domain::numbering::{DocKind, format_number, next_number, parse_number};
 use crate::domain::refund::{ReturnedLine, plan_refund};
@@ -189,6 +189,7 @@ impl Store {
         returned: &[ReturnedLine],
         reason: &str,
         overrides: Vec<Override>,
+        rules: &crate::domain::loyalty::Rules,
     ) -> Result<Committed, StoreError> {
         if reason.trim().is_empty() {
             return Err(StoreError::Invalid("a refund needs a reason".into()));
@@ -199,23 +200,39 @@ impl Store {
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
-        let (sale_seq, sale, earlier) = {
+        let (sale_seq, sale, earlier, points) = {
             let docs = tx.open_table(DOCS)?;
             let (sale_seq, sale) = find_number(&docs, DocKind::Sale, n)?
                 .ok_or_else(|| StoreError::NotFound(original.to_string()))?;
             let DocBody::Sale(sale) = sale.doc.body else {
                 return Err(StoreError::NotASale(original.to_string()));
             };
+            // The points the sale earned, and what earlier refunds took back (each movement
+            // follows its document in the chain).
+            let points_after = |seq: u64, number: &str| -> Result<Option<PointsBody>, StoreError> {
+                Ok(match get_doc(&docs, seq + 1)?.map(|d| d.doc.body) {
+                    Some(DocBody::Points(p)) if p.source == number => Some(p),
+                    _ => None,
+                })
+            };
+            let earned = points_after(sale_seq, &original.trim().to_ascii_uppercase())?;
             let refunds = tx.open_table(REFUNDS)?;
             let mut earlier: Vec<RefundLine> = Vec::new();
+            let mut reversed = 0i64;
             for row in refunds.range((sale_seq, 0)..=(sale_seq, u64::MAX))? {
                 let (k, _) = row?;
                 let rseq = k.value().1;
-                if let Some(DocBody::Refund(r)) = get_doc(&docs, rseq)?.map(|d| d.doc.body) {
-                    earlier.extend(r.lines);
+                if let Some(d) = get_doc(&docs, rseq)? {
+                    let number = d.doc.number.clone();
+                    if let DocBody::Refund(r) = d.doc.body {
+                        earlier.extend(r.lines);
+                    }
+                    if let Some(p) = points_after(rseq, &number)? {
+                        reversed = reversed.saturating_sub(p.movement.earned);
+                    }
                 }
             }
-            (sale_seq, sale, earlier)
+            (sale_seq, sale, earlier, earned.map(|p| (p, reversed)))
         };
         let lines = plan_refund(&sale, &earlier, returned)?;
         let total = crate::domain::money::Money::sum(lines.iter().map(|l| l.total))?;
@@ -230,7 +247,41 @@ impl Store {
             reason: reason.trim().to_string(),
             overrides,
         };
+        let refunded_eligible = crate::domain::money::Money::sum(
+            body.lines
+                .iter()
+                .filter(|l| !rules.excluded.contains(&l.sku))
+                .map(|l| l.total),
+        )?;
         let c = self.append(&tx, header, DocBody::Refund(body))?;
+        if let Some((p, already)) = points {
+            let sale_eligible = crate::domain::money::Money::sum(
+                sale.lines
+                    .iter()
+                    .filter(|l| !rules.excluded.contains(&l.sku))
+                    .map(|l| l.total),
+            )?;
+            let back = crate::domain::loyalty::reversed(
+                p.movement.earned,
+                already,
+                sale_eligible,
+                refunded_eligible,
+            );
+            if back > 0 {
+                self.append(
+                    &tx,
+                    header,
+                    DocBody::Points(PointsBody {
+                        source: c.number.clone(),
+                        customer: p.customer,
+                        movement: crate::domain::loyalty::Movement {
+                            earned: -back,
+                            redeemed: 0,
+                        },
+                    }),
+                )?;
+            }
+        }
         tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
         tx.commit()?;
         Ok(c)

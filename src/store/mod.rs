@@ -5,6 +5,7 @@ pub mod backup;
 pub mod catalog;
 pub mod check;
 pub mod codec;
+pub mod customers;
 pub mod day;
 pub mod docs;
 pub mod held;

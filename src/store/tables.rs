@@ -42,6 +42,11 @@ pub const SYNC_REJECTED: TableDefinition<u64, &str> = TableDefinition::new("sync
 /// Catalog pulls, one line each (time, mode, counts, result), newest 200 kept.
 pub const PULL_HISTORY: TableDefinition<u64, &str> = TableDefinition::new("pull_history_v1");
 
+/// Customers by key ("NIT-900173769-1").
+pub const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("customers_v1");
+/// "word\0KEY" for every folded word of every customer name; the value is the folded name.
+pub const CUSTOMER_WORDS: TableDefinition<&str, &str> = TableDefinition::new("customer_words_v1");
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";

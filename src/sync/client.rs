@@ -442,8 +442,13 @@ fn send_batch(
         &[200],
     )?;
     for row in held["rows"].as_array().into_iter().flatten() {
-        if row.get("error").is_none() && !row["value"]["deleted"].as_bool().unwrap_or(false) {
-            let id = row["id"].as_str().unwrap_or("");
+        let id = row["id"].as_str().unwrap_or("");
+        // A customer held at another revision is an earlier edit, not a numbering collision:
+        // the server keeps both.
+        if row.get("error").is_none()
+            && !row["value"]["deleted"].as_bool().unwrap_or(false)
+            && !id.starts_with("customer:")
+        {
             return Err(SyncError::Collision(id.to_string()));
         }
     }
@@ -657,6 +662,34 @@ pub fn product_from(
     Ok(p)
 }
 
+/// A customer of the server's master: its fields checked like one typed at the register, and
+/// its points balance.
+pub fn customer_from(doc: &Value) -> Result<(crate::domain::customer::Customer, i64), SyncError> {
+    let id = doc["_id"].as_str().unwrap_or("?");
+    let text = |k: &str| doc[k].as_str().unwrap_or("");
+    let c = crate::domain::customer::Customer::new(
+        text("doc_type"),
+        text("doc_number"),
+        text("name"),
+        text("phone"),
+        text("email"),
+        text("address"),
+    )
+    .map_err(|e| bad(id, e))?;
+    if id != format!("customer:{}", c.key()) {
+        return Err(bad(id, format!("its fields name {}", c.key())));
+    }
+    let points = match &doc["points"] {
+        Value::Null => 0,
+        Value::String(p) => p
+            .trim()
+            .parse()
+            .map_err(|_| bad(id, format!("points: '{p}' is not a whole number")))?,
+        other => return Err(bad(id, format!("points: {other} is not a decimal string"))),
+    };
+    Ok((c, points))
+}
+
 fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
@@ -711,6 +744,17 @@ pub fn pull(
                     pages += 1;
                     for r in results {
                         let id = r["id"].as_str().unwrap_or("");
+                        let deleted = r["deleted"].as_bool().unwrap_or(false)
+                            || r["doc"]["_deleted"].as_bool().unwrap_or(false);
+                        if let Some(key) = id.strip_prefix("customer:") {
+                            if deleted {
+                                spool.remove_customer(key)?;
+                            } else {
+                                let (c, points) = customer_from(&r["doc"])?;
+                                spool.put_customer(c, points)?;
+                            }
+                            continue;
+                        }
                         let Some(sku) = id.strip_prefix("product:") else {
                             continue;
                         };
@@ -732,39 +776,46 @@ pub fn pull(
                 // Changes after this point are picked up by the next partial pull.
                 let info = c.call_expecting("GET", CATALOG_DB, None, &[200])?;
                 checkpoint = info["update_seq"].to_string();
-                let mut start = "product:".to_string();
-                let mut skip = 0;
-                loop {
-                    let key = serde_json::to_string(&start).unwrap_or_default();
-                    let page = c.call_expecting(
+                for prefix in ["customer:", "product:"] {
+                    let mut start = prefix.to_string();
+                    let mut skip = 0;
+                    loop {
+                        let key = serde_json::to_string(&start).unwrap_or_default();
+                        let page = c.call_expecting(
                         "GET",
                         &format!("{CATALOG_DB}/_all_docs?include_docs=true&limit={PAGE}&skip={skip}&startkey={}", url_encode(&key)),
                         None,
                         &[200],
                     )?;
-                    let rows = page["rows"]
-                        .as_array()
-                        .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
-                    let mine: Vec<&Value> = rows
-                        .iter()
-                        .filter(|r| r["id"].as_str().is_some_and(|i| i.starts_with("product:")))
-                        .collect();
-                    if mine.is_empty() {
-                        break;
-                    }
-                    pages += 1;
-                    for r in &mine {
-                        spool.put(&product_from(&r["doc"], &currency)?)?;
-                    }
-                    start = mine
-                        .last()
-                        .and_then(|r| r["id"].as_str())
-                        .unwrap_or("")
-                        .to_string();
-                    skip = 1;
-                    progress(spool.puts);
-                    if mine.len() < rows.len() {
-                        break;
+                        let rows = page["rows"]
+                            .as_array()
+                            .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
+                        let mine: Vec<&Value> = rows
+                            .iter()
+                            .filter(|r| r["id"].as_str().is_some_and(|i| i.starts_with(prefix)))
+                            .collect();
+                        if mine.is_empty() {
+                            break;
+                        }
+                        pages += 1;
+                        for r in &mine {
+                            if prefix == "customer:" {
+                                let (c, points) = customer_from(&r["doc"])?;
+                                spool.put_customer(c, points)?;
+                            } else {
+                                spool.put(&product_from(&r["doc"], &currency)?)?;
+                            }
+                        }
+                        start = mine
+                            .last()
+                            .and_then(|r| r["id"].as_str())
+                            .unwrap_or("")
+                            .to_string();
+                        skip = 1;
+                        progress(spool.puts);
+                        if mine.len() < rows.len() {
+                            break;
+                        }
                     }
                 }
             }

@@ -139,12 +139,17 @@ fn decode(s: &str) -> String {
 }
 
 /// Which ids a register may write: its own documents and its own register document.
+const CATALOG: &str = "caja-catalog";
+
 fn may_write(who: &Who, db: &str, id: &str) -> Result<(), String> {
     let code = match who {
         Who::Admin(_) => return Ok(()),
         Who::Register(c) => c,
     };
     let own = match db {
+        // Customers belong to the shop, not to one register: any register may send an edit
+        // (kept as a revision; nothing is overwritten).
+        "caja-docs" if id.starts_with("customer:") => true,
         "caja-docs" => id.split_once(':').is_some_and(|(_, number)| {
             number
                 .strip_prefix(code.as_str())
@@ -161,6 +166,62 @@ fn may_write(who: &Who, db: &str, id: &str) -> Result<(), String> {
 }
 
 impl Hub {
+    /// The built-in hub keeps the customer master in `caja-catalog` for the registers to pull:
+    /// a customer first created at a register is published there (with 0 points), and each
+    /// points movement a register pushes is added to its customer's balance. Only documents
+    /// stored for the first time count, so a re-push adds nothing. An edit of a customer the
+    /// master already has stays in `caja-docs` for the back office: the master wins.
+    fn fold_loyalty(&self, fresh: &[&Value]) {
+        for d in fresh {
+            let id = d["_id"].as_str().unwrap_or("");
+            let result = if id.starts_with("customer:") {
+                match self.store.get(CATALOG, id) {
+                    Ok(_) => Ok(()),
+                    Err(HubError::NotFound) => {
+                        let mut doc = json!({"_id": id, "type": "customer", "points": "0"});
+                        for k in [
+                            "doc_type",
+                            "doc_number",
+                            "name",
+                            "phone",
+                            "email",
+                            "address",
+                        ] {
+                            doc[k] = d[k].clone();
+                        }
+                        self.store.put(CATALOG, doc).map(|_| ())
+                    }
+                    Err(e) => Err(e),
+                }
+            } else {
+                let customer = format!("customer:{}", d["customer"].as_str().unwrap_or(""));
+                let net: i64 = d["points"]
+                    .as_str()
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
+                // Registers push at once: a lost race on the revision reads and adds again.
+                let mut r = Err(HubError::Conflict);
+                for _ in 0..8 {
+                    r = self.store.get(CATALOG, &customer).and_then(|mut doc| {
+                        let was: i64 = doc["points"]
+                            .as_str()
+                            .and_then(|p| p.parse().ok())
+                            .unwrap_or(0);
+                        doc["points"] = json!(was.saturating_add(net).to_string());
+                        self.store.put(CATALOG, doc).map(|_| ())
+                    });
+                    if !matches!(r, Err(HubError::Conflict)) {
+                        break;
+                    }
+                }
+                r
+            };
+            if let Err(e) = result {
+                tracing::warn!(%id, error = %e, "customer master not updated");
+            }
+        }
+    }
+
     pub fn open(dir: &Path) -> Result<Hub, HubError> {
         std::fs::create_dir_all(dir).map_err(|e| HubError::Db(e.to_string()))?;
         Ok(Hub {
@@ -398,10 +459,29 @@ impl Hub {
                     }
                     return Ok(reply(201, &Value::Array(out)));
                 }
+                // Customers and points movements also feed the customer master (see
+                // `fold_loyalty`); keep those documents to read once they are stored.
+                let loyalty: HashMap<String, Value> = if db == "caja-docs" {
+                    docs.iter()
+                        .filter_map(|d| {
+                            let id = d["_id"].as_str()?;
+                            (id.starts_with("customer:") || id.starts_with("points:"))
+                                .then(|| (id.to_string(), d.clone()))
+                        })
+                        .collect()
+                } else {
+                    HashMap::new()
+                };
                 let results = self
                     .store
                     .replicate(db, docs, |id| may_write(&who, db, id))
                     .map_err(hub_error)?;
+                let fresh: Vec<&Value> = results
+                    .iter()
+                    .filter(|(_, r)| matches!(r, Ok(Stored::New)))
+                    .filter_map(|(id, _)| loyalty.get(id))
+                    .collect();
+                self.fold_loyalty(&fresh);
                 // With new_edits=false CouchDB lists only the failures.
                 let failures: Vec<Value> = results
                     .into_iter()

@@ -9,9 +9,27 @@ use crate::domain::tender::Tender;
 use crate::domain::ticket::TaxLine;
 use serde_json::{Value, json};
 
-/// The `_id` of a document: `sale:FV1-000123`.
+/// The `_id` of a document: `sale:FV1-000123`. A customer is named by its identity document
+/// (`customer:NIT-900173769-1`), a points movement by the sale or refund it belongs to
+/// (`points:FV1-000123`).
 pub fn doc_id(d: &SealedDocument) -> String {
-    format!("{}:{}", d.doc.kind().code(), d.doc.number)
+    match &d.doc.body {
+        DocBody::Customer(c) => format!("customer:{}", c.customer.key()),
+        DocBody::Points(p) => format!("points:{}", p.source),
+        _ => format!("{}:{}", d.doc.kind().code(), d.doc.number),
+    }
+}
+
+/// A customer's fields as the sync documents carry them (DESIGN.md section 10).
+pub fn customer_json(c: &crate::domain::customer::Customer) -> Value {
+    json!({
+        "doc_type": c.doc_type.code(),
+        "doc_number": c.doc_number,
+        "name": c.name,
+        "phone": c.phone,
+        "email": c.email,
+        "address": c.address,
+    })
 }
 
 /// The `_rev` of a document: generation 1 and 32 hex digits of its hash. The content decides it,
@@ -135,6 +153,14 @@ pub fn to_json(d: &SealedDocument, c: &Currency) -> Value {
             "report": report(c, &x.report),
         }),
         DocBody::Closing(x) => json!({"report": report(c, &x.report)}),
+        DocBody::Customer(x) => customer_json(&x.customer),
+        DocBody::Points(p) => json!({
+            "source": p.source,
+            "customer": p.customer,
+            "points": p.movement.net().to_string(),
+            "earned": p.movement.earned.to_string(),
+            "redeemed": p.movement.redeemed.to_string(),
+        }),
     };
     if let (Value::Object(to), Value::Object(from)) = (&mut v, extra) {
         to.extend(from);

@@ -54,6 +54,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
             sale::sale(f, app, theme);
             match &app.screen {
                 Screen::Search(s) => overlays::search(f, app, theme, s),
+                Screen::Customers(s) => overlays::customers(f, app, theme, s),
                 Screen::Payment(p) => overlays::payment(f, app, theme, p),
                 Screen::Refund(r) => overlays::refund(f, app, theme, r),
                 Screen::Recall(r) => overlays::recall(f, app, theme, r),

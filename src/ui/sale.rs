@@ -181,6 +181,13 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         total_area,
     );
     let mut info = Vec::new();
+    if let Some(c) = &app.ticket.customer {
+        info.push(Line::styled(
+            crate::ui::i18n::fill(t.customer_attached, &[&c.name]),
+            theme.accent,
+        ));
+        info.push(Line::styled(c.key(), theme.dim));
+    }
     if let Some(last) = &app.last_sale {
         info.push(Line::styled(last.number.clone(), theme.ok));
         info.push(Line::styled(

@@ -1,0 +1,462 @@
+//! Customers and their loyalty points. A customer created or edited at the register is a
+//! document in the chain (so it reaches the server like a sale) and a row in `customers_v1`;
+//! the customer master pulled from the server replaces the row (the server wins; the register's
+//! edit stays in the chain and on the server). A points balance is the balance the server last
+//! sent plus this register's movements the server had not counted then.
+
+use super::codec::{decode, encode};
+use super::docs::{Committed, DocHeader};
+use super::tables::{CUSTOMER_WORDS, CUSTOMERS, DOCS};
+use super::{Store, StoreError};
+use crate::domain::catalog::{name_matches, search_words};
+use crate::domain::customer::{Customer, DocType, key as customer_key};
+use crate::domain::document::{CustomerBody, DocBody, PointsBody, SaleBody};
+use crate::domain::loyalty::{self, Movement, Rules};
+use crate::domain::money::Money;
+use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+/// A customer as the store keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredCustomer {
+    pub customer: Customer,
+    /// The points balance in the server's last customer master (0 before any).
+    pub server_points: i64,
+    /// The push cursor when that balance was pulled: this register's points movements after it
+    /// were not counted in it.
+    pub counted_through: u64,
+    /// The number of this register's last edit of the customer, until the server's master
+    /// replaces it.
+    pub local_edit: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum CustomerRecord {
+    V1(StoredCustomer),
+}
+
+fn decode_customer(bytes: &[u8], key: &str) -> Result<StoredCustomer, StoreError> {
+    match decode::<CustomerRecord>(bytes, &format!("customer {key}"))? {
+        CustomerRecord::V1(c) => Ok(c),
+    }
+}
+
+fn word_key(word: &str, key: &str) -> String {
+    format!("{word}\u{0}{key}")
+}
+
+/// Writes a customer row and its name index in `tx`, replacing what was there.
+fn put(
+    tx: &WriteTransaction,
+    stored: &StoredCustomer,
+) -> Result<Option<StoredCustomer>, StoreError> {
+    let key = stored.customer.key();
+    let mut table = tx.open_table(CUSTOMERS)?;
+    let mut words = tx.open_table(CUSTOMER_WORDS)?;
+    let old = table
+        .get(key.as_str())?
+        .map(|v| decode_customer(v.value(), &key))
+        .transpose()?;
+    if let Some(o) = &old {
+        for w in search_words(&o.customer.name) {
+            words.remove(word_key(&w, &key).as_str())?;
+        }
+    }
+    let folded = search_words(&stored.customer.name);
+    let joined = folded.join(" ");
+    for w in &folded {
+        words.insert(word_key(w, &key).as_str(), joined.as_str())?;
+    }
+    table.insert(
+        key.as_str(),
+        encode(&CustomerRecord::V1(stored.clone()))?.as_slice(),
+    )?;
+    Ok(old)
+}
+
+/// A customer pulled from the server's master.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PulledCustomer {
+    pub customer: Customer,
+    pub points: i64,
+}
+
+/// How a customer import applies.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CustomerMode {
+    Upsert,
+    Replace,
+}
+
+impl Store {
+    /// Saves a customer created or edited at the register: a `customer` document in the chain
+    /// (pushed like a sale) and the customer's row, in one durable transaction.
+    pub fn save_customer(
+        &self,
+        header: &DocHeader,
+        customer: Customer,
+    ) -> Result<Committed, StoreError> {
+        customer
+            .validate()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        if customer.is_final_consumer() {
+            return Err(StoreError::Invalid(
+                "the final consumer is not a customer record; leave the sale without one".into(),
+            ));
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let key = customer.key();
+        let old = tx
+            .open_table(CUSTOMERS)?
+            .get(key.as_str())?
+            .map(|v| decode_customer(v.value(), &key))
+            .transpose()?;
+        if old.as_ref().is_some_and(|o| o.customer == customer) {
+            return Err(StoreError::Invalid(format!("{key}: nothing changed")));
+        }
+        let c = self.append(
+            &tx,
+            header,
+            DocBody::Customer(CustomerBody {
+                customer: customer.clone(),
+            }),
+        )?;
+        let stored = StoredCustomer {
+            customer,
+            server_points: old.as_ref().map(|o| o.server_points).unwrap_or(0),
+            counted_through: old.as_ref().map(|o| o.counted_through).unwrap_or(0),
+            local_edit: Some(c.number.clone()),
+        };
+        put(&tx, &stored)?;
+        tx.commit()?;
+        Ok(c)
+    }
+
+    /// A customer by key ("NIT-900173769-1").
+    pub fn customer(&self, key: &str) -> Result<Option<StoredCustomer>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = match tx.open_table(CUSTOMERS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        t.get(key)?
+            .map(|v| decode_customer(v.value(), key))
+            .transpose()
+    }
+
+    pub fn customers_len(&self) -> Result<u64, StoreError> {
+        let tx = self.db().begin_read()?;
+        match tx.open_table(CUSTOMERS) {
+            Ok(t) => Ok(t.len()?),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Finds customers by document number (a prefix of it, any document type) or by words of
+    /// the name, at most `limit`.
+    pub fn search_customers(&self, query: &str, limit: usize) -> Result<Vec<Customer>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let (table, words) = match (tx.open_table(CUSTOMERS), tx.open_table(CUSTOMER_WORDS)) {
+            (Ok(t), Ok(w)) => (t, w),
+            (Err(redb::TableError::TableDoesNotExist(_)), _)
+            | (_, Err(redb::TableError::TableDoesNotExist(_))) => return Ok(Vec::new()),
+            (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+        };
+        let q = query.trim();
+        let mut out = Vec::new();
+        let number: String = q
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.'))
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let looks_like_number = !number.is_empty() && number.chars().any(|c| c.is_ascii_digit());
+        if looks_like_number {
+            for t in DocType::ALL {
+                let prefix = customer_key(t, &number);
+                for row in table.range(prefix.as_str()..)? {
+                    let (k, v) = row?;
+                    if !k.value().starts_with(&prefix) || out.len() >= limit {
+                        break;
+                    }
+                    out.push(decode_customer(v.value(), k.value())?.customer);
+                }
+            }
+            if !out.is_empty() {
+                return Ok(out);
+            }
+        }
+        let q = search_words(q);
+        let Some(longest) = q.iter().max_by_key(|w| w.len()) else {
+            return Ok(out);
+        };
+        let mut seen = HashSet::new();
+        for row in words.range(longest.as_str()..)? {
+            let (k, name) = row?;
+            let wk = k.value();
+            if !wk.starts_with(longest.as_str()) {
+                break;
+            }
+            let Some((_, key)) = wk.split_once('\u{0}') else {
+                continue;
+            };
+            let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
+            if !name_matches(&name_words, &q) || !seen.insert(key.to_string()) {
+                continue;
+            }
+            if let Some(v) = table.get(key)? {
+                out.push(decode_customer(v.value(), key)?.customer);
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.key().cmp(&b.key())));
+        Ok(out)
+    }
+
+    /// Every customer, in key order.
+    pub fn visit_customers(
+        &self,
+        mut f: impl FnMut(StoredCustomer) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let tx = self.db().begin_read()?;
+        let t = match tx.open_table(CUSTOMERS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for row in t.iter()? {
+            let (k, v) = row?;
+            f(decode_customer(v.value(), k.value())?)?;
+        }
+        Ok(())
+    }
+
+    /// Imports customers (a CSV file) in one transaction: all or nothing. These are the shop's
+    /// own master data, not edits: they are not pushed.
+    pub fn import_customers(
+        &self,
+        customers: &[Customer],
+        mode: CustomerMode,
+    ) -> Result<(u64, u64), StoreError> {
+        let mut seen = HashSet::new();
+        for c in customers {
+            c.validate()
+                .map_err(|e| StoreError::Invalid(format!("{}: {e}", c.key())))?;
+            if !seen.insert(c.key()) {
+                return Err(StoreError::Invalid(format!("{} appears twice", c.key())));
+            }
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        if mode == CustomerMode::Replace {
+            tx.delete_table(CUSTOMERS)?;
+            tx.delete_table(CUSTOMER_WORDS)?;
+        }
+        let mut updated = 0;
+        for c in customers {
+            let key = c.key();
+            let old = tx
+                .open_table(CUSTOMERS)?
+                .get(key.as_str())?
+                .map(|v| decode_customer(v.value(), &key))
+                .transpose()?;
+            let stored = StoredCustomer {
+                customer: c.clone(),
+                server_points: old.as_ref().map(|o| o.server_points).unwrap_or(0),
+                counted_through: old.as_ref().map(|o| o.counted_through).unwrap_or(0),
+                local_edit: old.and_then(|o| o.local_edit),
+            };
+            if put(&tx, &stored)?.is_some() {
+                updated += 1;
+            }
+        }
+        tx.commit()?;
+        Ok((customers.len() as u64 - updated, updated))
+    }
+
+    /// Applies customers pulled from the server inside a pull's transaction: the server wins.
+    /// Returns a history line for each local edit the server's version replaced.
+    pub(super) fn apply_pulled_customer(
+        &self,
+        tx: &WriteTransaction,
+        pulled: PulledCustomer,
+        cursor: u64,
+    ) -> Result<Option<String>, StoreError> {
+        let stored = StoredCustomer {
+            customer: pulled.customer,
+            server_points: pulled.points,
+            counted_through: cursor,
+            local_edit: None,
+        };
+        let old = put(tx, &stored)?;
+        Ok(match old {
+            Some(StoredCustomer {
+                customer,
+                local_edit: Some(number),
+                ..
+            }) if customer != stored.customer => Some(format!(
+                "customer {}: the server's version replaced this register's edit {number} (the edit stays on the server as pushed)",
+                stored.customer.key()
+            )),
+            _ => None,
+        })
+    }
+
+    /// Before a replace pull: removes every customer the server's master brought, keeping the
+    /// ones last edited here (the server has not answered that edit yet).
+    pub(super) fn drop_pulled_customers(&self, tx: &WriteTransaction) -> Result<(), StoreError> {
+        let keys: Vec<String> = {
+            let table = tx.open_table(CUSTOMERS)?;
+            let mut v = Vec::new();
+            for row in table.iter()? {
+                let (k, val) = row?;
+                if decode_customer(val.value(), k.value())?
+                    .local_edit
+                    .is_none()
+                {
+                    v.push(k.value().to_string());
+                }
+            }
+            v
+        };
+        for k in keys {
+            self.remove_customer_in(tx, &k)?;
+        }
+        Ok(())
+    }
+
+    /// Removes a customer the server deleted.
+    pub(super) fn remove_customer_in(
+        &self,
+        tx: &WriteTransaction,
+        key: &str,
+    ) -> Result<bool, StoreError> {
+        let mut table = tx.open_table(CUSTOMERS)?;
+        let Some(old) = table
+            .remove(key)?
+            .map(|v| decode_customer(v.value(), key))
+            .transpose()?
+        else {
+            return Ok(false);
+        };
+        let mut words = tx.open_table(CUSTOMER_WORDS)?;
+        for w in search_words(&old.customer.name) {
+            words.remove(word_key(&w, key).as_str())?;
+        }
+        Ok(true)
+    }
+
+    /// A customer's points: the server's last balance plus this register's movements since.
+    pub fn points_balance(&self, key: &str) -> Result<i64, StoreError> {
+        let Some(c) = self.customer(key)? else {
+            return Ok(0);
+        };
+        let mut balance = c.server_points;
+        self.visit_from(c.counted_through + 1, |_, d| {
+            if let DocBody::Points(p) = &d.doc.body
+                && p.customer == key
+            {
+                balance = balance.saturating_add(p.movement.net());
+            }
+            ControlFlow::Continue(())
+        })?;
+        Ok(balance)
+    }
+
+    /// Commits a sale and, when it has a customer and loyalty is on, the customer's points
+    /// movement, then queues the receipt: one durable transaction. A redemption beyond the
+    /// balance the register knows is refused and nothing is written.
+    pub fn commit_sale(
+        &self,
+        header: &DocHeader,
+        body: SaleBody,
+        rules: &Rules,
+    ) -> Result<(Committed, Option<Movement>), StoreError> {
+        let redeemed: i64 = body
+            .tenders
+            .iter()
+            .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
+            .map(|t| points_of(t.reference.as_deref()))
+            .sum();
+        let paid_with_points = Money::sum(
+            body.tenders
+                .iter()
+                .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
+                .map(|t| t.amount),
+        )?;
+        let customer = body.customer.clone();
+        let movement = match &customer {
+            Some(key) => {
+                let lines: Vec<(String, Money)> = body
+                    .lines
+                    .iter()
+                    .map(|l| (l.sku.clone(), l.total))
+                    .collect();
+                let earned = loyalty::earned(rules, &lines, paid_with_points)?;
+                if redeemed > 0 {
+                    let balance = self.points_balance(key)?;
+                    if redeemed > balance {
+                        return Err(StoreError::Invalid(
+                            loyalty::PointsError::Insufficient {
+                                balance: balance.max(0),
+                                wanted: redeemed,
+                            }
+                            .to_string(),
+                        ));
+                    }
+                }
+                Some(Movement { earned, redeemed })
+            }
+            None if redeemed > 0 => {
+                return Err(StoreError::Invalid(
+                    loyalty::PointsError::NoCustomer.to_string(),
+                ));
+            }
+            None => None,
+        };
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let c = self.append(&tx, header, DocBody::Sale(body))?;
+        let movement = movement.filter(|m| m.earned != 0 || m.redeemed != 0);
+        if let (Some(m), Some(key)) = (&movement, customer) {
+            self.append(
+                &tx,
+                header,
+                DocBody::Points(PointsBody {
+                    source: c.number.clone(),
+                    customer: key,
+                    movement: m.clone(),
+                }),
+            )?;
+        }
+        self.commit_with_receipt(tx, &c)?;
+        Ok((c, movement))
+    }
+
+    /// The points movement a sale or refund wrote, if any (it follows its document).
+    pub fn points_of(&self, seq: u64, number: &str) -> Result<Option<PointsBody>, StoreError> {
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        Ok(match super::docs::get_doc(&docs, seq + 1)? {
+            Some(d) => match d.doc.body {
+                DocBody::Points(p) if p.source == number => Some(p),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+}
+
+/// The points a points tender's reference carries ("120 points" -> 120).
+pub fn points_of(reference: Option<&str>) -> i64 {
+    reference
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
