@@ -224,7 +224,7 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
 
     // 20 points (200) pay part of 18.500: 18.300 paid with money earns 18.
     let spend = sale(&s, &[("HUE30", 1)], Some(&c), 20);
-    let (_, mv) = s.commit_sale(&header(22, 3), spend, &rules()).unwrap();
+    let (spent, mv) = s.commit_sale(&header(22, 3), spend, &rules()).unwrap();
     assert_eq!(
         mv,
         Some(Movement {
@@ -271,6 +271,37 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
     )
     .unwrap();
     assert_eq!(s.points_balance(&key).unwrap(), 19 - 21);
+
+    // Returning what was paid partly with points: the 20 points (200) go back as points, the
+    // 18.300 in cash, and the 18 points it earned are taken back.
+    let eggs = vec![caja::domain::refund::ReturnedLine {
+        line: 0,
+        qty: Qty::units(1).unwrap(),
+    }];
+    let back = s
+        .refund(
+            &header(22, 6),
+            &spent.number,
+            &eggs,
+            "roto",
+            vec![],
+            &rules(),
+        )
+        .unwrap();
+    let (_, doc) = s.doc_by_number(&back.number).unwrap().unwrap();
+    let DocBody::Refund(r) = doc.doc.body else {
+        panic!("not a refund")
+    };
+    let paid: Vec<(TenderKind, i64)> = r
+        .tenders
+        .iter()
+        .map(|t| (t.kind, t.amount.minor()))
+        .collect();
+    assert_eq!(
+        paid,
+        vec![(TenderKind::Cash, 18_300), (TenderKind::Points, 200)]
+    );
+    assert_eq!(s.points_balance(&key).unwrap(), -2 - 18 + 20);
     // Every movement is a document in the chain, and the chain checks out.
     let mut movements = Vec::new();
     s.visit_from(1, |_, d| {
@@ -280,7 +311,7 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
         std::ops::ControlFlow::Continue(())
     })
     .unwrap();
-    assert_eq!(movements, vec![24, -2, -3, -21]);
+    assert_eq!(movements, vec![24, -2, -3, -21, 2]);
     drop(s);
     let report = caja::store::check::check_dir(dir.path(), |_| {}).unwrap();
     assert!(report.ok(), "{:?}", report.problems);

@@ -390,6 +390,19 @@ impl Store {
                 .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
                 .map(|t| t.amount),
         )?;
+        if redeemed > 0 {
+            if !rules.enabled() {
+                return Err(StoreError::Invalid(
+                    loyalty::PointsError::Disabled.to_string(),
+                ));
+            }
+            let worth = Money::from_minor(redeemed).mul_div(rules.point_value.minor(), 1)?;
+            if worth != paid_with_points {
+                return Err(StoreError::Invalid(format!(
+                    "{redeemed} points are worth {worth}, not {paid_with_points}"
+                )));
+            }
+        }
         let customer = body.customer.clone();
         let movement = match &customer {
             Some(key) => {

@@ -108,6 +108,22 @@ fn find_number(
     }
 }
 
+/// The points a document's points tenders carry, and what they were worth.
+fn points_tendered(
+    tenders: &[crate::domain::tender::Tender],
+) -> (i64, crate::domain::money::Money) {
+    let mut points = 0i64;
+    let mut value = 0i64;
+    for t in tenders
+        .iter()
+        .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
+    {
+        points = points.saturating_add(super::customers::points_of(t.reference.as_deref()));
+        value = value.saturating_add(t.amount.minor());
+    }
+    (points, crate::domain::money::Money::from_minor(value))
+}
+
 impl Store {
     /// Commits one document: numbered, chained, durable. The only way a document enters the store.
     pub fn commit(&self, header: &DocHeader, body: DocBody) -> Result<Committed, StoreError> {
@@ -219,6 +235,7 @@ impl Store {
             let refunds = tx.open_table(REFUNDS)?;
             let mut earlier: Vec<RefundLine> = Vec::new();
             let mut reversed = 0i64;
+            let mut points_returned = 0i64;
             for row in refunds.range((sale_seq, 0)..=(sale_seq, u64::MAX))? {
                 let (k, _) = row?;
                 let rseq = k.value().1;
@@ -226,17 +243,43 @@ impl Store {
                     let number = d.doc.number.clone();
                     if let DocBody::Refund(r) = d.doc.body {
                         earlier.extend(r.lines);
+                        points_returned += points_tendered(&r.tenders).0;
                     }
                     if let Some(p) = points_after(rseq, &number)? {
                         reversed = reversed.saturating_sub(p.movement.earned);
                     }
                 }
             }
-            (sale_seq, sale, earlier, earned.map(|p| (p, reversed)))
+            (
+                sale_seq,
+                sale,
+                earlier,
+                earned.map(|p| (p, reversed, points_returned)),
+            )
         };
         let lines = plan_refund(&sale, &earlier, returned)?;
         let total = crate::domain::money::Money::sum(lines.iter().map(|l| l.total))?;
-        let (tenders, rounding) = cash_refund(total, &self.info().currency)?;
+        // What the sale paid with points goes back as points, in proportion and in whole
+        // points, never more than it spent; the rest goes back in cash.
+        let (sale_points, sale_points_value) = points_tendered(&sale.tenders);
+        let returned_before = points.as_ref().map_or(0, |p| p.2);
+        let give_points = if sale_points > 0 && sale.total.is_positive() {
+            let share = i128::from(sale_points) * i128::from(total.minor())
+                / i128::from(sale.total.minor());
+            (share as i64).min(sale_points - returned_before).max(0)
+        } else {
+            0
+        };
+        let give_value = sale_points_value.mul_div(give_points, sale_points.max(1))?;
+        let (mut tenders, rounding) =
+            cash_refund(total.checked_sub(give_value)?, &self.info().currency)?;
+        if give_points > 0 {
+            tenders.push(crate::domain::tender::Tender {
+                kind: crate::domain::tender::TenderKind::Points,
+                amount: give_value,
+                reference: Some(format!("{give_points} points")),
+            });
+        }
         let body = RefundBody {
             original: original.trim().to_ascii_uppercase(),
             taxes: refund_taxes(&lines)?,
@@ -254,7 +297,7 @@ impl Store {
                 .map(|l| l.total),
         )?;
         let c = self.append(&tx, header, DocBody::Refund(body))?;
-        if let Some((p, already)) = points {
+        if let Some((p, already, _)) = points {
             let sale_eligible = crate::domain::money::Money::sum(
                 sale.lines
                     .iter()
@@ -267,7 +310,7 @@ impl Store {
                 sale_eligible,
                 refunded_eligible,
             );
-            if back > 0 {
+            if back > 0 || give_points > 0 {
                 self.append(
                     &tx,
                     header,
@@ -276,7 +319,7 @@ impl Store {
                         customer: p.customer,
                         movement: crate::domain::loyalty::Movement {
                             earned: -back,
-                            redeemed: 0,
+                            redeemed: -give_points,
                         },
                     }),
                 )?;
