@@ -47,6 +47,37 @@ fn word_key(word: &str, sku: &str) -> String {
     format!("{word}\u{0}{sku}")
 }
 
+/// Writes a product and indexes its barcodes and name words. A barcode another product holds
+/// is refused (the caller unindexed every product it replaces first).
+fn store_indexed(
+    table: &mut redb::Table<&str, &[u8]>,
+    barcodes: &mut redb::Table<&str, &str>,
+    words: &mut redb::Table<&str, &str>,
+    p: &Product,
+) -> Result<(), StoreError> {
+    for b in &p.barcodes {
+        if let Some(owner) = barcodes.insert(b.as_str(), p.sku.as_str())? {
+            let owner = owner.value().to_string();
+            if owner != p.sku {
+                return Err(StoreError::BarcodeTaken {
+                    barcode: b.clone(),
+                    sku: owner,
+                });
+            }
+        }
+    }
+    let folded = search_words(&p.name);
+    let joined = folded.join(" ");
+    for w in &folded {
+        words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
+    }
+    table.insert(
+        p.sku.as_str(),
+        encode(&ProductRecord::V1(p.clone()))?.as_slice(),
+    )?;
+    Ok(())
+}
+
 fn unindex(tx: &WriteTransaction, p: &Product) -> Result<(), StoreError> {
     let mut barcodes = tx.open_table(BARCODES)?;
     for b in &p.barcodes {
@@ -246,26 +277,7 @@ impl Store {
             let mut barcodes = tx.open_table(BARCODES)?;
             let mut words = tx.open_table(NAME_WORDS)?;
             for p in products {
-                for b in &p.barcodes {
-                    if let Some(owner) = barcodes.insert(b.as_str(), p.sku.as_str())? {
-                        let owner = owner.value().to_string();
-                        if owner != p.sku {
-                            return Err(StoreError::BarcodeTaken {
-                                barcode: b.clone(),
-                                sku: owner,
-                            });
-                        }
-                    }
-                }
-                let folded = search_words(&p.name);
-                let joined = folded.join(" ");
-                for w in &folded {
-                    words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
-                }
-                table.insert(
-                    p.sku.as_str(),
-                    encode(&ProductRecord::V1(p.clone()))?.as_slice(),
-                )?;
+                store_indexed(&mut table, &mut barcodes, &mut words, p)?;
             }
             report.total = table.len()?;
         }
@@ -380,24 +392,7 @@ impl Store {
                                 sku: p.sku.clone(),
                                 err,
                             })?;
-                            for b in &p.barcodes {
-                                if let Some(owner) = barcodes.insert(b.as_str(), p.sku.as_str())? {
-                                    let owner = owner.value().to_string();
-                                    if owner != p.sku {
-                                        return Err(StoreError::BarcodeTaken {
-                                            barcode: b.clone(),
-                                            sku: owner,
-                                        });
-                                    }
-                                }
-                            }
-                            let folded = search_words(&p.name);
-                            let joined = folded.join(" ");
-                            for w in &folded {
-                                words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
-                            }
-                            let bytes = encode(&ProductRecord::V1(p))?;
-                            table.insert(sku.as_str(), bytes.as_slice())?;
+                            store_indexed(&mut table, &mut barcodes, &mut words, &p)?;
                             if current.is_some() {
                                 report.updated += 1;
                             } else {
