@@ -33,14 +33,20 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
     if semis > commas { b';' } else { b',' }
 }
 
-/// Reads a catalog CSV. Prices are in major units as the shop writes them.
-pub fn read_catalog(bytes: &[u8], currency: &Currency) -> Result<Vec<Product>, CsvError> {
+/// A reader over a CSV file as shops save it: a UTF-8 byte-order mark skipped, `,` or `;`
+/// as the header uses, rows of any length (checked by the caller, who names the column).
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(bytes))
         .flexible(true)
         .has_headers(false)
-        .from_reader(bytes);
+        .from_reader(bytes)
+}
+
+/// Reads a catalog CSV. Prices are in major units as the shop writes them.
+pub fn read_catalog(bytes: &[u8], currency: &Currency) -> Result<Vec<Product>, CsvError> {
+    let mut rdr = reader(bytes);
     let mut records = rdr.byte_records();
     let header = match records.next() {
         Some(Ok(h)) => h,
@@ -230,12 +236,7 @@ pub const CUSTOMER_COLUMNS: [&str; 6] = [
 /// fails the whole file with its line and column.
 pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Customer>, CsvError> {
     use crate::domain::customer::{Customer, CustomerError};
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(bytes))
-        .flexible(true)
-        .has_headers(false)
-        .from_reader(bytes);
+    let mut rdr = reader(bytes);
     let mut records = rdr.byte_records();
     let expected = CUSTOMER_COLUMNS.join(",");
     let header = match records.next() {

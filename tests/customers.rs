@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use caja::config::Config;
 use caja::domain::customer::Customer;
 use caja::domain::document::{DocBody, SaleBody};
 use caja::domain::loyalty::{Movement, Rules};
@@ -14,8 +13,7 @@ use caja::domain::tender::{Tender, TenderKind};
 use caja::domain::ticket::TicketLine;
 use caja::store::Store;
 use caja::store::customers::CustomerMode;
-use caja::sync::client::{Client, PullMode, claim, pull, push};
-use caja::sync::hub::{Hub, HubHandle};
+use caja::sync::client::{PullMode, claim, pull, push};
 use common::*;
 
 fn rules() -> Rules {
@@ -315,25 +313,6 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
     drop(s);
     let report = caja::store::check::check_dir(dir.path(), |_| {}).unwrap();
     assert!(report.ok(), "{:?}", report.problems);
-}
-
-fn hub(dir: &std::path::Path) -> HubHandle {
-    let hub = Hub::open(dir).unwrap();
-    hub.store()
-        .add_user("FV1", "clave-fv1-segura", false)
-        .unwrap();
-    hub.store()
-        .add_user("admin", "clave-admin-segura", true)
-        .unwrap();
-    hub.serve("127.0.0.1:0").unwrap()
-}
-
-fn client(h: &HubHandle, user: &str, password: &str) -> Client {
-    let mut c = Config::defaults().sync;
-    c.url = format!("http://{}", h.addr);
-    c.user = user.into();
-    c.password = password.into();
-    Client::new(&c).unwrap().retries(1)
 }
 
 #[test]

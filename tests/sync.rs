@@ -10,30 +10,7 @@ use caja::store::Store;
 use caja::sync::client::{Client, SyncError, claim, push, report_status};
 use caja::sync::hub::{Hub, HubHandle};
 use common::*;
-use std::path::Path;
 use std::time::Instant;
-
-fn hub(dir: &Path) -> HubHandle {
-    let hub = Hub::open(dir).unwrap();
-    hub.store()
-        .add_user("FV1", "clave-fv1-segura", false)
-        .unwrap();
-    hub.store()
-        .add_user("FV2", "clave-fv2-segura", false)
-        .unwrap();
-    hub.store()
-        .add_user("admin", "clave-admin-segura", true)
-        .unwrap();
-    hub.serve("127.0.0.1:0").unwrap()
-}
-
-fn client(h: &HubHandle, user: &str, password: &str) -> Client {
-    let mut c = Config::defaults().sync;
-    c.url = format!("http://{}", h.addr);
-    c.user = user.into();
-    c.password = password.into();
-    Client::new(&c).unwrap().retries(1)
-}
 
 fn sell(s: &Store, n: u64) {
     sell_from(s, 0, n)

@@ -78,6 +78,26 @@ fn keys(app: &mut App, text: &str) {
     }
 }
 
+/// Hands the sync worker's events to the register until one that `want` picks has come.
+fn sync_events(
+    app: &mut App,
+    rx: &std::sync::mpsc::Receiver<caja::sync::worker::SyncEvent>,
+    want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool,
+) {
+    let start = std::time::Instant::now();
+    loop {
+        let ev = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the sync worker answered");
+        let done = want(&ev);
+        app.on_sync(ev);
+        if done {
+            return;
+        }
+        assert!(start.elapsed().as_secs() < 30);
+    }
+}
+
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| caja::ui::draw(f, app, &mono())).unwrap();
@@ -677,18 +697,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
     // Push now; the worker answers while the register stays responsive.
     keys(&mut app, "p");
     let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
-        let start = std::time::Instant::now();
-        loop {
-            let ev = rx
-                .recv_timeout(std::time::Duration::from_secs(20))
-                .expect("the sync worker answered");
-            let done = want(&ev);
-            app.on_sync(ev);
-            if done {
-                return;
-            }
-            assert!(start.elapsed().as_secs() < 30);
-        }
+        sync_events(app, &rx, want)
     };
     wait_for(&mut app, &|e| {
         matches!(
@@ -760,19 +769,8 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     let (tx, rx) =
         caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
     app.sync = Some(tx);
-    let wait_for = |app: &mut App, want: &dyn Fn(&SyncEvent) -> bool| {
-        let start = std::time::Instant::now();
-        loop {
-            let ev = rx
-                .recv_timeout(std::time::Duration::from_secs(20))
-                .expect("the sync worker answered");
-            let done = want(&ev);
-            app.on_sync(ev);
-            if done {
-                return;
-            }
-            assert!(start.elapsed().as_secs() < 30);
-        }
+    let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
+        sync_events(app, &rx, want)
     };
     keys(&mut app, "ana\n1234\n0\n");
     key(&mut app, KeyCode::F(10));

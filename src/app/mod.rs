@@ -382,7 +382,7 @@ impl App {
     }
 
     /// The loyalty rules of `[loyalty]` in the store's currency (off when they do not parse;
-    /// `caja doctor` and the log say why).
+    /// the log says why).
     pub fn loyalty(&self) -> crate::domain::loyalty::Rules {
         let Some(store) = &self.store else {
             return Default::default();

@@ -43,6 +43,38 @@ fn add_history(tx: &WriteTransaction, line: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Walks a word index ("word\0KEY" -> the folded name) for the keys whose name has every
+/// query word as a prefix of one of its words, each once, until `f` says stop. The scan starts
+/// at the longest query word: it narrows the most.
+pub(super) fn word_search(
+    index: &impl ReadableTable<&'static str, &'static str>,
+    query: &[String],
+    mut f: impl FnMut(&str) -> Result<bool, StoreError>,
+) -> Result<(), StoreError> {
+    let Some(longest) = query.iter().max_by_key(|w| w.len()) else {
+        return Ok(());
+    };
+    let mut seen = HashSet::new();
+    for row in index.range(longest.as_str()..)? {
+        let (k, name) = row?;
+        let wk = k.value();
+        if !wk.starts_with(longest.as_str()) {
+            break;
+        }
+        let Some((_, key)) = wk.split_once('\u{0}') else {
+            continue;
+        };
+        let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
+        if !name_matches(&name_words, query) || !seen.insert(key.to_string()) {
+            continue;
+        }
+        if !f(key)? {
+            break;
+        }
+    }
+    Ok(())
+}
+
 fn word_key(word: &str, sku: &str) -> String {
     format!("{word}\u{0}{sku}")
 }
@@ -482,38 +514,19 @@ impl Store {
     /// Active products whose name has a word starting with every word of `query`, by name.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
         let q = search_words(query);
-        // Scan the index for the longest word: it narrows the most.
-        let Some(longest) = q.iter().max_by_key(|w| w.len()) else {
-            return Ok(Vec::new());
-        };
         let tx = self.db().begin_read()?;
         let words = tx.open_table(NAME_WORDS)?;
         let products = tx.open_table(PRODUCTS)?;
-        let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for row in words.range(longest.as_str()..)? {
-            let (k, name) = row?;
-            let key = k.value();
-            if !key.starts_with(longest.as_str()) {
-                break;
-            }
-            let Some((_, sku)) = key.split_once('\u{0}') else {
-                continue;
-            };
-            let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
-            if !name_matches(&name_words, &q) || !seen.insert(sku.to_string()) {
-                continue;
-            }
+        word_search(&words, &q, |sku| {
             if let Some(v) = products.get(sku)? {
                 let p = decode_product(v.value(), sku)?;
                 if p.active {
                     out.push(p);
-                    if out.len() >= limit {
-                        break;
-                    }
                 }
             }
-        }
+            Ok(out.len() < limit)
+        })?;
         out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.sku.cmp(&b.sku)));
         Ok(out)
     }

@@ -8,7 +8,7 @@ use super::codec::{decode, encode};
 use super::docs::{Committed, DocHeader};
 use super::tables::{CUSTOMER_WORDS, CUSTOMERS, DOCS};
 use super::{Store, StoreError};
-use crate::domain::catalog::{name_matches, search_words};
+use crate::domain::catalog::search_words;
 use crate::domain::customer::{Customer, DocType, key as customer_key};
 use crate::domain::document::{CustomerBody, DocBody, PointsBody, SaleBody};
 use crate::domain::loyalty::{self, Movement, Rules};
@@ -190,31 +190,12 @@ impl Store {
                 return Ok(out);
             }
         }
-        let q = search_words(q);
-        let Some(longest) = q.iter().max_by_key(|w| w.len()) else {
-            return Ok(out);
-        };
-        let mut seen = HashSet::new();
-        for row in words.range(longest.as_str()..)? {
-            let (k, name) = row?;
-            let wk = k.value();
-            if !wk.starts_with(longest.as_str()) {
-                break;
-            }
-            let Some((_, key)) = wk.split_once('\u{0}') else {
-                continue;
-            };
-            let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
-            if !name_matches(&name_words, &q) || !seen.insert(key.to_string()) {
-                continue;
-            }
+        super::catalog::word_search(&words, &search_words(q), |key| {
             if let Some(v) = table.get(key)? {
                 out.push(decode_customer(v.value(), key)?.customer);
-                if out.len() >= limit {
-                    break;
-                }
             }
-        }
+            Ok(out.len() < limit)
+        })?;
         out.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.key().cmp(&b.key())));
         Ok(out)
     }

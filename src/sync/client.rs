@@ -259,26 +259,26 @@ pub struct TakeOver {
     pub scanned: u64,
 }
 
-/// The highest number the server holds for `code`'s documents of one type, paging through the
-/// ids (`_all_docs` without documents). Ids are compared by their parsed number, not as text,
-/// so "FV1-1000000" counts as more than "FV1-999999".
-fn highest_number(
+/// Pages through the ids of `db` that start with `prefix` (`_all_docs` with `startkey` and
+/// `endkey`, the next page from the last id with `skip=1`), handing each page's rows to `f`.
+/// Returns how many pages there were.
+fn visit_prefix(
     c: &mut Client,
-    kind: DocKind,
-    code: &str,
-    scanned: &mut u64,
+    db: &str,
+    prefix: &str,
+    include_docs: bool,
+    mut f: impl FnMut(&[Value]) -> Result<(), SyncError>,
 ) -> Result<u64, SyncError> {
-    let prefix = format!("{}:{code}-", kind.code());
-    let mut start = prefix.clone();
+    let end = serde_json::to_string(&format!("{prefix}\u{fff0}")).unwrap_or_default();
+    let mut start = prefix.to_string();
     let mut skip = 0;
-    let mut max = 0;
+    let mut pages = 0;
     loop {
         let key = serde_json::to_string(&start).unwrap_or_default();
-        let end = serde_json::to_string(&format!("{prefix}\u{fff0}")).unwrap_or_default();
         let page = c.call_expecting(
             "GET",
             &format!(
-                "{DOCS_DB}/_all_docs?limit={PAGE}&skip={skip}&startkey={}&endkey={}",
+                "{db}/_all_docs?include_docs={include_docs}&limit={PAGE}&skip={skip}&startkey={}&endkey={}",
                 url_encode(&key),
                 url_encode(&end)
             ),
@@ -288,14 +288,40 @@ fn highest_number(
         let rows = page["rows"]
             .as_array()
             .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
-        let ids: Vec<&str> = rows
+        let mine = rows
             .iter()
-            .filter_map(|r| r["id"].as_str())
-            .take_while(|id| id.starts_with(&prefix))
-            .collect();
-        *scanned += ids.len() as u64;
-        for id in &ids {
-            let number = &id[kind.code().len() + 1..];
+            .take_while(|r| r["id"].as_str().is_some_and(|i| i.starts_with(prefix)))
+            .count();
+        let Some(last) = rows[..mine].last().and_then(|r| r["id"].as_str()) else {
+            return Ok(pages);
+        };
+        start = last.to_string();
+        f(&rows[..mine])?;
+        pages += 1;
+        if mine < rows.len() || rows.len() < PAGE {
+            return Ok(pages);
+        }
+        skip = 1;
+    }
+}
+
+/// The highest number the server holds for `code`'s documents of one type, paging through the
+/// ids. Ids are compared by their parsed number, not as text, so "FV1-1000000" counts as more
+/// than "FV1-999999".
+fn highest_number(
+    c: &mut Client,
+    kind: DocKind,
+    code: &str,
+    scanned: &mut u64,
+) -> Result<u64, SyncError> {
+    let prefix = format!("{}:{code}-", kind.code());
+    let mut max = 0;
+    visit_prefix(c, DOCS_DB, &prefix, false, |rows| {
+        *scanned += rows.len() as u64;
+        for number in rows
+            .iter()
+            .filter_map(|r| r["id"].as_str()?.strip_prefix(&format!("{}:", kind.code())))
+        {
             if let Ok((reg, k, n)) = parse_number(number)
                 && k == kind
                 && reg.as_str() == code
@@ -303,14 +329,9 @@ fn highest_number(
                 max = max.max(n);
             }
         }
-        match ids.last() {
-            Some(last) if ids.len() == rows.len() && rows.len() >= PAGE => {
-                start = (*last).to_string();
-                skip = 1;
-            }
-            _ => return Ok(max),
-        }
-    }
+        Ok(())
+    })?;
+    Ok(max)
 }
 
 /// Takes this register's code over from the store that claimed it before (a reinstalled
@@ -776,48 +797,20 @@ pub fn pull(
                 // Changes after this point are picked up by the next partial pull.
                 let info = c.call_expecting("GET", CATALOG_DB, None, &[200])?;
                 checkpoint = info["update_seq"].to_string();
-                for prefix in ["customer:", "product:"] {
-                    let mut start = prefix.to_string();
-                    let mut skip = 0;
-                    loop {
-                        let key = serde_json::to_string(&start).unwrap_or_default();
-                        let page = c.call_expecting(
-                        "GET",
-                        &format!("{CATALOG_DB}/_all_docs?include_docs=true&limit={PAGE}&skip={skip}&startkey={}", url_encode(&key)),
-                        None,
-                        &[200],
-                    )?;
-                        let rows = page["rows"]
-                            .as_array()
-                            .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
-                        let mine: Vec<&Value> = rows
-                            .iter()
-                            .filter(|r| r["id"].as_str().is_some_and(|i| i.starts_with(prefix)))
-                            .collect();
-                        if mine.is_empty() {
-                            break;
-                        }
-                        pages += 1;
-                        for r in &mine {
-                            if prefix == "customer:" {
-                                let (c, points) = customer_from(&r["doc"])?;
-                                spool.put_customer(c, points)?;
-                            } else {
-                                spool.put(&product_from(&r["doc"], &currency)?)?;
-                            }
-                        }
-                        start = mine
-                            .last()
-                            .and_then(|r| r["id"].as_str())
-                            .unwrap_or("")
-                            .to_string();
-                        skip = 1;
-                        progress(spool.puts);
-                        if mine.len() < rows.len() {
-                            break;
-                        }
+                pages += visit_prefix(c, CATALOG_DB, "customer:", true, |rows| {
+                    for r in rows {
+                        let (customer, points) = customer_from(&r["doc"])?;
+                        spool.put_customer(customer, points)?;
                     }
-                }
+                    Ok(())
+                })?;
+                pages += visit_prefix(c, CATALOG_DB, "product:", true, |rows| {
+                    for r in rows {
+                        spool.put(&product_from(&r["doc"], &currency)?)?;
+                    }
+                    progress(spool.puts);
+                    Ok(())
+                })?;
             }
         }
         if mode == PullMode::Replace && spool.puts == 0 {

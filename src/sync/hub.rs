@@ -179,14 +179,7 @@ impl Hub {
                     Ok(_) => Ok(()),
                     Err(HubError::NotFound) => {
                         let mut doc = json!({"_id": id, "type": "customer", "points": "0"});
-                        for k in [
-                            "doc_type",
-                            "doc_number",
-                            "name",
-                            "phone",
-                            "email",
-                            "address",
-                        ] {
+                        for k in crate::csvio::CUSTOMER_COLUMNS {
                             doc[k] = d[k].clone();
                         }
                         self.store.put(CATALOG, doc).map(|_| ())

@@ -89,3 +89,31 @@ pub fn journal(data: &str, from: &str, to: &str, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     run(&args)
 }
+
+/// A hub on loopback with users FV1, FV2 and an admin.
+pub fn hub(dir: &Path) -> caja::sync::hub::HubHandle {
+    let hub = caja::sync::hub::Hub::open(dir).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    hub.store()
+        .add_user("FV2", "clave-fv2-segura", false)
+        .unwrap();
+    hub.store()
+        .add_user("admin", "clave-admin-segura", true)
+        .unwrap();
+    hub.serve("127.0.0.1:0").unwrap()
+}
+
+/// A sync client of `h` as `user`, trying a failed request once more.
+pub fn client(
+    h: &caja::sync::hub::HubHandle,
+    user: &str,
+    password: &str,
+) -> caja::sync::client::Client {
+    let mut c = caja::config::Config::defaults().sync;
+    c.url = format!("http://{}", h.addr);
+    c.user = user.into();
+    c.password = password.into();
+    caja::sync::client::Client::new(&c).unwrap().retries(1)
+}
