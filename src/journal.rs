@@ -5,7 +5,7 @@ use crate::domain::document::{DocBody, SealedDocument};
 use crate::domain::money::Money;
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
-use crate::store::{Store, StoreError};
+use crate::store::{DocSource, StoreError};
 use chrono::NaiveDate;
 use std::io::Write;
 use std::ops::ControlFlow;
@@ -124,12 +124,12 @@ impl From<csv::Error> for JournalError {
 
 /// Calls `each` with every row matching `f`, in chain order, one document in memory at a time.
 pub fn visit<E: From<StoreError>>(
-    store: &Store,
+    store: &(impl DocSource + ?Sized),
     f: &JournalFilter,
     mut each: impl FnMut(JournalRow) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut failed = None;
-    store.visit_dates(f.from, f.to, |_, d| {
+    store.visit_dates(f.from, f.to, &mut |_, d| {
         if f.keeps(d)
             && let Err(e) = each(JournalRow::from_doc(d))
         {
@@ -142,7 +142,10 @@ pub fn visit<E: From<StoreError>>(
 }
 
 /// The rows matching `f`, for a screen that shows a short range.
-pub fn rows(store: &Store, f: &JournalFilter) -> Result<Vec<JournalRow>, StoreError> {
+pub fn rows(
+    store: &(impl DocSource + ?Sized),
+    f: &JournalFilter,
+) -> Result<Vec<JournalRow>, StoreError> {
     let mut out = Vec::new();
     visit(store, f, |r| {
         out.push(r);
@@ -168,7 +171,11 @@ const CSV_HEADER: [&str; 13] = [
 ];
 
 /// Streams the journal as CSV.
-pub fn write_csv<W: Write>(store: &Store, f: &JournalFilter, out: W) -> Result<(), JournalError> {
+pub fn write_csv<W: Write>(
+    store: &(impl DocSource + ?Sized),
+    f: &JournalFilter,
+    out: W,
+) -> Result<(), JournalError> {
     let currency = &store.info().currency;
     let m = |v: Money| currency.to_decimal(v);
     let mut w = csv::Writer::from_writer(out);
@@ -197,7 +204,7 @@ pub fn write_csv<W: Write>(store: &Store, f: &JournalFilter, out: W) -> Result<(
 
 /// Streams the journal as text for people, with a closing count and net total.
 pub fn write_text<W: Write>(
-    store: &Store,
+    store: &(impl DocSource + ?Sized),
     f: &JournalFilter,
     mut out: W,
 ) -> Result<(), JournalError> {

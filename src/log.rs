@@ -2,7 +2,7 @@
 //! file becomes `caja.log.1` (replacing the previous one) and a new one starts. Never to the
 //! screen while the register runs. PINs, passwords and tokens are never logged.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,7 +19,7 @@ struct Inner {
 
 impl Inner {
     fn open(&mut self) {
-        self.file = OpenOptions::new()
+        self.file = crate::store::files::private_options()
             .create(true)
             .append(true)
             .open(&self.path)

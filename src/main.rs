@@ -76,6 +76,9 @@ enum Command {
     },
     /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
     Check,
+    /// A new store from the electronic journal and what the damaged store still holds; the
+    /// damaged file is kept aside.
+    Rebuild,
     /// The technician's report: printer, drawer, display, serial ports, sync, clock, store.
     Doctor,
     /// A verified backup of the store into a directory (a USB stick's mount point).
@@ -97,9 +100,13 @@ enum Command {
     /// Replace the store with a verified backup of it (the current store is kept first).
     Restore {
         file: PathBuf,
-        /// Do not ask for confirmation.
+        /// Do not ask for confirmation (an existing caja.toml is then kept, and the backup's
+        /// is written beside it as caja.toml.from-backup).
         #[arg(long)]
         yes: bool,
+        /// Accept a backup of any store over a store too damaged to say which store it is.
+        #[arg(long)]
+        any_store: bool,
     },
     /// Measure commit latency, bytes written per sale, lookups and search on this disk.
     Bench(BenchArgs),
@@ -164,6 +171,9 @@ enum CatalogCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "upsert")]
         mode: Mode,
+        /// Let `--mode replace` with a file of no rows empty the whole list.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Write the catalog as CSV to standard output.
     Export,
@@ -176,6 +186,9 @@ enum CustomersCommand {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "upsert")]
         mode: Mode,
+        /// Let `--mode replace` with a file of no rows empty the whole list.
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Write the customers as CSV to standard output (or to FILE).
     Export { file: Option<PathBuf> },
@@ -310,18 +323,31 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
             .unwrap_or_default();
-        let _ = writeln!(
-            std::io::stderr(),
-            "caja: internal error: {msg}{at}. If the store file was damaged, `caja check` says so; restore the last backup if it fails."
-        );
+        // redb gives up on a page it cannot make sense of: that is a damaged file, not a bug.
+        let damaged = info
+            .location()
+            .is_some_and(|l| l.file().contains("/redb-") || l.file().contains("redb/src"));
+        let _ = if damaged {
+            writeln!(
+                std::io::stderr(),
+                "caja: the store file is damaged and cannot be read ({msg}{at}). Nothing was written to it. `caja check` lists the damage; `caja rebuild` makes a new store from the electronic journal, keeping the damaged file aside."
+            )
+        } else {
+            writeln!(
+                std::io::stderr(),
+                "caja: internal error: {msg}{at}. If the store file was damaged, `caja check` says so and `caja rebuild` recovers every sale from the electronic journal."
+            )
+        };
     }));
     let cli = Cli::parse();
-    match run(cli) {
-        Ok(code) => code,
-        Err(e) => {
+    // A panic has been reported by the hook in one line; it ends the command with status 2.
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
             let _ = writeln!(std::io::stderr(), "caja: {e:#}");
             ExitCode::FAILURE
         }
+        Err(_) => ExitCode::from(2),
     }
 }
 
@@ -338,6 +364,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
         Some(Command::Check) => check(&dir),
+        Some(Command::Rebuild) => rebuild(&dir),
         Some(Command::Backup { to, keep }) => {
             let store = Store::open(&dir)?;
             let done = store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?;
@@ -349,7 +376,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Restore { file, yes }) => restore(&dir, &file, yes),
+        Some(Command::Restore {
+            file,
+            yes,
+            any_store,
+        }) => restore(&dir, &file, yes, any_store),
         Some(Command::Token {
             challenge,
             register,
@@ -456,15 +487,36 @@ fn init(dir: &Path, a: InitArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A replace with a file of no rows would empty the list: only on purpose.
+fn refuse_empty_replace(file: &Path, replace: bool, empty: bool, allow_empty: bool) -> Result<()> {
+    if replace && empty && !allow_empty {
+        bail!(
+            "{} has no rows: a replace would delete everything; nothing was imported (add --allow-empty to empty the list on purpose)",
+            file.display()
+        );
+    }
+    Ok(())
+}
+
 fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
     let store = Store::open(dir)?;
     let currency = store.info().currency.clone();
     match c {
-        CatalogCommand::Import { file, mode } => {
+        CatalogCommand::Import {
+            file,
+            mode,
+            allow_empty,
+        } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let products = read_catalog(&bytes, &currency)
                 .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            refuse_empty_replace(
+                &file,
+                matches!(mode, Mode::Replace),
+                products.is_empty(),
+                allow_empty,
+            )?;
             let mode = match mode {
                 Mode::Upsert => ApplyMode::Upsert,
                 Mode::Replace => ApplyMode::Replace,
@@ -497,11 +549,21 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
     use caja::store::customers::CustomerMode;
     let store = Store::open(dir)?;
     match c {
-        CustomersCommand::Import { file, mode } => {
+        CustomersCommand::Import {
+            file,
+            mode,
+            allow_empty,
+        } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let list = caja::csvio::read_customers(&bytes)
                 .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            refuse_empty_replace(
+                &file,
+                matches!(mode, Mode::Replace),
+                list.is_empty(),
+                allow_empty,
+            )?;
             let mode = match mode {
                 Mode::Upsert => CustomerMode::Upsert,
                 Mode::Replace => CustomerMode::Replace,
@@ -717,7 +779,14 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
     if a.from > a.to {
         bail!("--from {} is after --to {}", a.from, a.to);
     }
-    let store = Store::open(dir)?;
+    // The journal files first: they are read while the register sells, and the store is left
+    // untouched. A journal that is not whole (damaged, or a store from before the journal that
+    // the register has not opened since) gives way to the store.
+    let store: Box<dyn caja::store::DocSource> =
+        match caja::store::ejournal::JournalReader::open(dir) {
+            Ok(j) => Box::new(j),
+            Err(_) => Box::new(Store::open(dir)?),
+        };
     let kind = match a.kind.as_deref() {
         Some(k) => Some(
             caja::domain::numbering::DocKind::from_code(k)
@@ -741,51 +810,119 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         ..JournalFilter::dates(a.from, a.to)
     };
     match a.format {
-        Format::Text => journal::write_text(&store, &f, std::io::stdout().lock())?,
-        Format::Csv => journal::write_csv(&store, &f, std::io::stdout().lock())?,
+        Format::Text => journal::write_text(&*store, &f, std::io::stdout().lock())?,
+        Format::Csv => journal::write_csv(&*store, &f, std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn restore(dir: &Path, file: &Path, yes: bool) -> Result<ExitCode> {
+fn ask(question: &str) -> Result<bool> {
+    eprint!("{question} ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    let a = answer.trim().to_lowercase();
+    Ok(["yes", "y", "si", "sí", "s"].contains(&a.as_str()))
+}
+
+fn restore(dir: &Path, file: &Path, yes: bool, any_store: bool) -> Result<ExitCode> {
     use std::io::IsTerminal;
+    let interactive = !yes && std::io::stdin().is_terminal();
     if !yes {
-        if !std::io::stdin().is_terminal() {
+        if !interactive {
             bail!(
                 "restore replaces the store in {}: confirm with --yes",
                 dir.display()
             );
         }
-        eprint!(
-            "Replace the store in {} with {}? The current store is kept as a copy. Type yes: ",
+        if !ask(&format!(
+            "Replace the store in {} with {}? The current store is kept as a copy. (yes/no)",
             dir.display(),
             file.display()
-        );
-        let mut answer = String::new();
-        std::io::stdin().read_line(&mut answer)?;
-        if answer.trim() != "yes" && answer.trim() != "si" && answer.trim() != "sí" {
+        ))? {
             bail!("not restored");
         }
     }
-    let (kept, report) =
-        caja::store::backup::restore(dir, file, chrono::Local::now().fixed_offset())?;
+    let r =
+        caja::store::backup::restore(dir, file, chrono::Local::now().fixed_offset(), any_store)?;
     println!(
-        "restored {} ({} documents verified); the previous store is kept as {}",
+        "restored {} ({} documents verified{})",
         file.display(),
-        report.documents,
-        kept.display()
+        r.report.documents,
+        if r.checksummed {
+            ", whole-file checksum matches"
+        } else {
+            "; it has no checksum file, so only its contents were verified"
+        }
     );
+    match &r.kept {
+        Some(k) => println!("the previous store is kept as {}", k.display()),
+        None => println!("{} held no store before", dir.display()),
+    }
+    if let Some(cfg) = &r.config {
+        let path = dir.join(caja::config::CONFIG_FILE);
+        let existing = std::fs::read(&path).ok();
+        if existing.as_deref() == Some(cfg.as_slice()) {
+        } else if existing.is_none()
+            || (interactive
+                && ask(&format!(
+                    "Replace {} with the backup's? (yes/no)",
+                    path.display()
+                ))?)
+        {
+            caja::store::files::write_private(&path, cfg)?;
+            println!("configuration restored: {}", path.display());
+        } else {
+            let beside = dir.join("caja.toml.from-backup");
+            caja::store::files::write_private(&beside, cfg)?;
+            println!(
+                "{} is kept; the backup's configuration is in {}",
+                path.display(),
+                beside.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rebuild(dir: &Path) -> Result<ExitCode> {
+    let r = caja::store::rebuild::rebuild_dir(dir, chrono::Local::now().fixed_offset())?;
+    println!(
+        "rebuilt: {} documents ({} from the journal, {} from the damaged store)",
+        r.documents,
+        r.documents - r.from_store,
+        r.from_store
+    );
+    for (table, n) in &r.copied {
+        println!("recovered {table}: {n}");
+    }
+    for l in &r.lost {
+        println!("NOT RECOVERED: {l}");
+    }
+    if let Some(p) = &r.damaged_kept_as {
+        println!("the damaged store is kept as {}", p.display());
+    }
+    println!("the new store checks clean");
     Ok(ExitCode::SUCCESS)
 }
 
 fn check(dir: &Path) -> Result<ExitCode> {
     let mut last = std::time::Instant::now();
-    let report = check_dir(dir, |n| {
+    let mut progress = |n| {
         if last.elapsed().as_millis() > 500 {
             eprintln!("checked {n} documents...");
             last = std::time::Instant::now();
         }
-    })?;
+    };
+    let report = match check_dir(dir, &mut progress) {
+        // The register is selling: its journal holds every document, and is read without it.
+        Err(caja::store::StoreError::InUse(_)) => {
+            println!(
+                "the register is running: its electronic journal is checked; the store file is checked when the register stops"
+            );
+            caja::store::check::check_journal_only(dir, &mut progress)?
+        }
+        r => r?,
+    };
     let numbers: Vec<String> = report
         .last_numbers
         .iter()
@@ -802,8 +939,23 @@ fn check(dir: &Path) -> Result<ExitCode> {
             numbers.join(", ")
         }
     );
+    println!(
+        "journal: {} records{}",
+        report.journal_records,
+        if report.journal_only > 0 {
+            format!(
+                ", {} not yet in the store (replayed when the register opens)",
+                report.journal_only
+            )
+        } else {
+            String::new()
+        }
+    );
+    for n in &report.notes {
+        println!("note: {n}");
+    }
     if report.ok() {
-        println!("OK: file integrity, hash chain, numbering and totals verified");
+        println!("OK: file integrity, hash chain, numbering, totals and the journal verified");
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &report.problems {

@@ -75,12 +75,12 @@ pub fn provision(dir: &Path, p: Provision, now_utc_ms: i64) -> Result<Store, Pro
     )?;
     let cfg = dir.join(CONFIG_FILE);
     if !cfg.exists() {
-        std::fs::write(&cfg, Config::initial_text(p.language)).map_err(|err| {
-            ProvisionError::Config {
+        // The config will hold the sync password: for the register's user only.
+        crate::store::files::write_private(&cfg, Config::initial_text(p.language).as_bytes())
+            .map_err(|err| ProvisionError::Config {
                 path: cfg.display().to_string(),
                 err,
-            }
-        })?;
+            })?;
     }
     if p.demo {
         store.apply_catalog(&demo_catalog(&currency), ApplyMode::Replace)?;

@@ -67,13 +67,16 @@ fn a_backup_during_sales_holds_exactly_what_was_committed_before_it_and_restores
     );
 
     // The backup is the chain up to the moment it began: same documents, same hashes, no more.
-    let report = verify_file(&done.path, Some(&store.info().store_id)).unwrap();
+    // (Checked on a copy: redb's page check opens a file for writing, and the backup's
+    // whole-file checksum would then rightly refuse it.)
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(&done.path, copy.path().join("caja.redb")).unwrap();
+    let report = verify_file(&copy.path().join("caja.redb"), Some(&store.info().store_id)).unwrap();
     assert!(
         report.ok() && report.documents == done.documents,
         "{:?}",
         report.problems
     );
-    let copy = tempfile::tempdir().unwrap();
     std::fs::copy(&done.path, copy.path().join("caja.redb")).unwrap();
     let restored = Store::open(copy.path()).unwrap();
     let (last, d) = restored.last_doc().unwrap().unwrap();
@@ -229,8 +232,285 @@ fn only_the_newest_backups_are_kept() {
         names,
         [
             "caja-tienda-uno-FV1-20261122-200200.redb",
+            "caja-tienda-uno-FV1-20261122-200200.redb.sha256",
             "caja-tienda-uno-FV1-20261122-200300.redb",
-            "caja-tienda-uno-FV1-20261122-200400.redb"
+            "caja-tienda-uno-FV1-20261122-200300.redb.sha256",
+            "caja-tienda-uno-FV1-20261122-200400.redb",
+            "caja-tienda-uno-FV1-20261122-200400.redb.sha256"
         ]
     );
+}
+
+fn init_named(dir: &std::path::Path, name: &str) {
+    let o = run(&[
+        "init",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--store",
+        name,
+        "--register",
+        "FV1",
+        "--supervisor",
+        "ana",
+        "--pin",
+        "1234",
+        "--demo",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+fn backup_cli(dir: &std::path::Path, usb: &std::path::Path, keep: &str) -> String {
+    let o = run(&[
+        "backup",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--to",
+        usb.to_str().unwrap(),
+        "--keep",
+        keep,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    text(&o)
+}
+
+fn redb_files(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".redb"))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn pruning_keeps_each_stores_backups_and_never_the_one_just_made() {
+    // "Tienda Centro" and "Tienda Sur" share a first word and a register code.
+    let (centro, sur, usb) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    init_named(centro.path(), "Tienda Centro");
+    init_named(sur.path(), "Tienda Sur");
+    backup_cli(sur.path(), usb.path(), "1");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    backup_cli(centro.path(), usb.path(), "1");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    backup_cli(centro.path(), usb.path(), "1");
+    let names = redb_files(usb.path());
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().any(|n| n.contains("tienda-sur")), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.contains("tienda-centro")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_changed_byte_anywhere_in_a_backup_is_refused() {
+    let (dir, usb, target) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    init_named(dir.path(), "Tienda Uno");
+    backup_cli(dir.path(), usb.path(), "7");
+    let backup = only_backup(usb.path());
+    let good = std::fs::read(&backup).unwrap();
+    // Bytes in space no table uses still count: the last byte of the file, and a run in the
+    // middle.
+    for at in [good.len() - 1, good.len() / 2, 30_000.min(good.len() - 1)] {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5A;
+        std::fs::write(&backup, &bad).unwrap();
+        let o = run(&[
+            "restore",
+            "--data-dir",
+            target.path().to_str().unwrap(),
+            backup.to_str().unwrap(),
+            "--yes",
+        ]);
+        assert!(!o.status.success(), "offset {at}: {}", text(&o));
+        assert!(
+            text(&o).contains("changed since it was made"),
+            "{}",
+            text(&o)
+        );
+        assert!(!target.path().join("caja.redb").exists());
+    }
+}
+
+#[test]
+fn restore_into_a_new_directory_brings_the_store_and_its_configuration() {
+    let (dir, usb, parent) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    init_named(dir.path(), "Tienda Uno");
+    let cfg = std::fs::read_to_string(dir.path().join("caja.toml")).unwrap()
+        + "\n# this shop's own line\n";
+    std::fs::write(dir.path().join("caja.toml"), &cfg).unwrap();
+    assert!(
+        run(&[
+            "soak",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--count",
+            "20"
+        ])
+        .status
+        .success()
+    );
+    backup_cli(dir.path(), usb.path(), "7");
+    let backup = only_backup(usb.path());
+    let fresh = parent.path().join("new/register");
+    let o = run(&[
+        "restore",
+        "--data-dir",
+        fresh.to_str().unwrap(),
+        backup.to_str().unwrap(),
+        "--yes",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("held no store before"), "{}", text(&o));
+    assert!(!text(&o).contains("kept as"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(fresh.join("caja.toml")).unwrap(),
+        cfg
+    );
+    let o = run(&["check", "--data-dir", fresh.to_str().unwrap()]);
+    assert!(
+        o.status.success() && text(&o).contains("20 documents"),
+        "{}",
+        text(&o)
+    );
+    // Over an existing caja.toml, --yes keeps it and writes the backup's beside it.
+    std::fs::write(fresh.join("caja.toml"), "language = \"en\"\n").unwrap();
+    let o = run(&[
+        "restore",
+        "--data-dir",
+        fresh.to_str().unwrap(),
+        backup.to_str().unwrap(),
+        "--yes",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(fresh.join("caja.toml")).unwrap(),
+        "language = \"en\"\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(fresh.join("caja.toml.from-backup")).unwrap(),
+        cfg
+    );
+}
+
+#[test]
+fn two_restores_in_one_second_keep_two_safety_copies() {
+    let (dir, usb) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let store = demo_store(dir.path());
+    let at = now();
+    let done = store.backup_to(usb.path(), at, 7).unwrap();
+    drop(store);
+    let a = caja::store::backup::restore(dir.path(), &done.path, at, false).unwrap();
+    let b = caja::store::backup::restore(dir.path(), &done.path, at, false).unwrap();
+    assert_ne!(a.kept, b.kept);
+    assert!(a.kept.unwrap().exists() && b.kept.unwrap().exists());
+}
+
+#[test]
+fn a_foreign_backup_over_an_unreadable_store_needs_any_store() {
+    let (mine, other, usb) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    init_named(mine.path(), "Tienda Uno");
+    init_named(other.path(), "Tienda Dos");
+    assert!(
+        run(&[
+            "soak",
+            "--data-dir",
+            mine.path().to_str().unwrap(),
+            "--count",
+            "5"
+        ])
+        .status
+        .success()
+    );
+    backup_cli(other.path(), usb.path(), "7");
+    let foreign = only_backup(usb.path());
+    // The store is ruined; its journal still says whose it is, so the foreign one is refused.
+    std::fs::write(mine.path().join("caja.redb"), vec![0u8; 64 * 1024]).unwrap();
+    let args = |extra: &[&'static str]| {
+        let mut v = vec![
+            "restore".to_string(),
+            "--data-dir".into(),
+            mine.path().to_str().unwrap().into(),
+            foreign.to_str().unwrap().into(),
+            "--yes".into(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let o = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("another store"), "{}", text(&o));
+    // Without a journal nothing says whose it was: only --any-store lets it in.
+    std::fs::remove_dir_all(mine.path().join("journal")).unwrap();
+    let o = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("--any-store"), "{}", text(&o));
+    let o = run(&args(&["--any-store"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn any_store_name_makes_a_backup_and_leftovers_are_cleared() {
+    let (dir, usb) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let long = format!("Panadería {} Ñandú", "Muy Larga ".repeat(30));
+    init_named(dir.path(), &long);
+    std::fs::write(
+        usb.path().join("caja-old-FV1-20200101-000000.redb.partial"),
+        b"x",
+    )
+    .unwrap();
+    backup_cli(dir.path(), usb.path(), "7");
+    let names = redb_files(usb.path());
+    assert_eq!(names.len(), 1);
+    assert!(
+        names[0].starts_with("caja-panaderia-muy-larga"),
+        "{names:?}"
+    );
+    assert!(names[0].len() < 100, "{names:?}");
+    assert!(
+        !usb.path()
+            .join("caja-old-FV1-20200101-000000.redb.partial")
+            .exists()
+    );
+}
+
+#[test]
+fn the_registers_files_are_its_users_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, usb) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let data = dir.path().join("caja");
+    init_named(&data, "Tienda Uno");
+    backup_cli(&data, usb.path(), "7");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("caja.redb")), 0o600);
+    assert_eq!(mode(&data.join("caja.toml")), 0o600);
+    assert_eq!(mode(&data.join("journal")), 0o700);
+    for e in std::fs::read_dir(data.join("journal")).unwrap().flatten() {
+        assert_eq!(mode(&e.path()), 0o600, "{:?}", e.path());
+    }
+    for e in std::fs::read_dir(usb.path()).unwrap().flatten() {
+        assert_eq!(mode(&e.path()), 0o600, "{:?}", e.path());
+    }
 }

@@ -590,7 +590,11 @@ fn a_supervisors_day_from_the_keyboard() {
         "{z}"
     );
     assert!(!z.contains("[FAIL]"), "{z}");
-    let backups: Vec<_> = std::fs::read_dir(usb.path()).unwrap().collect();
+    let backups: Vec<_> = std::fs::read_dir(usb.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".redb"))
+        .collect();
     assert_eq!(backups.len(), 1, "one verified backup on the stick");
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Login(_)));

@@ -866,7 +866,7 @@ impl App {
         st.tenders = [Money::ZERO; 4];
         st.scroll = 0;
         st.truncated = false;
-        let r = crate::journal::visit(&store, &f, |row| {
+        let r = crate::journal::visit(&*store, &f, |row| {
             st.count += 1;
             st.total = st.total.checked_add(row.total)?;
             for (sum, t) in st.tenders.iter_mut().zip(row.tenders) {
@@ -971,7 +971,7 @@ impl App {
             .map_err(crate::journal::JournalError::from)
             .and_then(|file| {
                 let mut w = std::io::BufWriter::new(file);
-                crate::journal::write_csv(&store, &f, &mut w)?;
+                crate::journal::write_csv(&*store, &f, &mut w)?;
                 use std::io::Write;
                 w.flush()?;
                 w.get_ref().sync_all()?;

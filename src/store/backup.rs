@@ -22,7 +22,7 @@ pub struct BackupDone {
     pub bytes: u64,
 }
 
-fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
+pub(super) fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
     from: &redb::ReadTransaction,
     to: &redb::WriteTransaction,
     def: TableDefinition<K, V>,
@@ -42,19 +42,63 @@ fn copy_table<K: redb::Key + 'static, V: redb::Value + 'static>(
     Ok(n)
 }
 
+/// A store name as a file name: Spanish letters without their accents, anything else a dash,
+/// at most 40 characters, so that any name makes a name every filesystem takes.
+fn file_safe(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            'ç' => 'c',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if c == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(c);
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "store".into() } else { out }
+}
+
+/// The checksum file beside a backup: `sha256sum -c` reads it.
+pub fn checksum_path(backup: &Path) -> PathBuf {
+    let mut s = backup.as_os_str().to_owned();
+    s.push(".sha256");
+    PathBuf::from(s)
+}
+
+fn sha256_file(path: &Path) -> Result<String, StoreError> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The meta key under which a backup carries the register's `caja.toml`.
+const BACKUP_CONFIG: &str = "backup_config";
+
 /// The file name a backup gets: store, register and time, so a USB stick can hold many.
 pub fn backup_name(info: &StoreInfo, at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    let store: String = info
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let store = file_safe(&info.name);
     format!(
         "caja-{store}-{}-{}.redb",
         info.register,
@@ -72,10 +116,20 @@ impl Store {
         keep: usize,
     ) -> Result<BackupDone, StoreError> {
         std::fs::create_dir_all(to)?;
+        remove_partials(to);
         let name = backup_name(self.info(), at);
         let final_path = to.join(&name);
         let partial = to.join(format!("{name}.partial"));
         let _ = std::fs::remove_file(&partial);
+        super::files::private_options()
+            .write(true)
+            .create_new(true)
+            .open(&partial)?;
+        let config = self
+            .path()
+            .parent()
+            .map(|d| d.join(crate::config::CONFIG_FILE))
+            .and_then(|p| std::fs::read(p).ok());
         let documents = {
             let snapshot = self.db().begin_read()?;
             let out = Database::builder()
@@ -98,6 +152,9 @@ impl Store {
             copy_table(&snapshot, &tx, super::tables::PULL_HISTORY)?;
             copy_table(&snapshot, &tx, super::tables::CUSTOMERS)?;
             copy_table(&snapshot, &tx, super::tables::CUSTOMER_WORDS)?;
+            if let Some(c) = &config {
+                tx.open_table(META)?.insert(BACKUP_CONFIG, c.as_slice())?;
+            }
             tx.commit()?;
             documents
         };
@@ -111,16 +168,18 @@ impl Store {
                 report.problems.first().cloned().unwrap_or_default()
             )));
         }
+        // A checksum of the whole file: any byte changed later, even in space no table uses,
+        // fails the restore.
+        let sum = sha256_file(&partial)?;
+        super::files::write_private(
+            &checksum_path(&final_path),
+            format!("{sum}  {name}\n").as_bytes(),
+        )?;
         std::fs::rename(&partial, &final_path)?;
         if let Ok(d) = std::fs::File::open(to) {
             let _ = d.sync_all();
         }
-        prune(
-            to,
-            &format!("caja-{}", name.split('-').nth(1).unwrap_or("")),
-            &self.info().register.to_string(),
-            keep,
-        );
+        prune(to, &self.info().store_id, &final_path, keep);
         let bytes = std::fs::metadata(&final_path).map(|m| m.len()).unwrap_or(0);
         Ok(BackupDone {
             path: final_path,
@@ -130,8 +189,36 @@ impl Store {
     }
 }
 
-/// Removes all but the newest `keep` backups of this store and register in `dir`.
-fn prune(dir: &Path, store_prefix: &str, register: &str, keep: usize) {
+/// Removes what killed backups left behind: `caja-*.partial` files.
+fn remove_partials(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let n = e.file_name().to_string_lossy().to_string();
+        if n.starts_with("caja-") && n.ends_with(".redb.partial") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// The store a backup file belongs to, read without writing to it.
+fn store_id_of(path: &Path) -> Option<String> {
+    let p = path.to_path_buf();
+    let ro = quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    })
+    .ok()?
+    .ok()?;
+    quietly(|| read_info(&ro)).ok()?.ok().map(|i| i.store_id)
+}
+
+/// Removes all but the newest `keep` backups of the store `store_id` in `dir`: each file is
+/// asked which store it is, so another store's backups (whatever their names) are never
+/// touched, and neither is the one just made.
+fn prune(dir: &Path, store_id: &str, just_made: &Path, keep: usize) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -143,16 +230,18 @@ fn prune(dir: &Path, store_prefix: &str, register: &str, keep: usize) {
                 .file_name()
                 .map(|n| n.to_string_lossy().to_string())
                 .unwrap_or_default();
-            n.starts_with(store_prefix)
-                && n.contains(&format!("-{register}-"))
-                && n.ends_with(".redb")
+            n.starts_with("caja-") && n.ends_with(".redb")
         })
+        .filter(|p| store_id_of(p).as_deref() == Some(store_id))
         .collect();
     // The time stamp in the name sorts in time order.
     ours.sort();
     let excess = ours.len().saturating_sub(keep.max(1));
     for p in ours.into_iter().take(excess) {
-        let _ = std::fs::remove_file(p);
+        if p != just_made {
+            let _ = std::fs::remove_file(checksum_path(&p));
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
@@ -186,21 +275,62 @@ pub fn verify_file(path: &Path, store_id: Option<&str>) -> Result<CheckReport, S
     quietly(|| store.verify()).map_err(StoreError::Corrupt)?
 }
 
-/// Replaces the store in `dir` with the verified backup `file`, keeping the current store as
-/// `caja-before-restore-<time>.redb` in `dir` first. The register must be closed.
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    /// The store that was replaced, kept under a name never used before (None when `dir` held
+    /// no store).
+    pub kept: Option<PathBuf>,
+    pub report: CheckReport,
+    /// The `caja.toml` the backup carries, for the caller to write or offer.
+    pub config: Option<Vec<u8>>,
+    /// Whether the backup's whole-file checksum was there and matched (backups made before
+    /// checksums have none).
+    pub checksummed: bool,
+}
+
+/// Replaces the store in `dir` (or fills a new or empty `dir`) with the verified backup
+/// `file`, keeping the current store as `caja-before-restore-<time>.redb` first. The register
+/// must be closed. A backup of another store is refused; when the current store cannot say
+/// which store it is (and its journal cannot either), only `any_store` lets one in.
 pub fn restore(
     dir: &Path,
     file: &Path,
     at: chrono::DateTime<chrono::FixedOffset>,
-) -> Result<(PathBuf, CheckReport), StoreError> {
+    any_store: bool,
+) -> Result<Restored, StoreError> {
+    super::files::private_dir(dir)?;
+    if !file.is_file() {
+        return Err(StoreError::Invalid(format!(
+            "{} is not a backup file",
+            file.display()
+        )));
+    }
+    let sum_file = checksum_path(file);
+    let checksummed = match std::fs::read_to_string(&sum_file) {
+        Ok(text) => {
+            let want = text
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            if sha256_file(file)? != want {
+                return Err(StoreError::Corrupt(format!(
+                    "{} has changed since it was made (its checksum in {} does not match): refusing it",
+                    file.display(),
+                    sum_file.display()
+                )));
+            }
+            true
+        }
+        Err(_) => false,
+    };
     let current = dir.join(STORE_FILE);
-    // The backup must be this store's. A current store too damaged to say who it is (the
-    // usual reason to restore) cannot be compared; a running register refuses.
-    // Read through a read-only handle: a read-write open would write to the file even if the
-    // restore is then refused.
+    // The backup must be this store's. Read through a read-only handle: a read-write open
+    // would write to the file even if the restore is then refused.
     let store_id = if current.exists() {
         let p = current.clone();
-        match quietly(move || {
+        let from_store = match quietly(move || {
             redb::Builder::new()
                 .set_cache_size(CACHE_BYTES)
                 .open_read_only(&p)
@@ -213,19 +343,30 @@ pub fn restore(
                 return Err(StoreError::InUse(current));
             }
             // Not readable read-only: after a crash redb must recover it first, which a normal
-            // open does. Only a store too damaged for that goes without the comparison.
+            // open does. Only a store too damaged for that goes without.
             _ => match Store::open(dir) {
                 Ok(s) => Some(s.info().store_id.clone()),
                 Err(e @ StoreError::InUse(_)) => return Err(e),
                 Err(_) => None,
             },
+        };
+        // A store too damaged to say who it is: its journal still knows.
+        let known = from_store.or_else(|| super::ejournal::store_id_in(dir));
+        if known.is_none() && !any_store {
+            return Err(StoreError::Invalid(format!(
+                "the store in {} cannot be read, so it cannot be compared with the backup; to restore a backup of any store over it, add --any-store",
+                dir.display()
+            )));
         }
+        known
     } else {
         None
     };
     // Check a private copy, so nothing (not even redb's own check) touches the file given to us.
     let staging = dir.join(format!("{STORE_FILE}.restoring"));
+    let _ = std::fs::remove_file(&staging);
     std::fs::copy(file, &staging)?;
+    super::files::private_file(&staging)?;
     let report = match verify_file(&staging, store_id.as_deref()) {
         Ok(r) if r.ok() => r,
         Ok(r) => {
@@ -241,18 +382,82 @@ pub fn restore(
             return Err(e);
         }
     };
-    let kept = dir.join(format!(
-        "caja-before-restore-{}.redb",
-        at.format("%Y%m%d-%H%M%S")
-    ));
-    if current.exists() {
+    let config = backup_config(&staging);
+    // Never over an earlier safety copy: two restores within a second get two names.
+    let stamp = at.format("%Y%m%d-%H%M%S");
+    let kept = if current.exists() {
+        let mut kept = dir.join(format!("caja-before-restore-{stamp}.redb"));
+        let mut k = 1;
+        while kept.exists() {
+            kept = dir.join(format!("caja-before-restore-{stamp}-{k}.redb"));
+            k += 1;
+        }
         std::fs::copy(&current, &kept)?;
+        super::files::private_file(&kept)?;
         std::fs::File::open(&kept)?.sync_all()?;
-    }
+        Some(kept)
+    } else {
+        None
+    };
     std::fs::File::open(&staging)?.sync_all()?;
     std::fs::rename(&staging, &current)?;
+    set_journal_aside_if_foreign(dir, &current, &format!("{stamp}"))?;
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
-    Ok((kept, report))
+    Ok(Restored {
+        kept,
+        report,
+        config,
+        checksummed,
+    })
+}
+
+/// The `caja.toml` a backup carries.
+fn backup_config(path: &Path) -> Option<Vec<u8>> {
+    let p = path.to_path_buf();
+    let ro = quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    })
+    .ok()?
+    .ok()?;
+    let tx = ro.begin_read().ok()?;
+    let meta = tx.open_table(META).ok()?;
+    let v = meta.get(BACKUP_CONFIG).ok()??.value().to_vec();
+    Some(v)
+}
+
+/// After a restore: a journal of this same store stays, and the register replays from it the
+/// documents committed after the backup was taken (their numbers are never used twice). A
+/// journal of another store is moved aside, kept, so that the restored store writes its own.
+fn set_journal_aside_if_foreign(dir: &Path, store: &Path, stamp: &str) -> Result<(), StoreError> {
+    let jdir = super::ejournal::dir_of(dir);
+    if !jdir.exists() {
+        return Ok(());
+    }
+    let p = store.to_path_buf();
+    let info = quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    })
+    .ok()
+    .and_then(Result::ok)
+    .and_then(|ro| quietly(|| read_info(&ro)).ok().and_then(Result::ok));
+    let same = info.is_some_and(|i| {
+        super::ejournal::Journal::open(Box::new(super::ejournal::FsJournal::new(jdir.clone())), i)
+            .is_ok()
+    });
+    if !same {
+        let mut aside = dir.join(format!("journal.before-restore-{stamp}"));
+        let mut k = 1;
+        while aside.exists() {
+            aside = dir.join(format!("journal.before-restore-{stamp}-{k}"));
+            k += 1;
+        }
+        std::fs::rename(&jdir, &aside)?;
+    }
+    Ok(())
 }

@@ -16,6 +16,13 @@ use std::path::Path;
 #[derive(Clone, Debug, Default)]
 pub struct CheckReport {
     pub documents: u64,
+    /// Records in the electronic journal, and how many of them the store does not hold yet
+    /// (a register stopped by a power cut replays them when it opens).
+    pub journal_records: u64,
+    pub journal_only: u64,
+    /// Things worth knowing that lose nothing (the journal is behind a store that holds every
+    /// document: the register catches it up when it opens).
+    pub notes: Vec<String>,
     pub products: u64,
     pub last_numbers: Vec<(DocKind, u64)>,
     pub problems: Vec<String>,
@@ -66,7 +73,8 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
         _ => None,
     };
     // Already known bad: redb's pass would only try to repair, which writes to the file.
-    if let Some(bad) = walked.take_if(|r| !r.ok()) {
+    if let Some(mut bad) = walked.take_if(|r| !r.ok()) {
+        with_journal(dir, &path, &mut bad)?;
         return Ok(bad);
     }
     let mut problems = Vec::new();
@@ -85,9 +93,12 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
         }
     }
     let mut report = match walked {
-        Some(r) => r,
+        Some(r) => {
+            drop(db);
+            r
+        }
         None => {
-            let store = Store::from_db(db, path)?;
+            let store = Store::from_db(db, path.clone())?;
             match quietly(|| walk(store.db(), &mut progress)) {
                 Ok(r) => r?,
                 Err(panic) => {
@@ -99,7 +110,116 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
         }
     };
     report.problems.extend(problems);
+    with_journal(dir, &path, &mut report)?;
     Ok(report)
+}
+
+/// Checks the journal alone, as `check_chain` checks the store: what `caja check` does while
+/// the register holds the store. Nothing is written anywhere.
+pub fn check_journal_only(
+    dir: &Path,
+    mut progress: impl FnMut(u64),
+) -> Result<CheckReport, StoreError> {
+    let mut io = super::ejournal::FsJournal::new(super::ejournal::dir_of(dir));
+    let (mut records, info) = super::ejournal::Records::open(&mut io)?;
+    let info =
+        info.ok_or_else(|| StoreError::Corrupt("the journal is empty or unreadable".into()))?;
+    let mut report = CheckReport::default();
+    let mut n = 0u64;
+    let rows = (&mut records).map(|r| {
+        r.map(|r| {
+            n += 1;
+            (r.seq, r.body)
+        })
+    });
+    check_chain(rows, &info, &mut report, &mut progress)?;
+    report.journal_records = n;
+    report.problems.extend(records.problems);
+    Ok(report)
+}
+
+/// Adds the journal's comparison to a report, through a read-only handle.
+fn with_journal(dir: &Path, path: &Path, report: &mut CheckReport) -> Result<(), StoreError> {
+    let mut io = super::ejournal::FsJournal::new(super::ejournal::dir_of(dir));
+    let p = path.to_path_buf();
+    let ro = quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    });
+    if let Ok(Ok(db)) = ro {
+        match quietly(|| compare_journal(&db, &mut io, report)) {
+            Ok(r) => r?,
+            Err(panic) => report.problems.push(format!(
+                "the store cannot be compared with its journal ({panic})"
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// Compares the electronic journal with the store's documents: each record must be whole,
+/// follow the one before it, and hold the very bytes the store holds at that place.
+pub fn compare_journal(
+    db: &impl ReadableDatabase,
+    io: &mut dyn super::ejournal::JournalIo,
+    report: &mut CheckReport,
+) -> Result<(), StoreError> {
+    let tx = db.begin_read()?;
+    let docs = tx.open_table(DOCS)?;
+    let store_last = docs.last()?.map_or(0, |(k, _)| k.value());
+    let mut problems = Vec::new();
+    let mut expect: Option<u64> = None;
+    let (mut records, mut only) = (0u64, 0u64);
+    super::ejournal::visit_files(io, |f| {
+        if let Err(e) = &f.info {
+            problems.push(format!("journal file {}: {e}", f.name));
+        }
+        for (a, b) in &f.scan.damaged {
+            problems.push(format!(
+                "journal file {}: bytes {a} to {b} are damaged (the store's copy of those documents is used)",
+                f.name
+            ));
+        }
+        for r in &f.scan.records {
+            records += 1;
+            if let Some(e) = expect
+                && r.seq != e
+            {
+                problems.push(format!(
+                    "journal: documents #{e} to #{} are missing",
+                    r.seq.saturating_sub(1)
+                ));
+            }
+            expect = Some(r.seq + 1);
+            if let Err(e) = r.document() {
+                problems.push(e.to_string());
+                continue;
+            }
+            match docs.get(r.seq)? {
+                Some(v) if v.value() == r.body.as_slice() => {}
+                Some(_) => problems.push(format!(
+                    "document #{}: the journal and the store hold different documents",
+                    r.seq
+                )),
+                None => only += 1,
+            }
+        }
+        Ok(())
+    })?;
+    let journal_last = expect.map_or(0, |e| e - 1);
+    if journal_last < store_last {
+        report.notes.push(format!(
+            "documents #{} to #{store_last} are not in the journal (the register writes them there when it opens)",
+            journal_last + 1
+        ));
+    }
+    report.journal_records = records;
+    report.journal_only = only;
+    report
+        .problems
+        .extend(problems.into_iter().take(MAX_PROBLEMS));
+    Ok(())
 }
 
 impl Store {
@@ -128,6 +248,23 @@ fn check_documents(
     report: &mut CheckReport,
     progress: &mut impl FnMut(u64),
 ) -> Result<(), StoreError> {
+    let tx = db.begin_read()?;
+    let docs = tx.open_table(DOCS)?;
+    let rows = docs.iter()?.map(|r| {
+        r.map(|(k, v)| (k.value(), v.value().to_vec()))
+            .map_err(StoreError::from)
+    });
+    check_chain(rows, info, report, progress)
+}
+
+/// Checks a chain of documents, from the store or from the journal alone: decodable, chained,
+/// numbered without gaps, dated in order, with figures that recompute to what is stored.
+pub(super) fn check_chain(
+    rows: impl Iterator<Item = Result<(u64, Vec<u8>), StoreError>>,
+    info: &StoreInfo,
+    report: &mut CheckReport,
+    progress: &mut impl FnMut(u64),
+) -> Result<(), StoreError> {
     let currency = info.currency.clone();
     let register = info.register.clone();
     let mut expected_seq = 1u64;
@@ -146,12 +283,9 @@ fn check_documents(
             problems.push(s);
         }
     };
-    let tx = db.begin_read()?;
-    let docs = tx.open_table(DOCS)?;
     let mut count = 0u64;
-    for row in docs.iter()? {
-        let (k, v) = row?;
-        let seq = k.value();
+    for row in rows {
+        let (seq, bytes) = row?;
         count += 1;
         if count % 4096 == 0 {
             progress(count);
@@ -167,7 +301,7 @@ fn check_documents(
         }
         expected_seq = seq + 1;
         let sealed = match super::codec::decode::<super::codec::DocRecord>(
-            v.value(),
+            &bytes,
             &format!("document #{seq}"),
         ) {
             Ok(super::codec::DocRecord::V1(d)) => d,

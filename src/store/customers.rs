@@ -131,7 +131,7 @@ impl Store {
             local_edit: Some(c.number.clone()),
         };
         put(&tx, &stored)?;
-        tx.commit()?;
+        self.finish(tx, super::durable::Mode::Both)?;
         Ok(c)
     }
 
@@ -414,8 +414,7 @@ impl Store {
             }
             None => None,
         };
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
+        let tx = self.db().begin_write()?;
         let c = self.append(&tx, header, DocBody::Sale(body))?;
         let movement = movement.filter(|m| m.earned != 0 || m.redeemed != 0);
         if let (Some(m), Some(key)) = (&movement, customer) {
@@ -429,7 +428,7 @@ impl Store {
                 }),
             )?;
         }
-        self.commit_with_receipt(tx, &c)?;
+        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
         Ok((c, movement))
     }
 

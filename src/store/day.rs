@@ -152,7 +152,7 @@ impl Store {
         };
         let c = self.append(&tx, header, DocBody::DayOpen(body))?;
         set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
-        tx.commit()?;
+        self.finish(tx, super::durable::Mode::Both)?;
         Ok(c)
     }
 
@@ -219,7 +219,7 @@ impl Store {
         let c = self.append(&tx, header, DocBody::ShiftOpen(ShiftOpenBody { float }))?;
         tx.open_table(SHIFTS)?
             .insert(header.cashier.as_str(), c.seq)?;
-        tx.commit()?;
+        self.finish(tx, super::durable::Mode::Both)?;
         Ok(c)
     }
 
@@ -269,7 +269,7 @@ impl Store {
         };
         let c = self.append(&tx, header, DocBody::ShiftClose(body))?;
         tx.open_table(SHIFTS)?.remove(cashier)?;
-        self.commit_with_receipt(tx, &c)?;
+        self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
         Ok((c, report))
     }
 
@@ -318,7 +318,7 @@ impl Store {
         let c = self.append(&tx, &header, DocBody::Closing(body))?;
         set_date(&tx, meta_keys::CLOSED_THROUGH, Some(date))?;
         set_date(&tx, meta_keys::OPEN_DAY, None)?;
-        self.commit_with_receipt(tx, &c)?;
+        self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
         self.set_closed_through(date);
         Ok((c, report))
     }

@@ -91,7 +91,7 @@ pub(super) fn first_where(
     Ok((lo <= last).then_some(lo))
 }
 
-fn find_number(
+pub(super) fn find_number(
     t: &impl ReadableTable<u64, &'static [u8]>,
     kind: DocKind,
     n: u64,
@@ -127,10 +127,9 @@ fn points_tendered(
 impl Store {
     /// Commits one document: numbered, chained, durable. The only way a document enters the store.
     pub fn commit(&self, header: &DocHeader, body: DocBody) -> Result<Committed, StoreError> {
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
+        let tx = self.db().begin_write()?;
         let c = self.append(&tx, header, body)?;
-        tx.commit()?;
+        self.finish(tx, super::durable::Mode::Journal)?;
         Ok(c)
     }
 
@@ -187,11 +186,21 @@ impl Store {
         };
         let sealed = doc.seal();
         let seq = seq + 1;
-        docs.insert(seq, encode(&DocRecord::V1(sealed.clone()))?.as_slice())?;
+        let (hash, number) = (sealed.hash, sealed.doc.number.clone());
+        let bytes = encode(&DocRecord::V1(sealed))?;
+        docs.insert(seq, bytes.as_slice())?;
+        self.stage(
+            seq,
+            super::ejournal::JournalRecord {
+                seq,
+                hash,
+                body: bytes,
+            },
+        );
         Ok(Committed {
             seq,
-            number: sealed.doc.number,
-            hash: sealed.hash,
+            number,
+            hash,
             numbers_left: next.remaining_warning,
         })
     }
@@ -214,8 +223,7 @@ impl Store {
         if kind != DocKind::Sale {
             return Err(StoreError::NotASale(original.to_string()));
         }
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
+        let tx = self.db().begin_write()?;
         let (sale_seq, sale, earlier, points) = {
             let docs = tx.open_table(DOCS)?;
             let (sale_seq, sale) = find_number(&docs, DocKind::Sale, n)?
@@ -326,7 +334,7 @@ impl Store {
             }
         }
         tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
-        tx.commit()?;
+        self.finish(tx, super::durable::Mode::Journal)?;
         Ok(c)
     }
 

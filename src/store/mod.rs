@@ -8,7 +8,11 @@ pub mod codec;
 pub mod customers;
 pub mod day;
 pub mod docs;
+pub mod durable;
+pub mod ejournal;
+pub mod files;
 pub mod held;
+pub mod rebuild;
 pub mod spool;
 pub mod tables;
 pub mod users;
@@ -27,6 +31,7 @@ use tables::{META, SCHEMA_VERSION, meta_keys};
 
 pub use codec::User;
 pub use docs::{Committed, DocHeader};
+pub use durable::Reconciled;
 
 /// The store file's name inside the data directory.
 pub const STORE_FILE: &str = "caja.redb";
@@ -109,6 +114,57 @@ db_errors!(
     redb::SetDurabilityError
 );
 
+/// Where committed documents are read from: the store, or its journal alone.
+pub trait DocSource {
+    fn info(&self) -> &StoreInfo;
+    /// Visits documents in chain order whose business date is within `from..=to`.
+    fn visit_dates(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        f: &mut dyn FnMut(
+            u64,
+            &crate::domain::document::SealedDocument,
+        ) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError>;
+}
+
+impl<T: DocSource + ?Sized> DocSource for std::sync::Arc<T> {
+    fn info(&self) -> &StoreInfo {
+        (**self).info()
+    }
+
+    fn visit_dates(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        f: &mut dyn FnMut(
+            u64,
+            &crate::domain::document::SealedDocument,
+        ) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        (**self).visit_dates(from, to, f)
+    }
+}
+
+impl DocSource for Store {
+    fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    fn visit_dates(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        f: &mut dyn FnMut(
+            u64,
+            &crate::domain::document::SealedDocument,
+        ) -> std::ops::ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        Store::visit_dates(self, from, to, f)
+    }
+}
+
 /// What `init` needs to make a store.
 pub struct InitParams {
     pub name: String,
@@ -135,6 +191,16 @@ pub struct Store {
     /// The numbering floor per document type (see `meta_keys::NUMBER_FLOOR`), cached for the
     /// same reason.
     floor: std::sync::Mutex<Vec<u64>>,
+    /// The electronic journal (see `durable`); None only while the store is being opened.
+    journal: std::sync::Mutex<Option<ejournal::Journal>>,
+    /// Journal records of the documents appended by the live write transaction.
+    staged: std::sync::Mutex<Vec<ejournal::JournalRecord>>,
+    /// Documents acknowledged through the journal since redb's last durable commit.
+    unsynced: std::sync::atomic::AtomicU32,
+    /// Set when a journal write failed: documents then commit redb durably until a restart.
+    journal_error: std::sync::Mutex<Option<String>>,
+    /// What the open found and did to make the store and its journal agree.
+    reconciled: Reconciled,
 }
 
 fn decode_floor(bytes: &[u8]) -> Vec<u64> {
@@ -184,7 +250,11 @@ fn open_db(path: &Path) -> Result<Database, StoreError> {
 
 /// The store's identity, from any handle.
 pub(crate) fn read_info(db: &impl ReadableDatabase) -> Result<StoreInfo, StoreError> {
-    let tx = db.begin_read()?;
+    read_info_tx(&db.begin_read()?)
+}
+
+/// The store's identity, through a read transaction.
+pub(crate) fn read_info_tx(tx: &redb::ReadTransaction) -> Result<StoreInfo, StoreError> {
     let meta = tx
         .open_table(META)
         .map_err(|e| StoreError::Corrupt(format!("no meta table ({e})")))?;
@@ -247,10 +317,10 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 impl Store {
     /// Makes a new store in `dir`. Refuses if one is there already.
     pub fn create(dir: &Path, p: InitParams) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir)?;
+        files::private_dir(dir)?;
         let path = dir.join(STORE_FILE);
         // create_new: never open, and so never overwrite, a file that appeared meanwhile.
-        match std::fs::OpenOptions::new()
+        match files::private_options()
             .read(true)
             .write(true)
             .create_new(true)
@@ -267,6 +337,24 @@ impl Store {
                 .set_cache_size(CACHE_BYTES)
                 .create(&path)
                 .map_err(|e| StoreError::Db(e.to_string()))?;
+            let journal = Box::new(ejournal::FsJournal::new(ejournal::dir_of(dir)));
+            Store::create_on(db, path.clone(), journal, p)
+        })();
+        if made.is_err() {
+            // Nothing was sold into a store that failed to be made; leave no half-made file.
+            let _ = std::fs::remove_file(&path);
+        }
+        made
+    }
+
+    /// Makes a new store in an empty database, with its journal on `journal`.
+    pub fn create_on(
+        db: Database,
+        path: PathBuf,
+        journal: Box<dyn ejournal::JournalIo>,
+        p: InitParams,
+    ) -> Result<Store, StoreError> {
+        {
             let info = StoreInfo {
                 store_id: random_bytes::<16>()?
                     .iter()
@@ -314,21 +402,39 @@ impl Store {
                 )?;
             }
             tx.commit()?;
-            Ok(Store {
-                db,
-                path: path.clone(),
-                info,
-                ranges: RwLock::new(Vec::new()),
-                printed: Default::default(),
-                closed: Default::default(),
-                floor: Default::default(),
-            })
-        })();
-        if made.is_err() {
-            // Nothing was sold into a store that failed to be made; leave no half-made file.
-            let _ = std::fs::remove_file(&path);
+            let mut journal = ejournal::Journal::open(journal, info.clone())?;
+            if journal.last_seq() > 0 {
+                return Err(StoreError::AlreadyExists(path));
+            }
+            journal.ensure_file()?;
+            let mut store = Store::new(db, path, info, Vec::new(), None, Vec::new());
+            store.reconciled = store.attach_journal(journal)?;
+            Ok(store)
         }
-        made
+    }
+
+    fn new(
+        db: Database,
+        path: PathBuf,
+        info: StoreInfo,
+        ranges: Vec<(DocKind, AuthorizedRange)>,
+        closed: Option<crate::domain::document::BusinessDate>,
+        floor: Vec<u64>,
+    ) -> Store {
+        Store {
+            db,
+            path,
+            info,
+            ranges: RwLock::new(ranges),
+            printed: Default::default(),
+            closed: std::sync::Mutex::new(closed),
+            floor: std::sync::Mutex::new(floor),
+            journal: Default::default(),
+            staged: Default::default(),
+            unsynced: Default::default(),
+            journal_error: Default::default(),
+            reconciled: Reconciled::default(),
+        }
     }
 
     /// Opens the store in `dir`.
@@ -338,8 +444,28 @@ impl Store {
             return Err(StoreError::NotInitialized(dir.to_path_buf()));
         }
         precheck_schema(&path)?;
+        let _ = files::private_dir(dir);
+        let _ = files::private_file(&path);
         let db = open_db(&path)?;
-        Store::from_db(db, path)
+        let journal = Box::new(ejournal::FsJournal::new(ejournal::dir_of(dir)));
+        Store::open_on(db, path, journal)
+    }
+
+    /// Opens a store on an open database and its journal, replaying or catching up the journal.
+    pub fn open_on(
+        db: Database,
+        path: PathBuf,
+        journal: Box<dyn ejournal::JournalIo>,
+    ) -> Result<Store, StoreError> {
+        let mut store = Store::from_db(db, path)?;
+        let journal = ejournal::Journal::open(journal, store.info.clone())?;
+        store.reconciled = store.attach_journal(journal)?;
+        Ok(store)
+    }
+
+    /// What this open replayed from the journal or copied to it, and what did not agree.
+    pub fn reconciled(&self) -> &Reconciled {
+        &self.reconciled
     }
 
     pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
@@ -382,15 +508,7 @@ impl Store {
                 .unwrap_or_default();
             (info, ranges, closed, floor)
         };
-        Ok(Store {
-            db,
-            path,
-            info,
-            ranges: RwLock::new(ranges),
-            printed: Default::default(),
-            closed: std::sync::Mutex::new(closed),
-            floor: std::sync::Mutex::new(floor),
-        })
+        Ok(Store::new(db, path, info, ranges, closed, floor))
     }
 
     pub(crate) fn closed_through(&self) -> Option<crate::domain::document::BusinessDate> {

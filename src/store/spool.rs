@@ -37,6 +37,26 @@ fn next_id(t: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreError
     Ok(t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1))
 }
 
+/// Queues the receipt job of the document at `seq` in `tx`.
+pub(super) fn queue_job(
+    tx: &redb::WriteTransaction,
+    seq: u64,
+    number: &str,
+    reprint: bool,
+) -> Result<(), StoreError> {
+    let mut jobs = tx.open_table(PRINT_JOBS)?;
+    let id = next_id(&jobs)?;
+    let job = PrintJob {
+        seq,
+        number: number.to_string(),
+        reprint,
+        attempts: 0,
+        last_error: None,
+    };
+    jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
+    Ok(())
+}
+
 impl Store {
     /// Commits a document and queues its receipt, in one durable transaction.
     pub fn commit_printed(
@@ -44,19 +64,19 @@ impl Store {
         header: &DocHeader,
         body: DocBody,
     ) -> Result<Committed, StoreError> {
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
+        let tx = self.db().begin_write()?;
         let c = self.append(&tx, header, body)?;
-        self.commit_with_receipt(tx, &c)?;
+        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
         Ok(c)
     }
 
-    /// Queues the receipt of `c` (appended in `tx`) and commits `tx`, carrying the printed marks
-    /// kept in memory.
+    /// Queues the receipt of `c` (appended in `tx`) and commits `tx` as `mode` says, carrying
+    /// the printed marks kept in memory.
     pub(super) fn commit_with_receipt(
         &self,
         tx: redb::WriteTransaction,
         c: &Committed,
+        mode: super::durable::Mode,
     ) -> Result<(), StoreError> {
         let printed = self.take_printed();
         let queued = (|| {
@@ -64,24 +84,16 @@ impl Store {
             for id in &printed {
                 jobs.remove(*id)?;
             }
-            let id = next_id(&jobs)?;
-            let job = PrintJob {
-                seq: c.seq,
-                number: c.number.clone(),
-                reprint: false,
-                attempts: 0,
-                last_error: None,
-            };
-            jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
-            Ok::<_, StoreError>(())
+            drop(jobs);
+            queue_job(&tx, c.seq, &c.number, false)
         })();
         if let Err(e) = queued {
             self.restore_printed(printed);
             return Err(e);
         }
-        if let Err(e) = tx.commit() {
+        if let Err(e) = self.finish(tx, mode) {
             self.restore_printed(printed);
-            return Err(e.into());
+            return Err(e);
         }
         Ok(())
     }
@@ -104,18 +116,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(number.to_string()))?;
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
-        {
-            let mut jobs = tx.open_table(PRINT_JOBS)?;
-            let id = next_id(&jobs)?;
-            let job = PrintJob {
-                seq,
-                number: d.doc.number,
-                reprint: true,
-                attempts: 0,
-                last_error: None,
-            };
-            jobs.insert(id, encode(&PrintJobRecord::V1(job))?.as_slice())?;
-        }
+        queue_job(&tx, seq, &d.doc.number, true)?;
         tx.commit()?;
         Ok(())
     }
@@ -153,11 +154,16 @@ impl Store {
             .push(id);
     }
 
-    /// Writes the printed marks now (the printer worker calls this when it goes idle).
+    /// Writes the printed marks now, and checkpoints redb (the printer worker calls this when
+    /// it goes idle).
     pub fn flush_printed(&self) -> Result<(), StoreError> {
         let printed = self.take_printed();
         if printed.is_empty() {
-            return Ok(());
+            return if self.unsynced() > 0 {
+                self.checkpoint()
+            } else {
+                Ok(())
+            };
         }
         let result = (|| -> Result<(), StoreError> {
             let mut tx = self.db().begin_write()?;
@@ -169,6 +175,7 @@ impl Store {
                 }
             }
             tx.commit()?;
+            self.unsynced.store(0, std::sync::atomic::Ordering::Relaxed);
             Ok(())
         })();
         if result.is_err() {

@@ -71,6 +71,7 @@ macro_rules! db_err {
     )*};
 }
 db_err!(
+    std::io::Error,
     redb::Error,
     redb::DatabaseError,
     redb::TransactionError,
@@ -158,6 +159,18 @@ pub struct HubStore {
 
 impl HubStore {
     pub fn open(path: &Path) -> Result<HubStore, HubError> {
+        // The hub holds every register's password hash and sales: its owner's alone.
+        if let Some(dir) = path.parent() {
+            crate::store::files::private_dir(dir)?;
+        }
+        if !path.exists() {
+            crate::store::files::private_options()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)?;
+        }
+        crate::store::files::private_file(path)?;
         let db = Database::builder()
             .set_cache_size(16 * 1024 * 1024)
             .create(path)?;

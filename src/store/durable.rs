@@ -1,0 +1,288 @@
+//! How a document reaches the disk, and how the store and its journal agree again after a stop.
+//!
+//! A sale (and the other documents of the till: refunds, cash movements, no-sales) goes into redb
+//! in a non-durable commit and is acknowledged once its journal record is synced: one page and
+//! one `fdatasync`, the disk's floor. Every [`CHECKPOINT_EVERY`] such documents, when the
+//! printer goes idle, and on a clean stop, redb is committed durably. The rarer documents that
+//! change state beside the chain (opening a day or a shift, a close, a customer edit) commit
+//! redb durably first and then write their journal record.
+//!
+//! On open, the journal records past redb's last document (the ones a power cut took from
+//! redb) are replayed into it, with what their commit wrote beside them; a journal that is
+//! behind redb (a store made before the journal, or a journal write that failed) is caught up.
+
+use super::docs::{decode_doc, last_doc};
+use super::ejournal::{Journal, JournalRecord};
+use super::tables::{DOCS, REFUNDS};
+use super::{Store, StoreError};
+use crate::domain::document::DocBody;
+use crate::domain::numbering::{DocKind, parse_number};
+use redb::{ReadableDatabase, WriteTransaction};
+use std::sync::atomic::Ordering;
+
+/// Journaled documents between two durable redb commits. Each checkpoint rewrites the tree
+/// pages that the documents since the last one touched, so the fewer the checkpoints, the
+/// fewer bytes per sale; the journal replays at most this many documents after a power cut.
+pub const CHECKPOINT_EVERY: u32 = 128;
+
+/// How a transaction that appended documents is made durable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The journal record is the durability point; redb catches up at the next checkpoint.
+    Journal,
+    /// redb durably, then the journal: for documents whose transaction also changes state that
+    /// replaying the document alone would not restore.
+    Both,
+}
+
+/// What opening found and did to bring the store and its journal together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Reconciled {
+    /// Documents replayed from the journal into redb.
+    pub replayed: u64,
+    /// Documents copied from redb to a journal that was behind.
+    pub caught_up: u64,
+    /// What could not be made to agree (shown on screen and by `caja check`).
+    pub problems: Vec<String>,
+}
+
+impl Store {
+    /// Stages the journal record of a document appended in the live write transaction. redb
+    /// runs one write transaction at a time, so the staged records are that transaction's; a
+    /// record at or past `seq` left by a transaction that was dropped is discarded.
+    pub(super) fn stage(&self, seq: u64, rec: JournalRecord) {
+        let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        staged.retain(|r| r.seq < seq);
+        staged.push(rec);
+    }
+
+    /// Commits a transaction that appended documents, the way `mode` says.
+    pub(super) fn finish(&self, mut tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+        let mode = if self.journal_ok() { mode } else { Mode::Both };
+        match mode {
+            Mode::Journal => tx.set_durability(redb::Durability::None)?,
+            Mode::Both => tx.set_durability(redb::Durability::Immediate)?,
+        }
+        let first_staged = {
+            let staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+            staged.first().map(|r| r.seq)
+        };
+        if let Err(e) = tx.commit() {
+            self.staged
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+            return Err(e.into());
+        }
+        let records = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()));
+        debug_assert!(records.first().map(|r| r.seq) == first_staged);
+        let written = self.journal_append(&records);
+        match (mode, written) {
+            (Mode::Both, Ok(())) => {
+                self.unsynced.store(0, Ordering::Relaxed);
+                Ok(())
+            }
+            (Mode::Both, Err(e)) => {
+                // Durable in redb; the journal is caught up on the next open.
+                self.note_journal_failure(&e);
+                Ok(())
+            }
+            (Mode::Journal, Ok(())) => {
+                let n = self
+                    .unsynced
+                    .fetch_add(records.len() as u32, Ordering::Relaxed);
+                if n + records.len() as u32 >= CHECKPOINT_EVERY
+                    && let Err(e) = self.checkpoint()
+                {
+                    // The documents are durable in the journal; the next checkpoint tries again.
+                    tracing::warn!("checkpoint failed: {e}");
+                }
+                Ok(())
+            }
+            (Mode::Journal, Err(e)) => {
+                // Not durable anywhere yet: make redb durable instead, or fail the sale.
+                self.note_journal_failure(&e);
+                self.checkpoint().map_err(|c| {
+                    StoreError::Io(std::io::Error::other(format!(
+                        "the journal cannot be written ({e}) and the store cannot be synced ({c})"
+                    )))
+                })
+            }
+        }
+    }
+
+    fn journal_ok(&self) -> bool {
+        self.journal_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
+    fn note_journal_failure(&self, e: &StoreError) {
+        tracing::error!("journal write failed: {e}");
+        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+    }
+
+    /// Why the journal is not being written, when it is not (shown on screen and by doctor).
+    pub fn journal_failure(&self) -> Option<String> {
+        self.journal_error
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn journal_append(&self, records: &[JournalRecord]) -> Result<(), StoreError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        match j.as_mut() {
+            Some(j) => j.append(records),
+            None => Err(StoreError::Io(std::io::Error::other("no journal is open"))),
+        }
+    }
+
+    /// Commits redb durably: every document since the last checkpoint is then in both copies.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.commit()?;
+        self.unsynced.store(0, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Documents acknowledged through the journal and not yet in a durable redb commit.
+    pub fn unsynced(&self) -> u32 {
+        self.unsynced.load(Ordering::Relaxed)
+    }
+
+    /// Opens the journal and brings it and redb together (see the module's notes).
+    pub(super) fn attach_journal(&self, mut journal: Journal) -> Result<Reconciled, StoreError> {
+        let mut out = Reconciled::default();
+        let (r_last, r_hash) = {
+            let tx = self.db().begin_read()?;
+            match last_doc(&tx.open_table(DOCS)?)? {
+                Some((s, d)) => (s, d.hash),
+                None => (0, [0; 32]),
+            }
+        };
+        let j_last = journal.last_seq();
+        if j_last > r_last {
+            out.replayed = self.replay(&mut journal, r_last, r_hash, &mut out.problems)?;
+        } else if j_last < r_last {
+            out.caught_up = self.catch_up(&mut journal, j_last, r_last)?;
+        }
+        if let Some(h) = journal.last_hash()
+            && journal.last_seq() == r_last
+            && r_last > 0
+            && out.replayed == 0
+            && h != r_hash
+        {
+            out.problems.push(format!(
+                "the journal's document #{r_last} differs from the store's; run `caja check`"
+            ));
+        }
+        *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal);
+        Ok(out)
+    }
+
+    /// Writes the journal records past `r_last` into redb, in one durable transaction.
+    fn replay(
+        &self,
+        journal: &mut Journal,
+        r_last: u64,
+        r_hash: [u8; 32],
+        problems: &mut Vec<String>,
+    ) -> Result<u64, StoreError> {
+        let mut records = Vec::new();
+        journal.visit(|f| {
+            let last_in_file = f.scan.records.last().map_or(0, |r| r.seq);
+            if last_in_file > r_last {
+                records.extend(f.scan.records.into_iter().filter(|r| r.seq > r_last));
+            }
+            Ok(())
+        })?;
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let mut replayed = 0;
+        let (mut expect, mut prev) = (r_last + 1, r_hash);
+        for rec in records {
+            if rec.seq != expect {
+                problems.push(format!(
+                    "journal record #{expect} is missing or damaged; documents from #{} were not replayed",
+                    rec.seq
+                ));
+                break;
+            }
+            let d = rec.document()?;
+            if d.doc.prev_hash != prev {
+                problems.push(format!(
+                    "journal record #{} does not follow the store's chain; not replayed",
+                    rec.seq
+                ));
+                break;
+            }
+            tx.open_table(DOCS)?.insert(rec.seq, rec.body.as_slice())?;
+            redo_side_effects(&tx, rec.seq, &d.doc)?;
+            prev = d.hash;
+            expect += 1;
+            replayed += 1;
+        }
+        tx.commit()?;
+        if replayed > 0 {
+            tracing::warn!("replayed {replayed} documents from the journal after an unclean stop");
+        }
+        Ok(replayed)
+    }
+
+    /// Copies redb's documents `j_last+1..=r_last` into the journal.
+    fn catch_up(&self, journal: &mut Journal, j_last: u64, r_last: u64) -> Result<u64, StoreError> {
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let mut batch = Vec::new();
+        let mut n = 0;
+        for row in docs.range(j_last + 1..=r_last)? {
+            let (k, v) = row?;
+            let d = decode_doc(v.value(), k.value())?;
+            batch.push(JournalRecord {
+                seq: k.value(),
+                hash: d.hash,
+                body: v.value().to_vec(),
+            });
+            if batch.len() == 512 {
+                journal.append(&batch)?;
+                n += batch.len() as u64;
+                batch.clear();
+            }
+        }
+        journal.append(&batch)?;
+        n += batch.len() as u64;
+        Ok(n)
+    }
+}
+
+/// What the transaction that committed a journaled document wrote beside it: the receipt
+/// job of a sale or cash movement (a receipt may print twice after a power cut, never not
+/// at all), and the refund index.
+pub(super) fn redo_side_effects(
+    tx: &WriteTransaction,
+    seq: u64,
+    doc: &crate::domain::document::Document,
+) -> Result<(), StoreError> {
+    match &doc.body {
+        DocBody::Sale(_) | DocBody::CashMove(_) => {
+            super::spool::queue_job(tx, seq, &doc.number, false)?;
+        }
+        DocBody::Refund(r) => {
+            if let Ok((_, DocKind::Sale, n)) = parse_number(&r.original) {
+                let docs = tx.open_table(DOCS)?;
+                if let Some((sale_seq, _)) = super::docs::find_number(&docs, DocKind::Sale, n)? {
+                    drop(docs);
+                    tx.open_table(REFUNDS)?.insert((sale_seq, seq), ())?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
