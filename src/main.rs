@@ -330,7 +330,7 @@ fn main() -> ExitCode {
         let _ = if damaged {
             writeln!(
                 std::io::stderr(),
-                "caja: the store file is damaged and cannot be read ({msg}{at}). Nothing was written to it. `caja check` lists the damage; `caja rebuild` makes a new store from the electronic journal, keeping the damaged file aside."
+                "caja: the store file is damaged and cannot be read (a page that makes no sense). `caja check` lists the damage; `caja rebuild` makes a new store from the electronic journal, keeping the damaged file aside."
             )
         } else {
             writeln!(
@@ -498,7 +498,65 @@ fn refuse_empty_replace(file: &Path, replace: bool, empty: bool, allow_empty: bo
     Ok(())
 }
 
+/// Exports read through redb's read-only handle and change no byte of the store; only a store
+/// that needs crash recovery is opened for writing (the recovery writes).
+enum Reader {
+    ReadOnly(caja::store::StoreReader),
+    Store(Box<Store>),
+}
+
+impl Reader {
+    fn open(dir: &Path) -> Result<Reader> {
+        match caja::store::StoreReader::open(dir) {
+            Ok(r) => Ok(Reader::ReadOnly(r)),
+            Err(
+                e
+                @ (caja::store::StoreError::InUse(_) | caja::store::StoreError::NotInitialized(_)),
+            ) => Err(e.into()),
+            Err(_) => Ok(Reader::Store(Box::new(Store::open(dir)?))),
+        }
+    }
+
+    fn currency(&self) -> caja::domain::money::Currency {
+        match self {
+            Reader::ReadOnly(r) => r.info().currency.clone(),
+            Reader::Store(s) => s.info().currency.clone(),
+        }
+    }
+
+    fn products(&self) -> Result<Vec<caja::domain::catalog::Product>> {
+        let mut all = Vec::new();
+        let push = |p| {
+            all.push(p);
+            Ok(())
+        };
+        match self {
+            Reader::ReadOnly(r) => r.visit_products(push)?,
+            Reader::Store(s) => s.visit_products(push)?,
+        }
+        Ok(all)
+    }
+
+    fn customers(&self) -> Result<Vec<caja::domain::customer::Customer>> {
+        let mut all = Vec::new();
+        let push = |c: caja::store::customers::StoredCustomer| {
+            all.push(c.customer);
+            Ok(())
+        };
+        match self {
+            Reader::ReadOnly(r) => r.visit_customers(push)?,
+            Reader::Store(s) => s.visit_customers(push)?,
+        }
+        Ok(all)
+    }
+}
+
 fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
+    if let CatalogCommand::Export = c {
+        let r = Reader::open(dir)?;
+        write_catalog(std::io::stdout().lock(), &r.currency(), r.products()?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = Store::open(dir)?;
     let currency = store.info().currency.clone();
     match c {
@@ -533,20 +591,29 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
                 r.total
             );
         }
-        CatalogCommand::Export => {
-            let mut all = Vec::new();
-            store.visit_products(|p| {
-                all.push(p);
-                Ok(())
-            })?;
-            write_catalog(std::io::stdout().lock(), &currency, all)?;
-        }
+        CatalogCommand::Export => {}
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
     use caja::store::customers::CustomerMode;
+    if let CustomersCommand::Export { file } = c {
+        let all = Reader::open(dir)?.customers()?;
+        match file {
+            Some(path) => {
+                let f = caja::store::files::private_options()
+                    .write(true)
+                    .create(true)
+                    .truncate(true)
+                    .open(&path)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                caja::csvio::write_customers(f, all)?;
+            }
+            None => caja::csvio::write_customers(std::io::stdout().lock(), all)?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = Store::open(dir)?;
     match c {
         CustomersCommand::Import {
@@ -577,21 +644,7 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
                 store.customers_len()?
             );
         }
-        CustomersCommand::Export { file } => {
-            let mut all = Vec::new();
-            store.visit_customers(|c| {
-                all.push(c.customer);
-                Ok(())
-            })?;
-            match file {
-                Some(path) => {
-                    let f = std::fs::File::create(&path)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    caja::csvio::write_customers(f, all)?;
-                }
-                None => caja::csvio::write_customers(std::io::stdout().lock(), all)?,
-            }
-        }
+        CustomersCommand::Export { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -919,25 +972,21 @@ fn check(dir: &Path) -> Result<ExitCode> {
             println!(
                 "the register is running: its electronic journal is checked; the store file is checked when the register stops"
             );
-            caja::store::check::check_journal_only(dir, &mut progress)?
+            let r = caja::store::check::check_journal_only(dir, &mut progress)?;
+            println!(
+                "{} documents in the journal; last numbers: {}",
+                r.documents,
+                last_numbers(&r)
+            );
+            return finish_check(&r, "the journal's hash chain, numbering and totals");
         }
         r => r?,
     };
-    let numbers: Vec<String> = report
-        .last_numbers
-        .iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| format!("{} {}", k.code(), n))
-        .collect();
     println!(
         "{} documents, {} products; last numbers: {}",
         report.documents,
         report.products,
-        if numbers.is_empty() {
-            "none".into()
-        } else {
-            numbers.join(", ")
-        }
+        last_numbers(&report)
     );
     println!(
         "journal: {} records{}",
@@ -951,11 +1000,32 @@ fn check(dir: &Path) -> Result<ExitCode> {
             String::new()
         }
     );
+    finish_check(
+        &report,
+        "file integrity, hash chain, numbering, totals and the journal",
+    )
+}
+
+fn last_numbers(report: &caja::store::check::CheckReport) -> String {
+    let numbers: Vec<String> = report
+        .last_numbers
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(k, n)| format!("{} {}", k.code(), n))
+        .collect();
+    if numbers.is_empty() {
+        "none".into()
+    } else {
+        numbers.join(", ")
+    }
+}
+
+fn finish_check(report: &caja::store::check::CheckReport, what: &str) -> Result<ExitCode> {
     for n in &report.notes {
         println!("note: {n}");
     }
     if report.ok() {
-        println!("OK: file integrity, hash chain, numbering, totals and the journal verified");
+        println!("OK: {what} verified");
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &report.problems {

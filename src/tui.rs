@@ -21,6 +21,12 @@ pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
     let store = match Store::open(&dir) {
         Ok(s) => Some(s),
         Err(StoreError::NotInitialized(_)) => None,
+        // Never sell into a store that cannot be trusted; say what to do in plain words.
+        Err(StoreError::Corrupt(why)) => anyhow::bail!(
+            "the store in {} is damaged ({why}). The register did not open it and wrote nothing to it. Every acknowledged sale is also in the electronic journal: a supervisor runs `caja rebuild --data-dir {}` to make a new store from it (the damaged file is kept aside), then starts the register again.",
+            dir.display(),
+            dir.display()
+        ),
         Err(e) => return Err(e.into()),
     };
     crate::log::init(&dir, &config.log.level, config.log.max_kib);

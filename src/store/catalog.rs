@@ -26,7 +26,7 @@ pub struct ApplyReport {
     pub total: u64,
 }
 
-fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
+pub(super) fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
     match decode::<ProductRecord>(bytes, &format!("product {sku}"))? {
         ProductRecord::V1(p) => Ok(p),
     }
@@ -81,7 +81,7 @@ fn word_key(word: &str, sku: &str) -> String {
 
 /// Writes a product and indexes its barcodes and name words. A barcode another product holds
 /// is refused (the caller unindexed every product it replaces first).
-fn store_indexed(
+pub(super) fn store_indexed(
     table: &mut redb::Table<&str, &[u8]>,
     barcodes: &mut redb::Table<&str, &str>,
     words: &mut redb::Table<&str, &str>,
@@ -534,19 +534,27 @@ impl Store {
     /// Every product, in SKU order.
     pub fn visit_products(
         &self,
-        mut f: impl FnMut(Product) -> Result<(), StoreError>,
+        f: impl FnMut(Product) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let tx = self.db().begin_read()?;
-        let t = tx.open_table(PRODUCTS)?;
-        for row in t.iter()? {
-            let (k, v) = row?;
-            f(decode_product(v.value(), k.value())?)?;
-        }
-        Ok(())
+        visit_products_in(self.db(), f)
     }
 
     pub fn catalog_len(&self) -> Result<u64, StoreError> {
         let tx = self.db().begin_read()?;
         Ok(tx.open_table(PRODUCTS)?.len()?)
     }
+}
+
+/// Every product, through any handle (a read-only one included).
+pub(super) fn visit_products_in(
+    db: &impl redb::ReadableDatabase,
+    mut f: impl FnMut(Product) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let tx = db.begin_read()?;
+    let t = tx.open_table(PRODUCTS)?;
+    for row in t.iter()? {
+        let (k, v) = row?;
+        f(decode_product(v.value(), k.value())?)?;
+    }
+    Ok(())
 }

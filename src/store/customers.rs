@@ -37,7 +37,7 @@ enum CustomerRecord {
     V1(StoredCustomer),
 }
 
-fn decode_customer(bytes: &[u8], key: &str) -> Result<StoredCustomer, StoreError> {
+pub(super) fn decode_customer(bytes: &[u8], key: &str) -> Result<StoredCustomer, StoreError> {
     match decode::<CustomerRecord>(bytes, &format!("customer {key}"))? {
         CustomerRecord::V1(c) => Ok(c),
     }
@@ -48,7 +48,7 @@ fn word_key(word: &str, key: &str) -> String {
 }
 
 /// Writes a customer row and its name index in `tx`, replacing what was there.
-fn put(
+pub(super) fn put(
     tx: &WriteTransaction,
     stored: &StoredCustomer,
 ) -> Result<Option<StoredCustomer>, StoreError> {
@@ -203,9 +203,19 @@ impl Store {
     /// Every customer, in key order.
     pub fn visit_customers(
         &self,
-        mut f: impl FnMut(StoredCustomer) -> Result<(), StoreError>,
+        f: impl FnMut(StoredCustomer) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let tx = self.db().begin_read()?;
+        visit_customers_in(self.db(), f)
+    }
+}
+
+/// Every customer, through any handle (a read-only one included).
+pub(super) fn visit_customers_in(
+    db: &impl redb::ReadableDatabase,
+    mut f: impl FnMut(StoredCustomer) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    {
+        let tx = db.begin_read()?;
         let t = match tx.open_table(CUSTOMERS) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
@@ -217,7 +227,9 @@ impl Store {
         }
         Ok(())
     }
+}
 
+impl Store {
     /// Imports customers (a CSV file) in one transaction: all or nothing. These are the shop's
     /// own master data, not edits: they are not pushed.
     pub fn import_customers(

@@ -114,6 +114,68 @@ db_errors!(
     redb::SetDurabilityError
 );
 
+/// A store opened only to read, through redb's read-only handle: no byte of the file changes.
+/// Fails with [`StoreError::InUse`] while a register has the store open, and when the file
+/// needs crash recovery (which only a writable open does).
+pub struct StoreReader {
+    db: redb::ReadOnlyDatabase,
+    info: StoreInfo,
+}
+
+impl StoreReader {
+    pub fn open(dir: &Path) -> Result<StoreReader, StoreError> {
+        let path = dir.join(STORE_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized(dir.to_path_buf()));
+        }
+        let p = path.clone();
+        let db = match quietly(move || {
+            redb::Builder::new()
+                .set_cache_size(CACHE_BYTES)
+                .open_read_only(&p)
+        }) {
+            Ok(Ok(db)) => db,
+            Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
+                return Err(StoreError::InUse(path));
+            }
+            Ok(Err(e)) => return Err(StoreError::Corrupt(format!("{}: {e}", path.display()))),
+            Err(p) => return Err(StoreError::Corrupt(format!("{}: {p}", path.display()))),
+        };
+        let info = quietly(|| read_info(&db)).map_err(StoreError::Corrupt)??;
+        Ok(StoreReader { db, info })
+    }
+
+    pub fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    pub fn visit_products(
+        &self,
+        f: impl FnMut(crate::domain::catalog::Product) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        quietly(|| catalog::visit_products_in(&self.db, f)).map_err(StoreError::Corrupt)?
+    }
+
+    pub fn visit_customers(
+        &self,
+        f: impl FnMut(customers::StoredCustomer) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        quietly(|| customers::visit_customers_in(&self.db, f)).map_err(StoreError::Corrupt)?
+    }
+}
+
+impl Drop for Store {
+    /// Closing writes what the last checkpoint left in memory; on a damaged file redb may give
+    /// up with a panic there, which must not end a register that is closing cleanly.
+    fn drop(&mut self) {
+        if let Some(db) = self.db.take()
+            && let Err(why) = quietly(move || db.close()).and_then(|r| r.map_err(|e| e.to_string()))
+        {
+            tracing::error!("closing the store: {why}");
+        }
+    }
+}
+
 /// Where committed documents are read from: the store, or its journal alone.
 pub trait DocSource {
     fn info(&self) -> &StoreInfo;
@@ -178,7 +240,8 @@ pub struct InitParams {
 
 /// An open store. One per process: redb locks the file, so a second caja gets [`StoreError::InUse`].
 pub struct Store {
-    db: Database,
+    /// Taken only by `drop`, which closes it where a damaged page cannot end the process.
+    db: Option<Database>,
     path: PathBuf,
     info: StoreInfo,
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
@@ -307,10 +370,18 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     std::panic::set_hook(prev);
     r.map_err(|p| {
-        p.downcast_ref::<String>()
+        let msg = p
+            .downcast_ref::<String>()
             .cloned()
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "internal error".into())
+            .unwrap_or_default();
+        // redb's `unreachable!()` on a page it cannot make sense of says "internal error", which
+        // reads as a bug in caja to the person at the till: it is a damaged page.
+        if msg.is_empty() || msg.contains("unreachable") {
+            "a page that makes no sense".into()
+        } else {
+            msg
+        }
     })
 }
 
@@ -422,7 +493,7 @@ impl Store {
         floor: Vec<u64>,
     ) -> Store {
         Store {
-            db,
+            db: Some(db),
             path,
             info,
             ranges: RwLock::new(ranges),
@@ -443,12 +514,18 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::NotInitialized(dir.to_path_buf()));
         }
-        precheck_schema(&path)?;
-        let _ = files::private_dir(dir);
-        let _ = files::private_file(&path);
-        let db = open_db(&path)?;
-        let journal = Box::new(ejournal::FsJournal::new(ejournal::dir_of(dir)));
-        Store::open_on(db, path, journal)
+        // redb gives up with a panic on some damaged pages: that is a damaged store, said so.
+        quietly(|| {
+            precheck_schema(&path)?;
+            let _ = files::private_dir(dir);
+            let _ = files::private_file(&path);
+            let db = open_db(&path)?;
+            let journal = Box::new(ejournal::FsJournal::new(ejournal::dir_of(dir)));
+            Store::open_on(db, path.clone(), journal)
+        })
+        .map_err(|panic| {
+            StoreError::Corrupt(format!("{} cannot be read ({panic})", path.display()))
+        })?
     }
 
     /// Opens a store on an open database and its journal, replaying or catching up the journal.
@@ -461,6 +538,39 @@ impl Store {
         let journal = ejournal::Journal::open(journal, store.info.clone())?;
         store.reconciled = store.attach_journal(journal)?;
         Ok(store)
+    }
+
+    /// A private copy of the store in `dir`, opened for reading and counting: what the doctor
+    /// uses, so that it changes no byte of the store it reports on. The caller removes the copy
+    /// with [`Store::discard_copy`].
+    pub fn open_copy(dir: &Path) -> Result<Store, StoreError> {
+        let path = dir.join(STORE_FILE);
+        if !path.exists() {
+            return Err(StoreError::NotInitialized(dir.to_path_buf()));
+        }
+        // Refuse as the store would while a register holds it (the copy could be torn); a
+        // store that needs crash recovery gets it on the copy.
+        if let Err(e @ StoreError::InUse(_)) = StoreReader::open(dir) {
+            return Err(e);
+        }
+        let copy = dir.join(format!("{STORE_FILE}.reading"));
+        let _ = std::fs::remove_file(&copy);
+        std::fs::copy(&path, &copy)?;
+        files::private_file(&copy)?;
+        let opened = quietly(|| Store::from_db(open_db(&copy)?, copy.clone()))
+            .map_err(|p| StoreError::Corrupt(format!("{} cannot be read ({p})", path.display())))
+            .and_then(|r| r);
+        if opened.is_err() {
+            let _ = std::fs::remove_file(&copy);
+        }
+        opened
+    }
+
+    /// Drops a store made by [`Store::open_copy`] and removes its file.
+    pub fn discard_copy(self) {
+        let path = self.path.clone();
+        drop(self);
+        let _ = std::fs::remove_file(path);
     }
 
     /// What this open replayed from the journal or copied to it, and what did not agree.
@@ -537,7 +647,7 @@ impl Store {
             *slot = (*slot).max(*n);
         }
         let bytes: Vec<u8> = next.iter().flat_map(|n| n.to_le_bytes()).collect();
-        let mut tx = self.db.begin_write()?;
+        let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.open_table(META)?
             .insert(meta_keys::NUMBER_FLOOR, bytes.as_slice())?;
@@ -559,7 +669,10 @@ impl Store {
     }
 
     pub(crate) fn db(&self) -> &Database {
-        &self.db
+        match &self.db {
+            Some(db) => db,
+            None => unreachable!("the database is taken only when the store is dropped"),
+        }
     }
 
     pub fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
@@ -588,7 +701,7 @@ impl Store {
             }
             all.push((kind, r));
         }
-        let mut tx = self.db.begin_write()?;
+        let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.open_table(META)?.insert(
             meta_keys::RANGES,
@@ -601,7 +714,7 @@ impl Store {
 
     /// Reads a u64 from the meta table.
     pub fn meta_u64(&self, key: &str) -> Result<u64, StoreError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db().begin_read()?;
         let meta = tx.open_table(META)?;
         Ok(meta
             .get(key)?

@@ -5,8 +5,8 @@
 use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, decode, encode};
 use super::ejournal::{FsJournal, JournalIo, JournalRecord, dir_of, visit_files};
 use super::tables::{
-    BARCODES, CUSTOMER_WORDS, CUSTOMERS, DOCS, HELD, META, NAME_WORDS, PRODUCTS, PULL_HISTORY,
-    REFUNDS, SCHEMA_VERSION, SHIFTS, SYNC_REJECTED, USERS, meta_keys,
+    BARCODES, CUSTOMERS, DOCS, HELD, META, NAME_WORDS, PRODUCTS, PULL_HISTORY, REFUNDS,
+    SCHEMA_VERSION, SHIFTS, SYNC_REJECTED, USERS, meta_keys,
 };
 use super::{CACHE_BYTES, STORE_FILE, StoreError, quietly};
 use crate::domain::document::{BusinessDate, DocBody};
@@ -94,6 +94,35 @@ fn read_journal(
     Ok((info, records))
 }
 
+/// Reads a table of the damaged store row by row, handing each to `put`, until the end or the
+/// first row that cannot be read (a damaged page): how many rows made it, and why it stopped.
+fn salvage_rows(
+    from: &redb::ReadTransaction,
+    def: redb::TableDefinition<&str, &[u8]>,
+    mut put: impl FnMut(&str, &[u8]) -> Result<(), StoreError>,
+) -> (u64, Option<String>) {
+    let mut n = 0u64;
+    let r = quietly(|| -> Result<(), StoreError> {
+        let t = match from.open_table(def) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        for row in t.iter()? {
+            let (k, v) = row?;
+            put(k.value(), v.value())?;
+            n += 1;
+        }
+        Ok(())
+    });
+    let why = match r {
+        Ok(Ok(())) => None,
+        Ok(Err(e)) => Some(e.to_string()),
+        Err(p) => Some(p),
+    };
+    (n, why)
+}
+
 /// Rebuilds the store in `dir` from its journal. The damaged file is renamed aside, with the
 /// time in its name, and the new one takes its place only once it checks clean.
 pub fn rebuild_dir(
@@ -117,7 +146,8 @@ pub fn rebuild_dir(
         .write(true)
         .create_new(true)
         .open(&new_path)?;
-    let built = (|| {
+    // Reading a damaged store can make redb give up with a panic anywhere: each is a message.
+    let built = quietly(|| {
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
             .create(&new_path)
@@ -132,9 +162,14 @@ pub fn rebuild_dir(
             )));
         }
         Ok(())
-    })();
-    if let Salvage::Repaired(db, copy) = old {
-        drop(db);
+    })
+    .unwrap_or_else(|p| Err(StoreError::Corrupt(p)));
+    let copy = match &old {
+        Salvage::Repaired(_, copy) => Some(copy.clone()),
+        _ => None,
+    };
+    let _ = quietly(move || drop(old));
+    if let Some(copy) = copy {
         let _ = std::fs::remove_file(copy);
     }
     if let Err(e) = built {
@@ -243,12 +278,30 @@ fn build(
                 }
             };
         }
-        salvage_table!(PRODUCTS, "products");
-        salvage_table!(BARCODES, "barcodes");
-        salvage_table!(NAME_WORDS, "product name index");
+        // Products and customers are read one by one and indexed anew, so that the indexes
+        // name only what was recovered.
+        let (n, why) = salvage_rows(from, PRODUCTS, |k, v| {
+            let p = super::catalog::decode_product(v, k)?;
+            let mut table = tx.open_table(PRODUCTS)?;
+            let mut barcodes = tx.open_table(BARCODES)?;
+            let mut words = tx.open_table(NAME_WORDS)?;
+            super::catalog::store_indexed(&mut table, &mut barcodes, &mut words, &p)
+        });
+        report.copied.push(("products".into(), n));
+        if let Some(why) = why {
+            report.lost.push(format!("products after the {n}th: {why}"));
+        }
+        let (n, why) = salvage_rows(from, CUSTOMERS, |k, v| {
+            let c = super::customers::decode_customer(v, k)?;
+            super::customers::put(&tx, &c).map(|_| ())
+        });
+        report.copied.push(("customers".into(), n));
+        if let Some(why) = why {
+            report
+                .lost
+                .push(format!("customers after the {n}th: {why}"));
+        }
         salvage_table!(USERS, "users");
-        salvage_table!(CUSTOMERS, "customers");
-        salvage_table!(CUSTOMER_WORDS, "customer name index");
         salvage_table!(HELD, "held tickets");
         salvage_table!(SYNC_REJECTED, "sync refusals");
         salvage_table!(PULL_HISTORY, "pull history");

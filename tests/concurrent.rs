@@ -1,0 +1,102 @@
+//! Reading while the register sells: the sales journal, `check` and `doctor` read the
+//! electronic journal while another process commits sales; and no read-only command changes
+//! a byte of the store or its journal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::*;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn digest(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut v = vec![(
+        "caja.redb".to_string(),
+        std::fs::read(dir.join("caja.redb")).unwrap(),
+    )];
+    let mut j: Vec<_> = std::fs::read_dir(dir.join("journal"))
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    j.sort();
+    v.extend(j);
+    v
+}
+
+#[test]
+fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let d = dir.path().to_str().unwrap();
+    let mut register = Command::new(env!("CARGO_BIN_EXE_caja"))
+        .args(["soak", "--data-dir", d, "--count", "4000"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until it is well into its sales.
+    let start = Instant::now();
+    loop {
+        let o = journal(d, "2000-01-01", "2100-01-01", &["--format", "csv"]);
+        if o.status.success() && text(&o).lines().count() > 200 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no sales appeared"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut overlapped = 0;
+    while register.try_wait().unwrap().is_none() {
+        let o = journal(d, "2000-01-01", "2100-01-01", &["--format", "csv"]);
+        assert!(o.status.success(), "journal: {}", text(&o));
+        let rows = text(&o).lines().count();
+        assert!(rows > 200, "{rows}");
+
+        let o = run(&["check", "--data-dir", d]);
+        if register.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(o.status.success(), "check: {}", text(&o));
+        assert!(text(&o).contains("the register is running"), "{}", text(&o));
+
+        let o = run(&["doctor", "--data-dir", d]);
+        assert!(
+            text(&o).contains("verified in the electronic journal")
+                || register.try_wait().unwrap().is_some(),
+            "doctor: {}",
+            text(&o)
+        );
+
+        // The catalog lives only in the store, which the register holds: a clear refusal.
+        let o = run(&["catalog", "export", "--data-dir", d]);
+        if !o.status.success() {
+            assert!(text(&o).contains("in use"), "{}", text(&o));
+        }
+        overlapped += 1;
+    }
+    assert!(register.wait().unwrap().success());
+    assert!(overlapped > 0, "the reads never overlapped the sales");
+
+    // Nothing writes now: read-only commands change no byte of the store or its journal.
+    let before = digest(dir.path());
+    let o = journal(d, "2000-01-01", "2100-01-01", &["--format", "csv"]);
+    assert_eq!(text(&o).lines().count(), 4001);
+    let o = run(&["check", "--data-dir", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    run(&["doctor", "--data-dir", d]);
+    let o = run(&["catalog", "export", "--data-dir", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["customers", "export", "--data-dir", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    let after = digest(dir.path());
+    assert_eq!(before.len(), after.len());
+    for ((n, a), (_, b)) in before.iter().zip(&after) {
+        assert!(a == b, "{n} changed");
+    }
+}
