@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use caja::config::{Config, Language};
-use caja::csvio::{read_catalog, write_catalog};
+use caja::csvio::write_catalog;
 use caja::domain::user::Role;
 use caja::journal::{self, JournalFilter};
 use caja::provision::{Provision, provision};
@@ -565,22 +565,31 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
             mode,
             allow_empty,
         } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let products = read_catalog(&bytes, &currency)
-                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
-            refuse_empty_replace(
-                &file,
-                matches!(mode, Mode::Replace),
-                products.is_empty(),
-                allow_empty,
-            )?;
+            // Read row by row into a spool beside the store, then applied in one transaction:
+            // a catalog of any size in a few MiB, and a bad row changes nothing.
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let mut spool = store.pull_spool()?;
+            let rows = caja::csvio::read_catalog_each(input, &currency, |p| {
+                spool.put(&p).map_err(|e| caja::csvio::CsvError {
+                    line: 0,
+                    column: None,
+                    message: e.to_string(),
+                })
+            })
+            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            refuse_empty_replace(&file, matches!(mode, Mode::Replace), rows == 0, allow_empty)?;
             let mode = match mode {
                 Mode::Upsert => ApplyMode::Upsert,
                 Mode::Replace => ApplyMode::Replace,
             };
+            let history = format!(
+                "{} import {} ({rows} rows)",
+                chrono::Local::now().format("%Y-%m-%d %H:%M"),
+                file.display()
+            );
             let r = store
-                .apply_catalog(&products, mode)
+                .import_spool(spool, mode, &history)
                 .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
             eprintln!(
                 "imported {}: {} added, {} updated, {} removed; {} products in the catalog",

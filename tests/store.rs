@@ -467,3 +467,51 @@ fn check_reports_a_damaged_document_page_without_writing_to_the_file() {
         "a refused store was written to"
     );
 }
+
+#[test]
+fn a_schema_1_store_gets_its_smaller_name_index_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    // Turn it back into schema 1: the old index, whose value repeats the folded name.
+    {
+        let db = redb::Database::create(dir.path().join("caja.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        let words: Vec<String> = {
+            let t = tx.open_table(caja::store::tables::NAME_WORDS).unwrap();
+            t.iter()
+                .unwrap()
+                .map(|r| r.unwrap().0.value().to_string())
+                .collect()
+        };
+        assert!(!words.is_empty());
+        tx.delete_table(caja::store::tables::NAME_WORDS).unwrap();
+        {
+            let mut old = tx.open_table(caja::store::tables::NAME_WORDS_V1).unwrap();
+            for w in &words {
+                old.insert(w.as_str(), "a folded name").unwrap();
+            }
+            let mut meta = tx.open_table(caja::store::tables::META).unwrap();
+            meta.insert("schema_version", 1u32.to_le_bytes().as_slice())
+                .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let found = store.search("arroz", 10).unwrap();
+    assert!(!found.is_empty(), "the index was rebuilt from the products");
+    let two = store.search("arr 500", 10).unwrap();
+    assert!(
+        two.iter().all(|p| p.name.to_lowercase().contains("500")),
+        "{two:?}"
+    );
+    drop(store);
+    let db = redb::Database::open(dir.path().join("caja.redb")).unwrap();
+    let tx = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let meta = tx.open_table(caja::store::tables::META).unwrap();
+    let v = meta.get("schema_version").unwrap().unwrap();
+    assert_eq!(v.value(), 2u32.to_le_bytes().as_slice());
+    assert!(matches!(
+        tx.open_table(caja::store::tables::NAME_WORDS_V1),
+        Err(redb::TableError::TableDoesNotExist(_))
+    ));
+}

@@ -43,11 +43,11 @@ fn add_history(tx: &WriteTransaction, line: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Walks a word index ("word\0KEY" -> the folded name) for the keys whose name has every
-/// query word as a prefix of one of its words, each once, until `f` says stop. The scan starts
-/// at the longest query word: it narrows the most.
+/// Walks a word index ("word\0KEY") for the keys with a word starting with the longest query
+/// word (it narrows the most), each once, until `f` says stop. `f` checks the other words on
+/// the record it loads.
 pub(super) fn word_search(
-    index: &impl ReadableTable<&'static str, &'static str>,
+    index: &impl ReadableTable<&'static str, ()>,
     query: &[String],
     mut f: impl FnMut(&str) -> Result<bool, StoreError>,
 ) -> Result<(), StoreError> {
@@ -56,7 +56,7 @@ pub(super) fn word_search(
     };
     let mut seen = HashSet::new();
     for row in index.range(longest.as_str()..)? {
-        let (k, name) = row?;
+        let (k, _) = row?;
         let wk = k.value();
         if !wk.starts_with(longest.as_str()) {
             break;
@@ -64,8 +64,7 @@ pub(super) fn word_search(
         let Some((_, key)) = wk.split_once('\u{0}') else {
             continue;
         };
-        let name_words: Vec<String> = name.value().split(' ').map(str::to_string).collect();
-        if !name_matches(&name_words, query) || !seen.insert(key.to_string()) {
+        if !seen.insert(key.to_string()) {
             continue;
         }
         if !f(key)? {
@@ -73,6 +72,11 @@ pub(super) fn word_search(
         }
     }
     Ok(())
+}
+
+/// Whether a name has a word starting with each word of the query.
+pub(super) fn name_has(name: &str, query: &[String]) -> bool {
+    query.len() < 2 || name_matches(&search_words(name), query)
 }
 
 fn word_key(word: &str, sku: &str) -> String {
@@ -84,7 +88,7 @@ fn word_key(word: &str, sku: &str) -> String {
 pub(super) fn store_indexed(
     table: &mut redb::Table<&str, &[u8]>,
     barcodes: &mut redb::Table<&str, &str>,
-    words: &mut redb::Table<&str, &str>,
+    words: &mut redb::Table<&str, ()>,
     p: &Product,
 ) -> Result<(), StoreError> {
     for b in &p.barcodes {
@@ -98,10 +102,8 @@ pub(super) fn store_indexed(
             }
         }
     }
-    let folded = search_words(&p.name);
-    let joined = folded.join(" ");
-    for w in &folded {
-        words.insert(word_key(w, &p.sku).as_str(), joined.as_str())?;
+    for w in search_words(&p.name) {
+        words.insert(word_key(&w, &p.sku).as_str(), ())?;
     }
     table.insert(
         p.sku.as_str(),
@@ -332,6 +334,28 @@ impl Store {
         checkpoint: &str,
         history: &str,
     ) -> Result<ApplyReport, StoreError> {
+        self.apply_spool(spool, mode, Some(checkpoint), history)
+    }
+
+    /// Applies a catalog file read into a spool (`caja catalog import`), as a pull is applied
+    /// but leaving the sync checkpoint and the customers alone: a file of any size in bounded
+    /// memory, all or nothing.
+    pub fn import_spool(
+        &self,
+        spool: PullSpool,
+        mode: ApplyMode,
+        history: &str,
+    ) -> Result<ApplyReport, StoreError> {
+        self.apply_spool(spool, mode, None, history)
+    }
+
+    fn apply_spool(
+        &self,
+        spool: PullSpool,
+        mode: ApplyMode,
+        checkpoint: Option<&str>,
+        history: &str,
+    ) -> Result<ApplyReport, StoreError> {
         let path = spool.finish()?;
         let result = (|| {
             let mut tx = self.db().begin_write()?;
@@ -347,7 +371,9 @@ impl Store {
                 .unwrap_or(0);
             if mode == ApplyMode::Replace {
                 // Customers whose last edit here the server has not answered yet stay.
-                self.drop_pulled_customers(&tx)?;
+                if checkpoint.is_some() {
+                    self.drop_pulled_customers(&tx)?;
+                }
                 report.removed = tx.open_table(PRODUCTS)?.len()?;
                 tx.delete_table(PRODUCTS)?;
                 tx.delete_table(BARCODES)?;
@@ -436,10 +462,12 @@ impl Store {
                 })?;
                 report.total = table.len()?;
             }
-            tx.open_table(super::tables::META)?.insert(
-                super::tables::meta_keys::PULL_CHECKPOINT,
-                checkpoint.as_bytes(),
-            )?;
+            if let Some(checkpoint) = checkpoint {
+                tx.open_table(super::tables::META)?.insert(
+                    super::tables::meta_keys::PULL_CHECKPOINT,
+                    checkpoint.as_bytes(),
+                )?;
+            }
             add_history(&tx, history)?;
             for line in &superseded {
                 add_history(&tx, line)?;
@@ -521,7 +549,7 @@ impl Store {
         word_search(&words, &q, |sku| {
             if let Some(v) = products.get(sku)? {
                 let p = decode_product(v.value(), sku)?;
-                if p.active {
+                if p.active && name_has(&p.name, &q) {
                     out.push(p);
                 }
             }

@@ -64,10 +64,8 @@ pub(super) fn put(
             words.remove(word_key(&w, &key).as_str())?;
         }
     }
-    let folded = search_words(&stored.customer.name);
-    let joined = folded.join(" ");
-    for w in &folded {
-        words.insert(word_key(w, &key).as_str(), joined.as_str())?;
+    for w in search_words(&stored.customer.name) {
+        words.insert(word_key(&w, &key).as_str(), ())?;
     }
     table.insert(
         key.as_str(),
@@ -190,9 +188,13 @@ impl Store {
                 return Ok(out);
             }
         }
-        super::catalog::word_search(&words, &search_words(q), |key| {
+        let words_q = search_words(q);
+        super::catalog::word_search(&words, &words_q, |key| {
             if let Some(v) = table.get(key)? {
-                out.push(decode_customer(v.value(), key)?.customer);
+                let c = decode_customer(v.value(), key)?.customer;
+                if super::catalog::name_has(&c.name, &words_q) {
+                    out.push(c);
+                }
             }
             Ok(out.len() < limit)
         })?;

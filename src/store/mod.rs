@@ -24,7 +24,7 @@ use crate::domain::numbering::{AuthorizedRange, DocKind, NumberingError, Registe
 use crate::domain::refund::RefundError;
 use crate::domain::user::Role;
 use codec::{RangesRecord, StoreInfo, StoreInfoRecord, decode, encode};
-use redb::{Database, ReadableDatabase};
+use redb::{Database, ReadableDatabase, ReadableTable};
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 use tables::{META, SCHEMA_VERSION, meta_keys};
@@ -363,6 +363,43 @@ fn precheck_schema(path: &Path) -> Result<(), StoreError> {
     }
 }
 
+/// Brings a store written by an older caja to this schema, in one transaction.
+fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
+    let mut tx = db.begin_write()?;
+    tx.set_durability(redb::Durability::Immediate)?;
+    if from < 2 {
+        // The name indexes lose their copy of each name: rebuilt from the records.
+        tx.delete_table(tables::NAME_WORDS_V1)?;
+        tx.delete_table(tables::CUSTOMER_WORDS_V1)?;
+        {
+            let products = tx.open_table(tables::PRODUCTS)?;
+            let mut words = tx.open_table(tables::NAME_WORDS)?;
+            for row in products.iter()? {
+                let (k, v) = row?;
+                let p = catalog::decode_product(v.value(), k.value())?;
+                for w in crate::domain::catalog::search_words(&p.name) {
+                    words.insert(format!("{w}\u{0}{}", p.sku).as_str(), ())?;
+                }
+            }
+        }
+        {
+            let list = tx.open_table(tables::CUSTOMERS)?;
+            let mut words = tx.open_table(tables::CUSTOMER_WORDS)?;
+            for row in list.iter()? {
+                let (k, v) = row?;
+                let c = customers::decode_customer(v.value(), k.value())?;
+                for w in crate::domain::catalog::search_words(&c.customer.name) {
+                    words.insert(format!("{w}\u{0}{}", k.value()).as_str(), ())?;
+                }
+            }
+        }
+    }
+    tx.open_table(META)?
+        .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Runs `f`, turning a panic into an error message without printing it.
 pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let prev = std::panic::take_hook();
@@ -579,7 +616,7 @@ impl Store {
     }
 
     pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
-        let (info, ranges, closed, floor) = {
+        let read = {
             let tx = db.begin_read()?;
             let meta = tx.open_table(META).map_err(|e| {
                 StoreError::Corrupt(format!("{}: no meta table ({e})", path.display()))
@@ -616,8 +653,12 @@ impl Store {
                 .get(meta_keys::NUMBER_FLOOR)?
                 .map(|v| decode_floor(v.value()))
                 .unwrap_or_default();
-            (info, ranges, closed, floor)
+            (info, ranges, closed, floor, schema)
         };
+        let (info, ranges, closed, floor, schema) = read;
+        if schema < SCHEMA_VERSION {
+            migrate(&db, schema)?;
+        }
         Ok(Store::new(db, path, info, ranges, closed, floor))
     }
 
