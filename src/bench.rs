@@ -1,13 +1,12 @@
 //! `caja bench`: measures, on the disk it is pointed at, what the design budgets promise.
 //! Every figure is measured in this run; nothing is assumed.
 
-use crate::csvio::{read_catalog, write_catalog};
+use crate::csvio::write_catalog;
 use crate::domain::catalog::Product;
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::RegisterCode;
 use crate::domain::qty::TaxRate;
 use crate::soak::{header_now, soak_ticket};
-use crate::store::catalog::ApplyMode;
 use crate::store::{InitParams, Store};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -19,6 +18,8 @@ pub struct BenchOptions {
     pub dir: PathBuf,
     pub items: u64,
     pub sales: u64,
+    /// Documents in the store whose open is timed.
+    pub open_docs: u64,
 }
 
 /// Median and 99th percentile of a set of timings.
@@ -239,28 +240,43 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
             now_utc_ms: 0,
         },
     )?;
+    drop(store);
 
-    // Catalog import through the same path as `caja catalog import`: CSV text -> parse -> apply.
+    // Catalog import by `caja catalog import` itself, in a process of its own so that its peak
+    // memory is its own.
     let mut rng = Rng::new(42);
     let catalog = synthetic_catalog(opts.items, &mut rng);
-    let mut csv = Vec::new();
-    write_catalog(&mut csv, &cop, catalog.iter().cloned())?;
-    let t = Instant::now();
-    let parsed = read_catalog(&csv, &cop)?;
-    let parse_time = t.elapsed();
-    let t = Instant::now();
-    store.apply_catalog(&parsed, ApplyMode::Replace)?;
-    let apply_time = t.elapsed();
+    let csv_path = work.join("catalog.csv");
+    {
+        let f = std::io::BufWriter::new(std::fs::File::create(&csv_path)?);
+        write_catalog(f, &cop, catalog.iter().cloned())?;
+    }
+    let csv_len = std::fs::metadata(&csv_path)?.len();
+    let (took, peak) = run_child(&[
+        "catalog",
+        "import",
+        "--data-dir",
+        &work.to_string_lossy(),
+        &csv_path.to_string_lossy(),
+        "--mode",
+        "replace",
+    ])?;
     writeln!(
         out,
-        "catalog import {:>7} items         {} (parse {}, apply {}), {:.1} MiB CSV",
+        "catalog import {:>7} items         {} in its own process, peak RSS {:.1} MiB, {:.1} MiB CSV (budget 64 MiB)",
         opts.items,
-        ms(parse_time + apply_time),
-        ms(parse_time),
-        ms(apply_time),
-        csv.len() as f64 / 1048576.0
+        ms(took),
+        peak as f64 / 1024.0,
+        csv_len as f64 / 1048576.0
     )?;
-    drop(parsed);
+    let _ = std::fs::remove_file(&csv_path);
+    let store = Store::open(work)?;
+    let store_mib = std::fs::metadata(store.path())?.len() as f64 / 1048576.0;
+    writeln!(
+        out,
+        "store file with {:>7} products   {store_mib:.1} MiB (budget 100 MB for 100,000)",
+        opts.items
+    )?;
 
     // Sales: every one a separate durable commit, as at the till.
     let products: Vec<Product> = catalog.iter().take(500).cloned().collect();
@@ -377,7 +393,126 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     register_probe(work, opts.items, out)?;
     let store = Store::open(work)?;
     z_report(&store, &products, out)?;
-    sync_bench(&store, &catalog, work, out)
+    sync_bench(&store, &catalog, work, out)?;
+    drop(store);
+    open_bench(work, &products, opts.open_docs, out)?;
+    let exe = std::env::current_exe()?;
+    writeln!(
+        out,
+        "release binary                   {:.1} MiB (budget 12 MB)",
+        std::fs::metadata(exe)?.len() as f64 / 1048576.0
+    )?;
+    Ok(())
+}
+
+/// Runs this binary with `args` and returns how long it took and its peak resident memory
+/// (KiB), read from /proc while it runs.
+fn run_child(args: &[&str]) -> Result<(Duration, u64)> {
+    let t = Instant::now();
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    let status = loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(kib) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        if let Some(st) = child.try_wait()? {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let took = t.elapsed();
+    anyhow::ensure!(status.success(), "caja {} failed", args.join(" "));
+    Ok((took, peak))
+}
+
+/// The register's open over a store of `docs` documents: after a clean stop, and after the
+/// selling process was killed (the power cut's state: redb back at its last checkpoint, the
+/// journal holding the rest).
+fn open_bench(
+    work: &std::path::Path,
+    products: &[Product],
+    docs: u64,
+    out: &mut impl Write,
+) -> Result<()> {
+    let dir = work.join("open");
+    let store = Store::create(
+        &dir,
+        InitParams {
+            name: "bench".into(),
+            register: RegisterCode::parse("FV1")?,
+            currency: Currency::by_code("COP").context("COP")?,
+            prices_include_tax: true,
+            supervisor: "bench".into(),
+            pin: "1234".into(),
+            now_utc_ms: 0,
+        },
+    )?;
+    store.apply_catalog(products, crate::store::catalog::ApplyMode::Replace)?;
+    let t = Instant::now();
+    let mut made = 0;
+    while made < docs {
+        let n = (docs - made).min(10_000);
+        let bodies: Vec<_> = (made..made + n)
+            .map(|i| Ok((header_now("bench"), soak_ticket(&store, products, i)?)))
+            .collect::<Result<_, crate::store::StoreError>>()?;
+        store.commit_many(bodies)?;
+        made += n;
+    }
+    let fill = t.elapsed();
+    drop(store);
+    let d = dir.to_string_lossy().to_string();
+    let open = |out: &mut dyn Write, what: &str| -> Result<()> {
+        let o = std::process::Command::new(std::env::current_exe()?)
+            .args(["bench-open", "--data-dir", &d])
+            .output()?;
+        anyhow::ensure!(o.status.success(), "bench-open failed");
+        writeln!(
+            out,
+            "open with {docs:>8} documents {what}  {}",
+            String::from_utf8_lossy(&o.stdout).trim()
+        )?;
+        Ok(())
+    };
+    writeln!(
+        out,
+        "store of {docs} documents made in {} ({:.1} MiB, journal {:.1} MiB)",
+        ms(fill),
+        std::fs::metadata(dir.join("caja.redb"))?.len() as f64 / 1048576.0,
+        dir_size(&dir.join("journal")) as f64 / 1048576.0
+    )?;
+    open(out, "after a clean stop")?;
+    // Kill a seller mid-run: what a power cut leaves, less the page cache.
+    let mut seller = std::process::Command::new(std::env::current_exe()?)
+        .args(["soak", "--data-dir", &d])
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    std::thread::sleep(Duration::from_millis(400));
+    seller.kill()?;
+    seller.wait()?;
+    open(out, "after a kill -9   ")?;
+    Ok(())
+}
+
+fn dir_size(dir: &std::path::Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
 }
 
 /// As many customers as catalog items, imported in one transaction, then found by number and

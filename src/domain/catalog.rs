@@ -93,6 +93,39 @@ pub fn search_words(s: &str) -> Vec<String> {
     words
 }
 
+/// A 64-bit sketch of the prefixes (one to four letters) of a name's words: a query word whose
+/// prefix bit is missing cannot start any word of the name. Stored in the name index, so a
+/// search rules out most candidates without loading them; the hash (FNV-1a) never changes.
+pub fn prefix_sketch(words: &[String]) -> u64 {
+    let mut sketch = 0u64;
+    for w in words {
+        for (i, c) in w.char_indices().take(4) {
+            sketch |= prefix_bit(&w[..i + c.len_utf8()]);
+        }
+    }
+    sketch
+}
+
+/// The bits a name's sketch must have for every query word to start one of its words.
+pub fn query_sketch(query: &[String]) -> u64 {
+    query
+        .iter()
+        .filter_map(|q| {
+            let end = q.char_indices().nth(4).map_or(q.len(), |(i, _)| i);
+            (end > 0).then(|| prefix_bit(&q[..end]))
+        })
+        .fold(0, |a, b| a | b)
+}
+
+fn prefix_bit(prefix: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in prefix.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    1 << (h % 64)
+}
+
 /// True when every query word starts some word of the name.
 pub fn name_matches(name_words: &[String], query_words: &[String]) -> bool {
     query_words
@@ -103,6 +136,25 @@ pub fn name_matches(name_words: &[String], query_words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_matching_name_always_has_the_querys_sketch() {
+        let name = search_words("Arroz Diana Ñandú 500g integral");
+        for q in [
+            "dia arr",
+            "ñan",
+            "nandu 5",
+            "integral",
+            "a d 500g",
+            "arroz diana",
+        ] {
+            let q = search_words(q);
+            assert!(name_matches(&name, &q));
+            let want = query_sketch(&q);
+            assert_eq!(prefix_sketch(&name) & want, want, "{q:?}");
+        }
+        assert_eq!(prefix_bit("arr"), prefix_bit("arr"));
+    }
 
     #[test]
     fn search_folds_accents_and_case() {

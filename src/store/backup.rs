@@ -138,6 +138,7 @@ impl Store {
                 .map_err(|e| StoreError::Db(e.to_string()))?;
             let mut tx = out.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
+            tx.set_quick_repair(true);
             copy_table(&snapshot, &tx, META)?;
             let documents = copy_table(&snapshot, &tx, DOCS)?;
             copy_table(&snapshot, &tx, PRODUCTS)?;

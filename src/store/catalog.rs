@@ -4,7 +4,9 @@
 use super::codec::{ProductRecord, decode, encode};
 use super::tables::{BARCODES, NAME_WORDS, PRODUCTS};
 use super::{Store, StoreError};
-use crate::domain::catalog::{Product, name_matches, search_words, valid_code};
+use crate::domain::catalog::{
+    Product, name_matches, prefix_sketch, query_sketch, search_words, valid_code,
+};
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use std::collections::HashSet;
 
@@ -43,23 +45,27 @@ fn add_history(tx: &WriteTransaction, line: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Walks a word index ("word\0KEY") for the keys with a word starting with the longest query
-/// word (it narrows the most), each once, until `f` says stop. `f` checks the other words on
-/// the record it loads.
+/// Walks a word index ("word\0KEY" -> the name's prefix sketch) for the keys with a word
+/// starting with the longest query word (it narrows the most) and a sketch that can hold the
+/// other words, each once, until `f` says stop. `f` checks the words on the record it loads.
 pub(super) fn word_search(
-    index: &impl ReadableTable<&'static str, ()>,
+    index: &impl ReadableTable<&'static str, u64>,
     query: &[String],
     mut f: impl FnMut(&str) -> Result<bool, StoreError>,
 ) -> Result<(), StoreError> {
     let Some(longest) = query.iter().max_by_key(|w| w.len()) else {
         return Ok(());
     };
+    let want = query_sketch(query);
     let mut seen = HashSet::new();
     for row in index.range(longest.as_str()..)? {
-        let (k, _) = row?;
+        let (k, sketch) = row?;
         let wk = k.value();
         if !wk.starts_with(longest.as_str()) {
             break;
+        }
+        if sketch.value() & want != want {
+            continue;
         }
         let Some((_, key)) = wk.split_once('\u{0}') else {
             continue;
@@ -88,7 +94,7 @@ fn word_key(word: &str, sku: &str) -> String {
 pub(super) fn store_indexed(
     table: &mut redb::Table<&str, &[u8]>,
     barcodes: &mut redb::Table<&str, &str>,
-    words: &mut redb::Table<&str, ()>,
+    words: &mut redb::Table<&str, u64>,
     p: &Product,
 ) -> Result<(), StoreError> {
     for b in &p.barcodes {
@@ -102,8 +108,10 @@ pub(super) fn store_indexed(
             }
         }
     }
-    for w in search_words(&p.name) {
-        words.insert(word_key(&w, &p.sku).as_str(), ())?;
+    let folded = search_words(&p.name);
+    let sketch = prefix_sketch(&folded);
+    for w in &folded {
+        words.insert(word_key(w, &p.sku).as_str(), sketch)?;
     }
     table.insert(
         p.sku.as_str(),
@@ -258,6 +266,7 @@ impl Store {
     ) -> Result<ApplyReport, StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let report = self.apply_in(&tx, products, mode)?;
         tx.commit()?;
         Ok(report)
@@ -360,6 +369,7 @@ impl Store {
         let result = (|| {
             let mut tx = self.db().begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
+            tx.set_quick_repair(true);
             let mut report = ApplyReport::default();
             let mut superseded = Vec::new();
             // This register's points movements after the cursor are not in the balances pulled.
@@ -483,6 +493,7 @@ impl Store {
     pub fn record_pull_failure(&self, history: &str) -> Result<(), StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         add_history(&tx, history)?;
         tx.commit()?;
         Ok(())

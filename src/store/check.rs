@@ -137,12 +137,17 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
 
 /// redb's page-checksum pass over a file: true when every page checks.
 fn integrity_pass(path: &Path) -> Result<bool, StoreError> {
-    let p = path.to_path_buf();
-    let r = quietly(move || {
-        let mut db = open_db(&p)?;
+    // The handle lives outside the closure: a panic must never unwind through its owner.
+    let mut db = match open_db(path) {
+        Ok(db) => db,
+        Err(StoreError::Corrupt(_)) => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    let r = quietly(|| {
         db.check_integrity()
             .map_err(|e| StoreError::Corrupt(format!("integrity check failed: {e}")))
     });
+    drop(super::DbGuard::new(db));
     match r {
         Ok(Ok(ok)) => Ok(ok),
         Ok(Err(StoreError::Corrupt(_))) | Err(_) => Ok(false),

@@ -64,8 +64,10 @@ pub(super) fn put(
             words.remove(word_key(&w, &key).as_str())?;
         }
     }
-    for w in search_words(&stored.customer.name) {
-        words.insert(word_key(&w, &key).as_str(), ())?;
+    let folded = search_words(&stored.customer.name);
+    let sketch = crate::domain::catalog::prefix_sketch(&folded);
+    for w in &folded {
+        words.insert(word_key(w, &key).as_str(), sketch)?;
     }
     table.insert(
         key.as_str(),
@@ -106,6 +108,7 @@ impl Store {
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let key = customer.key();
         let old = tx
             .open_table(CUSTOMERS)?
@@ -249,6 +252,7 @@ impl Store {
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         if mode == CustomerMode::Replace {
             tx.delete_table(CUSTOMERS)?;
             tx.delete_table(CUSTOMER_WORDS)?;

@@ -131,6 +131,7 @@ impl Store {
         let date = BusinessDate::from_date(header.business_date);
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         if let Some(open) = open_day_in(&tx)? {
             return Err(StoreError::Day(format!(
                 "business date {open} is already open; close it (Z) before opening another"
@@ -193,6 +194,7 @@ impl Store {
         let date = BusinessDate::from_date(header.business_date);
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         match open_day_in(&tx)? {
             Some(open) if open == date => {}
             Some(open) => {
@@ -248,6 +250,7 @@ impl Store {
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let seq = tx
             .open_table(SHIFTS)?
             .get(cashier)?
@@ -289,6 +292,7 @@ impl Store {
     ) -> Result<(Committed, Report), StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let date =
             open_day_in(&tx)?.ok_or_else(|| StoreError::Day("no business date is open".into()))?;
         let mut blockers = Vec::new();

@@ -61,7 +61,10 @@ impl Store {
         let mode = if self.journal_ok() { mode } else { Mode::Both };
         match mode {
             Mode::Journal => tx.set_durability(redb::Durability::None)?,
-            Mode::Both => tx.set_durability(redb::Durability::Immediate)?,
+            Mode::Both => {
+                tx.set_durability(redb::Durability::Immediate)?;
+                tx.set_quick_repair(true);
+            }
         }
         let first_staged = {
             let staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
@@ -143,9 +146,12 @@ impl Store {
     }
 
     /// Commits redb durably: every document since the last checkpoint is then in both copies.
+    /// Every durable commit saves redb's allocator state (quick repair), so that the open after
+    /// a power cut reads it back instead of walking the whole file.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         tx.commit()?;
         self.unsynced.store(0, Ordering::Relaxed);
         Ok(())
@@ -194,16 +200,10 @@ impl Store {
         r_hash: [u8; 32],
         problems: &mut Vec<String>,
     ) -> Result<u64, StoreError> {
-        let mut records = Vec::new();
-        journal.visit(|f| {
-            let last_in_file = f.scan.records.last().map_or(0, |r| r.seq);
-            if last_in_file > r_last {
-                records.extend(f.scan.records.into_iter().filter(|r| r.seq > r_last));
-            }
-            Ok(())
-        })?;
+        let records = journal.records_after(r_last)?;
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let mut replayed = 0;
         let (mut expect, mut prev) = (r_last + 1, r_hash);
         for rec in records {

@@ -55,6 +55,7 @@ impl Store {
     pub fn hold(&self, t: &HeldTicket) -> Result<u64, StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let id = {
             let mut table = tx.open_table(HELD)?;
             let id = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
@@ -87,6 +88,7 @@ impl Store {
     pub fn take_held(&self, id: u64) -> Result<Option<HeldTicket>, StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         let t = {
             let mut table = tx.open_table(HELD)?;
             let removed = table.remove(id)?;

@@ -164,13 +164,35 @@ impl StoreReader {
     }
 }
 
-impl Drop for Store {
-    /// Closing writes what the last checkpoint left in memory; on a damaged file redb may give
-    /// up with a panic there, which must not end a register that is closing cleanly.
+/// Owns the redb handle. Closing writes what the last checkpoint left in memory, and on a
+/// damaged file redb may give up there with a panic: caught, and while another panic unwinds
+/// the handle is not closed at all (a panic inside that one would abort the process).
+pub(crate) struct DbGuard(Option<Database>);
+
+impl DbGuard {
+    pub(crate) fn new(db: Database) -> DbGuard {
+        DbGuard(Some(db))
+    }
+
+    fn get(&self) -> &Database {
+        match &self.0 {
+            Some(db) => db,
+            None => unreachable!("the database is taken only when it is dropped"),
+        }
+    }
+}
+
+impl Drop for DbGuard {
     fn drop(&mut self) {
-        if let Some(db) = self.db.take()
-            && let Err(why) = quietly(move || db.close()).and_then(|r| r.map_err(|e| e.to_string()))
-        {
+        let Some(db) = self.0.take() else {
+            return;
+        };
+        if std::thread::panicking() {
+            // The file lock goes with the process; the journal holds every document.
+            std::mem::forget(db);
+            return;
+        }
+        if let Err(why) = quietly(move || db.close()).and_then(|r| r.map_err(|e| e.to_string())) {
             tracing::error!("closing the store: {why}");
         }
     }
@@ -240,8 +262,7 @@ pub struct InitParams {
 
 /// An open store. One per process: redb locks the file, so a second caja gets [`StoreError::InUse`].
 pub struct Store {
-    /// Taken only by `drop`, which closes it where a damaged page cannot end the process.
-    db: Option<Database>,
+    db: DbGuard,
     path: PathBuf,
     info: StoreInfo,
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
@@ -367,6 +388,7 @@ fn precheck_schema(path: &Path) -> Result<(), StoreError> {
 fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
     let mut tx = db.begin_write()?;
     tx.set_durability(redb::Durability::Immediate)?;
+    tx.set_quick_repair(true);
     if from < 2 {
         // The name indexes lose their copy of each name: rebuilt from the records.
         tx.delete_table(tables::NAME_WORDS_V1)?;
@@ -377,8 +399,10 @@ fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
             for row in products.iter()? {
                 let (k, v) = row?;
                 let p = catalog::decode_product(v.value(), k.value())?;
-                for w in crate::domain::catalog::search_words(&p.name) {
-                    words.insert(format!("{w}\u{0}{}", p.sku).as_str(), ())?;
+                let folded = crate::domain::catalog::search_words(&p.name);
+                let sketch = crate::domain::catalog::prefix_sketch(&folded);
+                for w in &folded {
+                    words.insert(format!("{w}\u{0}{}", p.sku).as_str(), sketch)?;
                 }
             }
         }
@@ -388,8 +412,10 @@ fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
             for row in list.iter()? {
                 let (k, v) = row?;
                 let c = customers::decode_customer(v.value(), k.value())?;
-                for w in crate::domain::catalog::search_words(&c.customer.name) {
-                    words.insert(format!("{w}\u{0}{}", k.value()).as_str(), ())?;
+                let folded = crate::domain::catalog::search_words(&c.customer.name);
+                let sketch = crate::domain::catalog::prefix_sketch(&folded);
+                for w in &folded {
+                    words.insert(format!("{w}\u{0}{}", k.value()).as_str(), sketch)?;
                 }
             }
         }
@@ -478,6 +504,7 @@ impl Store {
             let pin_hash = users::hash_pin(&p.pin)?;
             let mut tx = db.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
+            tx.set_quick_repair(true);
             {
                 let mut meta = tx.open_table(META)?;
                 meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
@@ -515,14 +542,14 @@ impl Store {
                 return Err(StoreError::AlreadyExists(path));
             }
             journal.ensure_file()?;
-            let mut store = Store::new(db, path, info, Vec::new(), None, Vec::new());
+            let mut store = Store::new(DbGuard::new(db), path, info, Vec::new(), None, Vec::new());
             store.reconciled = store.attach_journal(journal)?;
             Ok(store)
         }
     }
 
     fn new(
-        db: Database,
+        db: DbGuard,
         path: PathBuf,
         info: StoreInfo,
         ranges: Vec<(DocKind, AuthorizedRange)>,
@@ -530,7 +557,7 @@ impl Store {
         floor: Vec<u64>,
     ) -> Store {
         Store {
-            db: Some(db),
+            db,
             path,
             info,
             ranges: RwLock::new(ranges),
@@ -616,7 +643,9 @@ impl Store {
     }
 
     pub(crate) fn from_db(db: Database, path: PathBuf) -> Result<Store, StoreError> {
-        let read = {
+        let db = DbGuard::new(db);
+        let read = quietly(|| -> Result<_, StoreError> {
+            let db = db.get();
             let tx = db.begin_read()?;
             let meta = tx.open_table(META).map_err(|e| {
                 StoreError::Corrupt(format!("{}: no meta table ({e})", path.display()))
@@ -628,7 +657,7 @@ impl Store {
                 .ok_or_else(|| StoreError::Corrupt("no schema version".into()))?;
             if schema > SCHEMA_VERSION {
                 return Err(StoreError::NewerSchema {
-                    path,
+                    path: path.clone(),
                     found: schema,
                     supported: SCHEMA_VERSION,
                 });
@@ -653,11 +682,14 @@ impl Store {
                 .get(meta_keys::NUMBER_FLOOR)?
                 .map(|v| decode_floor(v.value()))
                 .unwrap_or_default();
-            (info, ranges, closed, floor, schema)
-        };
-        let (info, ranges, closed, floor, schema) = read;
+            Ok((info, ranges, closed, floor, schema))
+        })
+        .map_err(|p| StoreError::Corrupt(format!("{} cannot be read ({p})", path.display())))?;
+        let (info, ranges, closed, floor, schema) = read?;
         if schema < SCHEMA_VERSION {
-            migrate(&db, schema)?;
+            quietly(|| migrate(db.get(), schema)).map_err(|p| {
+                StoreError::Corrupt(format!("{} cannot be read ({p})", path.display()))
+            })??;
         }
         Ok(Store::new(db, path, info, ranges, closed, floor))
     }
@@ -690,6 +722,7 @@ impl Store {
         let bytes: Vec<u8> = next.iter().flat_map(|n| n.to_le_bytes()).collect();
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         tx.open_table(META)?
             .insert(meta_keys::NUMBER_FLOOR, bytes.as_slice())?;
         tx.commit()?;
@@ -710,10 +743,7 @@ impl Store {
     }
 
     pub(crate) fn db(&self) -> &Database {
-        match &self.db {
-            Some(db) => db,
-            None => unreachable!("the database is taken only when the store is dropped"),
-        }
+        self.db.get()
     }
 
     pub fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
@@ -744,6 +774,7 @@ impl Store {
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         tx.open_table(META)?.insert(
             meta_keys::RANGES,
             encode(&RangesRecord::V1(all.clone()))?.as_slice(),

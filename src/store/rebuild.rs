@@ -249,6 +249,7 @@ fn build(
         .unwrap_or_default();
     let mut tx = db.begin_write()?;
     tx.set_durability(redb::Durability::Immediate)?;
+    tx.set_quick_repair(true);
     {
         let mut meta = tx.open_table(META)?;
         meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;

@@ -116,6 +116,7 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(number.to_string()))?;
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         queue_job(&tx, seq, &d.doc.number, true)?;
         tx.commit()?;
         Ok(())
@@ -168,6 +169,7 @@ impl Store {
         let result = (|| -> Result<(), StoreError> {
             let mut tx = self.db().begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
+            tx.set_quick_repair(true);
             {
                 let mut t = tx.open_table(PRINT_JOBS)?;
                 for id in &printed {

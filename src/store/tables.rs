@@ -6,7 +6,8 @@
 
 use redb::TableDefinition;
 
-/// The schema this build reads and writes. 2: the name indexes hold no copy of the name.
+/// The schema this build reads and writes. 2: the name indexes hold an 8-byte sketch of the
+/// name, not a copy of it.
 pub const SCHEMA_VERSION: u32 = 2;
 
 /// Store identity, schema version, authorized ranges, sync cursors.
@@ -17,9 +18,10 @@ pub const DOCS: TableDefinition<u64, &[u8]> = TableDefinition::new("docs_v1");
 pub const PRODUCTS: TableDefinition<&str, &[u8]> = TableDefinition::new("products_v1");
 /// Barcode -> SKU.
 pub const BARCODES: TableDefinition<&str, &str> = TableDefinition::new("barcodes_v1");
-/// "word\0SKU" for every folded word of every product name: prefix search by word. Nothing else:
-/// a search loads each candidate product anyway, and checks its other words there.
-pub const NAME_WORDS: TableDefinition<&str, ()> = TableDefinition::new("name_words_v2");
+/// "word\0SKU" for every folded word of every product name: prefix search by word. The value
+/// is the name's prefix sketch (`domain::catalog::prefix_sketch`), 8 bytes, which rules out
+/// most candidates of a many-word query without loading them.
+pub const NAME_WORDS: TableDefinition<&str, u64> = TableDefinition::new("name_words_v2");
 /// Schema 1's index, whose value repeated the whole folded name under every word (two thirds
 /// of a store's size); replaced by [`NAME_WORDS`] when a schema-1 store is opened.
 pub const NAME_WORDS_V1: TableDefinition<&str, &str> = TableDefinition::new("name_words_v1");
@@ -48,7 +50,7 @@ pub const PULL_HISTORY: TableDefinition<u64, &str> = TableDefinition::new("pull_
 /// Customers by key ("NIT-900173769-1").
 pub const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("customers_v1");
 /// "word\0KEY" for every folded word of every customer name.
-pub const CUSTOMER_WORDS: TableDefinition<&str, ()> = TableDefinition::new("customer_words_v2");
+pub const CUSTOMER_WORDS: TableDefinition<&str, u64> = TableDefinition::new("customer_words_v2");
 /// Schema 1's customer index (see [`NAME_WORDS_V1`]).
 pub const CUSTOMER_WORDS_V1: TableDefinition<&str, &str> =
     TableDefinition::new("customer_words_v1");

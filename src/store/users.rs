@@ -60,6 +60,7 @@ impl Store {
         let pin_hash = hash_pin(pin)?;
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         {
             let mut t = tx.open_table(USERS)?;
             if get_user(&t, name)?.is_some() {
@@ -126,6 +127,7 @@ impl Store {
         };
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         {
             let mut t = tx.open_table(USERS)?;
             let changed = get_user(&t, name)?
@@ -142,6 +144,7 @@ impl Store {
     pub fn unlock_user(&self, name: &str) -> Result<(), StoreError> {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
         {
             let mut t = tx.open_table(USERS)?;
             let mut u =
