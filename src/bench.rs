@@ -292,6 +292,40 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
         times.push(t.elapsed());
     }
     let w1 = write_bytes();
+    // This disk's sync latency drifts from one second to the next: the ratio to the floor is
+    // measured with the raw write and the commit taking turns, so both see the same disk.
+    let (raw_turns, commit_turns) = {
+        use std::os::unix::fs::FileExt;
+        let path = work.join("raw-turns.bin");
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(&path)?;
+        let zero = [0u8; 4096];
+        for page in 0..1024u64 {
+            f.write_all_at(&zero, page * 4096)?;
+        }
+        f.sync_all()?;
+        let block = [0x5Au8; 4096];
+        let bodies: Vec<_> = (0..opts.sales)
+            .map(|i| soak_ticket(&store, &products, i))
+            .collect::<Result<_, _>>()?;
+        let (mut r, mut c) = (Vec::new(), Vec::new());
+        for (i, body) in bodies.into_iter().enumerate() {
+            let t = Instant::now();
+            f.write_all_at(&block, (i as u64 % 1024) * 4096)?;
+            f.sync_data()?;
+            r.push(t.elapsed());
+            let h = header_now("bench");
+            let t = Instant::now();
+            store.commit(&h, body)?;
+            c.push(t.elapsed());
+        }
+        std::fs::remove_file(&path)?;
+        (stats(r), stats(c))
+    };
     // The register's own path: the sale and its receipt job in one commit, then the printer
     // worker marking the job done.
     let bodies: Vec<_> = (0..opts.sales)
@@ -306,13 +340,14 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     }
     let w3 = write_bytes();
     let commit = stats(times);
-    let ratio = commit.median.as_secs_f64() / raw.median.as_secs_f64().max(1e-9);
-    let cow_ratio = commit.median.as_secs_f64() / cow.median.as_secs_f64().max(1e-9);
+    let ratio = commit_turns.median.as_secs_f64() / raw_turns.median.as_secs_f64().max(1e-9);
     writeln!(
         out,
-        "durable sale commit              median {}  p99 {}  ({ratio:.2}x raw 4 KiB fdatasync, budget 1.2x; {cow_ratio:.2}x the 7-page floor)",
+        "durable sale commit              median {}  p99 {}  (taking turns with the raw write: {} vs {}, {ratio:.2}x raw 4 KiB fdatasync, budget 1.2x)",
         ms(commit.median),
-        ms(commit.p99)
+        ms(commit.p99),
+        ms(commit_turns.median),
+        ms(raw_turns.median)
     )?;
     match (w0, w1, w2, w3) {
         (Some(a), Some(b), Some(c), Some(d)) => writeln!(
