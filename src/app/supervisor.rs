@@ -967,7 +967,12 @@ impl App {
         };
         let path = PathBuf::from(path.trim());
         let tmp = path.with_extension("csv.partial");
-        let written = std::fs::File::create(&tmp)
+        // Sales figures are the shop's alone, like the store.
+        let written = crate::store::files::private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)
             .map_err(crate::journal::JournalError::from)
             .and_then(|file| {
                 let mut w = std::io::BufWriter::new(file);

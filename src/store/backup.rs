@@ -206,13 +206,7 @@ fn remove_partials(dir: &Path) {
 /// The store a backup file belongs to, read without writing to it.
 fn store_id_of(path: &Path) -> Option<String> {
     let p = path.to_path_buf();
-    let ro = quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    })
-    .ok()?
-    .ok()?;
+    let ro = super::open_read_only(&p).ok()?.ok()?;
     quietly(|| read_info(&ro)).ok()?.ok().map(|i| i.store_id)
 }
 
@@ -331,11 +325,7 @@ pub fn restore(
     // would write to the file even if the restore is then refused.
     let store_id = if current.exists() {
         let p = current.clone();
-        let from_store = match quietly(move || {
-            redb::Builder::new()
-                .set_cache_size(CACHE_BYTES)
-                .open_read_only(&p)
-        }) {
+        let from_store = match super::open_read_only(&p) {
             Ok(Ok(ro)) => quietly(|| read_info(&ro))
                 .ok()
                 .and_then(Result::ok)
@@ -417,13 +407,7 @@ pub fn restore(
 /// The `caja.toml` a backup carries.
 fn backup_config(path: &Path) -> Option<Vec<u8>> {
     let p = path.to_path_buf();
-    let ro = quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    })
-    .ok()?
-    .ok()?;
+    let ro = super::open_read_only(&p).ok()?.ok()?;
     let tx = ro.begin_read().ok()?;
     let meta = tx.open_table(META).ok()?;
     let v = meta.get(BACKUP_CONFIG).ok()??.value().to_vec();
@@ -439,14 +423,10 @@ fn set_journal_aside_if_foreign(dir: &Path, store: &Path, stamp: &str) -> Result
         return Ok(());
     }
     let p = store.to_path_buf();
-    let info = quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    })
-    .ok()
-    .and_then(Result::ok)
-    .and_then(|ro| quietly(|| read_info(&ro)).ok().and_then(Result::ok));
+    let info = super::open_read_only(&p)
+        .ok()
+        .and_then(Result::ok)
+        .and_then(|ro| quietly(|| read_info(&ro)).ok().and_then(Result::ok));
     let same = info.is_some_and(|i| {
         super::ejournal::Journal::open(Box::new(super::ejournal::FsJournal::new(jdir.clone())), i)
             .is_ok()

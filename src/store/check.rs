@@ -3,7 +3,7 @@
 
 use super::codec::{ProductRecord, StoreInfo, decode};
 use super::tables::{BARCODES, DOCS, PRODUCTS};
-use super::{CACHE_BYTES, STORE_FILE, Store, StoreError, open_db, quietly, read_info};
+use super::{STORE_FILE, Store, StoreError, open_db, quietly, read_info};
 use crate::domain::document::BusinessDate;
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, format_number};
@@ -48,11 +48,7 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
         return Err(StoreError::NotInitialized(dir.to_path_buf()));
     }
     let p = path.clone();
-    let ro = quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    });
+    let ro = super::open_read_only(&p);
     // Some(report) when the read-only walk ran; None when the file needs crash recovery first.
     let mut walked = match ro {
         Ok(Ok(ro)) => {
@@ -183,11 +179,7 @@ pub fn check_journal_only(
 fn with_journal(dir: &Path, path: &Path, report: &mut CheckReport) -> Result<(), StoreError> {
     let mut io = super::ejournal::FsJournal::new(super::ejournal::dir_of(dir));
     let p = path.to_path_buf();
-    let ro = quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    });
+    let ro = super::open_read_only(&p);
     if let Ok(Ok(db)) = ro {
         match quietly(|| compare_journal(&db, &mut io, report)) {
             Ok(r) => r?,

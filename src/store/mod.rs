@@ -47,7 +47,9 @@ pub enum StoreError {
     NotInitialized(PathBuf),
     #[error("{0} already holds a store; refusing to overwrite it")]
     AlreadyExists(PathBuf),
-    #[error("the register is in use: another caja has {0} open")]
+    #[error(
+        "the register is in use: a running caja has {0} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `caja check` and `caja doctor` work while it sells"
+    )]
     InUse(PathBuf),
     #[error(
         "{path} was written by a newer caja (schema {found}, this one reads up to {supported}); update caja"
@@ -129,11 +131,7 @@ impl StoreReader {
             return Err(StoreError::NotInitialized(dir.to_path_buf()));
         }
         let p = path.clone();
-        let db = match quietly(move || {
-            redb::Builder::new()
-                .set_cache_size(CACHE_BYTES)
-                .open_read_only(&p)
-        }) {
+        let db = match open_read_only(&p) {
             Ok(Ok(db)) => db,
             Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
                 return Err(StoreError::InUse(path));
@@ -355,11 +353,7 @@ pub(crate) fn read_info_tx(tx: &redb::ReadTransaction) -> Result<StoreInfo, Stor
 /// read-only; that one is checked after the normal open instead.
 fn precheck_schema(path: &Path) -> Result<(), StoreError> {
     let p = path.to_path_buf();
-    let ro = match quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    }) {
+    let ro = match open_read_only(&p) {
         Ok(Ok(db)) => db,
         Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
             return Err(StoreError::InUse(path.to_path_buf()));
@@ -424,6 +418,19 @@ fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
         .insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
     tx.commit()?;
     Ok(())
+}
+
+/// Opens a store file through redb's read-only handle, which changes no byte of it; a panic on
+/// a damaged file comes back as its message.
+pub(crate) fn open_read_only(
+    path: &Path,
+) -> Result<Result<redb::ReadOnlyDatabase, redb::DatabaseError>, String> {
+    let p = path.to_path_buf();
+    quietly(move || {
+        redb::Builder::new()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(&p)
+    })
 }
 
 /// Runs `f`, turning a panic into an error message without printing it.

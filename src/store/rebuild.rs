@@ -38,11 +38,7 @@ enum Salvage {
 
 fn salvage(path: &Path) -> Salvage {
     let p = path.to_path_buf();
-    match quietly(move || {
-        redb::Builder::new()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(&p)
-    }) {
+    match super::open_read_only(&p) {
         Ok(Ok(db)) => return Salvage::ReadOnly(db),
         Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
             return Salvage::None("the register has the store open; stop it first".into());
