@@ -241,24 +241,6 @@ fn only_the_newest_backups_are_kept() {
     );
 }
 
-fn init_named(dir: &std::path::Path, name: &str) {
-    let o = run(&[
-        "init",
-        "--data-dir",
-        dir.to_str().unwrap(),
-        "--store",
-        name,
-        "--register",
-        "FV1",
-        "--supervisor",
-        "ana",
-        "--pin",
-        "1234",
-        "--demo",
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
-}
-
 fn backup_cli(dir: &std::path::Path, usb: &std::path::Path, keep: &str) -> String {
     let o = run(&[
         "backup",

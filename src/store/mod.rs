@@ -420,6 +420,31 @@ fn migrate(db: &Database, from: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Writes a new store's identity and schema, and creates every table, so that readers never
+/// meet a missing one (`init` and `rebuild`).
+pub(crate) fn new_store_tables(
+    tx: &redb::WriteTransaction,
+    info: &StoreInfo,
+) -> Result<(), StoreError> {
+    let mut meta = tx.open_table(META)?;
+    meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
+    meta.insert(
+        meta_keys::STORE,
+        encode(&StoreInfoRecord::V1(info.clone()))?.as_slice(),
+    )?;
+    meta.insert(meta_keys::PUSH_CURSOR, 0u64.to_le_bytes().as_slice())?;
+    tx.open_table(tables::DOCS)?;
+    tx.open_table(tables::PRODUCTS)?;
+    tx.open_table(tables::BARCODES)?;
+    tx.open_table(tables::NAME_WORDS)?;
+    tx.open_table(tables::REFUNDS)?;
+    tx.open_table(tables::HELD)?;
+    tx.open_table(tables::PRINT_JOBS)?;
+    tx.open_table(tables::SHIFTS)?;
+    tx.open_table(tables::USERS)?;
+    Ok(())
+}
+
 /// Opens a store file through redb's read-only handle, which changes no byte of it; a panic on
 /// a damaged file comes back as its message.
 pub(crate) fn open_read_only(
@@ -513,22 +538,7 @@ impl Store {
             tx.set_durability(redb::Durability::Immediate)?;
             tx.set_quick_repair(true);
             {
-                let mut meta = tx.open_table(META)?;
-                meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
-                meta.insert(
-                    meta_keys::STORE,
-                    encode(&StoreInfoRecord::V1(info.clone()))?.as_slice(),
-                )?;
-                meta.insert(meta_keys::PUSH_CURSOR, 0u64.to_le_bytes().as_slice())?;
-                // Create every table now, so readers never meet a missing one.
-                tx.open_table(tables::DOCS)?;
-                tx.open_table(tables::PRODUCTS)?;
-                tx.open_table(tables::BARCODES)?;
-                tx.open_table(tables::NAME_WORDS)?;
-                tx.open_table(tables::REFUNDS)?;
-                tx.open_table(tables::HELD)?;
-                tx.open_table(tables::PRINT_JOBS)?;
-                tx.open_table(tables::SHIFTS)?;
+                new_store_tables(&tx, &info)?;
                 let mut u = tx.open_table(tables::USERS)?;
                 let user = User {
                     name: p.supervisor.clone(),

@@ -2,11 +2,11 @@
 //! still give (catalog, users, customers, settings, the sync cursors). The damaged file is kept
 //! aside, never written to: when it needs a repair to be read at all, the repair runs on a copy.
 
-use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, decode, encode};
+use super::codec::{DocRecord, StoreInfo, decode};
 use super::ejournal::{FsJournal, JournalIo, JournalRecord, dir_of, visit_files};
 use super::tables::{
-    BARCODES, CUSTOMERS, DOCS, HELD, META, NAME_WORDS, PRODUCTS, PULL_HISTORY, REFUNDS,
-    SCHEMA_VERSION, SHIFTS, SYNC_REJECTED, USERS, meta_keys,
+    BARCODES, CUSTOMERS, DOCS, HELD, META, NAME_WORDS, PRODUCTS, PULL_HISTORY, REFUNDS, SHIFTS,
+    SYNC_REJECTED, USERS, meta_keys,
 };
 use super::{CACHE_BYTES, STORE_FILE, StoreError, quietly};
 use crate::domain::document::{BusinessDate, DocBody};
@@ -246,24 +246,7 @@ fn build(
     let mut tx = db.begin_write()?;
     tx.set_durability(redb::Durability::Immediate)?;
     tx.set_quick_repair(true);
-    {
-        let mut meta = tx.open_table(META)?;
-        meta.insert(meta_keys::SCHEMA, SCHEMA_VERSION.to_le_bytes().as_slice())?;
-        meta.insert(
-            meta_keys::STORE,
-            encode(&StoreInfoRecord::V1(info.clone()))?.as_slice(),
-        )?;
-        meta.insert(meta_keys::PUSH_CURSOR, 0u64.to_le_bytes().as_slice())?;
-    }
-    tx.open_table(DOCS)?;
-    tx.open_table(PRODUCTS)?;
-    tx.open_table(BARCODES)?;
-    tx.open_table(NAME_WORDS)?;
-    tx.open_table(REFUNDS)?;
-    tx.open_table(HELD)?;
-    tx.open_table(super::tables::PRINT_JOBS)?;
-    tx.open_table(SHIFTS)?;
-    tx.open_table(USERS)?;
+    super::new_store_tables(&tx, &info)?;
     // What the damaged store can still give, table by table.
     if let Some(from) = &old_tx {
         macro_rules! salvage_table {

@@ -64,12 +64,17 @@ pub fn header(day: u32, minutes: i64) -> DocHeader {
 }
 
 pub fn init_cli(dir: &Path) {
+    init_named(dir, "Tienda Uno");
+}
+
+/// `caja init` of a Spanish register FV1 with the demo catalog, for a store of this name.
+pub fn init_named(dir: &Path, name: &str) {
     let o = run(&[
         "init",
         "--data-dir",
         dir.to_str().unwrap(),
         "--store",
-        "Tienda Uno",
+        name,
         "--register",
         "FV1",
         "--supervisor",
