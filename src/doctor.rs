@@ -103,6 +103,16 @@ pub fn open_store_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     out.extend(queue_checks(store, sync_configured));
     out.push(integrity(store.verify(), "(chain, numbering, totals)"));
+    out.push(match store.journal_failure() {
+        None => f(Level::Ok, "journal", "the electronic journal is written with every document"),
+        Some(why) => f(
+            Level::Fail,
+            "journal",
+            format!(
+                "not written since: {why}; every document is committed to the store durably instead, and the journal is caught up when the register restarts"
+            ),
+        ),
+    });
     out
 }
 

@@ -399,3 +399,62 @@ fn every_acknowledged_sale_survives_a_power_cut_at_any_write() {
     );
     assert!(tried > 300);
 }
+
+/// A journal whose writes fail once `broken` is set: a full or failing disk.
+struct FailingJournal(SimJournal, Arc<std::sync::atomic::AtomicBool>);
+
+impl JournalIo for FailingJournal {
+    fn names(&mut self) -> io::Result<Vec<String>> {
+        self.0.names()
+    }
+    fn read(&mut self, name: &str) -> io::Result<Vec<u8>> {
+        self.0.read(name)
+    }
+    fn write_at(&mut self, name: &str, offset: u64, data: &[u8]) -> io::Result<()> {
+        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(io::Error::other("no space left on device"));
+        }
+        self.0.write_at(name, offset, data)
+    }
+    fn sync(&mut self, name: &str, created: bool) -> io::Result<()> {
+        self.0.sync(name, created)
+    }
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_loses_no_sale() {
+    let disk = run_till(10);
+    let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let db = redb::Builder::new()
+        .set_cache_size(4 << 20)
+        .create_with_backend(SimBackend {
+            disk: disk.clone(),
+            name: "caja.redb".into(),
+        })
+        .unwrap();
+    let store = Store::open_on(
+        db,
+        PathBuf::from("/sim/caja.redb"),
+        Box::new(FailingJournal(SimJournal(disk.clone()), broken.clone())),
+    )
+    .unwrap();
+    broken.store(true, std::sync::atomic::Ordering::SeqCst);
+    let products = products();
+    let mut numbers = Vec::new();
+    for i in 0..5 {
+        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        numbers.push(store.commit(&header(100 + i), body).unwrap().number);
+    }
+    assert!(store.journal_failure().is_some());
+    assert_eq!(
+        store.unsynced(),
+        0,
+        "each sale was made durable in the store instead"
+    );
+    // A power cut now: only what was synced survives, and every one of the five is there.
+    let log = disk.lock().unwrap().log.clone();
+    let image = after_cut(&log, log.len(), &mut |_| false, 0);
+    std::mem::forget(store);
+    let all: Vec<String> = (1..=15).map(|n| format!("FV1-{n:06}")).collect();
+    verify(image, &all, "journal failing, then a power cut");
+}

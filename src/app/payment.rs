@@ -222,6 +222,12 @@ impl App {
                 });
                 self.ticket = Ticket::default();
                 self.outbox += 1;
+                // The sale is durable in the store; its second copy is not being written.
+                if store.journal_failure().is_some() {
+                    let number = self.last_sale.as_ref().map(|l| l.number.clone());
+                    let warn = fill(self.texts.journal_failing, &[&number.unwrap_or_default()]);
+                    return self.info(Level::Warn, warn);
+                }
                 self.info(
                     if c.numbers_left.is_some() {
                         Level::Warn
