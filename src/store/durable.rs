@@ -66,10 +66,6 @@ impl Store {
                 tx.set_quick_repair(true);
             }
         }
-        let first_staged = {
-            let staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
-            staged.first().map(|r| r.seq)
-        };
         if let Err(e) = tx.commit() {
             self.staged
                 .lock()
@@ -78,7 +74,6 @@ impl Store {
             return Err(e.into());
         }
         let records = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()));
-        debug_assert!(records.first().map(|r| r.seq) == first_staged);
         let written = self.journal_append(&records);
         match (mode, written) {
             (Mode::Both, Ok(())) => {
