@@ -158,6 +158,25 @@ fn us(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
+/// A file of `pages` zero pages, synced. Written a page at a time, as the journal grows its
+/// files: one large write puts a file in large page-cache folios, where each later small
+/// write is counted (and may be written) as a whole folio.
+fn prefilled(path: &std::path::Path, pages: u64) -> Result<std::fs::File> {
+    use std::os::unix::fs::FileExt;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(true)
+        .read(true)
+        .write(true)
+        .open(path)?;
+    let zero = [0u8; 4096];
+    for page in 0..pages {
+        f.write_all_at(&zero, page * 4096)?;
+    }
+    f.sync_all()?;
+    Ok(f)
+}
+
 /// `pages` 4 KiB writes + one fdatasync: with 1, the floor any durable commit stands on; with
 /// several scattered pages, what a copy-on-write B-tree commit must write at the least.
 fn raw_fdatasync(
@@ -168,14 +187,7 @@ fn raw_fdatasync(
 ) -> Result<Vec<Duration>> {
     use std::os::unix::fs::FileExt;
     let path = dir.join("raw-fdatasync.bin");
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(true)
-        .read(true)
-        .write(true)
-        .open(&path)?;
-    f.write_all_at(&vec![0u8; 4096 * 4096], 0)?;
-    f.sync_all()?;
+    let f = prefilled(&path, 4096)?;
     let block = vec![0x5Au8; 4096];
     let mut v = Vec::with_capacity(n);
     for i in 0..n {
@@ -297,17 +309,7 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     let (raw_turns, commit_turns) = {
         use std::os::unix::fs::FileExt;
         let path = work.join("raw-turns.bin");
-        let f = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(true)
-            .read(true)
-            .write(true)
-            .open(&path)?;
-        let zero = [0u8; 4096];
-        for page in 0..1024u64 {
-            f.write_all_at(&zero, page * 4096)?;
-        }
-        f.sync_all()?;
+        let f = prefilled(&path, 1024)?;
         let block = [0x5Au8; 4096];
         let bodies: Vec<_> = (0..opts.sales)
             .map(|i| soak_ticket(&store, &products, i))

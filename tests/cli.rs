@@ -250,17 +250,9 @@ fn check_passes_on_a_sound_store_and_fails_on_a_damaged_one_without_panicking() 
     assert!(text(&o).contains("rebuilt: 200 documents"), "{}", text(&o));
     let o = run(&["check", "--data-dir", d]);
     assert!(o.status.success(), "{}", text(&o));
-    let aside: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("caja.redb.damaged-")
-        })
-        .collect();
+    let aside = damaged_aside(dir.path());
     assert_eq!(aside.len(), 1);
-    assert_eq!(std::fs::read(aside[0].path()).unwrap(), before);
+    assert_eq!(std::fs::read(&aside[0]).unwrap(), before);
 }
 
 #[test]

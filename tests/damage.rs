@@ -98,17 +98,9 @@ fn a_damaged_store_is_reported_and_rebuilt_with_every_sale() {
                 "{what}: {}",
                 text(&o)
             );
-            let aside: Vec<_> = std::fs::read_dir(&dir)
-                .unwrap()
-                .flatten()
-                .filter(|e| {
-                    e.file_name()
-                        .to_string_lossy()
-                        .starts_with("caja.redb.damaged-")
-                })
-                .collect();
+            let aside = damaged_aside(&dir);
             assert_eq!(aside.len(), 1, "{what}");
-            assert_eq!(std::fs::read(aside[0].path()).unwrap(), damaged, "{what}");
+            assert_eq!(std::fs::read(&aside[0]).unwrap(), damaged, "{what}");
 
             let o = run(&["check", "--data-dir", dd]);
             assert!(

@@ -169,13 +169,7 @@ impl JournalIo for SimJournal {
 }
 
 fn open_on(disk: &Shared) -> Result<Store, caja::store::StoreError> {
-    let db = redb::Builder::new()
-        .set_cache_size(4 << 20)
-        .create_with_backend(SimBackend {
-            disk: disk.clone(),
-            name: "caja.redb".into(),
-        })
-        .map_err(|e| caja::store::StoreError::Corrupt(e.to_string()))?;
+    let db = sim_db(disk).map_err(|e| caja::store::StoreError::Corrupt(e.to_string()))?;
     Store::open_on(
         db,
         PathBuf::from("/sim/caja.redb"),
@@ -198,16 +192,20 @@ fn products() -> Vec<Product> {
     caja::bench::synthetic_catalog(40, &mut rng)
 }
 
-/// The till's work: returns the recording disk with its log.
-fn run_till(sales: u64) -> Shared {
-    let disk: Shared = Arc::default();
-    let db = redb::Builder::new()
+/// redb over the simulated disk.
+fn sim_db(disk: &Shared) -> Result<redb::Database, redb::DatabaseError> {
+    redb::Builder::new()
         .set_cache_size(4 << 20)
         .create_with_backend(SimBackend {
             disk: disk.clone(),
             name: "caja.redb".into(),
         })
-        .unwrap();
+}
+
+/// The till's work: returns the recording disk with its log.
+fn run_till(sales: u64) -> Shared {
+    let disk: Shared = Arc::default();
+    let db = sim_db(&disk).unwrap();
     let store = Store::create_on(
         db,
         PathBuf::from("/sim/caja.redb"),
@@ -425,13 +423,7 @@ impl JournalIo for FailingJournal {
 fn a_journal_that_cannot_be_written_loses_no_sale() {
     let disk = run_till(10);
     let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let db = redb::Builder::new()
-        .set_cache_size(4 << 20)
-        .create_with_backend(SimBackend {
-            disk: disk.clone(),
-            name: "caja.redb".into(),
-        })
-        .unwrap();
+    let db = sim_db(&disk).unwrap();
     let store = Store::open_on(
         db,
         PathBuf::from("/sim/caja.redb"),

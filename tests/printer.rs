@@ -301,7 +301,7 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
         kind: Some(caja::domain::numbering::DocKind::Sale),
         ..caja::journal::JournalFilter::dates(today, today)
     };
-    let rows = caja::journal::rows(app.store.as_ref().unwrap(), &f).unwrap();
+    let rows = caja::journal::rows(&**app.store.as_ref().unwrap(), &f).unwrap();
     assert_eq!(
         rows.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(),
         [number.as_str()]

@@ -182,16 +182,24 @@ impl JournalRecord {
         Ok(d)
     }
 
-    fn to_bytes(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(REC_HEAD + self.body.len());
+    /// Appends the framed record to `v` (the sale path frames into one buffer, no copy more).
+    fn write_into(&self, v: &mut Vec<u8>) {
+        let at = v.len();
+        v.reserve(REC_HEAD + self.body.len());
         v.extend_from_slice(REC_MAGIC);
         v.extend_from_slice(&(self.body.len() as u32).to_le_bytes());
         v.extend_from_slice(&[0; 4]);
         v.extend_from_slice(&self.seq.to_le_bytes());
         v.extend_from_slice(&self.hash);
         v.extend_from_slice(&self.body);
-        let crc = crc32(&v[12..]);
-        v[8..12].copy_from_slice(&crc.to_le_bytes());
+        let crc = crc32(&v[at + 12..]);
+        v[at + 8..at + 12].copy_from_slice(&crc.to_le_bytes());
+    }
+
+    #[cfg(test)]
+    fn to_bytes(&self) -> Vec<u8> {
+        let mut v = Vec::new();
+        self.write_into(&mut v);
         v
     }
 }
@@ -310,10 +318,8 @@ pub fn scan_file(b: &[u8], start: usize) -> FileScan {
 #[derive(Debug)]
 pub struct JournalFile {
     pub name: String,
-    pub first_seq: u64,
     pub info: Result<StoreInfo, String>,
     pub scan: FileScan,
-    pub size: u64,
 }
 
 /// Reads every journal file, oldest first, calling `f` for each. Files are read one at a time
@@ -322,7 +328,7 @@ pub fn visit_files(
     io: &mut dyn JournalIo,
     mut f: impl FnMut(JournalFile) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    for (first_seq, name) in file_names(io)? {
+    for (_, name) in file_names(io)? {
         let b = io.read(&name)?;
         let (info, start) = match read_header(&b) {
             Ok((i, s)) => (Ok(i), s),
@@ -336,13 +342,7 @@ pub fn visit_files(
             s.damaged.insert(0, (0, 16));
             s
         };
-        f(JournalFile {
-            name,
-            first_seq,
-            info,
-            scan,
-            size: b.len() as u64,
-        })?;
+        f(JournalFile { name, info, scan })?;
     }
     Ok(())
 }
@@ -436,7 +436,7 @@ impl Journal {
         }
         let mut bytes = Vec::new();
         for r in records {
-            bytes.extend_from_slice(&r.to_bytes());
+            r.write_into(&mut bytes);
         }
         let len = bytes.len() as u64;
         let mut created = false;
@@ -527,14 +527,6 @@ impl Journal {
         }
         Ok(out)
     }
-
-    /// Reads every file of this journal (see [`visit_files`]).
-    pub fn visit(
-        &mut self,
-        f: impl FnMut(JournalFile) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        visit_files(self.io.as_mut(), f)
-    }
 }
 
 /// The journal folder of a data directory.
@@ -622,7 +614,6 @@ pub fn store_id_in(data_dir: &Path) -> Option<String> {
 pub struct JournalReader {
     io: std::sync::Mutex<FsJournal>,
     info: StoreInfo,
-    pub records: u64,
 }
 
 impl JournalReader {
@@ -653,7 +644,6 @@ impl JournalReader {
         Ok(JournalReader {
             io: std::sync::Mutex::new(io),
             info,
-            records: next - 1,
         })
     }
 }

@@ -211,24 +211,6 @@ pub trait DocSource {
     ) -> Result<(), StoreError>;
 }
 
-impl<T: DocSource + ?Sized> DocSource for std::sync::Arc<T> {
-    fn info(&self) -> &StoreInfo {
-        (**self).info()
-    }
-
-    fn visit_dates(
-        &self,
-        from: chrono::NaiveDate,
-        to: chrono::NaiveDate,
-        f: &mut dyn FnMut(
-            u64,
-            &crate::domain::document::SealedDocument,
-        ) -> std::ops::ControlFlow<()>,
-    ) -> Result<(), StoreError> {
-        (**self).visit_dates(from, to, f)
-    }
-}
-
 impl DocSource for Store {
     fn info(&self) -> &StoreInfo {
         &self.info

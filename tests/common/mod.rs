@@ -122,3 +122,17 @@ pub fn client(
     c.password = password.into();
     caja::sync::client::Client::new(&c).unwrap().retries(1)
 }
+
+/// The damaged store files `caja rebuild` set aside in `dir`.
+pub fn damaged_aside(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("caja.redb.damaged-")
+        })
+        .map(|e| e.path())
+        .collect()
+}
