@@ -2,7 +2,7 @@
 //! spreadsheets.
 
 use crate::domain::document::{DocBody, SealedDocument};
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
 use crate::store::{DocSource, StoreError};
@@ -59,11 +59,36 @@ pub struct JournalRow {
     pub cashier: String,
     /// Refunds and cash out count negative.
     pub total: Money,
-    /// Amount by tender kind, in the order cash, card, transfer, other.
+    /// Amount by tender kind, in the order cash, card, transfer, other; money paid back
+    /// (refunds) is negative.
     pub tenders: [Money; 4],
     pub change: Money,
     /// Supervisor overrides recorded in the document: "action by supervisor (reason)".
     pub overrides: Vec<String>,
+    /// What a void or a cancellation took off, for people: "line 2 ARZ1K 1 x 3.500 = 3.500".
+    pub detail: String,
+}
+
+/// A journal's totals: documents, net, and by tender with cash net of change; for a business
+/// date these equal its Z tender by tender.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub count: u64,
+    pub net: Money,
+    /// Cash (less change), card, transfer, other.
+    pub tenders: [Money; 4],
+}
+
+impl Totals {
+    pub fn add(&mut self, r: &JournalRow) -> Result<(), crate::domain::money::MoneyError> {
+        self.count += 1;
+        self.net = self.net.checked_add(r.total)?;
+        for (sum, t) in self.tenders.iter_mut().zip(r.tenders) {
+            *sum = sum.checked_add(t)?;
+        }
+        self.tenders[0] = self.tenders[0].checked_sub(r.change)?;
+        Ok(())
+    }
 }
 
 fn tender_slot(k: TenderKind) -> usize {
@@ -75,13 +100,56 @@ fn tender_slot(k: TenderKind) -> usize {
     }
 }
 
+/// The detail column of a void or a cancellation.
+fn detail(body: &DocBody, currency: &Currency) -> String {
+    let m = |v: Money| currency.format(v);
+    match body {
+        DocBody::Void(v) => format!(
+            "line {} {} {} x {} = {}{}",
+            v.position,
+            v.sku,
+            v.qty,
+            m(v.unit_price),
+            m(v.amount),
+            if v.after_payment {
+                ", after payment started"
+            } else {
+                ""
+            }
+        ),
+        DocBody::Cancel(c) => {
+            let mut s = format!(
+                "{}{} lines = {}",
+                if c.held { "held, " } else { "" },
+                c.lines.len(),
+                m(c.total)
+            );
+            for t in &c.tenders {
+                s.push_str(&format!("; give back {} {}", t.kind.code(), m(t.amount)));
+                if let Some(r) = &t.reference {
+                    s.push_str(&format!(" ({r})"));
+                }
+            }
+            s
+        }
+        _ => String::new(),
+    }
+}
+
 impl JournalRow {
-    pub fn from_doc(d: &SealedDocument) -> JournalRow {
+    pub fn from_doc(d: &SealedDocument, currency: &Currency) -> JournalRow {
         let doc = &d.doc;
+        // Money paid back counts negative, as in the X and Z.
+        let sign = if matches!(doc.body, DocBody::Refund(_)) {
+            -1
+        } else {
+            1
+        };
         let mut tenders = [Money::ZERO; 4];
         for t in doc.body.tenders() {
             let slot = &mut tenders[tender_slot(t.kind)];
-            *slot = slot.checked_add(t.amount).unwrap_or(*slot);
+            let amount = Money::from_minor(t.amount.minor().saturating_mul(sign));
+            *slot = slot.checked_add(amount).unwrap_or(*slot);
         }
         let change = match &doc.body {
             DocBody::Sale(s) => s.change,
@@ -103,6 +171,7 @@ impl JournalRow {
                 .iter()
                 .map(|o| format!("{} by {} ({})", o.action, o.supervisor, o.reason))
                 .collect(),
+            detail: detail(&doc.body, currency),
         }
     }
 }
@@ -129,9 +198,10 @@ pub fn visit<E: From<StoreError>>(
     mut each: impl FnMut(JournalRow) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut failed = None;
+    let currency = store.info().currency.clone();
     store.visit_dates(f.from, f.to, &mut |_, d| {
         if f.keeps(d)
-            && let Err(e) = each(JournalRow::from_doc(d))
+            && let Err(e) = each(JournalRow::from_doc(d, &currency))
         {
             failed = Some(e);
             return ControlFlow::Break(());
@@ -154,7 +224,7 @@ pub fn rows(
     Ok(out)
 }
 
-const CSV_HEADER: [&str; 13] = [
+const CSV_HEADER: [&str; 14] = [
     "number",
     "type",
     "business_date",
@@ -168,6 +238,7 @@ const CSV_HEADER: [&str; 13] = [
     "other",
     "change",
     "overrides",
+    "detail",
 ];
 
 /// Streams the journal as CSV.
@@ -195,6 +266,7 @@ pub fn write_csv<W: Write>(
             m(r.tenders[3]),
             m(r.change),
             r.overrides.join("; "),
+            r.detail,
         ])
         .map_err(JournalError::from)
     })?;
@@ -214,8 +286,7 @@ pub fn write_text<W: Write>(
         "{:<16} {:<6} {:<20} {:<12} {:>14}  tenders",
         "number", "type", "date-time", "cashier", "total"
     )?;
-    let mut sum = Money::ZERO;
-    let mut count = 0u64;
+    let mut totals = Totals::default();
     visit(store, f, |r| {
         let tenders: Vec<String> = ["cash", "card", "transfer", "other"]
             .iter()
@@ -238,17 +309,28 @@ pub fn write_text<W: Write>(
             currency.format(r.total),
             t
         )?;
+        if !r.detail.is_empty() {
+            writeln!(out, "{:<16} {}", "", r.detail)?;
+        }
         for o in &r.overrides {
             writeln!(out, "{:<16} override: {o}", "")?;
         }
-        sum = sum.checked_add(r.total).unwrap_or(sum);
-        count += 1;
+        totals
+            .add(&r)
+            .map_err(|e| JournalError::Store(StoreError::Invalid(e.to_string())))?;
         Ok::<_, JournalError>(())
     })?;
     writeln!(
         out,
-        "{count} documents, net {}",
-        currency.format_symbol(sum)
+        "{} documents, net {}",
+        totals.count,
+        currency.format_symbol(totals.net)
     )?;
+    let by: Vec<String> = ["cash", "card", "transfer", "other"]
+        .iter()
+        .zip(totals.tenders)
+        .map(|(k, a)| format!("{k} {}", currency.format(a)))
+        .collect();
+    writeln!(out, "by tender (cash less change): {}", by.join(", "))?;
     Ok(())
 }

@@ -2,10 +2,12 @@
 //! text (the `file:` printer, the screen) and to ESC/POS bytes (`devices::escpos`).
 
 use crate::config::Language;
-use crate::domain::document::{DocBody, Document};
+use crate::domain::document::{CashDirection, DocBody, Document, Override};
 use crate::domain::money::{Currency, Money};
+use crate::domain::qty::TaxRate;
 use crate::domain::report::Report;
-use crate::domain::tender::TenderKind;
+use crate::domain::tender::{Tender, TenderKind};
+use crate::domain::ticket::{Discount, TaxLine};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -44,48 +46,252 @@ pub struct ShopLines {
     pub footer: Vec<String>,
 }
 
-fn labels(lang: Language) -> [&'static str; 16] {
+/// The words a receipt and a printed report use, by name.
+pub struct Words {
+    pub register: &'static str,
+    pub cashier: &'static str,
+    pub discount: &'static str,
+    pub subtotal: &'static str,
+    pub total: &'static str,
+    pub tax: &'static str,
+    pub base: &'static str,
+    pub tax_included: &'static str,
+    pub rounding: &'static str,
+    pub cash: &'static str,
+    pub card: &'static str,
+    pub transfer: &'static str,
+    pub other: &'static str,
+    pub points: &'static str,
+    pub change: &'static str,
+    pub customer: &'static str,
+    pub points_earned: &'static str,
+    pub points_redeemed: &'static str,
+    pub points_balance: &'static str,
+    pub refund_title: &'static str,
+    pub cash_in_title: &'static str,
+    pub cash_out_title: &'static str,
+    pub no_sale_title: &'static str,
+    pub void_title: &'static str,
+    pub cancel_title: &'static str,
+    pub held_deleted_title: &'static str,
+    pub original: &'static str,
+    pub reason: &'static str,
+    pub authorized: &'static str,
+    pub line: &'static str,
+    pub after_payment: &'static str,
+    pub give_back: &'static str,
+    // Reports.
+    pub z_title: &'static str,
+    pub x_title: &'static str,
+    pub sales: &'static str,
+    pub gross: &'static str,
+    pub discounts: &'static str,
+    pub refunds: &'static str,
+    pub net: &'static str,
+    pub by_tender: &'static str,
+    pub taxes: &'static str,
+    pub cash_drawer: &'static str,
+    pub floats: &'static str,
+    pub cash_in: &'static str,
+    pub cash_out: &'static str,
+    pub expected: &'static str,
+    pub counted: &'static str,
+    pub difference: &'static str,
+    pub trail: &'static str,
+    pub voids: &'static str,
+    pub cancelled: &'static str,
+    pub held_deleted: &'static str,
+    pub given_back: &'static str,
+    pub overrides: &'static str,
+    pub no_sales: &'static str,
+    pub shifts_closed: &'static str,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub day_opened: &'static str,
+    pub shift_opened: &'static str,
+    pub shift_closed: &'static str,
+}
+
+const ES: Words = Words {
+    register: "Caja",
+    cashier: "Cajero",
+    discount: "Descuento",
+    subtotal: "Subtotal",
+    total: "TOTAL",
+    tax: "IVA",
+    base: "base",
+    tax_included: "Impuestos incluidos",
+    rounding: "Redondeo",
+    cash: "Efectivo",
+    card: "Tarjeta",
+    transfer: "Transferencia",
+    other: "Otro",
+    points: "Puntos",
+    change: "Cambio",
+    customer: "Cliente",
+    points_earned: "Puntos ganados",
+    points_redeemed: "Puntos redimidos",
+    points_balance: "Saldo de puntos",
+    refund_title: "DEVOLUCIÓN",
+    cash_in_title: "ENTRADA DE EFECTIVO",
+    cash_out_title: "SALIDA DE EFECTIVO",
+    no_sale_title: "APERTURA SIN VENTA",
+    void_title: "LÍNEA ANULADA",
+    cancel_title: "TIQUETE ANULADO",
+    held_deleted_title: "TIQUETE EN ESPERA BORRADO",
+    original: "Venta original",
+    reason: "Motivo",
+    authorized: "Autoriza",
+    line: "Línea",
+    after_payment: "con el pago iniciado",
+    give_back: "Devolver al cliente",
+    z_title: "CIERRE DEL DIA (Z)",
+    x_title: "INFORME X",
+    sales: "Ventas",
+    gross: "Bruto",
+    discounts: "Descuentos",
+    refunds: "Devoluciones",
+    net: "Neto",
+    by_tender: "Por medio de pago",
+    taxes: "Impuestos",
+    cash_drawer: "Efectivo en caja",
+    floats: "Fondos iniciales",
+    cash_in: "Entradas",
+    cash_out: "Salidas",
+    expected: "Esperado",
+    counted: "Contado",
+    difference: "Diferencia",
+    trail: "Anulaciones y autorizaciones",
+    voids: "Líneas anuladas",
+    cancelled: "Tiquetes anulados",
+    held_deleted: "de ellos, en espera",
+    given_back: "Devuelto al cliente",
+    overrides: "Autorizaciones",
+    no_sales: "Aperturas sin venta",
+    shifts_closed: "Turnos cerrados",
+    first: "Primera venta",
+    last: "Última venta",
+    day_opened: "Apertura del día",
+    shift_opened: "Apertura de turno, fondo",
+    shift_closed: "Cierre de turno",
+};
+
+const EN: Words = Words {
+    register: "Register",
+    cashier: "Cashier",
+    discount: "Discount",
+    subtotal: "Subtotal",
+    total: "TOTAL",
+    tax: "Tax",
+    base: "base",
+    tax_included: "Taxes included",
+    rounding: "Rounding",
+    cash: "Cash",
+    card: "Card",
+    transfer: "Transfer",
+    other: "Other",
+    points: "Points",
+    change: "Change",
+    customer: "Customer",
+    points_earned: "Points earned",
+    points_redeemed: "Points redeemed",
+    points_balance: "Points balance",
+    refund_title: "REFUND",
+    cash_in_title: "CASH IN",
+    cash_out_title: "CASH OUT",
+    no_sale_title: "NO SALE",
+    void_title: "LINE VOIDED",
+    cancel_title: "TICKET CANCELLED",
+    held_deleted_title: "HELD TICKET DELETED",
+    original: "Original sale",
+    reason: "Reason",
+    authorized: "Authorized by",
+    line: "Line",
+    after_payment: "after payment started",
+    give_back: "Give back",
+    z_title: "CLOSE OF DAY (Z)",
+    x_title: "X REPORT",
+    sales: "Sales",
+    gross: "Gross",
+    discounts: "Discounts",
+    refunds: "Refunds",
+    net: "Net",
+    by_tender: "By tender",
+    taxes: "Taxes",
+    cash_drawer: "Cash in drawer",
+    floats: "Floats",
+    cash_in: "Cash in",
+    cash_out: "Cash out",
+    expected: "Expected",
+    counted: "Counted",
+    difference: "Difference",
+    trail: "Voids and overrides",
+    voids: "Lines voided",
+    cancelled: "Tickets cancelled",
+    held_deleted: "of them, held",
+    given_back: "Given back",
+    overrides: "Overrides",
+    no_sales: "No-sale openings",
+    shifts_closed: "Shifts closed",
+    first: "First sale",
+    last: "Last sale",
+    day_opened: "Business date opened",
+    shift_opened: "Shift opened, float",
+    shift_closed: "Shift closed",
+};
+
+/// The receipt and report words of `lang`.
+pub fn words(lang: Language) -> &'static Words {
     match lang {
-        Language::Es => [
-            "Caja",
-            "Cajero",
-            "Descuento",
-            "TOTAL",
-            "IVA",
-            "base",
-            "Efectivo",
-            "Tarjeta",
-            "Transferencia",
-            "Cambio",
-            "Otro",
-            "Puntos",
-            "Cliente",
-            "Puntos ganados",
-            "Puntos redimidos",
-            "Saldo de puntos",
-        ],
-        Language::En => [
-            "Register",
-            "Cashier",
-            "Discount",
-            "TOTAL",
-            "Tax",
-            "base",
-            "Cash",
-            "Card",
-            "Transfer",
-            "Change",
-            "Other",
-            "Points",
-            "Customer",
-            "Points earned",
-            "Points redeemed",
-            "Points balance",
-        ],
+        Language::Es => &ES,
+        Language::En => &EN,
     }
 }
 
-/// `left` and `right` on one line of `width`, the left side cut to make room.
+/// A supervisor override's action as people read it.
+pub fn override_name(action: &str, lang: Language) -> String {
+    let es = lang == Language::Es;
+    let known = match action {
+        "discount" => Some(if es { "Descuento" } else { "Discount" }),
+        "void_line" => Some(if es { "Anular línea" } else { "Void line" }),
+        "cancel" => Some(if es {
+            "Anular tiquete"
+        } else {
+            "Cancel ticket"
+        }),
+        "refund" => Some(if es { "Devolución" } else { "Refund" }),
+        "no_sale" => Some(if es { "Sin venta" } else { "No sale" }),
+        "cash_in" => Some(if es { "Entrada" } else { "Cash in" }),
+        "cash_out" => Some(if es { "Salida" } else { "Cash out" }),
+        "cash_out_over" => Some(if es {
+            "Salida sobre caja"
+        } else {
+            "Cash out over drawer"
+        }),
+        "open_day" => Some(if es {
+            "Día fuera de orden"
+        } else {
+            "Date out of sequence"
+        }),
+        "price" => Some(if es { "Precio" } else { "Price" }),
+        _ => None,
+    };
+    known.map_or_else(|| action.to_string(), str::to_string)
+}
+
+/// The name of a tender kind in `w`.
+pub fn tender_name(kind: TenderKind, w: &Words) -> &'static str {
+    match kind {
+        TenderKind::Cash => w.cash,
+        TenderKind::Card => w.card,
+        TenderKind::Transfer => w.transfer,
+        TenderKind::Other => w.other,
+        TenderKind::Points => w.points,
+    }
+}
+
+/// `left` and `right` on one line of `width`, the left side cut to make room. For screens that
+/// must keep one row per item; paper uses [`pair`], which never cuts.
 pub fn two(left: &str, right: &str, width: usize) -> String {
     let l: String = left
         .chars()
@@ -95,73 +301,37 @@ pub fn two(left: &str, right: &str, width: usize) -> String {
     format!("{l}{}{right}", " ".repeat(pad))
 }
 
-fn report_labels(lang: Language) -> [&'static str; 26] {
-    match lang {
-        Language::Es => [
-            "CIERRE DEL DIA (Z)",
-            "Ventas",
-            "Bruto",
-            "Descuentos",
-            "Devoluciones",
-            "Neto",
-            "Redondeo",
-            "Por medio de pago",
-            "Impuestos",
-            "Efectivo en caja",
-            "Fondos iniciales",
-            "Entradas",
-            "Salidas",
-            "Esperado",
-            "Contado",
-            "Diferencia",
-            "Anulaciones",
-            "Autorizaciones",
-            "Aperturas sin venta",
-            "Turnos cerrados",
-            "Primera",
-            "Ultima",
-            "Apertura del dia",
-            "Apertura de turno, fondo",
-            "Cierre de turno",
-            "INFORME X",
-        ],
-        Language::En => [
-            "CLOSE OF DAY (Z)",
-            "Sales",
-            "Gross",
-            "Discounts",
-            "Refunds",
-            "Net",
-            "Rounding",
-            "By tender",
-            "Taxes",
-            "Cash in drawer",
-            "Floats",
-            "Cash in",
-            "Cash out",
-            "Expected",
-            "Counted",
-            "Difference",
-            "Voids",
-            "Overrides",
-            "No-sale openings",
-            "Shifts closed",
-            "First",
-            "Last",
-            "Business date opened",
-            "Shift opened, float",
-            "Shift closed",
-            "X REPORT",
-        ],
+/// `left` and `right` laid out in `width` without cutting either: on one line when they fit,
+/// else `left` wrapped at spaces and `right` at the end of a line of its own.
+pub fn pair(left: &str, right: &str, width: usize) -> Vec<String> {
+    let (l, r) = (left.chars().count(), right.chars().count());
+    if l + r < width || (right.is_empty() && l <= width) {
+        return vec![two(left, right, width)];
     }
+    let mut out = wrap(left, width);
+    if let Some(last) = out.last()
+        && last.chars().count() + 1 + r <= width
+    {
+        let last = out.pop().unwrap_or_default();
+        out.push(two(&last, right, width));
+        return out;
+    }
+    if !right.is_empty() {
+        out.push(format!(
+            "{}{right}",
+            " ".repeat(width.saturating_sub(r.min(width)))
+        ));
+    }
+    out
 }
 
-/// The title of an X report in `lang`.
-pub fn x_title(lang: Language) -> &'static str {
-    report_labels(lang)[25]
+/// An amount with its sign as paper shows money that goes out: "-1.500".
+fn minus(currency: &Currency, v: Money) -> String {
+    currency.format(Money::from_minor(v.minor().saturating_neg()))
 }
 
-/// An X or Z report laid out in `columns`, for the printer and the screen alike.
+/// An X or Z report laid out in `columns`, for the printer and the screen alike. Every label
+/// has a line of its own; a label and its figure that do not fit one line take two.
 pub fn report_lines(
     rep: &Report,
     title: &str,
@@ -170,104 +340,144 @@ pub fn report_lines(
     lang: Language,
 ) -> Vec<Line> {
     let w = usize::from(columns);
-    let l = report_labels(lang);
-    let t = labels(lang);
+    let t = words(lang);
     let m = |v: Money| currency.format(v);
-    let neg = |v: Money| currency.format(Money::from_minor(v.minor().saturating_neg()));
+    let neg = |v: Money| minus(currency, v);
     let mut out = Vec::new();
-    let mut push = |text: String, style: Style| {
-        out.push(Line {
-            text,
-            style,
-            align: Align::Left,
-        })
+    let mut push = |left: &str, right: &str, style: Style| {
+        for text in pair(left, right, w) {
+            out.push(Line {
+                text,
+                style,
+                align: Align::Left,
+            })
+        }
     };
-    push(title.to_string(), Style::Bold);
-    push("-".repeat(w), Style::Normal);
+    push(title, "", Style::Bold);
+    push(&"-".repeat(w), "", Style::Normal);
     push(
-        two(&format!("{} ({})", l[1], rep.sales), &m(rep.sales_total), w),
+        &format!("{} ({})", t.sales, rep.sales),
+        &m(rep.sales_total),
         Style::Normal,
     );
-    push(two(&format!("  {}", l[2]), &m(rep.gross), w), Style::Normal);
+    push(&format!("  {}", t.gross), &m(rep.gross), Style::Normal);
     push(
-        two(&format!("  {}", l[3]), &neg(rep.discounts), w),
+        &format!("  {}", t.discounts),
+        &neg(rep.discounts),
         Style::Normal,
     );
     push(
-        two(
-            &format!("{} ({})", l[4], rep.refunds),
-            &neg(rep.refunds_total),
-            w,
-        ),
+        &format!("{} ({})", t.refunds, rep.refunds),
+        &neg(rep.refunds_total),
         Style::Normal,
     );
-    let net = rep.net().unwrap_or(Money::ZERO);
-    push(two(l[5], &m(net), w), Style::Bold);
+    push(t.net, &m(rep.net().unwrap_or(Money::ZERO)), Style::Bold);
     if !rep.rounding.is_zero() {
-        push(two(l[6], &m(rep.rounding), w), Style::Normal);
+        push(t.rounding, &m(rep.rounding), Style::Normal);
     }
-    push(l[7].to_string(), Style::Normal);
+    push(t.by_tender, "", Style::Normal);
     for tt in &rep.tenders {
-        let name = match tt.kind {
-            TenderKind::Cash => t[6],
-            TenderKind::Card => t[7],
-            TenderKind::Transfer => t[8],
-            TenderKind::Other => t[10],
-            TenderKind::Points => t[11],
-        };
-        push(two(&format!("  {name}"), &m(tt.amount), w), Style::Normal);
-    }
-    push(l[8].to_string(), Style::Normal);
-    for tx in &rep.taxes {
         push(
-            two(
-                &format!("  {} {}% {} {}", t[4], tx.rate, t[5], m(tx.base)),
-                &m(tx.tax),
-                w,
-            ),
+            &format!("  {}", tender_name(tt.kind, t)),
+            &m(tt.amount),
             Style::Normal,
         );
     }
-    push(l[9].to_string(), Style::Normal);
+    push(t.taxes, "", Style::Normal);
+    for tx in &rep.taxes {
+        push(
+            &format!("  {} {}% {} {}", t.tax, tx.rate, t.base, m(tx.base)),
+            &m(tx.tax),
+            Style::Normal,
+        );
+    }
+    push(t.cash_drawer, "", Style::Normal);
+    push(&format!("  {}", t.floats), &m(rep.floats), Style::Normal);
+    push(&format!("  {}", t.cash_in), &m(rep.cash_in), Style::Normal);
     push(
-        two(&format!("  {}", l[10]), &m(rep.floats), w),
+        &format!("  {}", t.cash_out),
+        &neg(rep.cash_out),
         Style::Normal,
     );
     push(
-        two(&format!("  {}", l[11]), &m(rep.cash_in), w),
-        Style::Normal,
-    );
-    push(
-        two(&format!("  {}", l[12]), &neg(rep.cash_out), w),
-        Style::Normal,
-    );
-    push(
-        two(&format!("  {}", l[13]), &m(rep.expected_cash), w),
+        &format!("  {}", t.expected),
+        &m(rep.expected_cash),
         Style::Bold,
     );
     if let Some(c) = rep.counted_cash {
-        push(two(&format!("  {}", l[14]), &m(c), w), Style::Bold);
+        push(&format!("  {}", t.counted), &m(c), Style::Bold);
         let diff = rep.difference().ok().flatten().unwrap_or(Money::ZERO);
-        push(two(&format!("  {}", l[15]), &m(diff), w), Style::Bold);
+        push(&format!("  {}", t.difference), &m(diff), Style::Bold);
     }
+    push(t.trail, "", Style::Normal);
+    let voided = rep.trail.as_ref().map(|x| m(x.voided_amount));
     push(
-        two(
-            &format!("{} {}  {} {}", l[16], rep.voids, l[17], rep.overrides),
-            &format!("{} {}", l[18], rep.no_sales),
-            w,
-        ),
+        &format!("  {} ({})", t.voids, rep.voids),
+        &voided.unwrap_or_default(),
         Style::Normal,
     );
-    if rep.shifts_closed > 0 {
-        push(two(l[19], &rep.shifts_closed.to_string(), w), Style::Normal);
-    }
-    if let (Some(a), Some(b)) = (&rep.first_sale, &rep.last_sale) {
+    if let Some(tr) = &rep.trail {
+        if tr.voided_after_payment > 0 {
+            push(
+                &format!("    {}", t.after_payment),
+                &tr.voided_after_payment.to_string(),
+                Style::Normal,
+            );
+        }
         push(
-            two(&format!("{} {a}", l[20]), &format!("{} {b}", l[21]), w),
+            &format!("  {} ({})", t.cancelled, tr.cancelled),
+            &m(tr.cancelled_amount),
+            Style::Normal,
+        );
+        if tr.held_deleted > 0 {
+            push(
+                &format!("    {}", t.held_deleted),
+                &tr.held_deleted.to_string(),
+                Style::Normal,
+            );
+        }
+        if !tr.given_back.is_zero() {
+            push(
+                &format!("    {}", t.given_back),
+                &m(tr.given_back),
+                Style::Normal,
+            );
+        }
+    }
+    push(
+        &format!("  {}", t.no_sales),
+        &rep.no_sales.to_string(),
+        Style::Normal,
+    );
+    push(
+        &format!("  {}", t.overrides),
+        &rep.overrides.to_string(),
+        Style::Normal,
+    );
+    for o in rep.trail.iter().flat_map(|x| &x.overrides) {
+        push(
+            &format!("    {}", override_name(&o.action, lang)),
+            &o.count.to_string(),
             Style::Normal,
         );
     }
+    if rep.shifts_closed > 0 {
+        push(
+            t.shifts_closed,
+            &rep.shifts_closed.to_string(),
+            Style::Normal,
+        );
+    }
+    if let (Some(a), Some(b)) = (&rep.first_sale, &rep.last_sale) {
+        push(t.first, a, Style::Normal);
+        push(t.last, b, Style::Normal);
+    }
     out
+}
+
+/// The title of an X report in `lang`.
+pub fn x_title(lang: Language) -> &'static str {
+    words(lang).x_title
 }
 
 /// Splits a long product name into lines of `width` at spaces where it can.
@@ -310,7 +520,69 @@ impl Receipt {
         self.lines.push(Line { text, style, align });
     }
 
+    /// A label and its figure, on one line when they fit, never cut.
+    fn pair(&mut self, left: &str, right: &str, style: Style) {
+        for text in pair(left, right, usize::from(self.columns)) {
+            self.push(text, style, Align::Left);
+        }
+    }
+
+    /// Text that wraps at spaces to the paper's width.
+    fn text(&mut self, text: &str, style: Style, align: Align) {
+        for t in wrap(text, usize::from(self.columns)) {
+            self.push(t, style, align);
+        }
+    }
+
+    fn rule(&mut self) {
+        self.push(
+            "-".repeat(usize::from(self.columns)),
+            Style::Normal,
+            Align::Left,
+        );
+    }
+
+    /// "Motivo: ..." and "Autoriza: ..." for a document that carries a reason and overrides.
+    fn reason_and_supervisors(&mut self, w: &Words, reason: &str, overrides: &[Override]) {
+        if !reason.trim().is_empty() {
+            self.text(
+                &format!("{}: {}", w.reason, reason.trim()),
+                Style::Normal,
+                Align::Left,
+            );
+        }
+        let mut names: Vec<&str> = overrides.iter().map(|o| o.supervisor.as_str()).collect();
+        names.dedup();
+        if !names.is_empty() {
+            self.text(
+                &format!("{}: {}", w.authorized, names.join(", ")),
+                Style::Normal,
+                Align::Left,
+            );
+        }
+    }
+
+    /// Each tender with its reference, `sign` -1 for money paid back.
+    fn tenders(&mut self, w: &Words, currency: &Currency, tenders: &[Tender], sign: i64) {
+        for t in tenders {
+            let name = tender_name(t.kind, w);
+            let name = match &t.reference {
+                Some(rf) => format!("{name} {rf}"),
+                None => name.to_string(),
+            };
+            let amount = Money::from_minor(t.amount.minor().saturating_mul(sign));
+            self.pair(&name, &currency.format(amount), Style::Normal);
+        }
+    }
+
     /// Lays out a committed document.
+    ///
+    /// The rule for money, on every receipt: each line shows what it comes to before discounts
+    /// (quantity times price) with its own discount under it; then the subtotal, the ticket's
+    /// discount, tax added on top (prices without tax), cash rounding when it is not zero, and
+    /// the TOTAL, so the column adds up to the total. Then each tender and the change, which a
+    /// sale always prints, also when it is zero. Tax already inside the prices is listed after
+    /// the tenders, for information. Money that goes out (refunds, cash out) prints negative.
     pub fn of(
         doc: &Document,
         store_name: &str,
@@ -320,197 +592,253 @@ impl Receipt {
         lang: Language,
         customer: Option<&CustomerLines>,
     ) -> Receipt {
-        let w = usize::from(columns);
-        let l = labels(lang);
+        let w = words(lang);
         let m = |v| currency.format(v);
         let mut r = Receipt {
             columns,
             lines: Vec::new(),
             code: Some(doc.number.clone()),
         };
-        r.push(store_name.to_string(), Style::Bold, Align::Center);
+        r.text(store_name, Style::Bold, Align::Center);
         for h in &shop.header {
-            r.push(h.clone(), Style::Normal, Align::Center);
+            r.text(h, Style::Normal, Align::Center);
         }
-        r.push(
-            two(&format!("{} {}", l[0], doc.register), &doc.number, w),
+        let title = match &doc.body {
+            DocBody::Refund(_) => Some(w.refund_title),
+            DocBody::CashMove(c) if c.direction == CashDirection::In => Some(w.cash_in_title),
+            DocBody::CashMove(_) => Some(w.cash_out_title),
+            DocBody::NoSale(_) => Some(w.no_sale_title),
+            DocBody::Void(_) => Some(w.void_title),
+            DocBody::Cancel(c) if c.held => Some(w.held_deleted_title),
+            DocBody::Cancel(_) => Some(w.cancel_title),
+            _ => None,
+        };
+        if let Some(t) = title {
+            r.text(t, Style::Tall, Align::Center);
+        }
+        r.pair(
+            &format!("{} {}", w.register, doc.register),
+            &doc.number,
             Style::Normal,
-            Align::Left,
         );
-        r.push(
-            two(
-                &doc.at.to_datetime().format("%Y-%m-%d %H:%M").to_string(),
-                &format!("{} {}", l[1], doc.cashier),
-                w,
-            ),
+        r.pair(
+            &doc.at.to_datetime().format("%Y-%m-%d %H:%M").to_string(),
+            &format!("{} {}", w.cashier, doc.cashier),
             Style::Normal,
-            Align::Left,
         );
-        r.push("-".repeat(w), Style::Normal, Align::Left);
-        let (taxes, total, tenders) = match &doc.body {
+        r.rule();
+        match &doc.body {
             DocBody::Sale(s) => {
+                let mut subtotal = Money::ZERO;
+                let mut line_discounts = Money::ZERO;
                 for x in &s.lines {
-                    for name in wrap(&x.name, w) {
-                        r.push(name, Style::Normal, Align::Left);
-                    }
-                    r.push(
-                        two(
-                            &format!("  {} x {}", x.qty, m(x.unit_price)),
-                            &m(x.total),
-                            w,
-                        ),
+                    r.text(&x.name, Style::Normal, Align::Left);
+                    let gross = x.unit_price.mul_div(x.qty.milli(), 1000).unwrap_or(x.total);
+                    let own = crate::domain::ticket::discount_amount(x.line_discount, gross)
+                        .unwrap_or(Money::ZERO);
+                    r.pair(
+                        &format!("  {} x {}", x.qty, m(x.unit_price)),
+                        &m(gross),
                         Style::Normal,
-                        Align::Left,
                     );
-                    if !x.discount.is_zero() {
-                        r.push(
-                            two(&format!("  {}", l[2]), &format!("-{}", m(x.discount)), w),
-                            Style::Normal,
-                            Align::Left,
-                        );
+                    if !own.is_zero() {
+                        let what = match x.line_discount {
+                            Some(Discount::Percent(bp)) => {
+                                format!("  {} {}%", w.discount, TaxRate::from_bp(bp))
+                            }
+                            _ => format!("  {}", w.discount),
+                        };
+                        r.pair(&what, &minus(currency, own), Style::Normal);
                     }
+                    subtotal = subtotal.checked_add(gross).unwrap_or(subtotal);
+                    line_discounts = line_discounts.checked_add(own).unwrap_or(line_discounts);
                 }
-                (&s.taxes, s.total, &s.tenders)
+                r.rule();
+                let after_lines = subtotal.checked_sub(line_discounts).unwrap_or(subtotal);
+                r.pair(w.subtotal, &m(after_lines), Style::Normal);
+                let ticket_discount = s.discount.checked_sub(line_discounts).unwrap_or(s.discount);
+                if !ticket_discount.is_zero() {
+                    let what = match s.ticket_discount {
+                        Some(Discount::Percent(bp)) => {
+                            format!("{} {}%", w.discount, TaxRate::from_bp(bp))
+                        }
+                        _ => w.discount.to_string(),
+                    };
+                    r.pair(&what, &minus(currency, ticket_discount), Style::Normal);
+                }
+                if !s.prices_include_tax {
+                    r.taxes(w, currency, &s.taxes);
+                }
+                if !s.rounding.is_zero() {
+                    r.pair(w.rounding, &m(s.rounding), Style::Normal);
+                }
+                let to_pay = s.total.checked_add(s.rounding).unwrap_or(s.total);
+                r.pair(w.total, &currency.format_symbol(to_pay), Style::Tall);
+                r.tenders(w, currency, &s.tenders, 1);
+                r.pair(w.change, &m(s.change), Style::Bold);
+                if s.prices_include_tax && s.taxes.iter().any(|t| !t.tax.is_zero()) {
+                    r.push(w.tax_included.to_string(), Style::Normal, Align::Left);
+                    r.taxes(w, currency, &s.taxes);
+                }
+                r.customer(w, customer);
+                for f in &shop.footer {
+                    r.text(f, Style::Normal, Align::Center);
+                }
             }
             DocBody::Refund(rf) => {
-                r.push(two("Ref.", &rf.original, w), Style::Normal, Align::Left);
+                r.pair(w.original, &rf.original, Style::Bold);
+                r.reason_and_supervisors(w, &rf.reason, &rf.overrides);
+                r.rule();
                 for x in &rf.lines {
-                    for name in wrap(&x.name, w) {
-                        r.push(name, Style::Normal, Align::Left);
-                    }
-                    r.push(
-                        two(&format!("  -{}", x.qty), &format!("-{}", m(x.total)), w),
+                    r.text(&x.name, Style::Normal, Align::Left);
+                    r.pair(
+                        &format!("  {} {} x -{}", w.line, x.line + 1, x.qty),
+                        &minus(currency, x.total),
                         Style::Normal,
-                        Align::Left,
                     );
                 }
-                (&rf.taxes, rf.total, &rf.tenders)
+                r.rule();
+                if !rf.rounding.is_zero() {
+                    r.pair(w.rounding, &minus(currency, rf.rounding), Style::Normal);
+                }
+                let paid = rf.total.checked_add(rf.rounding).unwrap_or(rf.total);
+                r.pair(
+                    w.total,
+                    &format!("{} {}", currency.symbol, minus(currency, paid)),
+                    Style::Tall,
+                );
+                r.tenders(w, currency, &rf.tenders, -1);
+                if rf.taxes.iter().any(|t| !t.tax.is_zero()) {
+                    r.push(w.tax_included.to_string(), Style::Normal, Align::Left);
+                    let negated: Vec<TaxLine> = rf
+                        .taxes
+                        .iter()
+                        .map(|t| TaxLine {
+                            rate: t.rate,
+                            base: Money::from_minor(t.base.minor().saturating_neg()),
+                            tax: Money::from_minor(t.tax.minor().saturating_neg()),
+                        })
+                        .collect();
+                    r.taxes(w, currency, &negated);
+                }
             }
             DocBody::CashMove(c) => {
-                r.push(two(&c.reason, &m(c.amount), w), Style::Bold, Align::Left);
-                return r;
+                r.reason_and_supervisors(w, &c.reason, &c.overrides);
+                let amount = match c.direction {
+                    CashDirection::In => m(c.amount),
+                    CashDirection::Out => minus(currency, c.amount),
+                };
+                r.pair(
+                    w.total,
+                    &format!("{} {amount}", currency.symbol),
+                    Style::Tall,
+                );
             }
-            DocBody::NoSale(n) => {
-                r.push(n.reason.clone(), Style::Bold, Align::Left);
-                return r;
+            DocBody::NoSale(n) => r.reason_and_supervisors(w, &n.reason, &n.overrides),
+            DocBody::Void(v) => {
+                r.text(&v.name, Style::Normal, Align::Left);
+                r.pair(
+                    &format!(
+                        "  {} {} x {} {}",
+                        w.line,
+                        v.position,
+                        v.qty,
+                        m(v.unit_price)
+                    ),
+                    &minus(currency, v.amount),
+                    Style::Normal,
+                );
+                if v.after_payment {
+                    r.text(w.after_payment, Style::Normal, Align::Left);
+                }
+                r.reason_and_supervisors(w, "", &v.overrides);
+            }
+            DocBody::Cancel(c) => {
+                for x in &c.lines {
+                    r.text(&x.name, Style::Normal, Align::Left);
+                    r.pair(
+                        &format!("  {} x {}", x.qty, m(x.unit_price)),
+                        "",
+                        Style::Normal,
+                    );
+                }
+                r.rule();
+                r.pair(w.total, &m(c.total), Style::Bold);
+                if !c.tenders.is_empty() {
+                    r.push(w.give_back.to_string(), Style::Bold, Align::Left);
+                    r.tenders(w, currency, &c.tenders, 1);
+                }
+                r.reason_and_supervisors(w, &c.reason, &c.overrides);
             }
             DocBody::DayOpen(_) => {
-                r.push(
-                    format!("{} {}", report_labels(lang)[22], doc.business_date),
-                    Style::Bold,
-                    Align::Left,
-                );
-                return r;
+                r.pair(w.day_opened, &doc.business_date.to_string(), Style::Bold);
             }
-            DocBody::ShiftOpen(o) => {
-                r.push(
-                    two(report_labels(lang)[23], &m(o.float), w),
-                    Style::Bold,
-                    Align::Left,
-                );
-                return r;
-            }
+            DocBody::ShiftOpen(o) => r.pair(w.shift_opened, &m(o.float), Style::Bold),
             DocBody::ShiftClose(c) => {
-                let title = format!("{} {}", report_labels(lang)[24], c.cashier);
+                let title = format!("{} {}", w.shift_closed, c.cashier);
                 r.lines
-                    .extend(report_lines(&c.report, &title, currency, w as u16, lang));
-                return r;
+                    .extend(report_lines(&c.report, &title, currency, columns, lang));
             }
             DocBody::Closing(c) => {
-                let title = format!("{} {}", report_labels(lang)[0], doc.business_date);
+                let title = format!("{} {}", w.z_title, doc.business_date);
                 r.lines
-                    .extend(report_lines(&c.report, &title, currency, w as u16, lang));
-                return r;
+                    .extend(report_lines(&c.report, &title, currency, columns, lang));
             }
             DocBody::Customer(c) => {
-                r.push(
-                    format!("{}: {}", l[12], c.customer.name),
+                r.text(
+                    &format!("{}: {}", w.customer, c.customer.name),
                     Style::Bold,
                     Align::Left,
                 );
-                r.push(c.customer.key(), Style::Normal, Align::Left);
-                return r;
+                r.text(&c.customer.key(), Style::Normal, Align::Left);
             }
             DocBody::Points(p) => {
-                r.push(
-                    format!("{}: {}", l[12], p.customer),
+                r.text(
+                    &format!("{}: {}", w.customer, p.customer),
                     Style::Normal,
                     Align::Left,
                 );
-                r.push(
-                    two(l[13], &p.movement.net().to_string(), w),
-                    Style::Bold,
-                    Align::Left,
-                );
-                return r;
+                r.pair(w.points_earned, &p.movement.net().to_string(), Style::Bold);
             }
-        };
-        r.push("-".repeat(w), Style::Normal, Align::Left);
-        r.push(
-            two(l[3], &currency.format_symbol(total), w),
-            Style::Tall,
-            Align::Left,
-        );
-        for t in taxes.iter().filter(|t| !t.tax.is_zero()) {
-            r.push(
-                two(
-                    &format!("{} {}% {} {}", l[4], t.rate, l[5], m(t.base)),
-                    &m(t.tax),
-                    w,
-                ),
-                Style::Normal,
-                Align::Left,
-            );
-        }
-        for t in tenders {
-            let name = match t.kind {
-                TenderKind::Cash => l[6],
-                TenderKind::Card => l[7],
-                TenderKind::Transfer => l[8],
-                TenderKind::Other => l[10],
-                TenderKind::Points => l[11],
-            };
-            let name = match &t.reference {
-                Some(rf) => format!("{name} {rf}"),
-                None => name.to_string(),
-            };
-            r.push(two(&name, &m(t.amount), w), Style::Normal, Align::Left);
-        }
-        if let DocBody::Sale(s) = &doc.body
-            && !s.change.is_zero()
-        {
-            r.push(two(l[9], &m(s.change), w), Style::Bold, Align::Left);
-        }
-        if let Some(c) = customer {
-            r.push("-".repeat(w), Style::Normal, Align::Left);
-            r.push(format!("{}: {}", l[12], c.name), Style::Normal, Align::Left);
-            r.push(c.key.clone(), Style::Normal, Align::Left);
-            if let Some((mv, balance)) = &c.points {
-                if mv.redeemed != 0 {
-                    r.push(
-                        two(l[14], &mv.redeemed.to_string(), w),
-                        Style::Normal,
-                        Align::Left,
-                    );
-                }
-                if mv.earned != 0 {
-                    r.push(
-                        two(l[13], &mv.earned.to_string(), w),
-                        Style::Normal,
-                        Align::Left,
-                    );
-                }
-                r.push(
-                    two(l[15], &balance.to_string(), w),
-                    Style::Bold,
-                    Align::Left,
-                );
-            }
-        }
-        for f in &shop.footer {
-            r.push(f.clone(), Style::Normal, Align::Center);
         }
         r
+    }
+
+    /// Tax by rate: "IVA 19% base 10.000   1.900".
+    fn taxes(&mut self, w: &Words, currency: &Currency, taxes: &[TaxLine]) {
+        for t in taxes.iter().filter(|t| !t.tax.is_zero()) {
+            self.pair(
+                &format!(
+                    "{} {}% {} {}",
+                    w.tax,
+                    t.rate,
+                    w.base,
+                    currency.format(t.base)
+                ),
+                &currency.format(t.tax),
+                Style::Normal,
+            );
+        }
+    }
+
+    fn customer(&mut self, w: &Words, customer: Option<&CustomerLines>) {
+        let Some(c) = customer else { return };
+        self.rule();
+        self.text(
+            &format!("{}: {}", w.customer, c.name),
+            Style::Normal,
+            Align::Left,
+        );
+        self.text(&c.key, Style::Normal, Align::Left);
+        if let Some((mv, balance)) = &c.points {
+            if mv.redeemed != 0 {
+                self.pair(w.points_redeemed, &mv.redeemed.to_string(), Style::Normal);
+            }
+            if mv.earned != 0 {
+                self.pair(w.points_earned, &mv.earned.to_string(), Style::Normal);
+            }
+            self.pair(w.points_balance, &balance.to_string(), Style::Bold);
+        }
     }
 
     /// Plain text, for the `file:` printer and the screen.

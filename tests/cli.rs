@@ -166,7 +166,7 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "number,type,business_date,at,register,cashier,total,cash,card,transfer,other,change,overrides"
+        "number,type,business_date,at,register,cashier,total,cash,card,transfer,other,change,overrides,detail"
     );
     assert_eq!(lines.len(), 6);
     assert!(

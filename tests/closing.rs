@@ -8,7 +8,7 @@ use caja::domain::document::{CashDirection, CashMoveBody, DocBody, Override, Sal
 use caja::domain::money::Money;
 use caja::domain::qty::{Qty, TaxRate};
 use caja::domain::refund::ReturnedLine;
-use caja::domain::report::Report;
+use caja::domain::report::{OverrideCount, Report, Trail};
 use caja::domain::tender::{Tender, TenderKind};
 use caja::domain::ticket::{Discount, TaxLine, TicketLine};
 use caja::store::held::HeldTicket;
@@ -165,6 +165,8 @@ fn shifts_x_and_z_add_up_to_the_hand_computed_day() {
         lines: vec![line("SAL1K", 1, 2_300, 0, None)],
         discount: None,
         interrupted: false,
+        tenders: Vec::new(),
+        overrides: Vec::new(),
     };
     let held_id = s.hold(&held).unwrap();
     let e = s
@@ -247,6 +249,17 @@ fn shifts_x_and_z_add_up_to_the_hand_computed_day() {
         shifts_closed: 2,
         expected_cash: m(179_900),
         counted_cash: Some(m(179_950)),
+        trail: Some(Trail {
+            overrides: ["cash_move", "refund", "void_line"]
+                .iter()
+                .zip([2, 1, 1])
+                .map(|(a, count)| OverrideCount {
+                    action: a.to_string(),
+                    count,
+                })
+                .collect(),
+            ..Trail::default()
+        }),
     };
     assert_eq!(z, want);
     assert_eq!(z.net().unwrap(), m(56_910));

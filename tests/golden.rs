@@ -12,6 +12,7 @@ use caja::store::codec::{DocRecord, decode, encode};
 use chrono::NaiveDate;
 
 const FIXTURE: &str = "tests/fixtures/sale_v1.bin";
+const TRAIL_FIXTURE: &str = "tests/fixtures/trail_v1.bin";
 
 fn golden_doc() -> caja::domain::document::SealedDocument {
     let cop = Currency::by_code("COP").unwrap();
@@ -139,6 +140,7 @@ fn golden_closing() -> caja::domain::document::SealedDocument {
         shifts_closed: 2,
         expected_cash: m(179_900),
         counted_cash: Some(m(179_950)),
+        trail: None,
     };
     Document {
         number: "FV1-Z-000001".into(),
@@ -178,4 +180,117 @@ fn closing_record_v1_is_frozen() {
     let DocRecord::V1(back) = decode::<DocRecord>(&fixture, "fixture").unwrap();
     assert_eq!(back, doc);
     assert_eq!(back.hash, back.doc.hash());
+}
+
+/// The money trail's records: a void, a cancellation with a tender to give back, and a Z whose
+/// report carries its trail (stored as a new variant; the closing above keeps its bytes).
+fn golden_trail() -> Vec<caja::domain::document::SealedDocument> {
+    use caja::domain::document::{CancelBody, ClosingBody, Override, VoidBody};
+    use caja::domain::report::{OverrideCount, Trail};
+    let m = Money::from_minor;
+    let sup = Override {
+        action: "cancel".into(),
+        supervisor: "ana".into(),
+        reason: "tenders given back".into(),
+    };
+    let void = DocBody::Void(VoidBody {
+        position: 2,
+        sku: "ARZ1K".into(),
+        name: "Arroz 1 kg".into(),
+        qty: Qty::from_milli(1_000),
+        unit_price: m(4_200),
+        tax_rate: TaxRate::from_bp(500),
+        amount: m(4_200),
+        after_payment: false,
+        overrides: Vec::new(),
+    });
+    let cancel = DocBody::Cancel(CancelBody {
+        lines: vec![TicketLine {
+            sku: "CAF250".into(),
+            name: "Café molido 250 g".into(),
+            qty: Qty::from_milli(2000),
+            unit_price: m(9_800),
+            tax_rate: TaxRate::from_bp(500),
+            discount: Some(Discount::Percent(1000)),
+        }],
+        ticket_discount: None,
+        total: m(17_640),
+        tenders: vec![Tender {
+            kind: TenderKind::Card,
+            amount: m(10_000),
+            reference: Some("VOUCHER 4411".into()),
+        }],
+        held: false,
+        reason: String::new(),
+        overrides: vec![sup],
+    });
+    let mut closing = match golden_closing().doc.body {
+        DocBody::Closing(c) => c,
+        _ => unreachable!(),
+    };
+    closing.report.trail = Some(Trail {
+        voided_amount: m(4_200),
+        voided_after_payment: 0,
+        cancelled: 1,
+        cancelled_amount: m(17_640),
+        held_deleted: 0,
+        given_back: m(10_000),
+        overrides: vec![OverrideCount {
+            action: "cancel".into(),
+            count: 1,
+        }],
+    });
+    let bodies = [void, cancel, DocBody::Closing(ClosingBody { ..closing })];
+    bodies
+        .into_iter()
+        .enumerate()
+        .map(|(i, body)| {
+            Document {
+                number: format!("FV1-X-{i}"),
+                n: i as u64 + 1,
+                register: "FV1".into(),
+                business_date: BusinessDate::from_date(
+                    NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+                ),
+                at: Stamp {
+                    utc_ms: 1_795_900_000_000,
+                    offset_min: -300,
+                },
+                cashier: "ana".into(),
+                body,
+                counters: vec![4, 1, 2, 0, 1, 2, 2, 1, 0, 0, 1, 1],
+                opens_range: false,
+                prev_hash: [3u8; 32],
+            }
+            .seal()
+        })
+        .collect()
+}
+
+#[test]
+fn money_trail_records_are_frozen() {
+    let mut bytes = Vec::new();
+    for d in golden_trail() {
+        let b = encode(&DocRecord::V1(d.clone())).unwrap();
+        let DocRecord::V1(back) = decode::<DocRecord>(&b, "trail").unwrap();
+        assert_eq!(back, d);
+        bytes.extend_from_slice(&(b.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&b);
+    }
+    if std::env::var_os("CAJA_BLESS").is_some() {
+        std::fs::write(TRAIL_FIXTURE, &bytes).unwrap();
+    }
+    let fixture =
+        std::fs::read(TRAIL_FIXTURE).expect("fixture missing; run once with CAJA_BLESS=1");
+    assert!(
+        bytes == fixture,
+        "the encoding of the money trail's records changed"
+    );
+    // A Z without a trail keeps the first closing layout; with one, it takes variant 13.
+    let legacy = encode(&golden_closing().doc.body).unwrap();
+    assert_eq!(legacy[0], 7);
+    let trail = golden_trail();
+    assert_eq!(encode(&trail[2].doc.body).unwrap()[0], 13);
+    assert_eq!(encode(&trail[0].doc.body).unwrap()[0], 10);
+    assert_eq!(encode(&trail[1].doc.body).unwrap()[0], 11);
 }

@@ -286,6 +286,215 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     assert_eq!(app.ticket.lines.len(), 1);
     key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Enter);
+    let store = app.store.clone().unwrap();
+    // Each void is a document of its own: the first with no supervisor, the second (after a
+    // tender was taken) under ana.
+    let void = |n: &str| match store.doc_by_number(n).unwrap().unwrap().1.doc.body {
+        DocBody::Void(v) => v,
+        other => panic!("{other:?}"),
+    };
+    let first = void("FV1-AL-000001");
+    assert_eq!((first.sku.as_str(), first.position), ("AZU1K", 2));
+    assert!(!first.after_payment && first.overrides.is_empty());
+    let second = void("FV1-AL-000002");
+    assert!(second.after_payment && second.amount.is_positive());
+    assert_eq!(
+        (
+            second.overrides[0].action.as_str(),
+            second.overrides[0].supervisor.as_str()
+        ),
+        ("void_line", "ana")
+    );
+    // The sale itself carries no void override any more: nothing is counted twice.
+    let DocBody::Sale(s) = store
+        .doc_by_number("FV1-000001")
+        .unwrap()
+        .unwrap()
+        .1
+        .doc
+        .body
+    else {
+        panic!()
+    };
+    assert!(s.overrides.is_empty());
+    // The X report counts both voids with their amount.
+    let x = store
+        .day_report(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+        .unwrap();
+    let trail = x.trail.clone().unwrap();
+    assert_eq!(x.voids, 2);
+    assert_eq!(
+        trail.voided_amount,
+        first.amount.checked_add(second.amount).unwrap()
+    );
+    assert_eq!(trail.voided_after_payment, 1);
+}
+
+/// Esc on a ticket records it as cancelled, and the X shows it.
+#[test]
+fn f8_void_and_esc_cancel_are_recorded_and_appear_in_the_x() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(
+        &mut app,
+        "SAL1K
+AZU1K
+",
+    );
+    key(&mut app, KeyCode::F(8));
+    let total = app.ticket.total();
+    key(&mut app, KeyCode::Esc);
+    assert!(matches!(app.popup, Some(Popup::ConfirmCancel)));
+    key(&mut app, KeyCode::Enter);
+    assert!(app.ticket.is_empty());
+    let store = app.store.clone().unwrap();
+    let (_, d) = store.doc_by_number("FV1-AN-000001").unwrap().unwrap();
+    let DocBody::Cancel(c) = d.doc.body else {
+        panic!()
+    };
+    assert_eq!((c.lines.len(), c.total, c.held), (1, total, false));
+    menu(&mut app, "x");
+    let x = screen(&app, 80, 24);
+    assert!(
+        x.contains("Líneas anuladas (1)") && x.contains("Tiquetes anulados (1)"),
+        "{x}"
+    );
+}
+
+/// A card already charged cannot vanish with a cancelled ticket: the popup lists it, a
+/// supervisor authorizes, and the cancellation records the card to give back.
+#[test]
+fn cancelling_with_a_card_tendered_needs_a_supervisor_and_lists_the_card() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    app.store
+        .as_ref()
+        .unwrap()
+        .add_user("luis", caja::domain::user::Role::Cashier, "5555")
+        .unwrap();
+    keys(
+        &mut app,
+        "CAF250
+PAN500
+",
+    );
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "5.000");
+    key(&mut app, KeyCode::F(2));
+    keys(
+        &mut app,
+        "VOUCHER 77
+",
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.ticket.tenders.len(), 1);
+    key(&mut app, KeyCode::Esc);
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("Tarjeta") && shown.contains("VOUCHER 77") && shown.contains("supervisor"),
+        "{shown}"
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    assert!(!app.ticket.is_empty(), "nothing cancelled before the PIN");
+    keys(
+        &mut app,
+        "luis
+5555
+",
+    );
+    assert!(matches!(app.popup, Some(Popup::Pin(_))), "a cashier cannot");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(
+        app.ticket.tenders.len(),
+        1,
+        "Esc on the PIN keeps the ticket"
+    );
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
+    keys(
+        &mut app,
+        "ana
+1234
+",
+    );
+    assert!(app.ticket.is_empty(), "{:?}", app.message);
+    assert!(msg(&app).contains("FV1-AN-000001"), "{}", msg(&app));
+    let store = app.store.clone().unwrap();
+    let (_, d) = store.doc_by_number("FV1-AN-000001").unwrap().unwrap();
+    let DocBody::Cancel(c) = d.doc.body else {
+        panic!()
+    };
+    assert_eq!(c.tenders[0].reference.as_deref(), Some("VOUCHER 77"));
+    assert_eq!(c.tenders[0].amount, Money::from_minor(5_000));
+    assert_eq!(c.overrides[0].supervisor, "ana");
+    let x = store
+        .day_report(chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap())
+        .unwrap();
+    assert_eq!(
+        x.trail.as_ref().unwrap().given_back,
+        Money::from_minor(5_000)
+    );
+    assert_eq!(
+        x.tender(caja::domain::tender::TenderKind::Card),
+        Money::ZERO
+    );
+}
+
+/// A ticket interrupted with a card tendered comes back with the card, and only the rest is
+/// asked for.
+#[test]
+fn a_recovered_ticket_keeps_its_card_and_asks_only_for_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(
+        &mut app,
+        "CAF250
+PAN500
+",
+    );
+    let total = app.ticket.total();
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "5.000");
+    key(&mut app, KeyCode::F(2));
+    keys(
+        &mut app,
+        "VOUCHER 88
+",
+    );
+    // The terminal drops (SIGHUP): caja parks the ticket as interrupted and stops.
+    app.park(true);
+    drop(app);
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        Config::defaults(),
+        clock(),
+    );
+    keys(
+        &mut app,
+        "ana
+1234
+",
+    );
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.ticket.tenders.len(), 1, "{:?}", app.message);
+    let rest = total.checked_sub(Money::from_minor(5_000)).unwrap();
+    assert_eq!(app.due(), rest);
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("Pagado") && shown.contains("Tarjeta"),
+        "{shown}"
+    );
+    key(&mut app, KeyCode::F(12));
+    let pay = screen(&app, 80, 24);
+    assert!(pay.contains("VOUCHER 88"), "{pay}");
+    key(&mut app, KeyCode::F(2));
+    keys(
+        &mut app,
+        "VOUCHER 89
+",
+    );
     let (_, d) = app
         .store
         .as_ref()
@@ -296,13 +505,147 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     let DocBody::Sale(s) = d.doc.body else {
         panic!()
     };
-    assert_eq!(s.overrides.len(), 1);
-    assert_eq!(
-        (
-            s.overrides[0].action.as_str(),
-            s.overrides[0].supervisor.as_str()
-        ),
-        ("void_line", "ana")
+    let paid: Vec<i64> = s.tenders.iter().map(|t| t.amount.minor()).collect();
+    assert_eq!(paid, vec![5_000, rest.minor()]);
+}
+
+/// A refund prints its own receipt, titled, with the reason, and opens the drawer.
+#[test]
+fn a_refund_prints_its_receipt_and_opens_the_drawer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.printer = Some(tx);
+    keys(
+        &mut app,
+        "3*GAS350
+",
+    );
+    key(&mut app, KeyCode::F(12));
+    keys(
+        &mut app, "50.000
+",
+    );
+    while rx.try_recv().is_ok() {}
+    key(&mut app, KeyCode::F(9));
+    keys(
+        &mut app,
+        "ana
+1234
+1FV1-000001
+1
+",
+    );
+    key(&mut app, KeyCode::F(12));
+    keys(
+        &mut app,
+        "botella rota
+",
+    );
+    let cmds: Vec<_> = rx.try_iter().collect();
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, caja::devices::printer::PrinterCmd::OpenDrawer)),
+        "{cmds:?}"
+    );
+    let store = app.store.clone().unwrap();
+    let jobs = store.print_jobs().unwrap();
+    let job = jobs
+        .iter()
+        .find(|(_, j)| j.number == "FV1-DV-000001")
+        .expect("the refund's receipt is queued");
+    let d = store.doc(job.1.seq).unwrap().unwrap();
+    let text = caja::receipt::Receipt::of(
+        &d.doc,
+        "Tienda",
+        &Default::default(),
+        &store.info().currency,
+        42,
+        caja::config::Language::Es,
+        None,
+    )
+    .to_text();
+    assert!(
+        text.contains("DEVOLUCIÓN")
+            && text.contains("botella rota")
+            && text.contains("FV1-000001")
+            && text.contains("Autoriza: ana")
+            && text.contains("TOTAL")
+            && text.contains("$ -"),
+        "{text}"
+    );
+}
+
+/// Cash out beyond what the drawer should hold asks for a supervisor's PIN, and records it.
+#[test]
+fn cash_out_over_the_drawer_needs_a_pin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    // The float was 0: a sale of 5.900 in cash leaves 5.900 in the drawer.
+    keys(
+        &mut app, "GAS350
+",
+    );
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    let in_drawer = app
+        .store
+        .as_ref()
+        .unwrap()
+        .shift_report("ana")
+        .unwrap()
+        .expected_cash;
+    menu(&mut app, "9");
+    keys(
+        &mut app,
+        "10.000.000
+retiro
+",
+    );
+    assert!(matches!(app.popup, Some(Popup::Pin(_))), "{}", msg(&app));
+    assert!(
+        msg(&app).contains(
+            &caja::domain::money::Currency::by_code("COP")
+                .unwrap()
+                .format(in_drawer)
+        )
+    );
+    key(&mut app, KeyCode::Esc);
+    let store = app.store.clone().unwrap();
+    assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_none());
+    // Within the drawer: no second PIN.
+    menu(&mut app, "9");
+    keys(
+        &mut app,
+        "1.000
+sencillo
+",
+    );
+    assert!(app.popup.is_none());
+    assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_some());
+    // Over it, authorized: recorded as such.
+    menu(&mut app, "9");
+    keys(
+        &mut app,
+        "50.000
+consignacion
+",
+    );
+    keys(
+        &mut app,
+        "ana
+1234
+",
+    );
+    let (_, d) = store.doc_by_number("FV1-MC-000002").unwrap().unwrap();
+    assert!(
+        d.doc
+            .body
+            .overrides()
+            .iter()
+            .any(|o| o.action == "cash_out_over" && o.supervisor == "ana"),
+        "{:?}",
+        d.doc.body
     );
 }
 

@@ -95,6 +95,12 @@ pub enum Guarded {
     OpenDay(chrono::NaiveDate, Money),
     /// Taking this register's code over on the sync server (a reinstalled register).
     TakeOver,
+    /// Cancelling a ticket on which tenders were already taken.
+    Cancel,
+    /// Deleting a held ticket on which tenders were already taken.
+    DeleteHeld(u64),
+    /// Taking out more cash than the drawer should hold: direction, amount and reason typed.
+    CashOut(String, String),
 }
 
 pub enum Popup {
@@ -326,8 +332,7 @@ impl App {
         match popup {
             Popup::ConfirmCancel => {
                 if key.code == KeyCode::Enter {
-                    self.ticket = Ticket::default();
-                    self.info(Level::Info, self.texts.cancelled);
+                    self.cancel_ticket(None);
                 }
             }
             Popup::Pin(p) => self.pin_key(p, key),
@@ -406,8 +411,26 @@ impl App {
         match action {
             Guarded::VoidLine(i) => {
                 let ov = self.override_by(supervisor, "void_line", "after payment started");
-                self.ticket.overrides.push(ov);
-                self.void_line(i);
+                self.void_line(i, Some(ov));
+            }
+            Guarded::Cancel => {
+                let ov = self.override_by(supervisor, "cancel", "tenders given back");
+                self.cancel_ticket(Some(ov));
+            }
+            Guarded::DeleteHeld(id) => {
+                let ov = self.override_by(supervisor, "cancel", "held ticket deleted");
+                self.delete_held(id, Some(ov));
+            }
+            Guarded::CashOut(amount, reason) => {
+                let ov =
+                    self.override_by(supervisor, "cash_out_over", "more than the drawer holds");
+                let f = CashForm {
+                    direction: crate::domain::document::CashDirection::Out,
+                    amount,
+                    reason,
+                    on_reason: true,
+                };
+                self.commit_cash(&f, Some(ov));
             }
             Guarded::Discount(target, d) => {
                 let ov = self.override_by(supervisor, "discount", "over the limit");

@@ -4,6 +4,7 @@ use super::{App, Level, LoginForm, Popup, Screen, edit};
 use crate::domain::document::{CashDirection, DocBody, Override, SaleBody};
 use crate::domain::qty::Qty;
 use crate::domain::refund::ReturnedLine;
+use crate::domain::tender::TenderKind;
 use crate::store::held::HeldTicket;
 use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -120,9 +121,10 @@ impl App {
         };
         let header = self.header();
         let Some(store) = &self.store else { return };
-        match store.commit(&header, DocBody::NoSale(body)) {
+        match store.commit_printed(&header, DocBody::NoSale(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, supervisor = ?self.supervisor, "drawer opened without a sale");
+                self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
                 self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
                 self.outbox += 1;
                 self.info(Level::Ok, fill(self.texts.no_sale_done, &[&c.number]));
@@ -220,7 +222,9 @@ impl App {
             reason: reason.trim().into(),
         };
         let (number, header) = (number.clone(), self.header());
-        let Some(store) = &self.store else { return };
+        let Some(store) = self.store.clone() else {
+            return;
+        };
         match store.refund(
             &header,
             &number,
@@ -231,24 +235,19 @@ impl App {
         ) {
             Ok(c) => {
                 tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
-                let paid = store.doc(c.seq).ok().flatten().map(|d| match d.doc.body {
-                    DocBody::Refund(rf) => store.info().currency.format_symbol(
-                        rf.tenders
-                            .iter()
-                            .map(|t| t.amount)
-                            .fold(crate::domain::Money::ZERO, |a, b| {
-                                a.checked_add(b).unwrap_or(a)
-                            }),
-                    ),
-                    _ => String::new(),
-                });
-                self.info(
-                    Level::Ok,
-                    fill(
-                        self.texts.refund_done,
-                        &[&c.number, &paid.unwrap_or_default()],
-                    ),
-                );
+                let tenders = match store.doc(c.seq).ok().flatten().map(|d| d.doc.body) {
+                    Some(DocBody::Refund(rf)) => rf.tenders,
+                    _ => Vec::new(),
+                };
+                let paid = crate::domain::Money::sum(tenders.iter().map(|t| t.amount))
+                    .unwrap_or(crate::domain::Money::ZERO);
+                // The receipt is queued with the refund; cash paid back opens the drawer.
+                self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
+                if tenders.iter().any(|t| t.kind == TenderKind::Cash) {
+                    self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
+                }
+                let paid = store.info().currency.format_symbol(paid);
+                self.info(Level::Ok, fill(self.texts.refund_done, &[&c.number, &paid]));
                 self.outbox += 1;
                 self.screen = Screen::Sale;
             }
@@ -280,8 +279,39 @@ impl App {
                     return;
                 }
             }
+            // Delete: the held ticket is given up, on the record; with tenders taken, a
+            // supervisor decides.
+            KeyCode::Delete => {
+                if let Some((id, h)) = r.list.get(r.selected) {
+                    let id = *id;
+                    if h.tenders.is_empty() {
+                        self.delete_held(id, None);
+                    } else {
+                        self.guard(super::Guarded::DeleteHeld(id));
+                    }
+                    return;
+                }
+            }
             _ => {}
         }
         self.screen = Screen::Recall(r);
+    }
+
+    /// Deletes a held ticket, recorded as a cancelled ticket.
+    pub(super) fn delete_held(&mut self, id: u64, authorized: Option<Override>) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        self.screen = Screen::Sale;
+        let header = self.header();
+        match store.delete_held(id, &header, "", authorized.into_iter().collect()) {
+            Ok(Some(c)) => {
+                tracing::info!(number = %c.number, held = id, "held ticket deleted");
+                self.outbox += 1;
+                self.info(Level::Info, fill(self.texts.held_deleted, &[&c.number]));
+            }
+            Ok(None) => self.info(Level::Warn, self.texts.nothing_held),
+            Err(e) => self.store_error(e),
+        }
     }
 }

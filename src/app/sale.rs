@@ -2,7 +2,7 @@
 
 use super::{App, Guarded, Level, Popup, Screen, edit};
 use crate::domain::catalog::Product;
-use crate::domain::document::Override;
+use crate::domain::document::{CancelBody, DocBody, Override, VoidBody};
 use crate::domain::money::Money;
 use crate::domain::qty::Qty;
 use crate::domain::tender::Tender;
@@ -121,7 +121,7 @@ impl App {
             KeyCode::F(8) if !self.ticket.is_empty() => {
                 let i = self.ticket.selected;
                 if self.ticket.tenders.is_empty() {
-                    self.void_line(i)
+                    self.void_line(i, None)
                 } else {
                     self.guard(Guarded::VoidLine(i))
                 }
@@ -139,7 +139,7 @@ impl App {
                 self.screen = Screen::Payment(super::PaymentState::default());
             }
             KeyCode::Esc if !self.input.is_empty() => self.input.clear(),
-            KeyCode::Esc if !self.ticket.is_empty() => self.popup = Some(Popup::ConfirmCancel),
+            KeyCode::Esc if !self.ticket.is_empty() => self.ask_cancel(),
             _ => {
                 edit(&mut self.input, key);
             }
@@ -212,17 +212,84 @@ impl App {
         }
     }
 
-    pub(super) fn void_line(&mut self, i: usize) {
-        if i >= self.ticket.lines.len() {
+    /// Takes line `i` off the ticket, recorded as a void document first (with the supervisor
+    /// who allowed it once payment had started): a line never disappears without a trace.
+    pub(super) fn void_line(&mut self, i: usize, authorized: Option<Override>) {
+        let (Some(line), Some(store)) = (self.ticket.lines.get(i).cloned(), self.store.clone())
+        else {
             return;
+        };
+        let amount = self
+            .ticket
+            .totals
+            .as_ref()
+            .and_then(|t| t.lines.get(i))
+            .map_or(Money::ZERO, |p| p.total);
+        let body = VoidBody {
+            position: u32::try_from(i + 1).unwrap_or(u32::MAX),
+            sku: line.sku.clone(),
+            name: line.name.clone(),
+            qty: line.qty,
+            unit_price: line.unit_price,
+            tax_rate: line.tax_rate,
+            amount,
+            after_payment: !self.ticket.tenders.is_empty(),
+            overrides: authorized.into_iter().collect(),
+        };
+        match store.commit(&self.header(), DocBody::Void(body)) {
+            Ok(c) => {
+                tracing::info!(number = %c.number, sku = %line.sku, amount = amount.minor(), "line voided");
+                self.outbox += 1;
+            }
+            // The line stays: a void that is not on the record did not happen.
+            Err(e) => return self.store_error(e),
         }
-        let line = self.ticket.lines.remove(i);
+        self.ticket.lines.remove(i);
         self.ticket.selected = self
             .ticket
             .selected
             .min(self.ticket.lines.len().saturating_sub(1));
         let _ = self.ticket.reprice(self.prices_include_tax());
         self.info(Level::Info, fill(self.texts.voided, &[&line.name]));
+    }
+
+    /// Esc on a ticket: asks first; with tenders taken, a supervisor must authorize.
+    pub(super) fn ask_cancel(&mut self) {
+        self.popup = Some(Popup::ConfirmCancel);
+    }
+
+    /// Gives the ticket up, recorded as a cancel document listing the tenders to give back.
+    pub(super) fn cancel_ticket(&mut self, authorized: Option<Override>) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        if !self.ticket.tenders.is_empty() && authorized.is_none() {
+            return self.guard(Guarded::Cancel);
+        }
+        let body = CancelBody {
+            lines: self.ticket.lines.clone(),
+            ticket_discount: self.ticket.discount,
+            total: self.ticket.total(),
+            tenders: self.ticket.tenders.clone(),
+            held: false,
+            reason: String::new(),
+            overrides: authorized.into_iter().collect(),
+        };
+        let give_back = !body.tenders.is_empty();
+        match store.commit(&self.header(), DocBody::Cancel(body)) {
+            Ok(c) => {
+                tracing::info!(number = %c.number, total = self.ticket.total().minor(), "ticket cancelled");
+                self.outbox += 1;
+                self.ticket = Ticket::default();
+                let text = if give_back {
+                    fill(self.texts.cancelled_give_back, &[&c.number])
+                } else {
+                    self.texts.cancelled.to_string()
+                };
+                self.info(if give_back { Level::Warn } else { Level::Info }, text);
+            }
+            Err(e) => self.store_error(e),
+        }
     }
 
     pub(super) fn apply_discount_input(&mut self, s: &str) {
@@ -298,6 +365,8 @@ impl App {
             lines: self.ticket.lines.clone(),
             discount: self.ticket.discount,
             interrupted,
+            tenders: self.ticket.tenders.clone(),
+            overrides: self.ticket.overrides.clone(),
         };
         match store.hold(&h) {
             Ok(_) => {
@@ -319,6 +388,8 @@ impl App {
                 self.ticket = super::Ticket {
                     lines: h.lines,
                     discount: h.discount,
+                    tenders: h.tenders,
+                    overrides: h.overrides,
                     ..super::Ticket::default()
                 };
                 self.ticket.selected = self.ticket.lines.len().saturating_sub(1);

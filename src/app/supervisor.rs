@@ -439,7 +439,7 @@ impl App {
                     self.popup = Some(Popup::Cash(f));
                     return;
                 }
-                return self.commit_cash(&f);
+                return self.commit_cash(&f, None);
             }
             _ => {
                 let field = if f.on_reason {
@@ -453,7 +453,10 @@ impl App {
         self.popup = Some(Popup::Cash(f));
     }
 
-    fn commit_cash(&mut self, f: &CashForm) {
+    /// Records a cash movement. Cash out beyond what the drawer should hold (the cashier's
+    /// shift: float, cash sales, refunds, earlier movements) needs `over`, a supervisor's
+    /// authorization for exactly that.
+    pub(super) fn commit_cash(&mut self, f: &CashForm, over: Option<Override>) {
         let Some(store) = self.store.clone() else {
             return;
         };
@@ -465,6 +468,21 @@ impl App {
             Ok(b) => b,
             Err(e) => return self.info(Level::Error, e.to_string()),
         };
+        if f.direction == CashDirection::Out && over.is_none() {
+            let cashier = self.header().cashier;
+            let expected = match store.shift_report(&cashier) {
+                Ok(r) => r.expected_cash,
+                Err(e) => return self.store_error(e),
+            };
+            if amount > expected {
+                let text = fill(
+                    self.texts.cash_out_over,
+                    &[&store.info().currency.format_symbol(expected)],
+                );
+                self.info(Level::Error, text);
+                return self.guard(Guarded::CashOut(f.amount.clone(), f.reason.clone()));
+            }
+        }
         body.overrides.push(Override {
             action: match f.direction {
                 CashDirection::In => "cash_in".into(),
@@ -473,6 +491,7 @@ impl App {
             supervisor: self.supervisor.clone().unwrap_or_default(),
             reason: f.reason.trim().into(),
         });
+        body.overrides.extend(over);
         match store.commit_printed(&self.header(), DocBody::CashMove(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, "cash movement");
@@ -866,14 +885,9 @@ impl App {
         st.tenders = [Money::ZERO; 4];
         st.scroll = 0;
         st.truncated = false;
+        let mut totals = crate::journal::Totals::default();
         let r = crate::journal::visit(&*store, &f, |row| {
-            st.count += 1;
-            st.total = st.total.checked_add(row.total)?;
-            for (sum, t) in st.tenders.iter_mut().zip(row.tenders) {
-                *sum = sum.checked_add(t)?;
-            }
-            // Change comes out of the cash column.
-            st.tenders[0] = st.tenders[0].checked_sub(row.change)?;
+            totals.add(&row)?;
             if st.rows.len() < JOURNAL_SCREEN_ROWS {
                 st.rows.push(row);
             } else {
@@ -881,6 +895,9 @@ impl App {
             }
             Ok::<_, crate::store::StoreError>(())
         });
+        st.count = totals.count;
+        st.total = totals.net;
+        st.tenders = totals.tenders;
         if let Err(e) = r {
             self.store_error(e);
         }

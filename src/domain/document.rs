@@ -147,8 +147,8 @@ pub struct CashMoveBody {
     pub overrides: Vec<Override>,
 }
 
-/// What a document says. Append variants, never reorder: the index is stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What a document says. Stored through [`wire`]: its variant indexes are fixed there.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DocBody {
     Sale(SaleBody),
     Refund(RefundBody),
@@ -160,6 +160,42 @@ pub enum DocBody {
     Closing(ClosingBody),
     Customer(CustomerBody),
     Points(PointsBody),
+    Void(VoidBody),
+    Cancel(CancelBody),
+}
+
+/// A line taken off a ticket before the ticket was paid: who, which line, how much, and the
+/// supervisor who allowed it once payment had started.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoidBody {
+    /// The line's place on the ticket when it was voided (1 is the first line).
+    pub position: u32,
+    pub sku: String,
+    pub name: String,
+    pub qty: Qty,
+    pub unit_price: Money,
+    pub tax_rate: TaxRate,
+    /// What the line came to on the ticket (after its own discount).
+    pub amount: Money,
+    /// Tenders had already been taken on the ticket.
+    pub after_payment: bool,
+    pub overrides: Vec<Override>,
+}
+
+/// A ticket given up unpaid: cancelled on the till, or deleted from hold. Tenders already taken
+/// are listed because they must be given back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelBody {
+    pub lines: Vec<TicketLine>,
+    pub ticket_discount: Option<Discount>,
+    /// What the ticket came to.
+    pub total: Money,
+    /// Tenders taken before the ticket was given up, with their references.
+    pub tenders: Vec<Tender>,
+    /// A held ticket deleted, rather than the ticket on the till cancelled.
+    pub held: bool,
+    pub reason: String,
+    pub overrides: Vec<Override>,
 }
 
 /// A customer created or edited at the register, as it was then. The sync server keeps every
@@ -232,6 +268,8 @@ impl DocBody {
             DocBody::Closing(_) => DocKind::Closing,
             DocBody::Customer(_) => DocKind::Customer,
             DocBody::Points(_) => DocKind::Points,
+            DocBody::Void(_) => DocKind::Void,
+            DocBody::Cancel(_) => DocKind::Cancel,
         }
     }
 
@@ -250,10 +288,13 @@ impl DocBody {
             | DocBody::ShiftClose(_)
             | DocBody::Closing(_)
             | DocBody::Customer(_)
-            | DocBody::Points(_) => Money::ZERO,
+            | DocBody::Points(_)
+            | DocBody::Void(_)
+            | DocBody::Cancel(_) => Money::ZERO,
         }
     }
 
+    /// The tenders that moved money: a cancelled ticket's tenders were given back, so none.
     pub fn tenders(&self) -> &[Tender] {
         match self {
             DocBody::Sale(s) => &s.tenders,
@@ -272,6 +313,8 @@ impl DocBody {
             DocBody::DayOpen(d) => &d.overrides,
             DocBody::ShiftClose(c) => &c.overrides,
             DocBody::Closing(c) => &c.overrides,
+            DocBody::Void(v) => &v.overrides,
+            DocBody::Cancel(c) => &c.overrides,
             DocBody::ShiftOpen(_) | DocBody::Customer(_) | DocBody::Points(_) => &[],
         }
     }
@@ -505,4 +548,216 @@ pub fn cash_refund(total: Money, currency: &Currency) -> Result<(Vec<Tender>, Mo
         Vec::new()
     };
     Ok((tenders, cash.checked_sub(total)?))
+}
+
+/// How a [`DocBody`] is stored. Variant indexes are fixed forever: append, never reorder.
+///
+/// Shift closes and closings made before the money trail carry a report without its
+/// [`Trail`](super::report::Trail); they keep their variants (6 and 7) and their exact bytes, so
+/// their hashes still verify. Reports with a trail use variants 12 and 13.
+mod wire {
+    use super::*;
+    use crate::domain::report::{Report, TenderTotal};
+    use serde::ser::SerializeStruct;
+
+    /// A report as it was stored before the trail: every field but `trail`, in order.
+    #[derive(Deserialize)]
+    pub struct ReportV1 {
+        first_sale: Option<String>,
+        last_sale: Option<String>,
+        documents: u32,
+        sales: u32,
+        gross: Money,
+        discounts: Money,
+        sales_total: Money,
+        refunds: u32,
+        refunds_total: Money,
+        rounding: Money,
+        tenders: Vec<TenderTotal>,
+        taxes: Vec<TaxLine>,
+        voids: u32,
+        overrides: u32,
+        no_sales: u32,
+        cash_in: Money,
+        cash_out: Money,
+        floats: Money,
+        shifts_closed: u32,
+        expected_cash: Money,
+        counted_cash: Option<Money>,
+    }
+
+    impl From<ReportV1> for Report {
+        fn from(r: ReportV1) -> Report {
+            Report {
+                first_sale: r.first_sale,
+                last_sale: r.last_sale,
+                documents: r.documents,
+                sales: r.sales,
+                gross: r.gross,
+                discounts: r.discounts,
+                sales_total: r.sales_total,
+                refunds: r.refunds,
+                refunds_total: r.refunds_total,
+                rounding: r.rounding,
+                tenders: r.tenders,
+                taxes: r.taxes,
+                voids: r.voids,
+                overrides: r.overrides,
+                no_sales: r.no_sales,
+                cash_in: r.cash_in,
+                cash_out: r.cash_out,
+                floats: r.floats,
+                shifts_closed: r.shifts_closed,
+                expected_cash: r.expected_cash,
+                counted_cash: r.counted_cash,
+                trail: None,
+            }
+        }
+    }
+
+    /// Writes a report in the layout of [`ReportV1`].
+    pub struct LegacyReport<'a>(pub &'a Report);
+
+    impl Serialize for LegacyReport<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let r = self.0;
+            let mut st = s.serialize_struct("ReportV1", 21)?;
+            st.serialize_field("first_sale", &r.first_sale)?;
+            st.serialize_field("last_sale", &r.last_sale)?;
+            st.serialize_field("documents", &r.documents)?;
+            st.serialize_field("sales", &r.sales)?;
+            st.serialize_field("gross", &r.gross)?;
+            st.serialize_field("discounts", &r.discounts)?;
+            st.serialize_field("sales_total", &r.sales_total)?;
+            st.serialize_field("refunds", &r.refunds)?;
+            st.serialize_field("refunds_total", &r.refunds_total)?;
+            st.serialize_field("rounding", &r.rounding)?;
+            st.serialize_field("tenders", &r.tenders)?;
+            st.serialize_field("taxes", &r.taxes)?;
+            st.serialize_field("voids", &r.voids)?;
+            st.serialize_field("overrides", &r.overrides)?;
+            st.serialize_field("no_sales", &r.no_sales)?;
+            st.serialize_field("cash_in", &r.cash_in)?;
+            st.serialize_field("cash_out", &r.cash_out)?;
+            st.serialize_field("floats", &r.floats)?;
+            st.serialize_field("shifts_closed", &r.shifts_closed)?;
+            st.serialize_field("expected_cash", &r.expected_cash)?;
+            st.serialize_field("counted_cash", &r.counted_cash)?;
+            st.end()
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct ShiftCloseV1 {
+        opened: String,
+        cashier: String,
+        report: ReportV1,
+        overrides: Vec<Override>,
+    }
+
+    struct ShiftCloseV1Ref<'a>(&'a ShiftCloseBody);
+
+    impl Serialize for ShiftCloseV1Ref<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let b = self.0;
+            let mut st = s.serialize_struct("ShiftCloseV1", 4)?;
+            st.serialize_field("opened", &b.opened)?;
+            st.serialize_field("cashier", &b.cashier)?;
+            st.serialize_field("report", &LegacyReport(&b.report))?;
+            st.serialize_field("overrides", &b.overrides)?;
+            st.end()
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub struct ClosingV1 {
+        report: ReportV1,
+        overrides: Vec<Override>,
+    }
+
+    struct ClosingV1Ref<'a>(&'a ClosingBody);
+
+    impl Serialize for ClosingV1Ref<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut st = s.serialize_struct("ClosingV1", 2)?;
+            st.serialize_field("report", &LegacyReport(&self.0.report))?;
+            st.serialize_field("overrides", &self.0.overrides)?;
+            st.end()
+        }
+    }
+
+    /// Every stored variant, in index order.
+    #[derive(Deserialize)]
+    #[serde(rename = "DocBody")]
+    enum Wire {
+        Sale(SaleBody),
+        Refund(RefundBody),
+        CashMove(CashMoveBody),
+        NoSale(NoSaleBody),
+        DayOpen(DayOpenBody),
+        ShiftOpen(ShiftOpenBody),
+        ShiftClose(ShiftCloseV1),
+        Closing(ClosingV1),
+        Customer(CustomerBody),
+        Points(PointsBody),
+        Void(VoidBody),
+        Cancel(CancelBody),
+        ShiftClose2(ShiftCloseBody),
+        Closing2(ClosingBody),
+    }
+
+    impl Serialize for DocBody {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            const N: &str = "DocBody";
+            match self {
+                DocBody::Sale(b) => s.serialize_newtype_variant(N, 0, "Sale", b),
+                DocBody::Refund(b) => s.serialize_newtype_variant(N, 1, "Refund", b),
+                DocBody::CashMove(b) => s.serialize_newtype_variant(N, 2, "CashMove", b),
+                DocBody::NoSale(b) => s.serialize_newtype_variant(N, 3, "NoSale", b),
+                DocBody::DayOpen(b) => s.serialize_newtype_variant(N, 4, "DayOpen", b),
+                DocBody::ShiftOpen(b) => s.serialize_newtype_variant(N, 5, "ShiftOpen", b),
+                DocBody::ShiftClose(b) if b.report.trail.is_none() => {
+                    s.serialize_newtype_variant(N, 6, "ShiftClose", &ShiftCloseV1Ref(b))
+                }
+                DocBody::Closing(b) if b.report.trail.is_none() => {
+                    s.serialize_newtype_variant(N, 7, "Closing", &ClosingV1Ref(b))
+                }
+                DocBody::Customer(b) => s.serialize_newtype_variant(N, 8, "Customer", b),
+                DocBody::Points(b) => s.serialize_newtype_variant(N, 9, "Points", b),
+                DocBody::Void(b) => s.serialize_newtype_variant(N, 10, "Void", b),
+                DocBody::Cancel(b) => s.serialize_newtype_variant(N, 11, "Cancel", b),
+                DocBody::ShiftClose(b) => s.serialize_newtype_variant(N, 12, "ShiftClose2", b),
+                DocBody::Closing(b) => s.serialize_newtype_variant(N, 13, "Closing2", b),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for DocBody {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<DocBody, D::Error> {
+            Ok(match Wire::deserialize(d)? {
+                Wire::Sale(b) => DocBody::Sale(b),
+                Wire::Refund(b) => DocBody::Refund(b),
+                Wire::CashMove(b) => DocBody::CashMove(b),
+                Wire::NoSale(b) => DocBody::NoSale(b),
+                Wire::DayOpen(b) => DocBody::DayOpen(b),
+                Wire::ShiftOpen(b) => DocBody::ShiftOpen(b),
+                Wire::ShiftClose(b) => DocBody::ShiftClose(ShiftCloseBody {
+                    opened: b.opened,
+                    cashier: b.cashier,
+                    report: b.report.into(),
+                    overrides: b.overrides,
+                }),
+                Wire::Closing(b) => DocBody::Closing(ClosingBody {
+                    report: b.report.into(),
+                    overrides: b.overrides,
+                }),
+                Wire::Customer(b) => DocBody::Customer(b),
+                Wire::Points(b) => DocBody::Points(b),
+                Wire::Void(b) => DocBody::Void(b),
+                Wire::Cancel(b) => DocBody::Cancel(b),
+                Wire::ShiftClose2(b) => DocBody::ShiftClose(b),
+                Wire::Closing2(b) => DocBody::Closing(b),
+            })
+        }
+    }
 }

@@ -75,10 +75,14 @@ pub enum DocKind {
     Customer,
     /// A customer's loyalty points movement for one sale or refund (`points:FV1-000123`).
     Points,
+    /// A line taken off a ticket before it was paid (`FV1-AL-000001`, anulación de línea).
+    Void,
+    /// A ticket cancelled, or a held ticket deleted, unpaid (`FV1-AN-000001`, anulación).
+    Cancel,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 10] = [
+    pub const ALL: [DocKind; 12] = [
         DocKind::Sale,
         DocKind::Refund,
         DocKind::CashMove,
@@ -89,6 +93,8 @@ impl DocKind {
         DocKind::Closing,
         DocKind::Customer,
         DocKind::Points,
+        DocKind::Void,
+        DocKind::Cancel,
     ];
 
     /// Position in a document's series counters.
@@ -104,6 +110,8 @@ impl DocKind {
             DocKind::Closing => 7,
             DocKind::Customer => 8,
             DocKind::Points => 9,
+            DocKind::Void => 10,
+            DocKind::Cancel => 11,
         }
     }
 
@@ -120,6 +128,8 @@ impl DocKind {
             DocKind::Closing => "closing",
             DocKind::Customer => "customer",
             DocKind::Points => "points",
+            DocKind::Void => "void",
+            DocKind::Cancel => "cancel",
         }
     }
 
@@ -141,6 +151,8 @@ impl DocKind {
             DocKind::Closing => "Z-",
             DocKind::Customer => "CL-",
             DocKind::Points => "PT-",
+            DocKind::Void => "AL-",
+            DocKind::Cancel => "AN-",
         }
     }
 }
@@ -262,6 +274,14 @@ mod tests {
         assert_eq!(
             parse_number("FV1-AC-000002").unwrap(),
             (reg(), DocKind::NoSale, 2)
+        );
+        assert_eq!(
+            parse_number("FV1-AL-000003").unwrap(),
+            (reg(), DocKind::Void, 3)
+        );
+        assert_eq!(
+            parse_number("FV1-AN-000004").unwrap(),
+            (reg(), DocKind::Cancel, 4)
         );
         for bad in [
             "",

@@ -38,7 +38,8 @@ pub struct Report {
     pub tenders: Vec<TenderTotal>,
     /// By tax rate, net of refunds, in rate order.
     pub taxes: Vec<TaxLine>,
-    /// Lines voided after payment started (each under a supervisor's override).
+    /// Lines voided: void documents, and in sales stored before those existed, the void
+    /// overrides they carry.
     pub voids: u32,
     /// Supervisor overrides of any kind.
     pub overrides: u32,
@@ -52,6 +53,33 @@ pub struct Report {
     pub expected_cash: Money,
     /// The blind count (a shift), or the sum of the shifts' counts (a day); none in an X report.
     pub counted_cash: Option<Money>,
+    /// Voids, cancellations and overrides in detail. None only in reports stored before the
+    /// money trail was recorded (their documents keep their exact bytes).
+    pub trail: Option<Trail>,
+}
+
+/// What could hide money: lines voided, tickets given up, overrides by kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trail {
+    /// What the voided lines came to (their count is [`Report::voids`]).
+    pub voided_amount: Money,
+    /// Lines voided after payment had started (each under a supervisor).
+    pub voided_after_payment: u32,
+    /// Tickets cancelled on the till or deleted from hold, and what they came to.
+    pub cancelled: u32,
+    pub cancelled_amount: Money,
+    /// Of those, held tickets deleted.
+    pub held_deleted: u32,
+    /// Tenders already taken on cancelled tickets, given back to the customer.
+    pub given_back: Money,
+    /// Supervisor overrides by action ("discount", "void_line", "cash_out"...), by name.
+    pub overrides: Vec<OverrideCount>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverrideCount {
+    pub action: String,
+    pub count: u32,
 }
 
 impl Report {
@@ -91,6 +119,7 @@ fn slot(k: TenderKind) -> usize {
 #[derive(Default)]
 pub struct ReportBuilder {
     r: Report,
+    trail: Trail,
     tenders: [Option<Money>; 4],
     counted: Option<Money>,
 }
@@ -144,6 +173,19 @@ impl ReportBuilder {
         self.r.documents = self.r.documents.saturating_add(1);
         let overrides = d.body.overrides();
         self.r.overrides = self.r.overrides.saturating_add(overrides.len() as u32);
+        for o in overrides {
+            let by = &mut self.trail.overrides;
+            match by.binary_search_by(|c| c.action.as_str().cmp(&o.action)) {
+                Ok(i) => by[i].count = by[i].count.saturating_add(1),
+                Err(i) => by.insert(
+                    i,
+                    OverrideCount {
+                        action: o.action.clone(),
+                        count: 1,
+                    },
+                ),
+            }
+        }
         match &d.body {
             DocBody::Sale(s) => {
                 let r = &mut self.r;
@@ -208,6 +250,25 @@ impl ReportBuilder {
                     add(self.counted.get_or_insert(Money::ZERO), counted)?;
                 }
             }
+            DocBody::Void(v) => {
+                self.r.voids = self.r.voids.saturating_add(1);
+                add(&mut self.trail.voided_amount, v.amount)?;
+                if v.after_payment {
+                    let t = &mut self.trail;
+                    t.voided_after_payment = t.voided_after_payment.saturating_add(1);
+                }
+            }
+            DocBody::Cancel(c) => {
+                let t = &mut self.trail;
+                t.cancelled = t.cancelled.saturating_add(1);
+                if c.held {
+                    t.held_deleted = t.held_deleted.saturating_add(1);
+                }
+                add(&mut t.cancelled_amount, c.total)?;
+                for x in &c.tenders {
+                    add(&mut t.given_back, x.amount)?;
+                }
+            }
             DocBody::DayOpen(_)
             | DocBody::Closing(_)
             | DocBody::Customer(_)
@@ -223,6 +284,7 @@ impl ReportBuilder {
             .zip(self.tenders)
             .filter_map(|(k, m)| m.map(|amount| TenderTotal { kind: *k, amount }))
             .collect();
+        self.r.trail = Some(self.trail);
         self.r
     }
 

@@ -69,7 +69,8 @@ pub enum PricingError {
     DiscountInvalid,
 }
 
-fn discount_amount(d: Option<Discount>, of: Money) -> Result<Money, PricingError> {
+/// What a discount takes off `of`.
+pub fn discount_amount(d: Option<Discount>, of: Money) -> Result<Money, PricingError> {
     match d {
         None => Ok(Money::ZERO),
         Some(Discount::Percent(bp)) if bp <= 10_000 => Ok(of.mul_div(i64::from(bp), 10_000)?),

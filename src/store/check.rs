@@ -411,9 +411,14 @@ pub(super) fn check_chain(
             day = Some((d.business_date, ReportBuilder::new()));
         }
         if let DocBody::Closing(c) = &d.body {
-            if let Some((_, b)) = day.take()
-                && b.finish_day() != c.report
-            {
+            // A Z stored before the money trail existed carries no trail to compare.
+            let want = day.take().map(|(_, b)| b.finish_day()).map(|mut r| {
+                if c.report.trail.is_none() {
+                    r.trail = None;
+                }
+                r
+            });
+            if want.is_some_and(|w| w != c.report) {
                 note(
                     problems,
                     format!("{label}: the Z report does not match the day's documents"),
@@ -481,6 +486,25 @@ pub(super) fn check_chain(
                     note(
                         problems,
                         format!("{label}: cash movement amount must be positive"),
+                    );
+                }
+            }
+            DocBody::Void(v) => {
+                if v.after_payment && v.overrides.is_empty() {
+                    note(
+                        problems,
+                        format!("{label}: a line voided after payment without a supervisor"),
+                    );
+                }
+                if v.amount.is_negative() {
+                    note(problems, format!("{label}: a void of a negative amount"));
+                }
+            }
+            DocBody::Cancel(c) => {
+                if !c.tenders.is_empty() && c.overrides.is_empty() {
+                    note(
+                        problems,
+                        format!("{label}: a ticket with tenders cancelled without a supervisor"),
                     );
                 }
             }

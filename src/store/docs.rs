@@ -351,7 +351,7 @@ impl Store {
             }
         }
         tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
-        self.finish(tx, super::durable::Mode::Journal)?;
+        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
         Ok(c)
     }
 

@@ -257,17 +257,17 @@ impl Store {
 }
 
 /// What the transaction that committed a journaled document wrote beside it: the receipt
-/// job of a sale or cash movement (a receipt may print twice after a power cut, never not
+/// job of a document that prints one (a receipt may print twice after a power cut, never not
 /// at all), and the refund index.
 pub(super) fn redo_side_effects(
     tx: &WriteTransaction,
     seq: u64,
     doc: &crate::domain::document::Document,
 ) -> Result<(), StoreError> {
+    if super::spool::prints(&doc.body) {
+        super::spool::queue_job(tx, seq, &doc.number, false)?;
+    }
     match &doc.body {
-        DocBody::Sale(_) | DocBody::CashMove(_) => {
-            super::spool::queue_job(tx, seq, &doc.number, false)?;
-        }
         DocBody::Refund(r) => {
             if let Ok((_, DocKind::Sale, n)) = parse_number(&r.original) {
                 let docs = tx.open_table(DOCS)?;

@@ -3,7 +3,8 @@
 use super::codec::{decode, encode};
 use super::tables::HELD;
 use super::{Store, StoreError};
-use crate::domain::document::Stamp;
+use crate::domain::document::{CancelBody, DocBody, Override, Stamp};
+use crate::domain::tender::Tender;
 use crate::domain::ticket::{Discount, TicketLine};
 use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,21 @@ pub struct HeldTicket {
     /// Parked by caja itself when the register was stopped mid-ticket (SIGTERM, a dropped SSH
     /// session): offered back at the cashier's next login.
     pub interrupted: bool,
+    /// Tenders already taken (a card charged, cash handed over): they come back with the ticket
+    /// so that only what is still due is asked for.
+    pub tenders: Vec<Tender>,
+    /// Supervisor authorizations already given on the ticket (a discount over the limit).
+    pub overrides: Vec<Override>,
+}
+
+/// The second layout, before tenders and overrides were kept.
+#[derive(Serialize, Deserialize)]
+struct HeldTicketV2 {
+    cashier: String,
+    at: Stamp,
+    lines: Vec<TicketLine>,
+    discount: Option<Discount>,
+    interrupted: bool,
 }
 
 /// The first layout, before `interrupted`.
@@ -32,7 +48,8 @@ struct HeldTicketV1 {
 #[derive(Serialize, Deserialize)]
 enum HeldRecord {
     V1(HeldTicketV1),
-    V2(HeldTicket),
+    V2(HeldTicketV2),
+    V3(HeldTicket),
 }
 
 impl HeldRecord {
@@ -44,8 +61,19 @@ impl HeldRecord {
                 lines: t.lines,
                 discount: t.discount,
                 interrupted: false,
+                tenders: Vec::new(),
+                overrides: Vec::new(),
             },
-            HeldRecord::V2(t) => t,
+            HeldRecord::V2(t) => HeldTicket {
+                cashier: t.cashier,
+                at: t.at,
+                lines: t.lines,
+                discount: t.discount,
+                interrupted: t.interrupted,
+                tenders: Vec::new(),
+                overrides: Vec::new(),
+            },
+            HeldRecord::V3(t) => t,
         }
     }
 }
@@ -59,7 +87,7 @@ impl Store {
         let id = {
             let mut table = tx.open_table(HELD)?;
             let id = table.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-            table.insert(id, encode(&HeldRecord::V2(t.clone()))?.as_slice())?;
+            table.insert(id, encode(&HeldRecord::V3(t.clone()))?.as_slice())?;
             id
         };
         tx.commit()?;
@@ -101,5 +129,51 @@ impl Store {
         };
         tx.commit()?;
         Ok(t)
+    }
+
+    /// Deletes a held ticket and records it as a cancelled ticket (`held`), in one transaction:
+    /// a ticket never leaves hold without a trace. `None` if another till took it first.
+    pub fn delete_held(
+        &self,
+        id: u64,
+        header: &super::DocHeader,
+        reason: &str,
+        overrides: Vec<Override>,
+    ) -> Result<Option<super::Committed>, StoreError> {
+        let tx = self.db().begin_write()?;
+        let held = {
+            let mut table = tx.open_table(HELD)?;
+            let removed = table.remove(id)?;
+            match removed {
+                Some(v) => {
+                    Some(decode::<HeldRecord>(v.value(), &format!("held ticket {id}"))?.ticket())
+                }
+                None => None,
+            }
+        };
+        let Some(h) = held else {
+            return Ok(None);
+        };
+        if !h.tenders.is_empty() && overrides.is_empty() {
+            return Err(StoreError::Invalid(
+                "a ticket with tenders taken is deleted only by a supervisor".into(),
+            ));
+        }
+        let total =
+            crate::domain::ticket::price(&h.lines, h.discount, self.info().prices_include_tax)
+                .map(|t| t.total)
+                .unwrap_or(crate::domain::money::Money::ZERO);
+        let body = CancelBody {
+            lines: h.lines,
+            ticket_discount: h.discount,
+            total,
+            tenders: h.tenders,
+            held: true,
+            reason: reason.trim().to_string(),
+            overrides,
+        };
+        let c = self.append(&tx, header, DocBody::Cancel(body))?;
+        self.finish(tx, super::durable::Mode::Both)?;
+        Ok(Some(c))
     }
 }

@@ -37,6 +37,15 @@ fn next_id(t: &impl ReadableTable<u64, &'static [u8]>) -> Result<u64, StoreError
     Ok(t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1))
 }
 
+/// Whether a document prints a receipt when it commits: a sale, a refund, a cash movement and a
+/// no-sale opening (each is money or the drawer moving, and the paper is its trace).
+pub fn prints(body: &DocBody) -> bool {
+    matches!(
+        body,
+        DocBody::Sale(_) | DocBody::Refund(_) | DocBody::CashMove(_) | DocBody::NoSale(_)
+    )
+}
+
 /// Queues the receipt job of the document at `seq` in `tx`.
 pub(super) fn queue_job(
     tx: &redb::WriteTransaction,

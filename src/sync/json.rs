@@ -80,6 +80,15 @@ fn report(c: &Currency, r: &Report) -> Value {
         "shifts_closed": r.shifts_closed,
         "expected_cash": m(r.expected_cash),
         "counted_cash": r.counted_cash.map(m),
+        "trail": r.trail.as_ref().map(|t| json!({
+            "voided_amount": m(t.voided_amount),
+            "voided_after_payment": t.voided_after_payment,
+            "cancelled": t.cancelled,
+            "cancelled_amount": m(t.cancelled_amount),
+            "held_deleted": t.held_deleted,
+            "given_back": m(t.given_back),
+            "overrides": t.overrides.iter().map(|o| json!({"action": o.action, "count": o.count})).collect::<Vec<_>>(),
+        })),
     })
 }
 
@@ -154,6 +163,26 @@ pub fn to_json(d: &SealedDocument, c: &Currency) -> Value {
         }),
         DocBody::Closing(x) => json!({"report": report(c, &x.report)}),
         DocBody::Customer(x) => customer_json(&x.customer),
+        DocBody::Void(x) => json!({
+            "position": x.position,
+            "sku": x.sku,
+            "name": x.name,
+            "qty": x.qty.to_string(),
+            "unit_price": m(x.unit_price),
+            "tax_rate": x.tax_rate.to_string(),
+            "amount": m(x.amount),
+            "after_payment": x.after_payment,
+        }),
+        DocBody::Cancel(x) => json!({
+            "lines": x.lines.iter().map(|l| json!({
+                "sku": l.sku, "name": l.name, "qty": l.qty.to_string(),
+                "unit_price": m(l.unit_price), "tax_rate": l.tax_rate.to_string(),
+            })).collect::<Vec<_>>(),
+            "total": m(x.total),
+            "tenders": tenders(c, &x.tenders),
+            "held": x.held,
+            "reason": x.reason,
+        }),
         DocBody::Points(p) => json!({
             "source": p.source,
             "customer": p.customer,

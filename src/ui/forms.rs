@@ -80,10 +80,16 @@ pub fn login(f: &mut Frame, app: &App, theme: &Theme, form: &LoginForm) {
 pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
     let t = app.texts;
     let (title, lines): (&str, Vec<Line>) = match p {
-        Popup::ConfirmCancel => (
-            t.confirm_cancel,
-            vec![Line::default(), Line::styled(t.confirm_hint, theme.dim)],
-        ),
+        Popup::ConfirmCancel => {
+            let mut v = vec![Line::default()];
+            if !app.ticket.tenders.is_empty() {
+                v.push(Line::styled(t.cancel_tenders, theme.error));
+                v.extend(tender_lines(app, &app.ticket.tenders, theme));
+                v.push(Line::styled(t.cancel_needs_supervisor, theme.accent));
+            }
+            v.push(Line::styled(t.confirm_hint, theme.dim));
+            (t.confirm_cancel, v)
+        }
         Popup::Discount(s) => (
             t.discount_title,
             vec![
@@ -132,8 +138,17 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 Guarded::Menu => t.menu_title,
                 Guarded::OpenDay(..) => t.opening_title,
                 Guarded::TakeOver => t.sync_title,
+                Guarded::Cancel | Guarded::DeleteHeld(_) => t.pin_cancel,
+                Guarded::CashOut(..) => t.pin_cash_out,
             };
             let mut v = vec![Line::styled(fill(t.pin_for, &[what]), theme.dim)];
+            if p.action == Guarded::Cancel {
+                v.push(Line::styled(t.cancel_tenders, theme.error));
+                v.extend(tender_lines(app, &app.ticket.tenders, theme));
+            }
+            if let (Guarded::CashOut(..), Some(m)) = (&p.action, &app.message) {
+                v.push(Line::styled(m.text.clone(), theme.error));
+            }
             match &p.token {
                 Some((challenge, answer)) => {
                     let c = format!("{challenge:09}");
@@ -204,4 +219,27 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+/// Tenders as a list: "  Tarjeta   5.000  VOUCHER 4411".
+pub fn tender_lines<'a>(
+    app: &App,
+    tenders: &[crate::domain::tender::Tender],
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let Some(currency) = app.store.as_ref().map(|s| &s.info().currency) else {
+        return Vec::new();
+    };
+    let w = crate::receipt::words(app.config.language);
+    tenders
+        .iter()
+        .map(|x| {
+            let name = crate::receipt::tender_name(x.kind, w);
+            let r = x.reference.as_deref().unwrap_or("");
+            Line::styled(
+                format!("  {name:<14}{:>12}  {r}", currency.format(x.amount)),
+                theme.base,
+            )
+        })
+        .collect()
 }

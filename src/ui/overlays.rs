@@ -196,6 +196,16 @@ pub fn payment(f: &mut Frame, app: &App, theme: &Theme, p: &PaymentState) {
         usize::from(right.width),
         theme,
     ));
+    // What to collect when the rest is paid in cash, rounded to the coin.
+    let in_cash = currency.round_cash(app.due()).unwrap_or(app.due());
+    due.push(Line::styled(
+        crate::receipt::two(
+            t.pay_in_cash,
+            &currency.format_symbol(in_cash),
+            usize::from(right.width),
+        ),
+        theme.accent,
+    ));
     f.render_widget(Paragraph::new(due), right);
     f.render_widget(
         Paragraph::new(t.pay_hint)

@@ -181,6 +181,25 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         total_area,
     );
     let mut info = Vec::new();
+    // Tenders already taken (a recovered ticket, or back from payment): only the rest is due.
+    if !app.ticket.tenders.is_empty() {
+        let w = crate::receipt::words(app.config.language);
+        info.push(Line::styled(t.pay_paid, theme.accent));
+        for x in &app.ticket.tenders {
+            info.push(Line::styled(
+                crate::receipt::two(
+                    crate::receipt::tender_name(x.kind, w),
+                    &currency.format(x.amount),
+                    inner_w,
+                ),
+                theme.base,
+            ));
+        }
+        info.push(Line::styled(
+            crate::receipt::two(t.pay_remaining, &currency.format(app.due()), inner_w),
+            theme.total,
+        ));
+    }
     if let Some(c) = &app.ticket.customer {
         info.push(Line::styled(
             crate::ui::i18n::fill(t.customer_attached, &[&c.name]),
