@@ -308,7 +308,13 @@ pub fn pair(left: &str, right: &str, width: usize) -> Vec<String> {
     if l + r < width || (right.is_empty() && l <= width) {
         return vec![two(left, right, width)];
     }
-    let mut out = wrap(left, width);
+    // A wrapped label keeps its indent, so a detail line never reads as a heading.
+    let indent = left.chars().take_while(|c| *c == ' ').count().min(width / 4);
+    let pad = " ".repeat(indent);
+    let mut out: Vec<String> = wrap(left, width - indent)
+        .into_iter()
+        .map(|x| format!("{pad}{x}"))
+        .collect();
     if let Some(last) = out.last()
         && last.chars().count() + 1 + r <= width
     {
@@ -692,7 +698,7 @@ impl Receipt {
                 for x in &rf.lines {
                     r.text(&x.name, Style::Normal, Align::Left);
                     r.pair(
-                        &format!("  {} {} x -{}", w.line, x.line + 1, x.qty),
+                        &format!("  -{} ({} {})", x.qty, w.line, x.line + 1),
                         &minus(currency, x.total),
                         Style::Normal,
                     );

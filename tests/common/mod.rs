@@ -136,3 +136,120 @@ pub fn damaged_aside(dir: &Path) -> Vec<std::path::PathBuf> {
         .map(|e| e.path())
         .collect()
 }
+
+/// What a printed sale or refund says, read back from the file printer's text (Spanish
+/// labels), in minor units: the figures the test checks add up, computed here and never by
+/// the receipt code.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PaperReceipt {
+    /// Each line's amount (quantity times price; negative on a refund).
+    pub lines: Vec<i64>,
+    /// Each line's own discount (negative).
+    pub line_discounts: Vec<i64>,
+    pub subtotal: Option<i64>,
+    /// Everything between the subtotal and the TOTAL: the ticket's discount, tax on top,
+    /// rounding.
+    pub adjustments: Vec<(String, i64)>,
+    pub total: i64,
+    pub tenders: Vec<(String, i64)>,
+    pub change: Option<i64>,
+    pub widest: usize,
+}
+
+/// The amount at the end of a receipt line ("  2 x 1.500      3.000" -> 3000).
+pub fn paper_amount(line: &str, c: &Currency) -> Option<i64> {
+    let (_, last) = line.trim_end().rsplit_once(' ')?;
+    c.parse_local(last).ok().map(|m| m.minor())
+}
+
+/// Reads a sale's or refund's receipt back and checks its columns add up:
+/// lines - discounts = subtotal; subtotal + adjustments = TOTAL; tenders - change = TOTAL.
+pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperReceipt, String> {
+    let raw: Vec<&str> = text.lines().collect();
+    let widest = raw.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+    if widest > columns {
+        return Err(format!("a line is {widest} wide on {columns} columns:\n{text}"));
+    }
+    // A figure that did not fit beside its label stands alone on the next line: join it back.
+    let mut lines: Vec<String> = Vec::new();
+    for l in raw {
+        let alone = l.starts_with(' ')
+            && l.trim().split_whitespace().count() == 1
+            && c.parse_local(l.trim()).is_ok()
+            && !lines.is_empty();
+        if alone {
+            if let Some(prev) = lines.last_mut() {
+                prev.push(' ');
+                prev.push_str(l.trim());
+            }
+        } else {
+            lines.push(l.to_string());
+        }
+    }
+    let total_at = lines
+        .iter()
+        .position(|l| l.starts_with("TOTAL"))
+        .ok_or_else(|| format!("no TOTAL:\n{text}"))?;
+    let rules: Vec<usize> = lines[..total_at]
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty() && l.chars().all(|c| c == '-'))
+        .map(|(i, _)| i)
+        .collect();
+    let [.., start, end] = rules[..] else {
+        return Err(format!("no item section:\n{text}"));
+    };
+    let mut p = PaperReceipt {
+        widest,
+        ..Default::default()
+    };
+    for l in &lines[start + 1..end] {
+        if !l.starts_with("  ") {
+            continue; // a product name
+        }
+        let a = paper_amount(l, c).ok_or_else(|| format!("no amount on {l:?}"))?;
+        if l.trim_start().starts_with("Descuento") {
+            p.line_discounts.push(a);
+        } else {
+            p.lines.push(a);
+        }
+    }
+    for l in &lines[end + 1..total_at] {
+        let a = paper_amount(l, c).ok_or_else(|| format!("no amount on {l:?}"))?;
+        if l.starts_with("Subtotal") {
+            p.subtotal = Some(a);
+        } else {
+            p.adjustments.push((l.clone(), a));
+        }
+    }
+    p.total = paper_amount(&lines[total_at], c).ok_or("no total amount")?;
+    for l in &lines[total_at + 1..] {
+        if l.starts_with("Cambio") {
+            p.change = paper_amount(l, c);
+            break;
+        }
+        if l.is_empty() || l.starts_with('-') || l.starts_with(' ') || l.starts_with("Impuestos") {
+            break;
+        }
+        let a = paper_amount(l, c).ok_or_else(|| format!("no amount on {l:?}"))?;
+        p.tenders.push((l.clone(), a));
+    }
+    let sum = |v: &[i64]| v.iter().sum::<i64>();
+    let after_lines = sum(&p.lines) + sum(&p.line_discounts);
+    let base = match p.subtotal {
+        Some(s) if s != after_lines => {
+            return Err(format!("lines {after_lines} != subtotal {s}:\n{text}"));
+        }
+        Some(s) => s,
+        None => after_lines,
+    };
+    let adjusted = base + p.adjustments.iter().map(|a| a.1).sum::<i64>();
+    if adjusted != p.total {
+        return Err(format!("subtotal and adjustments {adjusted} != TOTAL {}:\n{text}", p.total));
+    }
+    let paid = p.tenders.iter().map(|t| t.1).sum::<i64>() - p.change.unwrap_or(0);
+    if paid != p.total {
+        return Err(format!("tenders - change {paid} != TOTAL {}:\n{text}", p.total));
+    }
+    Ok(p)
+}
