@@ -309,7 +309,11 @@ pub fn pair(left: &str, right: &str, width: usize) -> Vec<String> {
         return vec![two(left, right, width)];
     }
     // A wrapped label keeps its indent, so a detail line never reads as a heading.
-    let indent = left.chars().take_while(|c| *c == ' ').count().min(width / 4);
+    let indent = left
+        .chars()
+        .take_while(|c| *c == ' ')
+        .count()
+        .min(width / 4);
     let pad = " ".repeat(indent);
     let mut out: Vec<String> = wrap(left, width - indent)
         .into_iter()

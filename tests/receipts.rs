@@ -232,5 +232,8 @@ fn example_receipts_at_42_columns() {
     let t = text(&doc("FV1-DV-000004", DocBody::Refund(refund)), &c, 42);
     println!("{t}");
     read_receipt(&t, &c, 42).unwrap();
-    assert!(t.contains("DEVOLUCIÓN") && t.contains("Motivo: empaque roto"), "{t}");
+    assert!(
+        t.contains("DEVOLUCIÓN") && t.contains("Motivo: empaque roto"),
+        "{t}"
+    );
 }

@@ -219,12 +219,17 @@ impl App {
         else {
             return;
         };
-        let amount = self
+        // The line's own worth: quantity times price less its own discount (a ticket
+        // discount is the ticket's, and changes with what stays on it).
+        let gross = self
             .ticket
             .totals
             .as_ref()
             .and_then(|t| t.lines.get(i))
-            .map_or(Money::ZERO, |p| p.total);
+            .map_or(Money::ZERO, |p| p.gross);
+        let own =
+            crate::domain::ticket::discount_amount(line.discount, gross).unwrap_or(Money::ZERO);
+        let amount = gross.checked_sub(own).unwrap_or(gross);
         let body = VoidBody {
             position: u32::try_from(i + 1).unwrap_or(u32::MAX),
             sku: line.sku.clone(),

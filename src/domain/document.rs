@@ -175,7 +175,8 @@ pub struct VoidBody {
     pub qty: Qty,
     pub unit_price: Money,
     pub tax_rate: TaxRate,
-    /// What the line came to on the ticket (after its own discount).
+    /// What the line was worth: quantity times price less its own discount (before the
+    /// ticket's discount, and before tax when prices do not include it).
     pub amount: Money,
     /// Tenders had already been taken on the ticket.
     pub after_payment: bool,

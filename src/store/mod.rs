@@ -247,7 +247,7 @@ pub struct Store {
     info: StoreInfo,
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
     /// Print jobs the printer took, to be removed by the next transaction (see `spool`).
-    printed: std::sync::Mutex<Vec<u64>>,
+    printed: std::sync::Mutex<spool::Marks>,
     /// The last closed business date, kept in memory so that a sale's commit does not open the
     /// meta table (redb rewrites a table's root entry when it is opened for writing). This
     /// process is the store's only writer, and it updates this after each close commits.

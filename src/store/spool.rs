@@ -16,6 +16,14 @@ use crate::domain::document::DocBody;
 use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
+/// Jobs printed whose removal from the table is not yet written, and those a transaction is
+/// removing right now. Both are hidden from the printer.
+#[derive(Default)]
+pub struct Marks {
+    printed: Vec<u64>,
+    removing: Vec<u64>,
+}
+
 /// A receipt waiting for the printer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrintJob {
@@ -96,26 +104,33 @@ impl Store {
             drop(jobs);
             queue_job(&tx, c.seq, &c.number, false)
         })();
-        if let Err(e) = queued {
-            self.restore_printed(printed);
-            return Err(e);
-        }
-        if let Err(e) = self.finish(tx, mode) {
-            self.restore_printed(printed);
-            return Err(e);
-        }
-        Ok(())
+        let result = queued.and_then(|()| self.finish(tx, mode));
+        self.removed(&printed, result.is_ok());
+        result
     }
 
+    fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
+        self.printed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Takes the printed marks for a transaction that removes their jobs. They stay hidden from
+    /// [`Store::print_jobs`] until that transaction is over: were they forgotten before it
+    /// committed, a reader could see a job that is neither queued nor marked, and print it
+    /// twice.
     fn take_printed(&self) -> Vec<u64> {
-        std::mem::take(&mut *self.printed.lock().unwrap_or_else(|p| p.into_inner()))
+        let mut m = self.marks();
+        let ids = std::mem::take(&mut m.printed);
+        m.removing.extend(&ids);
+        ids
     }
 
-    fn restore_printed(&self, ids: Vec<u64>) {
-        self.printed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(ids);
+    /// The transaction that removed `ids` is over: committed, or failed (the marks go back).
+    fn removed(&self, ids: &[u64], committed: bool) {
+        let mut m = self.marks();
+        m.removing.retain(|id| !ids.contains(id));
+        if !committed {
+            m.printed.extend(ids);
+        }
     }
 
     /// Queues a copy of a committed document's receipt (F7, or a supervisor's reprint).
@@ -133,17 +148,18 @@ impl Store {
 
     /// Jobs waiting, oldest first.
     pub fn print_jobs(&self) -> Result<Vec<(u64, PrintJob)>, StoreError> {
+        // The marks first, then the table: a mark leaves only once the transaction that removed
+        // its job is over, so a job is always either marked or gone.
+        let printed: Vec<u64> = {
+            let m = self.marks();
+            m.printed.iter().chain(&m.removing).copied().collect()
+        };
         let tx = self.db().begin_read()?;
         let t = match tx.open_table(PRINT_JOBS) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
             Err(e) => return Err(e.into()),
         };
-        let printed = self
-            .printed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
         let mut out = Vec::new();
         for row in t.iter()? {
             let (k, v) = row?;
@@ -158,10 +174,7 @@ impl Store {
 
     /// The printer took the job: it leaves the queue at once, and the disk with the next write.
     pub fn print_done(&self, id: u64) {
-        self.printed
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(id);
+        self.marks().printed.push(id);
     }
 
     /// Writes the printed marks now, and checkpoints redb (the printer worker calls this when
@@ -169,6 +182,7 @@ impl Store {
     pub fn flush_printed(&self) -> Result<(), StoreError> {
         let printed = self.take_printed();
         if printed.is_empty() {
+            self.removed(&printed, true);
             return if self.unsynced() > 0 {
                 self.checkpoint()
             } else {
@@ -189,9 +203,7 @@ impl Store {
             self.unsynced.store(0, std::sync::atomic::Ordering::Relaxed);
             Ok(())
         })();
-        if result.is_err() {
-            self.restore_printed(printed);
-        }
+        self.removed(&printed, result.is_ok());
         result
     }
 

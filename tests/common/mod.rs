@@ -168,7 +168,9 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     let raw: Vec<&str> = text.lines().collect();
     let widest = raw.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     if widest > columns {
-        return Err(format!("a line is {widest} wide on {columns} columns:\n{text}"));
+        return Err(format!(
+            "a line is {widest} wide on {columns} columns:\n{text}"
+        ));
     }
     // A figure that did not fit beside its label stands alone on the next line: join it back.
     let mut lines: Vec<String> = Vec::new();
@@ -245,11 +247,17 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     };
     let adjusted = base + p.adjustments.iter().map(|a| a.1).sum::<i64>();
     if adjusted != p.total {
-        return Err(format!("subtotal and adjustments {adjusted} != TOTAL {}:\n{text}", p.total));
+        return Err(format!(
+            "subtotal and adjustments {adjusted} != TOTAL {}:\n{text}",
+            p.total
+        ));
     }
     let paid = p.tenders.iter().map(|t| t.1).sum::<i64>() - p.change.unwrap_or(0);
     if paid != p.total {
-        return Err(format!("tenders - change {paid} != TOTAL {}:\n{text}", p.total));
+        return Err(format!(
+            "tenders - change {paid} != TOTAL {}:\n{text}",
+            p.total
+        ));
     }
     Ok(p)
 }
