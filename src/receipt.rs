@@ -883,8 +883,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_report_fits_the_paper_it_is_laid_out_for() {
-        use crate::domain::report::{Report, TenderTotal};
+    fn a_report_fits_the_paper_and_never_cuts_a_label() {
+        use crate::domain::report::{OverrideCount, Report, TenderTotal, Trail};
         let cop = Currency::by_code("COP").unwrap();
         let r = Report {
             first_sale: Some("FV1-000001".into()),
@@ -894,18 +894,61 @@ mod tests {
                 kind: TenderKind::Transfer,
                 amount: Money::from_minor(99_999_999),
             }],
+            voids: 3,
+            no_sales: 2,
+            overrides: 4,
+            shifts_closed: 2,
             counted_cash: Some(Money::from_minor(5_000)),
+            trail: Some(Trail {
+                voided_amount: Money::from_minor(12_345_678),
+                voided_after_payment: 1,
+                cancelled: 2,
+                cancelled_amount: Money::from_minor(98_765_432),
+                held_deleted: 1,
+                given_back: Money::from_minor(5_000_000),
+                overrides: vec![OverrideCount {
+                    action: "cash_out_over".into(),
+                    count: 4,
+                }],
+            }),
             ..Report::default()
         };
         for columns in [32u16, 42, 48] {
             for lang in [Language::Es, Language::En] {
-                for l in report_lines(&r, "FV1-Z-000001", &cop, columns, lang) {
+                let w = words(lang);
+                let lines = report_lines(&r, "FV1-Z-000001", &cop, columns, lang);
+                for l in &lines {
                     assert!(
                         l.text.chars().count() <= usize::from(columns),
                         "{columns} columns: {:?}",
                         l.text
                     );
                 }
+                // Every label whole, on a line of its own: never cut, never run into another.
+                let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+                for label in [
+                    w.voids,
+                    w.cancelled,
+                    w.no_sales,
+                    w.overrides,
+                    w.first,
+                    w.last,
+                    w.given_back,
+                    w.held_deleted,
+                    w.after_payment,
+                    w.shifts_closed,
+                ] {
+                    let on = text.iter().filter(|t| t.contains(label)).count();
+                    assert_eq!(
+                        on,
+                        1,
+                        "{columns} {lang:?}: {label:?} in\n{}",
+                        text.join("\n")
+                    );
+                }
+                assert!(text.iter().any(|t| t.ends_with("FV1-004321")));
+                let name = override_name("cash_out_over", lang);
+                assert!(text.iter().any(|t| t.contains(&name)), "{name}");
             }
         }
     }
