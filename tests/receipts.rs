@@ -236,4 +236,17 @@ fn example_receipts_at_42_columns() {
         t.contains("DEVOLUCIÓN") && t.contains("Motivo: empaque roto"),
         "{t}"
     );
+    let out = caja::domain::document::CashMoveBody {
+        direction: caja::domain::document::CashDirection::Out,
+        amount: Money::from_minor(150_000),
+        reason: "consignación al banco".into(),
+        overrides: vec![caja::domain::document::Override {
+            action: "cash_out".into(),
+            supervisor: "ana".into(),
+            reason: "consignación al banco".into(),
+        }],
+    };
+    let t = text(&doc("FV1-MC-000002", DocBody::CashMove(out)), &c, 32);
+    println!("{t}");
+    assert!(t.contains("SALIDA DE EFECTIVO") && t.contains("$ -150.000"), "{t}");
 }
