@@ -248,5 +248,8 @@ fn example_receipts_at_42_columns() {
     };
     let t = text(&doc("FV1-MC-000002", DocBody::CashMove(out)), &c, 32);
     println!("{t}");
-    assert!(t.contains("SALIDA DE EFECTIVO") && t.contains("$ -150.000"), "{t}");
+    assert!(
+        t.contains("SALIDA DE EFECTIVO") && t.contains("$ -150.000"),
+        "{t}"
+    );
 }

@@ -2,15 +2,14 @@
 //! registers use (docs/PROTOCOL.md), over its own redb file, with basic auth per register and a
 //! prefix rule: a register writes only its own documents.
 
+use super::http::{HttpRequest, Reply};
 use super::hub_store::{DATABASES, HubError, HubStore, Stored};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tiny_http::{Header, Method, Request, Response, Server};
+use tiny_http::{Header, Method, Response};
 
 /// The largest request body accepted (a batch of documents).
 pub const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -34,21 +33,12 @@ pub struct Hub {
 /// A running hub; dropping it does not stop it, `stop` does.
 pub struct HubHandle {
     pub addr: SocketAddr,
-    stop: Arc<AtomicBool>,
-    server: Arc<Server>,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    server: super::http::Running,
 }
 
 impl HubHandle {
     pub fn stop(self) {
-        self.stop.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        for _ in 1..self.threads.len() {
-            self.server.unblock();
-        }
-        for t in self.threads {
-            let _ = t.join();
-        }
+        self.server.stop();
     }
 }
 
@@ -270,45 +260,31 @@ impl Hub {
         &self.store
     }
 
-    /// Serves on `listen` with a few worker threads until stopped.
+    /// Serves on `listen` until stopped: a thread per connection, every read under a deadline
+    /// (see `sync::http`).
     pub fn serve(self, listen: &str) -> Result<HubHandle, String> {
-        let server =
-            Arc::new(Server::http(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?);
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| format!("{listen} is not an IP address"))?;
+        self.serve_with(listen, super::http::Limits::default())
+    }
+
+    /// Serves with the given limits (tests shorten the deadlines).
+    pub fn serve_with(
+        self,
+        listen: &str,
+        limits: super::http::Limits,
+    ) -> Result<HubHandle, String> {
+        let listener = std::net::TcpListener::bind(listen)
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let hub = Arc::new(self);
-        let stop = Arc::new(AtomicBool::new(false));
-        let threads = (0..4)
-            .map(|_| {
-                let (server, hub, stop) = (server.clone(), hub.clone(), stop.clone());
-                std::thread::spawn(move || {
-                    while !stop.load(Ordering::SeqCst) {
-                        match server.recv() {
-                            Ok(req) => hub.handle(req),
-                            Err(_) => break,
-                        }
-                    }
-                })
-            })
-            .collect();
+        let server = super::http::serve(listener, limits, Arc::new(move |req| hub.handle(req)))
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         Ok(HubHandle {
-            addr,
-            stop,
+            addr: server.addr,
             server,
-            threads,
         })
     }
 
-    fn who(&self, req: &Request) -> Option<Who> {
-        let auth = req
-            .headers()
-            .iter()
-            .find(|h| h.field.equiv("Authorization"))?
-            .value
-            .as_str()
-            .to_string();
+    fn who(&self, req: &HttpRequest) -> Option<Who> {
+        let auth = req.header("Authorization")?;
         let raw = b64_decode(auth.strip_prefix("Basic ")?)?;
         let text = String::from_utf8(raw).ok()?;
         let (user, password) = text.split_once(':')?;
@@ -342,28 +318,12 @@ impl Hub {
         })
     }
 
-    fn handle(&self, mut req: Request) {
-        let url = req.url().to_string();
-        let method = req.method().clone();
+    fn handle(&self, req: &HttpRequest) -> Reply {
         let wants_html = req
-            .headers()
-            .iter()
-            .any(|h| h.field.equiv("Accept") && h.value.as_str().contains("text/html"));
-        let who = self.who(&req);
-        let too_big = req.body_length().is_some_and(|n| n > MAX_BODY);
-        let mut body = Vec::new();
-        let read = req
-            .as_reader()
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut body);
-        let resp = if too_big || body.len() > MAX_BODY {
-            error(413, "too_large", "the request body is over the hub's limit")
-        } else if read.is_err() {
-            error(400, "bad_request", "the request body could not be read")
-        } else {
-            self.route(&method, &url, who, wants_html, &body)
-        };
-        let _ = req.respond(resp);
+            .header("Accept")
+            .is_some_and(|a| a.contains("text/html"));
+        let who = self.who(req);
+        self.route(&req.method, &req.url, who, wants_html, &req.body)
     }
 
     fn route(

@@ -2,6 +2,7 @@
 //! register's client (claim, push, status) and the built-in hub.
 
 pub mod client;
+pub mod http;
 pub mod hub;
 pub mod hub_store;
 pub mod json;

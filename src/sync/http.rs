@@ -1,0 +1,342 @@
+//! The hub's HTTP/1.1 server: small, and made for a hostile network.
+//!
+//! Every connection has a thread of its own (up to [`Limits::connections`]; past that a new
+//! connection is told 503 and closed), so one slow, idle or hostile client never delays another.
+//! Every read has a deadline: the request line and headers must arrive whole, at most
+//! [`Limits::head_bytes`], within [`Limits::head_time`]; the body within a time that grows with
+//! its length at a floor rate; an idle keep-alive connection is closed after
+//! [`Limits::idle`]. Nothing is buffered past those limits. A handler that panics answers 500
+//! and the connection's thread goes on.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use tiny_http::{HTTPVersion, Method, Response};
+
+/// The bounds every connection lives within.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Request line and headers, together.
+    pub head_bytes: usize,
+    /// From a request's first byte to the end of its headers.
+    pub head_time: Duration,
+    /// A kept-alive connection waiting for its next request.
+    pub idle: Duration,
+    pub max_body: usize,
+    /// The slowest a body may arrive, in bytes a second, after a grace of `head_time`.
+    pub body_rate: u64,
+    /// Connections served at once.
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            head_bytes: 8 * 1024,
+            head_time: Duration::from_secs(10),
+            idle: Duration::from_secs(30),
+            max_body: super::hub::MAX_BODY,
+            body_rate: 32 * 1024,
+            connections: 512,
+        }
+    }
+}
+
+/// One request, read whole.
+pub struct HttpRequest {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub peer: IpAddr,
+}
+
+impl HttpRequest {
+    /// The first header of that name (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub type Reply = Response<std::io::Cursor<Vec<u8>>>;
+pub type Handler = dyn Fn(&HttpRequest) -> Reply + Send + Sync;
+
+/// A server running on its own threads.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    accept: std::thread::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting; connections in progress finish their request.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        let _ = self.accept.join();
+    }
+}
+
+fn plain(status: u16, text: &str) -> Reply {
+    Response::from_data(text.as_bytes().to_vec()).with_status_code(status)
+}
+
+/// Serves `listener` with `handler` until stopped.
+pub fn serve(
+    listener: TcpListener,
+    limits: Limits,
+    handler: Arc<Handler>,
+) -> std::io::Result<Running> {
+    let addr = listener.local_addr()?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let active = Arc::new(AtomicUsize::new(0));
+    let accept = {
+        let stop = stop.clone();
+        std::thread::Builder::new()
+            .name("hub-accept".into())
+            .spawn(move || {
+                for conn in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = conn else { continue };
+                    if active.load(Ordering::SeqCst) >= limits.connections {
+                        tracing::warn!("hub: connection limit reached; a client is turned away");
+                        let mut s = stream;
+                        let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
+                        let _ = plain(503, "busy").raw_print(
+                            &mut s,
+                            HTTPVersion(1, 1),
+                            &[],
+                            false,
+                            None,
+                        );
+                        continue;
+                    }
+                    active.fetch_add(1, Ordering::SeqCst);
+                    let (limits, handler, active) =
+                        (limits.clone(), handler.clone(), active.clone());
+                    let spawned = std::thread::Builder::new()
+                        .name("hub-conn".into())
+                        .stack_size(256 * 1024)
+                        .spawn(move || {
+                            connection(stream, &limits, &*handler);
+                            active.fetch_sub(1, Ordering::SeqCst);
+                        });
+                    if spawned.is_err() {
+                        tracing::error!("hub: cannot start a connection thread");
+                    }
+                }
+            })?
+    };
+    Ok(Running { addr, stop, accept })
+}
+
+/// Why a request could not be read.
+enum ReadFail {
+    /// The client went away or idled out between requests: close quietly.
+    Gone,
+    /// Answer this, then close.
+    Answer(Reply),
+}
+
+/// Serves one connection's requests until it closes, errs or idles out.
+fn connection(stream: TcpStream, limits: &Limits, handler: &Handler) {
+    let peer = stream
+        .peer_addr()
+        .map(|a| a.ip())
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]));
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
+    let Ok(writer) = stream.try_clone() else {
+        return;
+    };
+    let mut writer = writer;
+    let mut reader = BufReader::with_capacity(limits.head_bytes.min(16 * 1024), stream);
+    loop {
+        let req = match read_request(&mut reader, &mut writer, limits, peer) {
+            Ok(r) => r,
+            Err(ReadFail::Gone) => return,
+            Err(ReadFail::Answer(resp)) => {
+                let _ = resp.raw_print(&mut writer, HTTPVersion(1, 1), &[], false, None);
+                return;
+            }
+        };
+        let close = req
+            .header("Connection")
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let head_only = req.method == Method::Head;
+        let resp = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&req))) {
+            Ok(r) => r,
+            Err(_) => {
+                tracing::error!(url = %req.url, "hub: a request handler panicked");
+                plain(500, "internal error")
+            }
+        };
+        if resp
+            .raw_print(&mut writer, HTTPVersion(1, 1), &[], head_only, None)
+            .is_err()
+            || writer.flush().is_err()
+            || close
+        {
+            return;
+        }
+    }
+}
+
+/// Reads until `deadline`, however the bytes trickle in.
+fn set_deadline(r: &BufReader<TcpStream>, deadline: Instant) -> Result<(), ReadFail> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(ReadFail::Answer(plain(408, "request timeout")));
+    }
+    r.get_ref()
+        .set_read_timeout(Some(left))
+        .map_err(|_| ReadFail::Gone)
+}
+
+fn read_request(
+    r: &mut BufReader<TcpStream>,
+    w: &mut TcpStream,
+    limits: &Limits,
+    peer: IpAddr,
+) -> Result<HttpRequest, ReadFail> {
+    // Wait for the first byte as long as an idle connection may.
+    r.get_ref()
+        .set_read_timeout(Some(limits.idle))
+        .map_err(|_| ReadFail::Gone)?;
+    match r.fill_buf() {
+        Ok([]) | Err(_) => return Err(ReadFail::Gone),
+        Ok(_) => {}
+    }
+    let deadline = Instant::now() + limits.head_time;
+    let mut head: Vec<u8> = Vec::with_capacity(512);
+    loop {
+        set_deadline(r, deadline)?;
+        let buf = match r.fill_buf() {
+            Ok([]) => return Err(ReadFail::Gone),
+            Ok(b) => b,
+            Err(e) if is_timeout(&e) => {
+                return Err(ReadFail::Answer(plain(408, "request timeout")));
+            }
+            Err(_) => return Err(ReadFail::Gone),
+        };
+        // Take bytes up to the end of the headers, never past the limit.
+        let room = limits.head_bytes.saturating_sub(head.len());
+        let take = buf.len().min(room.max(1));
+        let chunk = &buf[..take];
+        let before = head.len();
+        head.extend_from_slice(chunk);
+        let scan_from = before.saturating_sub(3);
+        if let Some(end) = find_end(&head[scan_from..]).map(|e| e + scan_from) {
+            let used = end - before;
+            r.consume(used);
+            head.truncate(end);
+            break;
+        }
+        r.consume(take);
+        if head.len() >= limits.head_bytes {
+            return Err(ReadFail::Answer(plain(
+                431,
+                "request header fields too large",
+            )));
+        }
+    }
+    let text = String::from_utf8_lossy(&head);
+    let mut lines = text.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (Some(method), Some(url), Some(version)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err(ReadFail::Answer(plain(400, "bad request line")));
+    };
+    if !version.starts_with("HTTP/1.") {
+        return Err(ReadFail::Answer(plain(505, "HTTP/1.x only")));
+    }
+    let method: Method = method
+        .parse()
+        .map_err(|_| ReadFail::Answer(plain(400, "bad method")))?;
+    let mut headers = Vec::new();
+    for l in lines.filter(|l| !l.is_empty()) {
+        let Some((k, v)) = l.split_once(':') else {
+            return Err(ReadFail::Answer(plain(400, "bad header")));
+        };
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+        if headers.len() > 100 {
+            return Err(ReadFail::Answer(plain(431, "too many headers")));
+        }
+    }
+    let mut req = HttpRequest {
+        method,
+        url: url.to_string(),
+        headers,
+        body: Vec::new(),
+        peer,
+    };
+    if req
+        .header("Transfer-Encoding")
+        .is_some_and(|t| !t.eq_ignore_ascii_case("identity"))
+    {
+        return Err(ReadFail::Answer(plain(411, "a Content-Length is required")));
+    }
+    let length: usize = match req.header("Content-Length") {
+        None => 0,
+        Some(n) => n
+            .trim()
+            .parse()
+            .map_err(|_| ReadFail::Answer(plain(400, "bad Content-Length")))?,
+    };
+    if length > limits.max_body {
+        return Err(ReadFail::Answer(plain(
+            413,
+            "the request body is over the hub's limit",
+        )));
+    }
+    if length > 0 {
+        if req
+            .header("Expect")
+            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+        {
+            let _ = w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        let budget =
+            limits.head_time + Duration::from_secs(length as u64 / limits.body_rate.max(1));
+        let deadline = Instant::now() + budget;
+        // Grown as the bytes arrive: an announced length costs nothing until it is sent.
+        let mut body = Vec::with_capacity(length.min(64 * 1024));
+        let mut chunk = [0u8; 16 * 1024];
+        while body.len() < length {
+            set_deadline(r, deadline)?;
+            let want = (length - body.len()).min(chunk.len());
+            match r.read(&mut chunk[..want]) {
+                Ok(0) => return Err(ReadFail::Gone),
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if is_timeout(&e) => {
+                    return Err(ReadFail::Answer(plain(408, "request timeout")));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(ReadFail::Gone),
+            }
+        }
+        req.body = body;
+    }
+    Ok(req)
+}
+
+fn is_timeout(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+    )
+}
+
+/// Where "\r\n\r\n" ends in `b`, if it is there.
+fn find_end(b: &[u8]) -> Option<usize> {
+    b.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4)
+}
