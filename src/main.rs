@@ -241,6 +241,16 @@ enum HubUserCommand {
         #[arg(long)]
         admin: bool,
     },
+    /// Change a user's password (the user keeps its role).
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password: String,
+    },
+    /// Remove a user: that register or admin can no longer log in.
+    Remove { name: String },
+    /// List users.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -784,6 +794,9 @@ fn sync_cmd(
             r.removed,
             r.total
         );
+        for why in &r.refused {
+            eprintln!("refused: {why}");
+        }
     }
     caja::sync::client::report_status(&store, &mut client, Some(&report))?;
     eprintln!(
@@ -818,6 +831,33 @@ fn hub_cmd(dir: &Path, listen: &str, command: Option<HubCommand>) -> Result<Exit
         }) => {
             hub.store().add_user(&name, &password, admin)?;
             eprintln!("hub user {name} saved");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(HubCommand::User {
+            command: HubUserCommand::Passwd { name, password },
+        }) => {
+            let Some(u) = hub.store().user(&name)? else {
+                bail!("no hub user {name}");
+            };
+            hub.store().add_user(&name, &password, u.admin)?;
+            eprintln!("password of hub user {name} changed");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(HubCommand::User {
+            command: HubUserCommand::Remove { name },
+        }) => {
+            if !hub.store().remove_user(&name)? {
+                bail!("no hub user {name}");
+            }
+            eprintln!("hub user {name} removed");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(HubCommand::User {
+            command: HubUserCommand::List,
+        }) => {
+            for (name, admin) in hub.store().users()? {
+                println!("{name}\t{}", if admin { "admin" } else { "register" });
+            }
             Ok(ExitCode::SUCCESS)
         }
         Some(HubCommand::Catalog {

@@ -120,13 +120,18 @@ impl App {
                 s.online = Some(true);
                 s.progress = None;
                 s.last_error = None;
-                s.last_pull = Some(format!(
+                let mut line = format!(
                     "{now}: {} {} products, {} removed, {} in the catalog",
                     mode.code(),
                     r.upserted,
                     r.removed,
                     r.total
-                ));
+                );
+                // Documents the register could not use: which and why (also in the history).
+                if let Some(first) = r.refused.first() {
+                    line.push_str(&format!("; {} refused: {first}", r.refused.len()));
+                }
+                s.last_pull = Some(line);
             }
             SyncEvent::Resent(date, r) => {
                 s.online = Some(true);

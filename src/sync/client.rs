@@ -37,7 +37,7 @@ pub enum SyncError {
     )]
     Claimed { code: String, other: String },
     #[error(
-        "the server already holds {0} at another revision (a document of another store with this number); not pushed"
+        "the server holds {0} at another revision than this register's (another store used this register code, or the server's copy was changed); not pushed, and this register's copy stays the one of record"
     )]
     Collision(String),
     #[error(
@@ -46,6 +46,10 @@ pub enum SyncError {
     TakeOverClash(String),
     #[error("the server's answer is not what CouchDB sends: {0}")]
     Protocol(String),
+    /// A catalog document the register cannot use: which, and why (the server works; that
+    /// document is wrong).
+    #[error("{0}")]
+    BadDocument(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -631,13 +635,34 @@ pub struct PullReport {
     pub removed: u64,
     pub total: u64,
     pub pages: u64,
+    /// Documents refused by id and reason (a partial or total pull applies the rest).
+    pub refused: Vec<String>,
 }
 
 /// A catalog document the register cannot use.
 fn bad(id: &str, why: impl std::fmt::Display) -> SyncError {
-    SyncError::Protocol(format!(
-        "catalog document {id}: {why}; the catalog was left as it was"
-    ))
+    SyncError::BadDocument(format!("catalog document {id}: {why}"))
+}
+
+/// One bad catalog document: a replace stops (the catalog is left as it was); a partial or
+/// total pull refuses that document, says which and why, and applies the rest.
+fn refuse_or_stop<T>(
+    mode: PullMode,
+    refused: &mut Vec<String>,
+    r: Result<T, SyncError>,
+) -> Result<Option<T>, SyncError> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(SyncError::BadDocument(why)) if mode != PullMode::Replace => {
+            tracing::warn!(%why, "catalog document refused");
+            refused.push(why);
+            Ok(None)
+        }
+        Err(SyncError::BadDocument(why)) => Err(SyncError::BadDocument(format!(
+            "{why}; the catalog was left as it was"
+        ))),
+        Err(e) => Err(e),
+    }
 }
 
 /// A product from its catalog document.
@@ -737,6 +762,7 @@ pub fn pull(
         // only once the last page is in, in one transaction.
         let mut spool = store.pull_spool()?;
         let mut pages = 0u64;
+        let mut refused: Vec<String> = Vec::new();
         let checkpoint;
         match mode {
             PullMode::Partial => {
@@ -770,8 +796,9 @@ pub fn pull(
                         if let Some(key) = id.strip_prefix("customer:") {
                             if deleted {
                                 spool.remove_customer(key)?;
-                            } else {
-                                let (c, points) = customer_from(&r["doc"])?;
+                            } else if let Some((c, points)) =
+                                refuse_or_stop(mode, &mut refused, customer_from(&r["doc"]))?
+                            {
                                 spool.put_customer(c, points)?;
                             }
                             continue;
@@ -784,8 +811,10 @@ pub fn pull(
                             || r["doc"]["_deleted"].as_bool().unwrap_or(false)
                         {
                             spool.remove(sku)?;
-                        } else {
-                            spool.put(&product_from(&r["doc"], &currency)?)?;
+                        } else if let Some(p) =
+                            refuse_or_stop(mode, &mut refused, product_from(&r["doc"], &currency))?
+                        {
+                            spool.put(&p)?;
                         }
                     }
                     since = page["last_seq"].to_string();
@@ -799,14 +828,21 @@ pub fn pull(
                 checkpoint = info["update_seq"].to_string();
                 pages += visit_prefix(c, CATALOG_DB, "customer:", true, |rows| {
                     for r in rows {
-                        let (customer, points) = customer_from(&r["doc"])?;
-                        spool.put_customer(customer, points)?;
+                        if let Some((customer, points)) =
+                            refuse_or_stop(mode, &mut refused, customer_from(&r["doc"]))?
+                        {
+                            spool.put_customer(customer, points)?;
+                        }
                     }
                     Ok(())
                 })?;
                 pages += visit_prefix(c, CATALOG_DB, "product:", true, |rows| {
                     for r in rows {
-                        spool.put(&product_from(&r["doc"], &currency)?)?;
+                        if let Some(p) =
+                            refuse_or_stop(mode, &mut refused, product_from(&r["doc"], &currency))?
+                        {
+                            spool.put(&p)?;
+                        }
                     }
                     progress(spool.puts);
                     Ok(())
@@ -824,16 +860,32 @@ pub fn pull(
             _ => crate::store::catalog::ApplyMode::Upsert,
         };
         let (puts, removes) = (spool.puts, spool.removes);
-        let history = format!(
+        let mut history = format!(
             "{started} {} ok: {puts} products, {removes} removed",
             mode.code()
         );
+        if !refused.is_empty() {
+            history.push_str(&format!(
+                "; {} refused: {}",
+                refused.len(),
+                refused.join("; ")
+            ));
+            if history.len() > 2_000 {
+                let cut = (0..=2_000)
+                    .rev()
+                    .find(|i| history.is_char_boundary(*i))
+                    .unwrap_or(0);
+                history.truncate(cut);
+                history.push('…');
+            }
+        }
         let r = store.apply_pull(spool, apply, &checkpoint, &history)?;
         Ok(PullReport {
             upserted: puts,
             removed: r.removed,
             total: r.total,
             pages,
+            refused,
         })
     })();
     if let Err(e) = &result {

@@ -28,6 +28,26 @@ pub struct Hub {
     /// Verified (user, SHA-256 of password) pairs: argon2 runs once per user and password, not
     /// once per request.
     verified: Mutex<HashMap<String, [u8; 32]>>,
+    /// An argon2 hash that no password matches: an unknown user costs what a known one does,
+    /// so that the time of a refusal does not tell which user names exist.
+    decoy: String,
+    /// Failed logins by client address and by address and user, in the last minute.
+    failures: Mutex<HashMap<String, Vec<std::time::Instant>>>,
+}
+
+/// Failed logins allowed in [`FAILURE_WINDOW`] for one user from one address, and for one
+/// address whatever the user; past them the client is told 429 until the window passes.
+const FAILURES_PER_USER: usize = 5;
+const FAILURES_PER_ADDRESS: usize = 20;
+const FAILURE_WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// What the credentials of a request came to.
+enum Auth {
+    None,
+    Ok(Who),
+    Failed,
+    /// Too many failures from this client: not even checked.
+    Throttled,
 }
 
 /// A running hub; dropping it does not stop it, `stop` does.
@@ -205,11 +225,44 @@ impl Hub {
         }
     }
 
+    /// Checks a document written to `caja-docs` (see `sync::validate`); other databases are
+    /// guarded by the writer's prefix alone.
+    fn valid(
+        &self,
+        db: &str,
+        doc: &Value,
+        lookup: &dyn Fn(&str) -> Option<Value>,
+    ) -> Result<(), String> {
+        if !doc.is_object() {
+            return Err("a document must be a JSON object".into());
+        }
+        if db == "caja-docs" {
+            super::validate::check(doc, lookup)?;
+        }
+        Ok(())
+    }
+
+    /// A sealed document the hub already holds: write-once.
+    fn sealed_and_held(&self, db: &str, id: &str) -> bool {
+        db == "caja-docs" && super::validate::is_sealed(id) && self.store.get(db, id).is_ok()
+    }
+
     pub fn open(dir: &Path) -> Result<Hub, HubError> {
         std::fs::create_dir_all(dir).map_err(|e| HubError::Db(e.to_string()))?;
+        use argon2::password_hash::{PasswordHasher, SaltString};
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).map_err(|e| HubError::Db(e.to_string()))?;
+        let salt =
+            SaltString::encode_b64(&secret[..16]).map_err(|e| HubError::Db(e.to_string()))?;
+        let decoy = argon2::Argon2::default()
+            .hash_password(&secret[16..], &salt)
+            .map_err(|e| HubError::Db(e.to_string()))?
+            .to_string();
         Ok(Hub {
             store: HubStore::open(&dir.join("hub.redb"))?,
             verified: Mutex::new(HashMap::new()),
+            decoy,
+            failures: Mutex::new(HashMap::new()),
         })
     }
 
@@ -283,46 +336,115 @@ impl Hub {
         })
     }
 
-    fn who(&self, req: &HttpRequest) -> Option<Who> {
-        let auth = req.header("Authorization")?;
-        let raw = b64_decode(auth.strip_prefix("Basic ")?)?;
-        let text = String::from_utf8(raw).ok()?;
-        let (user, password) = text.split_once(':')?;
-        let u = self.store.user(user).ok()??;
+    /// Failures of `keys` within the window, dropping older ones.
+    fn recent_failures(&self, keys: &[&str]) -> Vec<usize> {
+        let now = std::time::Instant::now();
+        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        keys.iter()
+            .map(|k| {
+                m.get_mut(*k).map_or(0, |v| {
+                    v.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                    v.len()
+                })
+            })
+            .collect()
+    }
+
+    fn failed(&self, keys: &[&str]) {
+        let now = std::time::Instant::now();
+        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if m.len() > 50_000 {
+            m.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < FAILURE_WINDOW));
+        }
+        for k in keys {
+            let v = m.entry((*k).to_string()).or_default();
+            if v.len() < 1_000 {
+                v.push(now);
+            }
+        }
+    }
+
+    fn who(&self, req: &HttpRequest) -> Auth {
+        let Some(auth) = req.header("Authorization") else {
+            return Auth::None;
+        };
+        let Some((user, password)) = auth
+            .strip_prefix("Basic ")
+            .and_then(b64_decode)
+            .and_then(|raw| String::from_utf8(raw).ok())
+            .and_then(|t| {
+                t.split_once(':')
+                    .map(|(u, p)| (u.to_string(), p.to_string()))
+            })
+        else {
+            return Auth::Failed;
+        };
+        let u = self.store.user(&user).ok().flatten();
         use sha2::Digest;
         let digest: [u8; 32] =
             sha2::Sha256::digest(format!("{user}\0{password}").as_bytes()).into();
-        let cached = self
-            .verified
-            .lock()
-            .map(|m| m.get(user) == Some(&digest))
-            .unwrap_or(false);
+        // A password already verified is let through: a guesser never has it, and a register
+        // behind the same address as a guesser keeps syncing.
+        let cached = u.is_some()
+            && self
+                .verified
+                .lock()
+                .map(|m| m.get(&user) == Some(&digest))
+                .unwrap_or(false);
+        let by_address = req.peer.to_string();
+        let by_user = format!("{by_address}|{user}");
+        let keys = [by_address.as_str(), by_user.as_str()];
+        if !cached {
+            let recent = self.recent_failures(&keys);
+            if recent[0] >= FAILURES_PER_ADDRESS || recent[1] >= FAILURES_PER_USER {
+                return Auth::Throttled;
+            }
+        }
         if !cached {
             use argon2::password_hash::{PasswordHash, PasswordVerifier};
-            let ok = PasswordHash::new(&u.password_hash).is_ok_and(|h| {
+            // An unknown user is checked against the decoy: the same work, then a refusal.
+            let hash = u.as_ref().map_or(self.decoy.as_str(), |u| &u.password_hash);
+            let ok = PasswordHash::new(hash).is_ok_and(|h| {
                 argon2::Argon2::default()
                     .verify_password(password.as_bytes(), &h)
                     .is_ok()
             });
-            if !ok {
-                return None;
+            if !ok || u.is_none() {
+                self.failed(&keys);
+                tracing::warn!(%user, client = %req.peer, "hub: login refused");
+                return Auth::Failed;
             }
             if let Ok(mut m) = self.verified.lock() {
-                m.insert(user.to_string(), digest);
+                m.insert(user.clone(), digest);
             }
         }
-        Some(if u.admin {
-            Who::Admin(user.to_string())
-        } else {
-            Who::Register(user.to_string())
-        })
+        match u {
+            Some(u) if u.admin => Auth::Ok(Who::Admin(user)),
+            Some(_) => Auth::Ok(Who::Register(user)),
+            None => Auth::Failed,
+        }
     }
 
     fn handle(&self, req: &HttpRequest) -> Reply {
         let wants_html = req
             .header("Accept")
             .is_some_and(|a| a.contains("text/html"));
-        let who = self.who(req);
+        let who = match self.who(req) {
+            Auth::Ok(w) => Some(w),
+            Auth::None | Auth::Failed => None,
+            Auth::Throttled => {
+                tracing::warn!(client = %req.peer, "hub: too many failed logins; refused for a minute");
+                let r = error(
+                    429,
+                    "too_many_requests",
+                    "too many failed logins: wait a minute",
+                );
+                return match header("Retry-After", "60") {
+                    Some(h) => r.with_header(h),
+                    None => r,
+                };
+            }
+        };
         self.route(&req.method, &req.url, who, wants_html, &req.body)
     }
 
@@ -400,8 +522,14 @@ impl Hub {
                     let mut out = Vec::new();
                     for d in docs {
                         let id = d["_id"].as_str().unwrap_or("").to_string();
-                        if let Err(why) = may_write(&who, db, &id) {
+                        if let Err(why) = may_write(&who, db, &id)
+                            .and_then(|()| self.valid(db, &d, &|i| self.store.get(db, i).ok()))
+                        {
                             out.push(json!({"id": id, "error": "forbidden", "reason": why}));
+                            continue;
+                        }
+                        if self.sealed_and_held(db, &id) {
+                            out.push(json!({"id": id, "error": "conflict", "reason": "sealed: never replaced"}));
                             continue;
                         }
                         match self.store.put(db, d) {
@@ -427,7 +555,13 @@ impl Hub {
                 };
                 let results = self
                     .store
-                    .replicate(db, docs, |id| may_write(&who, db, id))
+                    .replicate(
+                        db,
+                        docs,
+                        |id| may_write(&who, db, id),
+                        |d, lookup| self.valid(db, d, lookup),
+                        |id| db == "caja-docs" && super::validate::is_sealed(id),
+                    )
                     .map_err(hub_error)?;
                 let fresh: Vec<&Value> = results
                     .iter()
@@ -525,7 +659,23 @@ impl Hub {
             (Method::Put, Some(id)) if !id.starts_with('_') => {
                 may_write(&who, db, id).map_err(|why| error(403, "forbidden", &why))?;
                 let mut v = json_body()?;
-                v["_id"] = json!(id);
+                let Some(m) = v.as_object_mut() else {
+                    return Err(error(
+                        400,
+                        "bad_request",
+                        "a document must be a JSON object",
+                    ));
+                };
+                m.insert("_id".into(), json!(id));
+                self.valid(db, &v, &|i| self.store.get(db, i).ok())
+                    .map_err(|why| error(403, "forbidden", &why))?;
+                if self.sealed_and_held(db, id) {
+                    return Err(error(
+                        409,
+                        "conflict",
+                        "sealed: a stored document is never replaced",
+                    ));
+                }
                 self.store
                     .put(db, v)
                     .map(|(id, rev)| reply(201, &json!({"ok": true, "id": id, "rev": rev})))
@@ -560,11 +710,17 @@ impl Hub {
             registers.push((id.to_string(), v))
         });
         let mut totals: HashMap<String, (u64, i128)> = HashMap::new();
-        let _ = self.store.visit("caja-docs", "sale:", |_, v| {
-            if v["business_date"] == today {
-                let e = totals
-                    .entry(v["register"].as_str().unwrap_or("").to_string())
-                    .or_default();
+        let _ = self.store.visit("caja-docs", "sale:", |id, v| {
+            // The register is the one the id names (the only one allowed to write it), never
+            // what the body claims.
+            let register = id
+                .strip_prefix("sale:")
+                .and_then(|n| crate::domain::numbering::parse_number(n).ok())
+                .map(|(r, _, _)| r.to_string());
+            if let Some(register) = register
+                && v["business_date"] == today
+            {
+                let e = totals.entry(register).or_default();
                 e.0 += 1;
                 // Decimal strings summed exactly as integers of their smallest unit.
                 e.1 += crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));

@@ -247,6 +247,28 @@ impl HubStore {
         Ok(())
     }
 
+    /// Every user: name and whether an admin.
+    pub fn users(&self) -> Result<Vec<(String, bool)>, HubError> {
+        let tx = self.db.begin_read()?;
+        let users = tx.open_table(USERS)?;
+        let mut out = Vec::new();
+        for row in users.iter()? {
+            let (k, v) = row?;
+            let (HubUserRecord::V1(u), _) = postcard::take_from_bytes::<HubUserRecord>(v.value())?;
+            out.push((k.value().to_string(), u.admin));
+        }
+        Ok(out)
+    }
+
+    /// Removes a user; false when there was none.
+    pub fn remove_user(&self, name: &str) -> Result<bool, HubError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let removed = tx.open_table(USERS)?.remove(name)?.is_some();
+        tx.commit()?;
+        Ok(removed)
+    }
+
     pub fn user(&self, name: &str) -> Result<Option<HubUser>, HubError> {
         let tx = self.db.begin_read()?;
         let users = tx.open_table(USERS)?;
@@ -335,6 +357,8 @@ impl HubStore {
         db: &str,
         docs_in: Vec<Value>,
         allowed: impl Fn(&str) -> Result<(), String>,
+        valid: impl Fn(&Value, &dyn Fn(&str) -> Option<Value>) -> Result<(), String>,
+        write_once: impl Fn(&str) -> bool,
     ) -> Result<Vec<Replicated>, HubError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
@@ -346,6 +370,20 @@ impl HubStore {
             let mut dbs = tx.open_table(DBS)?;
             let mut seq = dbs.get(db)?.map(|v| v.value()).ok_or(HubError::NotFound)?;
             for doc in docs_in {
+                // Checked against what the hub holds, this write's earlier documents included.
+                let checked = {
+                    let lookup = |id: &str| -> Option<Value> {
+                        let v = docs.get((db, id)).ok()??;
+                        let d = decode_doc(v.value()).ok()?;
+                        (!d.deleted).then(|| full(id, &d))
+                    };
+                    valid(&doc, &lookup)
+                };
+                if let Err(why) = checked {
+                    let id = doc.get("_id").and_then(Value::as_str).unwrap_or("");
+                    out.push((id.to_string(), Err(why)));
+                    continue;
+                }
                 let (id, rev, deleted, body) = match split(doc) {
                     Ok(x) => x,
                     Err(e) => {
@@ -369,6 +407,17 @@ impl HubStore {
                     Some(c) if c.rev == rev => Stored::AlreadyThere,
                     Some(_) if conflicts.get((db, id.as_str(), rev.as_str()))?.is_some() => {
                         Stored::AlreadyThere
+                    }
+                    Some(c) if write_once(&id) => {
+                        out.push((
+                            id.clone(),
+                            Err(format!(
+                                "{id} is sealed and the hub holds it at revision {}: it is \
+                                 never replaced",
+                                c.rev
+                            )),
+                        ));
+                        continue;
                     }
                     Some(_) => {
                         conflicts.insert((db, id.as_str(), rev.as_str()), body.as_str())?;

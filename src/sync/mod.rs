@@ -6,6 +6,7 @@ pub mod http;
 pub mod hub;
 pub mod hub_store;
 pub mod json;
+pub mod validate;
 pub mod worker;
 
 /// A decimal string ("11900.50", "-3") as an integer of ten-thousandths, for totals that must

@@ -1,0 +1,390 @@
+//! The hub against hostile clients on loopback: slow and idle connections, bad bodies, huge
+//! request lines, poisoned and forged documents, rewritten sales, password guessing; and a
+//! hostile load while two registers push 5,000 documents each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use caja::store::Store;
+use caja::sync::client::{claim, push};
+use common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+fn basic(user: &str, password: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let b = format!("{user}:{password}").into_bytes();
+    let mut out = String::new();
+    for c in b.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(T[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    format!("Basic {out}")
+}
+
+/// One raw HTTP/1.1 exchange on a new connection: the status and the body.
+fn raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(a) = auth {
+        req.push_str(&format!("Authorization: {a}\r\n"));
+    }
+    req.push_str("Content-Type: application/json\r\n\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut r = BufReader::new(s);
+    let mut status = String::new();
+    r.read_line(&mut status).unwrap();
+    let code = status
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let mut rest = String::new();
+    let _ = r.read_to_string(&mut rest);
+    let body = rest.split_once("\r\n\r\n").map_or("", |x| x.1).to_string();
+    (code, body)
+}
+
+fn fv1() -> String {
+    basic("FV1", "clave-fv1-segura")
+}
+
+/// A register that sold `n` tickets, claimed and pushed to `h`.
+fn pushed(h: &caja::sync::hub::HubHandle, dir: &std::path::Path, n: u64) -> Store {
+    let s = demo_store(dir);
+    let products = caja::csvio::demo_catalog(&s.info().currency);
+    for i in 0..n {
+        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        s.commit(&header(22, (i / 60) as i64), body).unwrap();
+    }
+    let mut c = client(h, "FV1", "clave-fv1-segura");
+    claim(&s, &mut c).unwrap();
+    let r = push(&s, &mut c, |_, _| {}).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}
+
+#[test]
+fn idle_and_slow_clients_never_stop_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    // Four (and forty) clients that announce a body and send one byte, then nothing.
+    let stalled: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut s = TcpStream::connect(h.addr).unwrap();
+            s.write_all(b"PUT /caja-docs/x HTTP/1.1\r\nContent-Length: 5000\r\n\r\nx")
+                .unwrap();
+            s
+        })
+        .collect();
+    let t = Instant::now();
+    let (code, _) = raw(h.addr, "GET", "/", None, "");
+    assert_eq!(code, 200);
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    drop(stalled);
+    h.stop();
+}
+
+#[test]
+fn bad_bodies_are_refused_and_the_hub_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    for body in ["\"x\"", "[1,2]", "[]", "{", "null"] {
+        for _ in 0..3 {
+            let (code, text) = raw(h.addr, "PUT", "/caja-docs/sale:FV1-y1", Some(&fv1()), body);
+            assert!((400..500).contains(&code), "{body}: {code} {text}");
+        }
+    }
+    let (code, text) = raw(h.addr, "GET", "/caja-docs", Some(&fv1()), "");
+    assert_eq!(code, 200, "{text}");
+}
+
+#[test]
+fn a_huge_request_line_is_cut_off_at_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let mut s = TcpStream::connect(h.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let line = vec![b'A'; 64 * 1024];
+    // The hub answers and closes long before the line ends; the writes after that may fail.
+    let _ = s.write_all(b"GET /");
+    let _ = s.write_all(&line);
+    let mut answer = String::new();
+    let _ = BufReader::new(s).read_line(&mut answer);
+    assert!(answer.contains(" 431 "), "{answer:?}");
+    let (code, _) = raw(h.addr, "GET", "/", None, "");
+    assert_eq!(code, 200);
+}
+
+#[test]
+fn a_poisoned_customer_is_refused_and_pulls_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let bad = json!({"type": "customer", "doc_type": "XX", "doc_number": "1", "name": "x"});
+    let (code, text) = raw(
+        h.addr,
+        "PUT",
+        "/caja-docs/customer:BAD-1",
+        Some(&fv1()),
+        &bad.to_string(),
+    );
+    assert_eq!(code, 403, "{text}");
+    assert!(text.contains("XX"), "{text}");
+    // In a replicated batch too: that document is refused by id and reason.
+    let (code, text) = raw(
+        h.addr,
+        "POST",
+        "/caja-docs/_bulk_docs",
+        Some(&fv1()),
+        &json!({"new_edits": false, "docs": [{"_id": "customer:BAD-1", "_rev": "1-ab", "type": "customer", "doc_type": "XX"}]})
+            .to_string(),
+    );
+    assert_eq!(code, 201);
+    assert!(
+        text.contains("customer:BAD-1") && text.contains("forbidden"),
+        "{text}"
+    );
+    let admin = basic("admin", "clave-admin-segura");
+    let (_, all) = raw(h.addr, "GET", "/caja-catalog/_all_docs", Some(&admin), "");
+    assert!(!all.contains("BAD-1"), "{all}");
+
+    // A bad product put in the catalog by hand: a partial pull refuses it by id and reason and
+    // applies the rest; a replace stops and changes nothing.
+    for (id, doc) in [
+        (
+            "product:ZZZ",
+            json!({"type": "product", "sku": "ZZZ", "name": "Bad", "price": "abc", "tax_rate": "19"}),
+        ),
+        (
+            "product:OK1",
+            json!({"type": "product", "sku": "OK1", "name": "Bueno", "price": "1500", "tax_rate": "19"}),
+        ),
+    ] {
+        let (code, text) = raw(
+            h.addr,
+            "PUT",
+            &format!("/caja-catalog/{id}"),
+            Some(&admin),
+            &doc.to_string(),
+        );
+        assert_eq!(code, 201, "{text}");
+    }
+    let rdir = tempfile::tempdir().unwrap();
+    let s = demo_store(rdir.path());
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    let r = caja::sync::client::pull(&s, &mut c, caja::sync::client::PullMode::Partial, |_| {})
+        .unwrap();
+    assert_eq!(r.refused.len(), 1, "{:?}", r.refused);
+    assert!(r.refused[0].contains("product:ZZZ") && r.refused[0].contains("price"));
+    assert!(s.lookup_code("OK1").unwrap().is_some());
+    let e = caja::sync::client::pull(&s, &mut c, caja::sync::client::PullMode::Replace, |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("product:ZZZ") && e.contains("left as it was"),
+        "{e}"
+    );
+    assert!(!e.contains("CouchDB"), "{e}");
+    h.stop();
+}
+
+#[test]
+fn forged_points_and_rewritten_sales_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let rdir = tempfile::tempdir().unwrap();
+    let _s = pushed(&h, rdir.path(), 3);
+    let forged = json!({"type": "points", "source": "FV1-999001", "customer": "CC-12345678",
+        "points": "9223372036854775807", "earned": "9223372036854775807", "redeemed": "0"});
+    let (code, text) = raw(
+        h.addr,
+        "PUT",
+        "/caja-docs/points:FV1-999001",
+        Some(&fv1()),
+        &forged.to_string(),
+    );
+    assert_eq!(code, 403, "{text}");
+    assert!(text.contains("holds no FV1-999001"), "{text}");
+
+    // A stored sale is never edited nor deleted, with or without its revision.
+    let (code, sale) = raw(
+        h.addr,
+        "GET",
+        "/caja-docs/sale:FV1-000001",
+        Some(&fv1()),
+        "",
+    );
+    assert_eq!(code, 200);
+    let sale: Value = serde_json::from_str(&sale).unwrap();
+    let mut deleted = sale.clone();
+    deleted["_deleted"] = json!(true);
+    let mut edited = sale.clone();
+    edited["cashier"] = json!("nadie");
+    for d in [deleted, edited] {
+        let (code, text) = raw(
+            h.addr,
+            "PUT",
+            "/caja-docs/sale:FV1-000001",
+            Some(&fv1()),
+            &d.to_string(),
+        );
+        assert!(code == 403 || code == 409, "{code} {text}");
+    }
+    let mut other_rev = sale.clone();
+    other_rev["_rev"] = json!("2-0123456789abcdef0123456789abcdef");
+    other_rev["total"] = json!("1");
+    let (_, text) = raw(
+        h.addr,
+        "POST",
+        "/caja-docs/_bulk_docs",
+        Some(&fv1()),
+        &json!({"new_edits": false, "docs": [other_rev]}).to_string(),
+    );
+    assert!(
+        text.contains("sale:FV1-000001") && text.contains("forbidden"),
+        "{text}"
+    );
+    let (_, again) = raw(
+        h.addr,
+        "GET",
+        "/caja-docs/sale:FV1-000001",
+        Some(&fv1()),
+        "",
+    );
+    let again: Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(again, sale, "the sale is as it was pushed");
+
+    // The status page counts by the register in the id: a body that names FV2 is refused.
+    let mut forged_sale = sale.clone();
+    forged_sale["register"] = json!("FV2");
+    forged_sale["number"] = json!("FV1-888888");
+    forged_sale.as_object_mut().unwrap().remove("_rev");
+    let (code, text) = raw(
+        h.addr,
+        "PUT",
+        "/caja-docs/sale:FV1-888888",
+        Some(&fv1()),
+        &forged_sale.to_string(),
+    );
+    assert_eq!(code, 403, "{text}");
+    h.stop();
+}
+
+#[test]
+fn unknown_users_cost_what_known_ones_do_and_guessing_is_throttled() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    // The register logs in once, as it does at every sync.
+    let (code, _) = raw(h.addr, "GET", "/caja-docs", Some(&fv1()), "");
+    assert_eq!(code, 200);
+    let time = |user: &str| {
+        let t = Instant::now();
+        let (code, _) = raw(
+            h.addr,
+            "GET",
+            "/caja-docs",
+            Some(&basic(user, "wrong-password")),
+            "",
+        );
+        assert_eq!(code, 401);
+        t.elapsed()
+    };
+    // Alternate, so that a busy moment of the machine falls on both.
+    let (mut known, mut unknown) = (Duration::ZERO, Duration::ZERO);
+    for i in 0..4 {
+        known += time("FV1");
+        unknown += time(&format!("nadie{i}"));
+    }
+    let ratio = known.as_secs_f64() / unknown.as_secs_f64();
+    eprintln!("wrong password: known user {known:?}, unknown {unknown:?} (ratio {ratio:.2})");
+    assert!((0.5..=2.0).contains(&ratio), "{known:?} vs {unknown:?}");
+
+    // The fifth failure for FV1 from this address: from then on 429, not even checked.
+    let _ = time("FV1");
+    let (code, text) = raw(
+        h.addr,
+        "GET",
+        "/caja-docs",
+        Some(&basic("FV1", "another-guess")),
+        "",
+    );
+    assert_eq!(code, 429, "{text}");
+    // The register itself, whose password the hub verified before, goes on.
+    let (code, _) = raw(h.addr, "GET", "/caja-docs", Some(&fv1()), "");
+    assert_eq!(code, 200);
+    h.stop();
+}
+
+#[test]
+fn hub_users_are_listed_changed_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [
+        vec![
+            "hub",
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "FV1",
+            "--password",
+            "clave-fv1-segura",
+        ],
+        vec![
+            "hub",
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "admin",
+            "--password",
+            "clave-admin-segura",
+            "--admin",
+        ],
+        vec![
+            "hub",
+            "--data-dir",
+            d,
+            "user",
+            "passwd",
+            "FV1",
+            "--password",
+            "otra-clave-fv1",
+        ],
+    ] {
+        let o = run(&args);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = run(&["hub", "--data-dir", d, "user", "list"]);
+    let list = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        list.contains("FV1\tregister") && list.contains("admin\tadmin"),
+        "{list}"
+    );
+    let o = run(&["hub", "--data-dir", d, "user", "remove", "FV1"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["hub", "--data-dir", d, "user", "list"]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("FV1"));
+    let o = run(&["hub", "--data-dir", d, "user", "remove", "FV1"]);
+    assert!(!o.status.success());
+}
