@@ -33,6 +33,51 @@ pub struct Hub {
     decoy: String,
     /// Failed logins by client address and by address and user, in the last minute.
     failures: Mutex<HashMap<String, Vec<std::time::Instant>>>,
+    /// The one argon2 working memory (19 MiB with the default parameters), reused by every
+    /// verification in turn: with a thread per connection, memory allocated per verification
+    /// would settle in many malloc arenas and stay.
+    argon_memory: Mutex<Vec<argon2::Block>>,
+}
+
+/// Checks `password` against an argon2 PHC string in `memory` (at most 64 MiB of it).
+fn verify_in(memory: &mut Vec<argon2::Block>, phc: &str, password: &[u8]) -> bool {
+    use argon2::password_hash::PasswordHash;
+    let Ok(h) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Ok(alg), Ok(params), Some(salt), Some(expected)) = (
+        argon2::Algorithm::try_from(h.algorithm),
+        argon2::Params::try_from(&h),
+        h.salt,
+        h.hash,
+    ) else {
+        return false;
+    };
+    let version = h
+        .version
+        .and_then(|v| argon2::Version::try_from(v).ok())
+        .unwrap_or_default();
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let n = params.block_count();
+    if n > 64 * 1024 {
+        return false;
+    }
+    if memory.len() < n {
+        memory.resize(n, argon2::Block::default());
+    }
+    let mut out = vec![0u8; expected.len()];
+    let ok = argon2::Argon2::new(alg, version, params)
+        .hash_password_into_with_memory(password, salt, &mut out, &mut memory[..n])
+        .is_ok();
+    // Compared in full whatever the first difference.
+    ok && out
+        .iter()
+        .zip(expected.as_bytes())
+        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+        == 0
 }
 
 /// Failed logins allowed in [`FAILURE_WINDOW`] for one user from one address, and for one
@@ -263,6 +308,7 @@ impl Hub {
             verified: Mutex::new(HashMap::new()),
             decoy,
             failures: Mutex::new(HashMap::new()),
+            argon_memory: Mutex::new(Vec::new()),
         })
     }
 
@@ -401,14 +447,12 @@ impl Hub {
             }
         }
         if !cached {
-            use argon2::password_hash::{PasswordHash, PasswordVerifier};
             // An unknown user is checked against the decoy: the same work, then a refusal.
             let hash = u.as_ref().map_or(self.decoy.as_str(), |u| &u.password_hash);
-            let ok = PasswordHash::new(hash).is_ok_and(|h| {
-                argon2::Argon2::default()
-                    .verify_password(password.as_bytes(), &h)
-                    .is_ok()
-            });
+            let ok = {
+                let mut memory = self.argon_memory.lock().unwrap_or_else(|p| p.into_inner());
+                verify_in(&mut memory, hash, password.as_bytes())
+            };
             if !ok || u.is_none() {
                 self.failed(&keys);
                 tracing::warn!(%user, client = %req.peer, "hub: login refused");
@@ -765,5 +809,25 @@ impl Hub {
             Some(h) => r.with_header(h),
             None => r,
         }
+    }
+}
+
+#[cfg(test)]
+mod argon_tests {
+    use super::verify_in;
+    use argon2::password_hash::{PasswordHasher, SaltString};
+
+    #[test]
+    fn the_reused_memory_verifies_like_argon2_itself() {
+        let salt = SaltString::encode_b64(b"sixteen byte slt").unwrap();
+        let phc = argon2::Argon2::default()
+            .hash_password(b"clave-fv1-segura", &salt)
+            .unwrap()
+            .to_string();
+        let mut memory = Vec::new();
+        assert!(verify_in(&mut memory, &phc, b"clave-fv1-segura"));
+        assert!(!verify_in(&mut memory, &phc, b"clave-fv1-segurA"));
+        assert!(verify_in(&mut memory, &phc, b"clave-fv1-segura"));
+        assert!(!verify_in(&mut memory, "not a hash", b"x"));
     }
 }
