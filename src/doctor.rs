@@ -450,34 +450,54 @@ fn sync(c: &Config) -> Vec<Finding> {
         cfg.proxy(None)
     };
     let agent: ureq::Agent = cfg.build().into();
-    let mut req = agent.get(c.sync.url.as_str());
+    // An authenticated request to the register's database: the root answers anyone, so only
+    // this tells whether the user and password work.
+    let url = format!("{}/caja-docs", c.sync.url.trim_end_matches('/'));
+    let mut req = agent.get(url.as_str());
     if !c.sync.user.is_empty() {
         req = req.header("Authorization", basic_auth(&c.sync.user, &c.sync.password));
     }
+    let mut v = Vec::new();
+    if let Some(w) = cleartext_warning(&c.sync.url) {
+        v.push(f(Level::Warn, "sync", w));
+    }
     let sent = chrono::Utc::now();
+    let user = &c.sync.user;
     match req.call() {
         Ok(resp) => {
             let status = resp.status().as_u16();
-            let mut v = vec![match status {
+            let at = &c.sync.url;
+            v.push(match status {
                 200..=299 => f(
                     Level::Ok,
                     "sync",
-                    format!("{} answers {status}", c.sync.url),
+                    format!("{at} answers and accepts user '{user}'"),
                 ),
-                401 | 403 => f(
+                401 => f(
                     Level::Fail,
                     "sync",
                     format!(
-                        "{} refuses the register's user '{}' ({status})",
-                        c.sync.url, c.sync.user
+                        "{at} refuses user '{user}': wrong password or unknown user (a server \
+                         does not say which); check [sync] user and password"
                     ),
                 ),
-                _ => f(
+                403 => f(
                     Level::Fail,
                     "sync",
-                    format!("{} answers {status}", c.sync.url),
+                    format!("{at} knows user '{user}' but forbids it caja-docs"),
                 ),
-            }];
+                404 => f(
+                    Level::Fail,
+                    "sync",
+                    format!("{at} has no caja-docs database: set the server up (docs/PROTOCOL.md)"),
+                ),
+                429 => f(
+                    Level::Fail,
+                    "sync",
+                    format!("{at} refuses logins from here for a while: too many wrong passwords"),
+                ),
+                _ => f(Level::Fail, "sync", format!("{at} answers {status}")),
+            });
             let date = resp
                 .headers()
                 .get("date")
@@ -498,12 +518,62 @@ fn sync(c: &Config) -> Vec<Finding> {
             }
             v
         }
-        Err(e) => vec![f(
-            Level::Fail,
-            "sync",
-            format!("{} unreachable: {e}", c.sync.url),
-        )],
+        Err(e) => {
+            v.push(f(
+                Level::Fail,
+                "sync",
+                format!("{} unreachable: {e}", c.sync.url),
+            ));
+            v
+        }
     }
+}
+
+/// A warning when `url` sends the password in clear (`http://`) to an address outside the
+/// local networks (loopback, private, link-local); a name counts as outside unless it resolves
+/// only to such addresses.
+pub fn cleartext_warning(url: &str) -> Option<String> {
+    cleartext_host(url, true).map(|host| {
+        format!(
+            "{url} is plain http:// to {host}, outside the local network: the sync password \
+             travels in clear; use https://"
+        )
+    })
+}
+
+/// The host of a plain `http://` URL outside the local networks. Without `resolve`, a name
+/// counts as local only when it is `localhost` or ends in `.local` or `.lan` (for a screen that
+/// must not wait for DNS).
+pub fn cleartext_host(url: &str, resolve: bool) -> Option<String> {
+    let rest = url.strip_prefix("http://")?;
+    let authority = rest.split('/').next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => host_port.split(':').next().unwrap_or(""),
+    };
+    let local = |ip: std::net::IpAddr| match ip {
+        std::net::IpAddr::V4(a) => a.is_loopback() || a.is_private() || a.is_link_local(),
+        std::net::IpAddr::V6(a) => {
+            a.is_loopback()
+                || (a.segments()[0] & 0xfe00) == 0xfc00
+                || (a.segments()[0] & 0xffc0) == 0xfe80
+        }
+    };
+    let inside = match host.parse::<std::net::IpAddr>() {
+        Ok(ip) => local(ip),
+        Err(_) if host == "localhost" || host.ends_with(".local") || host.ends_with(".lan") => true,
+        Err(_) if !resolve => false,
+        Err(_) => {
+            use std::net::ToSocketAddrs;
+            let addrs: Vec<_> = (host, 80)
+                .to_socket_addrs()
+                .map(|a| a.collect())
+                .unwrap_or_default();
+            !addrs.is_empty() && addrs.iter().all(|a| local(a.ip()))
+        }
+    };
+    (!inside).then(|| host.to_string())
 }
 
 /// Prints the report; true when nothing needs attention.
@@ -522,6 +592,22 @@ pub fn print(findings: &[Finding], out: &mut impl std::io::Write) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_is_warned_outside_the_local_network() {
+        for local in [
+            "http://192.168.1.5:5984",
+            "http://10.0.0.2",
+            "http://127.0.0.1:5984/",
+            "http://localhost:5984",
+            "http://[::1]:5984",
+            "https://203.0.113.9",
+        ] {
+            assert_eq!(cleartext_warning(local), None, "{local}");
+        }
+        let w = cleartext_warning("http://203.0.113.9:5984").unwrap();
+        assert!(w.contains("203.0.113.9") && w.contains("https://"), "{w}");
+    }
 
     #[test]
     fn basic_auth_is_base64() {

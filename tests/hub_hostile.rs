@@ -663,3 +663,31 @@ fn a_hostile_load_stops_nothing() {
     let info: Value = serde_json::from_str(&info).unwrap();
     assert_eq!(info["doc_count"], 10_000);
 }
+
+/// `caja doctor` logs in: a wrong password is a failure that says so, not "sync OK".
+#[test]
+fn doctor_checks_the_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let mut config = caja::config::Config::defaults();
+    config.sync.url = format!("http://{}", h.addr);
+    config.sync.user = "FV1".into();
+    config.sync.password = "clave-equivocada".into();
+    let findings = caja::doctor::sync_check(&config);
+    let sync: Vec<_> = findings.iter().filter(|x| x.what == "sync").collect();
+    assert!(
+        sync.iter().any(
+            |x| x.level == caja::doctor::Level::Fail && x.detail.contains("refuses user 'FV1'")
+        ),
+        "{findings:?}"
+    );
+    config.sync.password = "clave-fv1-segura".into();
+    let findings = caja::doctor::sync_check(&config);
+    assert!(
+        findings.iter().any(|x| x.what == "sync"
+            && x.level == caja::doctor::Level::Ok
+            && x.detail.contains("accepts user 'FV1'")),
+        "{findings:?}"
+    );
+    h.stop();
+}

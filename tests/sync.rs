@@ -656,7 +656,8 @@ fn catalog_pulls_partial_total_and_replace() {
         "MIEL250"
     );
 
-    // A malformed document: the pull names it and the catalog stays as it was.
+    // A malformed document: a partial pull refuses it by id and reason, says so in its
+    // history, and applies the rest; a replace stops and changes nothing.
     let broken = serde_json::json!({"type": "product", "sku": "ROTO", "name": "Roto", "price": "doce", "tax_rate": "19"});
     admin
         .request("PUT", "caja-catalog/product:ROTO", Some(&broken))
@@ -666,21 +667,30 @@ fn catalog_pulls_partial_total_and_replace() {
     admin
         .request("PUT", "caja-catalog/product:LEC1L", Some(&milk))
         .unwrap();
-    let e = pull(&s, &mut c, PullMode::Partial, |_| {})
+    let e = pull(&s, &mut c, PullMode::Replace, |_| {})
         .unwrap_err()
         .to_string();
-    assert!(e.contains("product:ROTO") && e.contains("price"), "{e}");
+    assert!(
+        e.contains("product:ROTO") && e.contains("left as it was"),
+        "{e}"
+    );
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 4500);
+    let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
+    assert_eq!(r.refused.len(), 1, "{r:?}");
+    assert!(r.refused[0].contains("product:ROTO") && r.refused[0].contains("price"));
+    assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
+    assert!(s.lookup_code("ROTO").unwrap().is_none());
     assert_eq!(s.catalog_len().unwrap(), 35);
     let history = s.pull_history().unwrap();
-    assert_eq!(history.len(), 4, "{history:?}");
-    assert!(history[3].contains("partial failed") && history[3].contains("product:ROTO"));
+    assert_eq!(history.len(), 5, "{history:?}");
+    assert!(history[3].contains("replace failed") && history[3].contains("product:ROTO"));
+    assert!(history[4].contains("1 refused") && history[4].contains("product:ROTO"));
     let fixed = serde_json::json!({"_rev": product_doc(&mut admin, "product:ROTO")["_rev"], "_deleted": true});
     admin
         .request("PUT", "caja-catalog/product:ROTO", Some(&fixed))
         .unwrap();
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
-    assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
+    assert!(r.refused.is_empty());
     assert_eq!(r.total, 35);
 
     // Within one pull a barcode moves from one product to another: the product that takes it

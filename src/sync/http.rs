@@ -8,6 +8,7 @@
 //! [`Limits::idle`]. Nothing is buffered past those limits. A handler that panics answers 500
 //! and the connection's thread goes on.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -71,15 +72,26 @@ pub struct Running {
     pub addr: SocketAddr,
     stop: Arc<AtomicBool>,
     accept: std::thread::JoinHandle<()>,
+    active: Arc<AtomicUsize>,
+    /// The connections open now, to close them at a stop.
+    open: Arc<std::sync::Mutex<HashMap<u64, TcpStream>>>,
 }
 
 impl Running {
-    /// Stops accepting; connections in progress finish their request.
+    /// Stops: no new connection, the open ones closed, and back once every connection's thread
+    /// has let go of the handler (so that what it holds, a store, can be opened again).
     pub fn stop(self) {
         self.stop.store(true, Ordering::SeqCst);
         // Wake the accept loop.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         let _ = self.accept.join();
+        for s in self.open.lock().unwrap_or_else(|p| p.into_inner()).values() {
+            let _ = s.shutdown(std::net::Shutdown::Both);
+        }
+        let until = Instant::now() + Duration::from_secs(10);
+        while self.active.load(Ordering::SeqCst) > 0 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 }
 
@@ -96,8 +108,10 @@ pub fn serve(
     let addr = listener.local_addr()?;
     let stop = Arc::new(AtomicBool::new(false));
     let active = Arc::new(AtomicUsize::new(0));
+    let open: Arc<std::sync::Mutex<HashMap<u64, TcpStream>>> = Arc::default();
     let accept = {
-        let stop = stop.clone();
+        let (stop, active, open) = (stop.clone(), active.clone(), open.clone());
+        let mut next_id = 0u64;
         std::thread::Builder::new()
             .name("hub-accept".into())
             .spawn(move || {
@@ -120,22 +134,41 @@ pub fn serve(
                         continue;
                     }
                     active.fetch_add(1, Ordering::SeqCst);
-                    let (limits, handler, active) =
-                        (limits.clone(), handler.clone(), active.clone());
+                    next_id += 1;
+                    let id = next_id;
+                    if let Ok(c) = stream.try_clone() {
+                        open.lock().unwrap_or_else(|p| p.into_inner()).insert(id, c);
+                    }
+                    let (limits, handler, active2, open2) = (
+                        limits.clone(),
+                        handler.clone(),
+                        active.clone(),
+                        open.clone(),
+                    );
                     let spawned = std::thread::Builder::new()
                         .name("hub-conn".into())
                         .stack_size(256 * 1024)
                         .spawn(move || {
                             connection(stream, &limits, &*handler);
-                            active.fetch_sub(1, Ordering::SeqCst);
+                            drop(handler);
+                            open2.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                            active2.fetch_sub(1, Ordering::SeqCst);
                         });
                     if spawned.is_err() {
+                        open.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                        active.fetch_sub(1, Ordering::SeqCst);
                         tracing::error!("hub: cannot start a connection thread");
                     }
                 }
             })?
     };
-    Ok(Running { addr, stop, accept })
+    Ok(Running {
+        addr,
+        stop,
+        accept,
+        active,
+        open,
+    })
 }
 
 /// Why a request could not be read.

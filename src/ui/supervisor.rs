@@ -294,6 +294,12 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
         queue.join(", ")
     };
     lines.push(Line::from(format!("{}: {queue}", t.sync_queue)));
+    if let Some(host) = crate::doctor::cleartext_host(&app.config.sync.url, false) {
+        lines.push(Line::styled(
+            crate::ui::i18n::fill(t.sync_cleartext, &[&host]),
+            theme.error,
+        ));
+    }
     let or_never = |v: &Option<String>| v.clone().unwrap_or_else(|| t.sync_never.to_string());
     lines.push(Line::from(format!(
         "{}: {}",
