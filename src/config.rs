@@ -155,6 +155,10 @@ pub struct Sync {
     pub interval_minutes: u32,
     pub daily_at: String,
     pub use_env_proxy: bool,
+    /// PEM certificates to trust for an `https://` url instead of the public roots (a shop's
+    /// own hub); empty: the public roots.
+    #[serde(default)]
+    pub ca_file: String,
 }
 
 #[derive(Debug, thiserror::Error)]

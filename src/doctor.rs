@@ -449,6 +449,10 @@ fn sync(c: &Config) -> Vec<Finding> {
     } else {
         cfg.proxy(None)
     };
+    let cfg = match crate::sync::client::tls_config(&c.sync.ca_file) {
+        Ok(tls) => cfg.tls_config(tls),
+        Err(e) => return vec![f(Level::Fail, "sync", e.to_string())],
+    };
     let agent: ureq::Agent = cfg.build().into();
     // An authenticated request to the register's database: the root answers anyone, so only
     // this tells whether the user and password work.

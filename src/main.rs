@@ -71,6 +71,12 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "0.0.0.0:5984")]
         listen: String,
+        /// Serve https:// with this PEM certificate chain (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's PEM private key.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         #[command(subcommand)]
         command: Option<HubCommand>,
     },
@@ -424,7 +430,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             resend,
             take_over,
         }) => sync_cmd(&dir, push, pull, resend, take_over),
-        Some(Command::Hub { listen, command }) => hub_cmd(&dir, &listen, command),
+        Some(Command::Hub {
+            listen,
+            tls_cert,
+            tls_key,
+            command,
+        }) => {
+            let tls = match (tls_cert, tls_key) {
+                (Some(c), Some(k)) => {
+                    Some(caja::sync::http::tls_server_config(&c, &k).map_err(anyhow::Error::msg)?)
+                }
+                _ => None,
+            };
+            hub_cmd(&dir, &listen, tls, command)
+        }
         Some(Command::Doctor) => {
             let findings = caja::doctor::run(&dir);
             let ok = caja::doctor::print(&findings, &mut std::io::stdout().lock())?;
@@ -818,7 +837,12 @@ fn sync_cmd(
     })
 }
 
-fn hub_cmd(dir: &Path, listen: &str, command: Option<HubCommand>) -> Result<ExitCode> {
+fn hub_cmd(
+    dir: &Path,
+    listen: &str,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    command: Option<HubCommand>,
+) -> Result<ExitCode> {
     let hub = caja::sync::hub::Hub::open(dir)?;
     match command {
         Some(HubCommand::User {
@@ -879,8 +903,13 @@ fn hub_cmd(dir: &Path, listen: &str, command: Option<HubCommand>) -> Result<Exit
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            let handle = hub.serve(listen).map_err(anyhow::Error::msg)?;
-            eprintln!("caja hub listening on http://{}", handle.addr);
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let limits = caja::sync::http::Limits {
+                tls,
+                ..Default::default()
+            };
+            let handle = hub.serve_with(listen, limits).map_err(anyhow::Error::msg)?;
+            eprintln!("caja hub listening on {scheme}://{}", handle.addr);
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
                 signal_hook::flag::register(sig, stop.clone())?;

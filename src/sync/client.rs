@@ -82,6 +82,7 @@ impl Client {
         } else {
             cfg.proxy(None)
         };
+        let cfg = cfg.tls_config(tls_config(&c.ca_file)?);
         Ok(Client {
             agent: cfg.build().into(),
             base: c.url.trim().trim_end_matches('/').to_string(),
@@ -106,7 +107,7 @@ impl Client {
         let url = format!("{}/{path}", self.base);
         let unreachable = |e: ureq::Error| SyncError::Unreachable {
             url: url.clone(),
-            why: e.to_string(),
+            why: tls_words(&e),
         };
         let sent = chrono::Utc::now();
         let resp = match (method, body) {
@@ -637,6 +638,46 @@ pub struct PullReport {
     pub pages: u64,
     /// Documents refused by id and reason (a partial or total pull applies the rest).
     pub refused: Vec<String>,
+}
+
+/// The TLS settings of the sync client: the public roots, or the certificates of `ca_file`.
+pub fn tls_config(ca_file: &str) -> Result<ureq::tls::TlsConfig, SyncError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    use ureq::tls::{Certificate, RootCerts, TlsConfig};
+    let path = ca_file.trim();
+    if path.is_empty() {
+        return Ok(TlsConfig::builder().build());
+    }
+    let bad = |why: String| SyncError::Unreachable {
+        url: format!("[sync] ca_file {path}"),
+        why,
+    };
+    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let certs: Vec<Certificate<'static>> = CertificateDer::pem_slice_iter(&bytes)
+        .filter_map(Result::ok)
+        .map(|d| Certificate::from_der(d.as_ref()).to_owned())
+        .collect();
+    if certs.is_empty() {
+        return Err(bad("no PEM certificate in it".into()));
+    }
+    Ok(TlsConfig::builder()
+        .root_certs(RootCerts::new_with_certs(&certs))
+        .build())
+}
+
+/// A transport error in words a technician acts on: an untrusted certificate says so.
+fn tls_words(e: &ureq::Error) -> String {
+    let text = e.to_string();
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("unknownissuer") {
+        format!(
+            "the server's TLS certificate is not trusted ({text}): for the shop's own hub, set \
+             [sync] ca_file to its certificate"
+        )
+    } else {
+        text
+    }
 }
 
 /// A catalog document the register cannot use.

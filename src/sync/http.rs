@@ -30,6 +30,51 @@ pub struct Limits {
     pub body_rate: u64,
     /// Connections served at once.
     pub connections: usize,
+    /// Serve TLS with this configuration (`caja hub --tls-cert --tls-key`).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+/// The certificate chain and key of `caja hub --tls-cert FILE --tls-key FILE` (PEM).
+pub fn tls_server_config(
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("{}: {e}", cert.display()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("{}: {e}", cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!("{}: no PEM certificate in it", cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("{}: {e}", key.display()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| e.to_string())?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .map_err(|e| format!("the certificate and the key do not go together: {e}"))?;
+    Ok(Arc::new(config))
+}
+
+/// A connection's byte stream, plain or TLS, and the socket under it (for deadlines).
+trait Conn: Read + Write {
+    fn tcp(&self) -> &TcpStream;
+}
+
+impl Conn for TcpStream {
+    fn tcp(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl Conn for rustls::StreamOwned<rustls::ServerConnection, TcpStream> {
+    fn tcp(&self) -> &TcpStream {
+        &self.sock
+    }
 }
 
 impl Default for Limits {
@@ -41,6 +86,7 @@ impl Default for Limits {
             max_body: super::hub::MAX_BODY,
             body_rate: 32 * 1024,
             connections: 512,
+            tls: None,
         }
     }
 }
@@ -149,7 +195,17 @@ pub fn serve(
                         .name("hub-conn".into())
                         .stack_size(256 * 1024)
                         .spawn(move || {
-                            connection(stream, &limits, &*handler);
+                            match &limits.tls {
+                                Some(cfg) => match rustls::ServerConnection::new(cfg.clone()) {
+                                    Ok(tls) => connection(
+                                        rustls::StreamOwned::new(tls, stream),
+                                        &limits,
+                                        &*handler,
+                                    ),
+                                    Err(e) => tracing::warn!(error = %e, "hub: TLS refused"),
+                                },
+                                None => connection(stream, &limits, &*handler),
+                            }
                             drop(handler);
                             open2.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
                             active2.fetch_sub(1, Ordering::SeqCst);
@@ -180,24 +236,25 @@ enum ReadFail {
 }
 
 /// Serves one connection's requests until it closes, errs or idles out.
-fn connection(stream: TcpStream, limits: &Limits, handler: &Handler) {
+fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
     let peer = stream
+        .tcp()
         .peer_addr()
         .map(|a| a.ip())
         .unwrap_or(IpAddr::from([0, 0, 0, 0]));
-    let _ = stream.set_nodelay(true);
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(30)));
-    let Ok(writer) = stream.try_clone() else {
-        return;
-    };
-    let mut writer = writer;
+    let _ = stream.tcp().set_nodelay(true);
+    let _ = stream
+        .tcp()
+        .set_write_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::with_capacity(limits.head_bytes.min(16 * 1024), stream);
     loop {
-        let req = match read_request(&mut reader, &mut writer, limits, peer) {
+        let req = match read_request(&mut reader, limits, peer) {
             Ok(r) => r,
             Err(ReadFail::Gone) => return,
             Err(ReadFail::Answer(resp)) => {
-                let _ = resp.raw_print(&mut writer, HTTPVersion(1, 1), &[], false, None);
+                let w = reader.get_mut();
+                let _ = resp.raw_print(&mut *w, HTTPVersion(1, 1), &[], false, None);
+                let _ = w.flush();
                 return;
             }
         };
@@ -212,10 +269,11 @@ fn connection(stream: TcpStream, limits: &Limits, handler: &Handler) {
                 plain(500, "internal error")
             }
         };
+        let w = reader.get_mut();
         if resp
-            .raw_print(&mut writer, HTTPVersion(1, 1), &[], head_only, None)
+            .raw_print(&mut *w, HTTPVersion(1, 1), &[], head_only, None)
             .is_err()
-            || writer.flush().is_err()
+            || w.flush().is_err()
             || close
         {
             return;
@@ -224,24 +282,25 @@ fn connection(stream: TcpStream, limits: &Limits, handler: &Handler) {
 }
 
 /// Reads until `deadline`, however the bytes trickle in.
-fn set_deadline(r: &BufReader<TcpStream>, deadline: Instant) -> Result<(), ReadFail> {
+fn set_deadline<C: Conn>(r: &BufReader<C>, deadline: Instant) -> Result<(), ReadFail> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
         return Err(ReadFail::Answer(plain(408, "request timeout")));
     }
     r.get_ref()
+        .tcp()
         .set_read_timeout(Some(left))
         .map_err(|_| ReadFail::Gone)
 }
 
-fn read_request(
-    r: &mut BufReader<TcpStream>,
-    w: &mut TcpStream,
+fn read_request<C: Conn>(
+    r: &mut BufReader<C>,
     limits: &Limits,
     peer: IpAddr,
 ) -> Result<HttpRequest, ReadFail> {
     // Wait for the first byte as long as an idle connection may.
     r.get_ref()
+        .tcp()
         .set_read_timeout(Some(limits.idle))
         .map_err(|_| ReadFail::Gone)?;
     match r.fill_buf() {
@@ -336,7 +395,9 @@ fn read_request(
             .header("Expect")
             .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
         {
+            let w = r.get_mut();
             let _ = w.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            let _ = w.flush();
         }
         let budget =
             limits.head_time + Duration::from_secs(length as u64 / limits.body_rate.max(1));
