@@ -267,17 +267,14 @@ pub(super) fn redo_side_effects(
     if super::spool::prints(&doc.body) {
         super::spool::queue_job(tx, seq, &doc.number, false)?;
     }
-    match &doc.body {
-        DocBody::Refund(r) => {
-            if let Ok((_, DocKind::Sale, n)) = parse_number(&r.original) {
-                let docs = tx.open_table(DOCS)?;
-                if let Some((sale_seq, _)) = super::docs::find_number(&docs, DocKind::Sale, n)? {
-                    drop(docs);
-                    tx.open_table(REFUNDS)?.insert((sale_seq, seq), ())?;
-                }
-            }
+    if let DocBody::Refund(r) = &doc.body
+        && let Ok((_, DocKind::Sale, n)) = parse_number(&r.original)
+    {
+        let docs = tx.open_table(DOCS)?;
+        if let Some((sale_seq, _)) = super::docs::find_number(&docs, DocKind::Sale, n)? {
+            drop(docs);
+            tx.open_table(REFUNDS)?.insert((sale_seq, seq), ())?;
         }
-        _ => {}
     }
     Ok(())
 }

@@ -176,7 +176,7 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     let mut lines: Vec<String> = Vec::new();
     for l in raw {
         let alone = l.starts_with(' ')
-            && l.trim().split_whitespace().count() == 1
+            && l.split_whitespace().count() == 1
             && c.parse_local(l.trim()).is_ok()
             && !lines.is_empty();
         if alone {
