@@ -24,6 +24,15 @@ pub struct Config {
     pub loyalty: Loyalty,
     pub log: Log,
     pub sync: Sync,
+    pub register: RegisterConfig,
+}
+
+/// `[register]`: how the till behaves as a machine.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterConfig {
+    /// A kiosk: Esc on the login screen never quits to a shell.
+    pub kiosk: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]

@@ -153,6 +153,15 @@ fn event_loop(
             return Ok(());
         }
         match input.recv_timeout(wait(app)) {
+            // Behind the "needs 80x24" screen keys do nothing: the cashier cannot see what
+            // they would do.
+            Ok(Ok(Event::Key(_)))
+                if terminal.size().is_ok_and(|s| {
+                    s.width < crate::ui::MIN_WIDTH || s.height < crate::ui::MIN_HEIGHT
+                }) =>
+            {
+                dirty = true
+            }
             Ok(Ok(Event::Key(k))) => dirty |= app.on_key(k),
             Ok(Ok(Event::Resize(..))) => dirty = true,
             Ok(Ok(_)) => {}

@@ -1277,3 +1277,43 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     assert_eq!(line("Saldo de puntos"), "9");
     drop(app);
 }
+
+/// A scanner's stray Enter on an empty PIN is no attempt; on a kiosk Esc never quits.
+#[test]
+fn an_empty_pin_is_no_attempt_and_a_kiosk_never_quits() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut config = Config::defaults();
+    config.register.kiosk = true;
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        config,
+        clock(),
+    );
+    keys(&mut app, "ana\n");
+    for _ in 0..10 {
+        key(&mut app, KeyCode::Enter);
+    }
+    assert!(app.message.is_none(), "{:?}", app.message);
+    keys(&mut app, "1234\n");
+    assert!(
+        matches!(app.screen, Screen::Opening(_)),
+        "not locked out: {:?}",
+        app.message
+    );
+    // The PIN popup too.
+    keys(&mut app, "0\n");
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n\n\n\n\n\n1234\n");
+    assert!(
+        matches!(app.screen, Screen::Menu),
+        "{:?}",
+        app.popup.is_some()
+    );
+    keys(&mut app, "3");
+    assert!(matches!(app.screen, Screen::Login(_)));
+    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.quit, "a kiosk stays");
+}

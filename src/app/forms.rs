@@ -155,12 +155,15 @@ impl App {
             return;
         };
         match (key.code, form.on_pin) {
-            (KeyCode::Esc, false) => self.quit = true,
+            (KeyCode::Esc, false) if !self.config.register.kiosk => self.quit = true,
+            (KeyCode::Esc, false) => form.user.clear(),
             (KeyCode::Esc, true) => {
                 form.on_pin = false;
                 form.pin.clear();
             }
             (KeyCode::Enter, false) if !form.user.trim().is_empty() => form.on_pin = true,
+            // An empty PIN is no attempt: a scanner's stray Enter locks nobody out.
+            (KeyCode::Enter, true) if form.pin.is_empty() => {}
             (KeyCode::Enter, true) => {
                 let (user, pin) = (form.user.trim().to_string(), std::mem::take(&mut form.pin));
                 self.login(&user, &pin);
@@ -260,6 +263,7 @@ impl App {
         match (key.code, p.on_pin) {
             (KeyCode::Esc, _) => return,
             (KeyCode::Enter, false) if !p.user.trim().is_empty() => p.on_pin = true,
+            (KeyCode::Enter, true) if p.pin.is_empty() => {}
             (KeyCode::Enter, true) => {
                 let Some(store) = &self.store else { return };
                 let user = p.user.trim().to_string();
