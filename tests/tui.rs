@@ -1317,3 +1317,20 @@ fn an_empty_pin_is_no_attempt_and_a_kiosk_never_quits() {
     key(&mut app, KeyCode::Esc);
     assert!(!app.quit, "a kiosk stays");
 }
+
+/// Without function keys, Esc and a digit (Alt+digit) stand in for them: Esc = pays.
+#[test]
+fn esc_digit_stands_in_for_function_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "SAL1K\n");
+    app.on_key(KeyEvent::new(KeyCode::Char('5'), KeyModifiers::ALT));
+    assert!(app.ticket.is_empty(), "Esc 5 holds");
+    app.on_key(KeyEvent::new(KeyCode::Char('6'), KeyModifiers::ALT));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.ticket.lines.len(), 1, "Esc 6 recalls");
+    app.on_key(KeyEvent::new(KeyCode::Char('='), KeyModifiers::ALT));
+    assert!(matches!(app.screen, Screen::Payment(_)), "Esc = pays");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
+}

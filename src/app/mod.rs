@@ -295,6 +295,20 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return false;
         }
+        // Terminals without function keys (a vt100, a phone's SSH client): Esc then a digit,
+        // which arrives as Alt+digit, is F1..F9, Esc 0 is F10, Esc - F11 and Esc = F12.
+        if key.modifiers.contains(KeyModifiers::ALT)
+            && let KeyCode::Char(c) = key.code
+            && let Some(n) = match c {
+                '1'..='9' => Some(c as u8 - b'0'),
+                '0' => Some(10),
+                '-' => Some(11),
+                '=' => Some(12),
+                _ => None,
+            }
+        {
+            return self.on_key(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+        }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
             // Ctrl-C never kills a register mid-ticket: it behaves like Esc.
             return self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
