@@ -720,6 +720,28 @@ fn refund_from_the_supervisor_menu() {
         (r.reason.as_str(), r.overrides[0].supervisor.as_str()),
         ("botellas rotas", "ana")
     );
+    // The same sale again: what was refunded shows, and a line too many is named as people
+    // count lines (from 1).
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n1234\n1FV1-000001\n");
+    let again = screen(&app, 80, 24);
+    let row = again
+        .lines()
+        .find(|l| l.contains("Gaseosa"))
+        .unwrap()
+        .to_string();
+    let after: Vec<&str> = row
+        .split_once("7.500")
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    assert_eq!(after.first(), Some(&"2"), "already refunded shows: {again}");
+    keys(&mut app, "2\n");
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "otra vez\n");
+    let msg = app.message.as_ref().unwrap().text.clone();
+    assert!(msg.contains("line 1: at most 1"), "{msg}");
 }
 
 #[test]

@@ -16,6 +16,8 @@ pub struct RefundState {
     pub sale: Option<(String, SaleBody)>,
     /// Quantity to return per sale line.
     pub returns: Vec<Qty>,
+    /// What earlier refunds already took back, per sale line.
+    pub refunded: Vec<Qty>,
     pub selected: usize,
     pub input: String,
 }
@@ -190,6 +192,9 @@ impl App {
             Ok(Some((_, d))) => match d.doc.body {
                 DocBody::Sale(s) => {
                     r.returns = vec![Qty::from_milli(0); s.lines.len()];
+                    r.refunded = store
+                        .refunded_qty(&d.doc.number)
+                        .unwrap_or_else(|_| r.returns.clone());
                     r.sale = Some((d.doc.number, s));
                     self.message = None;
                 }

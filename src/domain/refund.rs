@@ -16,11 +16,12 @@ pub struct ReturnedLine {
 pub enum RefundError {
     #[error("nothing to refund")]
     Empty,
-    #[error("the sale has no line {0}")]
+    // Lines are counted from 0 inside, from 1 for people.
+    #[error("the sale has no line {}", .0 + 1)]
     NoSuchLine(u32),
-    #[error("line {line} appears twice")]
+    #[error("line {} appears twice", .line + 1)]
     Repeated { line: u32 },
-    #[error("line {line}: at most {left} can still be refunded")]
+    #[error("line {}: at most {left} can still be refunded", .line + 1)]
     Exceeds { line: u32, left: Qty },
     #[error(transparent)]
     Money(#[from] MoneyError),

@@ -355,6 +355,39 @@ impl Store {
         Ok(c)
     }
 
+    /// What earlier refunds of the sale `number` took back, line by line (0 where nothing).
+    pub fn refunded_qty(&self, number: &str) -> Result<Vec<crate::domain::qty::Qty>, StoreError> {
+        use crate::domain::qty::Qty;
+        let (_, kind, n) = parse_number(number)?;
+        let tx = self.db().begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let Some((sale_seq, sale)) = find_number(&docs, kind, n)? else {
+            return Err(StoreError::NotFound(number.to_string()));
+        };
+        let DocBody::Sale(sale) = sale.doc.body else {
+            return Err(StoreError::NotASale(number.to_string()));
+        };
+        let mut out = vec![Qty::from_milli(0); sale.lines.len()];
+        let refunds = match tx.open_table(REFUNDS) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+            Err(e) => return Err(e.into()),
+        };
+        for row in refunds.range((sale_seq, 0)..=(sale_seq, u64::MAX))? {
+            let (k, _) = row?;
+            if let Some(d) = get_doc(&docs, k.value().1)?
+                && let DocBody::Refund(r) = d.doc.body
+            {
+                for l in r.lines {
+                    if let Some(q) = out.get_mut(l.line as usize) {
+                        *q = q.checked_add(l.qty).unwrap_or(*q);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// The document at a place in the chain.
     pub fn doc(&self, seq: u64) -> Result<Option<SealedDocument>, StoreError> {
         let tx = self.db().begin_read()?;

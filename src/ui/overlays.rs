@@ -2,11 +2,12 @@
 
 use super::{block, centered, field};
 use crate::app::{App, PaymentState, RecallState, RefundState, SearchState};
+use crate::domain::qty::Qty;
 use crate::domain::tender::TenderKind;
 use crate::ui::sale::big_amount;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::Line;
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -244,37 +245,48 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
         ]),
         top,
     );
+    let shown = |q: Qty| {
+        if q.milli() > 0 {
+            q.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
     let rows: Vec<Row> = sale
         .lines
         .iter()
         .zip(&r.returns)
-        .map(|(l, q)| {
-            let ret = if q.milli() > 0 {
-                q.to_string()
-            } else {
-                String::new()
-            };
+        .enumerate()
+        .map(|(i, (l, q))| {
+            let before = r.refunded.get(i).copied().unwrap_or(Qty::from_milli(0));
             Row::new(vec![
-                Cell::from(l.qty.to_string()),
+                right(format!("{}", i + 1)),
+                right(l.qty.to_string()),
                 Cell::from(l.name.clone()),
-                Cell::from(currency.format(l.total)),
-                Cell::from(ret),
+                right(currency.format(l.total)),
+                right(shown(before)),
+                right(shown(*q)),
             ])
         })
         .collect();
     let header = Row::new(vec![
-        t.refund_sold,
-        t.col_item,
-        t.col_amount,
-        t.refund_return,
+        right("#".into()),
+        right(t.refund_sold.into()),
+        Cell::from(t.col_item),
+        right(t.col_amount.into()),
+        right(t.refund_already.into()),
+        right(t.refund_return.into()),
     ])
     .style(theme.accent);
     let table = Table::new(
         rows,
         [
+            Constraint::Length(3),
             Constraint::Length(7),
-            Constraint::Min(20),
+            Constraint::Min(16),
             Constraint::Length(10),
+            Constraint::Length(8),
             Constraint::Length(9),
         ],
     )
@@ -288,16 +300,28 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
 pub fn recall(f: &mut Frame, app: &App, theme: &Theme, r: &RecallState) {
     let t = app.texts;
     let area = centered(f, f.area(), 70, 14);
+    let include_tax = app
+        .store
+        .as_ref()
+        .is_none_or(|s| s.info().prices_include_tax);
+    let currency = app.store.as_ref().map(|s| s.info().currency.clone());
     let rows: Vec<Row> = r
         .list
         .iter()
         .map(|(id, h)| {
-            let first = h.lines.first().map_or(String::new(), |l| l.name.clone());
+            // The ticket's total, right-aligned, and its lines, so the right one is recalled.
+            let total = crate::domain::ticket::price(&h.lines, h.discount, include_tax)
+                .map(|t| t.total)
+                .unwrap_or_default();
+            let total = currency.as_ref().map_or(String::new(), |c| c.format(total));
+            let names: Vec<&str> = h.lines.iter().map(|l| l.name.as_str()).collect();
+            let paid = if h.tenders.is_empty() { "" } else { " $" };
             Row::new(vec![
                 Cell::from(format!("#{id}")),
                 Cell::from(h.at.to_datetime().format("%H:%M").to_string()),
                 Cell::from(h.cashier.clone()),
-                Cell::from(format!("{} x {}", h.lines.len(), first)),
+                Cell::from(Line::from(format!("{total}{paid}")).alignment(Alignment::Right)),
+                Cell::from(format!("{} · {}", h.lines.len(), names.join(", "))),
             ])
         })
         .collect();
@@ -307,6 +331,7 @@ pub fn recall(f: &mut Frame, app: &App, theme: &Theme, r: &RecallState) {
             Constraint::Length(5),
             Constraint::Length(6),
             Constraint::Length(10),
+            Constraint::Length(13),
             Constraint::Min(10),
         ],
     )
