@@ -1014,6 +1014,10 @@ fn a_supervisors_day_from_the_keyboard() {
         "{j}"
     );
     assert!(j.contains("8 documentos"), "{j}");
+    assert!(
+        j.contains("Número") && j.contains("Fecha y hora"),
+        "column headings: {j}"
+    );
     key(&mut app, KeyCode::F(6));
     let out = dir.path().join("export.csv");
     if let Some(Popup::JournalExport(p)) = &mut app.popup {

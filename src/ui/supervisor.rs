@@ -7,7 +7,7 @@ use crate::app::{
 use crate::ui::i18n::fill;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
+use ratatui::layout::{Alignment, Constraint, Layout};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
@@ -217,11 +217,20 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
                 Cell::from(r.at.get(..16).unwrap_or(&r.at).replace('T', " ")),
                 Cell::from(r.kind),
                 Cell::from(r.cashier.clone()),
-                Cell::from(currency.format(r.total)),
+                Cell::from(Line::from(currency.format(r.total)).alignment(Alignment::Right)),
                 Cell::from(if r.overrides.is_empty() { "" } else { "*" }),
             ])
         })
         .collect();
+    let header = Row::new(vec![
+        Cell::from(t.col_number),
+        Cell::from(t.col_when),
+        Cell::from(t.col_type),
+        Cell::from(t.hdr_cashier),
+        Cell::from(Line::from(t.total).alignment(Alignment::Right)),
+        Cell::from(""),
+    ])
+    .style(theme.accent);
     let table = Table::new(
         rows,
         [
@@ -232,7 +241,8 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
             Constraint::Length(13),
             Constraint::Length(1),
         ],
-    );
+    )
+    .header(header);
     f.render_widget(table, list);
     let m = |v| currency.format(v);
     let mut sum = fill(
