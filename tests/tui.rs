@@ -1360,3 +1360,36 @@ fn esc_digit_stands_in_for_function_keys() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
 }
+
+/// The supervisor adds a user, changes a PIN and a role from the menu (the register need not
+/// stop); the only supervisor keeps the role.
+#[test]
+fn users_are_added_and_changed_from_the_supervisor_menu() {
+    use caja::domain::user::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    menu(&mut app, "u");
+    assert!(matches!(app.popup, Some(Popup::User(_))));
+    keys(&mut app, "luis\nc\n5555\n");
+    assert!(msg(&app).contains("luis"), "{}", msg(&app));
+    let store = app.store.clone().unwrap();
+    assert_eq!(store.user("luis").unwrap().unwrap().role, Role::Cashier);
+    // A new PIN and a new role.
+    menu(&mut app, "u");
+    keys(&mut app, "luis\ns\n7777\n");
+    let luis = store.user("luis").unwrap().unwrap();
+    assert_eq!(luis.role, Role::Supervisor);
+    assert!(matches!(
+        store.login("luis", "7777").unwrap(),
+        caja::store::users::Login::Ok(_)
+    ));
+    // ana may step down now that luis supervises; luis, the last one, may not.
+    menu(&mut app, "u");
+    keys(&mut app, "ana\nc\n\n");
+    assert_eq!(store.user("ana").unwrap().unwrap().role, Role::Cashier);
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "luis\n7777\nu");
+    keys(&mut app, "luis\nc\n\n");
+    assert!(msg(&app).contains("only supervisor"), "{}", msg(&app));
+    assert_eq!(store.user("luis").unwrap().unwrap().role, Role::Supervisor);
+}

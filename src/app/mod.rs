@@ -18,7 +18,7 @@ pub use refund::{RecallState, RefundState};
 pub use sale::{SearchState, Ticket};
 pub use supervisor::{
     CashForm, CloseDayState, JOURNAL_FIELDS, JournalState, OpeningForm, ReportView,
-    ShiftCloseState, StepStatus, TokenAnswerForm,
+    ShiftCloseState, StepStatus, TokenAnswerForm, UserForm,
 };
 pub use sync_panel::{SyncPanelState, SyncStatus};
 
@@ -115,6 +115,7 @@ pub enum Popup {
     TokenAnswer(TokenAnswerForm),
     JournalExport(String),
     ResendDate(String),
+    User(UserForm),
 }
 
 pub struct App {
@@ -368,6 +369,7 @@ impl App {
                 self.text_popup(s, key, Popup::NoSale, true, |app, s| app.no_sale(s))
             }
             Popup::Cash(f) => self.cash_key(f, key),
+            Popup::User(f) => self.user_form_key(f, key),
             Popup::TokenAnswer(f) => self.token_answer_key(f, key),
             Popup::ResendDate(s) => {
                 self.text_popup(s, key, Popup::ResendDate, true, |app, s| app.resend(s))

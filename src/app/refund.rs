@@ -64,6 +64,10 @@ impl App {
                     on_reason: false,
                 }));
             }
+            KeyCode::Char('u' | 'U') => {
+                self.screen = Screen::Sale;
+                self.popup = Some(Popup::User(super::UserForm::default()));
+            }
             KeyCode::Char('0') => self.open_shift_close(),
             KeyCode::Char('x' | 'X') => self.x_report(),
             KeyCode::Char('z' | 'Z') => self.open_close_day(),

@@ -80,6 +80,56 @@ impl Store {
         Ok(())
     }
 
+    /// Changes a user's role and/or PIN (a new PIN also unlocks). The last active supervisor
+    /// keeps the role: a register without one could not close a day.
+    pub fn set_user(
+        &self,
+        name: &str,
+        role: Option<Role>,
+        pin: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let pin_hash = pin.map(hash_pin).transpose()?;
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
+        {
+            let mut t = tx.open_table(USERS)?;
+            let mut u = get_user(&t, name)?
+                .ok_or_else(|| StoreError::Invalid(format!("unknown user {name}")))?;
+            if let Some(r) = role
+                && u.role == Role::Supervisor
+                && r != Role::Supervisor
+            {
+                let mut others = 0;
+                for row in t.iter()? {
+                    let (k, _) = row?;
+                    if k.value() != name
+                        && get_user(&t, k.value())?
+                            .is_some_and(|o| o.role == Role::Supervisor && o.active)
+                    {
+                        others += 1;
+                    }
+                }
+                if others == 0 {
+                    return Err(StoreError::Invalid(format!(
+                        "{name} is the only supervisor: make another one first"
+                    )));
+                }
+            }
+            if let Some(r) = role {
+                u.role = r;
+            }
+            if let Some(h) = pin_hash {
+                u.pin_hash = h;
+                u.failures = 0;
+                u.locked = false;
+            }
+            t.insert(name, encode(&UserRecord::V1(u))?.as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
         let tx = self.db().begin_read()?;
         get_user(&tx.open_table(USERS)?, name)

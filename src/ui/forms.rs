@@ -186,6 +186,16 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 ],
             )
         }
+        Popup::User(u) => (
+            t.user_title,
+            vec![
+                field(theme, t.user_name, &u.name, u.focus == 0, false, 10),
+                field(theme, t.user_role, &u.role, u.focus == 1, false, 10),
+                field(theme, t.login_pin, &u.pin, u.focus == 2, true, 10),
+                Line::default(),
+                Line::styled(t.user_hint, theme.dim),
+            ],
+        ),
         Popup::TokenAnswer(a) => {
             let mut v = vec![
                 field(theme, t.token_register, &a.register, !a.on_code, false, 8),

@@ -362,6 +362,7 @@ pub fn menu(f: &mut Frame, app: &App, theme: &Theme) {
         t.menu_journal,
         t.menu_backup,
         t.menu_token,
+        t.menu_users,
     ];
     f.render_widget(block(theme, t.menu_title), area);
     let [l, r] = Layout::horizontal([Constraint::Length(38), Constraint::Min(30)])
