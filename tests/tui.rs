@@ -741,7 +741,14 @@ fn refund_from_the_supervisor_menu() {
     key(&mut app, KeyCode::F(12));
     keys(&mut app, "otra vez\n");
     let msg = app.message.as_ref().unwrap().text.clone();
-    assert!(msg.contains("line 1: at most 1"), "{msg}");
+    assert!(
+        msg.contains("Línea 1: se puede devolver 1 como máximo"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("almacenamiento"),
+        "a typing mistake is no storage error: {msg}"
+    );
 }
 
 #[test]
@@ -1392,4 +1399,20 @@ fn users_are_added_and_changed_from_the_supervisor_menu() {
     keys(&mut app, "luis\nc\n\n");
     assert!(msg(&app).contains("only supervisor"), "{}", msg(&app));
     assert_eq!(store.user("luis").unwrap().unwrap().role, Role::Supervisor);
+}
+
+/// A typing mistake reads as one, in Spanish, never as a storage failure.
+#[test]
+fn typing_mistakes_are_not_storage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    menu(&mut app, "5");
+    keys(&mut app, "3\n");
+    assert_eq!(msg(&app), "'3' no es un número de documento");
+    menu(&mut app, "5");
+    keys(&mut app, "FV1-999999\n");
+    assert_eq!(msg(&app), "No existe el documento FV1-999999");
+    menu(&mut app, "2");
+    keys(&mut app, "nadie\n");
+    assert_eq!(msg(&app), "No existe el usuario nadie");
 }

@@ -228,10 +228,50 @@ impl App {
         });
     }
 
-    pub fn store_error(&mut self, e: impl std::fmt::Display) {
+    /// Says why the store refused. A typing mistake (an unknown number, a closed date, a
+    /// refund too large) reads as one, in the register's language; only a real storage fault
+    /// is called a storage error.
+    pub fn store_error(&mut self, e: impl std::fmt::Display + 'static) {
+        if let Some(text) = (&e as &dyn std::any::Any)
+            .downcast_ref::<crate::store::StoreError>()
+            .and_then(|se| self.user_mistake(se))
+        {
+            tracing::info!(error = %e, "refused");
+            return self.info(Level::Error, text);
+        }
         tracing::error!(error = %e, "store");
         let t = crate::ui::i18n::fill(self.texts.store_error, &[&e.to_string()]);
         self.info(Level::Error, t);
+    }
+
+    /// The words for a refusal that is the user's to fix, or None for a storage fault.
+    fn user_mistake(&self, e: &crate::store::StoreError) -> Option<String> {
+        use crate::domain::numbering::NumberingError;
+        use crate::domain::refund::RefundError;
+        use crate::store::StoreError as E;
+        use crate::ui::i18n::fill;
+        let t = self.texts;
+        Some(match e {
+            E::NotFound(n) => fill(t.err_no_document, &[n]),
+            E::NotASale(n) => fill(t.err_not_a_sale, &[n]),
+            E::NoSuchUser(u) => fill(t.err_no_user, &[u]),
+            E::UserExists(u) => fill(t.err_user_exists, &[u]),
+            E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[s]),
+            E::DateClosed { given, closed } => fill(t.err_date_closed, &[given, closed]),
+            E::Refund(RefundError::Exceeds { line, left }) => fill(
+                t.err_refund_exceeds,
+                &[&(line + 1).to_string(), &left.to_string()],
+            ),
+            E::Refund(_)
+            | E::Invalid(_)
+            | E::Day(_)
+            | E::Doc(_)
+            | E::Money(_)
+            | E::DateBackwards { .. }
+            | E::BarcodeTaken { .. }
+            | E::Product { .. } => e.to_string(),
+            _ => return None,
+        })
     }
 
     fn refresh_outbox(&mut self) {

@@ -202,9 +202,9 @@ impl App {
                     r.sale = Some((d.doc.number, s));
                     self.message = None;
                 }
-                _ => self.info(Level::Error, format!("{number} is not a sale")),
+                _ => self.info(Level::Error, fill(self.texts.err_not_a_sale, &[&number])),
             },
-            Ok(None) => self.info(Level::Error, format!("no document {number}")),
+            Ok(None) => self.info(Level::Error, fill(self.texts.err_no_document, &[&number])),
             Err(e) => self.store_error(e),
         }
     }
