@@ -976,7 +976,10 @@ fn a_supervisors_day_from_the_keyboard() {
     keys(&mut app, "ana\n1234\n");
     let o = screen(&app, 80, 24);
     assert!(
-        o.contains("2026-11-23") && o.contains("PIN de supervisor"),
+        o.contains("2026-11-23")
+            && o.contains("PIN de supervisor")
+            && o.contains("Hoy ya se cerró")
+            && !o.contains("Fuera de secuencia"),
         "{o}"
     );
     keys(&mut app, "0\n");

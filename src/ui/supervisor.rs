@@ -38,10 +38,13 @@ pub fn opening(f: &mut Frame, app: &App, theme: &Theme, o: &OpeningForm) {
     }
     if o.needs_supervisor {
         let last = o.closed_through.map(|d| d.to_string()).unwrap_or_default();
-        lines.push(Line::styled(
-            fill(t.opening_needs_sup, &[&last]),
-            theme.warn,
-        ));
+        // Today already closed, the next date is ahead of the calendar: in sequence, only early.
+        let text = if o.date > app.now().date_naive() {
+            fill(t.opening_ahead, &[&last])
+        } else {
+            fill(t.opening_needs_sup, &[&last])
+        };
+        lines.push(Line::styled(text, theme.warn));
     }
     lines.push(Line::default());
     lines.push(field(theme, t.opening_float, &o.float, true, false, 14));
