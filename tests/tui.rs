@@ -982,6 +982,10 @@ fn a_supervisors_day_from_the_keyboard() {
             && !o.contains("Fuera de secuencia"),
         "{o}"
     );
+    // A refund needs an open date: from here it says so instead of failing on a closed one.
+    menu(&mut app, "1");
+    assert!(matches!(app.screen, Screen::Opening(_)));
+    assert!(msg(&app).contains("día abierto"), "{}", msg(&app));
     keys(&mut app, "0\n");
     assert!(matches!(app.popup, Some(Popup::Pin(_))));
     key(&mut app, KeyCode::Tab);
@@ -1418,4 +1422,30 @@ fn typing_mistakes_are_not_storage_errors() {
     menu(&mut app, "2");
     keys(&mut app, "nadie\n");
     assert_eq!(msg(&app), "No existe el usuario nadie");
+}
+
+/// While the printer is down its retries never hide what the cashier just did.
+#[test]
+fn printer_retries_do_not_replace_other_messages() {
+    use caja::devices::printer::PrinterEvent;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "GAS350\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    let sold = msg(&app);
+    assert!(sold.contains("FV1-000001"), "{sold}");
+    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), "off".into()));
+    assert_eq!(msg(&app), sold);
+    app.message = None;
+    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), "off".into()));
+    assert!(msg(&app).contains("en espera"), "{}", msg(&app));
+    app.on_printer(PrinterEvent::Waiting(
+        "FV1-000001".into(),
+        "still off".into(),
+    ));
+    assert!(
+        msg(&app).contains("still off"),
+        "a newer retry replaces an older one"
+    );
 }

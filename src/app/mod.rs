@@ -294,10 +294,19 @@ impl App {
             PrinterEvent::Waiting(number, why) => {
                 tracing::warn!(%number, %why, "receipt waiting");
                 self.printer_busy = true;
-                self.info(
-                    Level::Warn,
-                    crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
-                );
+                // The header already shows the printer's trouble: a retry says so again only
+                // over an earlier printer message, never over what the cashier just did.
+                let own = t.printer_failed.split("{}").next().unwrap_or("");
+                if self
+                    .message
+                    .as_ref()
+                    .is_none_or(|m| m.text.starts_with(own))
+                {
+                    self.info(
+                        Level::Warn,
+                        crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
+                    );
+                }
             }
             PrinterEvent::DrawerOpened => {}
             PrinterEvent::DrawerFailed(why) => {

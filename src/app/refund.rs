@@ -31,6 +31,12 @@ pub struct RecallState {
 impl App {
     pub(super) fn menu_key(&mut self, key: KeyEvent) {
         match key.code {
+            // A refund is a document of the open business date: none is open after a Z.
+            KeyCode::Char('1') if self.day.open.is_none() => {
+                self.screen = Screen::Sale;
+                self.after_login();
+                self.info(Level::Warn, self.texts.refund_needs_day);
+            }
             KeyCode::Char('1') => self.screen = Screen::Refund(RefundState::default()),
             KeyCode::Char('2') => {
                 self.screen = Screen::Sale;
