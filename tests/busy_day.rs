@@ -19,7 +19,7 @@ use caja::domain::tender::TenderKind;
 use caja::store::Store;
 use chrono::{FixedOffset, TimeZone};
 use common::*;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
 
 fn clock() -> Clock {
@@ -44,30 +44,6 @@ impl Rng {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(
-            app,
-            if c == '\n' {
-                KeyCode::Enter
-            } else {
-                KeyCode::Char(c)
-            },
-        );
-    }
-}
-
-fn msg(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
 }
 
 /// The supervisor's PIN in whatever PIN popup is open.

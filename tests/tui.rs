@@ -60,24 +60,6 @@ fn selling(dir: &Path) -> App {
     app
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-/// Types text; '\n' is Enter.
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(
-            app,
-            if c == '\n' {
-                KeyCode::Enter
-            } else {
-                KeyCode::Char(c)
-            },
-        );
-    }
-}
-
 /// Hands the sync worker's events to the register until one that `want` picks has come.
 fn sync_events(
     app: &mut App,
@@ -871,13 +853,6 @@ fn menu(app: &mut App, item: &str) {
     keys(app, "ana\n1234\n");
     assert!(matches!(app.screen, Screen::Menu), "{:?}", app.message);
     keys(app, item);
-}
-
-fn msg(app: &App) -> String {
-    app.message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
 }
 
 #[test]

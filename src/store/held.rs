@@ -78,6 +78,18 @@ impl HeldRecord {
     }
 }
 
+/// Removes the held ticket `id` in `tx` and returns it (`None` if it is gone).
+fn remove_held(tx: &redb::WriteTransaction, id: u64) -> Result<Option<HeldTicket>, StoreError> {
+    let mut table = tx.open_table(HELD)?;
+    let removed = table.remove(id)?;
+    match removed {
+        Some(v) => Ok(Some(
+            decode::<HeldRecord>(v.value(), &format!("held ticket {id}"))?.ticket(),
+        )),
+        None => Ok(None),
+    }
+}
+
 impl Store {
     /// Parks a ticket; returns its hold number.
     pub fn hold(&self, t: &HeldTicket) -> Result<u64, StoreError> {
@@ -117,16 +129,7 @@ impl Store {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
-        let t = {
-            let mut table = tx.open_table(HELD)?;
-            let removed = table.remove(id)?;
-            match removed {
-                Some(v) => {
-                    Some(decode::<HeldRecord>(v.value(), &format!("held ticket {id}"))?.ticket())
-                }
-                None => None,
-            }
-        };
+        let t = remove_held(&tx, id)?;
         tx.commit()?;
         Ok(t)
     }
@@ -141,17 +144,7 @@ impl Store {
         overrides: Vec<Override>,
     ) -> Result<Option<super::Committed>, StoreError> {
         let tx = self.db().begin_write()?;
-        let held = {
-            let mut table = tx.open_table(HELD)?;
-            let removed = table.remove(id)?;
-            match removed {
-                Some(v) => {
-                    Some(decode::<HeldRecord>(v.value(), &format!("held ticket {id}"))?.ticket())
-                }
-                None => None,
-            }
-        };
-        let Some(h) = held else {
+        let Some(h) = remove_held(&tx, id)? else {
             return Ok(None);
         };
         if !h.tenders.is_empty() && overrides.is_empty() {

@@ -261,3 +261,34 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     }
     Ok(p)
 }
+
+/// One key to the app.
+pub fn key(app: &mut caja::app::App, code: ratatui::crossterm::event::KeyCode) {
+    app.on_key(ratatui::crossterm::event::KeyEvent::new(
+        code,
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+}
+
+/// Types text; '\n' is Enter.
+pub fn keys(app: &mut caja::app::App, text: &str) {
+    use ratatui::crossterm::event::KeyCode;
+    for c in text.chars() {
+        key(
+            app,
+            if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            },
+        );
+    }
+}
+
+/// The message line's text, or nothing.
+pub fn msg(app: &caja::app::App) -> String {
+    app.message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
