@@ -317,13 +317,11 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
 fn f8_void_and_esc_cancel_are_recorded_and_appear_in_the_x() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = selling(dir.path());
-    keys(
-        &mut app,
-        "SAL1K
-AZU1K
-",
-    );
+    keys(&mut app, "SAL1K\nAZU1K\n");
     key(&mut app, KeyCode::F(8));
+    // A discount over the limit, authorized: it stays on the record with the cancellation.
+    key(&mut app, KeyCode::F(4));
+    keys(&mut app, "T50%\nana\n1234\n");
     let total = app.ticket.total();
     key(&mut app, KeyCode::Esc);
     assert!(matches!(app.popup, Some(Popup::ConfirmCancel)));
@@ -335,6 +333,7 @@ AZU1K
         panic!()
     };
     assert_eq!((c.lines.len(), c.total, c.held), (1, total, false));
+    assert!(c.overrides.iter().any(|o| o.action == "discount"), "{c:?}");
     menu(&mut app, "x");
     let x = screen(&app, 80, 24);
     assert!(
@@ -354,20 +353,11 @@ fn cancelling_with_a_card_tendered_needs_a_supervisor_and_lists_the_card() {
         .unwrap()
         .add_user("luis", caja::domain::user::Role::Cashier, "5555")
         .unwrap();
-    keys(
-        &mut app,
-        "CAF250
-PAN500
-",
-    );
+    keys(&mut app, "CAF250\nPAN500\n");
     key(&mut app, KeyCode::F(12));
     keys(&mut app, "5.000");
     key(&mut app, KeyCode::F(2));
-    keys(
-        &mut app,
-        "VOUCHER 77
-",
-    );
+    keys(&mut app, "VOUCHER 77\n");
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.ticket.tenders.len(), 1);
     key(&mut app, KeyCode::Esc);
@@ -379,12 +369,7 @@ PAN500
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.popup, Some(Popup::Pin(_))));
     assert!(!app.ticket.is_empty(), "nothing cancelled before the PIN");
-    keys(
-        &mut app,
-        "luis
-5555
-",
-    );
+    keys(&mut app, "luis\n5555\n");
     assert!(matches!(app.popup, Some(Popup::Pin(_))), "a cashier cannot");
     key(&mut app, KeyCode::Esc);
     assert_eq!(
@@ -394,12 +379,7 @@ PAN500
     );
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Enter);
-    keys(
-        &mut app,
-        "ana
-1234
-",
-    );
+    keys(&mut app, "ana\n1234\n");
     assert!(app.ticket.is_empty(), "{:?}", app.message);
     assert!(msg(&app).contains("FV1-AN-000001"), "{}", msg(&app));
     let store = app.store.clone().unwrap();
@@ -429,21 +409,12 @@ PAN500
 fn a_recovered_ticket_keeps_its_card_and_asks_only_for_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = selling(dir.path());
-    keys(
-        &mut app,
-        "CAF250
-PAN500
-",
-    );
+    keys(&mut app, "CAF250\nPAN500\n");
     let total = app.ticket.total();
     key(&mut app, KeyCode::F(12));
     keys(&mut app, "5.000");
     key(&mut app, KeyCode::F(2));
-    keys(
-        &mut app,
-        "VOUCHER 88
-",
-    );
+    keys(&mut app, "VOUCHER 88\n");
     // The terminal drops (SIGHUP): caja parks the ticket as interrupted and stops.
     app.park(true);
     drop(app);
@@ -453,12 +424,7 @@ PAN500
         Config::defaults(),
         clock(),
     );
-    keys(
-        &mut app,
-        "ana
-1234
-",
-    );
+    keys(&mut app, "ana\n1234\n");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.ticket.tenders.len(), 1, "{:?}", app.message);
     let rest = total.checked_sub(Money::from_minor(5_000)).unwrap();
@@ -472,11 +438,7 @@ PAN500
     let pay = screen(&app, 80, 24);
     assert!(pay.contains("VOUCHER 88"), "{pay}");
     key(&mut app, KeyCode::F(2));
-    keys(
-        &mut app,
-        "VOUCHER 89
-",
-    );
+    keys(&mut app, "VOUCHER 89\n");
     let (_, d) = app
         .store
         .as_ref()
@@ -498,32 +460,14 @@ fn a_refund_prints_its_receipt_and_opens_the_drawer() {
     let mut app = selling(dir.path());
     let (tx, rx) = std::sync::mpsc::channel();
     app.printer = Some(tx);
-    keys(
-        &mut app,
-        "3*GAS350
-",
-    );
+    keys(&mut app, "3*GAS350\n");
     key(&mut app, KeyCode::F(12));
-    keys(
-        &mut app, "50.000
-",
-    );
+    keys(&mut app, "50.000\n");
     while rx.try_recv().is_ok() {}
     key(&mut app, KeyCode::F(9));
-    keys(
-        &mut app,
-        "ana
-1234
-1FV1-000001
-1
-",
-    );
+    keys(&mut app, "ana\n1234\n1FV1-000001\n1\n");
     key(&mut app, KeyCode::F(12));
-    keys(
-        &mut app,
-        "botella rota
-",
-    );
+    keys(&mut app, "botella rota\n");
     let cmds: Vec<_> = rx.try_iter().collect();
     assert!(
         cmds.iter()
@@ -564,10 +508,7 @@ fn cash_out_over_the_drawer_needs_a_pin() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = selling(dir.path());
     // The float was 0: a sale of 5.900 in cash leaves 5.900 in the drawer.
-    keys(
-        &mut app, "GAS350
-",
-    );
+    keys(&mut app, "GAS350\n");
     key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Enter);
     let in_drawer = app
@@ -578,12 +519,7 @@ fn cash_out_over_the_drawer_needs_a_pin() {
         .unwrap()
         .expected_cash;
     menu(&mut app, "9");
-    keys(
-        &mut app,
-        "10.000.000
-retiro
-",
-    );
+    keys(&mut app, "10.000.000\nretiro\n");
     assert!(matches!(app.popup, Some(Popup::Pin(_))), "{}", msg(&app));
     assert!(
         msg(&app).contains(
@@ -597,28 +533,13 @@ retiro
     assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_none());
     // Within the drawer: no second PIN.
     menu(&mut app, "9");
-    keys(
-        &mut app,
-        "1.000
-sencillo
-",
-    );
+    keys(&mut app, "1.000\nsencillo\n");
     assert!(app.popup.is_none());
     assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_some());
     // Over it, authorized: recorded as such.
     menu(&mut app, "9");
-    keys(
-        &mut app,
-        "50.000
-consignacion
-",
-    );
-    keys(
-        &mut app,
-        "ana
-1234
-",
-    );
+    keys(&mut app, "50.000\nconsignacion\n");
+    keys(&mut app, "ana\n1234\n");
     let (_, d) = store.doc_by_number("FV1-MC-000002").unwrap().unwrap();
     assert!(
         d.doc

@@ -278,7 +278,14 @@ impl App {
             tenders: self.ticket.tenders.clone(),
             held: false,
             reason: String::new(),
-            overrides: authorized.into_iter().collect(),
+            // The ticket's own authorizations (a discount over the limit) stay on the record.
+            overrides: self
+                .ticket
+                .overrides
+                .iter()
+                .cloned()
+                .chain(authorized)
+                .collect(),
         };
         let give_back = !body.tenders.is_empty();
         match store.commit(&self.header(), DocBody::Cancel(body)) {

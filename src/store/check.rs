@@ -501,7 +501,7 @@ pub(super) fn check_chain(
                 }
             }
             DocBody::Cancel(c) => {
-                if !c.tenders.is_empty() && c.overrides.is_empty() {
+                if !c.tenders.is_empty() && !c.overrides.iter().any(|o| o.action == "cancel") {
                     note(
                         problems,
                         format!("{label}: a ticket with tenders cancelled without a supervisor"),

@@ -147,7 +147,7 @@ impl Store {
         let Some(h) = remove_held(&tx, id)? else {
             return Ok(None);
         };
-        if !h.tenders.is_empty() && overrides.is_empty() {
+        if !h.tenders.is_empty() && !overrides.iter().any(|o| o.action == "cancel") {
             return Err(StoreError::Invalid(
                 "a ticket with tenders taken is deleted only by a supervisor".into(),
             ));
@@ -163,7 +163,7 @@ impl Store {
             tenders: h.tenders,
             held: true,
             reason: reason.trim().to_string(),
-            overrides,
+            overrides: h.overrides.into_iter().chain(overrides).collect(),
         };
         let c = self.append(&tx, header, DocBody::Cancel(body))?;
         self.finish(tx, super::durable::Mode::Both)?;
