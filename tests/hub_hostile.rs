@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use caja::domain::document::DocBody;
 use caja::store::Store;
 use caja::sync::client::{claim, push};
 use common::*;
@@ -688,6 +689,68 @@ fn doctor_checks_the_credentials() {
             && x.level == caja::doctor::Level::Ok
             && x.detail.contains("accepts user 'FV1'")),
         "{findings:?}"
+    );
+    h.stop();
+}
+
+/// The status page counts refunds negative, by the register their id names, and nets them.
+#[test]
+fn the_status_page_nets_refunds() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let rdir = tempfile::tempdir().unwrap();
+    let s = pushed(&h, rdir.path(), 2);
+    let r = s
+        .refund(
+            &header(22, 30),
+            "FV1-000001",
+            &[caja::domain::refund::ReturnedLine {
+                line: 0,
+                qty: caja::domain::qty::Qty::ONE,
+            }],
+            "roto",
+            Vec::new(),
+            &Default::default(),
+        )
+        .unwrap();
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    push(&s, &mut c, |_, _| {}).unwrap();
+    let DocBody::Refund(rf) = s.doc(r.seq).unwrap().unwrap().doc.body else {
+        panic!()
+    };
+    let sold: i64 = (1..=2)
+        .map(|n| {
+            match s
+                .doc_by_number(&format!("FV1-00000{n}"))
+                .unwrap()
+                .unwrap()
+                .1
+                .doc
+                .body
+            {
+                DocBody::Sale(x) => x.total.minor(),
+                _ => 0,
+            }
+        })
+        .sum();
+    let mut req = String::from(
+        "GET /?date=2026-11-22 HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nAccept: text/html\r\n",
+    );
+    req.push_str(&format!(
+        "Authorization: {}\r\n\r\n",
+        basic("admin", "clave-admin-segura")
+    ));
+    let mut sock = TcpStream::connect(h.addr).unwrap();
+    sock.write_all(req.as_bytes()).unwrap();
+    let mut page = String::new();
+    sock.read_to_string(&mut page).unwrap();
+    let refunded = rf.total.minor();
+    assert!(
+        page.contains(&format!(
+            "<td>{sold}</td><td>-{refunded}</td><td>{}</td>",
+            sold - refunded
+        )),
+        "{page}"
     );
     h.stop();
 }

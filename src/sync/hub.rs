@@ -770,14 +770,29 @@ impl Hub {
                 e.1 += crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));
             }
         });
+        // Refunds, counted negative as everywhere (by the register their id names).
+        let mut refunds: HashMap<String, i128> = HashMap::new();
+        let _ = self.store.visit("caja-docs", "refund:", |id, v| {
+            let register = id
+                .strip_prefix("refund:")
+                .and_then(|n| crate::domain::numbering::parse_number(n).ok())
+                .map(|(r, _, _)| r.to_string());
+            if let Some(register) = register
+                && v["business_date"] == today
+            {
+                *refunds.entry(register).or_default() -=
+                    crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));
+            }
+        });
         let conflicts = self.store.conflicts("caja-docs").unwrap_or_default();
         let mut html = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>caja hub</title></head><body><h1>caja hub</h1><p>{}</p><table border=\"1\" cellpadding=\"4\"><tr><th>register</th><th>store</th><th>last push</th><th>last pull</th><th>queue</th><th>clock drift</th><th>conflicts</th><th>sales today</th><th>total today</th></tr>",
+            "<!doctype html><html><head><meta charset=\"utf-8\"><title>caja hub</title></head><body><h1>caja hub</h1><p>{}</p><table border=\"1\" cellpadding=\"4\"><tr><th>register</th><th>store</th><th>last push</th><th>last pull</th><th>queue</th><th>clock drift</th><th>conflicts</th><th>sales today</th><th>total today</th><th>refunds today</th><th>net today</th></tr>",
             esc(&today)
         );
         for (id, v) in &registers {
             let code = id.trim_start_matches("register:");
             let t = totals.get(code).copied().unwrap_or_default();
+            let back = refunds.get(code).copied().unwrap_or_default();
             let c = conflicts
                 .iter()
                 .filter(|(cid, _)| {
@@ -792,7 +807,7 @@ impl Hub {
                     .unwrap_or_else(|| v[k].to_string()))
             };
             html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{c}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{c}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(code),
                 s("store"),
                 s("last_push"),
@@ -800,7 +815,9 @@ impl Hub {
                 s("queue"),
                 s("clock_drift_s"),
                 t.0,
-                crate::sync::units_decimal(t.1)
+                crate::sync::units_decimal(t.1),
+                crate::sync::units_decimal(back),
+                crate::sync::units_decimal(t.1 + back)
             ));
         }
         html.push_str("</table></body></html>");
