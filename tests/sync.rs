@@ -277,7 +277,7 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
     };
     for (code, want) in [("FV1", &want1), ("FV2", &want2)] {
         let cells = row(code);
-        assert_eq!(cells.len(), 9, "{cells:?}");
+        assert_eq!(cells.len(), 11, "{cells:?}");
         assert_eq!(cells[1], "Tienda Uno");
         assert!(cells[2].starts_with("20"), "last push: {cells:?}");
         assert_eq!(cells[4], "0", "queue: {cells:?}");
@@ -288,6 +288,8 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
         assert_eq!(cells[6], "0", "conflicts: {cells:?}");
         assert_eq!(cells[7], want.0.to_string(), "sales: {cells:?}");
         assert_eq!(cells[8], want.1, "total: {cells:?}");
+        assert_eq!(cells[9], "0", "no refunds: {cells:?}");
+        assert_eq!(cells[10], want.1, "net: {cells:?}");
     }
     // Another day has no sales; a register's user does not see the page.
     let other = page(&format!("http://{}/?date=2026-11-23", h.addr));
