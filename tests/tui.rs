@@ -1300,7 +1300,7 @@ fn users_are_added_and_changed_from_the_supervisor_menu() {
     key(&mut app, KeyCode::F(9));
     keys(&mut app, "luis\n7777\nu");
     keys(&mut app, "luis\nc\n\n");
-    assert!(msg(&app).contains("only supervisor"), "{}", msg(&app));
+    assert!(msg(&app).contains("único supervisor"), "{}", msg(&app));
     assert_eq!(store.user("luis").unwrap().unwrap().role, Role::Supervisor);
 }
 

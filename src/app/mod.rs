@@ -55,6 +55,8 @@ pub enum Level {
 pub struct Message {
     pub level: Level,
     pub text: String,
+    /// Said by the printer worker (a retry), which never hides what the cashier just did.
+    pub from_printer: bool,
 }
 
 /// The last sale committed, shown large until the next ticket starts.
@@ -225,6 +227,7 @@ impl App {
         self.message = Some(Message {
             level,
             text: text.into(),
+            from_printer: false,
         });
     }
 
@@ -256,6 +259,7 @@ impl App {
             E::NotASale(n) => fill(t.err_not_a_sale, &[n]),
             E::NoSuchUser(u) => fill(t.err_no_user, &[u]),
             E::UserExists(u) => fill(t.err_user_exists, &[u]),
+            E::LastSupervisor(u) => fill(t.err_last_supervisor, &[u]),
             E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[s]),
             E::DateClosed { given, closed } => fill(t.err_date_closed, &[given, closed]),
             E::Refund(RefundError::Exceeds { line, left }) => fill(
@@ -296,16 +300,12 @@ impl App {
                 self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
-                let own = t.printer_failed.split("{}").next().unwrap_or("");
-                if self
-                    .message
-                    .as_ref()
-                    .is_none_or(|m| m.text.starts_with(own))
-                {
-                    self.info(
-                        Level::Warn,
-                        crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
-                    );
+                if self.message.as_ref().is_none_or(|m| m.from_printer) {
+                    self.message = Some(Message {
+                        level: Level::Warn,
+                        text: crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
+                        from_printer: true,
+                    });
                 }
             }
             PrinterEvent::DrawerOpened => {}

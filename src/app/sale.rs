@@ -139,7 +139,7 @@ impl App {
                 self.screen = Screen::Payment(super::PaymentState::default());
             }
             KeyCode::Esc if !self.input.is_empty() => self.input.clear(),
-            KeyCode::Esc if !self.ticket.is_empty() => self.ask_cancel(),
+            KeyCode::Esc if !self.ticket.is_empty() => self.popup = Some(Popup::ConfirmCancel),
             _ => {
                 edit(&mut self.input, key);
             }
@@ -256,11 +256,6 @@ impl App {
             .min(self.ticket.lines.len().saturating_sub(1));
         let _ = self.ticket.reprice(self.prices_include_tax());
         self.info(Level::Info, fill(self.texts.voided, &[&line.name]));
-    }
-
-    /// Esc on a ticket: asks first; with tenders taken, a supervisor must authorize.
-    pub(super) fn ask_cancel(&mut self) {
-        self.popup = Some(Popup::ConfirmCancel);
     }
 
     /// Gives the ticket up, recorded as a cancel document listing the tenders to give back.

@@ -1185,7 +1185,7 @@ impl App {
                 true
             }
             Err(e) => {
-                self.info(Level::Error, e.to_string());
+                self.store_error(e);
                 false
             }
         }

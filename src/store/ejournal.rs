@@ -657,7 +657,7 @@ impl super::DocSource for JournalReader {
         &self,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-        f: &mut dyn FnMut(u64, &SealedDocument) -> std::ops::ControlFlow<()>,
+        f: &mut super::Visitor<'_>,
     ) -> Result<(), StoreError> {
         use crate::domain::document::BusinessDate;
         let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));

@@ -87,6 +87,8 @@ pub enum StoreError {
     NoSuchUser(String),
     #[error("user {0} already exists")]
     UserExists(String),
+    #[error("{0} is the only supervisor: make another one first")]
+    LastSupervisor(String),
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
@@ -196,6 +198,10 @@ impl Drop for DbGuard {
     }
 }
 
+/// What a visit calls with each document and its place in the chain; `Break` stops it.
+pub type Visitor<'a> =
+    dyn FnMut(u64, &crate::domain::document::SealedDocument) -> std::ops::ControlFlow<()> + 'a;
+
 /// Where committed documents are read from: the store, or its journal alone.
 pub trait DocSource {
     fn info(&self) -> &StoreInfo;
@@ -204,10 +210,7 @@ pub trait DocSource {
         &self,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-        f: &mut dyn FnMut(
-            u64,
-            &crate::domain::document::SealedDocument,
-        ) -> std::ops::ControlFlow<()>,
+        f: &mut Visitor<'_>,
     ) -> Result<(), StoreError>;
 }
 
@@ -220,10 +223,7 @@ impl DocSource for Store {
         &self,
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
-        f: &mut dyn FnMut(
-            u64,
-            &crate::domain::document::SealedDocument,
-        ) -> std::ops::ControlFlow<()>,
+        f: &mut Visitor<'_>,
     ) -> Result<(), StoreError> {
         Store::visit_dates(self, from, to, f)
     }

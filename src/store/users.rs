@@ -111,9 +111,7 @@ impl Store {
                     }
                 }
                 if others == 0 {
-                    return Err(StoreError::Invalid(format!(
-                        "{name} is the only supervisor: make another one first"
-                    )));
+                    return Err(StoreError::LastSupervisor(name.to_string()));
                 }
             }
             if let Some(r) = role {
