@@ -388,8 +388,23 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check) => check(&dir),
         Some(Command::Rebuild) => rebuild(&dir),
         Some(Command::Backup { to, keep }) => {
-            let store = Store::open(&dir)?;
-            let done = store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?;
+            let done = match Store::open(&dir) {
+                Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
+                // The register is selling: it makes the backup itself.
+                Err(caja::store::StoreError::InUse(_)) => {
+                    let to = std::path::absolute(&to)?;
+                    let req = caja::store::share::Request::Backup { dir: to, keep };
+                    match caja::store::share::ask(&dir, &req, &mut std::io::sink())? {
+                        Some(b) => caja::store::backup::BackupDone {
+                            path: b.path,
+                            documents: b.documents,
+                            bytes: b.bytes,
+                        },
+                        None => anyhow::bail!("the running register did not make the backup"),
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            };
             println!(
                 "backup verified: {} ({} documents, {:.1} MiB)",
                 done.path.display(),
@@ -492,7 +507,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Soak { count, cashier }) => {
-            let store = Store::open(&dir)?;
+            let store = std::sync::Arc::new(Store::open(&dir)?);
+            // Like the register, it answers read requests (catalog, customers, backup).
+            let _sharing = caja::store::share::serve(store.clone(), &dir)
+                .map_err(|e| eprintln!("read requests will not be answered: {e}"))
+                .ok();
             caja::soak::run(&store, &cashier, count, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -550,41 +569,47 @@ fn refuse_empty_replace(file: &Path, replace: bool, empty: bool, allow_empty: bo
 enum Reader {
     ReadOnly(caja::store::StoreReader),
     Store(Box<Store>),
+    /// A register holds the store: it answers over its socket.
+    Running(PathBuf),
 }
 
 impl Reader {
     fn open(dir: &Path) -> Result<Reader> {
         match caja::store::StoreReader::open(dir) {
             Ok(r) => Ok(Reader::ReadOnly(r)),
-            Err(
-                e
-                @ (caja::store::StoreError::InUse(_) | caja::store::StoreError::NotInitialized(_)),
-            ) => Err(e.into()),
+            Err(caja::store::StoreError::InUse(_)) => Ok(Reader::Running(dir.to_path_buf())),
+            Err(e @ caja::store::StoreError::NotInitialized(_)) => Err(e.into()),
             Err(_) => Ok(Reader::Store(Box::new(Store::open(dir)?))),
         }
     }
 
-    fn currency(&self) -> caja::domain::money::Currency {
-        match self {
-            Reader::ReadOnly(r) => r.info().currency.clone(),
-            Reader::Store(s) => s.info().currency.clone(),
-        }
-    }
-
-    fn products(&self) -> Result<Vec<caja::domain::catalog::Product>> {
+    /// Writes the catalog CSV to `out`.
+    fn write_catalog(&self, out: &mut dyn std::io::Write) -> Result<()> {
         let mut all = Vec::new();
         let push = |p| {
             all.push(p);
             Ok(())
         };
-        match self {
-            Reader::ReadOnly(r) => r.visit_products(push)?,
-            Reader::Store(s) => s.visit_products(push)?,
-        }
-        Ok(all)
+        let currency = match self {
+            Reader::ReadOnly(r) => {
+                r.visit_products(push)?;
+                r.info().currency.clone()
+            }
+            Reader::Store(s) => {
+                s.visit_products(push)?;
+                s.info().currency.clone()
+            }
+            Reader::Running(dir) => {
+                caja::store::share::ask(dir, &caja::store::share::Request::Catalog, out)?;
+                return Ok(());
+            }
+        };
+        write_catalog(out, &currency, all)?;
+        Ok(())
     }
 
-    fn customers(&self) -> Result<Vec<caja::domain::customer::Customer>> {
+    /// Writes the customers CSV to `out`.
+    fn write_customers(&self, out: &mut dyn std::io::Write) -> Result<()> {
         let mut all = Vec::new();
         let push = |c: caja::store::customers::StoredCustomer| {
             all.push(c.customer);
@@ -593,15 +618,19 @@ impl Reader {
         match self {
             Reader::ReadOnly(r) => r.visit_customers(push)?,
             Reader::Store(s) => s.visit_customers(push)?,
+            Reader::Running(dir) => {
+                caja::store::share::ask(dir, &caja::store::share::Request::Customers, out)?;
+                return Ok(());
+            }
         }
-        Ok(all)
+        caja::csvio::write_customers(out, all)?;
+        Ok(())
     }
 }
 
 fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
     if let CatalogCommand::Export = c {
-        let r = Reader::open(dir)?;
-        write_catalog(std::io::stdout().lock(), &r.currency(), r.products()?)?;
+        Reader::open(dir)?.write_catalog(&mut std::io::stdout().lock())?;
         return Ok(ExitCode::SUCCESS);
     }
     let store = Store::open(dir)?;
@@ -655,18 +684,18 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
 fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
     use caja::store::customers::CustomerMode;
     if let CustomersCommand::Export { file } = c {
-        let all = Reader::open(dir)?.customers()?;
+        let r = Reader::open(dir)?;
         match file {
             Some(path) => {
-                let f = caja::store::files::private_options()
+                let mut f = caja::store::files::private_options()
                     .write(true)
                     .create(true)
                     .truncate(true)
                     .open(&path)
                     .with_context(|| format!("cannot write {}", path.display()))?;
-                caja::csvio::write_customers(f, all)?;
+                r.write_customers(&mut f)?;
             }
-            None => caja::csvio::write_customers(std::io::stdout().lock(), all)?,
+            None => r.write_customers(&mut std::io::stdout().lock())?,
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -120,6 +120,7 @@ fn event_loop(
     let display_errors = start_display(app);
     let input = spawn_input();
     let mut shown_minute = String::new();
+    let mut _sharing = None;
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
         if printer_events.is_none()
@@ -132,6 +133,11 @@ fn event_loop(
             app.printer = Some(tx);
             app.printer_busy = true;
             printer_events = Some(rx);
+            // Other processes (`caja catalog export`, `caja backup`) ask the register for what
+            // only the store holds; it ends when the loop does.
+            _sharing = crate::store::share::serve(store.clone(), &app.dir)
+                .map_err(|e| tracing::warn!("read requests will not be answered: {e}"))
+                .ok();
             if let Some((tx, rx)) =
                 crate::sync::worker::start(store.clone(), app.config.sync.clone())
             {

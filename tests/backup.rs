@@ -241,6 +241,25 @@ fn only_the_newest_backups_are_kept() {
     );
 }
 
+#[test]
+fn two_backups_in_one_second_keep_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let usb = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let at = chrono::FixedOffset::west_opt(5 * 3600)
+        .unwrap()
+        .with_ymd_and_hms(2026, 11, 22, 20, 0, 0)
+        .unwrap();
+    let a = store.backup_to(usb.path(), at, 5).unwrap();
+    let b = store.backup_to(usb.path(), at, 5).unwrap();
+    assert_ne!(a.path, b.path);
+    assert!(a.path.exists() && b.path.exists());
+    assert!(b.path.ends_with("caja-tienda-uno-FV1-20261122-200000-2.redb"));
+    // keep 1: the one just made stays, the other goes.
+    let c = store.backup_to(usb.path(), at, 1).unwrap();
+    assert!(c.path.exists() && !a.path.exists() && !b.path.exists());
+}
+
 fn backup_cli(dir: &std::path::Path, usb: &std::path::Path, keep: &str) -> String {
     let o = run(&[
         "backup",

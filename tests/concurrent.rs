@@ -1,6 +1,7 @@
 //! Reading while the register sells: the sales journal, `check` and `doctor` read the
-//! electronic journal while another process commits sales; and no read-only command changes
-//! a byte of the store or its journal.
+//! electronic journal while another process commits sales; catalog and customer exports and
+//! backups are answered by the register itself; and no read-only command changes a byte of the
+//! store or its journal.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -52,6 +53,8 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut overlapped = 0;
+    let mut backups = 0;
+    let backup_dir = tempfile::tempdir().unwrap();
     while register.try_wait().unwrap().is_none() {
         let o = journal(d, "2000-01-01", "2100-01-01", &["--format", "csv"]);
         assert!(o.status.success(), "journal: {}", text(&o));
@@ -73,15 +76,48 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
             text(&o)
         );
 
-        // The catalog lives only in the store, which the register holds: a clear refusal.
+        // The catalog and the customers live only in the store, which the register holds: it
+        // answers for them, and makes the backup, over its socket.
         let o = run(&["catalog", "export", "--data-dir", d]);
-        if !o.status.success() {
-            assert!(text(&o).contains("in use"), "{}", text(&o));
+        if register.try_wait().unwrap().is_some() {
+            break;
+        }
+        assert!(o.status.success(), "catalog export: {}", text(&o));
+        assert!(
+            text(&o).starts_with("sku,barcode,name") && text(&o).lines().count() > 10,
+            "{}",
+            text(&o)
+        );
+        let o = run(&["customers", "export", "--data-dir", d]);
+        assert!(
+            o.status.success() || register.try_wait().unwrap().is_some(),
+            "customers export: {}",
+            text(&o)
+        );
+        if backups < 2 {
+            let to = backup_dir.path().to_str().unwrap();
+            let o = run(&["backup", "--data-dir", d, "--to", to, "--keep", "5"]);
+            if register.try_wait().unwrap().is_some() {
+                break;
+            }
+            assert!(o.status.success(), "backup: {}", text(&o));
+            assert!(text(&o).contains("backup verified"), "{}", text(&o));
+            backups += 1;
         }
         overlapped += 1;
     }
     assert!(register.wait().unwrap().success());
     assert!(overlapped > 0, "the reads never overlapped the sales");
+    assert!(backups > 0, "no backup was made while selling");
+    // Each backup made by the register while it sold is whole: restore-verifies with its store.
+    for e in std::fs::read_dir(backup_dir.path()).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "redb") {
+            let o = run(&["restore", "--data-dir", dir.path().join("verify-only").to_str().unwrap(), p.to_str().unwrap(), "--yes"]);
+            assert!(o.status.success(), "restore of {}: {}", p.display(), text(&o));
+        }
+    }
+    assert!(!dir.path().join("caja.sock").exists(), "the socket outlived the register");
 
     // Nothing writes now: read-only commands change no byte of the store or its journal.
     let before = digest(dir.path());

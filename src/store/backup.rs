@@ -117,7 +117,14 @@ impl Store {
     ) -> Result<BackupDone, StoreError> {
         std::fs::create_dir_all(to)?;
         remove_partials(to);
-        let name = backup_name(self.info(), at);
+        // Two backups in one second get two names: a backup never replaces another.
+        let mut name = backup_name(self.info(), at);
+        let stem = name.trim_end_matches(".redb").to_string();
+        let mut k = 2;
+        while to.join(&name).exists() {
+            name = format!("{stem}-{k}.redb");
+            k += 1;
+        }
         let final_path = to.join(&name);
         let partial = to.join(format!("{name}.partial"));
         let _ = std::fs::remove_file(&partial);
@@ -229,8 +236,13 @@ fn prune(dir: &Path, store_id: &str, just_made: &Path, keep: usize) {
         })
         .filter(|p| store_id_of(p).as_deref() == Some(store_id))
         .collect();
-    // The time stamp in the name sorts in time order.
-    ours.sort();
+    // Oldest first: by the time each was written, then by name (whose stamp sorts in time).
+    ours.sort_by_key(|p| {
+        (
+            std::fs::metadata(p).and_then(|m| m.modified()).ok(),
+            p.clone(),
+        )
+    });
     let excess = ours.len().saturating_sub(keep.max(1));
     for p in ours.into_iter().take(excess) {
         if p != just_made {

@@ -13,6 +13,7 @@ pub mod ejournal;
 pub mod files;
 pub mod held;
 pub mod rebuild;
+pub mod share;
 pub mod spool;
 pub mod tables;
 pub mod users;
@@ -48,7 +49,7 @@ pub enum StoreError {
     #[error("{0} already holds a store; refusing to overwrite it")]
     AlreadyExists(PathBuf),
     #[error(
-        "the register is in use: a running caja has {0} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `caja check` and `caja doctor` work while it sells"
+        "the register is in use: a running caja has {0} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `check`, `doctor`, `backup` and the catalog and customer exports work while it sells"
     )]
     InUse(PathBuf),
     #[error(

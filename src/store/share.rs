@@ -1,0 +1,276 @@
+//! Reading the store while the register sells.
+//!
+//! The register holds redb for itself (its sales are acknowledged by the electronic journal and
+//! reach redb in non-durable commits, which redb shares with no other process). `caja journal`,
+//! `check` and `doctor` read the journal instead; what lives only in redb (the catalog, the
+//! customers) and a backup are asked of the register itself, over a Unix socket in the data
+//! directory. The folder is the register user's alone (0700) and the socket 0600, so only that
+//! user can ask.
+//!
+//! One request per connection, one line: `catalog`, `customers`, or `backup<TAB>keep<TAB>dir`.
+//! The answer's first line is `ok` or `error<TAB>message`; after `ok` comes the CSV, or for a
+//! backup one line `path<TAB>documents<TAB>bytes`.
+
+use super::{Store, StoreError};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// The socket's name inside the data directory.
+pub const SOCKET: &str = "caja.sock";
+
+/// What another process can ask of the register.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// The catalog as `caja catalog export` writes it.
+    Catalog,
+    /// The customers as `caja customers export` writes them.
+    Customers,
+    /// A verified backup into a folder, keeping the newest `keep` of this store there.
+    Backup { dir: PathBuf, keep: usize },
+}
+
+impl Request {
+    fn line(&self) -> Result<String, StoreError> {
+        Ok(match self {
+            Request::Catalog => "catalog".into(),
+            Request::Customers => "customers".into(),
+            Request::Backup { dir, keep } => {
+                let d = dir.to_str().filter(|d| !d.contains(['\n', '\t'])).ok_or_else(|| {
+                    StoreError::Invalid(format!(
+                        "{} cannot be passed to the running register; choose a simpler folder name",
+                        dir.display()
+                    ))
+                })?;
+                format!("backup\t{keep}\t{d}")
+            }
+        })
+    }
+
+    fn parse(line: &str) -> Option<Request> {
+        let mut parts = line.trim_end_matches(['\r', '\n']).splitn(3, '\t');
+        match (parts.next()?, parts.next(), parts.next()) {
+            ("catalog", None, None) => Some(Request::Catalog),
+            ("customers", None, None) => Some(Request::Customers),
+            ("backup", Some(keep), Some(dir)) if !dir.is_empty() => Some(Request::Backup {
+                dir: PathBuf::from(dir),
+                keep: keep.parse().ok()?,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A backup the register made for another process.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedBackup {
+    pub path: PathBuf,
+    pub documents: u64,
+    pub bytes: u64,
+}
+
+/// The socket being served; dropping it stops serving and removes the socket.
+pub struct Sharing {
+    path: PathBuf,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Sharing {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept; the thread sees the flag and ends.
+        let _ = UnixStream::connect(&self.path);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Serves read-only requests on `dir/caja.sock` from a thread, one connection at a time.
+pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
+    let path = dir.join(SOCKET);
+    // A socket left by a register that was killed answers nobody: replace it. The store's own
+    // lock means no other register serves this folder.
+    let _ = std::fs::remove_file(&path);
+    let listener = UnixListener::bind(&path)?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::Builder::new()
+        .name("share".into())
+        .spawn(move || {
+            for conn in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    return;
+                }
+                if let Ok(conn) = conn
+                    && let Err(e) = answer(&store, conn)
+                {
+                    tracing::warn!("a read request failed: {e}");
+                }
+            }
+        })?;
+    Ok(Sharing {
+        path,
+        stop,
+        thread: Some(thread),
+    })
+}
+
+fn answer(store: &Store, conn: UnixStream) -> io::Result<()> {
+    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
+    conn.set_write_timeout(Some(Duration::from_secs(30)))?;
+    let mut line = String::new();
+    BufReader::new(&conn).take(4096).read_line(&mut line)?;
+    let mut out = io::BufWriter::new(&conn);
+    let Some(req) = Request::parse(&line) else {
+        writeln!(out, "error\tthe register did not understand the request")?;
+        return out.flush();
+    };
+    tracing::info!(request = ?req, "read request from another process");
+    let currency = store.info().currency.clone();
+    let result = match req {
+        Request::Catalog => collect(|f| store.visit_products(f)).map(|all| {
+            Box::new(move |w: &mut dyn Write| {
+                crate::csvio::write_catalog(w, &currency, all).map_err(io::Error::other)
+            }) as Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>
+        }),
+        Request::Customers => collect(|f| store.visit_customers(f)).map(|all| {
+            Box::new(move |w: &mut dyn Write| {
+                crate::csvio::write_customers(w, all.into_iter().map(|c| c.customer))
+                    .map_err(io::Error::other)
+            }) as Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>
+        }),
+        Request::Backup { dir, keep } => store
+            .backup_to(&dir, chrono::Local::now().fixed_offset(), keep)
+            .map(|done| {
+                Box::new(move |w: &mut dyn Write| {
+                    writeln!(
+                        w,
+                        "{}\t{}\t{}",
+                        done.path.display(),
+                        done.documents,
+                        done.bytes
+                    )
+                }) as Box<dyn FnOnce(&mut dyn Write) -> io::Result<()>>
+            }),
+    };
+    match result {
+        Ok(write) => {
+            writeln!(out, "ok")?;
+            write(&mut out)?;
+        }
+        Err(e) => writeln!(out, "error\t{}", e.to_string().replace('\n', " "))?,
+    }
+    out.flush()
+}
+
+fn collect<T>(
+    visit: impl FnOnce(&mut dyn FnMut(T) -> Result<(), StoreError>) -> Result<(), StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut all = Vec::new();
+    visit(&mut |x| {
+        all.push(x);
+        Ok(())
+    })?;
+    Ok(all)
+}
+
+/// Asks the register running on `dir` for `req`, copying a CSV answer to `out`. `Ok(None)` for
+/// a CSV, `Ok(Some(..))` for a backup.
+pub fn ask(
+    dir: &Path,
+    req: &Request,
+    out: &mut dyn Write,
+) -> Result<Option<SharedBackup>, StoreError> {
+    let path = dir.join(SOCKET);
+    let conn = UnixStream::connect(&path).map_err(|e| {
+        StoreError::Io(io::Error::new(
+            e.kind(),
+            format!(
+                "the register holds the store and does not answer on {} ({e}); a register older than this caja cannot share it: stop it first",
+                path.display()
+            ),
+        ))
+    })?;
+    conn.set_write_timeout(Some(Duration::from_secs(5)))?;
+    // A backup of a large store on a slow stick takes a while; a read stalls only when the
+    // register is gone.
+    conn.set_read_timeout(Some(Duration::from_secs(600)))?;
+    (&conn).write_all(format!("{}\n", req.line()?).as_bytes())?;
+    let mut reader = BufReader::new(&conn);
+    let mut status = String::new();
+    reader.read_line(&mut status)?;
+    let status = status.trim_end_matches('\n');
+    if let Some(msg) = status.strip_prefix("error\t") {
+        return Err(StoreError::Invalid(format!("the running register: {msg}")));
+    }
+    if status != "ok" {
+        return Err(StoreError::Io(io::Error::other(
+            "the running register closed the connection without an answer",
+        )));
+    }
+    match req {
+        Request::Backup { .. } => {
+            let mut line = String::new();
+            reader.read_line(&mut line)?;
+            let mut f = line.trim_end_matches('\n').rsplitn(3, '\t');
+            let (bytes, documents, path) = (f.next(), f.next(), f.next());
+            match (
+                path,
+                documents.and_then(|d| d.parse().ok()),
+                bytes.and_then(|b| b.parse().ok()),
+            ) {
+                (Some(p), Some(documents), Some(bytes)) => Ok(Some(SharedBackup {
+                    path: PathBuf::from(p),
+                    documents,
+                    bytes,
+                })),
+                _ => Err(StoreError::Io(io::Error::other(
+                    "the running register's answer about the backup was cut short",
+                ))),
+            }
+        }
+        _ => {
+            io::copy(&mut reader, out)?;
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_read_back_as_written() {
+        for r in [
+            Request::Catalog,
+            Request::Customers,
+            Request::Backup {
+                dir: "/media/usb/copias caja".into(),
+                keep: 7,
+            },
+        ] {
+            assert_eq!(Request::parse(&format!("{}\n", r.line().unwrap())), Some(r));
+        }
+        assert_eq!(Request::parse("drop tables\n"), None);
+        assert_eq!(Request::parse("backup\tx\t/tmp\n"), None);
+        assert!(
+            Request::Backup {
+                dir: "/tmp/a\nb".into(),
+                keep: 1
+            }
+            .line()
+            .is_err()
+        );
+    }
+}
