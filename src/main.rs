@@ -82,9 +82,13 @@ enum Command {
     },
     /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
     Check,
-    /// A new store from the electronic journal and what the damaged store still holds; the
-    /// damaged file is kept aside.
-    Rebuild,
+    /// A new store from the electronic journal and what the damaged store still holds (the
+    /// rest from the newest backup of this store); the damaged file is kept aside.
+    Rebuild {
+        /// Where backups are, for what the damaged store cannot give (default: `[backup] dir`).
+        #[arg(long, value_name = "DIR")]
+        backups: Option<PathBuf>,
+    },
     /// The technician's report: printer, drawer, display, serial ports, sync, clock, store.
     Doctor,
     /// A verified backup of the store into a directory (a USB stick's mount point).
@@ -386,7 +390,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
         Some(Command::Check) => check(&dir),
-        Some(Command::Rebuild) => rebuild(&dir),
+        Some(Command::Rebuild { backups }) => rebuild(&dir, backups),
         Some(Command::Backup { to, keep }) => {
             let done = match Store::open(&dir) {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
@@ -1062,8 +1066,17 @@ fn restore(dir: &Path, file: &Path, yes: bool, any_store: bool) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn rebuild(dir: &Path) -> Result<ExitCode> {
-    let r = caja::store::rebuild::rebuild_dir(dir, chrono::Local::now().fixed_offset())?;
+fn rebuild(dir: &Path, backups: Option<PathBuf>) -> Result<ExitCode> {
+    // A damaged store may come with a damaged caja.toml: then there is no default.
+    let backups = backups.or_else(|| {
+        caja::config::Config::load(dir)
+            .ok()
+            .map(|c| c.backup.dir)
+            .filter(|d| !d.trim().is_empty())
+            .map(PathBuf::from)
+    });
+    let backups = backups.as_deref();
+    let r = caja::store::rebuild::rebuild_dir(dir, chrono::Local::now().fixed_offset(), backups)?;
     println!(
         "rebuilt: {} documents ({} from the journal, {} from the damaged store)",
         r.documents,
@@ -1075,6 +1088,9 @@ fn rebuild(dir: &Path) -> Result<ExitCode> {
     }
     for l in &r.lost {
         println!("NOT RECOVERED: {l}");
+    }
+    if let Some(p) = &r.from_backup {
+        println!("what the damaged store could not give came from the backup {}", p.display());
     }
     if let Some(p) = &r.damaged_kept_as {
         println!("the damaged store is kept as {}", p.display());

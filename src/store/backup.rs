@@ -252,6 +252,34 @@ fn prune(dir: &Path, store_id: &str, just_made: &Path, keep: usize) {
     }
 }
 
+/// The newest backup of the store `store_id` in `dir` whose whole-file checksum matches (a
+/// backup without one is taken only when it passes redb's page checks), for a rebuild to take
+/// what the damaged store cannot give.
+pub fn newest_backup_of(dir: &Path, store_id: &str) -> Option<PathBuf> {
+    let rd = std::fs::read_dir(dir).ok()?;
+    let mut ours: Vec<(Option<std::time::SystemTime>, PathBuf)> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("caja-") && n.ends_with(".redb"))
+        })
+        .filter(|p| store_id_of(p).as_deref() == Some(store_id))
+        .map(|p| (std::fs::metadata(&p).and_then(|m| m.modified()).ok(), p))
+        .collect();
+    ours.sort();
+    ours.into_iter().rev().map(|(_, p)| p).find(|p| {
+        match std::fs::read_to_string(checksum_path(p)) {
+            Ok(text) => text
+                .split_whitespace()
+                .next()
+                .is_some_and(|want| sha256_file(p).is_ok_and(|got| got == want)),
+            Err(_) => verify_file(p, Some(store_id)).is_ok_and(|r| r.ok()),
+        }
+    })
+}
+
 /// Verifies a store file: redb's page checksums, then every document, and (if given) that it
 /// belongs to the store `store_id`.
 pub fn verify_file(path: &Path, store_id: Option<&str>) -> Result<CheckReport, StoreError> {

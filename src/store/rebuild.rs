@@ -27,6 +27,150 @@ pub struct RebuildReport {
     /// What could not be recovered, in plain words.
     pub lost: Vec<String>,
     pub damaged_kept_as: Option<PathBuf>,
+    /// The backup that filled in what the damaged store could not give.
+    pub from_backup: Option<PathBuf>,
+}
+
+/// What a rebuild copies beside the chain, one part at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Products,
+    Customers,
+    Users,
+    Held,
+    Refusals,
+    PullHistory,
+    Settings,
+}
+
+impl Part {
+    const ALL: &'static [Part] = &[
+        Part::Products,
+        Part::Customers,
+        Part::Users,
+        Part::Held,
+        Part::Refusals,
+        Part::PullHistory,
+        Part::Settings,
+    ];
+
+    /// Parts a backup may stand in for: a held ticket or a refusal from an older copy would
+    /// come back from the past.
+    fn from_backup(self) -> bool {
+        matches!(
+            self,
+            Part::Products | Part::Customers | Part::Users | Part::PullHistory | Part::Settings
+        )
+    }
+}
+
+/// Copies `want` from `from` into the new store (rows already there are kept: the damaged
+/// store's are newer than a backup's); returns the parts not wholly recovered.
+fn salvage_into(
+    from: &redb::ReadTransaction,
+    tx: &redb::WriteTransaction,
+    report: &mut RebuildReport,
+    source: &str,
+    want: &[Part],
+) -> Vec<Part> {
+    let mut missing = Vec::new();
+    for part in want {
+        let (label, n, why) = match part {
+            // Products and customers are read one by one and indexed anew, so that the
+            // indexes name only what was recovered.
+            Part::Products => {
+                let (n, why) = salvage_rows(from, PRODUCTS, |k, v| {
+                    if tx.open_table(PRODUCTS)?.get(k)?.is_some() {
+                        return Ok(());
+                    }
+                    let p = super::catalog::decode_product(v, k)?;
+                    let mut table = tx.open_table(PRODUCTS)?;
+                    let mut barcodes = tx.open_table(BARCODES)?;
+                    let mut words = tx.open_table(NAME_WORDS)?;
+                    super::catalog::store_indexed(&mut table, &mut barcodes, &mut words, &p)
+                });
+                ("products", n, why)
+            }
+            Part::Customers => {
+                let (n, why) = salvage_rows(from, CUSTOMERS, |k, v| {
+                    if tx.open_table(CUSTOMERS)?.get(k)?.is_some() {
+                        return Ok(());
+                    }
+                    let c = super::customers::decode_customer(v, k)?;
+                    super::customers::put(tx, &c).map(|_| ())
+                });
+                ("customers", n, why)
+            }
+            Part::Users => copy_missing(from, tx, USERS, "users"),
+            Part::Held => copy_missing(from, tx, HELD, "held tickets"),
+            Part::Refusals => copy_missing(from, tx, SYNC_REJECTED, "sync refusals"),
+            Part::PullHistory => copy_missing(from, tx, PULL_HISTORY, "pull history"),
+            Part::Settings => {
+                let keys = [
+                    meta_keys::RANGES,
+                    meta_keys::PUSH_CURSOR,
+                    meta_keys::PULL_CHECKPOINT,
+                    meta_keys::NUMBER_FLOOR,
+                ];
+                let got = quietly(|| -> Result<u64, StoreError> {
+                    let from_meta = from.open_table(META)?;
+                    let mut meta = tx.open_table(META)?;
+                    let mut n = 0;
+                    for k in keys {
+                        if let Some(x) = from_meta.get(k)? {
+                            meta.insert(k, x.value())?;
+                            n += 1;
+                        }
+                    }
+                    Ok(n)
+                });
+                match got {
+                    Ok(Ok(n)) => ("settings", n, None),
+                    Ok(Err(e)) => ("settings", 0, Some(e.to_string())),
+                    Err(p) => ("settings", 0, Some(p)),
+                }
+            }
+        };
+        report.copied.push((format!("{label}{source}"), n));
+        if let Some(why) = why {
+            report
+                .lost
+                .push(format!("{label}{source} after the {n}th: {why}"));
+            missing.push(*part);
+        }
+    }
+    missing
+}
+
+/// Copies the rows of a table that the new store does not have yet.
+fn copy_missing<K: redb::Key + 'static, V: redb::Value + 'static>(
+    from: &redb::ReadTransaction,
+    tx: &redb::WriteTransaction,
+    def: redb::TableDefinition<K, V>,
+    label: &'static str,
+) -> (&'static str, u64, Option<String>) {
+    let mut n = 0u64;
+    let r = quietly(|| -> Result<(), StoreError> {
+        let t = match from.open_table(def) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = tx.open_table(def)?;
+        for row in t.iter()? {
+            let (k, v) = row?;
+            if out.get(k.value())?.is_none() {
+                out.insert(k.value(), v.value())?;
+                n += 1;
+            }
+        }
+        Ok(())
+    });
+    match r {
+        Ok(Ok(())) => (label, n, None),
+        Ok(Err(e)) => (label, n, Some(e.to_string())),
+        Err(p) => (label, n, Some(p)),
+    }
 }
 
 /// The damaged store, opened for reading if that is possible at all.
@@ -120,10 +264,13 @@ fn salvage_rows(
 }
 
 /// Rebuilds the store in `dir` from its journal. The damaged file is renamed aside, with the
-/// time in its name, and the new one takes its place only once it checks clean.
+/// time in its name, and the new one takes its place only once it checks clean. What the
+/// damaged store cannot give (catalog, users, customers, settings, documents that its journal
+/// lost too) comes from the newest verified backup of this store in `backup_dir`, if any.
 pub fn rebuild_dir(
     dir: &Path,
     now: chrono::DateTime<chrono::FixedOffset>,
+    backup_dir: Option<&Path>,
 ) -> Result<RebuildReport, StoreError> {
     let path = dir.join(STORE_FILE);
     let mut report = RebuildReport::default();
@@ -148,7 +295,7 @@ pub fn rebuild_dir(
             .set_cache_size(CACHE_BYTES)
             .create(&new_path)
             .map_err(|e| StoreError::Db(e.to_string()))?;
-        let info = build(&db, &old, journal_info, &mut records, &mut report)?;
+        let info = build(&db, &old, backup_dir, journal_info, &mut records, &mut report)?;
         drop(db);
         let check = super::backup::verify_file(&new_path, Some(&info.store_id))?;
         if !check.ok() {
@@ -200,6 +347,7 @@ pub fn rebuild_dir(
 fn build(
     db: &Database,
     old: &Salvage,
+    backup_dir: Option<&Path>,
     journal_info: Option<StoreInfo>,
     records: &mut BTreeMap<u64, JournalRecord>,
     report: &mut RebuildReport,
@@ -225,7 +373,7 @@ fn build(
         )
     })?;
     // Documents: the journal's, with the store's copy where a journal record is missing.
-    let store_docs: BTreeMap<u64, Vec<u8>> = old_tx
+    let mut store_docs: BTreeMap<u64, Vec<u8>> = old_tx
         .as_ref()
         .and_then(|tx| {
             quietly(|| -> Result<BTreeMap<u64, Vec<u8>>, StoreError> {
@@ -247,75 +395,61 @@ fn build(
     tx.set_durability(redb::Durability::Immediate)?;
     tx.set_quick_repair(true);
     super::new_store_tables(&tx, &info)?;
-    // What the damaged store can still give, table by table.
-    if let Some(from) = &old_tx {
-        macro_rules! salvage_table {
-            ($def:expr, $name:expr) => {
-                match quietly(|| super::backup::copy_table(from, &tx, $def)) {
-                    Ok(Ok(n)) => report.copied.push(($name.to_string(), n)),
-                    Ok(Err(e)) => report.lost.push(format!("{}: {e}", $name)),
-                    Err(p) => report.lost.push(format!("{}: {p}", $name)),
-                }
-            };
-        }
-        // Products and customers are read one by one and indexed anew, so that the indexes
-        // name only what was recovered.
-        let (n, why) = salvage_rows(from, PRODUCTS, |k, v| {
-            let p = super::catalog::decode_product(v, k)?;
-            let mut table = tx.open_table(PRODUCTS)?;
-            let mut barcodes = tx.open_table(BARCODES)?;
-            let mut words = tx.open_table(NAME_WORDS)?;
-            super::catalog::store_indexed(&mut table, &mut barcodes, &mut words, &p)
-        });
-        report.copied.push(("products".into(), n));
-        if let Some(why) = why {
-            report.lost.push(format!("products after the {n}th: {why}"));
-        }
-        let (n, why) = salvage_rows(from, CUSTOMERS, |k, v| {
-            let c = super::customers::decode_customer(v, k)?;
-            super::customers::put(&tx, &c).map(|_| ())
-        });
-        report.copied.push(("customers".into(), n));
-        if let Some(why) = why {
-            report
-                .lost
-                .push(format!("customers after the {n}th: {why}"));
-        }
-        salvage_table!(USERS, "users");
-        salvage_table!(HELD, "held tickets");
-        salvage_table!(SYNC_REJECTED, "sync refusals");
-        salvage_table!(PULL_HISTORY, "pull history");
-        // Settings and cursors kept in meta, one key at a time.
-        let keys = [
-            meta_keys::RANGES,
-            meta_keys::PUSH_CURSOR,
-            meta_keys::PULL_CHECKPOINT,
-            meta_keys::NUMBER_FLOOR,
-        ];
-        let got = quietly(|| -> Result<Vec<(&str, Vec<u8>)>, StoreError> {
-            let meta = from.open_table(META)?;
-            let mut v = Vec::new();
-            for k in keys {
-                if let Some(x) = meta.get(k)? {
-                    v.push((k, x.value().to_vec()));
-                }
-            }
-            Ok(v)
-        });
-        match got {
-            Ok(Ok(v)) => {
-                let mut meta = tx.open_table(META)?;
-                for (k, x) in v {
-                    meta.insert(k, x.as_slice())?;
-                }
-            }
-            Ok(Err(e)) => report.lost.push(format!("settings: {e}")),
-            Err(p) => report.lost.push(format!("settings: {p}")),
-        }
+    // What the damaged store can still give, table by table; then what the newest backup can
+    // give for what it could not.
+    let mut missing: Vec<Part> = match &old_tx {
+        Some(from) => salvage_into(from, &tx, report, "", Part::ALL),
+        None => Part::ALL.to_vec(),
+    };
+    let backup = if missing.is_empty() {
+        None
     } else {
-        report.lost.push(
-            "catalog, users, customers and settings: the damaged store cannot be read; import the catalog and add users again (or restore a backup)".into(),
-        );
+        backup_dir.and_then(|d| super::backup::newest_backup_of(d, &info.store_id))
+    };
+    let backup_db = backup.as_ref().and_then(|p| {
+        let p = p.clone();
+        super::open_read_only(&p).ok().and_then(Result::ok)
+    });
+    let backup_tx = backup_db
+        .as_ref()
+        .and_then(|db| quietly(|| db.begin_read()).ok().and_then(Result::ok));
+    if let (Some(from), Some(path)) = (&backup_tx, &backup) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        report.from_backup = Some(path.clone());
+        let want: Vec<Part> = missing
+            .iter()
+            .copied()
+            .filter(|p| p.from_backup())
+            .collect();
+        let still = salvage_into(from, &tx, report, &format!(" (from the backup {name})"), &want);
+        missing.retain(|p| !want.contains(p) || still.contains(p));
+    }
+    if old_tx.is_none() {
+        report.lost.push(if !missing.iter().any(|p| p.from_backup()) {
+            "the damaged store cannot be read: held tickets and sync refusals are lost; catalog, users, customers and settings come from the backup (changes made after it are lost)".into()
+        } else {
+            "catalog, users, customers and settings: the damaged store cannot be read and no backup of this store was found; import the catalog and add users again (or restore a backup)".into()
+        });
+    }
+    // Documents the journal and the damaged store both lost, from the backup.
+    if let Some(from) = &backup_tx {
+        let got = quietly(|| -> Result<BTreeMap<u64, Vec<u8>>, StoreError> {
+            let mut m = BTreeMap::new();
+            let t = from.open_table(DOCS)?;
+            for row in t.iter()? {
+                let (k, v) = row?;
+                if !records.contains_key(&k.value()) && !store_docs.contains_key(&k.value()) {
+                    m.insert(k.value(), v.value().to_vec());
+                }
+            }
+            Ok(m)
+        });
+        if let Ok(Ok(m)) = got {
+            store_docs.extend(m);
+        }
     }
     // The chain, in order, and what its documents imply beside it.
     let last = records
