@@ -1090,7 +1090,10 @@ fn rebuild(dir: &Path, backups: Option<PathBuf>) -> Result<ExitCode> {
         println!("NOT RECOVERED: {l}");
     }
     if let Some(p) = &r.from_backup {
-        println!("what the damaged store could not give came from the backup {}", p.display());
+        println!(
+            "what the damaged store could not give came from the backup {}",
+            p.display()
+        );
     }
     if let Some(p) = &r.damaged_kept_as {
         println!("the damaged store is kept as {}", p.display());

@@ -5,7 +5,6 @@
 use crate::app::{App, system_clock};
 use crate::config::Config;
 use crate::devices::printer::{self, PrinterEvent, PrinterSetup};
-use crate::store::{Store, StoreError};
 use crate::ui::{self, theme::TermEnv, theme::Theme};
 use ratatui::crossterm::event::{self, Event};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
@@ -18,21 +17,10 @@ use std::time::Duration;
 
 /// Opens the register over `dir` (first-run setup when there is no store yet).
 pub fn run(dir: PathBuf, config: Config) -> anyhow::Result<()> {
-    let store = match Store::open(&dir) {
-        Ok(s) => Some(s),
-        Err(StoreError::NotInitialized(_)) => None,
-        // Never sell into a store that cannot be trusted; say what to do in plain words.
-        Err(StoreError::Corrupt(why)) => anyhow::bail!(
-            "the store in {} is damaged ({why}). The register did not open it and wrote nothing to it. Every acknowledged sale is also in the electronic journal: a supervisor runs `caja rebuild --data-dir {}` to make a new store from it (the damaged file is kept aside), then starts the register again.",
-            dir.display(),
-            dir.display()
-        ),
-        Err(e) => return Err(e.into()),
-    };
     crate::log::init(&dir, &config.log.level, config.log.max_kib);
     tracing::info!(version = env!("CARGO_PKG_VERSION"), dir = %dir.display(), "register starting");
     let theme = Theme::for_terminal(&config.theme, &TermEnv::from_env());
-    let mut app = App::new(dir, store, config, system_clock());
+    let mut app = App::open(dir, config, system_clock())?;
     // SIGTERM (shutdown), SIGHUP (the SSH session dropped) and SIGINT/SIGQUIT stop the register
     // cleanly: the loop sees the flag within a second.
     let stop = Arc::new(AtomicBool::new(false));

@@ -254,7 +254,10 @@ fn two_backups_in_one_second_keep_both() {
     let b = store.backup_to(usb.path(), at, 5).unwrap();
     assert_ne!(a.path, b.path);
     assert!(a.path.exists() && b.path.exists());
-    assert!(b.path.ends_with("caja-tienda-uno-FV1-20261122-200000-2.redb"));
+    assert!(
+        b.path
+            .ends_with("caja-tienda-uno-FV1-20261122-200000-2.redb")
+    );
     // keep 1: the one just made stays, the other goes.
     let c = store.backup_to(usb.path(), at, 1).unwrap();
     assert!(c.path.exists() && !a.path.exists() && !b.path.exists());

@@ -113,11 +113,25 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
     for e in std::fs::read_dir(backup_dir.path()).unwrap().flatten() {
         let p = e.path();
         if p.extension().is_some_and(|x| x == "redb") {
-            let o = run(&["restore", "--data-dir", dir.path().join("verify-only").to_str().unwrap(), p.to_str().unwrap(), "--yes"]);
-            assert!(o.status.success(), "restore of {}: {}", p.display(), text(&o));
+            let o = run(&[
+                "restore",
+                "--data-dir",
+                dir.path().join("verify-only").to_str().unwrap(),
+                p.to_str().unwrap(),
+                "--yes",
+            ]);
+            assert!(
+                o.status.success(),
+                "restore of {}: {}",
+                p.display(),
+                text(&o)
+            );
         }
     }
-    assert!(!dir.path().join("caja.sock").exists(), "the socket outlived the register");
+    assert!(
+        !dir.path().join("caja.sock").exists(),
+        "the socket outlived the register"
+    );
 
     // Nothing writes now: read-only commands change no byte of the store or its journal.
     let before = digest(dir.path());

@@ -175,11 +175,19 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     let usb = work.path().join("usb");
     init_cli(&dir);
     let d = dir.to_str().unwrap();
-    assert!(run(&["soak", "--data-dir", d, "--count", "20"]).status.success());
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "20"])
+            .status
+            .success()
+    );
     let o = run(&["backup", "--data-dir", d, "--to", usb.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     // Sales after the backup are only in the store and its journal.
-    assert!(run(&["soak", "--data-dir", d, "--count", "30"]).status.success());
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "30"])
+            .status
+            .success()
+    );
     let products = text(&run(&["catalog", "export", "--data-dir", d]));
     // Every byte of the store is gone: nothing of it can be read.
     let store = dir.join("caja.redb");
@@ -193,20 +201,40 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     calm(&o, "rebuild without a backup");
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("rebuilt: 50 documents"), "{}", text(&o));
-    assert!(text(&o).contains("no backup of this store was found"), "{}", text(&o));
+    assert!(
+        text(&o).contains("no backup of this store was found"),
+        "{}",
+        text(&o)
+    );
 
-    let o = run(&["rebuild", "--data-dir", d, "--backups", usb.to_str().unwrap()]);
+    let o = run(&[
+        "rebuild",
+        "--data-dir",
+        d,
+        "--backups",
+        usb.to_str().unwrap(),
+    ]);
     calm(&o, "rebuild");
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
-    assert!(t.contains("rebuilt: 50 documents (50 from the journal"), "{t}");
+    assert!(
+        t.contains("rebuilt: 50 documents (50 from the journal"),
+        "{t}"
+    );
     assert!(t.contains("came from the backup"), "{t}");
     assert!(!t.contains("no backup of this store was found"), "{t}");
     assert!(t.contains("recovered users (from the backup"), "{t}");
-    assert_eq!(text(&run(&["catalog", "export", "--data-dir", d])), products);
+    assert_eq!(
+        text(&run(&["catalog", "export", "--data-dir", d])),
+        products
+    );
     let o = run(&["user", "list", "--data-dir", d]);
     assert!(text(&o).contains("ana"), "{}", text(&o));
     let o = run(&["check", "--data-dir", d]);
-    assert!(o.status.success() && text(&o).contains("50 documents"), "{}", text(&o));
+    assert!(
+        o.status.success() && text(&o).contains("50 documents"),
+        "{}",
+        text(&o)
+    );
     assert_eq!(damaged_aside(&dir).len(), 1);
 }

@@ -1345,3 +1345,113 @@ fn printer_retries_do_not_replace_other_messages() {
         "a newer retry replaces an older one"
     );
 }
+
+#[test]
+fn a_damaged_store_opens_on_a_screen_where_a_supervisor_rebuilds_it() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("data");
+    init_cli(&dir);
+    let d = dir.to_str().unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "12"])
+            .status
+            .success()
+    );
+    // Zero the header and the first pages: redb cannot make sense of the file.
+    let store = dir.join("caja.redb");
+    let mut b = std::fs::read(&store).unwrap();
+    b[..16384].fill(0);
+    std::fs::write(&store, &b).unwrap();
+
+    let mut app = App::open(dir.clone(), Config::defaults(), clock()).unwrap();
+    assert!(matches!(app.screen, Screen::Damaged(_)));
+    assert!(app.store.is_none(), "nothing may sell into a damaged store");
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("Tienda dañada") && s.contains("diario electrónico"),
+        "{s}"
+    );
+    // Nobody can verify the users (the store is unreadable, no backup): the rebuild says so.
+    keys(&mut app, "ana");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "1234");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Documentos: 12 (12 del diario"), "{s}");
+    assert!(s.contains("Nadie puede verificar"), "{s}");
+    assert!(s.contains("La tienda dañada queda como"), "{s}");
+    assert_eq!(std::fs::read(&damaged_aside(&dir)[0]).unwrap(), b);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Login(_)));
+    let (_, last) = app.store.as_ref().unwrap().last_doc().unwrap().unwrap();
+    assert_eq!(last.doc.number, "FV1-000012");
+}
+
+#[test]
+fn a_damaged_store_is_rebuilt_only_by_a_supervisor_when_its_users_can_be_read() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("data");
+    let usb = work.path().join("usb");
+    init_cli(&dir);
+    let d = dir.to_str().unwrap();
+    let o = run(&[
+        "user",
+        "add",
+        "beto",
+        "--role",
+        "cashier",
+        "--pin",
+        "5555",
+        "--data-dir",
+        d,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["backup", "--data-dir", d, "--to", usb.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "5"])
+            .status
+            .success()
+    );
+    let store = dir.join("caja.redb");
+    let len = std::fs::metadata(&store).unwrap().len() as usize;
+    std::fs::write(&store, vec![0u8; len]).unwrap();
+
+    let mut config = Config::defaults();
+    config.backup.dir = usb.to_str().unwrap().to_string();
+    let mut app = App::open(dir.clone(), config, clock()).unwrap();
+    // A cashier, then a wrong PIN: refused, nothing moved.
+    for (user, pin) in [("beto", "5555"), ("ana", "9999")] {
+        keys(&mut app, user);
+        key(&mut app, KeyCode::Enter);
+        keys(&mut app, pin);
+        key(&mut app, KeyCode::Enter);
+        assert!(msg(&app).contains("No es un supervisor"), "{}", msg(&app));
+        assert!(damaged_aside(&dir).is_empty());
+        key(&mut app, KeyCode::Esc);
+        while let Screen::Damaged(st) = &app.screen {
+            if st.form.user.is_empty() {
+                break;
+            }
+            key(&mut app, KeyCode::Backspace);
+        }
+    }
+    keys(&mut app, "ana");
+    key(&mut app, KeyCode::Enter);
+    keys(&mut app, "1234");
+    key(&mut app, KeyCode::Enter);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Documentos: 5 (5 del diario"), "{s}");
+    assert!(s.contains("Completado con la copia"), "{s}");
+    key(&mut app, KeyCode::Enter);
+    let store = app.store.as_ref().unwrap();
+    assert!(store.user("beto").unwrap().is_some());
+    let mut products = 0;
+    store
+        .visit_products(|_| {
+            products += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert!(products > 30, "{products}");
+}

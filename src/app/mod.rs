@@ -2,6 +2,7 @@
 //! and the screens in `ui` draw from that state. Time comes from an injected clock.
 
 mod customers;
+mod damaged;
 mod diagnostics;
 mod forms;
 mod payment;
@@ -11,6 +12,7 @@ mod supervisor;
 mod sync_panel;
 
 pub use customers::{CustomerForm, CustomerState};
+pub use damaged::{DamagedState, report_lines};
 pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
 pub use payment::PaymentState;
@@ -69,6 +71,8 @@ pub struct LastSale {
 
 pub enum Screen {
     Setup(SetupForm),
+    /// The store is damaged: nothing opened, a supervisor may rebuild.
+    Damaged(DamagedState),
     Login(LoginForm),
     Sale,
     Search(SearchState),
@@ -369,6 +373,7 @@ impl App {
         }
         match &self.screen {
             Screen::Setup(_) => self.setup_key(key),
+            Screen::Damaged(_) => self.damaged_key(key),
             Screen::Login(_) => self.login_key(key),
             Screen::Sale => self.sale_key(key),
             Screen::Search(_) => self.search_key(key),

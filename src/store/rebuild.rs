@@ -56,7 +56,7 @@ impl Part {
 
     /// Parts a backup may stand in for: a held ticket or a refusal from an older copy would
     /// come back from the past.
-    fn from_backup(self) -> bool {
+    fn a_backup_may_give(self) -> bool {
         matches!(
             self,
             Part::Products | Part::Customers | Part::Users | Part::PullHistory | Part::Settings
@@ -263,6 +263,61 @@ fn salvage_rows(
     (n, why)
 }
 
+/// Who may rebuild a damaged store from the register's screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MayRebuild {
+    /// A supervisor of this store, by the damaged store's users or the backup's.
+    Yes,
+    /// Not a supervisor, or not this PIN.
+    No,
+    /// Neither the damaged store nor a backup can say who the supervisors are: a rebuild
+    /// (which keeps the damaged file) is let through, and says so.
+    NobodyKnown,
+}
+
+/// Checks a supervisor's PIN against what is left: the damaged store (read-only, or a repaired
+/// copy), else the newest backup of this store in `backup_dir`.
+pub fn may_rebuild(dir: &Path, backup_dir: Option<&Path>, name: &str, pin: &str) -> MayRebuild {
+    let path = dir.join(STORE_FILE);
+    let old = salvage(&path);
+    let from_old = quietly(|| match &old {
+        Salvage::ReadOnly(db) => db
+            .begin_read()
+            .ok()
+            .and_then(|tx| super::users::supervisor_in(&tx, name, pin)),
+        Salvage::Repaired(db, _) => db
+            .begin_read()
+            .ok()
+            .and_then(|tx| super::users::supervisor_in(&tx, name, pin)),
+        Salvage::None(_) => None,
+    })
+    .ok()
+    .flatten();
+    if let Salvage::Repaired(_, copy) = &old {
+        let copy = copy.clone();
+        let _ = quietly(move || drop(old));
+        let _ = std::fs::remove_file(copy);
+    }
+    let verdict = from_old.or_else(|| {
+        let mut io = FsJournal::new(dir_of(dir));
+        let (info, _) = read_journal(&mut io, &mut Vec::new()).ok()?;
+        let backup = super::backup::newest_backup_of(backup_dir?, &info?.store_id)?;
+        let db = super::open_read_only(&backup).ok()?.ok()?;
+        quietly(|| {
+            db.begin_read()
+                .ok()
+                .and_then(|tx| super::users::supervisor_in(&tx, name, pin))
+        })
+        .ok()
+        .flatten()
+    });
+    match verdict {
+        Some(true) => MayRebuild::Yes,
+        Some(false) => MayRebuild::No,
+        None => MayRebuild::NobodyKnown,
+    }
+}
+
 /// Rebuilds the store in `dir` from its journal. The damaged file is renamed aside, with the
 /// time in its name, and the new one takes its place only once it checks clean. What the
 /// damaged store cannot give (catalog, users, customers, settings, documents that its journal
@@ -295,7 +350,14 @@ pub fn rebuild_dir(
             .set_cache_size(CACHE_BYTES)
             .create(&new_path)
             .map_err(|e| StoreError::Db(e.to_string()))?;
-        let info = build(&db, &old, backup_dir, journal_info, &mut records, &mut report)?;
+        let info = build(
+            &db,
+            &old,
+            backup_dir,
+            journal_info,
+            &mut records,
+            &mut report,
+        )?;
         drop(db);
         let check = super::backup::verify_file(&new_path, Some(&info.store_id))?;
         if !check.ok() {
@@ -422,13 +484,19 @@ fn build(
         let want: Vec<Part> = missing
             .iter()
             .copied()
-            .filter(|p| p.from_backup())
+            .filter(|p| p.a_backup_may_give())
             .collect();
-        let still = salvage_into(from, &tx, report, &format!(" (from the backup {name})"), &want);
+        let still = salvage_into(
+            from,
+            &tx,
+            report,
+            &format!(" (from the backup {name})"),
+            &want,
+        );
         missing.retain(|p| !want.contains(p) || still.contains(p));
     }
     if old_tx.is_none() {
-        report.lost.push(if !missing.iter().any(|p| p.from_backup()) {
+        report.lost.push(if !missing.iter().any(|p| p.a_backup_may_give()) {
             "the damaged store cannot be read: held tickets and sync refusals are lost; catalog, users, customers and settings come from the backup (changes made after it are lost)".into()
         } else {
             "catalog, users, customers and settings: the damaged store cannot be read and no backup of this store was found; import the catalog and add users again (or restore a backup)".into()

@@ -50,6 +50,14 @@ fn get_user(
     }
 }
 
+/// Whether `name` is an active supervisor whose PIN is `pin`, read through any read transaction
+/// (a damaged store opened read-only, a backup): `None` when the users cannot be read there.
+pub(crate) fn supervisor_in(tx: &redb::ReadTransaction, name: &str, pin: &str) -> Option<bool> {
+    let t = tx.open_table(USERS).ok()?;
+    let u = get_user(&t, name).ok()?;
+    Some(u.is_some_and(|u| u.active && u.role == Role::Supervisor && pin_matches(&u.pin_hash, pin)))
+}
+
 impl Store {
     pub fn add_user(&self, name: &str, role: Role, pin: &str) -> Result<(), StoreError> {
         if !valid_user_name(name) {

@@ -1,6 +1,7 @@
 //! Drawing: pure functions from the app's state to a frame. Screens never write to the store.
 
 pub mod big;
+mod damaged;
 mod forms;
 pub mod i18n;
 mod overlays;
@@ -46,6 +47,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     }
     match &app.screen {
         Screen::Setup(form) => forms::setup(f, app, theme, form),
+        Screen::Damaged(st) => damaged::damaged(f, app, theme, st),
         Screen::Login(form) => forms::login(f, app, theme, form),
         Screen::Diagnostics(d) => overlays::diagnostics(f, app, theme, d),
         Screen::Opening(o) => supervisor::opening(f, app, theme, o),

@@ -1,0 +1,159 @@
+//! The damaged-store screen: the register found its store damaged, opened nothing and wrote
+//! nothing, and offers a supervisor the rebuild that `caja rebuild` does.
+
+use super::{App, Level, LoginForm, Screen};
+use crate::store::rebuild::{MayRebuild, RebuildReport, may_rebuild, rebuild_dir};
+use crate::store::{Store, StoreError};
+use crate::ui::i18n::fill;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub struct DamagedState {
+    /// Why the store could not be trusted (shown as given).
+    pub why: String,
+    pub form: LoginForm,
+    /// After a rebuild: what it recovered, line by line, in the register's language.
+    pub report: Option<Vec<String>>,
+}
+
+impl App {
+    /// The register over `dir` as it starts: setup when there is no store, the damaged-store
+    /// screen when the store cannot be trusted (never selling into it), else login.
+    pub fn open(
+        dir: PathBuf,
+        config: crate::config::Config,
+        clock: super::Clock,
+    ) -> Result<App, StoreError> {
+        let (store, damaged) = match Store::open(&dir) {
+            Ok(s) => (Some(s), None),
+            Err(StoreError::NotInitialized(_)) => (None, None),
+            Err(StoreError::Corrupt(why)) => (None, Some(why)),
+            Err(e) => return Err(e),
+        };
+        let mut app = App::new(dir, store, config, clock);
+        if let Some(why) = damaged {
+            tracing::error!("the store is damaged: {why}");
+            app.damaged(why);
+        }
+        Ok(app)
+    }
+
+    /// The register over a damaged store: nothing is opened; a supervisor may rebuild.
+    pub fn damaged(&mut self, why: String) {
+        self.store = None;
+        self.screen = Screen::Damaged(DamagedState {
+            why,
+            form: LoginForm::default(),
+            report: None,
+        });
+    }
+
+    fn backup_dir(&self) -> Option<PathBuf> {
+        let d = self.config.backup.dir.trim();
+        (!d.is_empty()).then(|| PathBuf::from(d))
+    }
+
+    pub(super) fn damaged_key(&mut self, key: KeyEvent) {
+        let Screen::Damaged(st) = &mut self.screen else {
+            return;
+        };
+        if st.report.is_some() {
+            if key.code == KeyCode::Enter {
+                self.open_rebuilt();
+            }
+            return;
+        }
+        let form = &mut st.form;
+        match (key.code, form.on_pin) {
+            (KeyCode::Esc, false) => self.quit = true,
+            (KeyCode::Esc, true) => {
+                form.on_pin = false;
+                form.pin.clear();
+            }
+            (KeyCode::Enter, false) if !form.user.trim().is_empty() => form.on_pin = true,
+            (KeyCode::Enter, true) if form.pin.is_empty() => {}
+            (KeyCode::Enter, true) => {
+                let (user, pin) = (form.user.trim().to_string(), std::mem::take(&mut form.pin));
+                self.rebuild_as(&user, &pin);
+            }
+            (_, false) => {
+                super::edit(&mut form.user, key);
+            }
+            (_, true) => {
+                if matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
+                    || key.code == KeyCode::Backspace
+                {
+                    super::edit(&mut form.pin, key);
+                }
+            }
+        }
+    }
+
+    fn rebuild_as(&mut self, user: &str, pin: &str) {
+        let t = self.texts;
+        let backups = self.backup_dir();
+        let verdict = may_rebuild(&self.dir, backups.as_deref(), user, pin);
+        if verdict == MayRebuild::No {
+            tracing::warn!(%user, "rebuild refused: not a supervisor");
+            self.info(Level::Error, t.damaged_not_supervisor);
+            return;
+        }
+        tracing::warn!(%user, ?verdict, "rebuilding the damaged store from the screen");
+        match rebuild_dir(&self.dir, self.now(), backups.as_deref()) {
+            Ok(r) => {
+                let mut lines = report_lines(t, &r);
+                if verdict == MayRebuild::NobodyKnown {
+                    lines.insert(0, t.damaged_nobody.to_string());
+                }
+                tracing::info!(documents = r.documents, lost = r.lost.len(), "rebuilt");
+                if let Screen::Damaged(st) = &mut self.screen {
+                    st.report = Some(lines);
+                }
+                self.info(Level::Info, t.damaged_done);
+            }
+            Err(e) => {
+                tracing::error!("rebuild failed: {e}");
+                self.info(Level::Error, fill(t.damaged_failed, &[&e.to_string()]));
+            }
+        }
+    }
+
+    fn open_rebuilt(&mut self) {
+        match Store::open(&self.dir) {
+            Ok(s) => {
+                self.store = Some(Arc::new(s));
+                self.screen = Screen::Login(LoginForm::default());
+                self.message = None;
+                self.refresh_outbox();
+                self.refresh_day();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+}
+
+/// A rebuild's report in the register's language (the reasons stay as the store gave them).
+pub fn report_lines(t: &crate::ui::i18n::Texts, r: &RebuildReport) -> Vec<String> {
+    let mut v = vec![fill(
+        t.damaged_documents,
+        &[
+            &r.documents.to_string(),
+            &(r.documents - r.from_store).to_string(),
+            &r.from_store.to_string(),
+        ],
+    )];
+    for (table, n) in &r.copied {
+        v.push(fill(t.damaged_recovered, &[table, &n.to_string()]));
+    }
+    for l in &r.lost {
+        v.push(fill(t.damaged_lost, &[l]));
+    }
+    if let Some(p) = &r.from_backup {
+        v.push(fill(t.damaged_backup, &[&p.display().to_string()]));
+    }
+    if let Some(p) = &r.damaged_kept_as {
+        v.push(fill(t.damaged_kept, &[&p.display().to_string()]));
+    }
+    v
+}
