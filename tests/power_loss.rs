@@ -450,3 +450,97 @@ fn a_journal_that_cannot_be_written_loses_no_sale() {
     let all: Vec<String> = (1..=15).map(|n| format!("FV1-{n:06}")).collect();
     verify(image, &all, "journal failing, then a power cut");
 }
+
+/// redb's file, failing every write and growth once `broken` is set.
+#[derive(Debug)]
+struct FailingBackend(SimBackend, Arc<std::sync::atomic::AtomicBool>);
+
+impl FailingBackend {
+    fn broken(&self) -> io::Result<()> {
+        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(io::Error::other("input/output error"));
+        }
+        Ok(())
+    }
+}
+
+impl redb::StorageBackend for FailingBackend {
+    fn len(&self) -> io::Result<u64> {
+        self.0.len()
+    }
+    fn read(&self, offset: u64, out: &mut [u8]) -> io::Result<()> {
+        self.0.read(offset, out)
+    }
+    fn set_len(&self, len: u64) -> io::Result<()> {
+        self.broken()?;
+        self.0.set_len(len)
+    }
+    fn sync_data(&self) -> io::Result<()> {
+        self.broken()?;
+        self.0.sync_data()
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
+        self.broken()?;
+        self.0.write(offset, data)
+    }
+}
+
+#[test]
+fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
+    let disk = run_till(10);
+    let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let db = redb::Builder::new()
+        .set_cache_size(1 << 20)
+        .create_with_backend(FailingBackend(
+            SimBackend {
+                disk: disk.clone(),
+                name: "caja.redb".into(),
+            },
+            broken.clone(),
+        ))
+        .unwrap();
+    let store = Store::open_on(
+        db,
+        PathBuf::from("/sim/caja.redb"),
+        Box::new(SimJournal(disk.clone())),
+    )
+    .unwrap();
+    broken.store(true, std::sync::atomic::Ordering::SeqCst);
+    // Large tickets until redb must grow its file or write pages out, which now fails.
+    let products = products();
+    let mut acked: Vec<String> = (1..=10).map(|n| format!("FV1-{n:06}")).collect();
+    let mut refused = None;
+    for i in 0..5000u64 {
+        let mut body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        if let DocBody::Sale(s) = &mut body {
+            let line = s.lines[0].clone();
+            s.lines = vec![line; 200];
+        }
+        match store.commit_printed(&header(100 + i), body) {
+            Ok(c) => acked.push(c.number),
+            Err(e) => {
+                refused = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("the store never refused a sale");
+    assert!(refused.contains("input/output error"), "{refused}");
+    assert!(
+        store.journal_failure().is_none(),
+        "the record was taken back"
+    );
+    // The journal ends where the store does: a restart brings back nothing that was refused.
+    let (last, _) = store.last_doc().unwrap().unwrap();
+    std::mem::forget(store);
+    let image = disk.lock().unwrap().live.clone();
+    let reopened: Shared = Arc::new(Mutex::new(Disk {
+        live: image,
+        log: Vec::new(),
+    }));
+    let mut reader = SimJournal(reopened.clone());
+    let (records, _) = caja::store::ejournal::Records::open(&mut reader).unwrap();
+    let journal_last = records.map(|r| r.unwrap().seq).max().unwrap();
+    assert_eq!(journal_last, last, "journal and store disagree");
+    assert_eq!(acked.len() as u64, last);
+}

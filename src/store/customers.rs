@@ -432,9 +432,14 @@ impl Store {
             }
             None => None,
         };
+        let movement = movement.filter(|m| m.earned != 0 || m.redeemed != 0);
+        if movement.is_none() || customer.is_none() {
+            // One document: the till's own commit.
+            let c = self.commit_one(header, DocBody::Sale(body), true)?;
+            return Ok((c, movement));
+        }
         let tx = self.db().begin_write()?;
         let c = self.append(&tx, header, DocBody::Sale(body))?;
-        let movement = movement.filter(|m| m.earned != 0 || m.redeemed != 0);
         if let (Some(m), Some(key)) = (&movement, customer) {
             self.append(
                 &tx,

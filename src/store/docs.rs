@@ -4,7 +4,7 @@
 //! and inserts it, all in ONE write transaction with `Durability::Immediate`. The outbox is the
 //! run of documents after the push cursor, so queueing a document for sync costs no write.
 
-use super::codec::{DocRecord, decode, encode};
+use super::codec::{DocRecord, decode};
 use super::tables::{DOCS, META, REFUNDS, meta_keys};
 use super::{Store, StoreError};
 use crate::domain::document::{
@@ -33,6 +33,41 @@ pub struct Committed {
     pub hash: [u8; 32],
     /// Set when the authorized numbering range is nearly used up.
     pub numbers_left: Option<u64>,
+}
+
+/// The end of the chain: what numbering and sealing the next document needs.
+#[derive(Clone, Debug)]
+pub(super) struct Head {
+    pub seq: u64,
+    pub hash: [u8; 32],
+    pub business_date: BusinessDate,
+    pub counters: Vec<u64>,
+}
+
+impl Head {
+    pub(super) fn of(seq: u64, d: SealedDocument) -> Head {
+        Head {
+            seq,
+            hash: d.hash,
+            business_date: d.doc.business_date,
+            counters: d.doc.counters,
+        }
+    }
+}
+
+/// The stored form of a document, `DocRecord::V1(doc.seal())`, and its hash, from one
+/// encoding: postcard writes the variant as one byte (0), then the document (whose bytes are
+/// what the hash covers), then the 32 bytes of the hash.
+pub(super) fn sealed_record(doc: &Document) -> Result<(Vec<u8>, [u8; 32]), StoreError> {
+    use sha2::Digest;
+    let body = postcard::to_allocvec(doc)
+        .map_err(|e| StoreError::Invalid(format!("cannot encode a document: {e}")))?;
+    let hash: [u8; 32] = sha2::Sha256::digest(&body).into();
+    let mut bytes = Vec::with_capacity(body.len() + 33);
+    bytes.push(0);
+    bytes.extend_from_slice(&body);
+    bytes.extend_from_slice(&hash);
+    Ok((bytes, hash))
 }
 
 pub(super) fn decode_doc(bytes: &[u8], seq: u64) -> Result<SealedDocument, StoreError> {
@@ -127,10 +162,7 @@ fn points_tendered(
 impl Store {
     /// Commits one document: numbered, chained, durable. The only way a document enters the store.
     pub fn commit(&self, header: &DocHeader, body: DocBody) -> Result<Committed, StoreError> {
-        let tx = self.db().begin_write()?;
-        let c = self.append(&tx, header, body)?;
-        self.finish(tx, super::durable::Mode::Journal)?;
-        Ok(c)
+        self.commit_one(header, body, false)
     }
 
     /// Commits many documents in one transaction and one journal sync: for tools that load a
@@ -157,9 +189,31 @@ impl Store {
         body: DocBody,
     ) -> Result<Committed, StoreError> {
         let mut docs = tx.open_table(DOCS)?;
+        let head = last_doc(&docs)?.map(|(seq, d)| Head::of(seq, d));
+        let (c, bytes, _) = self.next_doc(head.as_ref(), header, body)?;
+        docs.insert(c.seq, bytes.as_slice())?;
+        self.stage(
+            c.seq,
+            super::ejournal::JournalRecord {
+                seq: c.seq,
+                hash: c.hash,
+                body: bytes,
+            },
+        );
+        Ok(c)
+    }
+
+    /// Numbers and seals the document that follows `head` (None: the first), checking its date
+    /// against the last close and the last document: the sealed bytes and the chain's new head.
+    pub(super) fn next_doc(
+        &self,
+        head: Option<&Head>,
+        header: &DocHeader,
+        body: DocBody,
+    ) -> Result<(Committed, Vec<u8>, Head), StoreError> {
         let date = BusinessDate::from_date(header.business_date);
-        let (seq, prev_hash, mut counters) = match last_doc(&docs)? {
-            Some((seq, last)) => {
+        let (seq, prev_hash, mut counters) = match head {
+            Some(h) => {
                 if let Some(closed) = self.closed_through()
                     && date <= closed
                 {
@@ -168,13 +222,13 @@ impl Store {
                         closed: closed.to_string(),
                     });
                 }
-                if date < last.doc.business_date {
+                if date < h.business_date {
                     return Err(StoreError::DateBackwards {
                         given: date.to_string(),
-                        last: last.doc.business_date.to_string(),
+                        last: h.business_date.to_string(),
                     });
                 }
-                (seq, last.hash, last.doc.counters)
+                (h.seq, h.hash, h.counters.clone())
             }
             None => (0, [0u8; 32], Vec::new()),
         };
@@ -201,25 +255,25 @@ impl Store {
             opens_range: next.opens_range || jumped,
             prev_hash,
         };
-        let sealed = doc.seal();
+        let (bytes, hash) = sealed_record(&doc)?;
         let seq = seq + 1;
-        let (hash, number) = (sealed.hash, sealed.doc.number.clone());
-        let bytes = encode(&DocRecord::V1(sealed))?;
-        docs.insert(seq, bytes.as_slice())?;
-        self.stage(
+        let head = Head {
             seq,
-            super::ejournal::JournalRecord {
-                seq,
-                hash,
-                body: bytes,
-            },
-        );
-        Ok(Committed {
-            seq,
-            number,
             hash,
-            numbers_left: next.remaining_warning,
-        })
+            business_date: doc.business_date,
+            counters: doc.counters,
+        };
+        let number = doc.number;
+        Ok((
+            Committed {
+                seq,
+                number,
+                hash,
+                numbers_left: next.remaining_warning,
+            },
+            bytes,
+            head,
+        ))
     }
 
     /// Refunds lines of a committed sale to cash. Checks, in the same transaction, that nothing
@@ -525,5 +579,37 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::document::NoSaleBody;
+    use crate::store::codec::encode;
+
+    #[test]
+    fn the_one_pass_record_is_what_sealing_and_encoding_make() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00-05:00").unwrap();
+        let doc = Document {
+            number: "FV1-AC-000007".into(),
+            n: 7,
+            register: "FV1".into(),
+            business_date: BusinessDate::from_date(at.date_naive()),
+            at: Stamp::from_datetime(at),
+            cashier: "ana".into(),
+            body: DocBody::NoSale(NoSaleBody {
+                reason: "cambio para el vecino".into(),
+                overrides: Vec::new(),
+            }),
+            counters: vec![3, 0, 7, 1],
+            opens_range: false,
+            prev_hash: [9; 32],
+        };
+        let (bytes, hash) = sealed_record(&doc).unwrap();
+        let sealed = doc.seal();
+        assert_eq!(hash, sealed.hash);
+        assert_eq!(bytes, encode(&DocRecord::V1(sealed)).unwrap());
+        assert_eq!(decode_doc(&bytes, 1).unwrap().hash, hash);
     }
 }

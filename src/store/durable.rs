@@ -51,6 +51,8 @@ impl Store {
     /// runs one write transaction at a time, so the staged records are that transaction's; a
     /// record at or past `seq` left by a transaction that was dropped is discarded.
     pub(super) fn stage(&self, seq: u64, rec: JournalRecord) {
+        // An append outside the till's path: the cached end of the chain is no longer known.
+        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = None;
         let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
         staged.retain(|r| r.seq < seq);
         staged.push(rec);
@@ -106,6 +108,139 @@ impl Store {
                     )))
                 })
             }
+        }
+    }
+
+    /// The till's commit of one document (a sale, a void, a cash movement...), with its
+    /// receipt queued when `receipt`: the same transaction and the same acknowledgement as
+    /// [`Store::finish`] in [`Mode::Journal`], with redb's commit made on the applier thread
+    /// while this one writes and syncs the journal record. The disk's sync is the wait; redb's
+    /// in-memory commit fits inside it. The write transaction is begun here, so no other writer
+    /// comes between.
+    pub(super) fn commit_one(
+        &self,
+        header: &super::DocHeader,
+        body: DocBody,
+        receipt: bool,
+    ) -> Result<super::Committed, StoreError> {
+        let tx = self.db().begin_write()?;
+        if !self.journal_ok() {
+            // Without a journal, redb alone makes the document durable.
+            let c = self.append(&tx, header, body)?;
+            if receipt {
+                self.commit_with_receipt(tx, &c, Mode::Both)?;
+            } else {
+                self.finish(tx, Mode::Both)?;
+            }
+            return Ok(c);
+        }
+        let cached = self.head.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let head = match cached {
+            Some(h) => Some(h),
+            None => last_doc(&tx.open_table(DOCS)?)?.map(|(s, d)| super::docs::Head::of(s, d)),
+        };
+        let (c, bytes, head) = self.next_doc(head.as_ref(), header, body)?;
+        let record = JournalRecord {
+            seq: c.seq,
+            hash: c.hash,
+            body: bytes,
+        };
+        let printed = if receipt {
+            self.take_printed()
+        } else {
+            Vec::new()
+        };
+        let (reply, done) = std::sync::mpsc::sync_channel(1);
+        let job = Box::new(Apply {
+            tx,
+            seq: c.seq,
+            bytes: record.body.clone(),
+            number: receipt.then(|| c.number.clone()),
+            printed: printed.clone(),
+            reply,
+        });
+        let applied = match self.applier_send(job) {
+            Ok(()) => {
+                let written = self.journal_append(std::slice::from_ref(&record));
+                let applied = done.recv().unwrap_or_else(|_| {
+                    Err(StoreError::Db("the store's commit thread stopped".into()))
+                });
+                (applied, written)
+            }
+            // No thread: commit here, as the other paths do.
+            Err(job) => {
+                let applied = job.run();
+                let written = match &applied {
+                    Ok(()) => self.journal_append(std::slice::from_ref(&record)),
+                    Err(_) => Ok(()),
+                };
+                (applied, written)
+            }
+        };
+        let result = match applied {
+            (Ok(()), Ok(())) => {
+                let n = self.unsynced.fetch_add(1, Ordering::Relaxed) + 1;
+                *self.head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+                if n >= CHECKPOINT_EVERY
+                    && let Err(e) = self.checkpoint()
+                {
+                    tracing::warn!("checkpoint failed: {e}");
+                }
+                Ok(())
+            }
+            (Ok(()), Err(e)) => {
+                // In redb, not yet durable: make redb durable instead, or fail the document.
+                self.note_journal_failure(&e);
+                self.checkpoint().map_err(|c| {
+                    StoreError::Io(std::io::Error::other(format!(
+                        "the journal cannot be written ({e}) and the store cannot be synced ({c})"
+                    )))
+                })
+            }
+            (Err(e), Ok(())) => {
+                // The journal holds a document redb refused: take it back, so that the two
+                // agree and a restart does not bring back what was never acknowledged.
+                let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(Err(w)) = j.as_mut().map(|j| j.withdraw_last()) {
+                    drop(j);
+                    self.note_journal_failure(&w);
+                }
+                Err(e)
+            }
+            (Err(e), Err(_)) => Err(e),
+        };
+        self.removed(&printed, result.is_ok());
+        result.map(|()| c)
+    }
+
+    /// Hands a job to the applier thread (started on first use); gives it back when there is
+    /// no thread to run it.
+    fn applier_send(&self, job: Box<Apply>) -> Result<(), Box<Apply>> {
+        let mut a = self.applier.lock().unwrap_or_else(|p| p.into_inner());
+        if a.is_none() {
+            let (tx, rx) = std::sync::mpsc::channel::<Box<Apply>>();
+            let spawned = std::thread::Builder::new()
+                .name("store-commit".into())
+                .spawn(move || {
+                    // Below the till's thread, so that waking it never preempts the journal
+                    // write it overlaps: it runs while that thread waits for the disk.
+                    let _ =
+                        rustix::process::setpriority_process(Some(rustix::thread::gettid()), 10);
+                    for job in rx {
+                        let reply = job.reply.clone();
+                        let _ = reply.send(job.run());
+                    }
+                });
+            if spawned.is_ok() {
+                *a = Some(tx);
+            }
+        }
+        match a.as_ref() {
+            Some(s) => s.send(job).map_err(|e| {
+                *a = None;
+                e.0
+            }),
+            None => Err(job),
         }
     }
 
@@ -253,6 +388,47 @@ impl Store {
         journal.append(&batch)?;
         n += batch.len() as u64;
         Ok(n)
+    }
+}
+
+/// One till document's redb commit, run on the applier thread.
+pub(crate) struct Apply {
+    tx: WriteTransaction,
+    seq: u64,
+    bytes: Vec<u8>,
+    /// The document's number when its receipt is queued.
+    number: Option<String>,
+    /// Print jobs printed since the last write, removed in this transaction.
+    printed: Vec<u64>,
+    reply: std::sync::mpsc::SyncSender<Result<(), StoreError>>,
+}
+
+impl Apply {
+    fn run(self: Box<Self>) -> Result<(), StoreError> {
+        let Apply {
+            mut tx,
+            seq,
+            bytes,
+            number,
+            printed,
+            ..
+        } = *self;
+        tx.set_durability(redb::Durability::None)?;
+        {
+            let mut docs = tx.open_table(DOCS)?;
+            docs.insert(seq, bytes.as_slice())?;
+        }
+        if !printed.is_empty() {
+            let mut jobs = tx.open_table(super::tables::PRINT_JOBS)?;
+            for id in &printed {
+                jobs.remove(*id)?;
+            }
+        }
+        if let Some(number) = number {
+            super::spool::queue_job(&tx, seq, &number, false)?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 }
 

@@ -368,6 +368,18 @@ pub struct Journal {
     last_hash: Option<[u8; 32]>,
     /// The size of a file's header: a file with nothing past it holds no record yet.
     head_len: u64,
+    /// How to take back the last append: its file, where it began, and the chain position and
+    /// hash before it.
+    undo: Option<Undo>,
+}
+
+/// The last append, as [`Journal::withdraw_last`] takes it back.
+struct Undo {
+    name: String,
+    start: u64,
+    len: u64,
+    last_seq: u64,
+    last_hash: Option<[u8; 32]>,
 }
 
 impl Journal {
@@ -415,6 +427,7 @@ impl Journal {
             last_seq,
             last_hash,
             head_len,
+            undo: None,
         })
     }
 
@@ -428,6 +441,7 @@ impl Journal {
         let Some(first) = records.first() else {
             return Ok(());
         };
+        self.undo = None;
         if self.last_seq != 0 && first.seq != self.last_seq + 1 {
             return Err(StoreError::Corrupt(format!(
                 "the journal ends at #{}, the next document is #{}",
@@ -478,11 +492,45 @@ impl Journal {
             self.current = Some((name, end, alloc));
             return Err(e.into());
         }
+        self.undo = Some(Undo {
+            name: name.clone(),
+            start: end,
+            len,
+            last_seq: self.last_seq,
+            last_hash: self.last_hash,
+        });
         self.current = Some((name, end + len, alloc));
         if let Some(r) = records.last() {
             self.last_seq = r.seq;
             self.last_hash = Some(r.hash);
         }
+        Ok(())
+    }
+
+    /// Takes back the last append (zeroed and synced, as if never written): for a document
+    /// whose store transaction failed after its record was written. Nothing else may have been
+    /// appended since.
+    pub fn withdraw_last(&mut self) -> Result<(), StoreError> {
+        let Some(Undo {
+            name,
+            start,
+            len,
+            last_seq: seq,
+            last_hash: hash,
+        }) = self.undo.take()
+        else {
+            return Err(StoreError::Io(io::Error::other(
+                "no journal record to take back",
+            )));
+        };
+        let zeros = vec![0u8; len as usize];
+        self.io.write_at(&name, start, &zeros)?;
+        self.io.sync(&name, false)?;
+        if let Some((_, end, _)) = self.current.as_mut() {
+            *end = start;
+        }
+        self.last_seq = seq;
+        self.last_hash = hash;
         Ok(())
     }
 

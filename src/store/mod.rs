@@ -266,6 +266,11 @@ pub struct Store {
     journal_error: std::sync::Mutex<Option<String>>,
     /// What the open found and did to make the store and its journal agree.
     reconciled: Reconciled,
+    /// The end of the chain as the last till commit left it (see `durable::Store::commit_one`);
+    /// any other append forgets it.
+    head: std::sync::Mutex<Option<docs::Head>>,
+    /// The thread that commits redb while the journal syncs (started by the first till commit).
+    applier: std::sync::Mutex<Option<std::sync::mpsc::Sender<Box<durable::Apply>>>>,
 }
 
 fn decode_floor(bytes: &[u8]) -> Vec<u64> {
@@ -569,6 +574,8 @@ impl Store {
             unsynced: Default::default(),
             journal_error: Default::default(),
             reconciled: Reconciled::default(),
+            head: Default::default(),
+            applier: Default::default(),
         }
     }
 

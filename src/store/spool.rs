@@ -81,10 +81,7 @@ impl Store {
         header: &DocHeader,
         body: DocBody,
     ) -> Result<Committed, StoreError> {
-        let tx = self.db().begin_write()?;
-        let c = self.append(&tx, header, body)?;
-        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
-        Ok(c)
+        self.commit_one(header, body, true)
     }
 
     /// Queues the receipt of `c` (appended in `tx`) and commits `tx` as `mode` says, carrying
@@ -117,7 +114,7 @@ impl Store {
     /// [`Store::print_jobs`] until that transaction is over: were they forgotten before it
     /// committed, a reader could see a job that is neither queued nor marked, and print it
     /// twice.
-    fn take_printed(&self) -> Vec<u64> {
+    pub(super) fn take_printed(&self) -> Vec<u64> {
         let mut m = self.marks();
         let ids = std::mem::take(&mut m.printed);
         m.removing.extend(&ids);
@@ -125,7 +122,7 @@ impl Store {
     }
 
     /// The transaction that removed `ids` is over: committed, or failed (the marks go back).
-    fn removed(&self, ids: &[u64], committed: bool) {
+    pub(super) fn removed(&self, ids: &[u64], committed: bool) {
         let mut m = self.marks();
         m.removing.retain(|id| !ids.contains(id));
         if !committed {
