@@ -1,8 +1,9 @@
 //! The one write path for documents, and finding them again.
 //!
 //! A commit reads the tail of the chain, numbers the document, seals it with the previous hash
-//! and inserts it, all in ONE write transaction with `Durability::Immediate`. The outbox is the
-//! run of documents after the push cursor, so queueing a document for sync costs no write.
+//! and inserts it, all in ONE write transaction, made durable as `durable` says (the electronic
+//! journal's record, or redb's own commit). The outbox is the run of documents after the push
+//! cursor, so queueing a document for sync costs no write.
 
 use super::codec::{DocRecord, decode};
 use super::tables::{DOCS, META, REFUNDS, meta_keys};

@@ -2,7 +2,8 @@
 //!
 //! A sale (and the other documents of the till: refunds, cash movements, no-sales) goes into redb
 //! in a non-durable commit and is acknowledged once its journal record is synced: one page and
-//! one `fdatasync`, the disk's floor. Every [`CHECKPOINT_EVERY`] such documents, when the
+//! one `fdatasync`, the disk's floor. For a single document (`commit_one`) redb's commit runs on
+//! a store thread while the journal syncs. Every [`CHECKPOINT_EVERY`] such documents, when the
 //! printer goes idle, and on a clean stop, redb is committed durably. The rarer documents that
 //! change state beside the chain (opening a day or a shift, a close, a customer edit) commit
 //! redb durably first and then write their journal record.
