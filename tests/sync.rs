@@ -424,7 +424,7 @@ struct Proxy {
     plan: Plan,
 }
 
-/// Reads one HTTP message (headers and a Content-Length body) from `s`.
+/// Reads one HTTP message (headers and a Content-Length or chunked body) from `s`.
 fn read_message(s: &mut std::net::TcpStream) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut buf = Vec::new();
@@ -432,6 +432,17 @@ fn read_message(s: &mut std::net::TcpStream) -> Option<Vec<u8>> {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            if head.contains("transfer-encoding: chunked") {
+                // A large answer comes in chunks: up to the last, empty one.
+                while !buf[end..].ends_with(b"\r\n0\r\n\r\n") {
+                    let n = s.read(&mut chunk).ok()?;
+                    if n == 0 {
+                        return None;
+                    }
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                return Some(buf);
+            }
             let len: usize = head
                 .lines()
                 .find_map(|l| l.strip_prefix("content-length:"))
