@@ -109,6 +109,7 @@ fn event_loop(
     let input = spawn_input();
     let mut shown_minute = String::new();
     let mut _sharing = None;
+    let mut verified: Option<Receiver<Vec<String>>> = None;
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
         if printer_events.is_none()
@@ -126,6 +127,20 @@ fn event_loop(
             _sharing = crate::store::share::serve(store.clone(), &app.dir)
                 .map_err(|e| tracing::warn!("read requests will not be answered: {e}"))
                 .ok();
+            // The register checks its store against the journal while it sells, at the lowest
+            // priority: damage found stops documents and is offered for rebuild at the next
+            // start.
+            let (tx, rx) = std::sync::mpsc::channel();
+            let s = store.clone();
+            let _ = std::thread::Builder::new()
+                .name("verify".into())
+                .spawn(move || {
+                    let _ =
+                        rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
+                    let found = s.verify_live().unwrap_or_else(|e| vec![e.to_string()]);
+                    let _ = tx.send(found);
+                });
+            verified = Some(rx);
             if let Some((tx, rx)) =
                 crate::sync::worker::start(store.clone(), app.config.sync.clone())
             {
@@ -185,6 +200,12 @@ fn event_loop(
                 app.on_printer(ev);
                 dirty = true;
             }
+        }
+        if let Some(rx) = &verified
+            && let Ok(found) = rx.try_recv()
+        {
+            app.on_verified(found);
+            dirty = true;
         }
         if let Some(rx) = &sync_events {
             while let Ok(ev) = rx.try_recv() {

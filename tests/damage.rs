@@ -238,3 +238,57 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     );
     assert_eq!(damaged_aside(&dir).len(), 1);
 }
+
+#[test]
+fn damage_the_register_finds_while_it_runs_stops_documents_until_the_rebuild() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("data");
+    init_cli(&dir);
+    let d = dir.to_str().unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "300"])
+            .status
+            .success()
+    );
+    let store_path = dir.join("caja.redb");
+    let pristine = std::fs::read(&store_path).unwrap();
+    // A flipped byte inside a document: redb opens the file as if nothing were wrong.
+    let mut found = None;
+    for at in (8192..pristine.len()).step_by(1531) {
+        let mut b = pristine.clone();
+        b[at] ^= 0x20;
+        std::fs::write(&store_path, &b).unwrap();
+        let Ok(store) = caja::store::Store::open(&dir) else {
+            continue;
+        };
+        let problems = store.verify_live().unwrap();
+        if store.damaged().is_some() {
+            found = Some((at, store, problems));
+            break;
+        }
+        drop(store);
+        let _ = std::fs::remove_file(dir.join("caja.redb.suspect"));
+    }
+    let (at, store, problems) = found.expect("no flipped byte was found by the register's check");
+    assert!(!problems.is_empty(), "flip at {at}");
+    // No document is written on top of the damage.
+    let products = caja::csvio::demo_catalog(&store.info().currency);
+    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    let e = store
+        .commit(&header(1, 0), body)
+        .expect_err("a document was written into a damaged store");
+    assert!(matches!(e, caja::store::StoreError::Damaged(_)), "{e}");
+    drop(store);
+    // The next start refuses it, and the register's screen offers the rebuild.
+    assert!(matches!(
+        caja::store::Store::open(&dir),
+        Err(caja::store::StoreError::Corrupt(_))
+    ));
+    let o = run(&["rebuild", "--data-dir", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("rebuilt: 300 documents"), "{}", text(&o));
+    assert!(!dir.join("caja.redb.suspect").exists());
+    let store = caja::store::Store::open(&dir).unwrap();
+    assert!(store.verify_live().unwrap().is_empty());
+    assert!(store.damaged().is_none());
+}

@@ -49,6 +49,17 @@ impl App {
         });
     }
 
+    /// The register's own check of the store is done (see `Store::verify_live`).
+    pub fn on_verified(&mut self, problems: Vec<String>) {
+        let damaged = self.store.as_ref().and_then(|s| s.damaged());
+        if damaged.is_some() {
+            self.info(Level::Error, self.texts.store_damaged_found);
+        } else if let Some(p) = problems.first() {
+            // The journal's own damage: the store's copies stand; `caja check` lists it all.
+            self.info(Level::Warn, fill(self.texts.journal_problem, &[p]));
+        }
+    }
+
     fn backup_dir(&self) -> Option<PathBuf> {
         let d = self.config.backup.dir.trim();
         (!d.is_empty()).then(|| PathBuf::from(d))

@@ -255,7 +255,74 @@ pub fn compare_journal(
     Ok(())
 }
 
+/// The file where the register notes damage it found while running, so that the next open
+/// refuses the store until it is rebuilt.
+pub fn suspect_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("caja.redb.suspect")
+}
+
 impl Store {
+    /// The register's own check, run on a thread of its own after the store opens (a full
+    /// comparison costs about a second per 100,000 documents): every document and the catalog,
+    /// and every journal record against the store's copy. Damage in the store (not in the
+    /// journal, whose records have their own checksums) marks the store damaged: later
+    /// documents are refused, and the next open offers the rebuild. Returns what it found.
+    pub fn verify_live(&self) -> Result<Vec<String>, StoreError> {
+        let Some(dir) = self.path().parent().map(Path::to_path_buf) else {
+            return Ok(Vec::new());
+        };
+        let mut report = match super::quietly(|| self.verify()) {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                self.mark_damaged(&e.to_string());
+                return Ok(vec![e.to_string()]);
+            }
+            Err(panic) => {
+                self.mark_damaged(&panic);
+                return Ok(vec![panic]);
+            }
+        };
+        // A journal that cannot be read says nothing against the store.
+        let mut io = super::ejournal::FsJournal::new(super::ejournal::dir_of(&dir));
+        match super::quietly(|| compare_journal(self.db(), &mut io, &mut report)) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => report.problems.push(format!("journal: {e}")),
+            Err(p) => report.problems.push(format!("journal: {p}")),
+        }
+        let in_store: Vec<&String> = report
+            .problems
+            .iter()
+            .filter(|p| !p.starts_with("journal"))
+            .collect();
+        if let Some(first) = in_store.first() {
+            self.mark_damaged(first);
+        }
+        Ok(report.problems)
+    }
+
+    /// Notes damage: documents are refused from now on, and the next open refuses the store
+    /// until it is rebuilt.
+    pub fn mark_damaged(&self, why: &str) {
+        tracing::error!("the store is damaged: {why}");
+        *self.damaged.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_string());
+        if let Some(dir) = self.path().parent() {
+            let text = format!(
+                "the register found it damaged while it ran: {why}. Rebuild it (from the register's screen, or `caja rebuild`)"
+            );
+            if let Err(e) = super::files::write_private(&suspect_path(dir), text.as_bytes()) {
+                tracing::error!("cannot note the damage: {e}");
+            }
+        }
+    }
+
+    /// Why the store was found damaged while it ran, if it was.
+    pub fn damaged(&self) -> Option<String> {
+        self.damaged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Verifies every document and the catalog through this open store (no exclusive access
     /// needed, so the running register can check itself). redb's own page check needs the
     /// file to itself and is left to `caja check`.

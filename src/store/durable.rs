@@ -61,6 +61,13 @@ impl Store {
 
     /// Commits a transaction that appended documents, the way `mode` says.
     pub(super) fn finish(&self, mut tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+        if let Some(why) = self.damaged() {
+            self.staged
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+            return Err(StoreError::Damaged(why));
+        }
         let mode = if self.journal_ok() { mode } else { Mode::Both };
         match mode {
             Mode::Journal => tx.set_durability(redb::Durability::None)?,
@@ -124,6 +131,9 @@ impl Store {
         body: DocBody,
         receipt: bool,
     ) -> Result<super::Committed, StoreError> {
+        if let Some(why) = self.damaged() {
+            return Err(StoreError::Damaged(why));
+        }
         let tx = self.db().begin_write()?;
         if !self.journal_ok() {
             // Without a journal, redb alone makes the document durable.

@@ -62,6 +62,11 @@ pub enum StoreError {
     },
     #[error("the store is damaged: {0}")]
     Corrupt(String),
+    /// The register's own check found damage while it ran: no document is written any more.
+    #[error(
+        "the store was found damaged ({0}); no more documents are written to it: restart the register, which offers the rebuild"
+    )]
+    Damaged(String),
     #[error("store file: {0}")]
     Db(String),
     #[error("{0}")]
@@ -269,6 +274,8 @@ pub struct Store {
     /// The end of the chain as the last till commit left it (see `durable::Store::commit_one`);
     /// any other append forgets it.
     head: std::sync::Mutex<Option<docs::Head>>,
+    /// Set when the register's own check found the store damaged: documents are refused.
+    damaged: std::sync::Mutex<Option<String>>,
     /// The thread that commits redb while the journal syncs (started by the first till commit).
     applier: std::sync::Mutex<Option<std::sync::mpsc::Sender<Box<durable::Apply>>>>,
 }
@@ -575,6 +582,7 @@ impl Store {
             journal_error: Default::default(),
             reconciled: Reconciled::default(),
             head: Default::default(),
+            damaged: Default::default(),
             applier: Default::default(),
         }
     }
@@ -584,6 +592,10 @@ impl Store {
         let path = dir.join(STORE_FILE);
         if !path.exists() {
             return Err(StoreError::NotInitialized(dir.to_path_buf()));
+        }
+        // Damage the register found while it ran is not forgotten by a restart.
+        if let Ok(why) = std::fs::read_to_string(check::suspect_path(dir)) {
+            return Err(StoreError::Corrupt(why.trim().to_string()));
         }
         // redb gives up with a panic on some damaged pages: that is a damaged store, said so.
         quietly(|| {

@@ -402,6 +402,8 @@ pub fn rebuild_dir(
         }
     }
     std::fs::rename(&new_path, &path)?;
+    // The damage the register noted is dealt with.
+    let _ = std::fs::remove_file(super::check::suspect_path(dir));
     std::fs::File::open(dir)?.sync_all()?;
     Ok(report)
 }

@@ -289,6 +289,8 @@ pub struct Texts {
     pub damaged_lost: &'static str,
     pub damaged_backup: &'static str,
     pub damaged_kept: &'static str,
+    pub store_damaged_found: &'static str,
+    pub journal_problem: &'static str,
 }
 
 pub static ES: Texts = Texts {
@@ -580,6 +582,8 @@ pub static ES: Texts = Texts {
     damaged_lost: "NO recuperado: {}",
     damaged_backup: "Completado con la copia {}",
     damaged_kept: "La tienda dañada queda como {}",
+    store_damaged_found: "Tienda dañada: no se registran más ventas. Reinicie la caja y reconstrúyala",
+    journal_problem: "Diario electrónico: {}",
 };
 
 pub static EN: Texts = Texts {
@@ -871,6 +875,8 @@ pub static EN: Texts = Texts {
     damaged_lost: "NOT recovered: {}",
     damaged_backup: "Completed from the backup {}",
     damaged_kept: "The damaged store is kept as {}",
+    store_damaged_found: "Store damaged: no more sales are recorded. Restart the register and rebuild it",
+    journal_problem: "Electronic journal: {}",
 };
 
 pub fn texts(lang: Language) -> &'static Texts {
@@ -1157,6 +1163,8 @@ mod tests {
             t.damaged_lost,
             t.damaged_backup,
             t.damaged_kept,
+            t.store_damaged_found,
+            t.journal_problem,
         ]);
         v
     }
