@@ -532,7 +532,8 @@ impl Store {
         }
     }
 
-    /// What a scanner or the cashier typed: a barcode first, then a SKU. Garbage finds nothing.
+    /// What a scanner or the cashier typed: a barcode first, then a SKU (in any case). Garbage
+    /// finds nothing.
     pub fn lookup_code(&self, code: &str) -> Result<Option<Product>, StoreError> {
         let code = code.trim();
         if !valid_code(code) {
@@ -544,10 +545,19 @@ impl Store {
             Some(s) => s.value().to_string(),
             None => code.to_string(),
         };
-        match products.get(sku.as_str())? {
-            Some(v) => Ok(Some(decode_product(v.value(), &sku)?)),
-            None => Ok(None),
+        if let Some(v) = products.get(sku.as_str())? {
+            return Ok(Some(decode_product(v.value(), &sku)?));
         }
+        // A SKU typed in the other case ("lec1l" for "LEC1L"): catalogs keep SKUs in one case,
+        // so trying both costs two lookups only when the first missed.
+        for other in [code.to_uppercase(), code.to_lowercase()] {
+            if other != sku
+                && let Some(v) = products.get(other.as_str())?
+            {
+                return Ok(Some(decode_product(v.value(), &other)?));
+            }
+        }
+        Ok(None)
     }
 
     /// Active products whose name has a word starting with every word of `query`, by name.
