@@ -928,6 +928,9 @@ fn a_supervisors_day_from_the_keyboard() {
         j.contains("Número") && j.contains("Fecha y hora"),
         "column headings: {j}"
     );
+    // Types in the register's language, not the sync codes.
+    assert!(j.contains("cierre Z") && j.contains("venta"), "{j}");
+    assert!(!j.contains("closing") && !j.contains("day_open"), "{j}");
     key(&mut app, KeyCode::F(6));
     let out = dir.path().join("export.csv");
     if let Some(Popup::JournalExport(p)) = &mut app.popup {

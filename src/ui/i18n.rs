@@ -289,6 +289,8 @@ pub struct Texts {
     pub damaged_lost: &'static str,
     pub damaged_backup: &'static str,
     pub damaged_kept: &'static str,
+    /// Document types as the journal screen shows them, by `DocKind::index` (11 columns).
+    pub doc_kinds: [&'static str; 12],
     pub store_damaged_found: &'static str,
     pub journal_problem: &'static str,
 }
@@ -582,6 +584,7 @@ pub static ES: Texts = Texts {
     damaged_lost: "NO recuperado: {}",
     damaged_backup: "Completado con la copia {}",
     damaged_kept: "La tienda dañada queda como {}",
+    doc_kinds: ["venta", "devolución", "efectivo", "sin venta", "abre día", "abre turno", "fin turno", "cierre Z", "cliente", "puntos", "anul. línea", "anulación"],
     store_damaged_found: "Tienda dañada: no se registran más ventas. Reinicie la caja y reconstrúyala",
     journal_problem: "Diario electrónico: {}",
 };
@@ -875,6 +878,7 @@ pub static EN: Texts = Texts {
     damaged_lost: "NOT recovered: {}",
     damaged_backup: "Completed from the backup {}",
     damaged_kept: "The damaged store is kept as {}",
+    doc_kinds: ["sale", "refund", "cash", "no sale", "day open", "shift open", "shift close", "Z close", "customer", "points", "line void", "cancel"],
     store_damaged_found: "Store damaged: no more sales are recorded. Restart the register and rebuild it",
     journal_problem: "Electronic journal: {}",
 };
@@ -1135,6 +1139,7 @@ mod tests {
             t.sync_already_ours,
         ];
         v.extend_from_slice(t.help_lines);
+        v.extend_from_slice(&t.doc_kinds);
         v.extend_from_slice(t.customer_fields);
         v.extend_from_slice(&[
             t.tender_points,
@@ -1183,6 +1188,15 @@ mod tests {
                 b.matches("{}").count(),
                 "{a:?} / {b:?}"
             );
+        }
+    }
+
+    #[test]
+    fn document_types_fit_the_journal_column() {
+        for t in [&ES, &EN] {
+            for k in t.doc_kinds {
+                assert!(k.chars().count() <= 11, "{k}");
+            }
         }
     }
 

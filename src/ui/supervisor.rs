@@ -218,7 +218,10 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
             Row::new(vec![
                 Cell::from(r.number.clone()),
                 Cell::from(r.at.get(..16).unwrap_or(&r.at).replace('T', " ")),
-                Cell::from(r.kind),
+                Cell::from(
+                    crate::domain::numbering::DocKind::from_code(r.kind)
+                        .map_or(r.kind, |k| t.doc_kinds[k.index()]),
+                ),
                 Cell::from(r.cashier.clone()),
                 Cell::from(Line::from(currency.format(r.total)).alignment(Alignment::Right)),
                 Cell::from(if r.overrides.is_empty() { "" } else { "*" }),
