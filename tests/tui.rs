@@ -1458,3 +1458,49 @@ fn a_damaged_store_is_rebuilt_only_by_a_supervisor_when_its_users_can_be_read() 
         .unwrap();
     assert!(products > 30, "{products}");
 }
+
+#[test]
+fn f9_on_the_login_screen_lets_a_supervisor_unlock_a_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    store
+        .add_user("beto", caja::domain::user::Role::Cashier, "5555")
+        .unwrap();
+    for _ in 0..5 {
+        assert!(!matches!(
+            store.login("beto", "0000").unwrap(),
+            caja::store::users::Login::Ok(_)
+        ));
+    }
+    assert_eq!(
+        store.login("beto", "5555").unwrap(),
+        caja::store::users::Login::Locked
+    );
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(store),
+        Config::defaults(),
+        clock(),
+    );
+    key(&mut app, KeyCode::F(9));
+    assert!(
+        matches!(app.popup, Some(Popup::Pin(_))),
+        "F9 asks for a supervisor"
+    );
+    keys(&mut app, "ana\n1234\n");
+    assert!(matches!(app.screen, Screen::Menu), "{}", msg(&app));
+    // What needs a till is not offered with nobody logged in.
+    key(&mut app, KeyCode::Char('x'));
+    assert!(matches!(app.screen, Screen::Menu));
+    assert!(msg(&app).contains("2 desbloquear"), "{}", msg(&app));
+    key(&mut app, KeyCode::Char('2'));
+    assert!(matches!(app.screen, Screen::Login(_)));
+    keys(&mut app, "beto\n");
+    assert!(msg(&app).contains("beto"), "{}", msg(&app));
+    keys(&mut app, "beto\n5555\n");
+    assert!(
+        matches!(app.screen, Screen::Sale | Screen::Opening(_)),
+        "{}",
+        msg(&app)
+    );
+}

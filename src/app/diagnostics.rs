@@ -110,11 +110,12 @@ impl App {
         match key.code {
             KeyCode::Esc if d.view != DiagView::Checks => d.view = DiagView::Checks,
             KeyCode::Esc => {
-                // A technician has no till: back to login. A supervisor goes back to selling.
+                // A technician has no till, nor has anybody when the menu was reached from the
+                // login screen: back to login. A supervisor goes back to selling.
                 if self
                     .user
                     .as_ref()
-                    .is_some_and(|u| u.role == crate::domain::user::Role::Technician)
+                    .is_none_or(|u| u.role == crate::domain::user::Role::Technician)
                 {
                     self.user = None;
                     self.screen = Screen::Login(super::LoginForm::default());

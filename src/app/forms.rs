@@ -155,6 +155,8 @@ impl App {
             return;
         };
         match (key.code, form.on_pin) {
+            // A supervisor reaches the menu from here too: unlock a user, users, diagnostics.
+            (KeyCode::F(9), _) => self.guard(super::Guarded::Menu),
             (KeyCode::Esc, false) if !self.config.register.kiosk => self.quit = true,
             (KeyCode::Esc, false) => form.user.clear(),
             (KeyCode::Esc, true) => {

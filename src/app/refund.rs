@@ -30,6 +30,9 @@ pub struct RecallState {
 
 impl App {
     pub(super) fn menu_key(&mut self, key: KeyEvent) {
+        if self.user.is_none() {
+            return self.login_menu_key(key);
+        }
         match key.code {
             // A refund is a document of the open business date: none is open after a Z.
             KeyCode::Char('1') if self.day.open.is_none() => {
@@ -95,6 +98,32 @@ impl App {
             }
             KeyCode::Esc if self.shift.is_none() => self.after_login(),
             KeyCode::Esc => self.screen = Screen::Sale,
+            _ => {}
+        }
+    }
+
+    /// The supervisor menu reached from the login screen (F9), with nobody logged in: what
+    /// needs no till: unlock a user, users, diagnostics, close the register.
+    fn login_menu_key(&mut self, key: KeyEvent) {
+        let to_login = |app: &mut App| {
+            app.screen = Screen::Login(LoginForm::default());
+        };
+        match key.code {
+            KeyCode::Char('2') => {
+                to_login(self);
+                self.popup = Some(Popup::Unlock(String::new()));
+            }
+            KeyCode::Char('u' | 'U') => {
+                to_login(self);
+                self.popup = Some(Popup::User(super::UserForm::default()));
+            }
+            KeyCode::Char('7') => self.open_diagnostics(),
+            KeyCode::Char('4') => self.quit = true,
+            KeyCode::Esc => {
+                self.supervisor = None;
+                to_login(self);
+            }
+            KeyCode::Char(_) => self.info(Level::Warn, self.texts.menu_login_first),
             _ => {}
         }
     }
