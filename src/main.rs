@@ -392,7 +392,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check) => check(&dir),
         Some(Command::Rebuild { backups }) => rebuild(&dir, backups),
         Some(Command::Backup { to, keep }) => {
-            let done = match Store::open(&dir) {
+            let mut opened = Store::open(&dir);
+            // A register that is closing has taken its socket down: wait for it to let go.
+            for _ in 0..20 {
+                match &opened {
+                    Err(caja::store::StoreError::InUse(_))
+                        if !dir.join(caja::store::share::SOCKET).exists() =>
+                    {
+                        std::thread::sleep(std::time::Duration::from_millis(100));
+                        opened = Store::open(&dir);
+                    }
+                    _ => break,
+                }
+            }
+            let done = match opened {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
                 // The register is selling: it makes the backup itself.
                 Err(caja::store::StoreError::InUse(_)) => {
@@ -579,7 +592,21 @@ enum Reader {
 
 impl Reader {
     fn open(dir: &Path) -> Result<Reader> {
-        match caja::store::StoreReader::open(dir) {
+        // A register that holds the store answers on its socket; one that is closing has
+        // taken its socket down and lets go of the store a moment later.
+        let mut opened = caja::store::StoreReader::open(dir);
+        for _ in 0..20 {
+            match &opened {
+                Err(caja::store::StoreError::InUse(_))
+                    if !dir.join(caja::store::share::SOCKET).exists() =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    opened = caja::store::StoreReader::open(dir);
+                }
+                _ => break,
+            }
+        }
+        match opened {
             Ok(r) => Ok(Reader::ReadOnly(r)),
             Err(caja::store::StoreError::InUse(_)) => Ok(Reader::Running(dir.to_path_buf())),
             Err(e @ caja::store::StoreError::NotInitialized(_)) => Err(e.into()),

@@ -604,6 +604,7 @@ impl Receipt {
     ) -> Receipt {
         let w = words(lang);
         let m = |v| currency.format(v);
+        let q = |x| currency.format_qty(x);
         let mut r = Receipt {
             columns,
             lines: Vec::new(),
@@ -647,7 +648,7 @@ impl Receipt {
                     let own = crate::domain::ticket::discount_amount(x.line_discount, gross)
                         .unwrap_or(Money::ZERO);
                     r.pair(
-                        &format!("  {} x {}", x.qty, m(x.unit_price)),
+                        &format!("  {} x {}", q(x.qty), m(x.unit_price)),
                         &m(gross),
                         Style::Normal,
                     );
@@ -702,7 +703,7 @@ impl Receipt {
                 for x in &rf.lines {
                     r.text(&x.name, Style::Normal, Align::Left);
                     r.pair(
-                        &format!("  -{} ({} {})", x.qty, w.line, x.line + 1),
+                        &format!("  -{} ({} {})", q(x.qty), w.line, x.line + 1),
                         &minus(currency, x.total),
                         Style::Normal,
                     );
@@ -752,7 +753,7 @@ impl Receipt {
                         "  {} {} x {} {}",
                         w.line,
                         v.position,
-                        v.qty,
+                        q(v.qty),
                         m(v.unit_price)
                     ),
                     &minus(currency, v.amount),
@@ -767,7 +768,7 @@ impl Receipt {
                 for x in &c.lines {
                     r.text(&x.name, Style::Normal, Align::Left);
                     r.pair(
-                        &format!("  {} x {}", x.qty, m(x.unit_price)),
+                        &format!("  {} x {}", q(x.qty), m(x.unit_price)),
                         "",
                         Style::Normal,
                     );

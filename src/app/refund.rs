@@ -196,7 +196,10 @@ impl App {
                     let q = if r.input.trim().is_empty() {
                         Ok(Qty::from_milli(0))
                     } else {
-                        Qty::parse(&r.input)
+                        match &self.store {
+                            Some(st) => st.info().currency.parse_qty(&r.input),
+                            None => Qty::parse(&r.input),
+                        }
                     };
                     match q {
                         Ok(q) => {

@@ -149,8 +149,11 @@ impl App {
     /// What the cashier typed or scanned: `CODE` or `N*CODE`.
     pub fn scan(&mut self, input: &str) {
         let t = self.texts;
+        let Some(currency) = self.store.as_ref().map(|s| s.info().currency.clone()) else {
+            return;
+        };
         let (qty, code) = match input.split_once('*') {
-            Some((q, c)) => match Qty::parse(q) {
+            Some((q, c)) => match currency.parse_qty(q) {
                 Ok(q) => (q, c.trim()),
                 Err(_) => return self.info(Level::Error, fill(t.bad_qty, &[q.trim()])),
             },

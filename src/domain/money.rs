@@ -215,6 +215,50 @@ impl Currency {
         self.assemble(s, neg, int, frac)
     }
 
+    /// A quantity as the shop writes numbers: "0,375" where the comma is the decimal mark
+    /// (COP), "0.375" where the point is (MXN). No thousands groups: a quantity is never that
+    /// large.
+    pub fn format_qty(&self, q: crate::domain::qty::Qty) -> String {
+        let s = q.to_string();
+        if self.decimal == '.' {
+            s
+        } else {
+            s.replace('.', &self.decimal.to_string())
+        }
+    }
+
+    /// Reads a quantity the way [`Currency::parse_local`] reads an amount: the shop's decimal
+    /// mark, thousands groups of three ("1.000" in COP is a thousand, as "20.000" pesos are
+    /// twenty thousand), and the machine form ("1.5") when the text is not grouped.
+    pub fn parse_qty(
+        &self,
+        s: &str,
+    ) -> Result<crate::domain::qty::Qty, crate::domain::qty::ParseError> {
+        use crate::domain::qty::Qty;
+        let t = s.trim();
+        let (int_part, frac) = match t.rsplit_once(self.decimal) {
+            Some((i, f)) => (i, Some(f)),
+            None => (t, None),
+        };
+        let groups: Vec<&str> = int_part.split(self.thousands).collect();
+        let grouped = groups.len() == 1
+            || (!groups[0].is_empty()
+                && groups[0].len() <= 3
+                && !groups[0].starts_with('0')
+                && groups[1..].iter().all(|g| g.len() == 3));
+        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        if grouped && groups.iter().all(|g| digits(g)) && frac.is_none_or(digits) {
+            let machine = match frac {
+                Some(f) => format!("{}.{f}", groups.concat()),
+                None => groups.concat(),
+            };
+            if let Ok(q) = Qty::parse(&machine) {
+                return Ok(q);
+            }
+        }
+        Qty::parse(t)
+    }
+
     /// Reads an amount as the shop writes it ("18.500" in COP, "1,234.50" in MXN), falling back to
     /// the machine form. Thousands groups must have three digits, so "3500.00" in COP is read as
     /// a decimal, not as a group.
@@ -321,6 +365,36 @@ mod tests {
     }
     fn mxn() -> Currency {
         Currency::by_code("mxn").unwrap()
+    }
+
+    #[test]
+    fn quantities_read_and_show_as_the_shop_writes_numbers() {
+        use crate::domain::qty::Qty;
+        let cop = Currency::by_code("COP").unwrap();
+        let mxn = Currency::by_code("MXN").unwrap();
+        assert_eq!(cop.format_qty(Qty::from_milli(375)), "0,375");
+        assert_eq!(cop.format_qty(Qty::from_milli(2000)), "2");
+        assert_eq!(mxn.format_qty(Qty::from_milli(1500)), "1.5");
+        for (c, typed, milli) in [
+            (&cop, "0,375", 375),
+            (&cop, "1.000", 1_000_000),
+            (&cop, "20.000", 20_000_000),
+            (&cop, "1.5", 1500),
+            (&cop, "3", 3000),
+            (&mxn, "0.375", 375),
+            (&mxn, "1,000", 1_000_000),
+            (&mxn, "0,375", 375),
+        ] {
+            assert_eq!(
+                c.parse_qty(typed).unwrap().milli(),
+                milli,
+                "{typed} in {}",
+                c.code
+            );
+        }
+        for bad in ["", "0", "-1", "1,2,3", "abc"] {
+            assert!(cop.parse_qty(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

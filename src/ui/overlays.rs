@@ -247,7 +247,7 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
     );
     let shown = |q: Qty| {
         if q.milli() > 0 {
-            q.to_string()
+            currency.format_qty(q)
         } else {
             String::new()
         }
@@ -262,7 +262,7 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
             let before = r.refunded.get(i).copied().unwrap_or(Qty::from_milli(0));
             Row::new(vec![
                 right(format!("{}", i + 1)),
-                right(l.qty.to_string()),
+                right(currency.format_qty(l.qty)),
                 Cell::from(l.name.clone()),
                 right(currency.format(l.total)),
                 right(shown(before)),

@@ -131,7 +131,7 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
                 l.name.clone()
             };
             Row::new(vec![
-                Cell::from(l.qty.to_string()),
+                Cell::from(currency.format_qty(l.qty)),
                 Cell::from(name),
                 Cell::from(currency.format(l.unit_price)),
                 Cell::from(amount),
