@@ -700,7 +700,7 @@ fn english_and_ascii_borders() {
         text.contains("+-") && !text.contains('┌'),
         "ASCII borders expected"
     );
-    assert!(text.contains("F12 Pay") && text.contains("Description"));
+    assert!(text.contains("10Sync 12Pay") && text.contains("Description"));
 }
 
 #[test]

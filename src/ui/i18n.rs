@@ -68,6 +68,8 @@ pub struct Texts {
     pub discount_applied: &'static str,
     pub sale_done: &'static str,
     pub change: &'static str,
+    /// The key bar, Midnight Commander style: each number is its F key, and Esc then that
+    /// number (0 for 10, = for 12) on a terminal without F keys.
     pub keys_sale: &'static str,
     pub search_title: &'static str,
     pub search_hint: &'static str,
@@ -343,7 +345,7 @@ pub static ES: Texts = Texts {
     discount_applied: "Descuento aplicado",
     sale_done: "Venta {} guardada",
     change: "CAMBIO",
-    keys_sale: "F1 Ayuda F2 Busca F4 Dcto F5 Pausa F6 Recup F7 Copia F8 Anula F9 Menú F12 Paga",
+    keys_sale: "1Ayuda 2Busca 3Cliente 4Dcto 5Pausa 6Recup 7Copia 8Anula 9Menú 10Sinc 12Pagar",
     search_title: "Buscar producto",
     search_hint: "Escriba parte del nombre · ↑↓ elegir · Enter agregar · Esc volver",
     search_none: "Sin resultados",
@@ -651,7 +653,7 @@ pub static EN: Texts = Texts {
     discount_applied: "Discount applied",
     sale_done: "Sale {} saved",
     change: "CHANGE",
-    keys_sale: "F1 Help F2 Search F4 Disc F5 Hold F6 Recall F7 Copy F8 Void F9 Menu F12 Pay",
+    keys_sale: "1Help 2Search 3Customer 4Disc 5Hold 6Recall 7Copy 8Void 9Menu 10Sync 12Pay",
     search_title: "Find a product",
     search_hint: "Type part of the name · ↑↓ choose · Enter add · Esc back",
     search_none: "No results",

@@ -39,7 +39,21 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     } else if app.ticket.is_empty() && app.last_sale.is_none() {
         f.render_widget(Paragraph::new(t.empty_ticket).style(theme.dim), message);
     }
-    f.render_widget(Paragraph::new(t.keys_sale).style(theme.selected), keys);
+    f.render_widget(Paragraph::new(key_bar(t.keys_sale, theme)), keys);
+}
+
+/// "1Ayuda 2Busca ...": the numbers plain, the labels highlighted, as Midnight Commander's.
+fn key_bar<'a>(bar: &'a str, theme: &Theme) -> Line<'a> {
+    let mut spans = Vec::new();
+    for (i, item) in bar.split(' ').enumerate() {
+        let digits = item.bytes().take_while(u8::is_ascii_digit).count();
+        if i > 0 {
+            spans.push(Span::styled(" ", theme.base));
+        }
+        spans.push(Span::styled(&item[..digits], theme.base));
+        spans.push(Span::styled(&item[digits..], theme.selected));
+    }
+    Line::from(spans)
 }
 
 fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
