@@ -151,7 +151,7 @@ fn sales_survive_sigkill_of_the_running_register() {
     r.send("1234");
     r.send(ENTER);
     r.open_shift();
-    r.wait_for("F12");
+    r.wait_for("Pagar");
     // Ticket 1: a scan, a quantity, pay with cash and get change.
     r.send("7702001000066");
     r.send(ENTER);
@@ -175,7 +175,7 @@ fn sales_survive_sigkill_of_the_running_register() {
     r.send(ENTER);
     r.send("1234");
     r.send(ENTER);
-    r.wait_for("F12");
+    r.wait_for("Pagar");
     r.send("SAL1K");
     r.send(ENTER);
     r.send(F12);
@@ -230,7 +230,7 @@ fn a_dropped_session_keeps_the_open_ticket_and_offers_it_back() {
     let mut r = Register::start(data);
     r.login();
     r.open_shift();
-    r.wait_for("F12");
+    r.wait_for("Pagar");
     r.send("HUE30");
     r.send(ENTER);
     r.send("2*SAL1K");
@@ -292,7 +292,7 @@ fn a_second_register_on_the_same_store_is_refused_and_the_first_keeps_selling() 
     let mut first = Register::start(data);
     first.login();
     first.open_shift();
-    first.wait_for("F12");
+    first.wait_for("Pagar");
     let o = run(&["--data-dir", data]);
     assert!(!o.status.success());
     assert!(text(&o).contains("the register is in use"), "{}", text(&o));
@@ -314,7 +314,7 @@ fn a_terminal_that_vanishes_stops_the_register_and_keeps_the_ticket() {
     let mut r = Register::start(data);
     r.login();
     r.open_shift();
-    r.wait_for("F12");
+    r.wait_for("Pagar");
     r.send("CAF250");
     r.send(ENTER);
     r.wait_for("Caf");

@@ -1504,3 +1504,33 @@ fn f9_on_the_login_screen_lets_a_supervisor_unlock_a_user() {
         msg(&app)
     );
 }
+
+#[test]
+fn the_header_keeps_the_printer_state_whole_at_80_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = params("COP");
+    p.name = "Supermercado y Droguería La Esperanza del Barrio San José".into();
+    drop(Store::create(dir.path(), p).unwrap());
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        Config::defaults(),
+        clock(),
+    );
+    keys(&mut app, "ana\n1234\n0\n");
+    assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
+    app.printer_state = Some(caja::devices::printer::PrinterState::Unreachable(
+        "Connection refused".into(),
+    ));
+    let s = screen(&app, 80, 24);
+    let header = s.lines().next().unwrap();
+    assert!(
+        header.trim_end().ends_with("Impr: sin conexión"),
+        "{header}"
+    );
+    assert!(
+        header.starts_with(" Supermerc") && header.contains("…"),
+        "{header}"
+    );
+    assert!(header.contains("FV1") && header.contains("ana"), "{header}");
+}

@@ -72,13 +72,37 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         format!("{} {}", t.hdr_queue, app.outbox)
     };
     let (printer, trouble) = printer_words(app);
-    let line = format!(
-        " {store} | {} {register} | {cashier} | {now} | {sync} | {}: {printer}",
-        t.hdr_register, t.hdr_printer
-    );
-    let line: String = line.chars().take(usize::from(area.width)).collect();
-    let style = if trouble { theme.error } else { theme.selected };
-    f.render_widget(Paragraph::new(line).style(style), area);
+    let width = usize::from(area.width);
+    // The printer's state stands whole at the right edge; the store's name gives way first,
+    // then the date's year: nothing is ever cut mid-word.
+    let right = format!(" {sync} | {}: {printer} ", t.hdr_printer);
+    let mut when = now;
+    let mut fixed = format!(" | {} {register} | {cashier} | {when} |", t.hdr_register);
+    let len = |s: &str| s.chars().count();
+    if len(&fixed) + len(&right) + 5 > width {
+        when = app.now().format("%m-%d %H:%M").to_string();
+        fixed = format!(" | {} {register} | {cashier} | {when} |", t.hdr_register);
+    }
+    let room = width.saturating_sub(len(&fixed) + len(&right) + 1);
+    let store = if len(&store) <= room {
+        store
+    } else if room >= 2 {
+        let mut s: String = store.chars().take(room - 1).collect();
+        s.push('…');
+        s
+    } else {
+        String::new()
+    };
+    let left = format!(" {store}{fixed}");
+    let pad = width.saturating_sub(len(&left) + len(&right));
+    let base = theme.selected;
+    let flag = if trouble { theme.error } else { theme.selected };
+    let spans = vec![
+        Span::styled(left, base),
+        Span::styled(" ".repeat(pad), base),
+        Span::styled(right, flag),
+    ];
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The printer's state in the cashier's words, and whether it needs attention.
