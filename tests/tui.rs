@@ -218,7 +218,7 @@ fn a_short_or_garbage_payment_changes_nothing() {
             .as_ref()
             .unwrap()
             .text
-            .contains("only cash gives change")
+            .contains("solo el efectivo da cambio")
     );
     // Nothing but the day and shift opening was committed.
     let store = app.store.as_ref().unwrap();
@@ -1533,4 +1533,23 @@ fn the_header_keeps_the_printer_state_whole_at_80_columns() {
         "{header}"
     );
     assert!(header.contains("FV1") && header.contains("ana"), "{header}");
+}
+
+#[test]
+fn typing_mistakes_read_in_the_registers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    let mut app = App::new(
+        dir.path().to_path_buf(),
+        Some(Store::open(dir.path()).unwrap()),
+        Config::defaults(),
+        clock(),
+    );
+    keys(&mut app, "ana\n1234\n");
+    assert!(matches!(app.screen, Screen::Opening(_)));
+    // The float field takes digits only: letters leave it empty.
+    keys(&mut app, "abc\n");
+    assert_eq!(msg(&app), "'' no es un monto");
+    keys(&mut app, "0,001\n");
+    assert_eq!(msg(&app), "'0,001' no es un monto");
 }

@@ -81,7 +81,7 @@ impl App {
             match store.search_customers(&s.query, 8) {
                 Ok(r) => r,
                 Err(e) => {
-                    self.info(Level::Error, e.to_string());
+                    self.store_error(e);
                     Vec::new()
                 }
             }

@@ -271,16 +271,81 @@ impl App {
                 t.err_refund_exceeds,
                 &[&(line + 1).to_string(), &left.to_string()],
             ),
+            E::Doc(d) => self.error_words(d),
+            E::Money(m) => self.error_words(m),
             E::Refund(_)
             | E::Invalid(_)
             | E::Day(_)
-            | E::Doc(_)
-            | E::Money(_)
             | E::DateBackwards { .. }
             | E::BarcodeTaken { .. }
             | E::Product { .. } => e.to_string(),
             _ => return None,
         })
+    }
+
+    /// A domain error (an amount, a quantity, a tender, a discount, a document) in the
+    /// register's language; anything else as it says itself.
+    pub fn error_words(&self, e: &(dyn std::error::Error + 'static)) -> String {
+        use crate::domain::document::DocError;
+        use crate::domain::money::MoneyError;
+        use crate::domain::qty::ParseError;
+        use crate::domain::tender::TenderError;
+        use crate::domain::ticket::PricingError;
+        use crate::ui::i18n::fill;
+        let t = self.texts;
+        if let Some(m) = e.downcast_ref::<MoneyError>() {
+            return match m {
+                MoneyError::Invalid(s) => fill(t.err_amount_invalid, &[s]),
+                MoneyError::TooPrecise(s) => fill(t.err_amount_precise, &[s]),
+                MoneyError::Overflow => t.err_amount_large.into(),
+                MoneyError::Negative => t.err_amount_negative.into(),
+            };
+        }
+        if let Some(p) = e.downcast_ref::<ParseError>() {
+            return match p {
+                ParseError::Qty(s) => fill(t.err_qty, &[s]),
+                ParseError::Rate(s) => fill(t.err_rate, &[s]),
+            };
+        }
+        if let Some(p) = e.downcast_ref::<PricingError>() {
+            return match p {
+                PricingError::Money(m) => self.error_words(m),
+                PricingError::DiscountTooLarge => t.err_discount_large.into(),
+                PricingError::DiscountInvalid => t.err_discount_invalid.into(),
+            };
+        }
+        if let Some(x) = e.downcast_ref::<TenderError>() {
+            return match x {
+                TenderError::Money(m) => self.error_words(m),
+                TenderError::NotPositive => t.err_tender_positive.into(),
+                TenderError::NonCashOverpays => t.err_non_cash_overpays.into(),
+                TenderError::Short { missing } => {
+                    let m = self
+                        .store
+                        .as_ref()
+                        .map_or(missing.to_string(), |s| s.info().currency.format(*missing));
+                    fill(t.err_short, &[&m])
+                }
+            };
+        }
+        if let Some(d) = e.downcast_ref::<DocError>() {
+            return match d {
+                DocError::Empty => t.err_empty_ticket.into(),
+                DocError::Pricing(p) => self.error_words(p),
+                DocError::Tender(x) => self.error_words(x),
+                DocError::Money(m) => self.error_words(m),
+                DocError::NoReason => t.err_no_reason.into(),
+                DocError::NotPositive => t.err_not_positive.into(),
+                other => other.to_string(),
+            };
+        }
+        e.to_string()
+    }
+
+    /// Shows a domain error in the register's language.
+    pub fn say_error<E: std::error::Error + 'static>(&mut self, e: E) {
+        let words = self.error_words(&e);
+        self.info(Level::Error, words);
     }
 
     fn refresh_outbox(&mut self) {

@@ -109,7 +109,7 @@ impl App {
             Err(TenderError::Short { .. }) => self.message = None,
             Err(e) => {
                 self.ticket.tenders.pop();
-                self.info(Level::Error, e.to_string());
+                self.say_error(e);
             }
         }
     }
@@ -164,7 +164,7 @@ impl App {
                     reference: Some(reference),
                 });
             }
-            Err(e) => self.info(Level::Error, e.to_string()),
+            Err(e) => self.say_error(e),
         }
     }
 
@@ -184,7 +184,7 @@ impl App {
             Ok(b) => b,
             Err(e) => {
                 self.ticket.tenders.pop();
-                return self.info(Level::Error, e.to_string());
+                return self.say_error(e);
             }
         };
         body.overrides = self.ticket.overrides.clone();

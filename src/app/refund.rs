@@ -208,7 +208,7 @@ impl App {
                             }
                             r.selected = (r.selected + 1).min(lines.saturating_sub(1));
                         }
-                        Err(e) => self.info(Level::Error, e.to_string()),
+                        Err(e) => self.say_error(e),
                     }
                     r.input.clear();
                 }

@@ -196,7 +196,7 @@ impl App {
         self.ticket.selected = self.ticket.lines.len() - 1;
         if let Err(e) = self.ticket.reprice(self.prices_include_tax()) {
             self.ticket = before;
-            return self.info(Level::Error, e.to_string());
+            return self.say_error(e);
         }
         self.message = None;
         if let (Some(store), Some(line), Some(priced)) = (
@@ -353,7 +353,7 @@ impl App {
             }
             Err(e) => {
                 self.ticket = before;
-                self.info(Level::Error, e.to_string());
+                self.say_error(e);
                 false
             }
         }

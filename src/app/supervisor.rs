@@ -377,7 +377,7 @@ impl App {
                 let float = match store.info().currency.parse_local(form.float.trim()) {
                     // A negative float cannot be typed; the store refuses one anyway.
                     Ok(m) => m,
-                    Err(e) => return self.info(Level::Error, e.to_string()),
+                    Err(e) => return self.say_error(e),
                 };
                 let (date, opens, needs) = (form.date, form.opens_day, form.needs_supervisor);
                 if needs {
@@ -472,11 +472,11 @@ impl App {
         };
         let amount = match store.info().currency.parse_local(f.amount.trim()) {
             Ok(m) => m,
-            Err(e) => return self.info(Level::Error, e.to_string()),
+            Err(e) => return self.say_error(e),
         };
         let mut body = match CashMoveBody::new(f.direction, amount, &f.reason) {
             Ok(b) => b,
-            Err(e) => return self.info(Level::Error, e.to_string()),
+            Err(e) => return self.say_error(e),
         };
         if f.direction == CashDirection::Out && over.is_none() {
             let cashier = self.header().cashier;
@@ -574,7 +574,7 @@ impl App {
         let currency = store.info().currency.clone();
         let counted = match currency.parse_local(counted.trim()) {
             Ok(m) => m,
-            Err(e) => return self.info(Level::Error, e.to_string()),
+            Err(e) => return self.say_error(e),
         };
         let me = self
             .user
