@@ -5,19 +5,44 @@
 
 mod common;
 use common::*;
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Register {
-    child: Box<dyn Child + Send + Sync>,
+    child: Reaped,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
     /// Tells the reader thread to let go of its copy of the master after its next read.
     stop_reading: Arc<std::sync::atomic::AtomicBool>,
     reader: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The register's process: a test that fails midway leaves no register running behind it.
+struct Reaped(Box<dyn portable_pty::Child + Send + Sync>);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+impl std::ops::Deref for Reaped {
+    type Target = Box<dyn portable_pty::Child + Send + Sync>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Reaped {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 impl Register {
@@ -53,7 +78,7 @@ impl Register {
         });
         let writer = pair.master.take_writer().unwrap();
         Register {
-            child,
+            child: Reaped(child),
             writer,
             screen,
             _master: pair.master,

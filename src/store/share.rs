@@ -82,12 +82,12 @@ pub struct Sharing {
 impl Drop for Sharing {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept; the thread sees the flag and ends.
+        // Wake the accept; the thread sees the flag and ends. It is not waited for: with the
+        // folder gone (or the socket removed by hand) nothing can wake it, and a register on
+        // its way out must never hang on it.
         let _ = UnixStream::connect(&self.path);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
         let _ = std::fs::remove_file(&self.path);
+        drop(self.thread.take());
     }
 }
 
@@ -104,6 +104,9 @@ pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
     }
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
+    // The thread holds the store only while it answers: the register's own handle stays the
+    // last, so that its clean stop closes the store.
+    let store = Arc::downgrade(&store);
     let thread = std::thread::Builder::new()
         .name("share".into())
         .spawn(move || {
@@ -111,6 +114,9 @@ pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
                 if flag.load(Ordering::SeqCst) {
                     return;
                 }
+                let Some(store) = store.upgrade() else {
+                    return;
+                };
                 if let Ok(conn) = conn
                     && let Err(e) = answer(&store, conn)
                 {
@@ -249,6 +255,37 @@ pub fn ask(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stopping_never_hangs_when_the_folder_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(
+            Store::create(
+                dir.path(),
+                crate::store::InitParams {
+                    name: "Tienda".into(),
+                    register: crate::domain::numbering::RegisterCode::parse("FV1").unwrap(),
+                    currency: crate::domain::money::Currency::by_code("COP").unwrap(),
+                    prices_include_tax: true,
+                    supervisor: "ana".into(),
+                    pin: "1234".into(),
+                    now_utc_ms: 0,
+                },
+            )
+            .unwrap(),
+        );
+        let sharing = serve(store, dir.path()).unwrap();
+        std::fs::remove_file(dir.path().join(SOCKET)).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            drop(sharing);
+            let _ = tx.send(());
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_secs(5)).is_ok(),
+            "dropping the socket's server hung"
+        );
+    }
 
     #[test]
     fn requests_read_back_as_written() {
