@@ -110,6 +110,10 @@ fn event_loop(
     let mut shown_minute = String::new();
     let mut _sharing = None;
     let mut verified: Option<Receiver<Vec<String>>> = None;
+    // caja.toml is re-read when it changes (looked at about once a second).
+    let config_path = app.dir.join(crate::config::CONFIG_FILE);
+    let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let mut config_seen = stamp(&config_path);
     loop {
         // The printer worker starts as soon as there is a store (after first-run setup too).
         if printer_events.is_none()
@@ -189,6 +193,12 @@ fn event_loop(
             return Ok(());
         }
         dirty |= app.poll_background();
+        let now_seen = stamp(&config_path);
+        if now_seen != config_seen {
+            config_seen = now_seen;
+            app.config_changed(crate::config::Config::load(&app.dir));
+            dirty = true;
+        }
         if let Some(rx) = &display_errors
             && let Ok(e) = rx.try_recv()
         {

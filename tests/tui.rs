@@ -1553,3 +1553,26 @@ fn typing_mistakes_read_in_the_registers_language() {
     keys(&mut app, "0,001\n");
     assert_eq!(msg(&app), "'0,001' no es un monto");
 }
+
+#[test]
+fn an_edited_caja_toml_applies_at_once_and_a_bad_edit_keeps_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    let path = dir.path().join("caja.toml");
+    // A valid edit: the backup folder, as a supervisor would change it before a close of day.
+    assert!(!path.exists());
+    let edited = "[backup]\ndir = \"/media/usb\"\n".to_string();
+    std::fs::write(&path, &edited).unwrap();
+    app.config_changed(Config::load(dir.path()));
+    assert_eq!(app.config.backup.dir, "/media/usb", "{}", msg(&app));
+    assert!(
+        msg(&app).contains("configuración aplicada"),
+        "{}",
+        msg(&app)
+    );
+    // A bad edit: refused, with its error, and the settings in use stay.
+    std::fs::write(&path, edited.replace("dir = \"/media/usb\"", "dir = 7")).unwrap();
+    app.config_changed(Config::load(dir.path()));
+    assert_eq!(app.config.backup.dir, "/media/usb");
+    assert!(msg(&app).contains("no es válido"), "{}", msg(&app));
+}

@@ -203,6 +203,40 @@ impl App {
         app
     }
 
+    /// `caja.toml` changed on disk: a valid edit takes effect now (what the workers were
+    /// started with, at the next start, and the screen says which); an invalid one is refused
+    /// with its error, and the settings in use stay.
+    pub fn config_changed(&mut self, loaded: Result<Config, crate::config::ConfigError>) {
+        match loaded {
+            Ok(new) if new == self.config => {}
+            Ok(new) => {
+                let restart = new.printer != self.config.printer
+                    || new.drawer != self.config.drawer
+                    || new.display != self.config.display
+                    || new.sync != self.config.sync
+                    || new.theme != self.config.theme;
+                tracing::info!(restart, "caja.toml reloaded");
+                let lang = new.language;
+                self.config = new;
+                self.set_language(lang);
+                let t = self.texts;
+                self.info(
+                    Level::Info,
+                    if restart {
+                        t.config_reloaded_restart
+                    } else {
+                        t.config_reloaded
+                    },
+                );
+            }
+            Err(e) => {
+                tracing::warn!("caja.toml not reloaded: {e}");
+                let t = crate::ui::i18n::fill(self.texts.config_invalid, &[&e.to_string()]);
+                self.info(Level::Error, t);
+            }
+        }
+    }
+
     pub fn set_language(&mut self, lang: Language) {
         self.config.language = lang;
         self.texts = texts(lang);
