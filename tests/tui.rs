@@ -129,13 +129,30 @@ fn setup_points_at_the_field_that_is_wrong() {
     for _ in 0..3 {
         key(&mut app, KeyCode::Backspace);
     }
-    keys(&mut app, "1X\nana\n1234\n\n\n\n");
+    keys(&mut app, "1X\n");
     let Screen::Setup(form) = &app.screen else {
         panic!("left setup with a bad register code")
     };
+    // Stopped at once, on the field, in the register's language.
     assert_eq!(form.focus, 1);
-    assert!(app.message.as_ref().unwrap().text.contains("register code"));
+    assert!(
+        msg(&app).starts_with("Código de caja: 1 a 8 mayúsculas"),
+        "{}",
+        msg(&app)
+    );
     assert!(!dir.path().join("caja.redb").exists());
+    // "x" for the demo catalog is not taken silently as a no.
+    for _ in 0..2 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "FV1\nana\n1234\n\n\n");
+    key(&mut app, KeyCode::Backspace);
+    keys(&mut app, "x\n");
+    let Screen::Setup(form) = &app.screen else {
+        panic!("left setup with 'x' for the demo catalog")
+    };
+    assert_eq!(form.focus, 6, "{} {:?}", msg(&app), form.fields);
+    assert!(msg(&app).contains("s (sí) o n (no)"), "{}", msg(&app));
 }
 
 #[test]

@@ -63,6 +63,33 @@ impl PinPopup {
     }
 }
 
+/// What is wrong with setup field `i` holding `v`, in the register's language.
+fn setup_problem(t: &crate::ui::i18n::Texts, i: usize, v: &str) -> Option<&'static str> {
+    let v = v.trim();
+    let ok = match i {
+        0 => !v.is_empty(),
+        1 => crate::domain::numbering::RegisterCode::parse(&v.to_ascii_uppercase()).is_ok(),
+        2 => crate::domain::user::valid_user_name(v),
+        3 => crate::domain::user::valid_pin(v),
+        4 => crate::domain::money::Currency::by_code(v).is_some(),
+        5 => matches!(v.to_ascii_lowercase().as_str(), "es" | "en"),
+        6 => matches!(
+            v.to_lowercase().as_str(),
+            "s" | "si" | "sí" | "y" | "yes" | "n" | "no"
+        ),
+        _ => true,
+    };
+    (!ok).then_some(match i {
+        0 => t.setup_err_store,
+        1 => t.setup_err_register,
+        2 => t.setup_err_user,
+        3 => t.setup_err_pin,
+        4 => t.setup_err_currency,
+        5 => t.setup_err_language,
+        _ => t.setup_err_demo,
+    })
+}
+
 fn digit_only(key: KeyEvent) -> bool {
     !matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit())
 }
@@ -75,9 +102,22 @@ impl App {
         match key.code {
             KeyCode::Esc => self.quit = true,
             KeyCode::Up | KeyCode::BackTab => form.focus = form.focus.saturating_sub(1),
-            KeyCode::Down | KeyCode::Tab => form.focus = (form.focus + 1).min(SETUP_FIELDS - 1),
-            KeyCode::Enter if form.focus + 1 < SETUP_FIELDS => form.focus += 1,
-            KeyCode::Enter => self.finish_setup(),
+            // Each field is checked as it is left: the mistake is said where it is made.
+            KeyCode::Down | KeyCode::Tab | KeyCode::Enter => {
+                let f = form.focus;
+                if let Some(problem) = setup_problem(self.texts, f, &form.fields[f]) {
+                    return self.info(Level::Error, problem);
+                }
+                self.message = None;
+                let Screen::Setup(form) = &mut self.screen else {
+                    return;
+                };
+                if f + 1 < SETUP_FIELDS {
+                    form.focus += 1;
+                } else if key.code == KeyCode::Enter {
+                    self.finish_setup();
+                }
+            }
             _ => {
                 if form.focus == 3 && !digit_only(key) {
                     return;
@@ -97,6 +137,15 @@ impl App {
     }
 
     fn finish_setup(&mut self) {
+        if let Screen::Setup(form) = &mut self.screen
+            && let Some(f) =
+                (0..SETUP_FIELDS).find(|&i| setup_problem(self.texts, i, &form.fields[i]).is_some())
+        {
+            // A field left wrong (moved away from with the arrows): back to it.
+            form.focus = f;
+            let problem = setup_problem(self.texts, f, &form.fields[f]).unwrap_or_default();
+            return self.info(Level::Error, problem);
+        }
         let now_ms = self.now().timestamp_millis();
         let Screen::Setup(form) = &self.screen else {
             return;
