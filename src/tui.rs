@@ -193,6 +193,7 @@ fn event_loop(
             return Ok(());
         }
         dirty |= app.poll_background();
+        dirty |= app.tick();
         let now_seen = stamp(&config_path);
         if now_seen != config_seen {
             config_seen = now_seen;
@@ -202,7 +203,7 @@ fn event_loop(
         if let Some(rx) = &display_errors
             && let Ok(e) = rx.try_recv()
         {
-            app.info(crate::app::Level::Warn, format!("display: {e}"));
+            app.notice(crate::app::Level::Warn, format!("display: {e}"));
             dirty = true;
         }
         if let Some(rx) = &printer_events {

@@ -1575,6 +1575,8 @@ fn typing_mistakes_read_in_the_registers_language() {
 fn an_edited_caja_toml_applies_at_once_and_a_bad_edit_keeps_the_settings() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = selling(dir.path());
+    // News from the background waits behind a fresh message; here it shows at once.
+    app.message_min = std::time::Duration::ZERO;
     let path = dir.path().join("caja.toml");
     // A valid edit: the backup folder, as a supervisor would change it before a close of day.
     assert!(!path.exists());
@@ -1592,4 +1594,38 @@ fn an_edited_caja_toml_applies_at_once_and_a_bad_edit_keeps_the_settings() {
     app.config_changed(Config::load(dir.path()));
     assert_eq!(app.config.backup.dir, "/media/usb");
     assert!(msg(&app).contains("no es válido"), "{}", msg(&app));
+}
+
+#[test]
+fn background_news_waits_its_turn_and_repeats_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    app.message_min = std::time::Duration::from_secs(3600);
+    app.info(caja::app::Level::Ok, "Cajón abierto");
+    // The drawer's sensor and a config reload arrive while it is up: they wait.
+    app.notice(caja::app::Level::Warn, "El cajón no abrió");
+    app.notice(caja::app::Level::Warn, "El cajón no abrió");
+    app.notice(caja::app::Level::Info, "caja.toml cambió");
+    assert_eq!(msg(&app), "Cajón abierto");
+    assert!(
+        !app.tick(),
+        "nothing replaces a message before it can be read"
+    );
+    assert_eq!(app.queued.len(), 2);
+    // Once it has been up long enough, each comes in turn, a repeat shown once with its count.
+    app.message_min = std::time::Duration::ZERO;
+    assert!(app.tick());
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("El cajón no abrió (×2)"), "{s}");
+    assert!(app.tick());
+    assert_eq!(msg(&app), "caja.toml cambió");
+    assert!(!app.tick());
+    // What the cashier does takes the line at once; the same words again only count up.
+    app.message_min = std::time::Duration::from_secs(3600);
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "NOEXISTE\n");
+    keys(&mut app, "NOEXISTE\n");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("(×2)"), "{s}");
 }

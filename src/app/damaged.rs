@@ -53,10 +53,10 @@ impl App {
     pub fn on_verified(&mut self, problems: Vec<String>) {
         let damaged = self.store.as_ref().and_then(|s| s.damaged());
         if damaged.is_some() {
-            self.info(Level::Error, self.texts.store_damaged_found);
+            self.notice(Level::Error, self.texts.store_damaged_found);
         } else if let Some(p) = problems.first() {
             // The journal's own damage: the store's copies stand; `caja check` lists it all.
-            self.info(Level::Warn, fill(self.texts.journal_problem, &[p]));
+            self.notice(Level::Warn, fill(self.texts.journal_problem, &[p]));
         }
     }
 

@@ -59,7 +59,23 @@ pub struct Message {
     pub text: String,
     /// Said by the printer worker (a retry), which never hides what the cashier just did.
     pub from_printer: bool,
+    /// How many times in a row it was said: shown once, with the count.
+    pub repeat: u32,
 }
+
+impl Message {
+    /// The text as the screen shows it: "… (×3)" when said three times in a row.
+    pub fn shown(&self) -> std::borrow::Cow<'_, str> {
+        if self.repeat > 1 {
+            format!("{} (×{})", self.text, self.repeat).into()
+        } else {
+            self.text.as_str().into()
+        }
+    }
+}
+
+/// How long a message stays before news from the background may take its place.
+pub const MESSAGE_MIN: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The last sale committed, shown large until the next ticket starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,6 +175,12 @@ pub struct App {
     /// Usage-token answers tried at this register (rate-limited).
     pub token_guard: crate::domain::token::TokenGuard,
     backup_job: Option<std::sync::mpsc::Receiver<StepStatus>>,
+    /// News from the background waiting for the message line (see [`App::notice`]).
+    pub queued: std::collections::VecDeque<Message>,
+    /// When the message line last changed.
+    shown_at: Option<std::time::Instant>,
+    /// How long a message stays before queued news takes its place ([`MESSAGE_MIN`]).
+    pub message_min: std::time::Duration,
 }
 
 impl App {
@@ -197,6 +219,9 @@ impl App {
             sync_status: SyncStatus::default(),
             token_guard: Default::default(),
             backup_job: None,
+            queued: Default::default(),
+            shown_at: None,
+            message_min: MESSAGE_MIN,
         };
         app.refresh_outbox();
         app.refresh_day();
@@ -220,7 +245,7 @@ impl App {
                 self.config = new;
                 self.set_language(lang);
                 let t = self.texts;
-                self.info(
+                self.notice(
                     Level::Info,
                     if restart {
                         t.config_reloaded_restart
@@ -232,7 +257,7 @@ impl App {
             Err(e) => {
                 tracing::warn!("caja.toml not reloaded: {e}");
                 let t = crate::ui::i18n::fill(self.texts.config_invalid, &[&e.to_string()]);
-                self.info(Level::Error, t);
+                self.notice(Level::Error, t);
             }
         }
     }
@@ -261,12 +286,72 @@ impl App {
         }
     }
 
+    /// Says the result of what the user just did: it takes the message line at once (the same
+    /// words again only count up).
     pub fn info(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        self.shown_at = Some(std::time::Instant::now());
+        if let Some(m) = &mut self.message
+            && m.text == text
+            && m.level == level
+        {
+            m.repeat = m.repeat.saturating_add(1);
+            return;
+        }
         self.message = Some(Message {
             level,
-            text: text.into(),
+            text,
             from_printer: false,
+            repeat: 1,
         });
+    }
+
+    /// Says news from the background (the drawer, the store's check, caja.toml, the display):
+    /// it waits its turn behind a message shown less than [`MESSAGE_MIN`] ago, so that nothing
+    /// vanishes before it can be read; the same news again only counts up.
+    pub fn notice(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        let fresh = self
+            .shown_at
+            .is_some_and(|at| at.elapsed() < self.message_min);
+        match &mut self.message {
+            Some(m) if m.text == text => m.repeat = m.repeat.saturating_add(1),
+            Some(_) if fresh => {
+                if let Some(q) = self.queued.iter_mut().find(|q| q.text == text) {
+                    q.repeat = q.repeat.saturating_add(1);
+                } else {
+                    if self.queued.len() >= 8 {
+                        self.queued.pop_front();
+                    }
+                    self.queued.push_back(Message {
+                        level,
+                        text,
+                        from_printer: false,
+                        repeat: 1,
+                    });
+                }
+            }
+            _ => self.info(level, text),
+        }
+    }
+
+    /// Brings the next queued news to the message line once the current one has been up long
+    /// enough. True when the screen changed.
+    pub fn tick(&mut self) -> bool {
+        let due = self
+            .shown_at
+            .is_none_or(|at| at.elapsed() >= self.message_min);
+        if !due {
+            return false;
+        }
+        match self.queued.pop_front() {
+            Some(m) => {
+                self.message = Some(m);
+                self.shown_at = Some(std::time::Instant::now());
+                true
+            }
+            None => false,
+        }
     }
 
     /// Says why the store refused. A typing mistake (an unknown number, a closed date, a
@@ -404,17 +489,25 @@ impl App {
                 self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
-                if self.message.as_ref().is_none_or(|m| m.from_printer) {
-                    self.message = Some(Message {
-                        level: Level::Warn,
-                        text: crate::ui::i18n::fill(t.printer_failed, &[&number, &why]),
-                        from_printer: true,
-                    });
+                let text = crate::ui::i18n::fill(t.printer_failed, &[&number, &why]);
+                match &mut self.message {
+                    Some(m) if m.from_printer && m.text == text => {
+                        m.repeat = m.repeat.saturating_add(1);
+                    }
+                    Some(m) if !m.from_printer => {}
+                    _ => {
+                        self.message = Some(Message {
+                            level: Level::Warn,
+                            text,
+                            from_printer: true,
+                            repeat: 1,
+                        });
+                    }
                 }
             }
             PrinterEvent::DrawerOpened => {}
             PrinterEvent::DrawerFailed(why) => {
-                self.info(Level::Warn, crate::ui::i18n::fill(t.drawer_failed, &[&why]))
+                self.notice(Level::Warn, crate::ui::i18n::fill(t.drawer_failed, &[&why]))
             }
         }
     }

@@ -47,7 +47,10 @@ pub fn damaged(f: &mut Frame, app: &App, theme: &Theme, st: &DamagedState) {
     }
     lines.push(Line::default());
     if let Some(m) = &app.message {
-        lines.push(Line::styled(m.text.clone(), message_style(theme, m.level)));
+        lines.push(Line::styled(
+            m.shown().into_owned(),
+            message_style(theme, m.level),
+        ));
     }
     if st.report.is_none() {
         lines.push(Line::styled(t.damaged_hint, theme.dim));

@@ -11,7 +11,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 fn message_line<'a>(app: &App, theme: &Theme) -> Line<'a> {
     app.message.as_ref().map_or(Line::default(), |m| {
-        Line::styled(m.text.clone(), message_style(theme, m.level))
+        Line::styled(m.shown().into_owned(), message_style(theme, m.level))
     })
 }
 
@@ -147,7 +147,7 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 v.extend(tender_lines(app, &app.ticket.tenders, theme));
             }
             if let (Guarded::CashOut(..), Some(m)) = (&p.action, &app.message) {
-                v.push(Line::styled(m.text.clone(), theme.error));
+                v.push(Line::styled(m.shown().into_owned(), theme.error));
             }
             match &p.token {
                 Some((challenge, answer)) => {

@@ -434,7 +434,7 @@ pub fn diagnostics(f: &mut Frame, app: &App, theme: &Theme, d: &crate::app::Diag
     );
     if let Some(m) = &app.message {
         f.render_widget(
-            Paragraph::new(m.text.as_str()).style(super::message_style(theme, m.level)),
+            Paragraph::new(m.shown()).style(super::message_style(theme, m.level)),
             msg,
         );
     }

@@ -33,7 +33,7 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     f.render_widget(Paragraph::new(text).block(input_block), input);
     if let Some(m) = &app.message {
         f.render_widget(
-            Paragraph::new(m.text.as_str()).style(message_style(theme, m.level)),
+            Paragraph::new(m.shown()).style(message_style(theme, m.level)),
             message,
         );
     } else if app.ticket.is_empty() && app.last_sale.is_none() {
