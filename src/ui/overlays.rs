@@ -39,7 +39,7 @@ pub fn search(f: &mut Frame, app: &App, theme: &Theme, s: &SearchState) {
                 Row::new(vec![
                     Cell::from(p.name.clone()),
                     Cell::from(p.sku.clone()),
-                    Cell::from(currency.format(p.price)),
+                    Cell::from(Line::from(currency.format(p.price)).alignment(Alignment::Right)),
                 ])
             })
             .collect();

@@ -4,7 +4,7 @@ use super::{big, message_style};
 use crate::app::App;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
@@ -168,16 +168,24 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             } else {
                 l.name.clone()
             };
+            // Figures right-aligned, so that digits line up under each other.
+            let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
             Row::new(vec![
-                Cell::from(currency.format_qty(l.qty)),
+                right(currency.format_qty(l.qty)),
                 Cell::from(name),
-                Cell::from(currency.format(l.unit_price)),
-                Cell::from(amount),
+                right(currency.format(l.unit_price)),
+                right(amount),
             ])
         })
         .collect();
-    let header =
-        Row::new(vec![t.col_qty, t.col_item, t.col_price, t.col_amount]).style(theme.accent);
+    let right = |s: &'static str| Cell::from(Line::from(s).alignment(Alignment::Right));
+    let header = Row::new(vec![
+        right(t.col_qty),
+        Cell::from(t.col_item),
+        right(t.col_price),
+        right(t.col_amount),
+    ])
+    .style(theme.accent);
     let widths = [
         Constraint::Length(6),
         Constraint::Min(10),
