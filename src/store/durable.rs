@@ -218,7 +218,10 @@ impl Store {
                 }
                 Err(e)
             }
-            (Err(e), Err(_)) => Err(e),
+            (Err(e), Err(j)) => {
+                self.note_journal_failure(&j);
+                Err(e)
+            }
         };
         self.removed(&printed, result.is_ok());
         result.map(|()| c)
