@@ -617,6 +617,15 @@ fn refund_from_the_supervisor_menu() {
     keys(&mut app, "50.000\n");
     key(&mut app, KeyCode::F(9));
     keys(&mut app, "ana\n1234\n1FV1-000001\n");
+    // A line set by mistake clears with 0.
+    keys(&mut app, "1\n");
+    key(&mut app, KeyCode::Up);
+    keys(&mut app, "0\n");
+    match &app.screen {
+        Screen::Refund(r) => assert!(r.returns.iter().all(|q| q.milli() == 0), "{:?}", r.returns),
+        _ => panic!("left the refund screen: {}", msg(&app)),
+    }
+    key(&mut app, KeyCode::Up);
     keys(&mut app, "2\n");
     insta::assert_snapshot!("refund", screen(&app, 80, 24));
     key(&mut app, KeyCode::F(12));

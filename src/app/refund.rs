@@ -193,7 +193,8 @@ impl App {
                 KeyCode::Up => r.selected = r.selected.saturating_sub(1),
                 KeyCode::Down => r.selected = (r.selected + 1).min(lines.saturating_sub(1)),
                 KeyCode::Enter => {
-                    let q = if r.input.trim().is_empty() {
+                    // Empty or 0: nothing of this line goes back (a line set by mistake clears).
+                    let q = if matches!(r.input.trim(), "" | "0") {
                         Ok(Qty::from_milli(0))
                     } else {
                         match &self.store {
