@@ -75,29 +75,10 @@ impl App {
             }
             return;
         }
-        let form = &mut st.form;
-        match (key.code, form.on_pin) {
-            (KeyCode::Esc, false) => self.quit = true,
-            (KeyCode::Esc, true) => {
-                form.on_pin = false;
-                form.pin.clear();
-            }
-            (KeyCode::Enter, false) if !form.user.trim().is_empty() => form.on_pin = true,
-            (KeyCode::Enter, true) if form.pin.is_empty() => {}
-            (KeyCode::Enter, true) => {
-                let (user, pin) = (form.user.trim().to_string(), std::mem::take(&mut form.pin));
-                self.rebuild_as(&user, &pin);
-            }
-            (_, false) => {
-                super::edit(&mut form.user, key);
-            }
-            (_, true) => {
-                if matches!(key.code, KeyCode::Char(c) if c.is_ascii_digit())
-                    || key.code == KeyCode::Backspace
-                {
-                    super::edit(&mut form.pin, key);
-                }
-            }
+        match st.form.key(key) {
+            super::forms::UserPin::Typing => {}
+            super::forms::UserPin::EscOnUser => self.quit = true,
+            super::forms::UserPin::Done(user, pin) => self.rebuild_as(&user, &pin),
         }
     }
 

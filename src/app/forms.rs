@@ -90,6 +90,43 @@ fn setup_problem(t: &crate::ui::i18n::Texts, i: usize, v: &str) -> Option<&'stat
     })
 }
 
+/// What a key did to a user-and-PIN form (the login, the damaged store's rebuild).
+pub(super) enum UserPin {
+    Typing,
+    /// Esc with the cursor on the user: the screen decides (quit, or clear on a kiosk).
+    EscOnUser,
+    /// Enter on a PIN: the user and the PIN, which the form forgets.
+    Done(String, String),
+}
+
+impl LoginForm {
+    /// User, Enter, PIN (digits only), Enter; Esc on the PIN goes back to the user. An empty
+    /// PIN is no attempt: a scanner's stray Enter locks nobody out.
+    pub(super) fn key(&mut self, key: KeyEvent) -> UserPin {
+        match (key.code, self.on_pin) {
+            (KeyCode::Esc, false) => return UserPin::EscOnUser,
+            (KeyCode::Esc, true) => {
+                self.on_pin = false;
+                self.pin.clear();
+            }
+            (KeyCode::Enter, false) if !self.user.trim().is_empty() => self.on_pin = true,
+            (KeyCode::Enter, true) if self.pin.is_empty() => {}
+            (KeyCode::Enter, true) => {
+                return UserPin::Done(self.user.trim().to_string(), std::mem::take(&mut self.pin));
+            }
+            (_, false) => {
+                edit(&mut self.user, key);
+            }
+            (_, true) => {
+                if digit_only(key) {
+                    edit(&mut self.pin, key);
+                }
+            }
+        }
+        UserPin::Typing
+    }
+}
+
 fn digit_only(key: KeyEvent) -> bool {
     !matches!(key.code, KeyCode::Char(c) if !c.is_ascii_digit())
 }
@@ -203,30 +240,15 @@ impl App {
         let Screen::Login(form) = &mut self.screen else {
             return;
         };
-        match (key.code, form.on_pin) {
-            // A supervisor reaches the menu from here too: unlock a user, users, diagnostics.
-            (KeyCode::F(9), _) => self.guard(super::Guarded::Menu),
-            (KeyCode::Esc, false) if !self.config.register.kiosk => self.quit = true,
-            (KeyCode::Esc, false) => form.user.clear(),
-            (KeyCode::Esc, true) => {
-                form.on_pin = false;
-                form.pin.clear();
-            }
-            (KeyCode::Enter, false) if !form.user.trim().is_empty() => form.on_pin = true,
-            // An empty PIN is no attempt: a scanner's stray Enter locks nobody out.
-            (KeyCode::Enter, true) if form.pin.is_empty() => {}
-            (KeyCode::Enter, true) => {
-                let (user, pin) = (form.user.trim().to_string(), std::mem::take(&mut form.pin));
-                self.login(&user, &pin);
-            }
-            (_, false) => {
-                edit(&mut form.user, key);
-            }
-            (_, true) => {
-                if digit_only(key) {
-                    edit(&mut form.pin, key);
-                }
-            }
+        // A supervisor reaches the menu from here too: unlock a user, users, diagnostics.
+        if key.code == KeyCode::F(9) {
+            return self.guard(super::Guarded::Menu);
+        }
+        match form.key(key) {
+            UserPin::Typing => {}
+            UserPin::EscOnUser if !self.config.register.kiosk => self.quit = true,
+            UserPin::EscOnUser => form.user.clear(),
+            UserPin::Done(user, pin) => self.login(&user, &pin),
         }
     }
 
