@@ -1638,3 +1638,16 @@ fn background_news_waits_its_turn_and_repeats_are_counted() {
     let s = screen(&app, 80, 24);
     assert!(s.contains("(×2)"), "{s}");
 }
+
+#[test]
+fn a_short_pin_in_the_user_form_reads_in_the_registers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n1234\n");
+    key(&mut app, KeyCode::Char('u'));
+    assert!(matches!(app.popup, Some(Popup::User(_))));
+    keys(&mut app, "beto\nc\n12\n");
+    assert_eq!(msg(&app), "El PIN son 4 a 12 dígitos");
+    assert!(app.store.as_ref().unwrap().user("beto").unwrap().is_none());
+}

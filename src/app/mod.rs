@@ -384,6 +384,7 @@ impl App {
             E::UserExists(u) => fill(t.err_user_exists, &[u]),
             E::LastSupervisor(u) => fill(t.err_last_supervisor, &[u]),
             E::Damaged(_) => t.store_damaged_found.to_string(),
+            E::BadPin => t.setup_err_pin.to_string(),
             E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[s]),
             E::DateClosed { given, closed } => fill(t.err_date_closed, &[given, closed]),
             E::Refund(RefundError::Exceeds { line, left }) => fill(

@@ -289,7 +289,7 @@ impl Store {
         rules: &crate::domain::loyalty::Rules,
     ) -> Result<Committed, StoreError> {
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid("a refund needs a reason".into()));
+            return Err(StoreError::Doc(crate::domain::document::DocError::NoReason));
         }
         let (_, kind, n) = parse_number(original)?;
         if kind != DocKind::Sale {

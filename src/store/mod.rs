@@ -99,6 +99,8 @@ pub enum StoreError {
     Invalid(String),
     #[error(transparent)]
     Doc(#[from] DocError),
+    #[error("a PIN is 4 to 12 digits")]
+    BadPin,
     #[error(transparent)]
     Numbering(#[from] NumberingError),
     #[error(transparent)]

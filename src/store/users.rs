@@ -19,7 +19,7 @@ pub enum Login {
 
 pub(crate) fn hash_pin(pin: &str) -> Result<String, StoreError> {
     if !valid_pin(pin) {
-        return Err(StoreError::Invalid("a PIN is 4 to 12 digits".into()));
+        return Err(StoreError::BadPin);
     }
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
@@ -102,8 +102,8 @@ impl Store {
         tx.set_quick_repair(true);
         {
             let mut t = tx.open_table(USERS)?;
-            let mut u = get_user(&t, name)?
-                .ok_or_else(|| StoreError::Invalid(format!("unknown user {name}")))?;
+            let mut u =
+                get_user(&t, name)?.ok_or_else(|| StoreError::NoSuchUser(name.to_string()))?;
             if let Some(r) = role
                 && u.role == Role::Supervisor
                 && r != Role::Supervisor
