@@ -392,19 +392,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check) => check(&dir),
         Some(Command::Rebuild { backups }) => rebuild(&dir, backups),
         Some(Command::Backup { to, keep }) => {
-            let mut opened = Store::open(&dir);
-            // A register that is closing has taken its socket down: wait for it to let go.
-            for _ in 0..20 {
-                match &opened {
-                    Err(caja::store::StoreError::InUse(_))
-                        if !dir.join(caja::store::share::SOCKET).exists() =>
-                    {
-                        std::thread::sleep(std::time::Duration::from_millis(100));
-                        opened = Store::open(&dir);
-                    }
-                    _ => break,
-                }
-            }
+            let opened = caja::store::share::open_past_closing(&dir, || Store::open(&dir));
             let done = match opened {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
                 // The register is selling: it makes the backup itself.
@@ -592,21 +580,8 @@ enum Reader {
 
 impl Reader {
     fn open(dir: &Path) -> Result<Reader> {
-        // A register that holds the store answers on its socket; one that is closing has
-        // taken its socket down and lets go of the store a moment later.
-        let mut opened = caja::store::StoreReader::open(dir);
-        for _ in 0..20 {
-            match &opened {
-                Err(caja::store::StoreError::InUse(_))
-                    if !dir.join(caja::store::share::SOCKET).exists() =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                    opened = caja::store::StoreReader::open(dir);
-                }
-                _ => break,
-            }
-        }
-        match opened {
+        // A register that holds the store answers on its socket.
+        match caja::store::share::open_past_closing(dir, || caja::store::StoreReader::open(dir)) {
             Ok(r) => Ok(Reader::ReadOnly(r)),
             Err(caja::store::StoreError::InUse(_)) => Ok(Reader::Running(dir.to_path_buf())),
             Err(e @ caja::store::StoreError::NotInitialized(_)) => Err(e.into()),
@@ -1110,8 +1085,8 @@ fn rebuild(dir: &Path, backups: Option<PathBuf>) -> Result<ExitCode> {
         r.documents - r.from_store,
         r.from_store
     );
-    for (table, n) in &r.copied {
-        println!("recovered {table}: {n}");
+    for c in &r.copied {
+        println!("recovered {}: {}", c.label(), c.rows);
     }
     for l in &r.lost {
         println!("NOT RECOVERED: {l}");

@@ -1472,6 +1472,9 @@ fn a_damaged_store_is_rebuilt_only_by_a_supervisor_when_its_users_can_be_read() 
     let s = screen(&app, 80, 24);
     assert!(s.contains("Documentos: 5 (5 del diario"), "{s}");
     assert!(s.contains("Completado con la copia"), "{s}");
+    // The parts recovered are named in the register's language.
+    assert!(s.contains("Recuperado usuarios (de la copia): 2"), "{s}");
+    assert!(!s.contains("products"), "{s}");
     key(&mut app, KeyCode::Enter);
     let store = app.store.as_ref().unwrap();
     assert!(store.user("beto").unwrap().is_some());

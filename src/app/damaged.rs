@@ -135,8 +135,14 @@ pub fn report_lines(t: &crate::ui::i18n::Texts, r: &RebuildReport) -> Vec<String
             &r.from_store.to_string(),
         ],
     )];
-    for (table, n) in &r.copied {
-        v.push(fill(t.damaged_recovered, &[table, &n.to_string()]));
+    for c in &r.copied {
+        let part = t.rebuild_parts[c.part.index()];
+        let text = if c.from_backup.is_some() {
+            t.damaged_recovered_backup
+        } else {
+            t.damaged_recovered
+        };
+        v.push(fill(text, &[part, &c.rows.to_string()]));
     }
     for l in &r.lost {
         v.push(fill(t.damaged_lost, &[l]));

@@ -22,8 +22,8 @@ pub struct RebuildReport {
     /// their journal record was damaged or missing.
     pub documents: u64,
     pub from_store: u64,
-    /// Rows copied per table from the damaged store ("products 1200").
-    pub copied: Vec<(String, u64)>,
+    /// Rows copied, part by part, from the damaged store or the backup.
+    pub copied: Vec<Recovered>,
     /// What could not be recovered, in plain words.
     pub lost: Vec<String>,
     pub damaged_kept_as: Option<PathBuf>,
@@ -31,9 +31,28 @@ pub struct RebuildReport {
     pub from_backup: Option<PathBuf>,
 }
 
+/// Rows of one part that a rebuild copied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recovered {
+    pub part: Part,
+    pub rows: u64,
+    /// The backup's file name, when they came from one.
+    pub from_backup: Option<String>,
+}
+
+impl Recovered {
+    /// "users (from the backup caja-….redb)", as `caja rebuild` prints it.
+    pub fn label(&self) -> String {
+        match &self.from_backup {
+            Some(b) => format!("{} (from the backup {b})", self.part.name()),
+            None => self.part.name().to_string(),
+        }
+    }
+}
+
 /// What a rebuild copies beside the chain, one part at a time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Part {
+pub enum Part {
     Products,
     Customers,
     Users,
@@ -44,7 +63,25 @@ enum Part {
 }
 
 impl Part {
-    const ALL: &'static [Part] = &[
+    /// Its place in [`Part::ALL`] (and in the screen's names for the parts).
+    pub fn index(self) -> usize {
+        Part::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    /// Its name in `caja rebuild`'s report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Products => "products",
+            Part::Customers => "customers",
+            Part::Users => "users",
+            Part::Held => "held tickets",
+            Part::Refusals => "sync refusals",
+            Part::PullHistory => "pull history",
+            Part::Settings => "settings",
+        }
+    }
+
+    pub const ALL: &'static [Part] = &[
         Part::Products,
         Part::Customers,
         Part::Users,
@@ -70,12 +107,12 @@ fn salvage_into(
     from: &redb::ReadTransaction,
     tx: &redb::WriteTransaction,
     report: &mut RebuildReport,
-    source: &str,
+    backup: Option<&str>,
     want: &[Part],
 ) -> Vec<Part> {
     let mut missing = Vec::new();
     for part in want {
-        let (label, n, why) = match part {
+        let (n, why) = match part {
             // Products and customers are read one by one and indexed anew, so that the
             // indexes name only what was recovered.
             Part::Products => {
@@ -89,7 +126,7 @@ fn salvage_into(
                     let mut words = tx.open_table(NAME_WORDS)?;
                     super::catalog::store_indexed(&mut table, &mut barcodes, &mut words, &p)
                 });
-                ("products", n, why)
+                (n, why)
             }
             Part::Customers => {
                 let (n, why) = salvage_rows(from, CUSTOMERS, |k, v| {
@@ -99,12 +136,12 @@ fn salvage_into(
                     let c = super::customers::decode_customer(v, k)?;
                     super::customers::put(tx, &c).map(|_| ())
                 });
-                ("customers", n, why)
+                (n, why)
             }
-            Part::Users => copy_missing(from, tx, USERS, "users"),
-            Part::Held => copy_missing(from, tx, HELD, "held tickets"),
-            Part::Refusals => copy_missing(from, tx, SYNC_REJECTED, "sync refusals"),
-            Part::PullHistory => copy_missing(from, tx, PULL_HISTORY, "pull history"),
+            Part::Users => copy_missing(from, tx, USERS),
+            Part::Held => copy_missing(from, tx, HELD),
+            Part::Refusals => copy_missing(from, tx, SYNC_REJECTED),
+            Part::PullHistory => copy_missing(from, tx, PULL_HISTORY),
             Part::Settings => {
                 let keys = [
                     meta_keys::RANGES,
@@ -125,19 +162,24 @@ fn salvage_into(
                     Ok(n)
                 });
                 match got {
-                    Ok(Ok(n)) => ("settings", n, None),
-                    Ok(Err(e)) => ("settings", 0, Some(e.to_string())),
-                    Err(p) => ("settings", 0, Some(p)),
+                    Ok(Ok(n)) => (n, None),
+                    Ok(Err(e)) => (0, Some(e.to_string())),
+                    Err(p) => (0, Some(p)),
                 }
             }
         };
-        report.copied.push((format!("{label}{source}"), n));
+        let done = Recovered {
+            part: *part,
+            rows: n,
+            from_backup: backup.map(str::to_string),
+        };
         if let Some(why) = why {
             report
                 .lost
-                .push(format!("{label}{source} after the {n}th: {why}"));
+                .push(format!("{} after the {n}th: {why}", done.label()));
             missing.push(*part);
         }
+        report.copied.push(done);
     }
     missing
 }
@@ -147,8 +189,7 @@ fn copy_missing<K: redb::Key + 'static, V: redb::Value + 'static>(
     from: &redb::ReadTransaction,
     tx: &redb::WriteTransaction,
     def: redb::TableDefinition<K, V>,
-    label: &'static str,
-) -> (&'static str, u64, Option<String>) {
+) -> (u64, Option<String>) {
     let mut n = 0u64;
     let r = quietly(|| -> Result<(), StoreError> {
         let t = match from.open_table(def) {
@@ -167,9 +208,9 @@ fn copy_missing<K: redb::Key + 'static, V: redb::Value + 'static>(
         Ok(())
     });
     match r {
-        Ok(Ok(())) => (label, n, None),
-        Ok(Err(e)) => (label, n, Some(e.to_string())),
-        Err(p) => (label, n, Some(p)),
+        Ok(Ok(())) => (n, None),
+        Ok(Err(e)) => (n, Some(e.to_string())),
+        Err(p) => (n, Some(p)),
     }
 }
 
@@ -462,7 +503,7 @@ fn build(
     // What the damaged store can still give, table by table; then what the newest backup can
     // give for what it could not.
     let mut missing: Vec<Part> = match &old_tx {
-        Some(from) => salvage_into(from, &tx, report, "", Part::ALL),
+        Some(from) => salvage_into(from, &tx, report, None, Part::ALL),
         None => Part::ALL.to_vec(),
     };
     let backup = if missing.is_empty() {
@@ -488,13 +529,7 @@ fn build(
             .copied()
             .filter(|p| p.a_backup_may_give())
             .collect();
-        let still = salvage_into(
-            from,
-            &tx,
-            report,
-            &format!(" (from the backup {name})"),
-            &want,
-        );
+        let still = salvage_into(from, &tx, report, Some(&name), &want);
         missing.retain(|p| !want.contains(p) || still.contains(p));
     }
     if old_tx.is_none() {

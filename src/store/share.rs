@@ -190,6 +190,26 @@ fn collect<T>(
     Ok(all)
 }
 
+/// Runs `open` (a store or a read-only handle on `dir`); when the store is in use but no
+/// register answers on the socket, that register is closing: it took its socket down and lets
+/// go of the store a moment later, so `open` is tried again for up to two seconds.
+pub fn open_past_closing<T>(
+    dir: &Path,
+    open: impl Fn() -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let mut opened = open();
+    for _ in 0..20 {
+        match &opened {
+            Err(StoreError::InUse(_)) if !dir.join(SOCKET).exists() => {
+                std::thread::sleep(Duration::from_millis(100));
+                opened = open();
+            }
+            _ => break,
+        }
+    }
+    opened
+}
+
 /// Asks the register running on `dir` for `req`, copying a CSV answer to `out`. `Ok(None)` for
 /// a CSV, `Ok(Some(..))` for a backup.
 pub fn ask(

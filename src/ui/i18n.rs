@@ -291,6 +291,9 @@ pub struct Texts {
     pub damaged_lost: &'static str,
     pub damaged_backup: &'static str,
     pub damaged_kept: &'static str,
+    pub damaged_recovered_backup: &'static str,
+    /// What a rebuild copies, by `rebuild::Part::index`.
+    pub rebuild_parts: [&'static str; 7],
     pub setup_err_store: &'static str,
     pub setup_err_register: &'static str,
     pub setup_err_user: &'static str,
@@ -611,6 +614,16 @@ pub static ES: Texts = Texts {
     damaged_lost: "NO recuperado: {}",
     damaged_backup: "Completado con la copia {}",
     damaged_kept: "La tienda dañada queda como {}",
+    damaged_recovered_backup: "Recuperado {} (de la copia): {}",
+    rebuild_parts: [
+        "productos",
+        "clientes",
+        "usuarios",
+        "tiquetes en espera",
+        "rechazos del servidor",
+        "historial de catálogo",
+        "ajustes",
+    ],
     setup_err_store: "La tienda necesita un nombre",
     setup_err_register: "Código de caja: 1 a 8 mayúsculas y dígitos, empieza por letra (FV1)",
     setup_err_user: "Usuario: 1 a 24 minúsculas, dígitos, . _ -",
@@ -943,6 +956,16 @@ pub static EN: Texts = Texts {
     damaged_lost: "NOT recovered: {}",
     damaged_backup: "Completed from the backup {}",
     damaged_kept: "The damaged store is kept as {}",
+    damaged_recovered_backup: "Recovered {} (from the backup): {}",
+    rebuild_parts: [
+        "products",
+        "customers",
+        "users",
+        "held tickets",
+        "sync refusals",
+        "pull history",
+        "settings",
+    ],
     setup_err_store: "The store needs a name",
     setup_err_register: "Register code: 1 to 8 capitals and digits, starting with a letter (FV1)",
     setup_err_user: "User: 1 to 24 lowercase letters, digits, . _ -",
@@ -1243,6 +1266,8 @@ mod tests {
         ];
         v.extend_from_slice(t.help_lines);
         v.extend_from_slice(&t.doc_kinds);
+        v.extend_from_slice(&t.rebuild_parts);
+        v.push(t.damaged_recovered_backup);
         v.extend_from_slice(t.customer_fields);
         v.extend_from_slice(&[
             t.tender_points,
