@@ -1,10 +1,19 @@
 //! `caja.toml`: defaults built in, the shop's file overrides only what it names, and a bad file
 //! gets a message naming the file, the line and the key.
 
+use crate::devices::codepage::CodePage;
+use crate::devices::escpos::Pulse;
+use crate::devices::printer::PrinterSetup;
+use crate::devices::transport::Endpoint;
+pub use crate::i18n::Language;
+use crate::receipt::ShopLines;
+/// The `[sync]` section, defined where it is used.
+pub use crate::sync::Settings as Sync;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-pub const CONFIG_FILE: &str = "caja.toml";
+pub use crate::store::CONFIG_FILE;
 
 /// The commented defaults `init` writes.
 pub const DEFAULT_TOML: &str = include_str!("default_config.toml");
@@ -87,36 +96,6 @@ pub struct Log {
     pub max_kib: u32,
 }
 
-#[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Es,
-    En,
-}
-
-impl Language {
-    /// Spanish unless the environment asks for English.
-    pub fn from_env() -> Language {
-        let lang = std::env::var("LC_ALL")
-            .ok()
-            .filter(|s| !s.is_empty())
-            .or_else(|| std::env::var("LANG").ok())
-            .unwrap_or_default();
-        if lang.starts_with("en") {
-            Language::En
-        } else {
-            Language::Es
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Es => "es",
-            Language::En => "en",
-        }
-    }
-}
-
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Printer {
@@ -155,21 +134,6 @@ pub struct Sale {
     pub discount_limit_percent: u32,
 }
 
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Sync {
-    pub url: String,
-    pub user: String,
-    pub password: String,
-    pub interval_minutes: u32,
-    pub daily_at: String,
-    pub use_env_proxy: bool,
-    /// PEM certificates to trust for an `https://` url instead of the public roots (a shop's
-    /// own hub); empty: the public roots.
-    #[serde(default)]
-    pub ca_file: String,
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{path}: {message}")]
@@ -191,6 +155,30 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 }
 
 impl Config {
+    /// What the printer worker needs from these settings; device paths are relative to
+    /// `data_dir`.
+    pub fn printer_setup(&self, data_dir: &Path) -> PrinterSetup {
+        let c = self;
+        PrinterSetup {
+            endpoint: Endpoint::parse(&c.printer.device, data_dir),
+            code_page: CodePage::parse(&c.printer.code_page).unwrap_or(CodePage::Pc858),
+            columns: c.printer.columns,
+            pulse: Pulse {
+                pin: c.drawer.pin,
+                on_ms: c.drawer.on_ms,
+                off_ms: c.drawer.off_ms,
+            },
+            drawer_open_high: c.drawer.open_level == "high",
+            shop: ShopLines {
+                header: c.receipt.header.clone(),
+                footer: c.receipt.footer.clone(),
+            },
+            language: c.language,
+            retry: Duration::from_secs(u64::from(c.printer.retry_seconds)),
+            timeout: Duration::from_millis(1500),
+        }
+    }
+
     /// The built-in defaults.
     pub fn defaults() -> Config {
         // The defaults are part of the binary and covered by a test; an error here is a build bug.

@@ -4,7 +4,7 @@
 
 use crate::app::{App, system_clock};
 use crate::config::Config;
-use crate::devices::printer::{self, PrinterEvent, PrinterSetup};
+use crate::devices::printer::{self, PrinterEvent};
 use crate::ui::{self, theme::TermEnv, theme::Theme};
 use ratatui::crossterm::event::{self, Event};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
@@ -119,10 +119,7 @@ fn event_loop(
         if printer_events.is_none()
             && let Some(store) = &app.store
         {
-            let (tx, rx) = printer::spawn(
-                store.clone(),
-                PrinterSetup::from_config(&app.config, &app.dir),
-            );
+            let (tx, rx) = printer::spawn(store.clone(), app.config.printer_setup(&app.dir));
             app.printer = Some(tx);
             app.printer_busy = true;
             printer_events = Some(rx);

@@ -12,7 +12,7 @@
 mod common;
 use caja::app::{App, Clock, Popup, Screen};
 use caja::config::Config;
-use caja::devices::printer::{PrinterSetup, spawn};
+use caja::devices::printer::spawn;
 use caja::domain::document::{CashDirection, DocBody, SealedDocument};
 use caja::domain::money::{Currency, Money};
 use caja::domain::tender::TenderKind;
@@ -516,10 +516,7 @@ fn a_busy_day_reconciles_to_the_peso() {
         clock(),
     );
     let store: Arc<Store> = app.store.clone().unwrap();
-    let (printer, _events) = spawn(
-        store.clone(),
-        PrinterSetup::from_config(&config, dir.path()),
-    );
+    let (printer, _events) = spawn(store.clone(), config.printer_setup(dir.path()));
     app.printer = Some(printer);
     let cop = store.info().currency.clone();
     let mut day = Day {

@@ -225,7 +225,7 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
             .header("Accept", "text/html")
             .header(
                 "Authorization",
-                caja::doctor::basic_auth("admin", "clave-admin-segura"),
+                caja::sync::basic_auth("admin", "clave-admin-segura"),
             )
             .call()
             .unwrap();
@@ -304,7 +304,7 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
         .header("Accept", "text/html")
         .header(
             "Authorization",
-            caja::doctor::basic_auth("FV1", "clave-fv1-segura"),
+            caja::sync::basic_auth("FV1", "clave-fv1-segura"),
         )
         .call()
         .unwrap();

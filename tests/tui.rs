@@ -1124,7 +1124,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
 
 #[test]
 fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt() {
-    use caja::devices::printer::{PrinterEvent, PrinterSetup, spawn};
+    use caja::devices::printer::{PrinterEvent, spawn};
     let dir = tempfile::tempdir().unwrap();
     drop(demo_store(dir.path()));
     let mut config = Config::defaults();
@@ -1139,10 +1139,7 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
         config.clone(),
         clock(),
     );
-    let (printer, events) = spawn(
-        app.store.clone().unwrap(),
-        PrinterSetup::from_config(&config, dir.path()),
-    );
+    let (printer, events) = spawn(app.store.clone().unwrap(), config.printer_setup(dir.path()));
     app.printer = Some(printer);
     let printed = |number: &str| {
         let until = std::time::Instant::now() + std::time::Duration::from_secs(10);

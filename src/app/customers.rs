@@ -98,12 +98,12 @@ impl App {
                     .and_then(|s| s.points_balance(&c.key()).ok())
                     .unwrap_or(0);
                 let text = if self.loyalty().enabled() {
-                    crate::ui::i18n::fill(
+                    crate::i18n::fill(
                         self.texts.customer_attached_points,
                         &[&c.name, &balance.to_string()],
                     )
                 } else {
-                    crate::ui::i18n::fill(self.texts.customer_attached, &[&c.name])
+                    crate::i18n::fill(self.texts.customer_attached, &[&c.name])
                 };
                 self.info(Level::Ok, text);
             }

@@ -2,9 +2,9 @@
 //! nothing, and offers a supervisor the rebuild that `caja rebuild` does.
 
 use super::{App, Level, LoginForm, Screen};
+use crate::i18n::fill;
 use crate::store::rebuild::{MayRebuild, RebuildReport, may_rebuild, rebuild_dir};
 use crate::store::{Store, StoreError};
-use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,7 +126,7 @@ impl App {
 }
 
 /// A rebuild's report in the register's language (the reasons stay as the store gave them).
-pub fn report_lines(t: &crate::ui::i18n::Texts, r: &RebuildReport) -> Vec<String> {
+pub fn report_lines(t: &crate::i18n::Texts, r: &RebuildReport) -> Vec<String> {
     let mut v = vec![fill(
         t.damaged_documents,
         &[

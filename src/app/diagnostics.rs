@@ -171,7 +171,7 @@ impl App {
                 self.printer_cmd(PrinterCmd::OpenDrawer);
                 self.info(
                     Level::Ok,
-                    crate::ui::i18n::fill(self.texts.no_sale_done, &[&c.number]),
+                    crate::i18n::fill(self.texts.no_sale_done, &[&c.number]),
                 );
             }
             Err(e) => self.store_error(e),

@@ -2,9 +2,9 @@
 
 use super::{App, Guarded, Level, Popup, Screen, edit};
 use crate::config::{Config, Language};
+use crate::i18n::fill;
 use crate::provision::{Provision, ProvisionError, provision};
 use crate::store::users::Login;
-use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// Setup fields, in order: store, register, supervisor, PIN, currency, language, demo.
@@ -64,7 +64,7 @@ impl PinPopup {
 }
 
 /// What is wrong with setup field `i` holding `v`, in the register's language.
-fn setup_problem(t: &crate::ui::i18n::Texts, i: usize, v: &str) -> Option<&'static str> {
+fn setup_problem(t: &crate::i18n::Texts, i: usize, v: &str) -> Option<&'static str> {
     let v = v.trim();
     let ok = match i {
         0 => !v.is_empty(),

@@ -1,35 +1,47 @@
 //! The register's state and how keys change it. No terminal here: keys come in, state changes,
 //! and the screens in `ui` draw from that state. Time comes from an injected clock.
 
+mod backup;
+mod cash;
+mod close_day;
 mod customers;
 mod damaged;
 mod diagnostics;
 mod forms;
+mod journal;
+mod opening;
 mod payment;
 mod refund;
+mod report;
 mod sale;
-mod supervisor;
+mod shift_close;
 mod sync_panel;
+mod token;
+mod users;
 
+pub use cash::CashForm;
+pub use close_day::{CloseDayState, StepStatus};
 pub use customers::{CustomerForm, CustomerState};
 pub use damaged::{DamagedState, report_lines};
 pub use diagnostics::{DiagState, DiagView, masked_config};
 pub use forms::{LoginForm, PinPopup, SETUP_FIELDS, SetupForm};
+pub use journal::{JOURNAL_FIELDS, JournalState};
+pub use opening::OpeningForm;
 pub use payment::PaymentState;
 pub use refund::{RecallState, RefundState};
+pub use report::ReportView;
 pub use sale::{SearchState, Ticket};
-pub use supervisor::{
-    CashForm, CloseDayState, JOURNAL_FIELDS, JournalState, OpeningForm, ReportView,
-    ShiftCloseState, StepStatus, TokenAnswerForm, UserForm,
-};
+pub use shift_close::ShiftCloseState;
 pub use sync_panel::{SyncPanelState, SyncStatus};
+pub use token::TokenAnswerForm;
+pub use users::UserForm;
 
 use crate::config::{Config, Language};
 use crate::devices::printer::{PrinterCmd, PrinterEvent, PrinterState};
 use crate::domain::document::{Override, Stamp};
 use crate::domain::money::Money;
+use crate::i18n::{Texts, texts};
 use crate::store::{DocHeader, Store, User};
-use crate::ui::i18n::{Texts, texts};
 use chrono::{DateTime, FixedOffset};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
@@ -256,7 +268,7 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!("caja.toml not reloaded: {e}");
-                let t = crate::ui::i18n::fill(self.texts.config_invalid, &[&e.to_string()]);
+                let t = crate::i18n::fill(self.texts.config_invalid, &[&e.to_string()]);
                 self.notice(Level::Error, t);
             }
         }
@@ -366,7 +378,7 @@ impl App {
             return self.info(Level::Error, text);
         }
         tracing::error!(error = %e, "store");
-        let t = crate::ui::i18n::fill(self.texts.store_error, &[&e.to_string()]);
+        let t = crate::i18n::fill(self.texts.store_error, &[&e.to_string()]);
         self.info(Level::Error, t);
     }
 
@@ -374,8 +386,8 @@ impl App {
     fn user_mistake(&self, e: &crate::store::StoreError) -> Option<String> {
         use crate::domain::numbering::NumberingError;
         use crate::domain::refund::RefundError;
+        use crate::i18n::fill;
         use crate::store::StoreError as E;
-        use crate::ui::i18n::fill;
         let t = self.texts;
         Some(match e {
             E::NotFound(n) => fill(t.err_no_document, &[n]),
@@ -411,7 +423,7 @@ impl App {
         use crate::domain::qty::ParseError;
         use crate::domain::tender::TenderError;
         use crate::domain::ticket::PricingError;
-        use crate::ui::i18n::fill;
+        use crate::i18n::fill;
         let t = self.texts;
         if let Some(m) = e.downcast_ref::<MoneyError>() {
             return match m {
@@ -490,7 +502,7 @@ impl App {
                 self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
-                let text = crate::ui::i18n::fill(t.printer_failed, &[&number, &why]);
+                let text = crate::i18n::fill(t.printer_failed, &[&number, &why]);
                 match &mut self.message {
                     Some(m) if m.from_printer && m.text == text => {
                         m.repeat = m.repeat.saturating_add(1);
@@ -508,7 +520,7 @@ impl App {
             }
             PrinterEvent::DrawerOpened => {}
             PrinterEvent::DrawerFailed(why) => {
-                self.notice(Level::Warn, crate::ui::i18n::fill(t.drawer_failed, &[&why]))
+                self.notice(Level::Warn, crate::i18n::fill(t.drawer_failed, &[&why]))
             }
         }
     }

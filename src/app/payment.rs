@@ -6,7 +6,7 @@ use crate::devices::printer::PrinterCmd;
 use crate::domain::document::SaleBody;
 use crate::domain::money::Money;
 use crate::domain::tender::{Tender, TenderError, TenderKind, remaining, settle};
-use crate::ui::i18n::fill;
+use crate::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Default)]

@@ -5,8 +5,8 @@ use crate::domain::document::{CashDirection, DocBody, Override, SaleBody};
 use crate::domain::qty::Qty;
 use crate::domain::refund::ReturnedLine;
 use crate::domain::tender::TenderKind;
+use crate::i18n::fill;
 use crate::store::held::HeldTicket;
-use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Default)]

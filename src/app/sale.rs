@@ -7,8 +7,8 @@ use crate::domain::money::Money;
 use crate::domain::qty::Qty;
 use crate::domain::tender::Tender;
 use crate::domain::ticket::{Discount, TicketLine, Totals, price};
+use crate::i18n::fill;
 use crate::store::held::HeldTicket;
-use crate::ui::i18n::fill;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// The ticket being rung up.

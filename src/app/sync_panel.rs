@@ -93,7 +93,7 @@ impl App {
         match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
             Ok(d) => self.sync_cmd(SyncCmd::Resend(d)),
             Err(_) => {
-                let t = crate::ui::i18n::fill(self.texts.journal_bad_filter, &[date]);
+                let t = crate::i18n::fill(self.texts.journal_bad_filter, &[date]);
                 self.info(Level::Error, t);
             }
         }
@@ -158,7 +158,7 @@ impl App {
                         } else {
                             after.join(", ")
                         };
-                        crate::ui::i18n::fill(self.texts.sync_took_over, &[&after])
+                        crate::i18n::fill(self.texts.sync_took_over, &[&after])
                     }
                     _ => self.texts.sync_already_ours.to_string(),
                 };
@@ -172,7 +172,7 @@ impl App {
             SyncEvent::Drift(d) => {
                 s.drift_s = Some(d);
                 if d.abs() > 120 {
-                    let t = crate::ui::i18n::fill(self.texts.sync_drift, &[&d.to_string()]);
+                    let t = crate::i18n::fill(self.texts.sync_drift, &[&d.to_string()]);
                     self.info(Level::Warn, t);
                 }
             }

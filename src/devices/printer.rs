@@ -6,11 +6,11 @@ use super::codepage::CodePage;
 use super::escpos::{Pulse, encode};
 use super::status::{self, PrinterStatus};
 use super::transport::{Endpoint, Link};
-use crate::config::{Config, Language};
+use crate::i18n::Language;
 use crate::receipt::{Align, Line, Receipt, ShopLines, Style};
 use crate::store::Store;
 use crate::store::spool::PrintJob;
-use std::path::Path;
+
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
@@ -52,7 +52,7 @@ pub enum PrinterEvent {
     Idle,
 }
 
-/// Everything the worker needs, from `caja.toml` and the store.
+/// Everything the worker needs from `caja.toml` (`Config::printer_setup` builds it).
 #[derive(Clone)]
 pub struct PrinterSetup {
     pub endpoint: Result<Endpoint, String>,
@@ -64,29 +64,6 @@ pub struct PrinterSetup {
     pub language: Language,
     pub retry: Duration,
     pub timeout: Duration,
-}
-
-impl PrinterSetup {
-    pub fn from_config(c: &Config, data_dir: &Path) -> PrinterSetup {
-        PrinterSetup {
-            endpoint: Endpoint::parse(&c.printer.device, data_dir),
-            code_page: CodePage::parse(&c.printer.code_page).unwrap_or(CodePage::Pc858),
-            columns: c.printer.columns,
-            pulse: Pulse {
-                pin: c.drawer.pin,
-                on_ms: c.drawer.on_ms,
-                off_ms: c.drawer.off_ms,
-            },
-            drawer_open_high: c.drawer.open_level == "high",
-            shop: ShopLines {
-                header: c.receipt.header.clone(),
-                footer: c.receipt.footer.clone(),
-            },
-            language: c.language,
-            retry: Duration::from_secs(u64::from(c.printer.retry_seconds)),
-            timeout: Duration::from_millis(1500),
-        }
-    }
 }
 
 /// Starts the worker over `store`; it ends when the command sender is dropped.

@@ -135,7 +135,7 @@ impl Store {
         let config = self
             .path()
             .parent()
-            .map(|d| d.join(crate::config::CONFIG_FILE))
+            .map(|d| d.join(super::CONFIG_FILE))
             .and_then(|p| std::fs::read(p).ok());
         let documents = {
             let snapshot = self.db().begin_read()?;

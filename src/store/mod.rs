@@ -36,6 +36,8 @@ pub use durable::Reconciled;
 
 /// The store file's name inside the data directory.
 pub const STORE_FILE: &str = "caja.redb";
+/// The settings file's name inside the data directory (read by `config`, kept by backups).
+pub const CONFIG_FILE: &str = "caja.toml";
 
 /// redb's default cache is 1 GiB; a thin client has 512 MB in all.
 pub(crate) const CACHE_BYTES: usize = 4 * 1024 * 1024;

@@ -3,7 +3,6 @@
 //! backoff. A document leaves the outbox only after the server acknowledged it.
 
 use super::json::{doc_id, doc_rev, to_json};
-use crate::config;
 use crate::domain::numbering::{DocKind, parse_number};
 use crate::store::{Store, StoreError};
 use serde_json::{Value, json};
@@ -65,11 +64,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(c: &config::Sync) -> Result<Client, SyncError> {
+    pub fn new(c: &super::Settings) -> Result<Client, SyncError> {
         Client::with_timeout(c, Duration::from_secs(30))
     }
 
-    pub fn with_timeout(c: &config::Sync, timeout: Duration) -> Result<Client, SyncError> {
+    pub fn with_timeout(c: &super::Settings, timeout: Duration) -> Result<Client, SyncError> {
         if c.url.trim().is_empty() {
             return Err(SyncError::NotConfigured);
         }
@@ -86,7 +85,7 @@ impl Client {
         Ok(Client {
             agent: cfg.build().into(),
             base: c.url.trim().trim_end_matches('/').to_string(),
-            auth: (!c.user.is_empty()).then(|| crate::doctor::basic_auth(&c.user, &c.password)),
+            auth: (!c.user.is_empty()).then(|| super::basic_auth(&c.user, &c.password)),
             retries: 4,
             drift_s: None,
         })

@@ -9,6 +9,47 @@ pub mod json;
 pub mod validate;
 pub mod worker;
 
+use serde::Deserialize;
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+/// The `[sync]` section of `caja.toml`.
+pub struct Settings {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub interval_minutes: u32,
+    pub daily_at: String,
+    pub use_env_proxy: bool,
+    /// PEM certificates to trust for an `https://` url instead of the public roots (a shop's
+    /// own hub); empty: the public roots.
+    #[serde(default)]
+    pub ca_file: String,
+}
+
+/// Basic-auth header value.
+pub fn basic_auth(user: &str, password: &str) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let input = format!("{user}:{password}").into_bytes();
+    let mut out = String::from("Basic ");
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// A decimal string ("11900.50", "-3") as an integer of ten-thousandths, for totals that must
 /// add up exactly whatever the currency's decimals; garbage counts as zero.
 pub fn decimal_units(s: &str) -> i128 {
@@ -42,6 +83,13 @@ pub fn units_decimal(v: i128) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_auth_is_base64() {
+        assert_eq!(basic_auth("FV1", "secreto"), "Basic RlYxOnNlY3JldG8=");
+        assert_eq!(basic_auth("a", "b"), "Basic YTpi");
+        assert_eq!(basic_auth("ab", "cd"), "Basic YWI6Y2Q=");
+    }
 
     #[test]
     fn decimal_strings_add_exactly() {

@@ -5,7 +5,6 @@ use super::client::{
     Client, PullMode, PullReport, PushReport, TakeOver, claim, pull, push, report_status,
     resend_date, take_over,
 };
-use crate::config;
 use crate::store::Store;
 use chrono::{DateTime, Local, NaiveTime, TimeDelta};
 use std::sync::Arc;
@@ -98,7 +97,7 @@ fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncE
 /// Starts the worker; it stops when the command sender is dropped. None when sync is off.
 pub fn start(
     store: Arc<Store>,
-    cfg: config::Sync,
+    cfg: super::Settings,
 ) -> Option<(Sender<SyncCmd>, Receiver<SyncEvent>)> {
     let mut client = Client::new(&cfg).ok()?.retries(2);
     let (cmd_tx, cmd_rx) = channel::<SyncCmd>();

@@ -2,7 +2,7 @@
 
 use super::{block, centered, field, message_style};
 use crate::app::{App, Guarded, LoginForm, Popup, SetupForm};
-use crate::ui::i18n::fill;
+use crate::i18n::fill;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Alignment;
@@ -240,11 +240,11 @@ pub fn tender_lines<'a>(
     let Some(currency) = app.store.as_ref().map(|s| &s.info().currency) else {
         return Vec::new();
     };
-    let w = crate::receipt::words(app.config.language);
+    let w = crate::i18n::words(app.config.language);
     tenders
         .iter()
         .map(|x| {
-            let name = crate::receipt::tender_name(x.kind, w);
+            let name = crate::i18n::tender_name(x.kind, w);
             let r = x.reference.as_deref().unwrap_or("");
             Line::styled(
                 format!("  {name:<14}{:>12}  {r}", currency.format(x.amount)),

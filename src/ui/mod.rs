@@ -3,14 +3,23 @@
 pub mod big;
 mod damaged;
 mod forms;
-pub mod i18n;
+
+mod close_day;
+mod customers;
+mod diagnostics;
+mod journal;
+mod opening;
 mod overlays;
+mod payment;
+mod refund;
+mod report;
 mod sale;
-mod supervisor;
+mod shift_close;
+mod sync_panel;
 pub mod theme;
 
 use crate::app::{App, Level, Screen};
-use i18n::fill;
+use crate::i18n::fill;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
@@ -49,23 +58,23 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         Screen::Setup(form) => forms::setup(f, app, theme, form),
         Screen::Damaged(st) => damaged::damaged(f, app, theme, st),
         Screen::Login(form) => forms::login(f, app, theme, form),
-        Screen::Diagnostics(d) => overlays::diagnostics(f, app, theme, d),
-        Screen::Opening(o) => supervisor::opening(f, app, theme, o),
-        Screen::Journal(j) => supervisor::journal(f, app, theme, j),
+        Screen::Diagnostics(d) => diagnostics::diagnostics(f, app, theme, d),
+        Screen::Opening(o) => opening::opening(f, app, theme, o),
+        Screen::Journal(j) => journal::journal(f, app, theme, j),
         _ => {
             sale::sale(f, app, theme);
             match &app.screen {
                 Screen::Search(s) => overlays::search(f, app, theme, s),
-                Screen::Customers(s) => overlays::customers(f, app, theme, s),
-                Screen::Payment(p) => overlays::payment(f, app, theme, p),
-                Screen::Refund(r) => overlays::refund(f, app, theme, r),
-                Screen::Recall(r) => overlays::recall(f, app, theme, r),
+                Screen::Customers(s) => customers::customers(f, app, theme, s),
+                Screen::Payment(p) => payment::payment(f, app, theme, p),
+                Screen::Refund(r) => refund::refund(f, app, theme, r),
+                Screen::Recall(r) => refund::recall(f, app, theme, r),
                 Screen::Menu => overlays::menu(f, app, theme),
                 Screen::Help => overlays::help(f, app, theme),
-                Screen::ShiftClose(s) => supervisor::shift_close(f, app, theme, s),
-                Screen::Report(r) => supervisor::report(f, app, theme, r),
-                Screen::CloseDay(c) => supervisor::close_day(f, app, theme, c),
-                Screen::SyncPanel(p) => supervisor::sync_panel(f, app, theme, p),
+                Screen::ShiftClose(s) => shift_close::shift_close(f, app, theme, s),
+                Screen::Report(r) => report::report(f, app, theme, r),
+                Screen::CloseDay(c) => close_day::close_day(f, app, theme, c),
+                Screen::SyncPanel(p) => sync_panel::sync_panel(f, app, theme, p),
                 _ => {}
             }
         }
@@ -152,5 +161,13 @@ pub(crate) fn message_style(theme: &Theme, level: Level) -> Style {
         Level::Ok => theme.ok,
         Level::Warn => theme.warn,
         Level::Error => theme.error,
+    }
+}
+
+/// The newest message as one styled line, for screens that show it in a line of their own.
+pub(super) fn message<'a>(app: &App, theme: &Theme) -> Line<'a> {
+    match &app.message {
+        Some(m) => Line::styled(m.text.clone(), message_style(theme, m.level)),
+        None => Line::default(),
     }
 }

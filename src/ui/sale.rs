@@ -229,12 +229,12 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let mut info = Vec::new();
     // Tenders already taken (a recovered ticket, or back from payment): only the rest is due.
     if !app.ticket.tenders.is_empty() {
-        let w = crate::receipt::words(app.config.language);
+        let w = crate::i18n::words(app.config.language);
         info.push(Line::styled(t.pay_paid, theme.accent));
         for x in &app.ticket.tenders {
             info.push(Line::styled(
                 crate::receipt::two(
-                    crate::receipt::tender_name(x.kind, w),
+                    crate::i18n::tender_name(x.kind, w),
                     &currency.format(x.amount),
                     inner_w,
                 ),
@@ -248,7 +248,7 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if let Some(c) = &app.ticket.customer {
         info.push(Line::styled(
-            crate::ui::i18n::fill(t.customer_attached, &[&c.name]),
+            crate::i18n::fill(t.customer_attached, &[&c.name]),
             theme.accent,
         ));
         info.push(Line::styled(c.key(), theme.dim));

@@ -1,25 +1,7 @@
 //! Every string the screens show, in Spanish and English. One struct, two values: the compiler
 //! refuses a language that lacks a key, and a test refuses an empty one.
 
-use crate::config::Language;
-
-/// Fills `{}` placeholders in order.
-pub fn fill(text: &str, args: &[&str]) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut rest = text;
-    for a in args {
-        match rest.split_once("{}") {
-            Some((before, after)) => {
-                out.push_str(before);
-                out.push_str(a);
-                rest = after;
-            }
-            None => break,
-        }
-    }
-    out.push_str(rest);
-    out
-}
+use super::Language;
 
 pub struct Texts {
     pub setup_title: &'static str,
@@ -1019,6 +1001,7 @@ pub fn texts(lang: Language) -> &'static Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::fill;
 
     /// Every field of both catalogs, by reflection through Debug-free listing: the struct has
     /// the same fields in both (the compiler checks); this checks none is empty and the

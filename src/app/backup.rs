@@ -1,0 +1,88 @@
+//! A backup from the supervisor menu, on a thread, and the supervisor's background work.
+
+use super::StepStatus;
+use super::{App, Level, Screen};
+use crate::i18n::{Texts, fill};
+use crate::store::Store;
+use std::path::PathBuf;
+use std::sync::mpsc::channel;
+
+/// Takes a backup to the configured directory; the step's result in words.
+pub(super) fn backup_step(
+    store: &Store,
+    t: &Texts,
+    dir: &str,
+    keep: usize,
+    at: chrono::DateTime<chrono::FixedOffset>,
+) -> StepStatus {
+    if dir.trim().is_empty() {
+        return StepStatus::Warn(t.step_backup_off.into());
+    }
+    let path = PathBuf::from(dir.trim());
+    // A USB stick that is not mounted leaves an empty mount point or none at all: refuse to
+    // fill the thin client's own disk instead.
+    if !path.is_dir() {
+        return StepStatus::Fail(fill(t.step_backup_missing, &[dir]));
+    }
+    match store.backup_to(&path, at, keep) {
+        Ok(done) => {
+            tracing::info!(path = %done.path.display(), "backup");
+            let name = done
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            StepStatus::Ok(fill(
+                t.step_backup_done,
+                &[&name, &(done.bytes / 1024).to_string()],
+            ))
+        }
+        Err(e) => StepStatus::Fail(fill(t.step_failed, &[&e.to_string()])),
+    }
+}
+
+impl App {
+    /// Takes a backup to `[backup] dir` on a thread; the result arrives as a message.
+    pub(super) fn backup_now(&mut self) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let (tx, rx) = channel();
+        let (t, dir, keep, at) = (
+            self.texts,
+            self.config.backup.dir.clone(),
+            self.config.backup.keep as usize,
+            self.now(),
+        );
+        std::thread::spawn(move || {
+            let _ = tx.send(backup_step(&store, t, &dir, keep, at));
+        });
+        self.backup_job = Some(rx);
+        self.screen = Screen::Sale;
+        self.info(Level::Info, self.texts.backup_running);
+    }
+
+    /// Picks up background work of the supervisor's screens; true when the screen changed.
+    pub(super) fn poll_supervisor(&mut self) -> bool {
+        let mut changed = self.poll_close_day();
+        if let Some(rx) = &self.backup_job
+            && let Ok(s) = rx.try_recv()
+        {
+            self.backup_job = None;
+            match s {
+                StepStatus::Ok(d) => self.info(Level::Ok, fill(self.texts.backup_done, &[&d])),
+                StepStatus::Warn(d) => self.info(Level::Warn, d),
+                StepStatus::Fail(d) => {
+                    self.info(Level::Error, fill(self.texts.backup_failed, &[&d]))
+                }
+                _ => {}
+            }
+            changed = true;
+        }
+        changed
+    }
+
+    pub(super) fn supervisor_busy(&self) -> bool {
+        self.backup_job.is_some() || matches!(&self.screen, Screen::CloseDay(st) if st.running)
+    }
+}

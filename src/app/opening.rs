@@ -1,0 +1,195 @@
+//! The opening screen: after a login, the business date and the shift to open, with a counted
+//! float.
+
+use super::{App, Guarded, Level, LoginForm, Screen, edit};
+use crate::domain::day::{DayRule, propose};
+use crate::domain::document::Override;
+use crate::domain::money::Money;
+use crate::domain::user::Permission;
+use crate::i18n::fill;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// Opening a shift: the float, and the business date it opens when none is open.
+pub struct OpeningForm {
+    pub float: String,
+    pub date: NaiveDate,
+    /// The date must be opened with this shift.
+    pub opens_day: bool,
+    pub needs_supervisor: bool,
+    pub closed_through: Option<NaiveDate>,
+}
+
+impl App {
+    pub(super) fn refresh_day(&mut self) {
+        if let Some(s) = &self.store
+            && let Ok(d) = s.day_state()
+        {
+            self.day = d;
+        }
+    }
+
+    /// Where a user goes after the PIN: the diagnostics for a technician, the shift opening
+    /// for someone with no shift open, else the sale screen (with an interrupted ticket
+    /// offered back).
+    pub(super) fn after_login(&mut self) {
+        let Some(user) = self.user.clone() else {
+            return;
+        };
+        self.refresh_day();
+        if !user.role.may(Permission::Sell) {
+            self.open_diagnostics();
+            return;
+        }
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        self.screen = Screen::Sale;
+        match store.open_shift_of(&user.name) {
+            Ok(Some(s)) => self.shift = Some(s.number),
+            Ok(None) => {
+                self.shift = None;
+                let today = self.now().date_naive();
+                let (date, rule, opens_day) = match self.day.open {
+                    Some(d) => (d, DayRule::Next, false),
+                    None => {
+                        let (d, r) = propose(self.day.closed_through, today);
+                        (d, r, true)
+                    }
+                };
+                self.screen = Screen::Opening(OpeningForm {
+                    float: String::new(),
+                    date,
+                    opens_day,
+                    needs_supervisor: opens_day && rule == DayRule::NeedsSupervisor,
+                    closed_through: self.day.closed_through,
+                });
+                return;
+            }
+            Err(e) => {
+                self.store_error(e);
+                return;
+            }
+        }
+        self.check_clock();
+        // A ticket this cashier had open when the register was stopped is offered back.
+        if let Ok(held) = store.held()
+            && let Some(i) = held
+                .iter()
+                .position(|(_, h)| h.interrupted && h.cashier == user.name)
+        {
+            self.screen = Screen::Recall(super::RecallState {
+                list: held,
+                selected: i,
+            });
+            self.info(Level::Warn, self.texts.interrupted_ticket);
+        }
+    }
+
+    /// Warns when the clock and the business date disagree, or the clock went back.
+    pub(super) fn check_clock(&mut self) {
+        let now = self.now();
+        if let Some(open) = self.day.open
+            && open != now.date_naive()
+        {
+            let t = fill(
+                self.texts.clock_differs,
+                &[&now.date_naive().to_string(), &open.to_string()],
+            );
+            self.info(Level::Warn, t);
+        }
+        if let Some(s) = &self.store
+            && let Ok(Some((_, last))) = s.last_doc()
+            && last.doc.at.utc_ms > now.timestamp_millis() + 120_000
+        {
+            let t = fill(
+                self.texts.clock_backwards,
+                &[
+                    &now.format("%Y-%m-%d %H:%M").to_string(),
+                    &last
+                        .doc
+                        .at
+                        .to_datetime()
+                        .format("%Y-%m-%d %H:%M")
+                        .to_string(),
+                ],
+            );
+            self.info(Level::Warn, t);
+        }
+    }
+
+    pub(super) fn opening_key(&mut self, key: KeyEvent) {
+        let Screen::Opening(form) = &mut self.screen else {
+            return;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.user = None;
+                self.screen = Screen::Login(LoginForm::default());
+            }
+            // A supervisor closes the day or answers a token without opening a shift.
+            KeyCode::F(9) => self.guard(Guarded::Menu),
+            KeyCode::Enter => {
+                let Some(store) = &self.store else { return };
+                let float = match store.info().currency.parse_local(form.float.trim()) {
+                    // A negative float cannot be typed; the store refuses one anyway.
+                    Ok(m) => m,
+                    Err(e) => return self.say_error(e),
+                };
+                let (date, opens, needs) = (form.date, form.opens_day, form.needs_supervisor);
+                if needs {
+                    self.guard(Guarded::OpenDay(date, float));
+                } else {
+                    self.open_shift(date, opens, float, Vec::new());
+                }
+            }
+            _ => {
+                if matches!(key.code, KeyCode::Char(c) if !(c.is_ascii_digit() || c == '.' || c == ','))
+                {
+                    return;
+                }
+                edit(&mut form.float, key);
+            }
+        }
+    }
+
+    /// Opens the business date if it must, then the user's shift.
+    pub(super) fn open_shift(
+        &mut self,
+        date: NaiveDate,
+        opens_day: bool,
+        float: Money,
+        overrides: Vec<Override>,
+    ) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let mut header = self.header();
+        header.business_date = date;
+        if opens_day {
+            match store.open_day(&header, overrides) {
+                Ok(c) => {
+                    tracing::info!(number = %c.number, %date, "business date opened");
+                    self.outbox += 1;
+                }
+                Err(e) => return self.store_error(e),
+            }
+        }
+        match store.open_shift(&header, float) {
+            Ok(c) => {
+                tracing::info!(number = %c.number, cashier = %header.cashier, "shift opened");
+                self.shift = Some(c.number.clone());
+                self.outbox += 1;
+                self.refresh_day();
+                self.screen = Screen::Sale;
+                let t = fill(
+                    self.texts.shift_opened,
+                    &[&c.number, &store.info().currency.format(float)],
+                );
+                self.info(Level::Ok, t);
+                self.check_clock();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+}

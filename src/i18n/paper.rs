@@ -1,0 +1,253 @@
+//! The words on paper: receipts and printed reports, by name, in both languages.
+
+use super::Language;
+use crate::domain::tender::TenderKind;
+
+/// The words a receipt and a printed report use, by name.
+pub struct Words {
+    pub register: &'static str,
+    pub cashier: &'static str,
+    pub discount: &'static str,
+    pub subtotal: &'static str,
+    pub total: &'static str,
+    pub tax: &'static str,
+    pub base: &'static str,
+    pub tax_included: &'static str,
+    pub rounding: &'static str,
+    pub cash: &'static str,
+    pub card: &'static str,
+    pub transfer: &'static str,
+    pub other: &'static str,
+    pub points: &'static str,
+    pub change: &'static str,
+    pub customer: &'static str,
+    pub points_earned: &'static str,
+    pub points_redeemed: &'static str,
+    pub points_balance: &'static str,
+    pub refund_title: &'static str,
+    pub cash_in_title: &'static str,
+    pub cash_out_title: &'static str,
+    pub no_sale_title: &'static str,
+    pub void_title: &'static str,
+    pub cancel_title: &'static str,
+    pub held_deleted_title: &'static str,
+    pub original: &'static str,
+    pub reason: &'static str,
+    pub authorized: &'static str,
+    pub line: &'static str,
+    pub after_payment: &'static str,
+    pub give_back: &'static str,
+    // Reports.
+    pub z_title: &'static str,
+    pub x_title: &'static str,
+    pub sales: &'static str,
+    pub gross: &'static str,
+    pub discounts: &'static str,
+    pub refunds: &'static str,
+    pub net: &'static str,
+    pub by_tender: &'static str,
+    pub taxes: &'static str,
+    pub cash_drawer: &'static str,
+    pub floats: &'static str,
+    pub cash_in: &'static str,
+    pub cash_out: &'static str,
+    pub expected: &'static str,
+    pub counted: &'static str,
+    pub difference: &'static str,
+    pub trail: &'static str,
+    pub voids: &'static str,
+    pub cancelled: &'static str,
+    pub held_deleted: &'static str,
+    pub given_back: &'static str,
+    pub overrides: &'static str,
+    pub no_sales: &'static str,
+    pub shifts_closed: &'static str,
+    pub first: &'static str,
+    pub last: &'static str,
+    pub day_opened: &'static str,
+    pub shift_opened: &'static str,
+    pub shift_closed: &'static str,
+}
+
+const ES: Words = Words {
+    register: "Caja",
+    cashier: "Cajero",
+    discount: "Descuento",
+    subtotal: "Subtotal",
+    total: "TOTAL",
+    tax: "IVA",
+    base: "base",
+    tax_included: "Impuestos incluidos",
+    rounding: "Redondeo",
+    cash: "Efectivo",
+    card: "Tarjeta",
+    transfer: "Transferencia",
+    other: "Otro",
+    points: "Puntos",
+    change: "Cambio",
+    customer: "Cliente",
+    points_earned: "Puntos ganados",
+    points_redeemed: "Puntos redimidos",
+    points_balance: "Saldo de puntos",
+    refund_title: "DEVOLUCIÓN",
+    cash_in_title: "ENTRADA DE EFECTIVO",
+    cash_out_title: "SALIDA DE EFECTIVO",
+    no_sale_title: "APERTURA SIN VENTA",
+    void_title: "LÍNEA ANULADA",
+    cancel_title: "TIQUETE ANULADO",
+    held_deleted_title: "TIQUETE EN ESPERA BORRADO",
+    original: "Venta original",
+    reason: "Motivo",
+    authorized: "Autoriza",
+    line: "Línea",
+    after_payment: "con el pago iniciado",
+    give_back: "Devolver al cliente",
+    z_title: "CIERRE DEL DIA (Z)",
+    x_title: "INFORME X",
+    sales: "Ventas",
+    gross: "Bruto",
+    discounts: "Descuentos",
+    refunds: "Devoluciones",
+    net: "Neto",
+    by_tender: "Por medio de pago",
+    taxes: "Impuestos",
+    cash_drawer: "Efectivo en caja",
+    floats: "Fondos iniciales",
+    cash_in: "Entradas",
+    cash_out: "Salidas",
+    expected: "Esperado",
+    counted: "Contado",
+    difference: "Diferencia",
+    trail: "Anulaciones y autorizaciones",
+    voids: "Líneas anuladas",
+    cancelled: "Tiquetes anulados",
+    held_deleted: "de ellos, en espera",
+    given_back: "Devuelto al cliente",
+    overrides: "Autorizaciones",
+    no_sales: "Aperturas sin venta",
+    shifts_closed: "Turnos cerrados",
+    first: "Primera venta",
+    last: "Última venta",
+    day_opened: "Apertura del día",
+    shift_opened: "Apertura de turno, fondo",
+    shift_closed: "Cierre de turno",
+};
+
+const EN: Words = Words {
+    register: "Register",
+    cashier: "Cashier",
+    discount: "Discount",
+    subtotal: "Subtotal",
+    total: "TOTAL",
+    tax: "Tax",
+    base: "base",
+    tax_included: "Taxes included",
+    rounding: "Rounding",
+    cash: "Cash",
+    card: "Card",
+    transfer: "Transfer",
+    other: "Other",
+    points: "Points",
+    change: "Change",
+    customer: "Customer",
+    points_earned: "Points earned",
+    points_redeemed: "Points redeemed",
+    points_balance: "Points balance",
+    refund_title: "REFUND",
+    cash_in_title: "CASH IN",
+    cash_out_title: "CASH OUT",
+    no_sale_title: "NO SALE",
+    void_title: "LINE VOIDED",
+    cancel_title: "TICKET CANCELLED",
+    held_deleted_title: "HELD TICKET DELETED",
+    original: "Original sale",
+    reason: "Reason",
+    authorized: "Authorized by",
+    line: "Line",
+    after_payment: "after payment started",
+    give_back: "Give back",
+    z_title: "CLOSE OF DAY (Z)",
+    x_title: "X REPORT",
+    sales: "Sales",
+    gross: "Gross",
+    discounts: "Discounts",
+    refunds: "Refunds",
+    net: "Net",
+    by_tender: "By tender",
+    taxes: "Taxes",
+    cash_drawer: "Cash in drawer",
+    floats: "Floats",
+    cash_in: "Cash in",
+    cash_out: "Cash out",
+    expected: "Expected",
+    counted: "Counted",
+    difference: "Difference",
+    trail: "Voids and overrides",
+    voids: "Lines voided",
+    cancelled: "Tickets cancelled",
+    held_deleted: "of them, held",
+    given_back: "Given back",
+    overrides: "Overrides",
+    no_sales: "No-sale openings",
+    shifts_closed: "Shifts closed",
+    first: "First sale",
+    last: "Last sale",
+    day_opened: "Business date opened",
+    shift_opened: "Shift opened, float",
+    shift_closed: "Shift closed",
+};
+
+/// The receipt and report words of `lang`.
+pub fn words(lang: Language) -> &'static Words {
+    match lang {
+        Language::Es => &ES,
+        Language::En => &EN,
+    }
+}
+
+/// A supervisor override's action as people read it.
+pub fn override_name(action: &str, lang: Language) -> String {
+    let es = lang == Language::Es;
+    let known = match action {
+        "discount" => Some(if es { "Descuento" } else { "Discount" }),
+        "void_line" => Some(if es { "Anular línea" } else { "Void line" }),
+        "cancel" => Some(if es {
+            "Anular tiquete"
+        } else {
+            "Cancel ticket"
+        }),
+        "refund" => Some(if es { "Devolución" } else { "Refund" }),
+        "no_sale" => Some(if es { "Sin venta" } else { "No sale" }),
+        "cash_in" => Some(if es { "Entrada" } else { "Cash in" }),
+        "cash_out" => Some(if es { "Salida" } else { "Cash out" }),
+        "cash_out_over" => Some(if es {
+            "Salida sobre caja"
+        } else {
+            "Cash out over drawer"
+        }),
+        "open_day" => Some(if es {
+            "Día fuera de orden"
+        } else {
+            "Date out of sequence"
+        }),
+        "price" => Some(if es { "Precio" } else { "Price" }),
+        _ => None,
+    };
+    known.map_or_else(|| action.to_string(), str::to_string)
+}
+
+/// The name of a tender kind in `w`.
+pub fn tender_name(kind: TenderKind, w: &Words) -> &'static str {
+    match kind {
+        TenderKind::Cash => w.cash,
+        TenderKind::Card => w.card,
+        TenderKind::Transfer => w.transfer,
+        TenderKind::Other => w.other,
+        TenderKind::Points => w.points,
+    }
+}
+
+/// The title of an X report in `lang`.
+pub fn x_title(lang: Language) -> &'static str {
+    words(lang).x_title
+}

@@ -1,0 +1,120 @@
+//! The library's layers, held by a test: a module may name only modules beneath it, so data and
+//! words flow one way (domain → store → devices and sync → settings → app → ui → the terminal
+//! loop) and no two modules lean on each other.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Each top-level module and its layer; a module may use only modules of a lower layer.
+const LAYERS: &[(&str, u8)] = &[
+    ("domain", 0),
+    ("i18n", 1),
+    ("csvio", 1),
+    ("receipt", 2),
+    ("store", 2),
+    ("log", 3),
+    ("journal", 3),
+    ("soak", 3),
+    ("devices", 3),
+    ("sync", 3),
+    ("config", 4),
+    ("provision", 5),
+    ("doctor", 5),
+    ("bench", 5),
+    ("app", 6),
+    ("ui", 7),
+    ("tui", 8),
+    ("bench_register", 8),
+];
+
+fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            rs_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The top-level modules a source file names through `crate::`.
+fn named(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("crate::") {
+        rest = &rest[i + "crate::".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '{')
+            .collect();
+        assert!(
+            !name.starts_with('{'),
+            "write `use crate::a::…` once per module, not `crate::{{…}}`"
+        );
+        out.push(name);
+    }
+    out
+}
+
+#[test]
+fn no_module_names_a_module_above_it() {
+    let layer: BTreeMap<&str, u8> = LAYERS.iter().copied().collect();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rs_files(&src, &mut files);
+    let mut wrong = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let Some(&own) = layer.get(module.as_str()) else {
+            panic!(
+                "src/{} is in no layer: add `{module}` to LAYERS",
+                rel.display()
+            );
+        };
+        let text = std::fs::read_to_string(f).unwrap();
+        for used in named(&text) {
+            if used == module {
+                continue;
+            }
+            let Some(&theirs) = layer.get(used.as_str()) else {
+                panic!(
+                    "src/{} names crate::{used}, which is in no layer",
+                    rel.display()
+                );
+            };
+            if theirs >= own {
+                wrong.push(format!(
+                    "src/{} ({module}) uses crate::{used}",
+                    rel.display()
+                ));
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(
+        wrong.is_empty(),
+        "imports against the layers:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_check_sees_an_upward_import() {
+    assert_eq!(
+        named("use crate::ui::theme;\nlet x = crate::app::App::new();"),
+        ["ui", "app"]
+    );
+}
