@@ -89,6 +89,10 @@ fn start_display(app: &mut App) -> Option<Receiver<String>> {
 /// How long to sleep waiting for a key: until the header clock's next minute, or briefly while
 /// receipts wait so the printer's news shows at once.
 fn wait(app: &App) -> Duration {
+    if app.esc_pending.is_some() {
+        // A lone Esc acts when its second passes.
+        return Duration::from_millis(50);
+    }
     if app.printer_busy || app.background_busy() {
         return Duration::from_millis(100);
     }

@@ -47,6 +47,11 @@ impl std::ops::DerefMut for Reaped {
 
 impl Register {
     fn start(data: &str) -> Register {
+        Register::start_on(data, "xterm")
+    }
+
+    /// The register on a terminal of type `term`.
+    fn start_on(data: &str, term: &str) -> Register {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -57,7 +62,7 @@ impl Register {
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_caja"));
         cmd.args(["--data-dir", data]);
-        cmd.env("TERM", "xterm");
+        cmd.env("TERM", term);
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("NO_COLOR");
         let child = pair.slave.spawn_command(cmd).unwrap();
@@ -94,10 +99,18 @@ impl Register {
             if String::from_utf8_lossy(&self.screen.lock().unwrap()).contains(text) {
                 return;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "'{text}' never appeared on screen"
-            );
+            if start.elapsed() > Duration::from_secs(20) {
+                let all = String::from_utf8_lossy(&self.screen.lock().unwrap()).into_owned();
+                let tail: String = all
+                    .chars()
+                    .rev()
+                    .take(1500)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!("'{text}' never appeared on screen; the last output:\n{tail:?}");
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -372,4 +385,61 @@ fn a_terminal_that_vanishes_stops_the_register_and_keeps_the_ticket() {
     let held = store.held().unwrap();
     assert_eq!(held.len(), 1);
     assert!(held[0].1.interrupted && held[0].1.lines[0].sku == "CAF250");
+}
+
+/// A real vt100 has no F5 to F12, nor does a phone's SSH keyboard: the register sells, holds,
+/// recalls and pays with Esc and a digit, typed as one burst (as Alt+digit sends it) or a key
+/// at a time.
+#[test]
+fn a_vt100_sells_holds_recalls_and_pays_with_esc_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let data = dir.path().to_str().unwrap();
+    let mut r = Register::start_on(data, "vt100");
+    r.login();
+    r.open_shift();
+    r.wait_for("Pagar");
+    r.send("SAL1K");
+    r.send(ENTER);
+    r.wait_for("Sal refinada");
+    // Esc, then 5 a moment later: F5 holds.
+    r.send("\x1b");
+    r.wait_for("F1..F12;");
+    r.send("5");
+    r.wait_for("espera");
+    // A second ticket, paid at once with Esc = in one burst (F12).
+    r.send("HUE30");
+    r.send(ENTER);
+    r.send("\x1b=");
+    r.wait_for("Efectivo");
+    r.send(ENTER);
+    r.wait_for("FV1-000001");
+    // Esc 6 (F6) recalls the held ticket; Enter takes it; Esc = pays.
+    r.send("\x1b");
+    r.send("6");
+    r.wait_for("Sal refinada");
+    r.send(ENTER);
+    r.send("\x1b");
+    r.send("=");
+    r.wait_for("Efectivo");
+    r.send(ENTER);
+    r.wait_for("FV1-000002");
+    r.signal("-TERM");
+    assert!(r.wait_exit());
+    let today = chrono::Local::now().date_naive().to_string();
+    let csv = String::from_utf8(
+        journal(data, &today, &today, &["--format", "csv", "--type", "sale"]).stdout,
+    )
+    .unwrap();
+    let lines: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    // Huevos first (18.500), then the recalled salt (2.300).
+    assert!(
+        lines[0].starts_with("FV1-000001,sale,") && lines[0].contains(",18500,"),
+        "{csv}"
+    );
+    assert!(
+        lines[1].starts_with("FV1-000002,sale,") && lines[1].contains(",2300,"),
+        "{csv}"
+    );
 }

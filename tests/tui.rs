@@ -1295,6 +1295,38 @@ fn esc_digit_stands_in_for_function_keys() {
     assert!(matches!(app.screen, Screen::Payment(_)), "Esc = pays");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
+
+    // Typed slowly, a key at a time: Esc waits for its digit.
+    keys(&mut app, "SAL1K\n");
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    app.on_key(esc);
+    assert!(
+        app.esc_pending.is_some() && app.popup.is_none(),
+        "Esc waits"
+    );
+    assert!(
+        screen(&app, 80, 24).contains("F12"),
+        "the key bar says what Esc waits for"
+    );
+    keys(&mut app, "5");
+    assert!(app.ticket.is_empty(), "Esc, then 5, holds");
+    assert_eq!(app.input, "", "the 5 is not typed");
+    // A lone Esc acts when its second passes (the terminal loop's tick), or at once on a
+    // second Esc; a letter after it is typed after the Esc acted.
+    keys(&mut app, "SAL1K\n");
+    app.on_key(esc);
+    assert!(!app.tick(), "not before its second");
+    app.esc_pending = app.esc_pending.map(|at| at - caja::app::ESC_WAIT);
+    assert!(app.tick());
+    assert!(
+        app.popup.is_some(),
+        "the lone Esc asked to cancel the ticket"
+    );
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.popup.is_none() && !app.ticket.is_empty());
+    app.on_key(esc);
+    app.on_key(esc);
+    assert!(app.popup.is_some(), "Esc Esc acts at once");
 }
 
 /// The supervisor adds a user, changes a PIN and a role from the menu (the register need not

@@ -193,6 +193,9 @@ pub struct App {
     shown_at: Option<std::time::Instant>,
     /// How long a message stays before queued news takes its place ([`MESSAGE_MIN`]).
     pub message_min: std::time::Duration,
+    /// When a lone Esc was pressed, while it waits [`ESC_WAIT`] for a digit that makes it a
+    /// function key (see [`App::on_key`]).
+    pub esc_pending: Option<std::time::Instant>,
 }
 
 impl App {
@@ -234,6 +237,7 @@ impl App {
             queued: Default::default(),
             shown_at: None,
             message_min: MESSAGE_MIN,
+            esc_pending: None,
         };
         app.refresh_outbox();
         app.refresh_day();
@@ -350,6 +354,10 @@ impl App {
     /// Brings the next queued news to the message line once the current one has been up long
     /// enough. True when the screen changed.
     pub fn tick(&mut self) -> bool {
+        if self.esc_pending.is_some_and(|at| at.elapsed() >= ESC_WAIT) {
+            self.expire_esc();
+            return true;
+        }
         let due = self
             .shown_at
             .is_none_or(|at| at.elapsed() >= self.message_min);
@@ -555,24 +563,49 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return false;
         }
-        // Terminals without function keys (a vt100, a phone's SSH client): Esc then a digit,
-        // which arrives as Alt+digit, is F1..F9, Esc 0 is F10, Esc - F11 and Esc = F12.
-        if key.modifiers.contains(KeyModifiers::ALT)
-            && let KeyCode::Char(c) = key.code
-            && let Some(n) = match c {
-                '1'..='9' => Some(c as u8 - b'0'),
-                '0' => Some(10),
-                '-' => Some(11),
-                '=' => Some(12),
-                _ => None,
-            }
+        // Terminals without function keys (a vt100, a phone's SSH client), the Midnight
+        // Commander way: Esc then 1..9 is F1..F9, Esc 0 F10, Esc - F11 and Esc = F12. Typed
+        // quickly (or as Alt+digit) the pair arrives as one Alt key; typed slowly, the Esc
+        // waits up to ESC_WAIT for its digit and acts alone when that passes (or at once on a
+        // second Esc).
+        if let KeyCode::Char(c) = key.code
+            && let Some(n) = fn_of_digit(c)
         {
-            return self.on_key(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+            let waiting = self.esc_pending.is_some_and(|at| at.elapsed() < ESC_WAIT);
+            if key.modifiers.contains(KeyModifiers::ALT) || waiting && key.modifiers.is_empty() {
+                self.esc_pending = None;
+                return self.act(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+            }
         }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
-            // Ctrl-C never kills a register mid-ticket: it behaves like Esc.
-            return self.on_key(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
+            // Ctrl-C never kills a register mid-ticket: it behaves like Esc, at once.
+            self.esc_pending = None;
+            return self.act(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE));
         }
+        if key.code == KeyCode::Esc && key.modifiers.is_empty() {
+            if self.esc_pending.take().is_some() {
+                return self.act(key);
+            }
+            self.esc_pending = Some(std::time::Instant::now());
+            return true;
+        }
+        // Any other key: a waiting Esc acts first, as the key it was.
+        let mut changed = self.expire_esc();
+        changed |= self.act(key);
+        changed
+    }
+
+    /// A waiting lone Esc acts now (its second has passed, or another key came). True when
+    /// there was one.
+    pub fn expire_esc(&mut self) -> bool {
+        match self.esc_pending.take() {
+            Some(_) => self.act(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+            None => false,
+        }
+    }
+
+    /// One key, after the Esc-digit translation.
+    fn act(&mut self, key: KeyEvent) -> bool {
         if self.popup.is_some() {
             self.popup_key(key);
             return true;
@@ -742,5 +775,19 @@ pub fn edit(s: &mut String, key: KeyEvent) -> bool {
             true
         }
         _ => false,
+    }
+}
+
+/// How long a lone Esc waits for the digit that makes it a function key.
+pub const ESC_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The function key that Esc then `c` stands for: 1..9, 0 (F10), - (F11), = (F12).
+fn fn_of_digit(c: char) -> Option<u8> {
+    match c {
+        '1'..='9' => Some(c as u8 - b'0'),
+        '0' => Some(10),
+        '-' => Some(11),
+        '=' => Some(12),
+        _ => None,
     }
 }

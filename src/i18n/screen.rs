@@ -273,6 +273,8 @@ pub struct Texts {
     pub damaged_lost: &'static str,
     pub damaged_backup: &'static str,
     pub damaged_kept: &'static str,
+    /// The key bar while a lone Esc waits for its digit.
+    pub keys_esc: &'static str,
     pub damaged_recovered_backup: &'static str,
     /// What a rebuild copies, by `rebuild::Part::index`.
     pub rebuild_parts: [&'static str; 7],
@@ -596,6 +598,7 @@ pub static ES: Texts = Texts {
     damaged_lost: "NO recuperado: {}",
     damaged_backup: "Completado con la copia {}",
     damaged_kept: "La tienda dañada queda como {}",
+    keys_esc: "Esc y luego 1..9 0 - =  son F1..F12;  Esc otra vez: Esc",
     damaged_recovered_backup: "Recuperado {} (de la copia): {}",
     rebuild_parts: [
         "productos",
@@ -938,6 +941,7 @@ pub static EN: Texts = Texts {
     damaged_lost: "NOT recovered: {}",
     damaged_backup: "Completed from the backup {}",
     damaged_kept: "The damaged store is kept as {}",
+    keys_esc: "Esc then 1..9 0 - =  is F1..F12;  Esc again: Esc",
     damaged_recovered_backup: "Recovered {} (from the backup): {}",
     rebuild_parts: [
         "products",
@@ -1279,6 +1283,7 @@ mod tests {
             t.damaged_lost,
             t.damaged_backup,
             t.damaged_kept,
+            t.keys_esc,
             t.setup_err_store,
             t.setup_err_register,
             t.setup_err_user,

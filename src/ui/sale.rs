@@ -39,7 +39,11 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     } else if app.ticket.is_empty() && app.last_sale.is_none() {
         f.render_widget(Paragraph::new(t.empty_ticket).style(theme.dim), message);
     }
-    f.render_widget(Paragraph::new(key_bar(t.keys_sale, theme)), keys);
+    if app.esc_pending.is_some() {
+        f.render_widget(Paragraph::new(t.keys_esc).style(theme.selected), keys);
+    } else {
+        f.render_widget(Paragraph::new(key_bar(t.keys_sale, theme)), keys);
+    }
 }
 
 /// "1Ayuda 2Busca ...": the numbers plain, the labels highlighted, as Midnight Commander's.

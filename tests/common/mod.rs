@@ -262,12 +262,16 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     Ok(p)
 }
 
-/// One key to the app.
+/// One key to the app. A lone Esc is let act, as it does when its second passes with no digit
+/// after it.
 pub fn key(app: &mut caja::app::App, code: ratatui::crossterm::event::KeyCode) {
     app.on_key(ratatui::crossterm::event::KeyEvent::new(
         code,
         ratatui::crossterm::event::KeyModifiers::NONE,
     ));
+    if code == ratatui::crossterm::event::KeyCode::Esc {
+        app.expire_esc();
+    }
 }
 
 /// Types text; '\n' is Enter.
