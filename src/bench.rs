@@ -145,6 +145,8 @@ pub fn synthetic_catalog(n: u64, rng: &mut Rng) -> Vec<Product> {
                 price: Money::from_minor(100 * (5 + rng.below(500) as i64)),
                 tax_rate: TaxRate::from_bp([0, 500, 1900][rng.below(3) as usize]),
                 active: true,
+                sold_by: Default::default(),
+                open_price: false,
             }
         })
         .collect()

@@ -28,6 +28,7 @@ pub struct Config {
     pub drawer: Drawer,
     pub display: Display,
     pub sale: Sale,
+    pub scale: Scale,
     pub backup: Backup,
     pub token: Token,
     pub loyalty: Loyalty,
@@ -132,6 +133,65 @@ pub struct Display {
 #[serde(deny_unknown_fields)]
 pub struct Sale {
     pub discount_limit_percent: u32,
+    pub open_price_max: String,
+}
+
+impl Sale {
+    /// The most an open price may be, in `currency`.
+    pub fn open_price_max(
+        &self,
+        currency: &crate::domain::money::Currency,
+    ) -> Result<crate::domain::money::Money, String> {
+        currency
+            .parse_local(&self.open_price_max)
+            .map_err(|e| format!("sale.open_price_max = \"{}\": {e}", self.open_price_max))
+    }
+}
+
+/// `[scale]`: how labels from a deli scale are read.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub labels: Vec<ScaleLabel>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleLabel {
+    pub prefix: String,
+    pub item_digits: usize,
+    pub value: String,
+    pub decimals: u32,
+}
+
+impl Scale {
+    /// The labels as rules, or what is wrong with one.
+    pub fn rules(&self) -> Result<Vec<crate::domain::scale::LabelRule>, String> {
+        use crate::domain::scale::{LabelRule, LabelValue};
+        self.labels
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let value = match l.value.as_str() {
+                    "weight" => LabelValue::Weight,
+                    "price" => LabelValue::Price,
+                    other => {
+                        return Err(format!(
+                            "scale.labels[{i}].value = \"{other}\": use weight or price"
+                        ));
+                    }
+                };
+                let r = LabelRule {
+                    prefix: l.prefix.clone(),
+                    item_digits: l.item_digits,
+                    value,
+                    decimals: l.decimals,
+                };
+                r.check().map_err(|e| format!("scale.labels[{i}]: {e}"))?;
+                Ok(r)
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +277,18 @@ impl Config {
     }
 
     fn validate(&self) -> Result<(), String> {
+        self.scale.rules()?;
+        let digits = self.sale.open_price_max.trim();
+        if digits.is_empty()
+            || !digits
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b".,".contains(&b))
+        {
+            return Err(format!(
+                "sale.open_price_max = \"{}\": an amount, e.g. \"1000000\"",
+                self.sale.open_price_max
+            ));
+        }
         if !["default", "mono", "high-contrast"].contains(&self.theme.as_str()) {
             return Err(format!(
                 "theme = \"{}\": use default, mono or high-contrast",

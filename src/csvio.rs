@@ -2,7 +2,7 @@
 //! barcodes, an optional `active` column). A file with any bad row is refused whole, and the
 //! error names the line, the column and the value.
 
-use crate::domain::catalog::Product;
+use crate::domain::catalog::{Product, SoldBy};
 use crate::domain::money::Currency;
 use crate::domain::qty::TaxRate;
 use std::collections::HashMap;
@@ -101,11 +101,13 @@ pub fn read_catalog_each(
             "price" => "price",
             "tax_rate" => "tax_rate",
             "active" => "active",
+            "sold_by" => "sold_by",
+            "open_price" => "open_price",
             "barcode" => {
                 barcode_cols.push(i);
                 continue;
             }
-            other => return Err(err(1, Some(other), "unknown column; expected sku,barcode,name,price,tax_rate (and optionally more barcode columns and active)".into())),
+            other => return Err(err(1, Some(other), "unknown column; expected sku,barcode,name,price,tax_rate (and optionally more barcode columns, active, sold_by and open_price)".into())),
         };
         if cols.insert(key, i).is_some() {
             return Err(err(1, Some(key), "the column appears twice".into()));
@@ -158,17 +160,28 @@ pub fn read_catalog_each(
         let rate_s = field("tax_rate")?;
         let tax_rate = TaxRate::parse_percent(&rate_s)
             .map_err(|e| err(line, Some("tax_rate"), e.to_string()))?;
-        let active = match field("active")?.to_ascii_lowercase().as_str() {
-            "" | "1" | "true" | "yes" | "si" | "sí" => true,
-            "0" | "false" | "no" => false,
-            other => {
-                return Err(err(
+        let flag = |key: &'static str, empty: bool| -> Result<bool, CsvError> {
+            match field(key)?.to_ascii_lowercase().as_str() {
+                "" => Ok(empty),
+                "1" | "true" | "yes" | "si" | "sí" => Ok(true),
+                "0" | "false" | "no" => Ok(false),
+                other => Err(err(
                     line,
-                    Some("active"),
+                    Some(key),
                     format!("'{other}': use true or false"),
-                ));
+                )),
             }
         };
+        let active = flag("active", true)?;
+        let open_price = flag("open_price", false)?;
+        let sold_by_s = field("sold_by")?;
+        let sold_by = SoldBy::parse(&sold_by_s).ok_or_else(|| {
+            err(
+                line,
+                Some("sold_by"),
+                format!("'{sold_by_s}': use unit or weight"),
+            )
+        })?;
         let mut barcodes: Vec<String> = Vec::new();
         for i in &barcode_cols {
             let raw = rec.get(*i).unwrap_or(&[]);
@@ -187,6 +200,8 @@ pub fn read_catalog_each(
             price,
             tax_rate,
             active,
+            sold_by,
+            open_price,
         };
         p.validate().map_err(|e| {
             let col = match e {
@@ -227,7 +242,16 @@ pub fn write_catalog<W: Write>(
     products: impl IntoIterator<Item = Product>,
 ) -> Result<(), csv::Error> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["sku", "barcode", "name", "price", "tax_rate", "active"])?;
+    w.write_record([
+        "sku",
+        "barcode",
+        "name",
+        "price",
+        "tax_rate",
+        "active",
+        "sold_by",
+        "open_price",
+    ])?;
     for p in products {
         w.write_record([
             p.sku.as_str(),
@@ -236,6 +260,8 @@ pub fn write_catalog<W: Write>(
             &currency.to_decimal(p.price),
             &p.tax_rate.to_string(),
             if p.active { "true" } else { "false" },
+            p.sold_by.as_str(),
+            if p.open_price { "true" } else { "false" },
         ])?;
     }
     w.flush()?;
@@ -399,6 +425,33 @@ mod tests {
         assert_eq!(v[0].tax_rate, TaxRate::from_bp(1900));
         assert_eq!(v[1].price, Money::from_minor(4_500));
         assert!(v[1].barcodes.is_empty());
+    }
+
+    #[test]
+    fn sold_by_and_open_price_are_read_written_and_checked() {
+        use crate::domain::catalog::SoldBy;
+        let csv = "sku,barcode,name,price,tax_rate,sold_by,open_price\nQ,,Queso por kilo,18.000,0,weight,\nV,,Varios,0,19,,yes\nA,,Arroz,2.900,0\n";
+        let v = read_catalog(csv.as_bytes(), &cop()).unwrap();
+        assert_eq!((v[0].sold_by, v[0].open_price), (SoldBy::Weight, false));
+        assert_eq!((v[1].sold_by, v[1].open_price), (SoldBy::Unit, true));
+        assert_eq!((v[2].sold_by, v[2].open_price), (SoldBy::Unit, false));
+        let mut out = Vec::new();
+        write_catalog(&mut out, &cop(), v.clone()).unwrap();
+        assert_eq!(
+            read_catalog(&out, &cop()).unwrap(),
+            v,
+            "written and read back the same"
+        );
+        let e = read_catalog(
+            b"sku,barcode,name,price,tax_rate,sold_by\nA,1,Uno,100,19,litre\n",
+            &cop(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("line 2") && e.contains("sold_by") && e.contains("litre"),
+            "{e}"
+        );
     }
 
     #[test]

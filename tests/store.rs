@@ -309,7 +309,7 @@ fn scan_search_and_garbage() {
     // Replace: what is not in the new catalog is gone, and so is its barcode.
     let keep = vec![s.product("AZU1K").unwrap().unwrap()];
     let r = s.apply_catalog(&keep, ApplyMode::Replace).unwrap();
-    assert_eq!((r.total, r.removed), (1, 35));
+    assert_eq!((r.total, r.removed), (1, 37));
     assert!(s.lookup_code("7702001000011").unwrap().is_none());
     assert!(s.search("arroz", 10).unwrap().is_empty());
 }

@@ -611,7 +611,7 @@ fn catalog_pulls_partial_total_and_replace() {
         .unwrap();
     let cop = caja::domain::money::Currency::by_code("COP").unwrap();
     let demo = caja::csvio::demo_catalog(&cop);
-    assert_eq!(hub.import_catalog(&demo, &cop, false).unwrap(), (35, 0));
+    assert_eq!(hub.import_catalog(&demo, &cop, false).unwrap(), (37, 0));
     let h = hub.serve("127.0.0.1:0").unwrap();
 
     // A register with an empty catalog pulls everything.
@@ -619,14 +619,19 @@ fn catalog_pulls_partial_total_and_replace() {
     let s = Store::create(dir.path(), params("COP")).unwrap();
     let mut c = client(&h, "FV1", "clave-fv1-segura");
     let r = pull(&s, &mut c, PullMode::Total, |_| {}).unwrap();
-    assert_eq!((r.upserted, r.total), (35, 35));
+    assert_eq!((r.upserted, r.total), (37, 37));
+    // How goods are sold travels with them: by weight, and with an open price.
+    let cheese = s.product("QUESOKG").unwrap().unwrap();
+    assert_eq!(cheese.sold_by, caja::domain::catalog::SoldBy::Weight);
+    assert!(s.product("VARIOS").unwrap().unwrap().open_price);
+    assert!(!cheese.open_price);
     assert_eq!(
         s.lookup_code("7702001000080").unwrap().unwrap().sku,
         "LEC1L"
     );
     // Nothing changed since: a partial pull brings nothing.
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
-    assert_eq!((r.upserted, r.removed, r.total), (0, 0, 35));
+    assert_eq!((r.upserted, r.removed, r.total), (0, 0, 37));
 
     // The back office changes a price, deletes a product and adds one.
     let mut admin = client(&h, "admin", "clave-admin-segura");
@@ -657,7 +662,7 @@ fn catalog_pulls_partial_total_and_replace() {
         201
     );
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
-    assert_eq!((r.upserted, r.removed, r.total), (2, 1, 35));
+    assert_eq!((r.upserted, r.removed, r.total), (2, 1, 37));
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 4500);
     assert!(s.lookup_code("SAL1K").unwrap().is_none());
     assert!(
@@ -693,7 +698,7 @@ fn catalog_pulls_partial_total_and_replace() {
     assert!(r.refused[0].contains("product:ROTO") && r.refused[0].contains("price"));
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
     assert!(s.lookup_code("ROTO").unwrap().is_none());
-    assert_eq!(s.catalog_len().unwrap(), 35);
+    assert_eq!(s.catalog_len().unwrap(), 37);
     let history = s.pull_history().unwrap();
     assert_eq!(history.len(), 5, "{history:?}");
     assert!(history[3].contains("replace failed") && history[3].contains("product:ROTO"));
@@ -704,7 +709,7 @@ fn catalog_pulls_partial_total_and_replace() {
         .unwrap();
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
     assert!(r.refused.is_empty());
-    assert_eq!(r.total, 35);
+    assert_eq!(r.total, 37);
 
     // Within one pull a barcode moves from one product to another: the product that takes it
     // arrives first, the one that gives it up second.
@@ -719,7 +724,7 @@ fn catalog_pulls_partial_total_and_replace() {
         .request("PUT", "caja-catalog/product:LEC1L", Some(&milk))
         .unwrap();
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
-    assert_eq!((r.upserted, r.total), (2, 35));
+    assert_eq!((r.upserted, r.total), (2, 37));
     assert_eq!(
         s.lookup_code("7702001000080").unwrap().unwrap().sku,
         "MIEL250"
@@ -739,9 +744,9 @@ fn catalog_pulls_partial_total_and_replace() {
     local.barcodes.clear();
     s.apply_catalog(&[local], caja::store::catalog::ApplyMode::Upsert)
         .unwrap();
-    assert_eq!(s.catalog_len().unwrap(), 36);
+    assert_eq!(s.catalog_len().unwrap(), 38);
     let r = pull(&s, &mut c, PullMode::Replace, |_| {}).unwrap();
-    assert_eq!(r.total, 35);
+    assert_eq!(r.total, 37);
     assert!(s.product("LOCAL1").unwrap().is_none());
     h.stop();
 }

@@ -114,7 +114,7 @@ fn first_run_setup_then_login() {
     assert!(matches!(app.screen, Screen::Sale));
     assert_eq!(
         app.store.as_ref().unwrap().catalog_len().unwrap(),
-        35,
+        37,
         "demo catalog loaded"
     );
     assert!(dir.path().join("caja.toml").exists());
@@ -1032,9 +1032,9 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
         )
     });
     let p = screen(&app, 80, 24);
-    assert!(p.contains("replace 35 products"), "{p}");
+    assert!(p.contains("replace 37 products"), "{p}");
     assert!(
-        p.contains("replace ok: 35 products"),
+        p.contains("replace ok: 37 products"),
         "the pull history: {p}"
     );
     drop(app);
@@ -1682,4 +1682,101 @@ fn a_short_pin_in_the_user_form_reads_in_the_registers_language() {
     keys(&mut app, "beto\nc\n12\n");
     assert_eq!(msg(&app), "El PIN son 4 a 12 dígitos");
     assert!(app.store.as_ref().unwrap().user("beto").unwrap().is_none());
+}
+
+/// Goods a shop really sells: weighed goods refuse nothing but take grams, a unit product
+/// refuses a fraction, a deli scale's labels add the right item with the right weight or price,
+/// and an open-price item asks its price within `[sale] open_price_max`.
+#[test]
+fn weighed_goods_scale_labels_and_open_prices() {
+    use caja::config::ScaleLabel;
+    use caja::domain::scale::ean13_check;
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    app.config.scale.labels = vec![
+        ScaleLabel {
+            prefix: "20".into(),
+            item_digits: 5,
+            value: "weight".into(),
+            decimals: 3,
+        },
+        ScaleLabel {
+            prefix: "21".into(),
+            item_digits: 5,
+            value: "price".into(),
+            decimals: 0,
+        },
+    ];
+    let ean = |first12: &str| format!("{first12}{}", ean13_check(first12.as_bytes()));
+
+    // A unit product refuses half a bag; a weighed one takes it.
+    keys(&mut app, "0,5*ARZ1K\n");
+    assert!(app.ticket.is_empty());
+    assert_eq!(
+        msg(&app),
+        "Arroz blanco 1 kg se vende por unidad: la cantidad va sin decimales"
+    );
+    keys(&mut app, "0,5*TOM1K\n");
+    assert_eq!(app.ticket.lines.len(), 1);
+    assert_eq!(app.ticket.total().minor(), 2_250);
+
+    // The deli's label: item 00123 (cheese at 18.000 a kilo), 0,375 kg.
+    keys(&mut app, &format!("{}\n", ean("200012300375")));
+    let l = app.ticket.lines.last().unwrap();
+    assert_eq!((l.sku.as_str(), l.qty.milli()), ("QUESOKG", 375));
+    assert_eq!(
+        app.ticket.totals.as_ref().unwrap().lines[1].total.minor(),
+        6_750
+    );
+    let p = screen(&app, 80, 24);
+    assert!(
+        p.contains("0,375"),
+        "the weight in the shop's numbers:\n{p}"
+    );
+    // A priced portion: one line at the label's price.
+    keys(&mut app, &format!("{}\n", ean("210012311250")));
+    let l = app.ticket.lines.last().unwrap();
+    assert_eq!((l.qty.milli(), l.unit_price.minor()), (1000, 11_250));
+    // A wrong check digit is no label, and no product.
+    let mut bad = ean("200012300375");
+    bad.pop();
+    bad.push('0');
+    if bad == ean("200012300375") {
+        bad.pop();
+        bad.push('1');
+    }
+    keys(&mut app, &format!("{bad}\n"));
+    assert_eq!(app.ticket.lines.len(), 3);
+    assert!(msg(&app).contains(&bad), "{}", msg(&app));
+
+    // An open-price item: its price is asked, and over the maximum is refused.
+    keys(&mut app, "VARIOS\n");
+    assert!(matches!(app.popup, Some(Popup::OpenPrice(_))));
+    assert!(screen(&app, 80, 24).contains("Precio abierto"));
+    keys(&mut app, "2.000.000\n");
+    assert!(
+        matches!(app.popup, Some(Popup::OpenPrice(_))),
+        "the box stays open"
+    );
+    assert_eq!(
+        msg(&app),
+        "2.000.000 pasa el máximo de un precio abierto (1.000.000)"
+    );
+    assert_eq!(app.ticket.lines.len(), 3);
+    for _ in 0..9 {
+        key(&mut app, KeyCode::Backspace);
+    }
+    keys(&mut app, "15.000\n");
+    assert!(app.popup.is_none());
+    let l = app.ticket.lines.last().unwrap();
+    assert_eq!((l.sku.as_str(), l.unit_price.minor()), ("VARIOS", 15_000));
+    // Esc adds nothing.
+    keys(&mut app, "VARIOS\n");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none());
+    assert_eq!(app.ticket.lines.len(), 4);
+    // The sale goes through and its receipt says the weight as the shop writes it.
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
 }

@@ -30,7 +30,7 @@ pub use opening::OpeningForm;
 pub use payment::PaymentState;
 pub use refund::{RecallState, RefundState};
 pub use report::ReportView;
-pub use sale::{SearchState, Ticket};
+pub use sale::{OpenPrice, SearchState, Ticket};
 pub use shift_close::ShiftCloseState;
 pub use sync_panel::{SyncPanelState, SyncStatus};
 pub use token::TokenAnswerForm;
@@ -150,6 +150,7 @@ pub enum Popup {
     JournalExport(String),
     ResendDate(String),
     User(UserForm),
+    OpenPrice(OpenPrice),
 }
 
 pub struct App {
@@ -663,6 +664,7 @@ impl App {
             }
             Popup::Cash(f) => self.cash_key(f, key),
             Popup::User(f) => self.user_form_key(f, key),
+            Popup::OpenPrice(f) => self.open_price_key(f, key),
             Popup::TokenAnswer(f) => self.token_answer_key(f, key),
             Popup::ResendDate(s) => {
                 self.text_popup(s, key, Popup::ResendDate, true, |app, s| app.resend(s))

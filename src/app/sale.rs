@@ -5,11 +5,20 @@ use crate::domain::catalog::Product;
 use crate::domain::document::{CancelBody, DocBody, Override, VoidBody};
 use crate::domain::money::Money;
 use crate::domain::qty::Qty;
+use crate::domain::scale::Label;
 use crate::domain::tender::Tender;
 use crate::domain::ticket::{Discount, TicketLine, Totals, price};
 use crate::i18n::fill;
 use crate::store::held::HeldTicket;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+/// An open-price item waiting for the price the cashier types.
+#[derive(Clone, Debug)]
+pub struct OpenPrice {
+    pub product: Product,
+    pub qty: Qty,
+    pub input: String,
+}
 
 /// The ticket being rung up.
 #[derive(Default, Clone, Debug)]
@@ -159,10 +168,29 @@ impl App {
             },
             None => (Qty::ONE, input.trim()),
         };
-        let Some(store) = &self.store else { return };
-        match store.lookup_code(code) {
-            Ok(Some(p)) if p.active => self.add_product(&p, qty),
-            Ok(Some(p)) => self.info(Level::Error, fill(t.inactive_item, &[&p.name])),
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let found = match store.lookup_code(code) {
+            // A deli scale's label, when no product has the code itself: the item and its
+            // weight or price.
+            Ok(None) if !input.contains('*') => match self.scale_label(code) {
+                Some(label) => match store.lookup_code(label.item()) {
+                    Ok(Some(p)) => Ok(Some((p, Some(label)))),
+                    other => other.map(|o| o.map(|p| (p, None))),
+                },
+                None => Ok(None),
+            },
+            other => other.map(|o| o.map(|p| (p, None))),
+        };
+        match found {
+            Ok(Some((p, _))) if !p.active => {
+                self.info(Level::Error, fill(t.inactive_item, &[&p.name]))
+            }
+            Ok(Some((p, Some(Label::Weight { qty, .. })))) => self.add_product(&p, qty),
+            // A priced portion: one line at the label's price.
+            Ok(Some((p, Some(Label::Price { amount, .. })))) => self.add_line(&p, Qty::ONE, amount),
+            Ok(Some((p, None))) => self.add_product(&p, qty),
             Ok(None) => {
                 self.beep = true;
                 let shown: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
@@ -172,7 +200,82 @@ impl App {
         }
     }
 
+    /// `code` read as a label of `[scale]`, if it is one.
+    fn scale_label(&self, code: &str) -> Option<Label> {
+        let rules = self.config.scale.rules().ok()?;
+        let decimals = self.store.as_ref()?.info().currency.decimals;
+        crate::domain::scale::read(&rules, code, decimals)
+    }
+
+    /// Adds `qty` of `p` at its catalog price; an open-price item first asks for its price.
     pub fn add_product(&mut self, p: &Product, qty: Qty) {
+        if !p.sold_by.allows(qty) {
+            self.beep = true;
+            return self.info(Level::Error, fill(self.texts.unit_only, &[&p.name]));
+        }
+        if p.open_price {
+            self.popup = Some(Popup::OpenPrice(OpenPrice {
+                product: p.clone(),
+                qty,
+                input: String::new(),
+            }));
+            return;
+        }
+        self.add_line(p, qty, p.price);
+    }
+
+    /// The open price typed: within `[sale] open_price_max` and above zero it goes on the
+    /// ticket; otherwise the box stays open and says why.
+    pub(super) fn open_price_key(&mut self, mut f: OpenPrice, key: KeyEvent) {
+        let t = self.texts;
+        match key.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => {
+                let Some(currency) = self.store.as_ref().map(|s| s.info().currency.clone()) else {
+                    return;
+                };
+                let price = match currency.parse_local(&f.input) {
+                    Ok(p) if p > Money::ZERO => p,
+                    Ok(_) => {
+                        self.info(Level::Error, t.open_price_zero);
+                        self.popup = Some(Popup::OpenPrice(f));
+                        return;
+                    }
+                    Err(e) => {
+                        self.say_error(e);
+                        self.popup = Some(Popup::OpenPrice(f));
+                        return;
+                    }
+                };
+                let max = match self.config.sale.open_price_max(&currency) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        self.info(Level::Error, fill(t.config_invalid, &[&e]));
+                        self.popup = Some(Popup::OpenPrice(f));
+                        return;
+                    }
+                };
+                if price > max {
+                    self.beep = true;
+                    let text = fill(
+                        t.open_price_over,
+                        &[&currency.format(price), &currency.format(max)],
+                    );
+                    self.info(Level::Error, text);
+                    self.popup = Some(Popup::OpenPrice(f));
+                    return;
+                }
+                self.add_line(&f.product, f.qty, price);
+            }
+            _ => {
+                edit(&mut f.input, key);
+                self.popup = Some(Popup::OpenPrice(f));
+            }
+        }
+    }
+
+    /// Puts `qty` of `p` at `unit_price` on the ticket.
+    fn add_line(&mut self, p: &Product, qty: Qty, unit_price: Money) {
         if self.ticket.is_empty() {
             self.last_sale = None;
         }
@@ -180,7 +283,9 @@ impl App {
         // A repeated scan of the last item adds to its line, as a shop expects.
         match self.ticket.lines.last_mut() {
             Some(last)
-                if last.sku == p.sku && last.discount.is_none() && last.unit_price == p.price =>
+                if last.sku == p.sku
+                    && last.discount.is_none()
+                    && last.unit_price == unit_price =>
             {
                 last.qty = last.qty.checked_add(qty).unwrap_or(last.qty);
             }
@@ -188,7 +293,7 @@ impl App {
                 sku: p.sku.clone(),
                 name: p.name.clone(),
                 qty,
-                unit_price: p.price,
+                unit_price,
                 tax_rate: p.tax_rate,
                 discount: None,
             }),
@@ -208,7 +313,7 @@ impl App {
             self.show(
                 line.name.clone(),
                 crate::devices::display::two_cols(
-                    &format!("{} x {}", line.qty, c.format(line.unit_price)),
+                    &format!("{} x {}", c.format_qty(line.qty), c.format(line.unit_price)),
                     &c.format(priced.total),
                 ),
             );

@@ -10,9 +10,48 @@ pub struct Product {
     pub sku: String,
     pub name: String,
     pub barcodes: Vec<String>,
+    /// The price of one unit, or of one kilogram for goods sold by weight; for an open-price
+    /// item, only what the catalog suggests (the cashier types the price).
     pub price: Money,
     pub tax_rate: TaxRate,
     pub active: bool,
+    pub sold_by: SoldBy,
+    /// The cashier types the price at the sale (a department key, goods not in the catalog).
+    pub open_price: bool,
+}
+
+/// How a product is counted at the sale.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SoldBy {
+    /// Whole units: a fractional quantity is a mistake.
+    #[default]
+    Unit,
+    /// Kilograms, up to three decimals (grams).
+    Weight,
+}
+
+impl SoldBy {
+    /// The catalog file's and the sync document's word: `unit` or `weight`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SoldBy::Unit => "unit",
+            SoldBy::Weight => "weight",
+        }
+    }
+
+    /// Reads `unit` or `weight` (empty is `unit`).
+    pub fn parse(s: &str) -> Option<SoldBy> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "" | "unit" => Some(SoldBy::Unit),
+            "weight" => Some(SoldBy::Weight),
+            _ => None,
+        }
+    }
+
+    /// Whether `qty` can be sold of such goods: a unit product takes whole numbers only.
+    pub fn allows(self, qty: super::qty::Qty) -> bool {
+        self == SoldBy::Weight || qty.is_whole()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

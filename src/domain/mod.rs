@@ -10,6 +10,7 @@ pub mod numbering;
 pub mod qty;
 pub mod refund;
 pub mod report;
+pub mod scale;
 pub mod tender;
 pub mod ticket;
 pub mod token;

@@ -86,6 +86,11 @@ impl Qty {
         }
     }
 
+    /// A whole number of units (no fraction).
+    pub fn is_whole(self) -> bool {
+        self.0 % 1000 == 0
+    }
+
     pub fn checked_add(self, o: Qty) -> Option<Qty> {
         self.0.checked_add(o.0).map(Qty)
     }

@@ -29,9 +29,7 @@ pub struct ApplyReport {
 }
 
 pub(super) fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
-    match decode::<ProductRecord>(bytes, &format!("product {sku}"))? {
-        ProductRecord::V1(p) => Ok(p),
-    }
+    Ok(decode::<ProductRecord>(bytes, &format!("product {sku}"))?.product())
 }
 
 /// Appends one line to the pull history, keeping the newest 200.
@@ -115,7 +113,7 @@ pub(super) fn store_indexed(
     }
     table.insert(
         p.sku.as_str(),
-        encode(&ProductRecord::V1(p.clone()))?.as_slice(),
+        encode(&ProductRecord::V2(p.clone()))?.as_slice(),
     )?;
     Ok(())
 }

@@ -626,7 +626,7 @@ fn check_catalog(db: &impl ReadableDatabase, report: &mut CheckReport) -> Result
         let (k, v) = row?;
         n += 1;
         let p = match decode::<ProductRecord>(v.value(), &format!("product {}", k.value())) {
-            Ok(ProductRecord::V1(p)) => p,
+            Ok(r) => r.product(),
             Err(e) => {
                 bad.push(e.to_string());
                 continue;

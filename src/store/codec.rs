@@ -17,7 +17,38 @@ pub enum DocRecord {
 
 #[derive(Serialize, Deserialize)]
 pub enum ProductRecord {
-    V1(Product),
+    V1(ProductV1),
+    /// With how it is sold (unit or weight) and whether its price is typed at the sale.
+    V2(Product),
+}
+
+impl ProductRecord {
+    pub fn product(self) -> Product {
+        match self {
+            ProductRecord::V1(p) => Product {
+                sku: p.sku,
+                name: p.name,
+                barcodes: p.barcodes,
+                price: p.price,
+                tax_rate: p.tax_rate,
+                active: p.active,
+                sold_by: crate::domain::catalog::SoldBy::Unit,
+                open_price: false,
+            },
+            ProductRecord::V2(p) => p,
+        }
+    }
+}
+
+/// A product as stores before version 2 of the record kept it: sold by unit, priced.
+#[derive(Serialize, Deserialize)]
+pub struct ProductV1 {
+    pub sku: String,
+    pub name: String,
+    pub barcodes: Vec<String>,
+    pub price: crate::domain::money::Money,
+    pub tax_rate: crate::domain::qty::TaxRate,
+    pub active: bool,
 }
 
 /// Who this store is: made once by `init`.
@@ -74,5 +105,41 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreE
             rest.len()
         ))),
         Err(e) => Err(StoreError::Corrupt(format!("{what}: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::catalog::SoldBy;
+    use crate::domain::money::Money;
+    use crate::domain::qty::TaxRate;
+
+    /// A product stored before `sold_by` and `open_price` reads as sold by the unit at its
+    /// catalog price.
+    #[test]
+    fn a_version_1_product_reads_as_sold_by_the_unit() {
+        let v1 = encode(&ProductRecord::V1(ProductV1 {
+            sku: "A".into(),
+            name: "Arroz".into(),
+            barcodes: vec!["1".into()],
+            price: Money::from_minor(2900),
+            tax_rate: TaxRate::from_bp(0),
+            active: true,
+        }))
+        .unwrap();
+        let p = decode::<ProductRecord>(&v1, "product A").unwrap().product();
+        assert_eq!(
+            (p.sku.as_str(), p.sold_by, p.open_price),
+            ("A", SoldBy::Unit, false)
+        );
+        let mut w = p.clone();
+        w.sold_by = SoldBy::Weight;
+        w.open_price = true;
+        let v2 = encode(&ProductRecord::V2(w.clone())).unwrap();
+        assert_eq!(
+            decode::<ProductRecord>(&v2, "product A").unwrap().product(),
+            w
+        );
     }
 }

@@ -743,6 +743,19 @@ pub fn product_from(
         tax_rate: TaxRate::parse_percent(text("tax_rate")?)
             .map_err(|e| bad(id, format!("tax_rate: {e}")))?,
         active: doc["active"].as_bool().unwrap_or(true),
+        sold_by: match &doc["sold_by"] {
+            Value::Null => crate::domain::catalog::SoldBy::Unit,
+            v => v
+                .as_str()
+                .and_then(crate::domain::catalog::SoldBy::parse)
+                .ok_or_else(|| bad(id, "sold_by is not \"unit\" or \"weight\""))?,
+        },
+        open_price: match &doc["open_price"] {
+            Value::Null => false,
+            v => v
+                .as_bool()
+                .ok_or_else(|| bad(id, "open_price is not true or false"))?,
+        },
     };
     p.validate().map_err(|e| bad(id, e))?;
     Ok(p)

@@ -335,6 +335,8 @@ impl Hub {
                         "price": currency.to_decimal(p.price),
                         "tax_rate": p.tax_rate.to_string(),
                         "active": p.active,
+                        "sold_by": p.sold_by.as_str(),
+                        "open_price": p.open_price,
                     })
                 })
                 .collect();

@@ -90,6 +90,22 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
             v.push(Line::styled(t.confirm_hint, theme.dim));
             (t.confirm_cancel, v)
         }
+        Popup::OpenPrice(o) => (
+            t.open_price_title,
+            vec![
+                Line::from(format!(
+                    "{} x {}",
+                    app.store.as_ref().map_or_else(
+                        || o.qty.to_string(),
+                        |s| s.info().currency.format_qty(o.qty)
+                    ),
+                    o.product.name
+                )),
+                field(theme, "$", &o.input, true, false, 2),
+                Line::default(),
+                Line::styled(t.open_price_hint, theme.dim),
+            ],
+        ),
         Popup::Discount(s) => (
             t.discount_title,
             vec![
