@@ -40,7 +40,15 @@ fn rss_kib() -> Option<u64> {
 }
 
 /// Runs the probe over the store in `dir` (user `bench`, PIN 1234) and prints `key value` lines.
-pub fn probe(dir: &Path, items: u64, out: &mut impl Write) -> Result<()> {
+/// `scanner`: the digits of a barcode arrive together and the frame is drawn once after them,
+/// as the terminal loop does with keys already waiting.
+pub fn probe(
+    dir: &Path,
+    items: u64,
+    tickets: u64,
+    scanner: bool,
+    out: &mut impl Write,
+) -> Result<()> {
     let started = Instant::now();
     let config = Config::load(dir)?;
     let store = Store::open(dir)?;
@@ -86,10 +94,14 @@ pub fn probe(dir: &Path, items: u64, out: &mut impl Write) -> Result<()> {
     let before = counter.0.load(Ordering::Relaxed);
     let mut keys = 0u64;
     let mut scans = Vec::new();
-    for i in 0..1_000u64 {
+    for i in 0..tickets * 4 {
         let code = format!("77{:011}", rng.below(items));
         for c in code.chars() {
-            press(&mut app, &mut term, KeyCode::Char(c))?;
+            if scanner {
+                app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            } else {
+                press(&mut app, &mut term, KeyCode::Char(c))?;
+            }
             keys += 1;
         }
         let t = Instant::now();
@@ -107,6 +119,7 @@ pub fn probe(dir: &Path, items: u64, out: &mut impl Write) -> Result<()> {
     writeln!(out, "scan_to_line_median_us {}", s.median.as_micros())?;
     writeln!(out, "scan_to_line_p99_us {}", s.p99.as_micros())?;
     writeln!(out, "bytes_per_key {:.1}", bytes as f64 / keys as f64)?;
+    writeln!(out, "keys {keys}")?;
     writeln!(
         out,
         "tickets_sold {}",

@@ -125,6 +125,14 @@ enum Command {
     BenchRegister {
         #[arg(long)]
         items: u64,
+        /// Tickets to sell, four scans each (benches/keystrokes.sh counts instructions for
+        /// two sizes and takes the difference).
+        #[arg(long, default_value_t = 250)]
+        tickets: u64,
+        /// Each barcode arrives at once, as from a scanner: one frame per scan, as the
+        /// terminal loop draws (default: typed, one frame per key).
+        #[arg(long)]
+        scanner: bool,
     },
     /// The catalog pull of `caja bench`, in a process of its own so its peak memory is its own.
     #[command(hide = true)]
@@ -488,8 +496,13 @@ fn run(cli: Cli) -> Result<ExitCode> {
             caja::bench::run(&opts, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::BenchRegister { items }) => {
-            caja::bench_register::probe(&dir, items, &mut std::io::stdout().lock())?;
+        Some(Command::BenchRegister {
+            items,
+            tickets,
+            scanner,
+        }) => {
+            let out = &mut std::io::stdout().lock();
+            caja::bench_register::probe(&dir, items, tickets, scanner, out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::BenchPull {
@@ -788,7 +801,9 @@ fn sync_cmd(
     let store = Store::open(dir)?;
     let mut client = caja::sync::client::Client::new(&config.sync)?;
     if take_over {
-        let t = caja::sync::client::take_over(&store, &mut client, |step| eprintln!("{step}"))?;
+        let t = caja::sync::client::take_over(&store, &mut client, |kind| {
+            eprintln!("reading the server's {} numbers", kind.code())
+        })?;
         if t.previous == store.info().store_id {
             eprintln!("this store already holds register {}", store.register());
         } else {

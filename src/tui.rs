@@ -166,26 +166,42 @@ fn event_loop(
         if app.quit || stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        match input.recv_timeout(wait(app)) {
-            // Behind the "needs 80x24" screen keys do nothing: the cashier cannot see what
-            // they would do.
-            Ok(Ok(Event::Key(_)))
-                if terminal.size().is_ok_and(|s| {
-                    s.width < crate::ui::MIN_WIDTH || s.height < crate::ui::MIN_HEIGHT
-                }) =>
-            {
-                dirty = true
-            }
-            Ok(Ok(Event::Key(k))) => dirty |= app.on_key(k),
-            Ok(Ok(Event::Resize(..))) => dirty = true,
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return Err(e.into()),
-            Err(RecvTimeoutError::Disconnected) => anyhow::bail!("the terminal's input closed"),
-            Err(RecvTimeoutError::Timeout) => {
-                if app.now().format("%H:%M").to_string() != shown_minute {
-                    // The minute changed: the header clock moves.
-                    dirty = true;
+        let mut ev = input.recv_timeout(wait(app));
+        let mut burst = 0;
+        loop {
+            match ev {
+                // Behind the "needs 80x24" screen keys do nothing: the cashier cannot see what
+                // they would do.
+                Ok(Ok(Event::Key(_)))
+                    if terminal.size().is_ok_and(|s| {
+                        s.width < crate::ui::MIN_WIDTH || s.height < crate::ui::MIN_HEIGHT
+                    }) =>
+                {
+                    dirty = true
                 }
+                Ok(Ok(Event::Key(k))) => dirty |= app.on_key(k),
+                Ok(Ok(Event::Resize(..))) => dirty = true,
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return Err(e.into()),
+                Err(RecvTimeoutError::Disconnected) => {
+                    anyhow::bail!("the terminal's input closed")
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if app.now().format("%H:%M").to_string() != shown_minute {
+                        // The minute changed: the header clock moves.
+                        dirty = true;
+                    }
+                }
+            }
+            // Keys already waiting (a scanner sends a whole barcode at once) are handled
+            // before the next frame: a scan costs one frame, not fourteen.
+            burst += 1;
+            if burst >= 64 || app.quit {
+                break;
+            }
+            match input.try_recv() {
+                Ok(next) => ev = Ok(next),
+                Err(_) => break,
             }
         }
         if terminal_gone() {

@@ -1003,7 +1003,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::F(10));
     let p = screen(&app, 80, 24);
-    assert!(p.contains("sale 1") && p.contains("shift_open 1"), "{p}");
+    assert!(p.contains("venta 1") && p.contains("abre turno 1"), "{p}");
     assert!(p.contains("sin intentos"), "{p}");
 
     // Push now; the worker answers while the register stays responsive.
@@ -1018,7 +1018,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
         )
     });
     let p = screen(&app, 80, 24);
-    assert!(p.contains("en línea") && p.contains("3 sent"), "{p}");
+    assert!(p.contains("en línea") && p.contains("3 enviados"), "{p}");
     assert_eq!(app.outbox, 0);
 
     // Replace asks first, then reloads the catalog from the hub.
@@ -1032,9 +1032,9 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
         )
     });
     let p = screen(&app, 80, 24);
-    assert!(p.contains("replace 37 products"), "{p}");
+    assert!(p.contains("reemplazo 37 productos"), "{p}");
     assert!(
-        p.contains("replace ok: 37 products"),
+        p.contains("reemplazo bien: 37 productos"),
         "the pull history: {p}"
     );
     drop(app);
@@ -1107,7 +1107,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
         p.contains("la numeración sigue después de FV1-000005"),
         "{p}"
     );
-    assert!(p.contains("2 sent"), "{p}");
+    assert!(p.contains("2 enviados"), "{p}");
     assert_eq!(app.outbox, 0);
 
     // The next sale is FV1-000006.

@@ -3,8 +3,9 @@
 
 use super::{App, Level, Screen};
 use crate::domain::numbering::DocKind;
+use crate::i18n::{Texts, fill};
 use crate::sync::client::PullMode;
-use crate::sync::worker::{SyncCmd, SyncEvent};
+use crate::sync::worker::{Progress, SyncCmd, SyncEvent};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::ops::ControlFlow;
 
@@ -93,7 +94,7 @@ impl App {
         match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
             Ok(d) => self.sync_cmd(SyncCmd::Resend(d)),
             Err(_) => {
-                let t = crate::i18n::fill(self.texts.journal_bad_filter, &[date]);
+                let t = fill(self.texts.journal_bad_filter, &[date]);
                 self.info(Level::Error, t);
             }
         }
@@ -102,43 +103,66 @@ impl App {
     /// Something happened in the sync worker.
     pub fn on_sync(&mut self, ev: SyncEvent) {
         let now = self.now().format("%H:%M").to_string();
+        let t = self.texts;
         let s = &mut self.sync_status;
         match ev {
-            SyncEvent::Progress(p) => s.progress = Some(p),
+            SyncEvent::Progress(p) => {
+                s.progress = Some(match p {
+                    Progress::Pushing { done, total } => {
+                        fill(t.sync_pushing, &[&done.to_string(), &total.to_string()])
+                    }
+                    Progress::Pulling(n) => fill(t.sync_pulling, &[&n.to_string()]),
+                    Progress::Reading(k) => fill(t.sync_reading, &[t.doc_kinds[k.index()]]),
+                })
+            }
             SyncEvent::Pushed(r) => {
                 s.online = Some(true);
                 s.progress = None;
                 s.last_error = None;
-                s.last_push = Some(format!(
-                    "{now}: {} sent, {} already there, {} refused",
-                    r.sent,
-                    r.already,
-                    r.rejected.len()
+                s.last_push = Some(fill(
+                    t.sync_pushed,
+                    &[
+                        &now,
+                        &r.sent.to_string(),
+                        &r.already.to_string(),
+                        &r.rejected.len().to_string(),
+                    ],
                 ));
             }
             SyncEvent::Pulled(mode, r) => {
                 s.online = Some(true);
                 s.progress = None;
                 s.last_error = None;
-                let mut line = format!(
-                    "{now}: {} {} products, {} removed, {} in the catalog",
-                    mode.code(),
-                    r.upserted,
-                    r.removed,
-                    r.total
+                let mut line = fill(
+                    t.sync_pulled,
+                    &[
+                        &now,
+                        mode_word(t, mode),
+                        &r.upserted.to_string(),
+                        &r.removed.to_string(),
+                        &r.total.to_string(),
+                    ],
                 );
                 // Documents the register could not use: which and why (also in the history).
                 if let Some(first) = r.refused.first() {
-                    line.push_str(&format!("; {} refused: {first}", r.refused.len()));
+                    line.push_str(&fill(
+                        t.sync_refused,
+                        &[&r.refused.len().to_string(), first],
+                    ));
                 }
                 s.last_pull = Some(line);
             }
             SyncEvent::Resent(date, r) => {
                 s.online = Some(true);
                 s.progress = None;
-                s.last_push = Some(format!(
-                    "{now}: {date} {} sent again, {} already there",
-                    r.sent, r.already
+                s.last_push = Some(fill(
+                    t.sync_resent,
+                    &[
+                        &now,
+                        &date.to_string(),
+                        &r.sent.to_string(),
+                        &r.already.to_string(),
+                    ],
                 ));
             }
             SyncEvent::TookOver(t) => {
@@ -158,7 +182,7 @@ impl App {
                         } else {
                             after.join(", ")
                         };
-                        crate::i18n::fill(self.texts.sync_took_over, &[&after])
+                        fill(self.texts.sync_took_over, &[&after])
                     }
                     _ => self.texts.sync_already_ours.to_string(),
                 };
@@ -172,7 +196,7 @@ impl App {
             SyncEvent::Drift(d) => {
                 s.drift_s = Some(d);
                 if d.abs() > 120 {
-                    let t = crate::i18n::fill(self.texts.sync_drift, &[&d.to_string()]);
+                    let t = fill(self.texts.sync_drift, &[&d.to_string()]);
                     self.info(Level::Warn, t);
                 }
             }
@@ -182,4 +206,54 @@ impl App {
             self.open_sync_panel();
         }
     }
+}
+
+/// A pull mode in the register's language.
+fn mode_word(t: &Texts, mode: PullMode) -> &'static str {
+    match mode {
+        PullMode::Partial => t.sync_mode_partial,
+        PullMode::Total => t.sync_mode_total,
+        PullMode::Replace => t.sync_mode_replace,
+    }
+}
+
+/// A line of the pull history as the register's language says it: the store keeps it as the
+/// sync client wrote it ("2026-11-22T14:41:00Z replace ok: 37 products, 0 removed; …"), and a
+/// line of another shape is shown as it is.
+pub fn history_words(t: &Texts, line: &str) -> String {
+    let Some((at, rest)) = line.split_once(' ') else {
+        return line.to_string();
+    };
+    let Some((mode, rest)) = rest.split_once(' ') else {
+        return line.to_string();
+    };
+    let mode = match mode {
+        "partial" => PullMode::Partial,
+        "total" => PullMode::Total,
+        "replace" => PullMode::Replace,
+        _ => return line.to_string(),
+    };
+    let at = at.replace('T', " ").trim_end_matches('Z').to_string();
+    let at = at.get(..16).unwrap_or(&at);
+    if let Some(why) = rest.strip_prefix("failed: ") {
+        return fill(t.sync_history_failed, &[at, mode_word(t, mode), why]);
+    }
+    let Some(rest) = rest.strip_prefix("ok: ") else {
+        return line.to_string();
+    };
+    let (counts, refused) = match rest.split_once("; ") {
+        Some((c, r)) => (c, Some(r)),
+        None => (rest, None),
+    };
+    let Some((puts, removes)) = counts
+        .strip_suffix(" removed")
+        .and_then(|c| c.split_once(" products, "))
+    else {
+        return line.to_string();
+    };
+    let mut out = fill(t.sync_history_ok, &[at, mode_word(t, mode), puts, removes]);
+    if let Some(r) = refused.and_then(|r| r.split_once(" refused: ")) {
+        out.push_str(&fill(t.sync_refused, &[r.0, r.1]));
+    }
+    out
 }

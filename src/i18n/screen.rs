@@ -275,6 +275,18 @@ pub struct Texts {
     pub damaged_kept: &'static str,
     /// The key bar while a lone Esc waits for its digit.
     pub keys_esc: &'static str,
+    pub sync_history_failed: &'static str,
+    pub sync_history_ok: &'static str,
+    pub sync_mode_replace: &'static str,
+    pub sync_mode_total: &'static str,
+    pub sync_mode_partial: &'static str,
+    pub sync_reading: &'static str,
+    pub sync_pulling: &'static str,
+    pub sync_pushing: &'static str,
+    pub sync_resent: &'static str,
+    pub sync_refused: &'static str,
+    pub sync_pulled: &'static str,
+    pub sync_pushed: &'static str,
     pub open_price_over: &'static str,
     pub open_price_zero: &'static str,
     pub open_price_hint: &'static str,
@@ -608,6 +620,18 @@ pub static ES: Texts = Texts {
     open_price_hint: "Escriba el precio y Enter; Esc no lo agrega",
     open_price_zero: "El precio debe ser mayor que cero",
     open_price_over: "{} pasa el máximo de un precio abierto ({})",
+    sync_pushed: "{}: {} enviados, {} ya estaban, {} rechazados",
+    sync_pulled: "{}: {} {} productos, {} quitados, {} en el catálogo",
+    sync_refused: "; {} rechazados: {}",
+    sync_resent: "{}: {} {} reenviados, {} ya estaban",
+    sync_pushing: "enviando {} de {}",
+    sync_pulling: "descargando: {} documentos",
+    sync_reading: "leyendo del servidor los números de {}",
+    sync_mode_partial: "parcial",
+    sync_mode_total: "total",
+    sync_mode_replace: "reemplazo",
+    sync_history_ok: "{} {} bien: {} productos, {} quitados",
+    sync_history_failed: "{} {} falló: {}",
     keys_esc: "Esc y luego 1..9 0 - =  son F1..F12;  Esc otra vez: Esc",
     damaged_recovered_backup: "Recuperado {} (de la copia): {}",
     rebuild_parts: [
@@ -861,7 +885,7 @@ pub static EN: Texts = Texts {
     cash_done: "{} recorded: {}",
     shift_close_title: "Close a shift: blind count",
     shift_close_count: "Cash counted",
-    shift_close_hint: "↑↓ shift · count before seeing the expected · Enter closes · Esc back",
+    shift_close_hint: "↑↓ shift · count it blind · Enter closes · Esc back",
     shift_none: "No shift is open",
     shift_closed: "{} closed: expected {}, counted {}, difference {}",
     report_hint: "↑↓ scroll · P print · Esc back",
@@ -956,6 +980,18 @@ pub static EN: Texts = Texts {
     open_price_hint: "Type the price and Enter; Esc adds nothing",
     open_price_zero: "The price must be above zero",
     open_price_over: "{} is over the most an open price may be ({})",
+    sync_pushed: "{}: {} sent, {} already there, {} refused",
+    sync_pulled: "{}: {} {} products, {} removed, {} in the catalog",
+    sync_refused: "; {} refused: {}",
+    sync_resent: "{}: {} {} sent again, {} already there",
+    sync_pushing: "pushing {} of {}",
+    sync_pulling: "pulling: {} documents",
+    sync_reading: "reading the server's {} numbers",
+    sync_mode_partial: "partial",
+    sync_mode_total: "total",
+    sync_mode_replace: "replace",
+    sync_history_ok: "{} {} ok: {} products, {} removed",
+    sync_history_failed: "{} {} failed: {}",
     keys_esc: "Esc then 1..9 0 - =  is F1..F12;  Esc again: Esc",
     damaged_recovered_backup: "Recovered {} (from the backup): {}",
     rebuild_parts: [
@@ -1017,15 +1053,11 @@ pub fn texts(lang: Language) -> &'static Texts {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::fill;
-
-    /// Every field of both catalogs, by reflection through Debug-free listing: the struct has
-    /// the same fields in both (the compiler checks); this checks none is empty and the
-    /// placeholders match.
-    fn all(t: &Texts) -> Vec<&'static str> {
+impl Texts {
+    /// Every text of the catalogue, for the tests that hold both languages to the same keys
+    /// and placeholders, and the screens to one language.
+    pub fn all(&self) -> Vec<&'static str> {
+        let t = self;
         let mut v = vec![
             t.setup_title,
             t.setup_store,
@@ -1299,6 +1331,18 @@ mod tests {
             t.damaged_backup,
             t.damaged_kept,
             t.keys_esc,
+            t.sync_history_failed,
+            t.sync_history_ok,
+            t.sync_mode_replace,
+            t.sync_mode_total,
+            t.sync_mode_partial,
+            t.sync_reading,
+            t.sync_pulling,
+            t.sync_pushing,
+            t.sync_resent,
+            t.sync_refused,
+            t.sync_pulled,
+            t.sync_pushed,
             t.open_price_over,
             t.open_price_zero,
             t.open_price_hint,
@@ -1334,10 +1378,16 @@ mod tests {
         ]);
         v
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::fill;
 
     #[test]
     fn both_languages_have_every_message_with_the_same_placeholders() {
-        let (es, en) = (all(&ES), all(&EN));
+        let (es, en) = (ES.all(), EN.all());
         assert_eq!(es.len(), en.len());
         for (a, b) in es.iter().zip(&en) {
             assert!(
@@ -1364,7 +1414,7 @@ mod tests {
     #[test]
     fn every_line_fits_80_columns() {
         for t in [&ES, &EN] {
-            for s in all(t) {
+            for s in t.all() {
                 assert!(s.chars().count() <= 78, "too long for 80 columns: {s}");
             }
         }

@@ -346,7 +346,7 @@ fn highest_number(
 pub fn take_over(
     store: &Store,
     c: &mut Client,
-    mut progress: impl FnMut(&str),
+    mut progress: impl FnMut(DocKind),
 ) -> Result<TakeOver, SyncError> {
     let code = store.info().register.to_string();
     let path = format!("{REGISTERS_DB}/register:{code}");
@@ -374,7 +374,7 @@ pub fn take_over(
         return Ok(out);
     }
     for kind in DocKind::ALL {
-        progress(&format!("reading the server's {} numbers", kind.code()));
+        progress(kind);
         let max = highest_number(c, kind, &code, &mut out.scanned)?;
         if max > 0 {
             out.floors.push((kind, max));

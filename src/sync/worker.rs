@@ -24,11 +24,22 @@ pub enum SyncCmd {
     TakeOver,
 }
 
+/// How far the worker is, for the register to say in its language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Documents pushed of those queued.
+    Pushing { done: u64, total: u64 },
+    /// Catalog documents fetched so far.
+    Pulling(u64),
+    /// Taking a register code over: reading the server's numbers of this kind.
+    Reading(crate::domain::numbering::DocKind),
+}
+
 /// What the worker tells the register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncEvent {
     /// Working: what, how far.
-    Progress(String),
+    Progress(Progress),
     Pushed(PushReport),
     Pulled(PullMode, PullReport),
     Resent(chrono::NaiveDate, PushReport),
@@ -57,7 +68,7 @@ pub fn next_daily(now: DateTime<Local>, at: &str) -> Option<DateTime<Local>> {
 fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
     let r = claim(store, c).and_then(|()| {
         push(store, c, |done, total| {
-            let _ = events.send(SyncEvent::Progress(format!("push {done}/{total}")));
+            let _ = events.send(SyncEvent::Progress(Progress::Pushing { done, total }));
         })
     });
     if let Some(d) = c.drift_s {
@@ -79,7 +90,7 @@ fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
 
 fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncEvent>) {
     let r = pull(store, c, mode, |n| {
-        let _ = events.send(SyncEvent::Progress(format!("pull {n}")));
+        let _ = events.send(SyncEvent::Progress(Progress::Pulling(n)));
     });
     match r {
         Ok(report) => {
@@ -129,8 +140,8 @@ pub fn start(
                     });
                 }
                 Ok(SyncCmd::TakeOver) => {
-                    let r = take_over(&store, &mut client, |step| {
-                        let _ = ev_tx.send(SyncEvent::Progress(step.to_string()));
+                    let r = take_over(&store, &mut client, |kind| {
+                        let _ = ev_tx.send(SyncEvent::Progress(Progress::Reading(kind)));
                     });
                     match r {
                         Ok(t) => {

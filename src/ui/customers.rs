@@ -58,12 +58,14 @@ pub fn customers(f: &mut Frame, app: &App, theme: &Theme, s: &crate::app::Custom
         };
         f.render_widget(Paragraph::new(none).style(theme.dim), list);
     } else {
+        // The name takes what the number and the phone leave (and the two gaps).
+        let name_w = usize::from(list.width).saturating_sub(22 + 14 + 2);
         let rows: Vec<Row> = s
             .results
             .iter()
             .map(|c| {
                 Row::new(vec![
-                    Cell::from(c.name.clone()),
+                    Cell::from(super::fit(&c.name, name_w)),
                     Cell::from(c.key()),
                     Cell::from(c.phone.clone()),
                 ])

@@ -60,19 +60,24 @@ pub fn login(f: &mut Frame, app: &App, theme: &Theme, form: &LoginForm) {
             s.info().register
         )
     });
-    let area = centered(f, f.area(), 60, 11);
+    // A long message (the close of day's summary) wraps inside the box, which grows for it.
+    let message = message_line(app, theme);
+    let rows = u16::try_from(message.width().div_ceil(58).max(1)).unwrap_or(1);
+    let area = centered(f, f.area(), 60, 10 + rows);
     let lines = vec![
-        Line::styled(store, theme.accent).alignment(Alignment::Center),
+        Line::styled(super::fit(&store, 58), theme.accent).alignment(Alignment::Center),
         Line::default(),
         field(theme, t.login_user, &form.user, !form.on_pin, false, 10),
         field(theme, t.login_pin, &form.pin, form.on_pin, true, 10),
         Line::default(),
-        message_line(app, theme),
+        message,
         Line::default(),
         Line::styled(t.login_hint, theme.dim),
     ];
     f.render_widget(
-        Paragraph::new(lines).block(block(theme, t.login_title)),
+        Paragraph::new(lines)
+            .block(block(theme, t.login_title))
+            .wrap(Wrap { trim: false }),
         area,
     );
 }

@@ -171,3 +171,58 @@ pub(super) fn message<'a>(app: &App, theme: &Theme) -> Line<'a> {
         None => Line::default(),
     }
 }
+
+/// `s` in at most `width` columns: whole, or shortened with "…", so that a cut never passes
+/// for a word.
+pub fn fit(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+/// `s` in lines of at most `width` columns, broken at spaces; a word longer than a line is
+/// shortened with "…".
+pub fn wrap(s: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let word = fit(word, width);
+        let need = cur.chars().count() + usize::from(!cur.is_empty()) + word.chars().count();
+        if !cur.is_empty() && need > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(&word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_and_wrap_never_cut_a_word_silently() {
+        assert_eq!(fit("Queso campesino", 20), "Queso campesino");
+        assert_eq!(fit("Queso campesino", 8), "Queso c…");
+        assert_eq!(fit("Queso campesino", 7), "Queso…");
+        assert_eq!(fit("Queso campesino", 10), "Queso cam…");
+        assert_eq!(
+            wrap("Cliente: Distribuidora Hermanos Restrepo", 16),
+            ["Cliente:", "Distribuidora", "Hermanos", "Restrepo"]
+        );
+        assert_eq!(wrap("Supercalifragilistico", 8), ["Superca…"]);
+    }
+}

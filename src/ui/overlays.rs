@@ -29,12 +29,14 @@ pub fn search(f: &mut Frame, app: &App, theme: &Theme, s: &SearchState) {
     if s.results.is_empty() {
         f.render_widget(Paragraph::new(t.search_none).style(theme.dim), list);
     } else {
+        // The name takes what the code and the price leave (and the two gaps).
+        let name_w = usize::from(list.width).saturating_sub(12 + 10 + 2);
         let rows: Vec<Row> = s
             .results
             .iter()
             .map(|p| {
                 Row::new(vec![
-                    Cell::from(p.name.clone()),
+                    Cell::from(super::fit(&p.name, name_w)),
                     Cell::from(p.sku.clone()),
                     Cell::from(Line::from(currency.format(p.price)).alignment(Alignment::Right)),
                 ])

@@ -46,6 +46,8 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
         }
     };
     let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
+    // The name takes what the figures leave: 3 + 7 + 10 + 8 + 9 and five gaps.
+    let name_w = usize::from(list.width).saturating_sub(42);
     let rows: Vec<Row> = sale
         .lines
         .iter()
@@ -56,7 +58,7 @@ pub fn refund(f: &mut Frame, app: &App, theme: &Theme, r: &RefundState) {
             Row::new(vec![
                 right(format!("{}", i + 1)),
                 right(currency.format_qty(l.qty)),
-                Cell::from(l.name.clone()),
+                Cell::from(super::fit(&l.name, name_w)),
                 right(currency.format(l.total)),
                 right(shown(before)),
                 right(shown(*q)),

@@ -6,14 +6,14 @@ use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn report(f: &mut Frame, app: &App, theme: &Theme, r: &ReportView) {
     let t = app.texts;
     let area = centered(f, f.area(), 64, f.area().height);
     let [body, msg, hint] = Layout::vertical([
         Constraint::Min(3),
-        Constraint::Length(1),
+        Constraint::Length(2),
         Constraint::Length(1),
     ])
     .margin(1)
@@ -32,6 +32,10 @@ pub fn report(f: &mut Frame, app: &App, theme: &Theme, r: &ReportView) {
         })
         .collect();
     f.render_widget(Paragraph::new(lines), body);
-    f.render_widget(Paragraph::new(message(app, theme)), msg);
+    // The result of what produced the report (a shift's close) wraps rather than hides.
+    f.render_widget(
+        Paragraph::new(message(app, theme)).wrap(Wrap { trim: true }),
+        msg,
+    );
     f.render_widget(Paragraph::new(t.report_hint).style(theme.dim), hint);
 }

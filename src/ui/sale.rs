@@ -167,10 +167,12 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let amount = totals
                 .and_then(|x| x.lines.get(i))
                 .map_or(String::new(), |p| currency.format(p.total));
+            // The name takes what the figures leave: the borders, 6 + 9 + 10 and three gaps.
+            let name_w = usize::from(area.width).saturating_sub(30);
             let name = if l.discount.is_some() {
-                format!("{} *", l.name)
+                format!("{} *", super::fit(&l.name, name_w.saturating_sub(2)))
             } else {
-                l.name.clone()
+                super::fit(&l.name, name_w)
             };
             // Figures right-aligned, so that digits line up under each other.
             let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
@@ -251,10 +253,10 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     if let Some(c) = &app.ticket.customer {
-        info.push(Line::styled(
-            crate::i18n::fill(t.customer_attached, &[&c.name]),
-            theme.accent,
-        ));
+        let text = crate::i18n::fill(t.customer_attached, &[&c.name]);
+        for l in super::wrap(&text, inner_w).into_iter().take(3) {
+            info.push(Line::styled(l, theme.accent));
+        }
         info.push(Line::styled(c.key(), theme.dim));
     }
     if let Some(last) = &app.last_sale {

@@ -30,14 +30,17 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
     let queue: Vec<String> = p
         .queue
         .iter()
-        .map(|(k, n)| format!("{} {n}", k.code()))
+        .map(|(k, n)| format!("{} {n}", t.doc_kinds[k.index()]))
         .collect();
     let queue = if queue.is_empty() {
         "0".to_string()
     } else {
         queue.join(", ")
     };
-    lines.push(Line::from(format!("{}: {queue}", t.sync_queue)));
+    let width = usize::from(area.width.saturating_sub(4));
+    for l in super::wrap(&format!("{}: {queue}", t.sync_queue), width) {
+        lines.push(Line::from(l));
+    }
     if let Some(host) = crate::doctor::cleartext_host(&app.config.sync.url, false) {
         lines.push(Line::styled(
             crate::i18n::fill(t.sync_cleartext, &[&host]),
@@ -66,7 +69,11 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
     }
     lines.push(Line::styled(t.sync_history, theme.accent));
     for h in &p.history {
-        lines.push(Line::from(format!("  {h}")));
+        let h = crate::app::history_words(t, h);
+        lines.push(Line::from(format!(
+            "  {}",
+            super::fit(&h, width.saturating_sub(2))
+        )));
     }
     if !p.rejected.is_empty() {
         lines.push(Line::styled(
