@@ -63,12 +63,14 @@ pub fn probe(
     writeln!(out, "first_frame_us {}", started.elapsed().as_micros())?;
     out.flush()?;
 
-    let press = |app: &mut App,
-                 term: &mut Terminal<CrosstermBackend<Counter>>,
-                 code: KeyCode|
+    // Each key is painted as the terminal loop paints it.
+    let mut painter = ui::Painter::default();
+    let mut press = |app: &mut App,
+                     term: &mut Terminal<CrosstermBackend<Counter>>,
+                     code: KeyCode|
      -> Result<()> {
         app.on_key(KeyEvent::new(code, KeyModifiers::NONE));
-        term.draw(|f| ui::draw(f, app, &theme))?;
+        painter.paint(term, app, &theme, app.input_only)?;
         Ok(())
     };
     for c in "bench".chars() {

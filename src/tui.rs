@@ -107,6 +107,9 @@ fn event_loop(
     stop: &AtomicBool,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    // Keys changed the screen: only the input line (`typed`), or more (`typed_more`).
+    let (mut typed, mut typed_more) = (false, false);
+    let mut painter = ui::Painter::default();
     let mut printer_events: Option<Receiver<PrinterEvent>> = None;
     let mut sync_events: Option<Receiver<crate::sync::worker::SyncEvent>> = None;
     let display_errors = start_display(app);
@@ -153,9 +156,11 @@ fn event_loop(
                 sync_events = Some(rx);
             }
         }
-        if dirty {
+        if dirty || typed {
             shown_minute = app.now().format("%H:%M").to_string();
-            terminal.draw(|f| ui::draw(f, app, theme))?;
+            painter.paint(terminal, app, theme, !dirty && !typed_more)?;
+            typed = false;
+            typed_more = false;
             if std::mem::take(&mut app.beep) {
                 let mut out = std::io::stdout();
                 out.write_all(b"\x07")?;
@@ -179,7 +184,12 @@ fn event_loop(
                 {
                     dirty = true
                 }
-                Ok(Ok(Event::Key(k))) => dirty |= app.on_key(k),
+                Ok(Ok(Event::Key(k))) => {
+                    if app.on_key(k) {
+                        typed = true;
+                        typed_more |= !app.input_only;
+                    }
+                }
                 Ok(Ok(Event::Resize(..))) => dirty = true,
                 Ok(Ok(_)) => {}
                 Ok(Err(e)) => return Err(e.into()),
@@ -220,7 +230,8 @@ fn event_loop(
         if let Some(rx) = &display_errors
             && let Ok(e) = rx.try_recv()
         {
-            app.notice(crate::app::Level::Warn, format!("display: {e}"));
+            let text = crate::i18n::fill(app.texts.display_failed, &[&e.to_string()]);
+            app.notice(crate::app::Level::Warn, text);
             dirty = true;
         }
         if let Some(rx) = &printer_events {

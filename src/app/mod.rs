@@ -197,6 +197,9 @@ pub struct App {
     /// When a lone Esc was pressed, while it waits [`ESC_WAIT`] for a digit that makes it a
     /// function key (see [`App::on_key`]).
     pub esc_pending: Option<std::time::Instant>,
+    /// The last key changed nothing but what the cashier is typing on the sale screen (the
+    /// screen may redraw that line alone).
+    pub input_only: bool,
 }
 
 impl App {
@@ -239,6 +242,7 @@ impl App {
             shown_at: None,
             message_min: MESSAGE_MIN,
             esc_pending: None,
+            input_only: false,
         };
         app.refresh_outbox();
         app.refresh_day();
@@ -561,6 +565,7 @@ impl App {
 
     /// Handles one key. Returns true when the screen must be redrawn.
     pub fn on_key(&mut self, key: KeyEvent) -> bool {
+        self.input_only = false;
         if key.kind == KeyEventKind::Release {
             return false;
         }
@@ -591,9 +596,12 @@ impl App {
             return true;
         }
         // Any other key: a waiting Esc acts first, as the key it was.
-        let mut changed = self.expire_esc();
-        changed |= self.act(key);
-        changed
+        let expired = self.expire_esc();
+        let changed = self.act(key);
+        if expired {
+            self.input_only = false;
+        }
+        changed || expired
     }
 
     /// A waiting lone Esc acts now (its second has passed, or another key came). True when

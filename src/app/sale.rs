@@ -151,6 +151,7 @@ impl App {
             KeyCode::Esc if !self.ticket.is_empty() => self.popup = Some(Popup::ConfirmCancel),
             _ => {
                 edit(&mut self.input, key);
+                self.input_only = true;
             }
         }
     }

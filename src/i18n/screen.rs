@@ -275,6 +275,7 @@ pub struct Texts {
     pub damaged_kept: &'static str,
     /// The key bar while a lone Esc waits for its digit.
     pub keys_esc: &'static str,
+    pub display_failed: &'static str,
     pub sync_history_failed: &'static str,
     pub sync_history_ok: &'static str,
     pub sync_mode_replace: &'static str,
@@ -632,6 +633,7 @@ pub static ES: Texts = Texts {
     sync_mode_replace: "reemplazo",
     sync_history_ok: "{} {} bien: {} productos, {} quitados",
     sync_history_failed: "{} {} falló: {}",
+    display_failed: "Visor: {}",
     keys_esc: "Esc y luego 1..9 0 - =  son F1..F12;  Esc otra vez: Esc",
     damaged_recovered_backup: "Recuperado {} (de la copia): {}",
     rebuild_parts: [
@@ -992,6 +994,7 @@ pub static EN: Texts = Texts {
     sync_mode_replace: "replace",
     sync_history_ok: "{} {} ok: {} products, {} removed",
     sync_history_failed: "{} {} failed: {}",
+    display_failed: "Display: {}",
     keys_esc: "Esc then 1..9 0 - =  is F1..F12;  Esc again: Esc",
     damaged_recovered_backup: "Recovered {} (from the backup): {}",
     rebuild_parts: [
@@ -1331,6 +1334,7 @@ impl Texts {
             t.damaged_backup,
             t.damaged_kept,
             t.keys_esc,
+            t.display_failed,
             t.sync_history_failed,
             t.sync_history_ok,
             t.sync_mode_replace,

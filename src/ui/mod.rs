@@ -21,10 +21,11 @@ pub mod theme;
 use crate::app::{App, Level, Screen};
 use crate::i18n::fill;
 use ratatui::Frame;
+use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 use theme::Theme;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -83,23 +84,95 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         forms::popup(f, app, theme, p);
     }
     if theme.ascii {
-        // A console without UTF-8 shows only ASCII: fold everything drawn (accents, arrows).
-        for cell in f.buffer_mut().content.iter_mut() {
-            let sym = cell.symbol();
-            if !sym.is_ascii() {
-                let folded: String = sym
-                    .chars()
-                    .map(|c| {
-                        if c.is_ascii() {
-                            c.to_string()
-                        } else {
-                            theme::to_ascii(c).to_string()
-                        }
-                    })
-                    .collect();
-                cell.set_symbol(&folded);
+        fold_ascii(f.buffer_mut());
+    }
+}
+
+/// A console without UTF-8 shows only ASCII: folds everything drawn (accents, arrows).
+fn fold_ascii(buf: &mut Buffer) {
+    for cell in buf.content.iter_mut() {
+        let sym = cell.symbol();
+        if !sym.is_ascii() {
+            let folded: String = sym
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() {
+                        c.to_string()
+                    } else {
+                        theme::to_ascii(c).to_string()
+                    }
+                })
+                .collect();
+            cell.set_symbol(&folded);
+        }
+    }
+}
+
+/// Puts frames on a terminal: the whole screen, or, when only what the cashier is typing
+/// changed, just the input line (a keystroke then costs a line, not a frame and its diff).
+#[derive(Default)]
+pub struct Painter {
+    /// The screen of the last whole frame.
+    area: Option<Rect>,
+    /// The input line as last written on its own, which the terminal's own record of the
+    /// screen does not know about.
+    written: Option<(Rect, Buffer)>,
+}
+
+impl Painter {
+    /// Draws `app`; `input_only` when nothing but the sale screen's input changed since the
+    /// last paint.
+    pub fn paint<W: std::io::Write>(
+        &mut self,
+        term: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
+        app: &App,
+        theme: &Theme,
+        input_only: bool,
+    ) -> std::io::Result<()> {
+        use ratatui::backend::Backend;
+        if input_only
+            && matches!(app.screen, Screen::Sale)
+            && app.popup.is_none()
+            && let Some(area) = self.area
+            && area.width >= MIN_WIDTH
+            && area.height >= MIN_HEIGHT
+        {
+            let row = sale::input_row(area);
+            let mut buf = Buffer::empty(row);
+            buf.set_style(row, theme.base);
+            Paragraph::new(sale::input_line(app, theme)).render(row, &mut buf);
+            if theme.ascii {
+                fold_ascii(&mut buf);
+            }
+            let cells = buf
+                .content
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (row.x + i as u16, row.y, c));
+            term.backend_mut().draw(cells)?;
+            Backend::flush(term.backend_mut())?;
+            self.written = Some((row, buf));
+            return Ok(());
+        }
+        let frame = term.draw(|f| draw(f, app, theme))?;
+        self.area = Some(frame.area);
+        // Where the line written on its own differs from this frame but the terminal's record
+        // already matched it, the terminal skipped the cell: write it now.
+        let mut fix: Vec<(u16, u16, Cell)> = Vec::new();
+        if let Some((row, written)) = self.written.take() {
+            for x in row.left()..row.right() {
+                let new = &frame.buffer[(x, row.y)];
+                if written[(x, row.y)] != *new {
+                    fix.push((x, row.y, new.clone()));
+                }
             }
         }
+        if !fix.is_empty() {
+            term.backend_mut()
+                .draw(fix.iter().map(|(x, y, c)| (*x, *y, c)))?;
+            Backend::flush(term.backend_mut())?;
+        }
+        Ok(())
     }
 }
 

@@ -9,6 +9,26 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
+/// What the cashier is typing, as the input box shows it.
+pub(crate) fn input_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled("> ", theme.accent),
+        Span::styled(app.input.as_str(), theme.base),
+        Span::styled("_", theme.dim),
+    ])
+}
+
+/// The row inside the input box on a screen of `area`: the input box is the three rows above
+/// the message line and the key bar.
+pub(crate) fn input_row(area: Rect) -> Rect {
+    Rect {
+        x: area.x + 1,
+        y: area.y + area.height.saturating_sub(4),
+        width: area.width.saturating_sub(2),
+        height: 1,
+    }
+}
+
 pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     let [header, body, input, message, keys] = Layout::vertical([
         Constraint::Length(1),
@@ -25,12 +45,10 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     draw_side(f, app, theme, side);
     let t = app.texts;
     let input_block = super::block(theme, t.input_prompt);
-    let text = Line::from(vec![
-        Span::styled("> ", theme.accent),
-        Span::styled(app.input.as_str(), theme.base),
-        Span::styled("_", theme.dim),
-    ]);
-    f.render_widget(Paragraph::new(text).block(input_block), input);
+    f.render_widget(
+        Paragraph::new(input_line(app, theme)).block(input_block),
+        input,
+    );
     if let Some(m) = &app.message {
         f.render_widget(
             Paragraph::new(m.shown()).style(message_style(theme, m.level)),
