@@ -2,9 +2,10 @@
 //! explanation. Every probe of a device or the network has a short timeout and they run side by
 //! side, so the whole report takes seconds even when nothing answers.
 
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::devices::status;
 use crate::devices::transport::{Endpoint, Link};
+use crate::i18n::{DoctorWords, doctor_words, fill};
 use crate::store::{STORE_FILE, Store, StoreError, check::check_dir};
 use std::path::Path;
 use std::time::Duration;
@@ -36,28 +37,29 @@ pub const PROBE_TIMEOUT: Duration = Duration::from_millis(2000);
 
 /// Runs every check on the data directory `dir`.
 pub fn run(dir: &Path) -> Vec<Finding> {
+    let loaded = Config::load(dir);
+    // In the register's language; with no readable settings, the environment's.
+    let w = doctor_words(
+        loaded
+            .as_ref()
+            .map_or_else(|_| Language::from_env(), |c| c.language),
+    );
     let mut out = vec![f(
         Level::Ok,
         "caja",
-        format!("version {}", env!("CARGO_PKG_VERSION")),
+        fill(w.version, &[env!("CARGO_PKG_VERSION")]),
     )];
-    let config = match Config::load(dir) {
+    let config = match loaded {
         Ok(c) => {
-            out.push(f(
-                Level::Ok,
-                "config",
-                format!(
-                    "{} reads cleanly",
-                    dir.join(crate::config::CONFIG_FILE).display()
-                ),
-            ));
+            let path = dir.join(crate::config::CONFIG_FILE).display().to_string();
+            out.push(f(Level::Ok, "config", fill(w.config_ok, &[&path])));
             c
         }
         Err(e) => {
             out.push(f(
                 Level::Fail,
                 "config",
-                format!("{e} (the built-in defaults are used for the rest of this report)"),
+                fill(w.config_bad, &[&e.to_string()]),
             ));
             Config::defaults()
         }
@@ -66,16 +68,17 @@ pub fn run(dir: &Path) -> Vec<Finding> {
         let (c, d) = (config.clone(), dir.to_path_buf());
         std::thread::spawn(move || device_checks(&c, &d))
     };
-    out.extend(store_checks(dir));
+    out.extend(store_checks(dir, w));
     match devices.join() {
         Ok(v) => out.extend(v),
-        Err(_) => out.push(f(Level::Fail, "doctor", "a probe failed unexpectedly")),
+        Err(_) => out.push(f(Level::Fail, "doctor", w.probe_failed)),
     }
     out
 }
 
 /// Disk, serial ports, printer, display and sync, the probes side by side.
 pub fn device_checks(config: &Config, dir: &Path) -> Vec<Finding> {
+    let w = doctor_words(config.language);
     let printer = {
         let (c, d) = (config.clone(), dir.to_path_buf());
         std::thread::spawn(move || printer(&c, &d))
@@ -88,30 +91,25 @@ pub fn device_checks(config: &Config, dir: &Path) -> Vec<Finding> {
         let c = config.clone();
         std::thread::spawn(move || sync(&c))
     };
-    let mut out = vec![disk(dir), serial_ports(Path::new("/sys/class/tty"))];
+    let mut out = vec![disk(dir, w), serial_ports(Path::new("/sys/class/tty"), w)];
     for h in [printer, display, sync_probe] {
         match h.join() {
             Ok(v) => out.extend(v),
-            Err(_) => out.push(f(Level::Fail, "doctor", "a probe failed unexpectedly")),
+            Err(_) => out.push(f(Level::Fail, "doctor", w.probe_failed)),
         }
     }
     out
 }
 
 /// The store lines, through a store the caller already has open (the running register).
-pub fn open_store_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
+pub fn open_store_checks(store: &Store, sync_configured: bool, lang: Language) -> Vec<Finding> {
+    let w = doctor_words(lang);
     let mut out = Vec::new();
-    out.extend(queue_checks(store, sync_configured));
-    out.push(integrity(store.verify(), "(chain, numbering, totals)"));
+    out.extend(queue_checks(store, sync_configured, w));
+    out.push(integrity(store.verify(), w.scope_live, w));
     out.push(match store.journal_failure() {
-        None => f(Level::Ok, "journal", "the electronic journal is written with every document"),
-        Some(why) => f(
-            Level::Fail,
-            "journal",
-            format!(
-                "not written since: {why}; every document is committed to the store durably instead, and the journal is caught up when the register restarts"
-            ),
-        ),
+        None => f(Level::Ok, "journal", w.journal_ok),
+        Some(why) => f(Level::Fail, "journal", fill(w.journal_failing, &[&why])),
     });
     out
 }
@@ -121,17 +119,14 @@ pub fn sync_check(config: &Config) -> Vec<Finding> {
     sync(config)
 }
 
-fn store_checks(dir: &Path) -> Vec<Finding> {
+fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
     let mut out = Vec::new();
     let path = dir.join(STORE_FILE);
     if !path.exists() {
         return vec![f(
             Level::Fail,
             "store",
-            format!(
-                "no store in {} (run caja init or the first-run setup)",
-                dir.display()
-            ),
+            fill(w.no_store, &[&dir.display().to_string()]),
         )];
     }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -144,14 +139,15 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
                 f(
                     Level::Ok,
                     "store",
-                    format!(
-                        "{:.1} MiB, open in the running register (the store file is checked when it stops)",
-                        size as f64 / 1048576.0
+                    fill(
+                        w.store_in_use,
+                        &[&format!("{:.1}", size as f64 / 1048576.0)],
                     ),
                 ),
                 integrity(
                     crate::store::check::check_journal_only(dir, |_| {}),
-                    "in the electronic journal (chain, numbering, totals)",
+                    w.scope_journal,
+                    w,
                 ),
             ];
         }
@@ -161,28 +157,27 @@ fn store_checks(dir: &Path) -> Vec<Finding> {
     out.push(f(
         Level::Ok,
         "store",
-        format!(
-            "{} register {} ({}), schema {}, {:.1} MiB",
-            info.name,
-            info.register,
-            info.currency.code,
-            crate::store::tables::SCHEMA_VERSION,
-            size as f64 / 1048576.0
+        fill(
+            w.store_line,
+            &[
+                &info.name,
+                &info.register.to_string(),
+                &info.currency.code,
+                &crate::store::tables::SCHEMA_VERSION.to_string(),
+                &format!("{:.1}", size as f64 / 1048576.0),
+            ],
         ),
     ));
-    out.extend(queue_checks(&store, config_has_sync(dir)));
+    out.extend(queue_checks(&store, config_has_sync(dir), w));
     store.discard_copy();
-    out.push(integrity(
-        check_dir(dir, |_| {}),
-        "(file, chain, numbering, totals)",
-    ));
+    out.push(integrity(check_dir(dir, |_| {}), w.scope_file, w));
     out
 }
 
-fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
+fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Finding> {
     let mut out = Vec::new();
     match store.outbox_len() {
-        Ok(0) => out.push(f(Level::Ok, "outbox", "nothing waiting to sync")),
+        Ok(0) => out.push(f(Level::Ok, "outbox", w.outbox_empty)),
         Ok(n) => {
             let cursor = store
                 .meta_u64(crate::store::tables::meta_keys::PUSH_CURSOR)
@@ -191,7 +186,7 @@ fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
                 .doc(cursor + 1)
                 .ok()
                 .flatten()
-                .map(|d| format!(", oldest {} of {}", d.doc.number, d.doc.at.to_rfc3339()))
+                .map(|d| fill(w.outbox_oldest, &[&d.doc.number, &d.doc.at.to_rfc3339()]))
                 .unwrap_or_default();
             let level = if sync_configured {
                 Level::Warn
@@ -201,26 +196,25 @@ fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
             out.push(f(
                 level,
                 "outbox",
-                format!("{n} documents not yet pushed{oldest}"),
+                fill(w.outbox_waiting, &[&n.to_string(), &oldest]),
             ));
         }
         Err(e) => out.push(f(Level::Fail, "outbox", e.to_string())),
     }
     match store.print_jobs() {
-        Ok(j) if j.is_empty() => out.push(f(Level::Ok, "print spool", "empty")),
+        Ok(j) if j.is_empty() => out.push(f(Level::Ok, "print spool", w.spool_empty)),
         Ok(j) => {
             let why = j[0]
                 .1
                 .last_error
                 .clone()
-                .unwrap_or_else(|| "not tried yet".into());
+                .unwrap_or_else(|| w.spool_untried.into());
             out.push(f(
                 Level::Warn,
                 "print spool",
-                format!(
-                    "{} receipts waiting, oldest {} ({why})",
-                    j.len(),
-                    j[0].1.number
+                fill(
+                    w.spool_waiting,
+                    &[&j.len().to_string(), &j[0].1.number, &why],
                 ),
             ));
         }
@@ -230,23 +224,29 @@ fn queue_checks(store: &Store, sync_configured: bool) -> Vec<Finding> {
 }
 
 /// The integrity line from a check's result.
-fn integrity(r: Result<crate::store::check::CheckReport, StoreError>, what: &str) -> Finding {
+fn integrity(
+    r: Result<crate::store::check::CheckReport, StoreError>,
+    what: &str,
+    w: &DoctorWords,
+) -> Finding {
     match r {
         Ok(r) if r.ok() => f(
             Level::Ok,
             "integrity",
-            format!(
-                "{} documents and {} products verified {what}",
-                r.documents, r.products
+            fill(
+                w.integrity_ok,
+                &[&r.documents.to_string(), &r.products.to_string(), what],
             ),
         ),
         Ok(r) => f(
             Level::Fail,
             "integrity",
-            format!(
-                "{} problem(s), first: {}",
-                r.problems.len(),
-                r.problems.first().cloned().unwrap_or_default()
+            fill(
+                w.integrity_bad,
+                &[
+                    &r.problems.len().to_string(),
+                    &r.problems.first().cloned().unwrap_or_default(),
+                ],
             ),
         ),
         Err(e) => f(Level::Fail, "integrity", e.to_string()),
@@ -257,7 +257,7 @@ fn config_has_sync(dir: &Path) -> bool {
     Config::load(dir).is_ok_and(|c| !c.sync.url.is_empty())
 }
 
-fn disk(dir: &Path) -> Finding {
+fn disk(dir: &Path, w: &DoctorWords) -> Finding {
     match rustix::fs::statvfs(dir) {
         Ok(s) => {
             let free = s.f_bavail.saturating_mul(s.f_frsize);
@@ -272,15 +272,18 @@ fn disk(dir: &Path) -> Finding {
             f(
                 level,
                 "disk",
-                format!("{mib:.0} MiB free in {}", dir.display()),
+                fill(
+                    w.disk_free,
+                    &[&format!("{mib:.0}"), &dir.display().to_string()],
+                ),
             )
         }
-        Err(e) => f(Level::Warn, "disk", format!("cannot read free space: {e}")),
+        Err(e) => f(Level::Warn, "disk", fill(w.disk_unknown, &[&e.to_string()])),
     }
 }
 
 /// Serial ports the kernel knows, from sysfs (no libudev needed).
-pub fn serial_ports(sys_tty: &Path) -> Finding {
+pub fn serial_ports(sys_tty: &Path, w: &DoctorWords) -> Finding {
     let mut ports: Vec<String> = std::fs::read_dir(sys_tty)
         .map(|rd| {
             rd.flatten()
@@ -296,7 +299,7 @@ pub fn serial_ports(sys_tty: &Path) -> Finding {
         .unwrap_or_default();
     ports.sort();
     if ports.is_empty() {
-        f(Level::Ok, "serial ports", "none found")
+        f(Level::Ok, "serial ports", w.ports_none)
     } else {
         f(
             Level::Ok,
@@ -311,6 +314,8 @@ pub fn serial_ports(sys_tty: &Path) -> Finding {
 }
 
 fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
+    let w = doctor_words(c.language);
+    let dev = c.printer.device.as_str();
     let ep = match Endpoint::parse(&c.printer.device, dir) {
         Ok(ep) => ep,
         Err(e) => return vec![f(Level::Fail, "printer", e)],
@@ -321,19 +326,12 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             return vec![f(
                 Level::Fail,
                 "printer",
-                format!("{} unreachable: {e}", c.printer.device),
+                fill(w.unreachable, &[dev, &e.to_string()]),
             )];
         }
     };
     if !ep.can_read() {
-        return vec![f(
-            Level::Ok,
-            "printer",
-            format!(
-                "{} writable (this transport cannot report status)",
-                c.printer.device
-            ),
-        )];
+        return vec![f(Level::Ok, "printer", fill(w.writable, &[dev]))];
     }
     match status::query(&mut link, c.drawer.open_level == "high") {
         Ok(Some(st)) => {
@@ -341,25 +339,22 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             let words = st
                 .words()
                 .into_iter()
-                .filter(|w| *w != "drawer open")
+                .filter(|x| *x != "drawer open")
+                .map(|x| w.status(x))
                 .collect::<Vec<_>>();
             if st.ready() && !st.paper_near_end {
-                v.push(f(
-                    Level::Ok,
-                    "printer",
-                    format!("{} ready", c.printer.device),
-                ));
+                v.push(f(Level::Ok, "printer", fill(w.ready, &[dev])));
             } else if st.ready() {
                 v.push(f(
                     Level::Warn,
                     "printer",
-                    format!("{}: {}", c.printer.device, words.join(", ")),
+                    format!("{dev}: {}", words.join(", ")),
                 ));
             } else {
                 v.push(f(
                     Level::Fail,
                     "printer",
-                    format!("{}: {}", c.printer.device, words.join(", ")),
+                    format!("{dev}: {}", words.join(", ")),
                 ));
             }
             v.push(f(
@@ -370,53 +365,41 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
                 },
                 "drawer",
                 if st.drawer_open {
-                    "sensor says open"
+                    w.drawer_open
                 } else {
-                    "sensor says closed"
+                    w.drawer_closed
                 },
             ));
             v
         }
-        Ok(None) => vec![f(
-            Level::Warn,
-            "printer",
-            format!(
-                "{} reachable but gave no status to DLE EOT",
-                c.printer.device
-            ),
-        )],
-        Err(e) => vec![f(
-            Level::Fail,
-            "printer",
-            format!("{}: {e}", c.printer.device),
-        )],
+        Ok(None) => vec![f(Level::Warn, "printer", fill(w.no_status, &[dev]))],
+        Err(e) => vec![f(Level::Fail, "printer", format!("{dev}: {e}"))],
     }
 }
 
 fn display(c: &Config, dir: &Path) -> Vec<Finding> {
-    if c.display.device.is_empty() {
-        return vec![f(Level::Ok, "display", "not configured")];
+    let w = doctor_words(c.language);
+    let dev = c.display.device.as_str();
+    if dev.is_empty() {
+        return vec![f(Level::Ok, "display", w.not_configured)];
     }
     match Endpoint::parse(&c.display.device, dir)
         .map_err(std::io::Error::other)
         .and_then(|ep| Link::open(&ep, PROBE_TIMEOUT))
     {
-        Ok(_) => vec![f(
-            Level::Ok,
-            "display",
-            format!("{} opens", c.display.device),
-        )],
+        Ok(_) => vec![f(Level::Ok, "display", fill(w.display_opens, &[dev]))],
         Err(e) => vec![f(
             Level::Fail,
             "display",
-            format!("{} unreachable: {e}", c.display.device),
+            fill(w.unreachable, &[dev, &e.to_string()]),
         )],
     }
 }
 
 fn sync(c: &Config) -> Vec<Finding> {
+    let w = doctor_words(c.language);
     if c.sync.url.is_empty() {
-        return vec![f(Level::Ok, "sync", "not configured ([sync] url is empty)")];
+        return vec![f(Level::Ok, "sync", w.sync_not_configured)];
     }
     let cfg = ureq::Agent::config_builder()
         .timeout_global(Some(PROBE_TIMEOUT))
@@ -442,8 +425,8 @@ fn sync(c: &Config) -> Vec<Finding> {
         );
     }
     let mut v = Vec::new();
-    if let Some(w) = cleartext_warning(&c.sync.url) {
-        v.push(f(Level::Warn, "sync", w));
+    if let Some(text) = cleartext_warning(&c.sync.url, w) {
+        v.push(f(Level::Warn, "sync", text));
     }
     let sent = chrono::Utc::now();
     let user = &c.sync.user;
@@ -452,35 +435,16 @@ fn sync(c: &Config) -> Vec<Finding> {
             let status = resp.status().as_u16();
             let at = &c.sync.url;
             v.push(match status {
-                200..=299 => f(
-                    Level::Ok,
-                    "sync",
-                    format!("{at} answers and accepts user '{user}'"),
-                ),
-                401 => f(
+                200..=299 => f(Level::Ok, "sync", fill(w.sync_ok, &[at, user])),
+                401 => f(Level::Fail, "sync", fill(w.sync_401, &[at, user])),
+                403 => f(Level::Fail, "sync", fill(w.sync_403, &[at, user])),
+                404 => f(Level::Fail, "sync", fill(w.sync_404, &[at])),
+                429 => f(Level::Fail, "sync", fill(w.sync_429, &[at])),
+                _ => f(
                     Level::Fail,
                     "sync",
-                    format!(
-                        "{at} refuses user '{user}': wrong password or unknown user (a server \
-                         does not say which); check [sync] user and password"
-                    ),
+                    fill(w.sync_status, &[at, &status.to_string()]),
                 ),
-                403 => f(
-                    Level::Fail,
-                    "sync",
-                    format!("{at} knows user '{user}' but forbids it caja-docs"),
-                ),
-                404 => f(
-                    Level::Fail,
-                    "sync",
-                    format!("{at} has no caja-docs database: set the server up (docs/PROTOCOL.md)"),
-                ),
-                429 => f(
-                    Level::Fail,
-                    "sync",
-                    format!("{at} refuses logins from here for a while: too many wrong passwords"),
-                ),
-                _ => f(Level::Fail, "sync", format!("{at} answers {status}")),
             });
             let date = resp
                 .headers()
@@ -494,11 +458,7 @@ fn sync(c: &Config) -> Vec<Finding> {
                 } else {
                     Level::Ok
                 };
-                v.push(f(
-                    level,
-                    "clock",
-                    format!("{drift:+} s against the server (warned past 120 s)"),
-                ));
+                v.push(f(level, "clock", fill(w.drift, &[&format!("{drift:+}")])));
             }
             v
         }
@@ -506,7 +466,7 @@ fn sync(c: &Config) -> Vec<Finding> {
             v.push(f(
                 Level::Fail,
                 "sync",
-                format!("{} unreachable: {e}", c.sync.url),
+                fill(w.unreachable, &[&c.sync.url, &e.to_string()]),
             ));
             v
         }
@@ -516,13 +476,8 @@ fn sync(c: &Config) -> Vec<Finding> {
 /// A warning when `url` sends the password in clear (`http://`) to an address outside the
 /// local networks (loopback, private, link-local); a name counts as outside unless it resolves
 /// only to such addresses.
-pub fn cleartext_warning(url: &str) -> Option<String> {
-    cleartext_host(url, true).map(|host| {
-        format!(
-            "{url} is plain http:// to {host}, outside the local network: the sync password \
-             travels in clear; use https://"
-        )
-    })
+pub fn cleartext_warning(url: &str, w: &DoctorWords) -> Option<String> {
+    cleartext_host(url, true).map(|host| fill(w.cleartext, &[url, &host]))
 }
 
 /// The host of a plain `http://` URL outside the local networks. Without `resolve`, a name
@@ -587,9 +542,13 @@ mod tests {
             "http://[::1]:5984",
             "https://203.0.113.9",
         ] {
-            assert_eq!(cleartext_warning(local), None, "{local}");
+            assert_eq!(
+                cleartext_warning(local, doctor_words(Language::En)),
+                None,
+                "{local}"
+            );
         }
-        let w = cleartext_warning("http://203.0.113.9:5984").unwrap();
+        let w = cleartext_warning("http://203.0.113.9:5984", doctor_words(Language::En)).unwrap();
         assert!(w.contains("203.0.113.9") && w.contains("https://"), "{w}");
     }
 }

@@ -72,8 +72,8 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
         // A register on its way out lets go of the store a moment before its process is gone:
         // the doctor then verifies the store file itself.
         assert!(
-            text(&o).contains("verified in the electronic journal")
-                || text(&o).contains("verified (file, chain, numbering, totals)")
+            text(&o).contains("verificados en el diario electrónico")
+                || text(&o).contains("verificados (archivo, cadena, numeración, totales)")
                 || register.try_wait().unwrap().is_some(),
             "doctor: {}",
             text(&o)

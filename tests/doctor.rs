@@ -103,7 +103,7 @@ fn a_healthy_register_exits_zero() {
     );
     let (ok, report, _) = doctor(dir.path());
     assert!(ok, "{report}");
-    assert!(line(&report, "printer").contains("ready"), "{report}");
+    assert!(line(&report, "printer").contains("lista"), "{report}");
     assert!(line(&report, "clock").starts_with("OK"), "{report}");
 }
 
@@ -113,10 +113,10 @@ fn every_printer_fault_is_named() {
     init_cli(dir.path());
     let hub = hub(0);
     for (bytes, level, words) in [
-        ([0x1A, 0x32, 0x72], "FAIL", "paper out"),
-        ([0x1A, 0x16, 0x12], "FAIL", "cover open"),
-        ([0x1A, 0x12, 0x12], "FAIL", "offline"),
-        ([0x12, 0x12, 0x1E], "WARN", "paper near end"),
+        ([0x1A, 0x32, 0x72], "FAIL", "sin papel"),
+        ([0x1A, 0x16, 0x12], "FAIL", "tapa abierta"),
+        ([0x1A, 0x12, 0x12], "FAIL", "fuera de línea"),
+        ([0x12, 0x12, 0x1E], "WARN", "papel por acabarse"),
     ] {
         configure(
             dir.path(),
@@ -135,7 +135,10 @@ fn every_printer_fault_is_named() {
         &format!("http://{hub}/"),
     );
     let (ok, report, _) = doctor(dir.path());
-    assert!(!ok && line(&report, "drawer").contains("open"), "{report}");
+    assert!(
+        !ok && line(&report, "drawer").contains("abierto"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -155,8 +158,8 @@ fn unreachable_and_stalled_devices_finish_in_time_and_are_named() {
     let (ok, report, took) = doctor(dir.path());
     assert!(!ok);
     assert!(
-        line(&report, "printer").contains("unreachable")
-            && line(&report, "sync").contains("unreachable"),
+        line(&report, "printer").contains("no responde")
+            && line(&report, "sync").contains("no responde"),
         "{report}"
     );
     assert!(took < Duration::from_secs(15), "took {took:?}");
@@ -165,7 +168,10 @@ fn unreachable_and_stalled_devices_finish_in_time_and_are_named() {
     configure(dir.path(), &format!("tcp:{p}"), &format!("http://{s}/"));
     let (ok, report, took) = doctor(dir.path());
     assert!(!ok, "{report}");
-    assert!(line(&report, "printer").contains("no status"), "{report}");
+    assert!(
+        line(&report, "printer").contains("no da su estado"),
+        "{report}"
+    );
     assert!(line(&report, "sync").starts_with("FAIL"), "{report}");
     assert!(took < Duration::from_secs(15), "took {took:?}");
     // A hub whose clock is 5 minutes off is a warning.

@@ -683,9 +683,8 @@ fn doctor_checks_the_credentials() {
     let findings = caja::doctor::sync_check(&config);
     let sync: Vec<_> = findings.iter().filter(|x| x.what == "sync").collect();
     assert!(
-        sync.iter().any(
-            |x| x.level == caja::doctor::Level::Fail && x.detail.contains("refuses user 'FV1'")
-        ),
+        sync.iter().any(|x| x.level == caja::doctor::Level::Fail
+            && x.detail.contains("rechaza al usuario 'FV1'")),
         "{findings:?}"
     );
     config.sync.password = "clave-fv1-segura".into();
@@ -693,7 +692,7 @@ fn doctor_checks_the_credentials() {
     assert!(
         findings.iter().any(|x| x.what == "sync"
             && x.level == caja::doctor::Level::Ok
-            && x.detail.contains("accepts user 'FV1'")),
+            && x.detail.contains("acepta al usuario 'FV1'")),
         "{findings:?}"
     );
     h.stop();

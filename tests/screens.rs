@@ -283,7 +283,7 @@ fn fragments(lang: Language) -> Vec<String> {
 }
 
 /// Screens whose body is knowingly left in English this round.
-const KNOWN_ENGLISH: &[&str] = &["diagnostics"];
+const KNOWN_ENGLISH: &[&str] = &[];
 
 /// Words that are only English, and only Spanish, as people write them in this product.
 const ENGLISH: &[&str] = &[
@@ -438,8 +438,7 @@ fn problems(lang: Language, shots: &[(String, String)]) -> Vec<String> {
     let mut out = Vec::new();
     for (name, text) in shots {
         let say = |what: String| format!("{lang:?} \"{name}\": {what}\n{text}");
-        // Known and left for now: the diagnostics body is `caja doctor`'s findings, shared
-        // with the command line and its tests, and still in English (issue 16's note).
+        // Screens knowingly left in the other language (none now).
         let language = !KNOWN_ENGLISH.contains(&name.as_str());
         for f in foreign.iter().filter(|_| language) {
             if text.contains(f.as_str()) {

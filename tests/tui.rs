@@ -760,11 +760,13 @@ fn a_technician_lands_on_live_diagnostics_with_secrets_masked() {
     }
     let shown = screen(&app, 80, 24);
     assert!(
-        shown.contains("integrity") && shown.contains("printer") && shown.contains("serial ports"),
+        shown.contains("integridad")
+            && shown.contains("impresora")
+            && shown.contains("puertos serie"),
         "{shown}"
     );
     assert!(
-        shown.lines().any(|l| l.starts_with("│OK   integrity")),
+        shown.lines().any(|l| l.starts_with("│OK   integridad")),
         "{shown}"
     );
     keys(&mut app, "7");

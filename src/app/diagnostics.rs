@@ -69,7 +69,11 @@ impl App {
                 out.extend(doctor::sync_check(&config));
             } else {
                 if let Some(s) = &store {
-                    out.extend(doctor::open_store_checks(s, !config.sync.url.is_empty()));
+                    out.extend(doctor::open_store_checks(
+                        s,
+                        !config.sync.url.is_empty(),
+                        config.language,
+                    ));
                 }
                 out.extend(doctor::device_checks(&config, &dir));
             }

@@ -2,9 +2,11 @@
 //! the words on paper ([`Words`]). The catalogue sits beneath everything that shows or prints,
 //! so the store, the devices and the app name a text without reaching up into the screens.
 
+mod doctor;
 mod paper;
 mod screen;
 
+pub use doctor::{DoctorWords, doctor_words};
 pub use paper::{Words, override_name, tender_name, words, x_title};
 pub use screen::{Texts, texts};
 use serde::Deserialize;

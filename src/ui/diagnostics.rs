@@ -12,6 +12,7 @@ pub fn diagnostics(f: &mut Frame, app: &App, theme: &Theme, d: &crate::app::Diag
     use crate::app::DiagView;
     use crate::doctor::Level as L;
     let t = app.texts;
+    let w = crate::i18n::doctor_words(app.config.language);
     let area = f.area();
     let [body, msg, hint] = Layout::vertical([
         Constraint::Min(5),
@@ -33,7 +34,7 @@ pub fn diagnostics(f: &mut Frame, app: &App, theme: &Theme, d: &crate::app::Diag
                     };
                     Line::from(vec![
                         ratatui::text::Span::styled(tag, style),
-                        ratatui::text::Span::raw(format!(" {:<13} {}", x.what, x.detail)),
+                        ratatui::text::Span::raw(format!(" {:<13} {}", w.name(&x.what), x.detail)),
                     ])
                 })
                 .collect();

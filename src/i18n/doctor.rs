@@ -1,0 +1,285 @@
+//! The words of `caja doctor` and the diagnostics screen, in both languages. A check keeps its
+//! English key (`printer`, `sync`) where the command line prints it, for technicians' scripts;
+//! the screen shows [`DoctorWords::name`].
+
+use super::Language;
+
+pub struct DoctorWords {
+    names: [&'static str; 15],
+    pub version: &'static str,
+    pub config_ok: &'static str,
+    pub config_bad: &'static str,
+    pub probe_failed: &'static str,
+    pub journal_ok: &'static str,
+    pub journal_failing: &'static str,
+    pub no_store: &'static str,
+    pub store_in_use: &'static str,
+    pub store_line: &'static str,
+    pub scope_journal: &'static str,
+    pub scope_file: &'static str,
+    pub scope_live: &'static str,
+    pub outbox_empty: &'static str,
+    pub outbox_waiting: &'static str,
+    pub outbox_oldest: &'static str,
+    pub spool_empty: &'static str,
+    pub spool_untried: &'static str,
+    pub spool_waiting: &'static str,
+    pub integrity_ok: &'static str,
+    pub integrity_bad: &'static str,
+    pub disk_free: &'static str,
+    pub disk_unknown: &'static str,
+    pub ports_none: &'static str,
+    pub unreachable: &'static str,
+    pub writable: &'static str,
+    pub ready: &'static str,
+    pub drawer_open: &'static str,
+    pub drawer_closed: &'static str,
+    pub no_status: &'static str,
+    pub not_configured: &'static str,
+    pub sync_not_configured: &'static str,
+    pub display_opens: &'static str,
+    pub sync_ok: &'static str,
+    pub sync_401: &'static str,
+    pub sync_403: &'static str,
+    pub sync_404: &'static str,
+    pub sync_429: &'static str,
+    pub sync_status: &'static str,
+    pub drift: &'static str,
+    pub cleartext: &'static str,
+    /// A printer's state: paper out, paper near end, cover open, offline, drawer open.
+    status: [&'static str; 5],
+}
+
+/// The checks' keys, in the order of [`DoctorWords::names`].
+const KEYS: [&str; 15] = [
+    "caja",
+    "config",
+    "doctor",
+    "journal",
+    "store",
+    "outbox",
+    "print spool",
+    "integrity",
+    "disk",
+    "serial ports",
+    "printer",
+    "drawer",
+    "display",
+    "sync",
+    "clock",
+];
+
+/// The printer's state words as `devices::status` gives them.
+const STATUS: [&str; 5] = [
+    "paper out",
+    "paper near end",
+    "cover open",
+    "offline",
+    "drawer open",
+];
+
+impl DoctorWords {
+    /// The name of the check `key` as people read it.
+    pub fn name(&self, key: &str) -> &'static str {
+        KEYS.iter()
+            .position(|k| *k == key)
+            .map_or("?", |i| self.names[i])
+    }
+
+    /// A printer state word in this language.
+    pub fn status(&self, word: &str) -> &'static str {
+        STATUS
+            .iter()
+            .position(|k| *k == word)
+            .map_or("?", |i| self.status[i])
+    }
+
+    pub fn all(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self.names.to_vec();
+        v.extend(self.status);
+        v.extend([
+            self.version,
+            self.config_ok,
+            self.config_bad,
+            self.probe_failed,
+            self.journal_ok,
+            self.journal_failing,
+            self.no_store,
+            self.store_in_use,
+            self.store_line,
+            self.scope_journal,
+            self.scope_file,
+            self.scope_live,
+            self.outbox_empty,
+            self.outbox_waiting,
+            self.outbox_oldest,
+            self.spool_empty,
+            self.spool_untried,
+            self.spool_waiting,
+            self.integrity_ok,
+            self.integrity_bad,
+            self.disk_free,
+            self.disk_unknown,
+            self.ports_none,
+            self.unreachable,
+            self.writable,
+            self.ready,
+            self.drawer_open,
+            self.drawer_closed,
+            self.no_status,
+            self.not_configured,
+            self.sync_not_configured,
+            self.display_opens,
+            self.sync_ok,
+            self.sync_401,
+            self.sync_403,
+            self.sync_404,
+            self.sync_429,
+            self.sync_status,
+            self.drift,
+            self.cleartext,
+        ]);
+        v
+    }
+}
+
+const ES: DoctorWords = DoctorWords {
+    names: [
+        "caja",
+        "configuración",
+        "diagnóstico",
+        "diario",
+        "tienda",
+        "por enviar",
+        "por imprimir",
+        "integridad",
+        "disco",
+        "puertos serie",
+        "impresora",
+        "cajón",
+        "visor",
+        "sincronía",
+        "reloj",
+    ],
+    version: "versión {}",
+    config_ok: "{} se lee bien",
+    config_bad: "{} (el resto del informe usa los valores de fábrica)",
+    probe_failed: "una prueba falló de forma inesperada",
+    journal_ok: "el diario electrónico se escribe con cada documento",
+    journal_failing: "sin escribir desde: {}; cada documento se guarda en la tienda de forma duradera y el diario se completa al reiniciar la caja",
+    no_store: "no hay tienda en {} (ejecute caja init o la configuración inicial)",
+    store_in_use: "{} MiB, abierta por la caja en uso (el archivo se revisa cuando se cierre)",
+    store_line: "{} caja {} ({}), esquema {}, {} MiB",
+    scope_journal: "en el diario electrónico (cadena, numeración, totales)",
+    scope_file: "(archivo, cadena, numeración, totales)",
+    scope_live: "(cadena, numeración, totales)",
+    outbox_empty: "nada pendiente de sincronizar",
+    outbox_waiting: "{} documentos sin enviar{}",
+    outbox_oldest: ", el más antiguo {} del {}",
+    spool_empty: "nada",
+    spool_untried: "aún sin intentar",
+    spool_waiting: "{} recibos en espera, el más antiguo {} ({})",
+    integrity_ok: "{} documentos y {} productos verificados {}",
+    integrity_bad: "{} problema(s), el primero: {}",
+    disk_free: "{} MiB libres en {}",
+    disk_unknown: "no se puede leer el espacio libre: {}",
+    ports_none: "ninguno",
+    unreachable: "{} no responde: {}",
+    writable: "{} recibe datos (esta conexión no informa su estado)",
+    ready: "{} lista",
+    drawer_open: "el sensor dice abierto",
+    drawer_closed: "el sensor dice cerrado",
+    no_status: "{} responde pero no da su estado (DLE EOT)",
+    not_configured: "sin configurar",
+    sync_not_configured: "sin configurar ([sync] url vacío)",
+    display_opens: "{} abre",
+    sync_ok: "{} responde y acepta al usuario '{}'",
+    sync_401: "{} rechaza al usuario '{}': clave errada o usuario desconocido (el servidor no dice cuál); revise [sync] user y password",
+    sync_403: "{} conoce al usuario '{}' pero le niega caja-docs",
+    sync_404: "{} no tiene la base caja-docs: prepare el servidor (docs/PROTOCOL.md)",
+    sync_429: "{} rechaza por un tiempo los ingresos desde aquí: demasiadas claves erradas",
+    sync_status: "{} responde {}",
+    drift: "{} s respecto del servidor (aviso pasados 120 s)",
+    cleartext: "{} es http:// sin cifrar hacia {}, fuera de la red local: la clave de sincronía viaja legible; use https://",
+    status: [
+        "sin papel",
+        "papel por acabarse",
+        "tapa abierta",
+        "fuera de línea",
+        "cajón abierto",
+    ],
+};
+
+const EN: DoctorWords = DoctorWords {
+    names: KEYS,
+    version: "version {}",
+    config_ok: "{} reads cleanly",
+    config_bad: "{} (the built-in defaults are used for the rest of this report)",
+    probe_failed: "a probe failed unexpectedly",
+    journal_ok: "the electronic journal is written with every document",
+    journal_failing: "not written since: {}; every document is committed to the store durably instead, and the journal is caught up when the register restarts",
+    no_store: "no store in {} (run caja init or the first-run setup)",
+    store_in_use: "{} MiB, open in the running register (the store file is checked when it stops)",
+    store_line: "{} register {} ({}), schema {}, {} MiB",
+    scope_journal: "in the electronic journal (chain, numbering, totals)",
+    scope_file: "(file, chain, numbering, totals)",
+    scope_live: "(chain, numbering, totals)",
+    outbox_empty: "nothing waiting to sync",
+    outbox_waiting: "{} documents not yet pushed{}",
+    outbox_oldest: ", oldest {} of {}",
+    spool_empty: "empty",
+    spool_untried: "not tried yet",
+    spool_waiting: "{} receipts waiting, oldest {} ({})",
+    integrity_ok: "{} documents and {} products verified {}",
+    integrity_bad: "{} problem(s), first: {}",
+    disk_free: "{} MiB free in {}",
+    disk_unknown: "cannot read free space: {}",
+    ports_none: "none found",
+    unreachable: "{} unreachable: {}",
+    writable: "{} writable (this transport cannot report status)",
+    ready: "{} ready",
+    drawer_open: "sensor says open",
+    drawer_closed: "sensor says closed",
+    no_status: "{} reachable but gave no status to DLE EOT",
+    not_configured: "not configured",
+    sync_not_configured: "not configured ([sync] url is empty)",
+    display_opens: "{} opens",
+    sync_ok: "{} answers and accepts user '{}'",
+    sync_401: "{} refuses user '{}': wrong password or unknown user (a server does not say which); check [sync] user and password",
+    sync_403: "{} knows user '{}' but forbids it caja-docs",
+    sync_404: "{} has no caja-docs database: set the server up (docs/PROTOCOL.md)",
+    sync_429: "{} refuses logins from here for a while: too many wrong passwords",
+    sync_status: "{} answers {}",
+    drift: "{} s against the server (warned past 120 s)",
+    cleartext: "{} is plain http:// to {}, outside the local network: the sync password travels in clear; use https://",
+    status: STATUS,
+};
+
+/// The doctor's words in `lang`.
+pub fn doctor_words(lang: Language) -> &'static DoctorWords {
+    match lang {
+        Language::Es => &ES,
+        Language::En => &EN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_every_word_with_the_same_placeholders() {
+        let (es, en) = (ES.all(), EN.all());
+        assert_eq!(es.len(), en.len());
+        for (a, b) in es.iter().zip(&en) {
+            assert!(!a.is_empty() && !b.is_empty());
+            assert_eq!(
+                a.matches("{}").count(),
+                b.matches("{}").count(),
+                "{a} / {b}"
+            );
+        }
+        assert_eq!(ES.name("printer"), "impresora");
+        assert_eq!(ES.status("paper near end"), "papel por acabarse");
+    }
+}
