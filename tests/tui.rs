@@ -1163,7 +1163,7 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     keys(&mut app, "Ferreteria El Tornillo\n\n\n");
     key(&mut app, KeyCode::Enter);
     let p = screen(&app, 80, 24);
-    assert!(p.contains("check digit should be 1"), "{p}");
+    assert!(p.contains("el dígito de verificación debe ser 1"), "{p}");
     // Back to the number, fix the check digit, save.
     key(&mut app, KeyCode::Up);
     key(&mut app, KeyCode::Up);

@@ -176,7 +176,7 @@ impl App {
                 let c = match Customer::new(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) {
                     Ok(c) => c,
                     Err(e) => {
-                        f.error = Some(e.to_string());
+                        f.error = Some(self.error_words(&e));
                         return FormResult::Stay;
                     }
                 };
@@ -189,7 +189,9 @@ impl App {
                         FormResult::Saved(c)
                     }
                     Err(e) => {
-                        f.error = Some(e.to_string());
+                        f.error = Some(self.user_mistake(&e).unwrap_or_else(|| {
+                            crate::i18n::fill(self.texts.store_error, &[&e.to_string()])
+                        }));
                         FormResult::Stay
                     }
                 };

@@ -418,6 +418,7 @@ impl App {
             ),
             E::Doc(d) => self.error_words(d),
             E::Money(m) => self.error_words(m),
+            E::Customer(c) => self.error_words(c),
             E::Refund(_)
             | E::Invalid(_)
             | E::Day(_)
@@ -444,6 +445,28 @@ impl App {
                 MoneyError::TooPrecise(s) => fill(t.err_amount_precise, &[s]),
                 MoneyError::Overflow => t.err_amount_large.into(),
                 MoneyError::Negative => t.err_amount_negative.into(),
+            };
+        }
+        if let Some(c) = e.downcast_ref::<crate::domain::customer::CustomerError>() {
+            use crate::domain::customer::CustomerError as C;
+            return match c {
+                C::UnknownType(s) => fill(t.err_cust_type, &[s]),
+                C::BadCedula(s) => fill(t.err_cust_cedula, &[s]),
+                C::BadNit(s) => fill(t.err_cust_nit, &[s]),
+                C::NitCheckDigit { given, want } => {
+                    fill(t.err_cust_nit_check, &[given, &want.to_string()])
+                }
+                C::BadRfc(s) => fill(t.err_cust_rfc, &[s]),
+                C::BadPassport(s) => fill(t.err_cust_passport, &[s]),
+                C::BadFinalConsumer => fill(
+                    t.err_cust_final,
+                    &[crate::domain::customer::FINAL_CONSUMER_NUMBER],
+                ),
+                C::BadName => t.err_cust_name.into(),
+                C::BadPhone(s) => fill(t.err_cust_phone, &[s]),
+                C::BadEmail(s) => fill(t.err_cust_email, &[s]),
+                C::BadAddress => t.err_cust_address.into(),
+                C::Control(field) => fill(t.err_cust_control, &[field]),
             };
         }
         if let Some(p) = e.downcast_ref::<ParseError>() {

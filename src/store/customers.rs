@@ -98,9 +98,7 @@ impl Store {
         header: &DocHeader,
         customer: Customer,
     ) -> Result<Committed, StoreError> {
-        customer
-            .validate()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        customer.validate()?;
         if customer.is_final_consumer() {
             return Err(StoreError::Invalid(
                 "the final consumer is not a customer record; leave the sale without one".into(),

@@ -100,6 +100,8 @@ pub enum StoreError {
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
+    Customer(#[from] crate::domain::customer::CustomerError),
+    #[error(transparent)]
     Doc(#[from] DocError),
     #[error("a PIN is 4 to 12 digits")]
     BadPin,
