@@ -47,19 +47,23 @@ pub fn run(dir: &Path) -> Vec<Finding> {
     let mut out = vec![f(
         Level::Ok,
         "caja",
-        fill(w.version, &[env!("CARGO_PKG_VERSION")]),
+        fill(w.version, &[("version", env!("CARGO_PKG_VERSION"))]),
     )];
     let config = match loaded {
         Ok(c) => {
             let path = dir.join(crate::config::CONFIG_FILE).display().to_string();
-            out.push(f(Level::Ok, "config", fill(w.config_ok, &[&path])));
+            out.push(f(
+                Level::Ok,
+                "config",
+                fill(w.config_ok, &[("path", &path)]),
+            ));
             c
         }
         Err(e) => {
             out.push(f(
                 Level::Fail,
                 "config",
-                fill(w.config_bad, &[&e.to_string()]),
+                fill(w.config_bad, &[("why", &e.to_string())]),
             ));
             Config::defaults()
         }
@@ -109,7 +113,11 @@ pub fn open_store_checks(store: &Store, sync_configured: bool, lang: Language) -
     out.push(integrity(store.verify(), w.scope_live, w));
     out.push(match store.journal_failure() {
         None => f(Level::Ok, "journal", w.journal_ok),
-        Some(why) => f(Level::Fail, "journal", fill(w.journal_failing, &[&why])),
+        Some(why) => f(
+            Level::Fail,
+            "journal",
+            fill(w.journal_failing, &[("why", &why)]),
+        ),
     });
     out
 }
@@ -126,7 +134,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
         return vec![f(
             Level::Fail,
             "store",
-            fill(w.no_store, &[&dir.display().to_string()]),
+            fill(w.no_store, &[("dir", &dir.display().to_string())]),
         )];
     }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
@@ -141,7 +149,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
                     "store",
                     fill(
                         w.store_in_use,
-                        &[&format!("{:.1}", size as f64 / 1048576.0)],
+                        &[("mib", &format!("{:.1}", size as f64 / 1048576.0))],
                     ),
                 ),
                 integrity(
@@ -160,11 +168,11 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
         fill(
             w.store_line,
             &[
-                &info.name,
-                &info.register.to_string(),
-                &info.currency.code,
-                &crate::store::tables::SCHEMA_VERSION.to_string(),
-                &format!("{:.1}", size as f64 / 1048576.0),
+                ("name", &info.name),
+                ("register", &info.register.to_string()),
+                ("currency", &info.currency.code),
+                ("schema", &crate::store::tables::SCHEMA_VERSION.to_string()),
+                ("size", &format!("{:.1}", size as f64 / 1048576.0)),
             ],
         ),
     ));
@@ -186,7 +194,12 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 .doc(cursor + 1)
                 .ok()
                 .flatten()
-                .map(|d| fill(w.outbox_oldest, &[&d.doc.number, &d.doc.at.to_rfc3339()]))
+                .map(|d| {
+                    fill(
+                        w.outbox_oldest,
+                        &[("number", &d.doc.number), ("at", &d.doc.at.to_rfc3339())],
+                    )
+                })
                 .unwrap_or_default();
             let level = if sync_configured {
                 Level::Warn
@@ -196,7 +209,10 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
             out.push(f(
                 level,
                 "outbox",
-                fill(w.outbox_waiting, &[&n.to_string(), &oldest]),
+                fill(
+                    w.outbox_waiting,
+                    &[("n", &n.to_string()), ("oldest", &oldest)],
+                ),
             ));
         }
         Err(e) => out.push(f(Level::Fail, "outbox", e.to_string())),
@@ -214,7 +230,11 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 "print spool",
                 fill(
                     w.spool_waiting,
-                    &[&j.len().to_string(), &j[0].1.number, &why],
+                    &[
+                        ("count", &j.len().to_string()),
+                        ("number", &j[0].1.number),
+                        ("why", &why),
+                    ],
                 ),
             ));
         }
@@ -235,7 +255,11 @@ fn integrity(
             "integrity",
             fill(
                 w.integrity_ok,
-                &[&r.documents.to_string(), &r.products.to_string(), what],
+                &[
+                    ("documents", &r.documents.to_string()),
+                    ("products", &r.products.to_string()),
+                    ("scope", what),
+                ],
             ),
         ),
         Ok(r) => f(
@@ -244,8 +268,8 @@ fn integrity(
             fill(
                 w.integrity_bad,
                 &[
-                    &r.problems.len().to_string(),
-                    &r.problems.first().cloned().unwrap_or_default(),
+                    ("count", &r.problems.len().to_string()),
+                    ("first", &r.problems.first().cloned().unwrap_or_default()),
                 ],
             ),
         ),
@@ -274,11 +298,18 @@ fn disk(dir: &Path, w: &DoctorWords) -> Finding {
                 "disk",
                 fill(
                     w.disk_free,
-                    &[&format!("{mib:.0}"), &dir.display().to_string()],
+                    &[
+                        ("mib", &format!("{mib:.0}")),
+                        ("dir", &dir.display().to_string()),
+                    ],
                 ),
             )
         }
-        Err(e) => f(Level::Warn, "disk", fill(w.disk_unknown, &[&e.to_string()])),
+        Err(e) => f(
+            Level::Warn,
+            "disk",
+            fill(w.disk_unknown, &[("why", &e.to_string())]),
+        ),
     }
 }
 
@@ -326,12 +357,12 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             return vec![f(
                 Level::Fail,
                 "printer",
-                fill(w.unreachable, &[dev, &e.to_string()]),
+                fill(w.unreachable, &[("dev", dev), ("why", &e.to_string())]),
             )];
         }
     };
     if !ep.can_read() {
-        return vec![f(Level::Ok, "printer", fill(w.writable, &[dev]))];
+        return vec![f(Level::Ok, "printer", fill(w.writable, &[("dev", dev)]))];
     }
     match status::query(&mut link, c.drawer.open_level == "high") {
         Ok(Some(st)) => {
@@ -343,7 +374,7 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
                 .map(|x| w.status(x))
                 .collect::<Vec<_>>();
             if st.ready() && !st.paper_near_end {
-                v.push(f(Level::Ok, "printer", fill(w.ready, &[dev])));
+                v.push(f(Level::Ok, "printer", fill(w.ready, &[("dev", dev)])));
             } else if st.ready() {
                 v.push(f(
                     Level::Warn,
@@ -372,7 +403,11 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             ));
             v
         }
-        Ok(None) => vec![f(Level::Warn, "printer", fill(w.no_status, &[dev]))],
+        Ok(None) => vec![f(
+            Level::Warn,
+            "printer",
+            fill(w.no_status, &[("dev", dev)]),
+        )],
         Err(e) => vec![f(Level::Fail, "printer", format!("{dev}: {e}"))],
     }
 }
@@ -387,11 +422,15 @@ fn display(c: &Config, dir: &Path) -> Vec<Finding> {
         .map_err(std::io::Error::other)
         .and_then(|ep| Link::open(&ep, PROBE_TIMEOUT))
     {
-        Ok(_) => vec![f(Level::Ok, "display", fill(w.display_opens, &[dev]))],
+        Ok(_) => vec![f(
+            Level::Ok,
+            "display",
+            fill(w.display_opens, &[("dev", dev)]),
+        )],
         Err(e) => vec![f(
             Level::Fail,
             "display",
-            fill(w.unreachable, &[dev, &e.to_string()]),
+            fill(w.unreachable, &[("dev", dev), ("why", &e.to_string())]),
         )],
     }
 }
@@ -435,15 +474,30 @@ fn sync(c: &Config) -> Vec<Finding> {
             let status = resp.status().as_u16();
             let at = &c.sync.url;
             v.push(match status {
-                200..=299 => f(Level::Ok, "sync", fill(w.sync_ok, &[at, user])),
-                401 => f(Level::Fail, "sync", fill(w.sync_401, &[at, user])),
-                403 => f(Level::Fail, "sync", fill(w.sync_403, &[at, user])),
-                404 => f(Level::Fail, "sync", fill(w.sync_404, &[at])),
-                429 => f(Level::Fail, "sync", fill(w.sync_429, &[at])),
+                200..=299 => f(
+                    Level::Ok,
+                    "sync",
+                    fill(w.sync_ok, &[("at", at), ("user", user)]),
+                ),
+                401 => f(
+                    Level::Fail,
+                    "sync",
+                    fill(w.sync_401, &[("at", at), ("user", user)]),
+                ),
+                403 => f(
+                    Level::Fail,
+                    "sync",
+                    fill(w.sync_403, &[("at", at), ("user", user)]),
+                ),
+                404 => f(Level::Fail, "sync", fill(w.sync_404, &[("at", at)])),
+                429 => f(Level::Fail, "sync", fill(w.sync_429, &[("at", at)])),
                 _ => f(
                     Level::Fail,
                     "sync",
-                    fill(w.sync_status, &[at, &status.to_string()]),
+                    fill(
+                        w.sync_status,
+                        &[("at", at), ("status", &status.to_string())],
+                    ),
                 ),
             });
             let date = resp
@@ -458,7 +512,11 @@ fn sync(c: &Config) -> Vec<Finding> {
                 } else {
                     Level::Ok
                 };
-                v.push(f(level, "clock", fill(w.drift, &[&format!("{drift:+}")])));
+                v.push(f(
+                    level,
+                    "clock",
+                    fill(w.drift, &[("drift", &format!("{drift:+}"))]),
+                ));
             }
             v
         }
@@ -466,7 +524,10 @@ fn sync(c: &Config) -> Vec<Finding> {
             v.push(f(
                 Level::Fail,
                 "sync",
-                fill(w.unreachable, &[&c.sync.url, &e.to_string()]),
+                fill(
+                    w.unreachable,
+                    &[("dev", &c.sync.url), ("why", &e.to_string())],
+                ),
             ));
             v
         }
@@ -477,7 +538,7 @@ fn sync(c: &Config) -> Vec<Finding> {
 /// local networks (loopback, private, link-local); a name counts as outside unless it resolves
 /// only to such addresses.
 pub fn cleartext_warning(url: &str, w: &DoctorWords) -> Option<String> {
-    cleartext_host(url, true).map(|host| fill(w.cleartext, &[url, &host]))
+    cleartext_host(url, true).map(|host| fill(w.cleartext, &[("url", url), ("host", &host)]))
 }
 
 /// The host of a plain `http://` URL outside the local networks. Without `resolve`, a name

@@ -230,7 +230,7 @@ fn event_loop(
         if let Some(rx) = &display_errors
             && let Ok(e) = rx.try_recv()
         {
-            let text = crate::i18n::fill(app.texts.display_failed, &[&e.to_string()]);
+            let text = crate::i18n::fill(app.texts.display_failed, &[("why", &e.to_string())]);
             app.notice(crate::app::Level::Warn, text);
             dirty = true;
         }

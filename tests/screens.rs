@@ -256,6 +256,18 @@ fn walk(lang: Language) -> Vec<(String, String)> {
     w.shots
 }
 
+/// A text's pieces between its placeholders (`{total}`).
+fn pieces(t: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = t;
+    while let Some(open) = rest.find('{') {
+        out.push(&rest[..open]);
+        rest = rest[open..].split_once('}').map_or("", |(_, after)| after);
+    }
+    out.push(rest);
+    out
+}
+
 /// Texts of `lang`'s catalogue, cut at their placeholders, that read differently in the other.
 fn fragments(lang: Language) -> Vec<String> {
     let mine = texts(lang).all();
@@ -266,13 +278,13 @@ fn fragments(lang: Language) -> Vec<String> {
     .all();
     let theirs: Vec<String> = other
         .iter()
-        .flat_map(|t| t.split("{}"))
+        .flat_map(|t| pieces(t))
         .flat_map(|t| t.split('\n'))
         .map(|t| t.trim().to_string())
         .collect();
     let mut v: Vec<String> = mine
         .iter()
-        .flat_map(|t| t.split("{}"))
+        .flat_map(|t| pieces(t))
         .flat_map(|t| t.split('\n'))
         .map(|t| t.trim().to_string())
         .filter(|t| t.chars().count() >= 10 && !theirs.iter().any(|o| o.contains(t.as_str())))
@@ -427,7 +439,7 @@ fn problems(lang: Language, shots: &[(String, String)]) -> Vec<String> {
     let mine: Vec<String> = texts(lang)
         .all()
         .iter()
-        .flat_map(|t| t.split("{}"))
+        .flat_map(|t| pieces(t))
         .flat_map(|t| t.split('\n'))
         .map(|t| t.trim().to_string())
         .collect();

@@ -22,7 +22,7 @@ pub(super) fn backup_step(
     // A USB stick that is not mounted leaves an empty mount point or none at all: refuse to
     // fill the thin client's own disk instead.
     if !path.is_dir() {
-        return StepStatus::Fail(fill(t.step_backup_missing, &[dir]));
+        return StepStatus::Fail(fill(t.step_backup_missing, &[("dir", dir)]));
     }
     match store.backup_to(&path, at, keep) {
         Ok(done) => {
@@ -34,10 +34,10 @@ pub(super) fn backup_step(
                 .unwrap_or_default();
             StepStatus::Ok(fill(
                 t.step_backup_done,
-                &[&name, &(done.bytes / 1024).to_string()],
+                &[("name", &name), ("bytes", &(done.bytes / 1024).to_string())],
             ))
         }
-        Err(e) => StepStatus::Fail(fill(t.step_failed, &[&e.to_string()])),
+        Err(e) => StepStatus::Fail(fill(t.step_failed, &[("why", &e.to_string())])),
     }
 }
 
@@ -70,10 +70,12 @@ impl App {
         {
             self.backup_job = None;
             match s {
-                StepStatus::Ok(d) => self.info(Level::Ok, fill(self.texts.backup_done, &[&d])),
+                StepStatus::Ok(d) => {
+                    self.info(Level::Ok, fill(self.texts.backup_done, &[("detail", &d)]))
+                }
                 StepStatus::Warn(d) => self.info(Level::Warn, d),
                 StepStatus::Fail(d) => {
-                    self.info(Level::Error, fill(self.texts.backup_failed, &[&d]))
+                    self.info(Level::Error, fill(self.texts.backup_failed, &[("why", &d)]))
                 }
                 _ => {}
             }

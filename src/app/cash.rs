@@ -66,7 +66,7 @@ impl App {
             if amount > expected {
                 let text = fill(
                     self.texts.cash_out_over,
-                    &[&store.info().currency.format_symbol(expected)],
+                    &[("in_drawer", &store.info().currency.format_symbol(expected))],
                 );
                 self.info(Level::Error, text);
                 return self.guard(Guarded::CashOut(f.amount.clone(), f.reason.clone()));
@@ -89,7 +89,10 @@ impl App {
                 self.printer_cmd(PrinterCmd::OpenDrawer);
                 let t = fill(
                     self.texts.cash_done,
-                    &[&c.number, &store.info().currency.format(amount)],
+                    &[
+                        ("what", &c.number),
+                        ("amount", &store.info().currency.format(amount)),
+                    ],
                 );
                 self.info(Level::Ok, t);
             }

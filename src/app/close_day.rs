@@ -75,8 +75,9 @@ impl CloseJob {
         let say = |i: usize, s: StepStatus| {
             let _ = tx.send((i, s));
         };
-        let failed =
-            |e: &dyn std::fmt::Display| StepStatus::Fail(fill(t.step_failed, &[&e.to_string()]));
+        let failed = |e: &dyn std::fmt::Display| {
+            StepStatus::Fail(fill(t.step_failed, &[("why", &e.to_string())]))
+        };
         if !self.skip_z {
             say(STEP_SHIFTS, StepStatus::Running);
             match self.store.open_shifts() {
@@ -85,7 +86,10 @@ impl CloseJob {
                     let names: Vec<&str> = open.iter().map(|s| s.cashier.as_str()).collect();
                     return say(
                         STEP_SHIFTS,
-                        StepStatus::Fail(fill(t.step_shifts_open, &[&names.join(", ")])),
+                        StepStatus::Fail(fill(
+                            t.step_shifts_open,
+                            &[("shifts", &names.join(", "))],
+                        )),
                     );
                 }
                 Err(e) => return say(STEP_SHIFTS, failed(&e)),
@@ -96,7 +100,10 @@ impl CloseJob {
                 Ok(h) => {
                     return say(
                         STEP_HELD,
-                        StepStatus::Fail(fill(t.step_held_some, &[&h.len().to_string()])),
+                        StepStatus::Fail(fill(
+                            t.step_held_some,
+                            &[("count", &h.len().to_string())],
+                        )),
                     );
                 }
                 Err(e) => return say(STEP_HELD, failed(&e)),
@@ -120,9 +127,9 @@ impl CloseJob {
         say(
             STEP_SYNC,
             if !self.sync_configured {
-                StepStatus::Warn(fill(t.step_sync_off, &[&waiting]))
+                StepStatus::Warn(fill(t.step_sync_off, &[("waiting", &waiting)]))
             } else if waiting != "0" {
-                StepStatus::Warn(fill(t.step_sync_waiting, &[&waiting]))
+                StepStatus::Warn(fill(t.step_sync_waiting, &[("waiting", &waiting)]))
             } else {
                 StepStatus::Ok(t.step_ok.into())
             },
@@ -136,9 +143,10 @@ impl CloseJob {
         say(
             STEP_CHECK,
             match self.store.verify() {
-                Ok(r) if r.ok() => {
-                    StepStatus::Ok(fill(t.step_check_ok, &[&r.documents.to_string()]))
-                }
+                Ok(r) if r.ok() => StepStatus::Ok(fill(
+                    t.step_check_ok,
+                    &[("documents", &r.documents.to_string())],
+                )),
                 Ok(r) => failed(&r.problems.join("; ")),
                 Err(e) => failed(&e),
             },
@@ -256,10 +264,13 @@ impl App {
                 .collect();
             let date = st.date.map(|d| d.to_string()).unwrap_or_default();
             if attention.is_empty() {
-                let t = fill(self.texts.close_all_ok, &[&date]);
+                let t = fill(self.texts.close_all_ok, &[("date", &date)]);
                 self.info(Level::Ok, t);
             } else {
-                let t = fill(self.texts.close_attention, &[&date, &attention.join(", ")]);
+                let t = fill(
+                    self.texts.close_attention,
+                    &[("date", &date), ("steps", &attention.join(", "))],
+                );
                 self.info(Level::Warn, t);
             }
         }

@@ -100,10 +100,10 @@ impl App {
                 let text = if self.loyalty().enabled() {
                     crate::i18n::fill(
                         self.texts.customer_attached_points,
-                        &[&c.name, &balance.to_string()],
+                        &[("name", &c.name), ("balance", &balance.to_string())],
                     )
                 } else {
-                    crate::i18n::fill(self.texts.customer_attached, &[&c.name])
+                    crate::i18n::fill(self.texts.customer_attached, &[("name", &c.name)])
                 };
                 self.info(Level::Ok, text);
             }
@@ -190,7 +190,7 @@ impl App {
                     }
                     Err(e) => {
                         f.error = Some(self.user_mistake(&e).unwrap_or_else(|| {
-                            crate::i18n::fill(self.texts.store_error, &[&e.to_string()])
+                            crate::i18n::fill(self.texts.store_error, &[("why", &e.to_string())])
                         }));
                         FormResult::Stay
                     }

@@ -56,7 +56,10 @@ impl App {
             self.notice(Level::Error, self.texts.store_damaged_found);
         } else if let Some(p) = problems.first() {
             // The journal's own damage: the store's copies stand; `caja check` lists it all.
-            self.notice(Level::Warn, fill(self.texts.journal_problem, &[p]));
+            self.notice(
+                Level::Warn,
+                fill(self.texts.journal_problem, &[("problem", p)]),
+            );
         }
     }
 
@@ -106,7 +109,10 @@ impl App {
             }
             Err(e) => {
                 tracing::error!("rebuild failed: {e}");
-                self.info(Level::Error, fill(t.damaged_failed, &[&e.to_string()]));
+                self.info(
+                    Level::Error,
+                    fill(t.damaged_failed, &[("why", &e.to_string())]),
+                );
             }
         }
     }
@@ -130,9 +136,9 @@ pub fn report_lines(t: &crate::i18n::Texts, r: &RebuildReport) -> Vec<String> {
     let mut v = vec![fill(
         t.damaged_documents,
         &[
-            &r.documents.to_string(),
-            &(r.documents - r.from_store).to_string(),
-            &r.from_store.to_string(),
+            ("documents", &r.documents.to_string()),
+            ("from_journal", &(r.documents - r.from_store).to_string()),
+            ("from_store", &r.from_store.to_string()),
         ],
     )];
     for c in &r.copied {
@@ -142,16 +148,19 @@ pub fn report_lines(t: &crate::i18n::Texts, r: &RebuildReport) -> Vec<String> {
         } else {
             t.damaged_recovered
         };
-        v.push(fill(text, &[part, &c.rows.to_string()]));
+        v.push(fill(text, &[("part", part), ("rows", &c.rows.to_string())]));
     }
     for l in &r.lost {
-        v.push(fill(t.damaged_lost, &[l]));
+        v.push(fill(t.damaged_lost, &[("what", l)]));
     }
     if let Some(p) = &r.from_backup {
-        v.push(fill(t.damaged_backup, &[&p.display().to_string()]));
+        v.push(fill(
+            t.damaged_backup,
+            &[("path", &p.display().to_string())],
+        ));
     }
     if let Some(p) = &r.damaged_kept_as {
-        v.push(fill(t.damaged_kept, &[&p.display().to_string()]));
+        v.push(fill(t.damaged_kept, &[("path", &p.display().to_string())]));
     }
     v
 }

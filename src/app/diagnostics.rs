@@ -175,7 +175,7 @@ impl App {
                 self.printer_cmd(PrinterCmd::OpenDrawer);
                 self.info(
                     Level::Ok,
-                    crate::i18n::fill(self.texts.no_sale_done, &[&c.number]),
+                    crate::i18n::fill(self.texts.no_sale_done, &[("number", &c.number)]),
                 );
             }
             Err(e) => self.store_error(e),

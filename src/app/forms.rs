@@ -268,7 +268,7 @@ impl App {
                 tracing::warn!(%user, tries_left, "wrong PIN");
                 self.info(
                     Level::Error,
-                    fill(t.login_wrong, &[&tries_left.to_string()]),
+                    fill(t.login_wrong, &[("tries", &tries_left.to_string())]),
                 );
             }
             Ok(Login::Locked) => {
@@ -348,7 +348,10 @@ impl App {
                     }
                     Ok(Login::Ok(_)) => p.error = Some(self.texts.pin_not_supervisor.into()),
                     Ok(Login::WrongPin { tries_left }) => {
-                        p.error = Some(fill(self.texts.login_wrong, &[&tries_left.to_string()]))
+                        p.error = Some(fill(
+                            self.texts.login_wrong,
+                            &[("tries", &tries_left.to_string())],
+                        ))
                     }
                     Ok(Login::Locked) => p.error = Some(self.texts.login_locked.into()),
                     Ok(Login::Unknown) => p.error = Some(self.texts.login_unknown.into()),

@@ -91,7 +91,10 @@ impl App {
         let f = match self.journal_filter(st) {
             Ok(f) => f,
             Err(bad) => {
-                return self.info(Level::Error, fill(self.texts.journal_bad_filter, &[&bad]));
+                return self.info(
+                    Level::Error,
+                    fill(self.texts.journal_bad_filter, &[("input", &bad)]),
+                );
             }
         };
         st.rows.clear();
@@ -176,7 +179,10 @@ impl App {
         lines.push(line(
             fill(
                 self.texts.journal_totals,
-                &[&st.count.to_string(), &c.format_symbol(st.total)],
+                &[
+                    ("count", &st.count.to_string()),
+                    ("total", &c.format_symbol(st.total)),
+                ],
             ),
             Style::Bold,
         ));
@@ -194,7 +200,10 @@ impl App {
         let f = match self.journal_filter(st) {
             Ok(f) => f,
             Err(bad) => {
-                return self.info(Level::Error, fill(self.texts.journal_bad_filter, &[&bad]));
+                return self.info(
+                    Level::Error,
+                    fill(self.texts.journal_bad_filter, &[("input", &bad)]),
+                );
             }
         };
         let path = PathBuf::from(path.trim());
@@ -223,7 +232,7 @@ impl App {
                 };
                 let t = fill(
                     self.texts.journal_exported,
-                    &[&n.to_string(), &path.display().to_string()],
+                    &[("n", &n.to_string()), ("path", &path.display().to_string())],
                 );
                 self.info(Level::Ok, t);
             }

@@ -277,7 +277,7 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!("caja.toml not reloaded: {e}");
-                let t = crate::i18n::fill(self.texts.config_invalid, &[&e.to_string()]);
+                let t = crate::i18n::fill(self.texts.config_invalid, &[("why", &e.to_string())]);
                 self.notice(Level::Error, t);
             }
         }
@@ -391,7 +391,7 @@ impl App {
             return self.info(Level::Error, text);
         }
         tracing::error!(error = %e, "store");
-        let t = crate::i18n::fill(self.texts.store_error, &[&e.to_string()]);
+        let t = crate::i18n::fill(self.texts.store_error, &[("why", &e.to_string())]);
         self.info(Level::Error, t);
     }
 
@@ -403,18 +403,23 @@ impl App {
         use crate::store::StoreError as E;
         let t = self.texts;
         Some(match e {
-            E::NotFound(n) => fill(t.err_no_document, &[n]),
-            E::NotASale(n) => fill(t.err_not_a_sale, &[n]),
-            E::NoSuchUser(u) => fill(t.err_no_user, &[u]),
-            E::UserExists(u) => fill(t.err_user_exists, &[u]),
-            E::LastSupervisor(u) => fill(t.err_last_supervisor, &[u]),
+            E::NotFound(n) => fill(t.err_no_document, &[("number", n)]),
+            E::NotASale(n) => fill(t.err_not_a_sale, &[("number", n)]),
+            E::NoSuchUser(u) => fill(t.err_no_user, &[("user", u)]),
+            E::UserExists(u) => fill(t.err_user_exists, &[("user", u)]),
+            E::LastSupervisor(u) => fill(t.err_last_supervisor, &[("user", u)]),
             E::Damaged(_) => t.store_damaged_found.to_string(),
             E::BadPin => t.setup_err_pin.to_string(),
-            E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[s]),
-            E::DateClosed { given, closed } => fill(t.err_date_closed, &[given, closed]),
+            E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[("input", s)]),
+            E::DateClosed { given, closed } => {
+                fill(t.err_date_closed, &[("given", given), ("closed", closed)])
+            }
             E::Refund(RefundError::Exceeds { line, left }) => fill(
                 t.err_refund_exceeds,
-                &[&(line + 1).to_string(), &left.to_string()],
+                &[
+                    ("line", &(line + 1).to_string()),
+                    ("left", &left.to_string()),
+                ],
             ),
             E::Doc(d) => self.error_words(d),
             E::Money(m) => self.error_words(m),
@@ -441,8 +446,8 @@ impl App {
         let t = self.texts;
         if let Some(m) = e.downcast_ref::<MoneyError>() {
             return match m {
-                MoneyError::Invalid(s) => fill(t.err_amount_invalid, &[s]),
-                MoneyError::TooPrecise(s) => fill(t.err_amount_precise, &[s]),
+                MoneyError::Invalid(s) => fill(t.err_amount_invalid, &[("input", s)]),
+                MoneyError::TooPrecise(s) => fill(t.err_amount_precise, &[("input", s)]),
                 MoneyError::Overflow => t.err_amount_large.into(),
                 MoneyError::Negative => t.err_amount_negative.into(),
             };
@@ -450,29 +455,30 @@ impl App {
         if let Some(c) = e.downcast_ref::<crate::domain::customer::CustomerError>() {
             use crate::domain::customer::CustomerError as C;
             return match c {
-                C::UnknownType(s) => fill(t.err_cust_type, &[s]),
-                C::BadCedula(s) => fill(t.err_cust_cedula, &[s]),
-                C::BadNit(s) => fill(t.err_cust_nit, &[s]),
-                C::NitCheckDigit { given, want } => {
-                    fill(t.err_cust_nit_check, &[given, &want.to_string()])
-                }
-                C::BadRfc(s) => fill(t.err_cust_rfc, &[s]),
-                C::BadPassport(s) => fill(t.err_cust_passport, &[s]),
+                C::UnknownType(s) => fill(t.err_cust_type, &[("input", s)]),
+                C::BadCedula(s) => fill(t.err_cust_cedula, &[("input", s)]),
+                C::BadNit(s) => fill(t.err_cust_nit, &[("input", s)]),
+                C::NitCheckDigit { given, want } => fill(
+                    t.err_cust_nit_check,
+                    &[("given", given), ("want", &want.to_string())],
+                ),
+                C::BadRfc(s) => fill(t.err_cust_rfc, &[("input", s)]),
+                C::BadPassport(s) => fill(t.err_cust_passport, &[("input", s)]),
                 C::BadFinalConsumer => fill(
                     t.err_cust_final,
-                    &[crate::domain::customer::FINAL_CONSUMER_NUMBER],
+                    &[("number", crate::domain::customer::FINAL_CONSUMER_NUMBER)],
                 ),
                 C::BadName => t.err_cust_name.into(),
-                C::BadPhone(s) => fill(t.err_cust_phone, &[s]),
-                C::BadEmail(s) => fill(t.err_cust_email, &[s]),
+                C::BadPhone(s) => fill(t.err_cust_phone, &[("input", s)]),
+                C::BadEmail(s) => fill(t.err_cust_email, &[("input", s)]),
                 C::BadAddress => t.err_cust_address.into(),
-                C::Control(field) => fill(t.err_cust_control, &[field]),
+                C::Control(field) => fill(t.err_cust_control, &[("field", field)]),
             };
         }
         if let Some(p) = e.downcast_ref::<ParseError>() {
             return match p {
-                ParseError::Qty(s) => fill(t.err_qty, &[s]),
-                ParseError::Rate(s) => fill(t.err_rate, &[s]),
+                ParseError::Qty(s) => fill(t.err_qty, &[("input", s)]),
+                ParseError::Rate(s) => fill(t.err_rate, &[("input", s)]),
             };
         }
         if let Some(p) = e.downcast_ref::<PricingError>() {
@@ -492,7 +498,7 @@ impl App {
                         .store
                         .as_ref()
                         .map_or(missing.to_string(), |s| s.info().currency.format(*missing));
-                    fill(t.err_short, &[&m])
+                    fill(t.err_short, &[("missing", &m)])
                 }
             };
         }
@@ -538,7 +544,8 @@ impl App {
                 self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
-                let text = crate::i18n::fill(t.printer_failed, &[&number, &why]);
+                let text =
+                    crate::i18n::fill(t.printer_failed, &[("number", &number), ("why", &why)]);
                 match &mut self.message {
                     Some(m) if m.from_printer && m.text == text => {
                         m.repeat = m.repeat.saturating_add(1);
@@ -555,9 +562,10 @@ impl App {
                 }
             }
             PrinterEvent::DrawerOpened => {}
-            PrinterEvent::DrawerFailed(why) => {
-                self.notice(Level::Warn, crate::i18n::fill(t.drawer_failed, &[&why]))
-            }
+            PrinterEvent::DrawerFailed(why) => self.notice(
+                Level::Warn,
+                crate::i18n::fill(t.drawer_failed, &[("why", &why)]),
+            ),
         }
     }
 

@@ -94,7 +94,10 @@ impl App {
         {
             let t = fill(
                 self.texts.clock_differs,
-                &[&now.date_naive().to_string(), &open.to_string()],
+                &[
+                    ("today", &now.date_naive().to_string()),
+                    ("open", &open.to_string()),
+                ],
             );
             self.info(Level::Warn, t);
         }
@@ -105,13 +108,16 @@ impl App {
             let t = fill(
                 self.texts.clock_backwards,
                 &[
-                    &now.format("%Y-%m-%d %H:%M").to_string(),
-                    &last
-                        .doc
-                        .at
-                        .to_datetime()
-                        .format("%Y-%m-%d %H:%M")
-                        .to_string(),
+                    ("now", &now.format("%Y-%m-%d %H:%M").to_string()),
+                    (
+                        "last",
+                        &last
+                            .doc
+                            .at
+                            .to_datetime()
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
                 ],
             );
             self.info(Level::Warn, t);
@@ -184,7 +190,10 @@ impl App {
                 self.screen = Screen::Sale;
                 let t = fill(
                     self.texts.shift_opened,
-                    &[&c.number, &store.info().currency.format(float)],
+                    &[
+                        ("number", &c.number),
+                        ("float", &store.info().currency.format(float)),
+                    ],
                 );
                 self.info(Level::Ok, t);
                 self.check_clock();

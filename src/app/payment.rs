@@ -56,7 +56,7 @@ impl App {
                         _ => {
                             self.info(
                                 Level::Error,
-                                fill(self.texts.pay_bad_amount, &[p.input.trim()]),
+                                fill(self.texts.pay_bad_amount, &[("input", p.input.trim())]),
                             );
                             p.input.clear();
                             self.screen = Screen::Payment(p);
@@ -84,7 +84,7 @@ impl App {
                     Ok(a) if a.is_positive() => p.pending = Some((kind, a)),
                     _ => self.info(
                         Level::Error,
-                        fill(self.texts.pay_bad_amount, &[p.input.trim()]),
+                        fill(self.texts.pay_bad_amount, &[("input", p.input.trim())]),
                     ),
                 }
                 p.input.clear();
@@ -146,7 +146,7 @@ impl App {
                 _ => {
                     return self.info(
                         Level::Error,
-                        fill(self.texts.pay_bad_amount, &[typed.trim()]),
+                        fill(self.texts.pay_bad_amount, &[("input", typed.trim())]),
                     );
                 }
             }
@@ -154,10 +154,16 @@ impl App {
         match crate::domain::loyalty::redeem(&rules, balance, amount, self.ticket.total()) {
             Ok((0, _)) => self.info(
                 Level::Error,
-                fill(self.texts.points_none, &[&balance.max(0).to_string()]),
+                fill(
+                    self.texts.points_none,
+                    &[("max", &balance.max(0).to_string())],
+                ),
             ),
             Ok((points, value)) => {
-                let reference = fill(self.texts.points_reference, &[&points.to_string()]);
+                let reference = fill(
+                    self.texts.points_reference,
+                    &[("points", &points.to_string())],
+                );
                 self.tender(Tender {
                     kind: TenderKind::Points,
                     amount: value,
@@ -202,7 +208,7 @@ impl App {
                 if cash {
                     self.printer_cmd(PrinterCmd::OpenDrawer);
                 }
-                let mut msg = fill(self.texts.sale_done, &[&c.number]);
+                let mut msg = fill(self.texts.sale_done, &[("number", &c.number)]);
                 if let Some(left) = c.numbers_left {
                     msg.push_str(&format!(" ({left})"));
                 }
@@ -225,7 +231,10 @@ impl App {
                 // The sale is durable in the store; its second copy is not being written.
                 if store.journal_failure().is_some() {
                     let number = self.last_sale.as_ref().map(|l| l.number.clone());
-                    let warn = fill(self.texts.journal_failing, &[&number.unwrap_or_default()]);
+                    let warn = fill(
+                        self.texts.journal_failing,
+                        &[("why", &number.unwrap_or_default())],
+                    );
                     return self.info(Level::Warn, warn);
                 }
                 self.info(

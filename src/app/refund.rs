@@ -131,7 +131,10 @@ impl App {
     pub(super) fn unlock(&mut self, name: &str) {
         let Some(store) = &self.store else { return };
         match store.unlock_user(name.trim()) {
-            Ok(()) => self.info(Level::Ok, fill(self.texts.unlocked, &[name.trim()])),
+            Ok(()) => self.info(
+                Level::Ok,
+                fill(self.texts.unlocked, &[("name", name.trim())]),
+            ),
             Err(e) => self.store_error(e),
         }
     }
@@ -143,7 +146,10 @@ impl App {
         match store.queue_reprint(&number) {
             Ok(()) => {
                 self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
-                self.info(Level::Ok, fill(self.texts.reprint_queued, &[&number]));
+                self.info(
+                    Level::Ok,
+                    fill(self.texts.reprint_queued, &[("number", &number)]),
+                );
             }
             Err(e) => self.store_error(e),
         }
@@ -168,7 +174,10 @@ impl App {
                 self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
                 self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
                 self.outbox += 1;
-                self.info(Level::Ok, fill(self.texts.no_sale_done, &[&c.number]));
+                self.info(
+                    Level::Ok,
+                    fill(self.texts.no_sale_done, &[("number", &c.number)]),
+                );
             }
             Err(e) => self.store_error(e),
         }
@@ -241,9 +250,15 @@ impl App {
                     r.sale = Some((d.doc.number, s));
                     self.message = None;
                 }
-                _ => self.info(Level::Error, fill(self.texts.err_not_a_sale, &[&number])),
+                _ => self.info(
+                    Level::Error,
+                    fill(self.texts.err_not_a_sale, &[("number", &number)]),
+                ),
             },
-            Ok(None) => self.info(Level::Error, fill(self.texts.err_no_document, &[&number])),
+            Ok(None) => self.info(
+                Level::Error,
+                fill(self.texts.err_no_document, &[("number", &number)]),
+            ),
             Err(e) => self.store_error(e),
         }
     }
@@ -295,7 +310,13 @@ impl App {
                     self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
                 }
                 let paid = store.info().currency.format_symbol(paid);
-                self.info(Level::Ok, fill(self.texts.refund_done, &[&c.number, &paid]));
+                self.info(
+                    Level::Ok,
+                    fill(
+                        self.texts.refund_done,
+                        &[("number", &c.number), ("paid", &paid)],
+                    ),
+                );
                 self.outbox += 1;
                 self.screen = Screen::Sale;
             }
@@ -356,7 +377,10 @@ impl App {
             Ok(Some(c)) => {
                 tracing::info!(number = %c.number, held = id, "held ticket deleted");
                 self.outbox += 1;
-                self.info(Level::Info, fill(self.texts.held_deleted, &[&c.number]));
+                self.info(
+                    Level::Info,
+                    fill(self.texts.held_deleted, &[("number", &c.number)]),
+                );
             }
             Ok(None) => self.info(Level::Warn, self.texts.nothing_held),
             Err(e) => self.store_error(e),

@@ -165,7 +165,7 @@ impl App {
         let (qty, code) = match input.split_once('*') {
             Some((q, c)) => match currency.parse_qty(q) {
                 Ok(q) => (q, c.trim()),
-                Err(_) => return self.info(Level::Error, fill(t.bad_qty, &[q.trim()])),
+                Err(_) => return self.info(Level::Error, fill(t.bad_qty, &[("input", q.trim())])),
             },
             None => (Qty::ONE, input.trim()),
         };
@@ -186,7 +186,7 @@ impl App {
         };
         match found {
             Ok(Some((p, _))) if !p.active => {
-                self.info(Level::Error, fill(t.inactive_item, &[&p.name]))
+                self.info(Level::Error, fill(t.inactive_item, &[("name", &p.name)]))
             }
             Ok(Some((p, Some(Label::Weight { qty, .. })))) => self.add_product(&p, qty),
             // A priced portion: one line at the label's price.
@@ -195,7 +195,7 @@ impl App {
             Ok(None) => {
                 self.beep = true;
                 let shown: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
-                self.info(Level::Error, fill(t.unknown_code, &[&shown]));
+                self.info(Level::Error, fill(t.unknown_code, &[("shown", &shown)]));
             }
             Err(e) => self.store_error(e),
         }
@@ -212,7 +212,10 @@ impl App {
     pub fn add_product(&mut self, p: &Product, qty: Qty) {
         if !p.sold_by.allows(qty) {
             self.beep = true;
-            return self.info(Level::Error, fill(self.texts.unit_only, &[&p.name]));
+            return self.info(
+                Level::Error,
+                fill(self.texts.unit_only, &[("name", &p.name)]),
+            );
         }
         if p.open_price {
             self.popup = Some(Popup::OpenPrice(OpenPrice {
@@ -251,7 +254,7 @@ impl App {
                 let max = match self.config.sale.open_price_max(&currency) {
                     Ok(m) => m,
                     Err(e) => {
-                        self.info(Level::Error, fill(t.config_invalid, &[&e]));
+                        self.info(Level::Error, fill(t.config_invalid, &[("why", &e)]));
                         self.popup = Some(Popup::OpenPrice(f));
                         return;
                     }
@@ -260,7 +263,10 @@ impl App {
                     self.beep = true;
                     let text = fill(
                         t.open_price_over,
-                        &[&currency.format(price), &currency.format(max)],
+                        &[
+                            ("price", &currency.format(price)),
+                            ("max", &currency.format(max)),
+                        ],
                     );
                     self.info(Level::Error, text);
                     self.popup = Some(Popup::OpenPrice(f));
@@ -364,7 +370,10 @@ impl App {
             .selected
             .min(self.ticket.lines.len().saturating_sub(1));
         let _ = self.ticket.reprice(self.prices_include_tax());
-        self.info(Level::Info, fill(self.texts.voided, &[&line.name]));
+        self.info(
+            Level::Info,
+            fill(self.texts.voided, &[("name", &line.name)]),
+        );
     }
 
     /// Gives the ticket up, recorded as a cancel document listing the tenders to give back.
@@ -398,7 +407,7 @@ impl App {
                 self.outbox += 1;
                 self.ticket = Ticket::default();
                 let text = if give_back {
-                    fill(self.texts.cancelled_give_back, &[&c.number])
+                    fill(self.texts.cancelled_give_back, &[("number", &c.number)])
                 } else {
                     self.texts.cancelled.to_string()
                 };
@@ -411,7 +420,10 @@ impl App {
     pub(super) fn apply_discount_input(&mut self, s: &str) {
         let Some(store) = &self.store else { return };
         let Some((whole, d)) = parse_discount(s, &store.info().currency) else {
-            return self.info(Level::Error, fill(self.texts.bad_discount, &[s.trim()]));
+            return self.info(
+                Level::Error,
+                fill(self.texts.bad_discount, &[("input", s.trim())]),
+            );
         };
         let target = if whole {
             DiscountTarget::Ticket

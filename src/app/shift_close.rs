@@ -98,7 +98,12 @@ impl App {
                 let diff = report.difference().ok().flatten().unwrap_or(Money::ZERO);
                 let title = fill(
                     self.texts.shift_closed,
-                    &[&c.number, &m(report.expected_cash), &m(counted), &m(diff)],
+                    &[
+                        ("number", &c.number),
+                        ("expected", &m(report.expected_cash)),
+                        ("counted", &m(counted)),
+                        ("difference", &m(diff)),
+                    ],
                 );
                 self.info(
                     if diff.is_zero() {

@@ -94,7 +94,7 @@ impl App {
         match chrono::NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d") {
             Ok(d) => self.sync_cmd(SyncCmd::Resend(d)),
             Err(_) => {
-                let t = fill(self.texts.journal_bad_filter, &[date]);
+                let t = fill(self.texts.journal_bad_filter, &[("input", date)]);
                 self.info(Level::Error, t);
             }
         }
@@ -108,11 +108,14 @@ impl App {
         match ev {
             SyncEvent::Progress(p) => {
                 s.progress = Some(match p {
-                    Progress::Pushing { done, total } => {
-                        fill(t.sync_pushing, &[&done.to_string(), &total.to_string()])
+                    Progress::Pushing { done, total } => fill(
+                        t.sync_pushing,
+                        &[("done", &done.to_string()), ("total", &total.to_string())],
+                    ),
+                    Progress::Pulling(n) => fill(t.sync_pulling, &[("n", &n.to_string())]),
+                    Progress::Reading(k) => {
+                        fill(t.sync_reading, &[("kind", t.doc_kinds[k.index()])])
                     }
-                    Progress::Pulling(n) => fill(t.sync_pulling, &[&n.to_string()]),
-                    Progress::Reading(k) => fill(t.sync_reading, &[t.doc_kinds[k.index()]]),
                 })
             }
             SyncEvent::Pushed(r) => {
@@ -122,10 +125,10 @@ impl App {
                 s.last_push = Some(fill(
                     t.sync_pushed,
                     &[
-                        &now,
-                        &r.sent.to_string(),
-                        &r.already.to_string(),
-                        &r.rejected.len().to_string(),
+                        ("now", &now),
+                        ("sent", &r.sent.to_string()),
+                        ("already", &r.already.to_string()),
+                        ("refused", &r.rejected.len().to_string()),
                     ],
                 ));
             }
@@ -136,18 +139,18 @@ impl App {
                 let mut line = fill(
                     t.sync_pulled,
                     &[
-                        &now,
-                        mode_word(t, mode),
-                        &r.upserted.to_string(),
-                        &r.removed.to_string(),
-                        &r.total.to_string(),
+                        ("now", &now),
+                        ("mode", mode_word(t, mode)),
+                        ("upserted", &r.upserted.to_string()),
+                        ("removed", &r.removed.to_string()),
+                        ("total", &r.total.to_string()),
                     ],
                 );
                 // Documents the register could not use: which and why (also in the history).
                 if let Some(first) = r.refused.first() {
                     line.push_str(&fill(
                         t.sync_refused,
-                        &[&r.refused.len().to_string(), first],
+                        &[("count", &r.refused.len().to_string()), ("first", first)],
                     ));
                 }
                 s.last_pull = Some(line);
@@ -158,10 +161,10 @@ impl App {
                 s.last_push = Some(fill(
                     t.sync_resent,
                     &[
-                        &now,
-                        &date.to_string(),
-                        &r.sent.to_string(),
-                        &r.already.to_string(),
+                        ("now", &now),
+                        ("date", &date.to_string()),
+                        ("sent", &r.sent.to_string()),
+                        ("already", &r.already.to_string()),
                     ],
                 ));
             }
@@ -182,7 +185,7 @@ impl App {
                         } else {
                             after.join(", ")
                         };
-                        fill(self.texts.sync_took_over, &[&after])
+                        fill(self.texts.sync_took_over, &[("after", &after)])
                     }
                     _ => self.texts.sync_already_ours.to_string(),
                 };
@@ -196,7 +199,7 @@ impl App {
             SyncEvent::Drift(d) => {
                 s.drift_s = Some(d);
                 if d.abs() > 120 {
-                    let t = fill(self.texts.sync_drift, &[&d.to_string()]);
+                    let t = fill(self.texts.sync_drift, &[("seconds", &d.to_string())]);
                     self.info(Level::Warn, t);
                 }
             }
@@ -236,7 +239,10 @@ pub fn history_words(t: &Texts, line: &str) -> String {
     let at = at.replace('T', " ").trim_end_matches('Z').to_string();
     let at = at.get(..16).unwrap_or(&at);
     if let Some(why) = rest.strip_prefix("failed: ") {
-        return fill(t.sync_history_failed, &[at, mode_word(t, mode), why]);
+        return fill(
+            t.sync_history_failed,
+            &[("at", at), ("mode", mode_word(t, mode)), ("why", why)],
+        );
     }
     let Some(rest) = rest.strip_prefix("ok: ") else {
         return line.to_string();
@@ -251,9 +257,17 @@ pub fn history_words(t: &Texts, line: &str) -> String {
     else {
         return line.to_string();
     };
-    let mut out = fill(t.sync_history_ok, &[at, mode_word(t, mode), puts, removes]);
+    let mut out = fill(
+        t.sync_history_ok,
+        &[
+            ("at", at),
+            ("mode", mode_word(t, mode)),
+            ("puts", puts),
+            ("removes", removes),
+        ],
+    );
     if let Some(r) = refused.and_then(|r| r.split_once(" refused: ")) {
-        out.push_str(&fill(t.sync_refused, &[r.0, r.1]));
+        out.push_str(&fill(t.sync_refused, &[("count", r.0), ("first", r.1)]));
     }
     out
 }

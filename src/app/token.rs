@@ -30,7 +30,10 @@ impl App {
                             window(self.now().timestamp()),
                         );
                         tracing::info!(register = %reg, supervisor = ?self.supervisor, "usage token answered");
-                        f.result = Some(fill(self.texts.token_result, &[&reg, &f.code, &a]));
+                        f.result = Some(fill(
+                            self.texts.token_result,
+                            &[("register", &reg), ("code", &f.code), ("answer", &a)],
+                        ));
                     }
                     Err(e) => f.result = Some(e.to_string()),
                 }

@@ -56,7 +56,10 @@ impl App {
             "s" => Some(Role::Supervisor),
             "t" => Some(Role::Technician),
             other => {
-                self.info(Level::Error, fill(self.texts.user_bad_role, &[other]));
+                self.info(
+                    Level::Error,
+                    fill(self.texts.user_bad_role, &[("input", other)]),
+                );
                 return false;
             }
         };
@@ -79,7 +82,7 @@ impl App {
         match result {
             Ok(()) => {
                 tracing::info!(user = %name, supervisor = ?self.supervisor, "user saved");
-                self.info(Level::Ok, fill(self.texts.user_saved, &[&name]));
+                self.info(Level::Ok, fill(self.texts.user_saved, &[("name", &name)]));
                 true
             }
             Err(e) => {

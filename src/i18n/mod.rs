@@ -41,20 +41,60 @@ impl Language {
     }
 }
 
-/// Fills `{}` placeholders in order.
-pub fn fill(text: &str, args: &[&str]) -> String {
+/// Fills the named placeholders of `text` (`{total}`) from `args`, wherever each stands, so a
+/// translation may put them in the order its language needs. A name `args` lacks stays as
+/// written (a test holds both languages to the same names).
+pub fn fill(text: &str, args: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
-    for a in args {
-        match rest.split_once("{}") {
-            Some((before, after)) => {
-                out.push_str(before);
-                out.push_str(a);
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let named = after
+            .find('}')
+            .map(|close| &after[..close])
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        match named.and_then(|n| args.iter().find(|(k, _)| *k == n).map(|(_, v)| (n, v))) {
+            Some((n, v)) => {
+                out.push_str(v);
+                rest = &after[n.len() + 1..];
+            }
+            None => {
+                out.push('{');
                 rest = after;
             }
-            None => break,
         }
     }
     out.push_str(rest);
     out
+}
+
+/// The placeholder names of `text`, sorted: both languages of a text must have the same.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut v: Vec<&str> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(n, _)| n))
+        .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_puts_each_value_where_its_name_stands() {
+        let t = "{number} cerrado: esperado {expected}";
+        assert_eq!(
+            fill(t, &[("expected", "5.000"), ("number", "FV1-TC-1")]),
+            "FV1-TC-1 cerrado: esperado 5.000"
+        );
+        // Reordered by a translation, the values follow their names.
+        assert_eq!(fill("{b} then {a}", &[("a", "1"), ("b", "2")]), "2 then 1");
+        assert_eq!(fill("{missing} {} {", &[]), "{missing} {} {");
+        assert_eq!(placeholders("{b} x {a} {}"), ["a", "b"]);
+    }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::Paragraph;
 pub fn close_day(f: &mut Frame, app: &App, theme: &Theme, c: &CloseDayState) {
     let t = app.texts;
     let date = c.date.map(|d| d.to_string()).unwrap_or_else(|| "-".into());
-    let title = fill(t.close_title, &[&date]);
+    let title = fill(t.close_title, &[("date", &date)]);
     let area = centered(f, f.area(), 78, 14);
     let mut lines: Vec<Line> = c
         .steps

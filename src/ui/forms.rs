@@ -162,7 +162,7 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 Guarded::Cancel | Guarded::DeleteHeld(_) => t.pin_cancel,
                 Guarded::CashOut(..) => t.pin_cash_out,
             };
-            let mut v = vec![Line::styled(fill(t.pin_for, &[what]), theme.dim)];
+            let mut v = vec![Line::styled(fill(t.pin_for, &[("what", what)]), theme.dim)];
             if p.action == Guarded::Cancel {
                 v.push(Line::styled(t.cancel_tenders, theme.error));
                 v.extend(tender_lines(app, &app.ticket.tenders, theme));
@@ -175,7 +175,7 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                     let c = format!("{challenge:09}");
                     let shown = format!("{} {} {}", &c[..3], &c[3..6], &c[6..]);
                     v.push(Line::styled(
-                        fill(t.token_challenge, &[&shown]),
+                        fill(t.token_challenge, &[("challenge", &shown)]),
                         theme.accent,
                     ));
                     v.push(field(theme, t.token_answer, answer, true, false, 10));

@@ -95,7 +95,10 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
     let m = |v| currency.format(v);
     let mut sum = fill(
         t.journal_totals,
-        &[&j.count.to_string(), &currency.format_symbol(j.total)],
+        &[
+            ("count", &j.count.to_string()),
+            ("total", &currency.format_symbol(j.total)),
+        ],
     );
     for (name, v) in [
         t.tender_cash,

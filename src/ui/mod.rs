@@ -38,7 +38,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = fill(
             app.texts.too_small,
-            &[&area.width.to_string(), &area.height.to_string()],
+            &[
+                ("width", &area.width.to_string()),
+                ("height", &area.height.to_string()),
+            ],
         );
         let y = area.height / 2;
         let p = Paragraph::new(msg)

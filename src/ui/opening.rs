@@ -18,21 +18,27 @@ pub fn opening(f: &mut Frame, app: &App, theme: &Theme, o: &OpeningForm) {
         .unwrap_or_default();
     let mut lines = vec![
         Line::styled(
-            format!("{who} · {}", fill(t.opening_date, &[&o.date.to_string()])),
+            format!(
+                "{who} · {}",
+                fill(t.opening_date, &[("date", &o.date.to_string())])
+            ),
             theme.accent,
         ),
         Line::default(),
     ];
     if o.opens_day {
-        lines.push(Line::from(fill(t.opening_new_day, &[&o.date.to_string()])));
+        lines.push(Line::from(fill(
+            t.opening_new_day,
+            &[("date", &o.date.to_string())],
+        )));
     }
     if o.needs_supervisor {
         let last = o.closed_through.map(|d| d.to_string()).unwrap_or_default();
         // Today already closed, the next date is ahead of the calendar: in sequence, only early.
         let text = if o.date > app.now().date_naive() {
-            fill(t.opening_ahead, &[&last])
+            fill(t.opening_ahead, &[("last", &last)])
         } else {
-            fill(t.opening_needs_sup, &[&last])
+            fill(t.opening_needs_sup, &[("last", &last)])
         };
         lines.push(Line::styled(text, theme.warn));
     }

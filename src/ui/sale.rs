@@ -271,7 +271,7 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     if let Some(c) = &app.ticket.customer {
-        let text = crate::i18n::fill(t.customer_attached, &[&c.name]);
+        let text = crate::i18n::fill(t.customer_attached, &[("name", &c.name)]);
         for l in super::wrap(&text, inner_w).into_iter().take(3) {
             info.push(Line::styled(l, theme.accent));
         }

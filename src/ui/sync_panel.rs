@@ -43,7 +43,7 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
     }
     if let Some(host) = crate::doctor::cleartext_host(&app.config.sync.url, false) {
         lines.push(Line::styled(
-            crate::i18n::fill(t.sync_cleartext, &[&host]),
+            crate::i18n::fill(t.sync_cleartext, &[("host", &host)]),
             theme.error,
         ));
     }
