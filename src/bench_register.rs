@@ -40,12 +40,13 @@ fn rss_kib() -> Option<u64> {
 }
 
 /// Runs the probe over the store in `dir` (user `bench`, PIN 1234) and prints `key value` lines.
-/// `scanner`: the digits of a barcode arrive together and the frame is drawn once after them,
+/// `tickets` of `per_ticket` barcodes each. `scanner`: the digits of a barcode arrive together and the frame is drawn once after them,
 /// as the terminal loop does with keys already waiting.
 pub fn probe(
     dir: &Path,
     items: u64,
     tickets: u64,
+    per_ticket: u64,
     scanner: bool,
     out: &mut impl Write,
 ) -> Result<()> {
@@ -96,7 +97,7 @@ pub fn probe(
     let before = counter.0.load(Ordering::Relaxed);
     let mut keys = 0u64;
     let mut scans = Vec::new();
-    for i in 0..tickets * 4 {
+    for i in 0..tickets * per_ticket {
         let code = format!("77{:011}", rng.below(items));
         for c in code.chars() {
             if scanner {
@@ -110,7 +111,7 @@ pub fn probe(
         press(&mut app, &mut term, KeyCode::Enter)?;
         scans.push(t.elapsed());
         keys += 1;
-        if i % 4 == 3 {
+        if i % per_ticket == per_ticket - 1 {
             press(&mut app, &mut term, KeyCode::F(12))?;
             press(&mut app, &mut term, KeyCode::Enter)?;
             keys += 2;

@@ -133,6 +133,9 @@ enum Command {
         /// terminal loop draws (default: typed, one frame per key).
         #[arg(long)]
         scanner: bool,
+        /// Barcodes per ticket.
+        #[arg(long, default_value_t = 4)]
+        scans: u64,
     },
     /// The catalog pull of `caja bench`, in a process of its own so its peak memory is its own.
     #[command(hide = true)]
@@ -500,9 +503,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             items,
             tickets,
             scanner,
+            scans,
         }) => {
             let out = &mut std::io::stdout().lock();
-            caja::bench_register::probe(&dir, items, tickets, scanner, out)?;
+            let scans = scans.max(1);
+            caja::bench_register::probe(&dir, items, tickets, scans, scanner, out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::BenchPull {
