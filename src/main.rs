@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use caja::config::{Config, Language};
 use caja::csvio::write_catalog;
 use caja::domain::user::Role;
+use caja::i18n::{CliWords, cli_words, fill};
 use caja::journal::{self, JournalFilter};
 use caja::provision::{Provision, provision};
 use caja::store::Store;
@@ -403,6 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check) => check(&dir),
         Some(Command::Rebuild { backups }) => rebuild(&dir, backups),
         Some(Command::Backup { to, keep }) => {
+            let w = cli_words_for(&dir);
             let opened = caja::store::share::open_past_closing(&dir, || Store::open(&dir));
             let done = match opened {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
@@ -416,17 +418,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                             documents: b.documents,
                             bytes: b.bytes,
                         },
-                        None => anyhow::bail!("the running register did not make the backup"),
+                        None => anyhow::bail!("{}", w.backup_not_made),
                     }
                 }
                 Err(e) => return Err(e.into()),
             };
-            println!(
-                "backup verified: {} ({} documents, {:.1} MiB)",
-                done.path.display(),
-                done.documents,
-                done.bytes as f64 / 1048576.0
+            let text = fill(
+                w.backup_done,
+                &[
+                    ("path", &done.path.display().to_string()),
+                    ("documents", &done.documents.to_string()),
+                    ("mib", &format!("{:.1}", done.bytes as f64 / 1048576.0)),
+                ],
             );
+            println!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Restore {
@@ -1020,69 +1025,72 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn ask(question: &str) -> Result<bool> {
+fn ask(question: &str, w: &CliWords) -> Result<bool> {
     eprint!("{question} ");
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
     let a = answer.trim().to_lowercase();
-    Ok(["yes", "y", "si", "sí", "s"].contains(&a.as_str()))
+    Ok(w.yes.contains(&a.as_str()))
+}
+
+/// The command line's words in the language of `dir`'s caja.toml, or the environment's.
+fn cli_words_for(dir: &Path) -> &'static CliWords {
+    cli_words(
+        caja::config::Config::load(dir)
+            .ok()
+            .filter(|_| dir.join(caja::config::CONFIG_FILE).exists())
+            .map_or_else(Language::from_env, |c| c.language),
+    )
 }
 
 fn restore(dir: &Path, file: &Path, yes: bool, any_store: bool) -> Result<ExitCode> {
     use std::io::IsTerminal;
+    let w = cli_words_for(dir);
+    let (d, f) = (dir.display().to_string(), file.display().to_string());
     let interactive = !yes && std::io::stdin().is_terminal();
     if !yes {
         if !interactive {
-            bail!(
-                "restore replaces the store in {}: confirm with --yes",
-                dir.display()
-            );
+            bail!("{}", fill(w.restore_confirm, &[("dir", &d)]));
         }
-        if !ask(&format!(
-            "Replace the store in {} with {}? The current store is kept as a copy. (yes/no)",
-            dir.display(),
-            file.display()
-        ))? {
-            bail!("not restored");
+        if !ask(&fill(w.restore_ask, &[("dir", &d), ("file", &f)]), w)? {
+            bail!("{}", w.not_restored);
         }
     }
     let r =
         caja::store::backup::restore(dir, file, chrono::Local::now().fixed_offset(), any_store)?;
-    println!(
-        "restored {} ({} documents verified{})",
-        file.display(),
-        r.report.documents,
-        if r.checksummed {
-            ", whole-file checksum matches"
-        } else {
-            "; it has no checksum file, so only its contents were verified"
-        }
+    let how = if r.checksummed {
+        w.checksum_ok
+    } else {
+        w.checksum_none
+    };
+    let text = fill(
+        w.restored,
+        &[
+            ("file", &f),
+            ("documents", &r.report.documents.to_string()),
+            ("how", how),
+        ],
     );
+    println!("{text}");
     match &r.kept {
-        Some(k) => println!("the previous store is kept as {}", k.display()),
-        None => println!("{} held no store before", dir.display()),
+        Some(k) => println!("{}", fill(w.kept_as, &[("path", &k.display().to_string())])),
+        None => println!("{}", fill(w.held_none, &[("dir", &d)])),
     }
     if let Some(cfg) = &r.config {
         let path = dir.join(caja::config::CONFIG_FILE);
         let existing = std::fs::read(&path).ok();
+        let p = path.display().to_string();
         if existing.as_deref() == Some(cfg.as_slice()) {
         } else if existing.is_none()
-            || (interactive
-                && ask(&format!(
-                    "Replace {} with the backup's? (yes/no)",
-                    path.display()
-                ))?)
+            || (interactive && ask(&fill(w.config_ask, &[("path", &p)]), w)?)
         {
             caja::store::files::write_private(&path, cfg)?;
-            println!("configuration restored: {}", path.display());
+            println!("{}", fill(w.config_restored, &[("path", &p)]));
         } else {
             let beside = dir.join("caja.toml.from-backup");
             caja::store::files::write_private(&beside, cfg)?;
-            println!(
-                "{} is kept; the backup's configuration is in {}",
-                path.display(),
-                beside.display()
-            );
+            let b = beside.display().to_string();
+            println!("{}", fill(w.config_kept, &[("path", &p), ("beside", &b)]));
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -130,7 +130,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_the_store_is_unchanged() {
         usb.path().to_str().unwrap(),
     ]);
     assert!(
-        o.status.success() && text(&o).contains("backup verified"),
+        o.status.success() && text(&o).contains("copia verificada"),
         "{}",
         text(&o)
     );
@@ -379,8 +379,8 @@ fn restore_into_a_new_directory_brings_the_store_and_its_configuration() {
         "--yes",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("held no store before"), "{}", text(&o));
-    assert!(!text(&o).contains("kept as"), "{}", text(&o));
+    assert!(text(&o).contains("no tenía tienda"), "{}", text(&o));
+    assert!(!text(&o).contains("queda como"), "{}", text(&o));
     assert_eq!(
         std::fs::read_to_string(fresh.join("caja.toml")).unwrap(),
         cfg

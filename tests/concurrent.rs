@@ -104,7 +104,7 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
                 break;
             }
             assert!(o.status.success(), "backup: {}", text(&o));
-            assert!(text(&o).contains("backup verified"), "{}", text(&o));
+            assert!(text(&o).contains("copia verificada"), "{}", text(&o));
             backups += 1;
         }
         overlapped += 1;

@@ -2,10 +2,12 @@
 //! the words on paper ([`Words`]). The catalogue sits beneath everything that shows or prints,
 //! so the store, the devices and the app name a text without reaching up into the screens.
 
+mod cli;
 mod doctor;
 mod paper;
 mod screen;
 
+pub use cli::{CliWords, cli_words};
 pub use doctor::{DoctorWords, doctor_words};
 pub use paper::{Words, override_name, tender_name, words, x_title};
 pub use screen::{Texts, texts};

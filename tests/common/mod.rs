@@ -12,7 +12,9 @@ use std::process::{Command, Output};
 
 pub fn caja() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_caja"));
-    c.env_remove("CAJA_DATA_DIR").env("LANG", "C");
+    c.env_remove("CAJA_DATA_DIR")
+        .env_remove("LC_ALL")
+        .env("LANG", "C");
     c
 }
 
