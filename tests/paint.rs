@@ -9,7 +9,7 @@ use caja::store::Store;
 use caja::ui::theme::{TermEnv, Theme};
 use chrono::{FixedOffset, TimeZone};
 use common::*;
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
@@ -90,19 +90,7 @@ impl Screen {
 }
 
 fn whole(app: &App, theme: &Theme) -> String {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| caja::ui::draw(f, app, theme)).unwrap();
-    let buf = t.backend().buffer();
-    (0..24)
-        .map(|y| {
-            (0..80)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    drawn(app, theme, 80, 24, true)
 }
 
 #[test]

@@ -16,8 +16,6 @@ use caja::store::catalog::ApplyMode;
 use caja::ui::theme::{TermEnv, Theme};
 use chrono::{FixedOffset, TimeZone};
 use common::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 
@@ -44,17 +42,7 @@ fn draw(app: &App) -> String {
             locale: "es_CO.UTF-8".into(),
         },
     );
-    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| caja::ui::draw(f, app, &theme)).unwrap();
-    let buf = t.backend().buffer();
-    (0..24)
-        .map(|y| {
-            (0..80)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    drawn(app, &theme, 80, 24, false)
 }
 
 struct Walk {
@@ -363,6 +351,22 @@ fn at_edge(row: &[char], i: usize) -> bool {
     i >= row.len() || matches!(row[i], '│' | '┐' | '┘' | '|' | '║' | '+')
 }
 
+/// Where the first `head` characters of `text` start in `row`, with how many of its
+/// characters follow there.
+fn shown_at(row: &[char], t: &[char], head: usize) -> Vec<(usize, usize)> {
+    (0..row.len())
+        .filter(|&start| row[start..].len() >= head && row[start..start + head] == t[..head])
+        .map(|start| {
+            let shown = row[start..]
+                .iter()
+                .zip(t)
+                .take_while(|(a, b)| a == b)
+                .count();
+            (start, shown)
+        })
+        .collect()
+}
+
 /// Where `text` shows in `row` cut short at an edge in the middle of a word.
 fn cut_in(row: &[char], text: &str) -> Option<String> {
     let t: Vec<char> = text.chars().collect();
@@ -370,22 +374,11 @@ fn cut_in(row: &[char], text: &str) -> Option<String> {
     if head < 6 {
         return None;
     }
-    for start in 0..row.len() {
-        if row[start..].len() < head || row[start..start + head] != t[..head] {
-            continue;
-        }
-        let shown = row[start..]
-            .iter()
-            .zip(&t)
-            .take_while(|(a, b)| a == b)
-            .count();
-        if shown == t.len() {
-            continue;
-        }
+    for (start, shown) in shown_at(row, &t, head) {
         let end = start + shown;
         // Cut at an edge inside a word: the next letter of the text is not a space, and the
         // text does not end with a deliberate "…".
-        if at_edge(row, end) && t[shown] != ' ' && t[shown - 1] != ' ' {
+        if shown < t.len() && at_edge(row, end) && t[shown] != ' ' && t[shown - 1] != ' ' {
             return Some(row[start..end].iter().collect());
         }
     }
@@ -397,27 +390,15 @@ fn cut_in(row: &[char], text: &str) -> Option<String> {
 fn data_cut_in(row: &[char], text: &str) -> Option<String> {
     let t: Vec<char> = text.chars().collect();
     // Long enough a head that no other name of the walk shares it.
-    let head = 24;
-    for start in 0..row.len() {
-        if row[start..].len() < head || row[start..start + head] != t[..head] {
-            continue;
-        }
-        let shown = row[start..]
-            .iter()
-            .zip(&t)
-            .take_while(|(a, b)| a == b)
-            .count();
+    for (start, shown) in shown_at(row, &t, 24) {
         let end = start + shown;
         // Wrapped at a space: only blanks up to the edge of the box.
-        let blank_to_edge = {
-            let mut i = end;
-            while i < row.len() && row[i] == ' ' {
-                i += 1;
-            }
-            at_edge(row, i)
-        };
+        let mut i = end;
+        while i < row.len() && row[i] == ' ' {
+            i += 1;
+        }
         let at_space = t.get(shown) == Some(&' ') || t[shown - 1] == ' ';
-        let wrapped = blank_to_edge && at_space;
+        let wrapped = at_edge(row, i) && at_space;
         let marked = row.get(end) == Some(&'…');
         if shown < t.len() && !wrapped && !marked {
             return Some(row[start..end].iter().collect());

@@ -298,3 +298,28 @@ pub fn msg(app: &caja::app::App) -> String {
         .map(|m| m.text.clone())
         .unwrap_or_default()
 }
+
+/// The screen `app` draws at `w` x `h` with `theme`, as text: one line per row, `trim`med of
+/// trailing blanks or as wide as the screen.
+pub fn drawn(
+    app: &caja::app::App,
+    theme: &caja::ui::theme::Theme,
+    w: u16,
+    h: u16,
+    trim: bool,
+) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    t.draw(|f| caja::ui::draw(f, app, theme)).unwrap();
+    let buf = t.backend().buffer();
+    (0..h)
+        .map(|y| {
+            let row: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+            if trim {
+                row.trim_end().to_string()
+            } else {
+                row
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
