@@ -55,27 +55,6 @@ impl Walk {
     }
 }
 
-/// Lets the background work of the screen (diagnostics, the close of day) finish.
-fn settle(app: &mut App) {
-    let start = std::time::Instant::now();
-    while app.background_busy() {
-        app.poll_background();
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "background work never ended"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    app.poll_background();
-}
-
-fn menu(app: &mut App, item: &str) {
-    key(app, KeyCode::F(9));
-    keys(app, "ana\n1234\n");
-    assert!(matches!(app.screen, Screen::Menu), "{:?}", app.message);
-    keys(app, item);
-}
-
 fn store_for(dir: &Path) {
     let mut p = params("COP");
     p.name = LONG_STORE.into();

@@ -772,26 +772,6 @@ fn a_technician_lands_on_live_diagnostics_with_secrets_masked() {
 }
 
 /// Runs background work (close of day, backups) until it is done.
-fn settle(app: &mut App) {
-    let start = std::time::Instant::now();
-    while app.background_busy() {
-        app.poll_background();
-        assert!(
-            start.elapsed().as_secs() < 30,
-            "background work never ended"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    app.poll_background();
-}
-
-fn menu(app: &mut App, item: &str) {
-    key(app, KeyCode::F(9));
-    keys(app, "ana\n1234\n");
-    assert!(matches!(app.screen, Screen::Menu), "{:?}", app.message);
-    keys(app, item);
-}
-
 #[test]
 fn a_supervisors_day_from_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();

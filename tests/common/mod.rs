@@ -323,3 +323,29 @@ pub fn drawn(
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Lets the app's background work (diagnostics, the close of day, a backup) finish.
+pub fn settle(app: &mut caja::app::App) {
+    let start = std::time::Instant::now();
+    while app.background_busy() {
+        app.poll_background();
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "background work never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    app.poll_background();
+}
+
+/// F9, the supervisor ana's PIN, then `item` of the supervisor menu.
+pub fn menu(app: &mut caja::app::App, item: &str) {
+    key(app, ratatui::crossterm::event::KeyCode::F(9));
+    keys(app, "ana\n1234\n");
+    assert!(
+        matches!(app.screen, caja::app::Screen::Menu),
+        "{:?}",
+        app.message
+    );
+    keys(app, item);
+}
