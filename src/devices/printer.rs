@@ -265,11 +265,7 @@ impl Worker {
             customer.as_ref(),
         );
         if job.reprint {
-            let copy = if self.setup.language == Language::Es {
-                "*** COPIA ***"
-            } else {
-                "*** COPY ***"
-            };
+            let copy = crate::i18n::words(self.setup.language).copy;
             r.lines.insert(
                 0,
                 Line {

@@ -5,6 +5,8 @@ use crate::domain::tender::TenderKind;
 
 /// The words a receipt and a printed report use, by name.
 pub struct Words {
+    /// Above a receipt printed again.
+    pub copy: &'static str,
     pub register: &'static str,
     pub cashier: &'static str,
     pub discount: &'static str,
@@ -104,6 +106,7 @@ const ES: Words = Words {
     give_back: "Devolver al cliente",
     z_title: "CIERRE DEL DIA (Z)",
     x_title: "INFORME X",
+    copy: "*** COPIA ***",
     sales: "Ventas",
     gross: "Bruto",
     discounts: "Descuentos",
@@ -168,6 +171,7 @@ const EN: Words = Words {
     give_back: "Give back",
     z_title: "CLOSE OF DAY (Z)",
     x_title: "X REPORT",
+    copy: "*** COPY ***",
     sales: "Sales",
     gross: "Gross",
     discounts: "Discounts",
