@@ -887,7 +887,7 @@ fn a_supervisors_day_from_the_keyboard() {
     };
     keys(&mut app, "00000000\n");
     match &app.popup {
-        Some(Popup::Pin(p)) => assert!(p.error.as_ref().unwrap().contains("4 tries left")),
+        Some(Popup::Pin(p)) => assert!(p.error.as_ref().unwrap().contains("quedan 4 intentos")),
         _ => panic!("a wrong answer closed the popup"),
     }
     let store = app.store.clone().unwrap();

@@ -318,7 +318,7 @@ impl App {
                         }
                         Err(e) => {
                             tracing::warn!(challenge, error = %e, "usage token refused");
-                            p.error = Some(e.to_string());
+                            p.error = Some(self.error_words(&e));
                             answer.clear();
                         }
                     }

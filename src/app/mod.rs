@@ -475,6 +475,14 @@ impl App {
                 C::Control(field) => fill(t.err_cust_control, &[("field", field)]),
             };
         }
+        if let Some(x) = e.downcast_ref::<crate::domain::token::TokenError>() {
+            use crate::domain::token::TokenError as T;
+            return match x {
+                T::BadChallenge(s) => fill(t.err_token_challenge, &[("input", s)]),
+                T::Wrong(n) => fill(t.err_token_wrong, &[("tries", &n.to_string())]),
+                T::Locked(m) => fill(t.err_token_locked, &[("minutes", &m.to_string())]),
+            };
+        }
         if let Some(p) = e.downcast_ref::<ParseError>() {
             return match p {
                 ParseError::Qty(s) => fill(t.err_qty, &[("input", s)]),

@@ -35,7 +35,7 @@ impl App {
                             &[("register", &reg), ("code", &f.code), ("answer", &a)],
                         ));
                     }
-                    Err(e) => f.result = Some(e.to_string()),
+                    Err(e) => f.result = Some(self.error_words(&e)),
                 }
             }
             _ => {
