@@ -154,6 +154,11 @@ fn walk(lang: Language) -> Vec<(String, String)> {
     keys(&mut app, "200.000\n");
     w.shot("sale, paid with change", &app);
     keys(&mut app, "SAL1K\n");
+    key(&mut app, KeyCode::F(12));
+    key(&mut app, KeyCode::F(5));
+    w.shot("payment, points without a customer", &app);
+    key(&mut app, KeyCode::Esc);
+    keys(&mut app, "SAL1K\n");
     key(&mut app, KeyCode::F(5));
     w.shot("held", &app);
     key(&mut app, KeyCode::F(6));

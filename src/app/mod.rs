@@ -424,6 +424,7 @@ impl App {
             E::Doc(d) => self.error_words(d),
             E::Money(m) => self.error_words(m),
             E::Customer(c) => self.error_words(c),
+            E::Points(p) => self.error_words(p),
             E::Refund(_)
             | E::Invalid(_)
             | E::Day(_)
@@ -473,6 +474,23 @@ impl App {
                 C::BadEmail(s) => fill(t.err_cust_email, &[("input", s)]),
                 C::BadAddress => t.err_cust_address.into(),
                 C::Control(field) => fill(t.err_cust_control, &[("field", field)]),
+            };
+        }
+        if let Some(x) = e.downcast_ref::<crate::domain::loyalty::PointsError>() {
+            use crate::domain::loyalty::PointsError as P;
+            return match x {
+                P::Disabled => t.err_points_off.into(),
+                P::Insufficient { balance, wanted } => fill(
+                    t.err_points_short,
+                    &[
+                        ("balance", &balance.to_string()),
+                        ("wanted", &wanted.to_string()),
+                    ],
+                ),
+                P::OverTicketLimit(n) => fill(t.err_points_ticket, &[("most", &n.to_string())]),
+                P::OverPercent(n) => fill(t.err_points_percent, &[("percent", &n.to_string())]),
+                P::NoCustomer => t.err_points_no_customer.into(),
+                P::Money(m) => self.error_words(m),
             };
         }
         if let Some(x) = e.downcast_ref::<crate::domain::token::TokenError>() {

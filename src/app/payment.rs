@@ -117,10 +117,8 @@ impl App {
     fn points_tender(&mut self, typed: &str, currency: &crate::domain::money::Currency) {
         let rules = self.loyalty();
         let Some(c) = self.ticket.customer.clone() else {
-            return self.info(
-                Level::Error,
-                crate::domain::loyalty::PointsError::NoCustomer.to_string(),
-            );
+            let text = self.error_words(&crate::domain::loyalty::PointsError::NoCustomer);
+            return self.info(Level::Error, text);
         };
         let Some(store) = self.store.clone() else {
             return;

@@ -389,9 +389,7 @@ impl Store {
         )?;
         if redeemed > 0 {
             if !rules.enabled() {
-                return Err(StoreError::Invalid(
-                    loyalty::PointsError::Disabled.to_string(),
-                ));
+                return Err(loyalty::PointsError::Disabled.into());
             }
             let worth = Money::from_minor(redeemed).mul_div(rules.point_value.minor(), 1)?;
             if worth != paid_with_points {
@@ -412,21 +410,17 @@ impl Store {
                 if redeemed > 0 {
                     let balance = self.points_balance(key)?;
                     if redeemed > balance {
-                        return Err(StoreError::Invalid(
-                            loyalty::PointsError::Insufficient {
-                                balance: balance.max(0),
-                                wanted: redeemed,
-                            }
-                            .to_string(),
-                        ));
+                        return Err(loyalty::PointsError::Insufficient {
+                            balance: balance.max(0),
+                            wanted: redeemed,
+                        }
+                        .into());
                     }
                 }
                 Some(Movement { earned, redeemed })
             }
             None if redeemed > 0 => {
-                return Err(StoreError::Invalid(
-                    loyalty::PointsError::NoCustomer.to_string(),
-                ));
+                return Err(loyalty::PointsError::NoCustomer.into());
             }
             None => None,
         };

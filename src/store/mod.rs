@@ -102,6 +102,8 @@ pub enum StoreError {
     #[error(transparent)]
     Customer(#[from] crate::domain::customer::CustomerError),
     #[error(transparent)]
+    Points(#[from] crate::domain::loyalty::PointsError),
+    #[error(transparent)]
     Doc(#[from] DocError),
     #[error("a PIN is 4 to 12 digits")]
     BadPin,
