@@ -1172,7 +1172,10 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     keys(&mut app, "2000");
     key(&mut app, KeyCode::F(5));
     let p = screen(&app, 80, 24);
-    assert!(p.contains("tiene 37 puntos; no se pueden redimir 200"), "{p}");
+    assert!(
+        p.contains("tiene 37 puntos; no se pueden redimir 200"),
+        "{p}"
+    );
     assert!(app.ticket.tenders.is_empty());
     keys(&mut app, "300");
     key(&mut app, KeyCode::F(5));
