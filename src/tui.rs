@@ -173,17 +173,15 @@ fn event_loop(
         }
         let mut ev = input.recv_timeout(wait(app));
         let mut burst = 0;
+        // Asked once per burst of keys; a resize within it is seen at the next.
+        let too_small = terminal
+            .size()
+            .is_ok_and(|s| s.width < crate::ui::MIN_WIDTH || s.height < crate::ui::MIN_HEIGHT);
         loop {
             match ev {
                 // Behind the "needs 80x24" screen keys do nothing: the cashier cannot see what
                 // they would do.
-                Ok(Ok(Event::Key(_)))
-                    if terminal.size().is_ok_and(|s| {
-                        s.width < crate::ui::MIN_WIDTH || s.height < crate::ui::MIN_HEIGHT
-                    }) =>
-                {
-                    dirty = true
-                }
+                Ok(Ok(Event::Key(_))) if too_small => dirty = true,
                 Ok(Ok(Event::Key(k))) => {
                     if app.on_key(k) {
                         typed = true;

@@ -62,6 +62,18 @@ impl App {
         self.screen = Screen::Journal(st);
     }
 
+    /// The filter typed, or None after saying which field is wrong.
+    fn filter_or_say(&mut self, typed: Result<JournalFilter, String>) -> Option<JournalFilter> {
+        match typed {
+            Ok(f) => Some(f),
+            Err(bad) => {
+                let text = fill(self.texts.journal_bad_filter, &[("input", &bad)]);
+                self.info(Level::Error, text);
+                None
+            }
+        }
+    }
+
     pub(super) fn journal_filter(&self, st: &JournalState) -> Result<JournalFilter, String> {
         let f = &st.fields;
         let from = parse_date(&f[0]).ok_or_else(|| f[0].clone())?;
@@ -88,14 +100,8 @@ impl App {
         let Some(store) = self.store.clone() else {
             return;
         };
-        let f = match self.journal_filter(st) {
-            Ok(f) => f,
-            Err(bad) => {
-                return self.info(
-                    Level::Error,
-                    fill(self.texts.journal_bad_filter, &[("input", &bad)]),
-                );
-            }
+        let Some(f) = self.filter_or_say(self.journal_filter(st)) else {
+            return;
         };
         st.rows.clear();
         st.count = 0;
@@ -197,14 +203,8 @@ impl App {
         let Screen::Journal(st) = &self.screen else {
             return;
         };
-        let f = match self.journal_filter(st) {
-            Ok(f) => f,
-            Err(bad) => {
-                return self.info(
-                    Level::Error,
-                    fill(self.texts.journal_bad_filter, &[("input", &bad)]),
-                );
-            }
+        let Some(f) = self.filter_or_say(self.journal_filter(st)) else {
+            return;
         };
         let path = PathBuf::from(path.trim());
         let tmp = path.with_extension("csv.partial");

@@ -27,6 +27,18 @@ impl App {
         report_lines(r, title, &store.info().currency, 60, self.config.language)
     }
 
+    /// Shows `report` under `heading`; `then_login` when Esc leaves for the login screen.
+    pub(super) fn show_report(&mut self, report: Report, heading: String, then_login: bool) {
+        let lines = self.report_body(&report, &heading);
+        self.screen = Screen::Report(ReportView {
+            report,
+            heading,
+            lines,
+            scroll: 0,
+            then_login,
+        });
+    }
+
     pub(super) fn x_report(&mut self) {
         let Some(store) = self.store.clone() else {
             return;
@@ -35,14 +47,7 @@ impl App {
         match store.day_report(date) {
             Ok(report) => {
                 let heading = format!("{} {date}", x_title(self.config.language));
-                let lines = self.report_body(&report, &heading);
-                self.screen = Screen::Report(ReportView {
-                    report,
-                    heading,
-                    lines,
-                    scroll: 0,
-                    then_login: false,
-                });
+                self.show_report(report, heading, false);
             }
             Err(e) => self.store_error(e),
         }

@@ -1,6 +1,5 @@
 //! Closing a shift: pick it, count the drawer blind, then see what was expected.
 
-use super::ReportView;
 use super::{App, Level, Screen, edit};
 use crate::devices::printer::PrinterCmd;
 use crate::domain::document::Override;
@@ -117,14 +116,7 @@ impl App {
                     self.shift = None;
                 }
                 let heading = format!("{} {}", c.number, shift.cashier);
-                let lines = self.report_body(&report, &heading);
-                self.screen = Screen::Report(ReportView {
-                    report,
-                    heading,
-                    lines,
-                    scroll: 0,
-                    then_login: shift.cashier == me,
-                });
+                self.show_report(report, heading, shift.cashier == me);
             }
             Err(e) => self.store_error(e),
         }

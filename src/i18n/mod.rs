@@ -84,8 +84,21 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// The two languages of a catalogue: as many texts, none empty, the same placeholder
+    /// names in each pair.
+    pub(crate) fn same_words(es: &[&str], en: &[&str]) {
+        assert_eq!(es.len(), en.len());
+        for (a, b) in es.iter().zip(en) {
+            assert!(
+                !a.trim().is_empty() && !b.trim().is_empty(),
+                "empty text: {a:?} / {b:?}"
+            );
+            assert_eq!(placeholders(a), placeholders(b), "{a:?} / {b:?}");
+        }
+    }
 
     #[test]
     fn fill_puts_each_value_where_its_name_stands() {
