@@ -5,24 +5,135 @@
 use crate::domain::catalog::{Product, SoldBy};
 use crate::domain::money::Currency;
 use crate::domain::qty::TaxRate;
+use crate::i18n::{Language, fill, store_text};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::io::Write;
 
-/// What is wrong with a CSV file, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}{}: {message}", column.as_ref().map(|c| format!(", column {c}")).unwrap_or_default())]
+/// What is wrong with a CSV file, and where; [`CsvError::words`] says it in a language, and
+/// `Display` in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvError {
     pub line: u64,
     pub column: Option<String>,
-    pub message: String,
+    pub problem: CsvProblem,
 }
 
-fn err(line: u64, column: Option<&str>, message: String) -> CsvError {
+/// What is wrong with a cell, a row or the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CsvProblem {
+    /// The file cannot be read (the operating system's reason).
+    CannotRead(String),
+    /// The CSV itself is malformed (the parser's reason).
+    Malformed(String),
+    /// No header; `header` is the one expected.
+    Empty {
+        header: String,
+    },
+    /// A column not in the file's format: `expected` lists the customers' columns; None is
+    /// the catalog's.
+    UnknownColumn {
+        expected: Option<String>,
+    },
+    ColumnTwice,
+    MissingColumn,
+    NotUtf8,
+    Amount(crate::domain::money::MoneyError),
+    NegativePrice {
+        price: String,
+    },
+    Rate(crate::domain::qty::ParseError),
+    Flag {
+        value: String,
+    },
+    SoldBy {
+        value: String,
+    },
+    Product(crate::domain::catalog::CatalogError),
+    SkuAgain {
+        sku: String,
+        first: u64,
+    },
+    BarcodeAgain {
+        barcode: String,
+        first: u64,
+    },
+    Customer(crate::domain::customer::CustomerError),
+    FinalConsumer,
+    CustomerAgain {
+        key: String,
+        first: u64,
+    },
+    /// Where the rows go failed (the reason, already in the reader's language).
+    Other(String),
+}
+
+impl CsvError {
+    /// The error in `lang`: "línea 3, columna price: …".
+    pub fn words(&self, lang: Language) -> String {
+        use CsvProblem as P;
+        let t = |key| store_text(lang, key);
+        let texts = crate::i18n::texts(lang);
+        let domain = |e: &(dyn std::error::Error + 'static)| {
+            crate::i18n::domain_words(e, texts, None).unwrap_or_else(|| e.to_string())
+        };
+        let what = match &self.problem {
+            P::CannotRead(d) => fill(t("csv_cannot_read"), &[("detail", d)]),
+            P::Malformed(d) => d.clone(),
+            P::Empty { header } => fill(t("csv_empty"), &[("header", header)]),
+            P::UnknownColumn {
+                expected: Some(expected),
+            } => fill(t("csv_unknown_column"), &[("expected", expected)]),
+            P::UnknownColumn { expected: None } => t("csv_unknown_catalog_column").into(),
+            P::ColumnTwice => t("csv_column_twice").into(),
+            P::MissingColumn => t("csv_missing_column").into(),
+            P::NotUtf8 => t("csv_not_utf8").into(),
+            P::Amount(e) => domain(e),
+            P::NegativePrice { price } => fill(t("csv_negative_price"), &[("price", price)]),
+            P::Rate(e) => domain(e),
+            P::Flag { value } => fill(t("csv_flag"), &[("value", value)]),
+            P::SoldBy { value } => fill(t("csv_sold_by"), &[("value", value)]),
+            P::Product(e) => domain(e),
+            P::SkuAgain { sku, first } => fill(
+                t("csv_sku_again"),
+                &[("sku", sku), ("first", &first.to_string())],
+            ),
+            P::BarcodeAgain { barcode, first } => fill(
+                t("csv_barcode_again"),
+                &[("barcode", barcode), ("first", &first.to_string())],
+            ),
+            P::Customer(e) => domain(e),
+            P::FinalConsumer => t("csv_final_consumer").into(),
+            P::CustomerAgain { key, first } => fill(
+                t("csv_customer_again"),
+                &[("key", key), ("first", &first.to_string())],
+            ),
+            P::Other(d) => d.clone(),
+        };
+        let line = self.line.to_string();
+        match &self.column {
+            Some(c) => fill(
+                t("csv_at_column"),
+                &[("line", &line), ("column", c), ("what", &what)],
+            ),
+            None => fill(t("csv_at"), &[("line", &line), ("what", &what)]),
+        }
+    }
+}
+
+impl std::error::Error for CsvError {}
+
+impl std::fmt::Display for CsvError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
+fn err(line: u64, column: Option<&str>, problem: CsvProblem) -> CsvError {
     CsvError {
         line,
         column: column.map(str::to_string),
-        message,
+        problem,
     }
 }
 
@@ -68,7 +179,7 @@ pub fn read_catalog_each(
     let mut input = std::io::BufReader::with_capacity(64 * 1024, input);
     let head = input
         .fill_buf()
-        .map_err(|e| err(1, None, format!("cannot read the file: {e}")))?;
+        .map_err(|e| err(1, None, CsvProblem::CannotRead(e.to_string())))?;
     let bom = head.starts_with(b"\xEF\xBB\xBF");
     let delimiter = sniff_delimiter(if bom { &head[3..] } else { head });
     if bom {
@@ -82,12 +193,14 @@ pub fn read_catalog_each(
     let mut records = rdr.byte_records();
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(err(1, None, e.to_string())),
+        Some(Err(e)) => return Err(err(1, None, CsvProblem::Malformed(e.to_string()))),
         None => {
             return Err(err(
                 1,
                 None,
-                "the file is empty; expected the header sku,barcode,name,price,tax_rate".into(),
+                CsvProblem::Empty {
+                    header: "sku,barcode,name,price,tax_rate".into(),
+                },
             ));
         }
     };
@@ -107,15 +220,21 @@ pub fn read_catalog_each(
                 barcode_cols.push(i);
                 continue;
             }
-            other => return Err(err(1, Some(other), "unknown column; expected sku,barcode,name,price,tax_rate (and optionally more barcode columns, active, sold_by and open_price)".into())),
+            other => {
+                return Err(err(
+                    1,
+                    Some(other),
+                    CsvProblem::UnknownColumn { expected: None },
+                ));
+            }
         };
         if cols.insert(key, i).is_some() {
-            return Err(err(1, Some(key), "the column appears twice".into()));
+            return Err(err(1, Some(key), CsvProblem::ColumnTwice));
         }
     }
     for need in ["sku", "name", "price", "tax_rate"] {
         if !cols.contains_key(need) {
-            return Err(err(1, Some(need), "missing column".into()));
+            return Err(err(1, Some(need), CsvProblem::MissingColumn));
         }
     }
     // Fingerprints (a randomly keyed SipHash) of the SKUs and barcodes seen, with their line:
@@ -126,8 +245,13 @@ pub fn read_catalog_each(
     let mut barcode_line: HashMap<u64, u32> = HashMap::new();
     let mut count = 0u64;
     for rec in records {
-        let rec =
-            rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), None, e.to_string()))?;
+        let rec = rec.map_err(|e| {
+            err(
+                e.position().map_or(0, |p| p.line()),
+                None,
+                CsvProblem::Malformed(e.to_string()),
+            )
+        })?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -136,30 +260,24 @@ pub fn read_catalog_each(
             let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
             std::str::from_utf8(raw)
                 .map(|s| s.trim().to_string())
-                .map_err(|_| {
-                    err(
-                        line,
-                        Some(key),
-                        "not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
-                    )
-                })
+                .map_err(|_| err(line, Some(key), CsvProblem::NotUtf8))
         };
         let sku = field("sku")?;
         let name = field("name")?;
         let price_s = field("price")?;
         let price = currency
             .parse_local(&price_s)
-            .map_err(|e| err(line, Some("price"), e.to_string()))?;
+            .map_err(|e| err(line, Some("price"), CsvProblem::Amount(e)))?;
         if price.is_negative() {
             return Err(err(
                 line,
                 Some("price"),
-                format!("'{price_s}': a price cannot be negative"),
+                CsvProblem::NegativePrice { price: price_s },
             ));
         }
         let rate_s = field("tax_rate")?;
         let tax_rate = TaxRate::parse_percent(&rate_s)
-            .map_err(|e| err(line, Some("tax_rate"), e.to_string()))?;
+            .map_err(|e| err(line, Some("tax_rate"), CsvProblem::Rate(e)))?;
         let flag = |key: &'static str, empty: bool| -> Result<bool, CsvError> {
             match field(key)?.to_ascii_lowercase().as_str() {
                 "" => Ok(empty),
@@ -168,7 +286,9 @@ pub fn read_catalog_each(
                 other => Err(err(
                     line,
                     Some(key),
-                    format!("'{other}': use true or false"),
+                    CsvProblem::Flag {
+                        value: other.to_string(),
+                    },
                 )),
             }
         };
@@ -179,14 +299,16 @@ pub fn read_catalog_each(
             err(
                 line,
                 Some("sold_by"),
-                format!("'{sold_by_s}': use unit or weight"),
+                CsvProblem::SoldBy {
+                    value: sold_by_s.clone(),
+                },
             )
         })?;
         let mut barcodes: Vec<String> = Vec::new();
         for i in &barcode_cols {
             let raw = rec.get(*i).unwrap_or(&[]);
             let cell = std::str::from_utf8(raw)
-                .map_err(|_| err(line, Some("barcode"), "not UTF-8 text".into()))?;
+                .map_err(|_| err(line, Some("barcode"), CsvProblem::NotUtf8))?;
             for b in cell.split('|').map(str::trim).filter(|b| !b.is_empty()) {
                 if !barcodes.iter().any(|x| x == b) {
                     barcodes.push(b.to_string());
@@ -210,14 +332,17 @@ pub fn read_catalog_each(
                 crate::domain::catalog::CatalogError::BadName => "name",
                 crate::domain::catalog::CatalogError::NegativePrice => "price",
             };
-            err(line, Some(col), e.to_string())
+            err(line, Some(col), CsvProblem::Product(e))
         })?;
         let line32 = u32::try_from(line).unwrap_or(u32::MAX);
         if let Some(first) = sku_line.insert(keyed.hash_one(sku.as_str()), line32) {
             return Err(err(
                 line,
                 Some("sku"),
-                format!("'{sku}' already appears on line {first}"),
+                CsvProblem::SkuAgain {
+                    sku,
+                    first: u64::from(first),
+                },
             ));
         }
         for b in &p.barcodes {
@@ -225,7 +350,10 @@ pub fn read_catalog_each(
                 return Err(err(
                     line,
                     Some("barcode"),
-                    format!("'{b}' already belongs to the product on line {first}"),
+                    CsvProblem::BarcodeAgain {
+                        barcode: b.clone(),
+                        first: u64::from(first),
+                    },
                 ));
             }
         }
@@ -305,13 +433,9 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
     let expected = CUSTOMER_COLUMNS.join(",");
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(err(1, None, e.to_string())),
+        Some(Err(e)) => return Err(err(1, None, CsvProblem::Malformed(e.to_string()))),
         None => {
-            return Err(err(
-                1,
-                None,
-                format!("the file is empty; expected the header {expected}"),
-            ));
+            return Err(err(1, None, CsvProblem::Empty { header: expected }));
         }
     };
     let mut cols: HashMap<&'static str, usize> = HashMap::new();
@@ -321,23 +445,30 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
             return Err(err(
                 1,
                 Some(&name),
-                format!("unknown column; expected {expected}"),
+                CsvProblem::UnknownColumn {
+                    expected: Some(expected),
+                },
             ));
         };
         if cols.insert(key, i).is_some() {
-            return Err(err(1, Some(key), "the column appears twice".into()));
+            return Err(err(1, Some(key), CsvProblem::ColumnTwice));
         }
     }
     for need in ["doc_type", "doc_number", "name"] {
         if !cols.contains_key(need) {
-            return Err(err(1, Some(need), "missing column".into()));
+            return Err(err(1, Some(need), CsvProblem::MissingColumn));
         }
     }
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for rec in records {
-        let rec =
-            rec.map_err(|e| err(e.position().map_or(0, |p| p.line()), None, e.to_string()))?;
+        let rec = rec.map_err(|e| {
+            err(
+                e.position().map_or(0, |p| p.line()),
+                None,
+                CsvProblem::Malformed(e.to_string()),
+            )
+        })?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -345,13 +476,8 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
         let mut v: Vec<String> = Vec::with_capacity(6);
         for key in CUSTOMER_COLUMNS {
             let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
-            let s = std::str::from_utf8(raw).map_err(|_| {
-                err(
-                    line,
-                    Some(key),
-                    "not UTF-8 text; save the file as \"CSV UTF-8\"".into(),
-                )
-            })?;
+            let s =
+                std::str::from_utf8(raw).map_err(|_| err(line, Some(key), CsvProblem::NotUtf8))?;
             v.push(s.trim().to_string());
         }
         let c = Customer::new(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]).map_err(|e| {
@@ -364,20 +490,19 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
                 CustomerError::Control(what) => what.trim_start_matches("the "),
                 _ => "doc_number",
             };
-            err(line, Some(column), e.to_string())
+            err(line, Some(column), CsvProblem::Customer(e))
         })?;
         if c.is_final_consumer() {
-            return Err(err(
-                line,
-                Some("doc_type"),
-                "the final consumer is not a customer record".into(),
-            ));
+            return Err(err(line, Some("doc_type"), CsvProblem::FinalConsumer));
         }
         if let Some(first) = seen.insert(c.key(), line) {
             return Err(err(
                 line,
                 Some("doc_number"),
-                format!("{} already appears on line {first}", c.key()),
+                CsvProblem::CustomerAgain {
+                    key: c.key(),
+                    first,
+                },
             ));
         }
         out.push(c);

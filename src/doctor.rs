@@ -269,7 +269,13 @@ fn integrity(
                 w.integrity_bad,
                 &[
                     ("count", &r.problems.len().to_string()),
-                    ("first", &r.problems.first().cloned().unwrap_or_default()),
+                    (
+                        "first",
+                        &r.problems
+                            .first()
+                            .map(|p| p.words(w.language))
+                            .unwrap_or_default(),
+                    ),
                 ],
             ),
         ),

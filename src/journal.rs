@@ -1,10 +1,11 @@
 //! The sales journal: one row per document in a date range, as text for people or CSV for
 //! spreadsheets.
 
-use crate::domain::document::{DocBody, SealedDocument};
+use crate::domain::document::{DocBody, Override, SealedDocument};
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
+use crate::i18n::{CliWords, Language, cli_words, fill};
 use crate::store::{DocSource, StoreError};
 use chrono::NaiveDate;
 use std::io::Write;
@@ -63,10 +64,158 @@ pub struct JournalRow {
     /// (refunds) is negative.
     pub tenders: [Money; 4],
     pub change: Money,
-    /// Supervisor overrides recorded in the document: "action by supervisor (reason)".
-    pub overrides: Vec<String>,
-    /// What a void or a cancellation took off, for people: "line 2 ARZ1K 1 x 3.500 = 3.500".
-    pub detail: String,
+    /// Supervisor overrides recorded in the document.
+    pub overrides: Vec<Override>,
+    /// What a void or a cancellation took off.
+    pub detail: Detail,
+}
+
+/// What a void or a cancellation took off, typed: the CSV writes it in its fixed English
+/// ("line 2 ARZ1K 1 x 3.500 = 3.500"), the text for people in the folder's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Detail {
+    None,
+    Void {
+        position: u32,
+        sku: String,
+        qty: crate::domain::qty::Qty,
+        unit_price: Money,
+        amount: Money,
+        after_payment: bool,
+    },
+    Cancel {
+        held: bool,
+        lines: usize,
+        total: Money,
+        /// What was given back: tender, amount, reference.
+        tenders: Vec<(TenderKind, Money, Option<String>)>,
+    },
+}
+
+impl Detail {
+    fn of(body: &DocBody) -> Detail {
+        match body {
+            DocBody::Void(v) => Detail::Void {
+                position: v.position,
+                sku: v.sku.clone(),
+                qty: v.qty,
+                unit_price: v.unit_price,
+                amount: v.amount,
+                after_payment: v.after_payment,
+            },
+            DocBody::Cancel(c) => Detail::Cancel {
+                held: c.held,
+                lines: c.lines.len(),
+                total: c.total,
+                tenders: c
+                    .tenders
+                    .iter()
+                    .map(|t| (t.kind, t.amount, t.reference.clone()))
+                    .collect(),
+            },
+            _ => Detail::None,
+        }
+    }
+
+    /// In `w`'s words; tenders named by `tender` (their code in the CSV, their name for
+    /// people) and quantities written by `qty`.
+    fn text(
+        &self,
+        currency: &Currency,
+        w: &CliWords,
+        tender: impl Fn(TenderKind) -> String,
+        qty: impl Fn(crate::domain::qty::Qty) -> String,
+    ) -> String {
+        let m = |v: Money| currency.format(v);
+        match self {
+            Detail::None => String::new(),
+            Detail::Void {
+                position,
+                sku,
+                qty: q,
+                unit_price,
+                amount,
+                after_payment,
+            } => {
+                let mut s = fill(
+                    w.jr_void,
+                    &[
+                        ("line", &position.to_string()),
+                        ("sku", sku),
+                        ("qty", &qty(*q)),
+                        ("price", &m(*unit_price)),
+                        ("amount", &m(*amount)),
+                    ],
+                );
+                if *after_payment {
+                    s.push_str(w.jr_after_payment);
+                }
+                s
+            }
+            Detail::Cancel {
+                held,
+                lines,
+                total,
+                tenders,
+            } => {
+                let mut s = String::new();
+                if *held {
+                    s.push_str(w.jr_held);
+                }
+                s.push_str(&fill(
+                    w.jr_cancel,
+                    &[("lines", &lines.to_string()), ("total", &m(*total))],
+                ));
+                for (kind, amount, reference) in tenders {
+                    s.push_str(&fill(
+                        w.jr_give_back,
+                        &[("tender", &tender(*kind)), ("amount", &m(*amount))],
+                    ));
+                    if let Some(r) = reference {
+                        s.push_str(&format!(" ({r})"));
+                    }
+                }
+                s
+            }
+        }
+    }
+
+    /// The CSV's fixed English, with tender codes.
+    pub fn csv(&self, currency: &Currency) -> String {
+        self.text(
+            currency,
+            cli_words(Language::En),
+            |k| k.code().to_string(),
+            |q| q.to_string(),
+        )
+    }
+
+    /// For people, in `lang`.
+    pub fn words(&self, currency: &Currency, lang: Language) -> String {
+        let paper = crate::i18n::words(lang);
+        self.text(
+            currency,
+            cli_words(lang),
+            |k| crate::i18n::tender_name(k, paper).to_lowercase(),
+            |q| currency.format_qty(q),
+        )
+    }
+}
+
+/// An override as the CSV writes it ("void_line by ana (wrong item)"), or for people in `lang`.
+pub fn override_text(o: &Override, lang: Option<Language>) -> String {
+    let (w, action) = match lang {
+        None => (cli_words(Language::En), o.action.clone()),
+        Some(l) => (cli_words(l), crate::i18n::override_name(&o.action, l)),
+    };
+    fill(
+        w.jr_override,
+        &[
+            ("action", &action),
+            ("supervisor", &o.supervisor),
+            ("reason", &o.reason),
+        ],
+    )
 }
 
 /// A journal's totals: documents, net, and by tender with cash net of change; for a business
@@ -100,44 +249,8 @@ fn tender_slot(k: TenderKind) -> usize {
     }
 }
 
-/// The detail column of a void or a cancellation.
-fn detail(body: &DocBody, currency: &Currency) -> String {
-    let m = |v: Money| currency.format(v);
-    match body {
-        DocBody::Void(v) => format!(
-            "line {} {} {} x {} = {}{}",
-            v.position,
-            v.sku,
-            v.qty,
-            m(v.unit_price),
-            m(v.amount),
-            if v.after_payment {
-                ", after payment started"
-            } else {
-                ""
-            }
-        ),
-        DocBody::Cancel(c) => {
-            let mut s = format!(
-                "{}{} lines = {}",
-                if c.held { "held, " } else { "" },
-                c.lines.len(),
-                m(c.total)
-            );
-            for t in &c.tenders {
-                s.push_str(&format!("; give back {} {}", t.kind.code(), m(t.amount)));
-                if let Some(r) = &t.reference {
-                    s.push_str(&format!(" ({r})"));
-                }
-            }
-            s
-        }
-        _ => String::new(),
-    }
-}
-
 impl JournalRow {
-    pub fn from_doc(d: &SealedDocument, currency: &Currency) -> JournalRow {
+    pub fn from_doc(d: &SealedDocument) -> JournalRow {
         let doc = &d.doc;
         // Money paid back counts negative, as in the X and Z.
         let sign = if matches!(doc.body, DocBody::Refund(_)) {
@@ -165,13 +278,8 @@ impl JournalRow {
             total: doc.body.signed_total(),
             tenders,
             change,
-            overrides: doc
-                .body
-                .overrides()
-                .iter()
-                .map(|o| format!("{} by {} ({})", o.action, o.supervisor, o.reason))
-                .collect(),
-            detail: detail(&doc.body, currency),
+            overrides: doc.body.overrides().to_vec(),
+            detail: Detail::of(&doc.body),
         }
     }
 }
@@ -198,10 +306,9 @@ pub fn visit<E: From<StoreError>>(
     mut each: impl FnMut(JournalRow) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut failed = None;
-    let currency = store.info().currency.clone();
     store.visit_dates(f.from, f.to, &mut |_, d| {
         if f.keeps(d)
-            && let Err(e) = each(JournalRow::from_doc(d, &currency))
+            && let Err(e) = each(JournalRow::from_doc(d))
         {
             failed = Some(e);
             return ControlFlow::Break(());
@@ -265,8 +372,12 @@ pub fn write_csv<W: Write>(
             m(r.tenders[2]),
             m(r.tenders[3]),
             m(r.change),
-            r.overrides.join("; "),
-            r.detail,
+            r.overrides
+                .iter()
+                .map(|o| override_text(o, None))
+                .collect::<Vec<_>>()
+                .join("; "),
+            r.detail.csv(currency),
         ])
         .map_err(JournalError::from)
     })?;
@@ -274,21 +385,34 @@ pub fn write_csv<W: Write>(
     Ok(())
 }
 
-/// Streams the journal as text for people, with a closing count and net total.
+/// Streams the journal as text for people, in `lang`, with a closing count and net total.
 pub fn write_text<W: Write>(
     store: &(impl DocSource + ?Sized),
     f: &JournalFilter,
+    lang: Language,
     mut out: W,
 ) -> Result<(), JournalError> {
     let currency = &store.info().currency;
+    let w = cli_words(lang);
+    let paper = crate::i18n::words(lang);
+    let texts = crate::i18n::texts(lang);
+    let tender_names: Vec<String> = [
+        TenderKind::Cash,
+        TenderKind::Card,
+        TenderKind::Transfer,
+        TenderKind::Other,
+    ]
+    .iter()
+    .map(|k| crate::i18n::tender_name(*k, paper).to_lowercase())
+    .collect();
     writeln!(
         out,
-        "{:<16} {:<6} {:<20} {:<12} {:>14}  tenders",
-        "number", "type", "date-time", "cashier", "total"
+        "{:<16} {:<12} {:<20} {:<12} {:>14}  {}",
+        w.jr_number, w.jr_type, w.jr_at, w.jr_cashier, w.jr_total, w.jr_tenders
     )?;
     let mut totals = Totals::default();
     visit(store, f, |r| {
-        let tenders: Vec<String> = ["cash", "card", "transfer", "other"]
+        let tenders: Vec<String> = tender_names
             .iter()
             .zip(r.tenders)
             .filter(|(_, a)| !a.is_zero())
@@ -296,41 +420,50 @@ pub fn write_text<W: Write>(
             .collect();
         let mut t = tenders.join(", ");
         if !r.change.is_zero() {
-            t.push_str(&format!(" (change {})", currency.format(r.change)));
+            t.push(' ');
+            t.push_str(&fill(
+                w.jr_change,
+                &[("amount", &currency.format(r.change))],
+            ));
         }
         let at = r.at.get(..19).unwrap_or(&r.at).replace('T', " ");
+        let kind = DocKind::from_code(r.kind).map_or(r.kind, |k| texts.doc_kinds[k.index()]);
         writeln!(
             out,
-            "{:<16} {:<6} {:<20} {:<12} {:>14}  {}",
+            "{:<16} {:<12} {:<20} {:<12} {:>14}  {}",
             r.number,
-            r.kind,
+            kind,
             at,
             r.cashier,
             currency.format(r.total),
             t
         )?;
-        if !r.detail.is_empty() {
-            writeln!(out, "{:<16} {}", "", r.detail)?;
+        let detail = r.detail.words(currency, lang);
+        if !detail.is_empty() {
+            writeln!(out, "{:<16} {}", "", detail)?;
         }
         for o in &r.overrides {
-            writeln!(out, "{:<16} override: {o}", "")?;
+            writeln!(out, "{:<16} {}", "", override_text(o, Some(lang)))?;
         }
         totals
             .add(&r)
             .map_err(|e| JournalError::Store(StoreError::Invalid(e.to_string())))?;
         Ok::<_, JournalError>(())
     })?;
-    writeln!(
-        out,
-        "{} documents, net {}",
-        totals.count,
-        currency.format_symbol(totals.net)
-    )?;
-    let by: Vec<String> = ["cash", "card", "transfer", "other"]
+    let footer = fill(
+        w.jr_footer,
+        &[
+            ("count", &totals.count.to_string()),
+            ("net", &currency.format_symbol(totals.net)),
+        ],
+    );
+    writeln!(out, "{footer}")?;
+    let by: Vec<String> = tender_names
         .iter()
         .zip(totals.tenders)
         .map(|(k, a)| format!("{k} {}", currency.format(a)))
         .collect();
-    writeln!(out, "by tender (cash less change): {}", by.join(", "))?;
+    let list = by.join(", ");
+    writeln!(out, "{}", fill(w.jr_by_tender, &[("list", &list)]))?;
     Ok(())
 }

@@ -349,8 +349,13 @@ fn default_data_dir() -> Result<PathBuf> {
 }
 
 fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let dir = cli.data_dir.clone().or_else(|| default_data_dir().ok());
+    let w = dir
+        .as_deref()
+        .map_or_else(|| cli_words(Language::from_env()), cli_words_for);
     // A panic is a bug or a store damaged outside caja: one clear line, never a backtrace.
-    std::panic::set_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(move |info| {
         let msg = info
             .payload()
             .downcast_ref::<&str>()
@@ -365,28 +370,36 @@ fn main() -> ExitCode {
         let damaged = info
             .location()
             .is_some_and(|l| l.file().contains("/redb-") || l.file().contains("redb/src"));
-        let _ = if damaged {
-            writeln!(
-                std::io::stderr(),
-                "caja: the store file is damaged and cannot be read (a page that makes no sense). `caja check` lists the damage; `caja rebuild` makes a new store from the electronic journal, keeping the damaged file aside."
-            )
+        let text = if damaged {
+            w.panic_damaged.to_string()
         } else {
-            writeln!(
-                std::io::stderr(),
-                "caja: internal error: {msg}{at}. If the store file was damaged, `caja check` says so and `caja rebuild` recovers every sale from the electronic journal."
-            )
+            fill(w.panic_internal, &[("message", &msg), ("at", &at)])
         };
+        let _ = writeln!(std::io::stderr(), "caja: {text}");
     }));
-    let cli = Cli::parse();
     // A panic has been reported by the hook in one line; it ends the command with status 2.
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(code)) => code,
         Ok(Err(e)) => {
-            let _ = writeln!(std::io::stderr(), "caja: {e:#}");
+            let _ = writeln!(std::io::stderr(), "caja: {}", error_words(&e, w));
             ExitCode::FAILURE
         }
         Err(_) => ExitCode::from(2),
     }
+}
+
+/// A command's failure in the data folder's language: the store's, the sync client's and the
+/// domain's errors are typed and have their words; anything else (the operating system's, a
+/// file's) says itself.
+fn error_words(e: &anyhow::Error, w: &CliWords) -> String {
+    if let Some(se) = e.downcast_ref::<caja::store::StoreError>() {
+        return se.words(w.language, None);
+    }
+    if let Some(se) = e.downcast_ref::<caja::sync::client::SyncError>() {
+        return se.words(w.language);
+    }
+    let t = caja::i18n::texts(w.language);
+    caja::i18n::domain_words(e.as_ref(), t, None).unwrap_or_else(|| format!("{e:#}"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {
@@ -569,27 +582,58 @@ fn init(dir: &Path, a: InitArgs) -> Result<ExitCode> {
         prices_include_tax: !a.prices_exclude_tax,
     };
     let store = provision(dir, p, chrono::Utc::now().timestamp_millis())?;
+    let w = cli_words(language);
     if a.demo {
-        eprintln!("demo catalog: {} products", store.catalog_len()?);
+        let count = store.catalog_len()?.to_string();
+        eprintln!("{}", fill(w.demo_catalog, &[("count", &count)]));
     }
-    eprintln!(
-        "register {} of store {} ready in {}",
-        store.info().register,
-        store.info().name,
-        dir.display()
+    let ready = fill(
+        w.ready,
+        &[
+            ("register", store.info().register.as_str()),
+            ("store", &store.info().name),
+            ("dir", &dir.display().to_string()),
+        ],
     );
+    eprintln!("{ready}");
     Ok(ExitCode::SUCCESS)
 }
 
 /// A replace with a file of no rows would empty the list: only on purpose.
-fn refuse_empty_replace(file: &Path, replace: bool, empty: bool, allow_empty: bool) -> Result<()> {
+fn refuse_empty_replace(
+    file: &Path,
+    replace: bool,
+    empty: bool,
+    allow_empty: bool,
+    w: &CliWords,
+) -> Result<()> {
     if replace && empty && !allow_empty {
-        bail!(
-            "{} has no rows: a replace would delete everything; nothing was imported (add --allow-empty to empty the list on purpose)",
-            file.display()
-        );
+        let file = file.display().to_string();
+        bail!("{}", fill(w.empty_replace, &[("file", &file)]));
     }
     Ok(())
+}
+
+/// An import's failure: which file, why (in the folder's language), and that nothing changed.
+fn not_imported(file: &Path, why: &dyn std::fmt::Display, w: &CliWords) -> anyhow::Error {
+    let file = file.display().to_string();
+    anyhow::anyhow!(
+        "{}",
+        fill(
+            w.nothing_imported,
+            &[("file", &file), ("why", &why.to_string())]
+        )
+    )
+}
+
+/// A store error in the folder's language.
+fn store_words(e: &caja::store::StoreError, w: &CliWords) -> String {
+    e.words(w.language, None)
+}
+
+/// A file that cannot be opened, named in the folder's language.
+fn cannot(text: &str, path: &Path) -> String {
+    fill(text, &[("path", &path.display().to_string())])
 }
 
 /// Exports read through redb's read-only handle and change no byte of the store; only a store
@@ -663,6 +707,7 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let store = Store::open(dir)?;
+    let w = cli_words_for(dir);
     let currency = store.info().currency.clone();
     match c {
         CatalogCommand::Import {
@@ -672,18 +717,23 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
         } => {
             // Read row by row into a spool beside the store, then applied in one transaction:
             // a catalog of any size in a few MiB, and a bad row changes nothing.
-            let input = std::fs::File::open(&file)
-                .with_context(|| format!("cannot read {}", file.display()))?;
+            let input = std::fs::File::open(&file).with_context(|| cannot(w.cannot_read, &file))?;
             let mut spool = store.pull_spool()?;
             let rows = caja::csvio::read_catalog_each(input, &currency, |p| {
                 spool.put(&p).map_err(|e| caja::csvio::CsvError {
                     line: 0,
                     column: None,
-                    message: e.to_string(),
+                    problem: caja::csvio::CsvProblem::Other(store_words(&e, w)),
                 })
             })
-            .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
-            refuse_empty_replace(&file, matches!(mode, Mode::Replace), rows == 0, allow_empty)?;
+            .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
+            refuse_empty_replace(
+                &file,
+                matches!(mode, Mode::Replace),
+                rows == 0,
+                allow_empty,
+                w,
+            )?;
             let mode = match mode {
                 Mode::Upsert => ApplyMode::Upsert,
                 Mode::Replace => ApplyMode::Replace,
@@ -695,15 +745,18 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
             );
             let r = store
                 .import_spool(spool, mode, &history)
-                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
-            eprintln!(
-                "imported {}: {} added, {} updated, {} removed; {} products in the catalog",
-                file.display(),
-                r.added,
-                r.updated,
-                r.removed,
-                r.total
+                .map_err(|e| not_imported(&file, &store_words(&e, w), w))?;
+            let done = fill(
+                w.catalog_imported,
+                &[
+                    ("file", &file.display().to_string()),
+                    ("added", &r.added.to_string()),
+                    ("updated", &r.updated.to_string()),
+                    ("removed", &r.removed.to_string()),
+                    ("total", &r.total.to_string()),
+                ],
             );
+            eprintln!("{done}");
         }
         CatalogCommand::Export => {}
     }
@@ -712,6 +765,7 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
 
 fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
     use caja::store::customers::CustomerMode;
+    let w = cli_words_for(dir);
     if let CustomersCommand::Export { file } = c {
         let r = Reader::open(dir)?;
         match file {
@@ -721,7 +775,7 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
                     .create(true)
                     .truncate(true)
                     .open(&path)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                    .with_context(|| cannot(w.cannot_write, &path))?;
                 r.write_customers(&mut f)?;
             }
             None => r.write_customers(&mut std::io::stdout().lock())?,
@@ -735,15 +789,15 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
             mode,
             allow_empty,
         } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
             let list = caja::csvio::read_customers(&bytes)
-                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
+                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
             refuse_empty_replace(
                 &file,
                 matches!(mode, Mode::Replace),
                 list.is_empty(),
                 allow_empty,
+                w,
             )?;
             let mode = match mode {
                 Mode::Upsert => CustomerMode::Upsert,
@@ -751,12 +805,17 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
             };
             let (added, updated) = store
                 .import_customers(&list, mode)
-                .map_err(|e| anyhow::anyhow!("{}: {e}; nothing was imported", file.display()))?;
-            eprintln!(
-                "imported {}: {added} added, {updated} updated; {} customers",
-                file.display(),
-                store.customers_len()?
+                .map_err(|e| not_imported(&file, &store_words(&e, w), w))?;
+            let done = fill(
+                w.customers_imported,
+                &[
+                    ("file", &file.display().to_string()),
+                    ("added", &added.to_string()),
+                    ("updated", &updated.to_string()),
+                    ("total", &store.customers_len()?.to_string()),
+                ],
             );
+            eprintln!("{done}");
         }
         CustomersCommand::Export { .. } => {}
     }
@@ -765,6 +824,7 @@ fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
 
 fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
     let store = Store::open(dir)?;
+    let w = cli_words_for(dir);
     match c {
         UserCommand::Add { name, role, pin } => {
             let role = match role {
@@ -773,11 +833,17 @@ fn user(dir: &Path, c: UserCommand) -> Result<ExitCode> {
                 RoleArg::Technician => Role::Technician,
             };
             store.add_user(&name, role, &pin)?;
-            eprintln!("user {name} added as {}", role.code());
+            let role = match role {
+                Role::Cashier => w.role_cashier,
+                Role::Supervisor => w.role_supervisor,
+                Role::Technician => w.role_technician,
+            };
+            let text = fill(w.user_added, &[("name", &name), ("role", role)]);
+            eprintln!("{text}");
         }
         UserCommand::Unlock { name } => {
             store.unlock_user(&name)?;
-            eprintln!("user {name} unlocked");
+            eprintln!("{}", fill(w.user_unlocked, &[("name", &name)]));
         }
         UserCommand::List => {
             for u in store.users()? {
@@ -800,10 +866,11 @@ fn sync_cmd(
     resend: Option<NaiveDate>,
     take_over: bool,
 ) -> Result<ExitCode> {
+    let w = cli_words_for(dir);
     let mode = match pull.as_deref() {
         Some(m) => Some(
             caja::sync::client::PullMode::parse(m)
-                .ok_or_else(|| anyhow::anyhow!("--pull {m}: use partial, total or replace"))?,
+                .ok_or_else(|| anyhow::anyhow!("{}", fill(w.bad_pull, &[("mode", m)])))?,
         ),
         None => None,
     };
@@ -812,37 +879,48 @@ fn sync_cmd(
     let mut client = caja::sync::client::Client::new(&config.sync)?;
     if take_over {
         let t = caja::sync::client::take_over(&store, &mut client, |kind| {
-            eprintln!("reading the server's {} numbers", kind.code())
+            eprintln!("{}", fill(w.reading_numbers, &[("kind", kind.code())]))
         })?;
+        let register = store.register().as_str();
         if t.previous == store.info().store_id {
-            eprintln!("this store already holds register {}", store.register());
+            eprintln!("{}", fill(w.already_holds, &[("register", register)]));
         } else {
-            eprintln!(
-                "register {} taken over from store {} ({} ids read on the server)",
-                store.register(),
-                if t.previous.is_empty() {
-                    "(none)"
-                } else {
-                    &t.previous
-                },
-                t.scanned
+            let previous = if t.previous.is_empty() {
+                w.previous_none
+            } else {
+                &t.previous
+            };
+            let text = fill(
+                w.took_over,
+                &[
+                    ("register", register),
+                    ("previous", previous),
+                    ("scanned", &t.scanned.to_string()),
+                ],
             );
+            eprintln!("{text}");
             for (kind, n) in &t.floors {
-                eprintln!(
-                    "  {} numbering continues after {}",
-                    kind.code(),
-                    caja::domain::numbering::format_number(store.register(), *kind, *n)
+                let number = caja::domain::numbering::format_number(store.register(), *kind, *n);
+                let text = fill(
+                    w.continues_after,
+                    &[("kind", kind.code()), ("number", &number)],
                 );
+                eprintln!("{text}");
             }
         }
     }
     caja::sync::client::claim(&store, &mut client)?;
     if let Some(date) = resend {
         let r = caja::sync::client::resend_date(&store, &mut client, date)?;
-        eprintln!(
-            "{date}: {} documents sent again, {} already on the server",
-            r.sent, r.already
+        let text = fill(
+            w.resent,
+            &[
+                ("date", &date.to_string()),
+                ("sent", &r.sent.to_string()),
+                ("already", &r.already.to_string()),
+            ],
         );
+        eprintln!("{text}");
         return Ok(if r.rejected.is_empty() {
             ExitCode::SUCCESS
         } else {
@@ -851,7 +929,11 @@ fn sync_cmd(
     }
     let report = if mode.is_none() || push {
         caja::sync::client::push(&store, &mut client, |done, total| {
-            eprintln!("push: {done}/{total}");
+            let (done, total) = (done.to_string(), total.to_string());
+            eprintln!(
+                "{}",
+                fill(w.push_progress, &[("done", &done), ("total", &total)])
+            );
         })?
     } else {
         Default::default()
@@ -864,31 +946,39 @@ fn sync_cmd(
     };
     if let Some(m) = pull_mode {
         let r = caja::sync::client::pull(&store, &mut client, m, |n| {
-            eprintln!("pull: {n} products");
+            eprintln!("{}", fill(w.pull_progress, &[("count", &n.to_string())]));
         })?;
-        eprintln!(
-            "pulled ({}): {} products, {} removed, {} in the catalog",
-            m.code(),
-            r.upserted,
-            r.removed,
-            r.total
+        let text = fill(
+            w.pulled,
+            &[
+                ("mode", m.code()),
+                ("upserted", &r.upserted.to_string()),
+                ("removed", &r.removed.to_string()),
+                ("total", &r.total.to_string()),
+            ],
         );
+        eprintln!("{text}");
         for why in &r.refused {
-            eprintln!("refused: {why}");
+            eprintln!("{}", fill(w.pull_refused, &[("why", why)]));
         }
     }
     caja::sync::client::report_status(&store, &mut client, Some(&report))?;
-    eprintln!(
-        "pushed {} documents ({} already on the server) in {} batches",
-        report.sent, report.already, report.batches
+    let text = fill(
+        w.pushed,
+        &[
+            ("sent", &report.sent.to_string()),
+            ("already", &report.already.to_string()),
+            ("batches", &report.batches.to_string()),
+        ],
     );
+    eprintln!("{text}");
     for (id, why) in &report.rejected {
-        eprintln!("refused by the server: {id}: {why}");
+        eprintln!("{}", fill(w.server_refused, &[("id", id), ("why", why)]));
     }
     if let Some(d) = client.drift_s
         && d.abs() > 120
     {
-        eprintln!("warning: this clock is {d} s away from the server's");
+        eprintln!("{}", fill(w.drift, &[("seconds", &d.to_string())]));
     }
     Ok(if report.rejected.is_empty() {
         ExitCode::SUCCESS
@@ -985,8 +1075,10 @@ fn hub_cmd(
 }
 
 fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
+    let w = cli_words_for(dir);
     if a.from > a.to {
-        bail!("--from {} is after --to {}", a.from, a.to);
+        let (from, to) = (a.from.to_string(), a.to.to_string());
+        bail!("{}", fill(w.from_after_to, &[("from", &from), ("to", &to)]));
     }
     // The journal files first: they are read while the register sells, and the store is left
     // untouched. A journal that is not whole (damaged, or a store from before the journal that
@@ -999,15 +1091,14 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
     let kind = match a.kind.as_deref() {
         Some(k) => Some(
             caja::domain::numbering::DocKind::from_code(k)
-                .ok_or_else(|| anyhow::anyhow!("--type {k}: not a document type"))?,
+                .ok_or_else(|| anyhow::anyhow!("{}", fill(w.bad_type, &[("kind", k)])))?,
         ),
         None => None,
     };
     let tender = match a.tender.as_deref() {
         Some(k) => Some(
-            caja::domain::tender::TenderKind::from_code(k).ok_or_else(|| {
-                anyhow::anyhow!("--tender {k}: use cash, card, transfer or other")
-            })?,
+            caja::domain::tender::TenderKind::from_code(k)
+                .ok_or_else(|| anyhow::anyhow!("{}", fill(w.bad_tender, &[("kind", k)])))?,
         ),
         None => None,
     };
@@ -1019,7 +1110,9 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         ..JournalFilter::dates(a.from, a.to)
     };
     match a.format {
-        Format::Text => journal::write_text(&*store, &f, std::io::stdout().lock())?,
+        Format::Text => {
+            journal::write_text(&*store, &f, w.language, std::io::stdout().lock())?;
+        }
         Format::Csv => journal::write_csv(&*store, &f, std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
@@ -1097,6 +1190,7 @@ fn restore(dir: &Path, file: &Path, yes: bool, any_store: bool) -> Result<ExitCo
 }
 
 fn rebuild(dir: &Path, backups: Option<PathBuf>) -> Result<ExitCode> {
+    let w = cli_words_for(dir);
     // A damaged store may come with a damaged caja.toml: then there is no default.
     let backups = backups.or_else(|| {
         caja::config::Config::load(dir)
@@ -1107,80 +1201,93 @@ fn rebuild(dir: &Path, backups: Option<PathBuf>) -> Result<ExitCode> {
     });
     let backups = backups.as_deref();
     let r = caja::store::rebuild::rebuild_dir(dir, chrono::Local::now().fixed_offset(), backups)?;
+    let n = |x: u64| x.to_string();
     println!(
-        "rebuilt: {} documents ({} from the journal, {} from the damaged store)",
-        r.documents,
-        r.documents - r.from_store,
-        r.from_store
+        "{}",
+        fill(
+            w.rebuilt,
+            &[
+                ("documents", &n(r.documents)),
+                ("journal", &n(r.documents - r.from_store)),
+                ("store", &n(r.from_store)),
+            ],
+        )
     );
     for c in &r.copied {
-        println!("recovered {}: {}", c.label(), c.rows);
-    }
-    for l in &r.lost {
-        println!("NOT RECOVERED: {l}");
-    }
-    if let Some(p) = &r.from_backup {
+        let what = c.label(w.language);
         println!(
-            "what the damaged store could not give came from the backup {}",
-            p.display()
+            "{}",
+            fill(w.recovered, &[("what", &what), ("rows", &n(c.rows))])
         );
     }
-    if let Some(p) = &r.damaged_kept_as {
-        println!("the damaged store is kept as {}", p.display());
+    for l in &r.lost {
+        let what = l.words(w.language);
+        println!("{}", fill(w.not_recovered, &[("what", &what)]));
     }
-    println!("the new store checks clean");
+    if let Some(p) = &r.from_backup {
+        let path = p.display().to_string();
+        println!("{}", fill(w.rebuilt_from_backup, &[("path", &path)]));
+    }
+    if let Some(p) = &r.damaged_kept_as {
+        let path = p.display().to_string();
+        println!("{}", fill(w.damaged_kept, &[("path", &path)]));
+    }
+    println!("{}", w.rebuilt_clean);
     Ok(ExitCode::SUCCESS)
 }
 
 fn check(dir: &Path) -> Result<ExitCode> {
+    let w = cli_words_for(dir);
     let mut last = std::time::Instant::now();
-    let mut progress = |n| {
+    let mut progress = |n: u64| {
         if last.elapsed().as_millis() > 500 {
-            eprintln!("checked {n} documents...");
+            eprintln!("{}", fill(w.check_progress, &[("count", &n.to_string())]));
             last = std::time::Instant::now();
         }
     };
     let report = match check_dir(dir, &mut progress) {
         // The register is selling: its journal holds every document, and is read without it.
         Err(caja::store::StoreError::InUse(_)) => {
-            println!(
-                "the register is running: its electronic journal is checked; the store file is checked when the register stops"
-            );
+            println!("{}", w.check_running);
             let r = caja::store::check::check_journal_only(dir, &mut progress)?;
-            println!(
-                "{} documents in the journal; last numbers: {}",
-                r.documents,
-                last_numbers(&r)
+            let line = fill(
+                w.check_journal_line,
+                &[
+                    ("documents", &r.documents.to_string()),
+                    ("numbers", &last_numbers(&r, w)),
+                ],
             );
-            return finish_check(&r, "the journal's hash chain, numbering and totals");
+            println!("{line}");
+            return finish_check(&r, w.check_scope_journal, w);
         }
         r => r?,
     };
-    println!(
-        "{} documents, {} products; last numbers: {}",
-        report.documents,
-        report.products,
-        last_numbers(&report)
+    let line = fill(
+        w.check_store_line,
+        &[
+            ("documents", &report.documents.to_string()),
+            ("products", &report.products.to_string()),
+            ("numbers", &last_numbers(&report, w)),
+        ],
     );
-    println!(
-        "journal: {} records{}",
-        report.journal_records,
-        if report.journal_only > 0 {
-            format!(
-                ", {} not yet in the store (replayed when the register opens)",
-                report.journal_only
-            )
-        } else {
-            String::new()
-        }
-    );
-    finish_check(
-        &report,
-        "file integrity, hash chain, numbering, totals and the journal",
-    )
+    println!("{line}");
+    let records = report.journal_records.to_string();
+    let line = if report.journal_only > 0 {
+        fill(
+            w.check_journal_pending,
+            &[
+                ("records", &records),
+                ("pending", &report.journal_only.to_string()),
+            ],
+        )
+    } else {
+        fill(w.check_journal_records, &[("records", &records)])
+    };
+    println!("{line}");
+    finish_check(&report, w.check_scope_file, w)
 }
 
-fn last_numbers(report: &caja::store::check::CheckReport) -> String {
+fn last_numbers(report: &caja::store::check::CheckReport, w: &CliWords) -> String {
     let numbers: Vec<String> = report
         .last_numbers
         .iter()
@@ -1188,24 +1295,30 @@ fn last_numbers(report: &caja::store::check::CheckReport) -> String {
         .map(|(k, n)| format!("{} {}", k.code(), n))
         .collect();
     if numbers.is_empty() {
-        "none".into()
+        w.numbers_none.into()
     } else {
         numbers.join(", ")
     }
 }
 
-fn finish_check(report: &caja::store::check::CheckReport, what: &str) -> Result<ExitCode> {
+fn finish_check(
+    report: &caja::store::check::CheckReport,
+    what: &str,
+    w: &CliWords,
+) -> Result<ExitCode> {
     for n in &report.notes {
-        println!("note: {n}");
+        println!("{}", fill(w.check_note, &[("note", &n.words(w.language))]));
     }
     if report.ok() {
-        println!("OK: {what} verified");
+        println!("{}", fill(w.check_ok, &[("what", what)]));
         Ok(ExitCode::SUCCESS)
     } else {
         for p in &report.problems {
-            println!("PROBLEM: {p}");
+            let problem = p.words(w.language);
+            println!("{}", fill(w.check_problem, &[("problem", &problem)]));
         }
-        println!("FAILED: {} problem(s)", report.problems.len());
+        let count = report.problems.len().to_string();
+        println!("{}", fill(w.check_failed, &[("count", &count)]));
         Ok(ExitCode::FAILURE)
     }
 }

@@ -116,7 +116,7 @@ fn event_loop(
     let input = spawn_input();
     let mut shown_minute = String::new();
     let mut _sharing = None;
-    let mut verified: Option<Receiver<Vec<String>>> = None;
+    let mut verified: Option<Receiver<Vec<crate::store::check::Problem>>> = None;
     // caja.toml is re-read when it changes (looked at about once a second).
     let config_path = app.dir.join(crate::config::CONFIG_FILE);
     let stamp = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
@@ -145,7 +145,9 @@ fn event_loop(
                 .spawn(move || {
                     let _ =
                         rustix::process::setpriority_process(Some(rustix::thread::gettid()), 19);
-                    let found = s.verify_live().unwrap_or_else(|e| vec![e.to_string()]);
+                    let found = s.verify_live().unwrap_or_else(|e| {
+                        vec![crate::store::check::Problem::Unreadable(e.to_string())]
+                    });
                     let _ = tx.send(found);
                 });
             verified = Some(rx);

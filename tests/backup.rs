@@ -97,7 +97,7 @@ fn a_backup_during_sales_holds_exactly_what_was_committed_before_it_and_restores
     assert!(o.status.success(), "{}", text(&o));
     let o = run(&["check", "--data-dir", dir.path().to_str().unwrap()]);
     assert!(
-        o.status.success() && text(&o).contains(&format!("{} documents", done.documents)),
+        o.status.success() && text(&o).contains(&format!("{} documentos", done.documents)),
         "{}",
         text(&o)
     );
@@ -192,7 +192,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_the_store_is_unchanged() {
         "--yes",
     ]);
     assert!(
-        !o.status.success() && text(&o).contains("another store"),
+        !o.status.success() && text(&o).contains("es de otra tienda"),
         "{}",
         text(&o)
     );
@@ -338,7 +338,7 @@ fn a_changed_byte_anywhere_in_a_backup_is_refused() {
         ]);
         assert!(!o.status.success(), "offset {at}: {}", text(&o));
         assert!(
-            text(&o).contains("changed since it was made"),
+            text(&o).contains("cambió desde que se hizo"),
             "{}",
             text(&o)
         );
@@ -387,7 +387,7 @@ fn restore_into_a_new_directory_brings_the_store_and_its_configuration() {
     );
     let o = run(&["check", "--data-dir", fresh.to_str().unwrap()]);
     assert!(
-        o.status.success() && text(&o).contains("20 documents"),
+        o.status.success() && text(&o).contains("20 documentos"),
         "{}",
         text(&o)
     );
@@ -461,7 +461,7 @@ fn a_foreign_backup_over_an_unreadable_store_needs_any_store() {
     };
     let o = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("another store"), "{}", text(&o));
+    assert!(text(&o).contains("es de otra tienda"), "{}", text(&o));
     // Without a journal nothing says whose it was: only --any-store lets it in.
     std::fs::remove_dir_all(mine.path().join("journal")).unwrap();
     let o = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());

@@ -105,10 +105,10 @@ fn catalog_import_export_and_a_bad_file_changes_nothing() {
     assert!(!o.status.success());
     let msg = text(&o);
     assert!(
-        msg.contains("line 3")
-            && msg.contains("column price")
+        msg.contains("línea 3")
+            && msg.contains("columna price")
             && msg.contains("doce")
-            && msg.contains("nothing was imported"),
+            && msg.contains("no se importó nada"),
         "{msg}"
     );
     assert_eq!(export(d), before);
@@ -117,7 +117,11 @@ fn catalog_import_export_and_a_bad_file_changes_nothing() {
     std::fs::write(&good, "sku,barcode,barcode,name,price,tax_rate\nNEW1,1111,1112,Nuevo producto,1.000,19\nARZ500,7702001000011,,Arroz blanco 500 g,3.100,0\n").unwrap();
     let o = run(&["catalog", "import", "--data-dir", d, good.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("1 added, 1 updated"), "{}", text(&o));
+    assert!(
+        text(&o).contains("agregados 1, actualizados 1"),
+        "{}",
+        text(&o)
+    );
     let after = export(d);
     assert!(
         after.contains("NEW1,1111|1112,Nuevo producto,1000,19,true"),
@@ -182,20 +186,20 @@ fn journal_lists_documents_as_text_and_csv_with_filters() {
     let o = journal(d, &today, &today, &["--cashier", "luis"]);
     let t = text(&o);
     assert!(
-        t.contains("FV1-000003") && !t.contains("FV1-000004") && t.contains("3 documents"),
+        t.contains("FV1-000003") && !t.contains("FV1-000004") && t.contains("3 documentos"),
         "{t}"
     );
     let o = journal(d, "2020-01-01", "2020-01-31", &[]);
-    assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    assert!(text(&o).contains("0 documentos"), "{}", text(&o));
     // Filters by document type and tender.
     let o = journal(d, &today, &today, &["--type", "sale", "--tender", "cash"]);
-    assert!(text(&o).contains("5 documents"), "{}", text(&o));
+    assert!(text(&o).contains("5 documentos"), "{}", text(&o));
     let o = journal(d, &today, &today, &["--type", "refund"]);
-    assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    assert!(text(&o).contains("0 documentos"), "{}", text(&o));
     let o = journal(d, &today, &today, &["--tender", "card"]);
-    assert!(text(&o).contains("0 documents"), "{}", text(&o));
+    assert!(text(&o).contains("0 documentos"), "{}", text(&o));
     let o = journal(d, &today, &today, &["--type", "bogus"]);
-    assert!(!o.status.success() && text(&o).contains("not a document type"));
+    assert!(!o.status.success() && text(&o).contains("no es un tipo de documento"));
     let o = journal(d, "2026-02-30", "2026-03-01", &[]);
     assert!(!o.status.success());
 }
@@ -232,7 +236,7 @@ fn check_passes_on_a_sound_store_and_fails_on_a_damaged_one_without_panicking() 
     let o = run(&["check", "--data-dir", d]);
     assert!(!o.status.success(), "a damaged store passed: {}", text(&o));
     assert!(
-        !text(&o).contains("panicked") && text(&o).contains("damaged"),
+        !text(&o).contains("panicked") && text(&o).contains("página sin sentido"),
         "{}",
         text(&o)
     );
@@ -247,7 +251,11 @@ fn check_passes_on_a_sound_store_and_fails_on_a_damaged_one_without_panicking() 
     // And a rebuild recovers every sale from it, keeping the damaged file aside.
     let o = run(&["rebuild", "--data-dir", d]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("rebuilt: 200 documents"), "{}", text(&o));
+    assert!(
+        text(&o).contains("reconstruida: 200 documentos"),
+        "{}",
+        text(&o)
+    );
     let o = run(&["check", "--data-dir", d]);
     assert!(o.status.success(), "{}", text(&o));
     let aside = damaged_aside(dir.path());
@@ -270,7 +278,7 @@ fn a_store_that_is_not_a_store_gets_a_message_not_a_panic() {
         assert!(!o.status.success());
         let t = text(&o);
         assert!(
-            t.contains("not a caja store file") && !t.contains("panicked"),
+            t.contains("no es un archivo de tienda de caja") && !t.contains("panicked"),
             "{args:?}: {t}"
         );
     }
@@ -284,7 +292,7 @@ fn a_store_that_is_not_a_store_gets_a_message_not_a_panic() {
         dir.path().join("nothing").to_str().unwrap(),
     ]);
     assert!(
-        !o.status.success() && text(&o).contains("no register has been set up"),
+        !o.status.success() && text(&o).contains("no hay una caja configurada"),
         "{}",
         text(&o)
     );
@@ -338,8 +346,163 @@ fn token_answers_the_registers_challenge() {
     );
     let o = run(&["token", "12345", "--data-dir", dir.path().to_str().unwrap()]);
     assert!(
-        !o.status.success() && text(&o).contains("9-digit"),
+        !o.status.success() && text(&o).contains("9 dígitos"),
         "{}",
         text(&o)
     );
+}
+
+/// Everything the command line says to people (check, its problems, rebuild, sync, journal,
+/// the imports and their refusals) is in the data folder's language, and nothing of the other
+/// one shows through.
+#[test]
+fn the_command_line_speaks_the_folders_language() {
+    const ENGLISH: &[&str] = &[
+        "documents",
+        "records",
+        "line ",
+        "column ",
+        "cannot",
+        "nothing",
+        "verified",
+        "journal",
+        "damaged",
+        "rebuilt",
+        "recovered",
+        "pushed",
+        "not ",
+        " the ",
+        " is ",
+        "sync is",
+        "by tender",
+    ];
+    const SPANISH: &[&str] = &[
+        "documentos",
+        "registros",
+        "línea",
+        "columna",
+        "no se",
+        "verific",
+        "diario",
+        "dañad",
+        "reconstruida",
+        "recuperado",
+        "enviados",
+        "tienda",
+        "sincroniza",
+        "medio de pago",
+    ];
+    for (lang, store, foreign) in [
+        ("es", "Tienda Uno", ENGLISH),
+        ("en", "Corner Shop", SPANISH),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        let o = run(&[
+            "init",
+            "--data-dir",
+            d,
+            "--store",
+            store,
+            "--register",
+            "FV1",
+            "--supervisor",
+            "ana",
+            "--pin",
+            "1234",
+            "--demo",
+            "--language",
+            lang,
+        ]);
+        assert!(o.status.success(), "{}", text(&o));
+        let mut said = vec![text(&o)];
+        assert!(
+            run(&["soak", "--data-dir", d, "--count", "5"])
+                .status
+                .success()
+        );
+        let today = chrono::Local::now().date_naive().to_string();
+        let bad = dir.path().join("bad.csv");
+        std::fs::write(
+            &bad,
+            "sku,barcode,name,price,tax_rate\nNEW1,1111,Nuevo,12x,19\n",
+        )
+        .unwrap();
+        let bad = bad.to_str().unwrap();
+        let bad_customers = dir.path().join("bad-customers.csv");
+        std::fs::write(
+            &bad_customers,
+            "doc_type,doc_number,name\nNIT,900173769-2,Ferretería\n",
+        )
+        .unwrap();
+        let bad_customers = bad_customers.to_str().unwrap();
+        for args in [
+            vec!["check"],
+            vec!["journal", "--from", &today, "--to", &today],
+            vec![
+                "journal", "--from", &today, "--to", &today, "--type", "bogus",
+            ],
+            vec!["catalog", "import", bad],
+            vec!["customers", "import", bad_customers],
+            vec!["sync"],
+            vec!["user", "add", "Ana Maria", "--pin", "1234"],
+            vec!["user", "add", "luisa", "--pin", "12"],
+            vec!["user", "add", "luisa", "--pin", "1234"],
+            vec!["user", "add", "luisa", "--pin", "1234"],
+            vec!["user", "unlock", "nadie"],
+        ] {
+            let mut all = args.clone();
+            all.extend(["--data-dir", d]);
+            said.push(text(&run(&all)));
+        }
+        // A sync server that does not answer.
+        let cfg = dir.path().join("caja.toml");
+        let mut toml = std::fs::read_to_string(&cfg).unwrap();
+        toml = toml.replace("url = \"\"", "url = \"http://127.0.0.1:9\"");
+        std::fs::write(&cfg, &toml).unwrap();
+        let o = run(&["sync", "--data-dir", d]);
+        assert!(!o.status.success());
+        said.push(text(&o));
+        // A damaged byte in the journal: check names it, and a rebuild says what it did.
+        let journal = dir.path().join("journal");
+        let file = std::fs::read_dir(&journal)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .max()
+            .unwrap();
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes
+            .windows(10)
+            .position(|w| w == b"FV1-000003")
+            .expect("a journal record");
+        bytes[at + 4] ^= 0xFF;
+        std::fs::write(&file, &bytes).unwrap();
+        let o = run(&["check", "--data-dir", d]);
+        assert!(!o.status.success(), "{}", text(&o));
+        said.push(text(&o));
+        let o = run(&["rebuild", "--data-dir", d]);
+        assert!(o.status.success(), "{}", text(&o));
+        said.push(text(&o));
+        // Paths are names, not words.
+        let all = said
+            .join("\n")
+            .lines()
+            .map(|l| {
+                l.split(' ')
+                    .filter(|w| !w.contains(d))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        if std::env::var_os("CAJA_CLI").is_some() {
+            println!("{lang}:\n{all}");
+        }
+        for w in foreign {
+            assert!(
+                !all.to_lowercase().contains(w),
+                "{lang}: '{w}' of the other language in:\n{all}"
+            );
+        }
+    }
 }

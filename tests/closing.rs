@@ -287,7 +287,7 @@ fn shifts_x_and_z_add_up_to_the_hand_computed_day() {
             .iter()
             .any(|(_, j)| j.number == "FV1-Z-000001")
     );
-    assert_eq!(s.verify().unwrap().problems, Vec::<String>::new());
+    assert_eq!(s.verify().unwrap().problems, vec![]);
 }
 
 #[test]
@@ -345,5 +345,5 @@ fn a_closed_date_refuses_every_new_document() {
     // A second open date is refused until this one closes.
     assert!(s.open_day(&header(24, 0), vec![ov("open_day")]).is_err());
     s.commit(&header(23, 5), DocBody::Sale(body)).unwrap();
-    assert_eq!(s.verify().unwrap().problems, Vec::<String>::new());
+    assert_eq!(s.verify().unwrap().problems, vec![]);
 }

@@ -66,7 +66,7 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
             break;
         }
         assert!(o.status.success(), "check: {}", text(&o));
-        assert!(text(&o).contains("the register is running"), "{}", text(&o));
+        assert!(text(&o).contains("la caja está en uso"), "{}", text(&o));
 
         let o = run(&["doctor", "--data-dir", d]);
         // A register on its way out lets go of the store a moment before its process is gone:

@@ -164,7 +164,11 @@ fn a_bad_customers_file_changes_nothing_and_names_the_line() {
         file.to_str().unwrap(),
     ]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("line 3"), "{}", text(&o));
+    assert!(
+        text(&o).contains("línea 3") && text(&o).contains("dígito de verificación"),
+        "{}",
+        text(&o)
+    );
     std::fs::write(&file, "doc_type,doc_number,name,phone,email,address\nNIT,900173769-1,Ferretería El Tornillo,6015551234,compras@tornillo.co,Cra 7 # 12-34\n").unwrap();
     let o = run(&[
         "customers",

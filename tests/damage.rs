@@ -24,7 +24,10 @@ fn calm(o: &std::process::Output, what: &str) {
     let t = text(o);
     assert_ne!(o.status.code(), Some(101), "{what}: a panic: {t}");
     assert!(
-        !t.contains("internal error") && !t.contains("panicked") && !t.contains("RUST_BACKTRACE"),
+        !t.contains("error interno")
+            && !t.contains("internal error")
+            && !t.contains("panicked")
+            && !t.contains("RUST_BACKTRACE"),
         "{what}: {t}"
     );
 }
@@ -94,7 +97,7 @@ fn a_damaged_store_is_reported_and_rebuilt_with_every_sale() {
             calm(&o, &format!("{what}: rebuild"));
             assert!(o.status.success(), "{what}: rebuild: {}", text(&o));
             assert!(
-                text(&o).contains("rebuilt: 1000 documents"),
+                text(&o).contains("reconstruida: 1000 documentos"),
                 "{what}: {}",
                 text(&o)
             );
@@ -104,7 +107,7 @@ fn a_damaged_store_is_reported_and_rebuilt_with_every_sale() {
 
             let o = run(&["check", "--data-dir", dd]);
             assert!(
-                o.status.success() && text(&o).contains("1000 documents"),
+                o.status.success() && text(&o).contains("1000 documentos"),
                 "{what}: after the rebuild: {}",
                 text(&o)
             );
@@ -146,7 +149,7 @@ fn a_damaged_journal_record_is_reported_and_the_stores_copy_is_used() {
     std::fs::write(&jfile, b).unwrap();
     let o = run(&["check", "--data-dir", d]);
     assert!(!o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("damaged"), "{}", text(&o));
+    assert!(text(&o).contains("dañad"), "{}", text(&o));
     // The sales journal falls back to the store, which holds the document whole.
     let o = journal(d, "2000-01-01", "2100-01-01", &["--format", "csv"]);
     assert!(o.status.success(), "{}", text(&o));
@@ -155,14 +158,14 @@ fn a_damaged_journal_record_is_reported_and_the_stores_copy_is_used() {
     let o = run(&["rebuild", "--data-dir", d]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains("49 from the journal, 1 from the damaged store"),
+        text(&o).contains("49 del diario, 1 de la tienda dañada"),
         "{}",
         text(&o)
     );
     drop(caja::store::Store::open(dir.path()).unwrap());
     let o = run(&["check", "--data-dir", d]);
     assert!(
-        o.status.success() && text(&o).contains("journal: 50 records"),
+        o.status.success() && text(&o).contains("diario: 50 registros"),
         "{}",
         text(&o)
     );
@@ -200,9 +203,13 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     let o = run(&["rebuild", "--data-dir", bare.to_str().unwrap()]);
     calm(&o, "rebuild without a backup");
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("rebuilt: 50 documents"), "{}", text(&o));
     assert!(
-        text(&o).contains("no backup of this store was found"),
+        text(&o).contains("reconstruida: 50 documentos"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("no se encontró una copia de esta tienda"),
         "{}",
         text(&o)
     );
@@ -218,12 +225,15 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     assert!(o.status.success(), "{}", text(&o));
     let t = text(&o);
     assert!(
-        t.contains("rebuilt: 50 documents (50 from the journal"),
+        t.contains("reconstruida: 50 documentos (50 del diario"),
         "{t}"
     );
-    assert!(t.contains("came from the backup"), "{t}");
-    assert!(!t.contains("no backup of this store was found"), "{t}");
-    assert!(t.contains("recovered users (from the backup"), "{t}");
+    assert!(t.contains("vino de la copia"), "{t}");
+    assert!(
+        !t.contains("no se encontró una copia de esta tienda"),
+        "{t}"
+    );
+    assert!(t.contains("recuperado: usuarios (de la copia"), "{t}");
     assert_eq!(
         text(&run(&["catalog", "export", "--data-dir", d])),
         products
@@ -232,7 +242,7 @@ fn a_store_past_reading_is_rebuilt_from_the_journal_and_the_newest_backup() {
     assert!(text(&o).contains("ana"), "{}", text(&o));
     let o = run(&["check", "--data-dir", d]);
     assert!(
-        o.status.success() && text(&o).contains("50 documents"),
+        o.status.success() && text(&o).contains("50 documentos"),
         "{}",
         text(&o)
     );
@@ -286,7 +296,11 @@ fn damage_the_register_finds_while_it_runs_stops_documents_until_the_rebuild() {
     ));
     let o = run(&["rebuild", "--data-dir", d]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("rebuilt: 300 documents"), "{}", text(&o));
+    assert!(
+        text(&o).contains("reconstruida: 300 documentos"),
+        "{}",
+        text(&o)
+    );
     assert!(!dir.join("caja.redb.suspect").exists());
     let store = caja::store::Store::open(&dir).unwrap();
     assert!(store.verify_live().unwrap().is_empty());

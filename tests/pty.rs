@@ -333,7 +333,7 @@ fn a_second_register_on_the_same_store_is_refused_and_the_first_keeps_selling() 
     first.wait_for("Pagar");
     let o = run(&["--data-dir", data]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("the register is in use"), "{}", text(&o));
+    assert!(text(&o).contains("la caja está en uso"), "{}", text(&o));
     // The first still sells.
     first.send("CAF250");
     first.send(ENTER);

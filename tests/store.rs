@@ -383,7 +383,7 @@ fn garbage_in_place_of_the_store_is_a_clear_error() {
     let path = dir.path().join("caja.redb");
     std::fs::write(&path, b"this is not a store").unwrap();
     let e = Store::open(dir.path()).err().expect("must refuse");
-    assert!(matches!(e, StoreError::Corrupt(_)), "{e}");
+    assert!(matches!(e, StoreError::NotAStore(_)), "{e}");
     assert_eq!(std::fs::read(&path).unwrap(), b"this is not a store");
     assert!(matches!(
         Store::open(&dir.path().join("none")),
@@ -419,7 +419,12 @@ fn check_finds_an_edited_and_a_deleted_document() {
         tx.commit().unwrap();
     }
     let r = check_dir(dir.path(), |_| {}).unwrap();
-    let all = r.problems.join("\n");
+    let all = r
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         all.contains("FV1-000002: content does not match its hash"),
         "{all}"
@@ -428,7 +433,12 @@ fn check_finds_an_edited_and_a_deleted_document() {
         all.contains("FV1-000002: the stored figures do not match"),
         "{all}"
     );
-    assert!(all.contains("#4 to #4 are missing"), "{all}");
+    assert!(all.contains("document #4 is missing"), "{all}");
+    assert!(
+        r.problems
+            .contains(&caja::store::check::Problem::Gap { from: 4, to: 4 }),
+        "{all}"
+    );
     assert!(all.contains("FV1-000005: does not follow"), "{all}");
 }
 

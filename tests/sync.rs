@@ -389,14 +389,14 @@ fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
         .status();
     let st = hub.wait().unwrap();
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("pushed 3 documents"), "{}", text(&o));
+    assert!(text(&o).contains("enviados 3 documentos"), "{}", text(&o));
     assert!(st.success(), "the hub stops cleanly on SIGTERM");
     // Nothing left to push; a sync with the hub gone fails with a clear message.
     let o = run(&["sync", "--data-dir", d]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("cannot reach"), "{}", text(&o));
+    assert!(text(&o).contains("no se puede llegar a"), "{}", text(&o));
     let o = run(&["sync", "--data-dir", d, "--pull", "sideways"]);
-    assert!(!o.status.success() && text(&o).contains("use partial, total or replace"));
+    assert!(!o.status.success() && text(&o).contains("use partial, total o replace"));
 }
 
 /// What the fault-injecting proxy does to a request.

@@ -60,6 +60,7 @@ pub(super) fn steps(t: &Texts) -> Vec<(&'static str, StepStatus)> {
 pub(super) struct CloseJob {
     store: Arc<Store>,
     texts: &'static Texts,
+    language: crate::i18n::Language,
     header: DocHeader,
     supervisor: String,
     sync_configured: bool,
@@ -147,7 +148,13 @@ impl CloseJob {
                     t.step_check_ok,
                     &[("documents", &r.documents.to_string())],
                 )),
-                Ok(r) => failed(&r.problems.join("; ")),
+                Ok(r) => failed(
+                    &r.problems
+                        .iter()
+                        .map(|p| p.words(self.language))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
                 Err(e) => failed(&e),
             },
         );
@@ -198,6 +205,7 @@ impl App {
                 let job = CloseJob {
                     store,
                     texts: self.texts,
+                    language: self.config.language,
                     header,
                     supervisor: self.supervisor.clone().unwrap_or_default(),
                     sync_configured: !self.config.sync.url.trim().is_empty(),

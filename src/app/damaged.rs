@@ -28,8 +28,10 @@ impl App {
         let (store, damaged) = match Store::open(&dir) {
             Ok(s) => (Some(s), None),
             Err(StoreError::NotInitialized(_)) => (None, None),
-            Err(StoreError::Corrupt(why)) => (None, Some(why)),
-            Err(e) => return Err(e),
+            Err(e) => match e.damage(config.language) {
+                Some(why) => (None, Some(why)),
+                None => return Err(e),
+            },
         };
         let mut app = App::new(dir, store, config, clock);
         if let Some(why) = damaged {
@@ -50,7 +52,7 @@ impl App {
     }
 
     /// The register's own check of the store is done (see `Store::verify_live`).
-    pub fn on_verified(&mut self, problems: Vec<String>) {
+    pub fn on_verified(&mut self, problems: Vec<crate::store::check::Problem>) {
         let damaged = self.store.as_ref().and_then(|s| s.damaged());
         if damaged.is_some() {
             self.notice(Level::Error, self.texts.store_damaged_found);
@@ -58,7 +60,10 @@ impl App {
             // The journal's own damage: the store's copies stand; `caja check` lists it all.
             self.notice(
                 Level::Warn,
-                fill(self.texts.journal_problem, &[("problem", p)]),
+                fill(
+                    self.texts.journal_problem,
+                    &[("problem", &p.words(self.config.language))],
+                ),
             );
         }
     }
@@ -151,7 +156,7 @@ pub fn report_lines(t: &crate::i18n::Texts, r: &RebuildReport) -> Vec<String> {
         v.push(fill(text, &[("part", part), ("rows", &c.rows.to_string())]));
     }
     for l in &r.lost {
-        v.push(fill(t.damaged_lost, &[("what", l)]));
+        v.push(fill(t.damaged_lost, &[("what", &l.words(t.language))]));
     }
     if let Some(p) = &r.from_backup {
         v.push(fill(

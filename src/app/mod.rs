@@ -397,149 +397,18 @@ impl App {
 
     /// The words for a refusal that is the user's to fix, or None for a storage fault.
     fn user_mistake(&self, e: &crate::store::StoreError) -> Option<String> {
-        use crate::domain::numbering::NumberingError;
-        use crate::domain::refund::RefundError;
-        use crate::i18n::fill;
-        use crate::store::StoreError as E;
-        let t = self.texts;
-        Some(match e {
-            E::NotFound(n) => fill(t.err_no_document, &[("number", n)]),
-            E::NotASale(n) => fill(t.err_not_a_sale, &[("number", n)]),
-            E::NoSuchUser(u) => fill(t.err_no_user, &[("user", u)]),
-            E::UserExists(u) => fill(t.err_user_exists, &[("user", u)]),
-            E::LastSupervisor(u) => fill(t.err_last_supervisor, &[("user", u)]),
-            E::Damaged(_) => t.store_damaged_found.to_string(),
-            E::BadPin => t.setup_err_pin.to_string(),
-            E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[("input", s)]),
-            E::DateClosed { given, closed } => {
-                fill(t.err_date_closed, &[("given", given), ("closed", closed)])
-            }
-            E::Refund(RefundError::Exceeds { line, left }) => fill(
-                t.err_refund_exceeds,
-                &[
-                    ("line", &(line + 1).to_string()),
-                    ("left", &left.to_string()),
-                ],
-            ),
-            E::Doc(d) => self.error_words(d),
-            E::Money(m) => self.error_words(m),
-            E::Customer(c) => self.error_words(c),
-            E::Points(p) => self.error_words(p),
-            E::Refund(_)
-            | E::Invalid(_)
-            | E::Day(_)
-            | E::DateBackwards { .. }
-            | E::BarcodeTaken { .. }
-            | E::Product { .. } => e.to_string(),
-            _ => return None,
-        })
+        e.refusal_words(self.config.language, self.currency())
+    }
+
+    /// The shop's currency, once the store is open.
+    fn currency(&self) -> Option<&crate::domain::money::Currency> {
+        self.store.as_ref().map(|s| &s.info().currency)
     }
 
     /// A domain error (an amount, a quantity, a tender, a discount, a document) in the
     /// register's language; anything else as it says itself.
     pub fn error_words(&self, e: &(dyn std::error::Error + 'static)) -> String {
-        use crate::domain::document::DocError;
-        use crate::domain::money::MoneyError;
-        use crate::domain::qty::ParseError;
-        use crate::domain::tender::TenderError;
-        use crate::domain::ticket::PricingError;
-        use crate::i18n::fill;
-        let t = self.texts;
-        if let Some(m) = e.downcast_ref::<MoneyError>() {
-            return match m {
-                MoneyError::Invalid(s) => fill(t.err_amount_invalid, &[("input", s)]),
-                MoneyError::TooPrecise(s) => fill(t.err_amount_precise, &[("input", s)]),
-                MoneyError::Overflow => t.err_amount_large.into(),
-                MoneyError::Negative => t.err_amount_negative.into(),
-            };
-        }
-        if let Some(c) = e.downcast_ref::<crate::domain::customer::CustomerError>() {
-            use crate::domain::customer::CustomerError as C;
-            return match c {
-                C::UnknownType(s) => fill(t.err_cust_type, &[("input", s)]),
-                C::BadCedula(s) => fill(t.err_cust_cedula, &[("input", s)]),
-                C::BadNit(s) => fill(t.err_cust_nit, &[("input", s)]),
-                C::NitCheckDigit { given, want } => fill(
-                    t.err_cust_nit_check,
-                    &[("given", given), ("want", &want.to_string())],
-                ),
-                C::BadRfc(s) => fill(t.err_cust_rfc, &[("input", s)]),
-                C::BadPassport(s) => fill(t.err_cust_passport, &[("input", s)]),
-                C::BadFinalConsumer => fill(
-                    t.err_cust_final,
-                    &[("number", crate::domain::customer::FINAL_CONSUMER_NUMBER)],
-                ),
-                C::BadName => t.err_cust_name.into(),
-                C::BadPhone(s) => fill(t.err_cust_phone, &[("input", s)]),
-                C::BadEmail(s) => fill(t.err_cust_email, &[("input", s)]),
-                C::BadAddress => t.err_cust_address.into(),
-                C::Control(field) => fill(t.err_cust_control, &[("field", field)]),
-            };
-        }
-        if let Some(x) = e.downcast_ref::<crate::domain::loyalty::PointsError>() {
-            use crate::domain::loyalty::PointsError as P;
-            return match x {
-                P::Disabled => t.err_points_off.into(),
-                P::Insufficient { balance, wanted } => fill(
-                    t.err_points_short,
-                    &[
-                        ("balance", &balance.to_string()),
-                        ("wanted", &wanted.to_string()),
-                    ],
-                ),
-                P::OverTicketLimit(n) => fill(t.err_points_ticket, &[("most", &n.to_string())]),
-                P::OverPercent(n) => fill(t.err_points_percent, &[("percent", &n.to_string())]),
-                P::NoCustomer => t.err_points_no_customer.into(),
-                P::Money(m) => self.error_words(m),
-            };
-        }
-        if let Some(x) = e.downcast_ref::<crate::domain::token::TokenError>() {
-            use crate::domain::token::TokenError as T;
-            return match x {
-                T::BadChallenge(s) => fill(t.err_token_challenge, &[("input", s)]),
-                T::Wrong(n) => fill(t.err_token_wrong, &[("tries", &n.to_string())]),
-                T::Locked(m) => fill(t.err_token_locked, &[("minutes", &m.to_string())]),
-            };
-        }
-        if let Some(p) = e.downcast_ref::<ParseError>() {
-            return match p {
-                ParseError::Qty(s) => fill(t.err_qty, &[("input", s)]),
-                ParseError::Rate(s) => fill(t.err_rate, &[("input", s)]),
-            };
-        }
-        if let Some(p) = e.downcast_ref::<PricingError>() {
-            return match p {
-                PricingError::Money(m) => self.error_words(m),
-                PricingError::DiscountTooLarge => t.err_discount_large.into(),
-                PricingError::DiscountInvalid => t.err_discount_invalid.into(),
-            };
-        }
-        if let Some(x) = e.downcast_ref::<TenderError>() {
-            return match x {
-                TenderError::Money(m) => self.error_words(m),
-                TenderError::NotPositive => t.err_tender_positive.into(),
-                TenderError::NonCashOverpays => t.err_non_cash_overpays.into(),
-                TenderError::Short { missing } => {
-                    let m = self
-                        .store
-                        .as_ref()
-                        .map_or(missing.to_string(), |s| s.info().currency.format(*missing));
-                    fill(t.err_short, &[("missing", &m)])
-                }
-            };
-        }
-        if let Some(d) = e.downcast_ref::<DocError>() {
-            return match d {
-                DocError::Empty => t.err_empty_ticket.into(),
-                DocError::Pricing(p) => self.error_words(p),
-                DocError::Tender(x) => self.error_words(x),
-                DocError::Money(m) => self.error_words(m),
-                DocError::NoReason => t.err_no_reason.into(),
-                DocError::NotPositive => t.err_not_positive.into(),
-                other => other.to_string(),
-            };
-        }
-        e.to_string()
+        crate::i18n::domain_words(e, self.texts, self.currency()).unwrap_or_else(|| e.to_string())
     }
 
     /// Shows a domain error in the register's language.

@@ -194,7 +194,7 @@ impl App {
             SyncEvent::Failed(e) => {
                 s.online = Some(false);
                 s.progress = None;
-                s.last_error = Some(format!("{now}: {e}"));
+                s.last_error = Some(format!("{now}: {}", e.0.words(self.config.language)));
             }
             SyncEvent::Drift(d) => {
                 s.drift_s = Some(d);

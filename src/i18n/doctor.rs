@@ -5,6 +5,7 @@
 use super::Language;
 
 pub struct DoctorWords {
+    pub language: Language,
     names: [&'static str; 15],
     pub version: &'static str,
     pub config_ok: &'static str,
@@ -144,6 +145,7 @@ impl DoctorWords {
 }
 
 const ES: DoctorWords = DoctorWords {
+    language: Language::Es,
     names: [
         "caja",
         "configuración",
@@ -211,6 +213,7 @@ const ES: DoctorWords = DoctorWords {
 };
 
 const EN: DoctorWords = DoctorWords {
+    language: Language::En,
     names: KEYS,
     version: "version {version}",
     config_ok: "{path} reads cleanly",

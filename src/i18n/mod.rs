@@ -4,14 +4,18 @@
 
 mod cli;
 mod doctor;
+mod errors;
 mod paper;
 mod screen;
+mod store;
 
 pub use cli::{CliWords, cli_words};
 pub use doctor::{DoctorWords, doctor_words};
+pub use errors::domain_words;
 pub use paper::{Words, override_name, tender_name, words, x_title};
 pub use screen::{Texts, texts};
 use serde::Deserialize;
+pub use store::store_text;
 
 #[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

@@ -4,6 +4,8 @@
 use super::Language;
 
 pub struct Texts {
+    /// The language these texts are in.
+    pub language: Language,
     pub setup_title: &'static str,
     pub setup_store: &'static str,
     pub setup_register: &'static str,
@@ -348,6 +350,7 @@ pub struct Texts {
 }
 
 pub static ES: Texts = Texts {
+    language: Language::Es,
     setup_title: "Primera puesta en marcha",
     setup_store: "Nombre de la tienda",
     setup_register: "Código de caja (FV1)",
@@ -729,6 +732,7 @@ pub static ES: Texts = Texts {
 };
 
 pub static EN: Texts = Texts {
+    language: Language::En,
     setup_title: "First-run setup",
     setup_store: "Store name",
     setup_register: "Register code (FV1)",

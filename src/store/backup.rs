@@ -171,10 +171,11 @@ impl Store {
         let report = verify_file(&partial, Some(&self.info().store_id))?;
         if !report.ok() || report.documents != documents {
             let _ = std::fs::remove_file(&partial);
-            return Err(StoreError::Corrupt(format!(
-                "the backup did not verify: {}",
-                report.problems.first().cloned().unwrap_or_default()
-            )));
+            return Err(super::Refusal::NotVerified {
+                path: final_path.display().to_string(),
+                problem: report.problems.first().cloned(),
+            }
+            .into());
         }
         // A checksum of the whole file: any byte changed later, even in space no table uses,
         // fails the restore.
@@ -287,10 +288,10 @@ pub fn verify_file(path: &Path, store_id: Option<&str>) -> Result<CheckReport, S
     match quietly(|| db.check_integrity()) {
         Ok(Ok(true)) => {}
         Ok(Ok(false)) => {
-            return Err(StoreError::Corrupt(format!(
-                "{} needed repair: not a sound backup",
-                path.display()
-            )));
+            return Err(super::Refusal::BackupRepaired {
+                path: path.display().to_string(),
+            }
+            .into());
         }
         Ok(Err(e)) => return Err(StoreError::Corrupt(format!("{}: {e}", path.display()))),
         Err(p) => return Err(StoreError::Corrupt(format!("{}: {p}", path.display()))),
@@ -299,12 +300,12 @@ pub fn verify_file(path: &Path, store_id: Option<&str>) -> Result<CheckReport, S
     if let Some(id) = store_id
         && info.store_id != id
     {
-        return Err(StoreError::Invalid(format!(
-            "{} belongs to another store ({} register {}): refusing it",
-            path.display(),
-            info.name,
-            info.register
-        )));
+        return Err(super::Refusal::BackupForeign {
+            path: path.display().to_string(),
+            name: info.name,
+            register: info.register.to_string(),
+        }
+        .into());
     }
     let store = Store::from_db(db, path.to_path_buf())?;
     quietly(|| store.verify()).map_err(StoreError::Corrupt)?
@@ -336,10 +337,10 @@ pub fn restore(
 ) -> Result<Restored, StoreError> {
     super::files::private_dir(dir)?;
     if !file.is_file() {
-        return Err(StoreError::Invalid(format!(
-            "{} is not a backup file",
-            file.display()
-        )));
+        return Err(super::Refusal::NotABackup {
+            path: file.display().to_string(),
+        }
+        .into());
     }
     let sum_file = checksum_path(file);
     let checksummed = match std::fs::read_to_string(&sum_file) {
@@ -350,11 +351,11 @@ pub fn restore(
                 .unwrap_or_default()
                 .to_string();
             if sha256_file(file)? != want {
-                return Err(StoreError::Corrupt(format!(
-                    "{} has changed since it was made (its checksum in {} does not match): refusing it",
-                    file.display(),
-                    sum_file.display()
-                )));
+                return Err(super::Refusal::BackupChanged {
+                    path: file.display().to_string(),
+                    sum: sum_file.display().to_string(),
+                }
+                .into());
             }
             true
         }
@@ -384,10 +385,10 @@ pub fn restore(
         // A store too damaged to say who it is: its journal still knows.
         let known = from_store.or_else(|| super::ejournal::store_id_in(dir));
         if known.is_none() && !any_store {
-            return Err(StoreError::Invalid(format!(
-                "the store in {} cannot be read, so it cannot be compared with the backup; to restore a backup of any store over it, add --any-store",
-                dir.display()
-            )));
+            return Err(super::Refusal::StoreUnknown {
+                dir: dir.display().to_string(),
+            }
+            .into());
         }
         known
     } else {
@@ -402,14 +403,23 @@ pub fn restore(
         Ok(r) if r.ok() => r,
         Ok(r) => {
             let _ = std::fs::remove_file(&staging);
-            return Err(StoreError::Corrupt(format!(
-                "{} does not verify: {}",
-                file.display(),
-                r.problems.first().cloned().unwrap_or_default()
-            )));
+            return Err(super::Refusal::NotVerified {
+                path: file.display().to_string(),
+                problem: r.problems.first().cloned(),
+            }
+            .into());
         }
-        Err(e) => {
+        Err(mut e) => {
             let _ = std::fs::remove_file(&staging);
+            // The refusal names the file the supervisor gave, not the private copy checked.
+            if let StoreError::Refused(
+                super::Refusal::BackupForeign { path, .. }
+                | super::Refusal::BackupRepaired { path }
+                | super::Refusal::NotVerified { path, .. },
+            ) = &mut e
+            {
+                *path = file.display().to_string();
+            }
             return Err(e);
         }
     };

@@ -284,10 +284,10 @@ impl Store {
                 err,
             })?;
             if !seen.insert(p.sku.as_str()) {
-                return Err(StoreError::Invalid(format!(
-                    "product {} appears twice",
-                    p.sku
-                )));
+                return Err(super::Refusal::ProductTwice {
+                    sku: p.sku.to_string(),
+                }
+                .into());
             }
         }
         let mut report = ApplyReport::default();

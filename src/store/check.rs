@@ -1,13 +1,14 @@
 //! `caja check`: the file's own integrity, then every document: decodable, chained, numbered
 //! without gaps, dated in order, and with figures that recompute to what is stored.
 
-use super::codec::{ProductRecord, StoreInfo, decode};
+use super::codec::{ProductRecord, StoreInfo};
 use super::tables::{BARCODES, DOCS, PRODUCTS};
 use super::{STORE_FILE, Store, StoreError, open_db, quietly, read_info};
 use crate::domain::document::BusinessDate;
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, format_number};
 use crate::domain::report::ReportBuilder;
+use crate::i18n::{Language, fill, store_text};
 use redb::{ReadableDatabase, ReadableTable};
 use std::collections::HashMap;
 use std::path::Path;
@@ -22,10 +23,279 @@ pub struct CheckReport {
     pub journal_only: u64,
     /// Things worth knowing that lose nothing (the journal is behind a store that holds every
     /// document: the register catches it up when it opens).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     pub products: u64,
     pub last_numbers: Vec<(DocKind, u64)>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// Something the check found wrong, typed so that each reader shows it in its own language
+/// ([`Problem::words`]); `Display` is the English text, for logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// redb's own page checksums fail: a disk fault.
+    PageChecks,
+    /// The store could not be read at all (the error from below).
+    Unreadable(String),
+    /// The store could not be read beside its journal (a panic's text).
+    NotComparable(String),
+    /// A journal file whose header cannot be read.
+    JournalHeader {
+        file: String,
+        detail: String,
+    },
+    /// Damaged bytes in a journal file; `store_copy` when the store's copy stands in.
+    JournalBytes {
+        file: String,
+        from: u64,
+        to: u64,
+        store_copy: bool,
+    },
+    JournalGap {
+        from: u64,
+        to: u64,
+    },
+    JournalRecordHash {
+        seq: u64,
+    },
+    JournalDiffers {
+        seq: u64,
+    },
+    /// The journal could not be read at all (the error from below).
+    Journal(String),
+    Gap {
+        from: u64,
+        to: u64,
+    },
+    UnreadableDocument {
+        seq: u64,
+        detail: String,
+    },
+    UnreadableRecord {
+        seq: u64,
+        detail: String,
+    },
+    UnreadableProduct {
+        sku: String,
+        detail: String,
+    },
+    ChainBroken(String),
+    Edited(String),
+    Numbering {
+        number: String,
+        expected: String,
+    },
+    Counters(String),
+    ForeignNumber {
+        number: String,
+        register: String,
+    },
+    DateBack {
+        number: String,
+        date: String,
+    },
+    DateClosed {
+        number: String,
+        date: String,
+    },
+    ZMismatch(String),
+    /// A document whose figures do not recompute (the domain's own reason).
+    Figures {
+        number: String,
+        detail: String,
+    },
+    /// `line` counts from 1, as the receipt shows it.
+    RefundOver {
+        number: String,
+        original: String,
+        line: u32,
+    },
+    RefundNoLine {
+        number: String,
+        original: String,
+        line: u32,
+    },
+    NoSaleUnauthorized(String),
+    CashMoveNotPositive(String),
+    VoidUnauthorized(String),
+    VoidNegative(String),
+    CancelUnauthorized(String),
+    OrphanBarcode {
+        barcode: String,
+        sku: String,
+    },
+    BarcodeNotIndexed {
+        sku: String,
+        barcode: String,
+    },
+}
+
+impl Problem {
+    /// The problem in `lang`.
+    pub fn words(&self, lang: Language) -> String {
+        use Problem as P;
+        let t = |key| store_text(lang, key);
+        let n = |key, number: &str| fill(t(key), &[("number", number)]);
+        match self {
+            P::PageChecks => t("page_checks").into(),
+            P::Unreadable(d) => fill(t("unreadable"), &[("detail", d)]),
+            P::NotComparable(d) => fill(t("not_comparable"), &[("detail", d)]),
+            P::JournalHeader { file, detail } => {
+                fill(t("journal_header"), &[("file", file), ("detail", detail)])
+            }
+            P::JournalBytes {
+                file,
+                from,
+                to,
+                store_copy,
+            } => fill(
+                t(if *store_copy {
+                    "journal_bytes"
+                } else {
+                    "journal_bytes_alone"
+                }),
+                &[
+                    ("file", file),
+                    ("from", &from.to_string()),
+                    ("to", &to.to_string()),
+                ],
+            ),
+            P::JournalGap { from, to } if from == to => {
+                fill(t("journal_gap_one"), &[("from", &from.to_string())])
+            }
+            P::JournalGap { from, to } => fill(
+                t("journal_gap"),
+                &[("from", &from.to_string()), ("to", &to.to_string())],
+            ),
+            P::JournalRecordHash { seq } => {
+                fill(t("journal_record_hash"), &[("seq", &seq.to_string())])
+            }
+            P::JournalDiffers { seq } => fill(t("journal_differs"), &[("seq", &seq.to_string())]),
+            P::Journal(d) => fill(t("journal"), &[("detail", d)]),
+            P::Gap { from, to } if from == to => fill(t("gap_one"), &[("from", &from.to_string())]),
+            P::Gap { from, to } => fill(
+                t("gap"),
+                &[("from", &from.to_string()), ("to", &to.to_string())],
+            ),
+            P::UnreadableDocument { seq, detail } => fill(
+                t("unreadable_document"),
+                &[("seq", &seq.to_string()), ("detail", detail)],
+            ),
+            P::UnreadableRecord { seq, detail } => fill(
+                t("unreadable_record"),
+                &[("seq", &seq.to_string()), ("detail", detail)],
+            ),
+            P::UnreadableProduct { sku, detail } => {
+                fill(t("unreadable_product"), &[("sku", sku), ("detail", detail)])
+            }
+            P::ChainBroken(number) => n("chain_broken", number),
+            P::Edited(number) => n("edited", number),
+            P::Numbering { number, expected } => fill(
+                t("numbering"),
+                &[("number", number), ("expected", expected)],
+            ),
+            P::Counters(number) => n("counters", number),
+            P::ForeignNumber { number, register } => fill(
+                t("foreign_number"),
+                &[("number", number), ("register", register)],
+            ),
+            P::DateBack { number, date } => {
+                fill(t("date_back"), &[("number", number), ("date", date)])
+            }
+            P::DateClosed { number, date } => {
+                fill(t("date_closed"), &[("number", number), ("date", date)])
+            }
+            P::ZMismatch(number) => n("z_mismatch", number),
+            P::Figures { number, detail } => {
+                fill(t("figures"), &[("number", number), ("detail", detail)])
+            }
+            P::RefundOver {
+                number,
+                original,
+                line,
+            } => fill(
+                t("refund_over"),
+                &[
+                    ("number", number),
+                    ("original", original),
+                    ("line", &line.to_string()),
+                ],
+            ),
+            P::RefundNoLine {
+                number,
+                original,
+                line,
+            } => fill(
+                t("refund_no_line"),
+                &[
+                    ("number", number),
+                    ("original", original),
+                    ("line", &line.to_string()),
+                ],
+            ),
+            P::NoSaleUnauthorized(number) => n("no_sale_unauthorized", number),
+            P::CashMoveNotPositive(number) => n("cash_move_not_positive", number),
+            P::VoidUnauthorized(number) => n("void_unauthorized", number),
+            P::VoidNegative(number) => n("void_negative", number),
+            P::CancelUnauthorized(number) => n("cancel_unauthorized", number),
+            P::OrphanBarcode { barcode, sku } => {
+                fill(t("orphan_barcode"), &[("barcode", barcode), ("sku", sku)])
+            }
+            P::BarcodeNotIndexed { sku, barcode } => fill(
+                t("barcode_not_indexed"),
+                &[("barcode", barcode), ("sku", sku)],
+            ),
+        }
+    }
+
+    /// A problem of the journal alone: the store's own copies stand.
+    pub fn in_journal(&self) -> bool {
+        matches!(
+            self,
+            Problem::JournalHeader { .. }
+                | Problem::JournalBytes { .. }
+                | Problem::JournalGap { .. }
+                | Problem::JournalRecordHash { .. }
+                | Problem::JournalDiffers { .. }
+                | Problem::Journal(_)
+                | Problem::UnreadableRecord { .. }
+        )
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
+/// Something worth knowing that loses nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// The register stopped without closing; the journal holds what the store lacks.
+    Unclosed,
+    /// The journal is behind a store that holds every document.
+    JournalBehind { from: u64, to: u64 },
+}
+
+impl Note {
+    pub fn words(&self, lang: Language) -> String {
+        match self {
+            Note::Unclosed => store_text(lang, "note_unclosed").into(),
+            Note::JournalBehind { from, to } => fill(
+                store_text(lang, "note_journal_behind"),
+                &[("from", &from.to_string()), ("to", &to.to_string())],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
 }
 
 impl CheckReport {
@@ -57,10 +327,10 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             match walk {
                 Ok(r) => Some(r?),
                 Err(panic) => {
-                    return Err(StoreError::Corrupt(format!(
-                        "{} cannot be read ({panic}); `caja rebuild` recovers every sale from the electronic journal",
-                        path.display()
-                    )));
+                    return Err(StoreError::Unreadable {
+                        path: path.clone(),
+                        detail: panic,
+                    });
                 }
             }
         }
@@ -88,9 +358,7 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             let _ = std::fs::remove_file(&checking);
             match pass? {
                 true => {}
-                false => problems.push(
-                    "the store file fails redb's page checks (a disk fault); `caja rebuild` recovers every sale from the electronic journal".into(),
-                ),
+                false => problems.push(Problem::PageChecks),
             }
             r
         }
@@ -101,10 +369,7 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
                 Ok(Ok(true)) => {}
                 // The normal state after a power cut or a kill: redb goes back to its last
                 // checkpoint, and the journal holds every document acknowledged since.
-                Ok(Ok(false)) => notes.push(
-                    "the register stopped without closing (a power cut or a kill); the store went back to its last checkpoint, and the register replays the rest from the journal when it opens"
-                        .into(),
-                ),
+                Ok(Ok(false)) => notes.push(Note::Unclosed),
                 Ok(Err(e)) => {
                     return Err(StoreError::Corrupt(format!("integrity check failed: {e}")));
                 }
@@ -118,9 +383,10 @@ pub fn check_dir(dir: &Path, mut progress: impl FnMut(u64)) -> Result<CheckRepor
             match quietly(|| walk(store.db(), &mut progress)) {
                 Ok(r) => r?,
                 Err(panic) => {
-                    return Err(StoreError::Corrupt(format!(
-                        "the store cannot be read ({panic}); `caja rebuild` recovers every sale from the electronic journal"
-                    )));
+                    return Err(StoreError::Unreadable {
+                        path: path.clone(),
+                        detail: panic,
+                    });
                 }
             }
         }
@@ -136,7 +402,7 @@ fn integrity_pass(path: &Path) -> Result<bool, StoreError> {
     // The handle lives outside the closure: a panic must never unwind through its owner.
     let mut db = match open_db(path) {
         Ok(db) => db,
-        Err(StoreError::Corrupt(_)) => return Ok(false),
+        Err(e) if e.damage(Language::En).is_some() => return Ok(false),
         Err(e) => return Err(e),
     };
     let r = quietly(|| {
@@ -146,7 +412,8 @@ fn integrity_pass(path: &Path) -> Result<bool, StoreError> {
     drop(super::DbGuard::new(db));
     match r {
         Ok(Ok(ok)) => Ok(ok),
-        Ok(Err(StoreError::Corrupt(_))) | Err(_) => Ok(false),
+        Ok(Err(e)) if e.damage(Language::En).is_some() => Ok(false),
+        Err(_) => Ok(false),
         Ok(Err(e)) => Err(e),
     }
 }
@@ -198,9 +465,7 @@ fn with_journal(dir: &Path, path: &Path, report: &mut CheckReport) -> Result<(),
     if let Ok(Ok(db)) = ro {
         match quietly(|| compare_journal(&db, &mut io, report)) {
             Ok(r) => r?,
-            Err(panic) => report.problems.push(format!(
-                "the store cannot be compared with its journal ({panic})"
-            )),
+            Err(panic) => report.problems.push(Problem::NotComparable(panic)),
         }
     }
     Ok(())
@@ -221,35 +486,40 @@ pub fn compare_journal(
     let (mut records, mut only) = (0u64, 0u64);
     super::ejournal::visit_files(io, |f| {
         if let Err(e) = &f.info {
-            problems.push(format!("journal file {}: {e}", f.name));
+            problems.push(Problem::JournalHeader {
+                file: f.name.clone(),
+                detail: e.to_string(),
+            });
         }
         for (a, b) in &f.scan.damaged {
-            problems.push(format!(
-                "journal file {}: bytes {a} to {b} are damaged (the store's copy of those documents is used)",
-                f.name
-            ));
+            problems.push(Problem::JournalBytes {
+                file: f.name.clone(),
+                from: *a,
+                to: *b,
+                store_copy: true,
+            });
         }
         for r in &f.scan.records {
             records += 1;
             if let Some(e) = expect
                 && r.seq != e
             {
-                problems.push(format!(
-                    "journal: documents #{e} to #{} are missing",
-                    r.seq.saturating_sub(1)
-                ));
+                problems.push(Problem::JournalGap {
+                    from: e,
+                    to: r.seq.saturating_sub(1),
+                });
             }
             expect = Some(r.seq + 1);
             if let Err(e) = r.document() {
-                problems.push(e.to_string());
+                problems.push(match e {
+                    StoreError::Found(p) => p,
+                    e => Problem::Journal(e.to_string()),
+                });
                 continue;
             }
             match docs.get(r.seq)? {
                 Some(v) if v.value() == r.body.as_slice() => {}
-                Some(_) => problems.push(format!(
-                    "document #{}: the journal and the store hold different documents",
-                    r.seq
-                )),
+                Some(_) => problems.push(Problem::JournalDiffers { seq: r.seq }),
                 None => only += 1,
             }
         }
@@ -257,10 +527,10 @@ pub fn compare_journal(
     })?;
     let journal_last = expect.map_or(0, |e| e - 1);
     if journal_last < store_last {
-        report.notes.push(format!(
-            "documents #{} to #{store_last} are not in the journal (the register writes them there when it opens)",
-            journal_last + 1
-        ));
+        report.notes.push(Note::JournalBehind {
+            from: journal_last + 1,
+            to: store_last,
+        });
     }
     report.journal_records = records;
     report.journal_only = only;
@@ -282,7 +552,7 @@ impl Store {
     /// and every journal record against the store's copy. Damage in the store (not in the
     /// journal, whose records have their own checksums) marks the store damaged: later
     /// documents are refused, and the next open offers the rebuild. Returns what it found.
-    pub fn verify_live(&self) -> Result<Vec<String>, StoreError> {
+    pub fn verify_live(&self) -> Result<Vec<Problem>, StoreError> {
         let Some(dir) = self.path().parent().map(Path::to_path_buf) else {
             return Ok(Vec::new());
         };
@@ -290,27 +560,22 @@ impl Store {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 self.mark_damaged(&e.to_string());
-                return Ok(vec![e.to_string()]);
+                return Ok(vec![Problem::Unreadable(e.to_string())]);
             }
             Err(panic) => {
                 self.mark_damaged(&panic);
-                return Ok(vec![panic]);
+                return Ok(vec![Problem::Unreadable(panic)]);
             }
         };
         // A journal that cannot be read says nothing against the store.
         let mut io = super::ejournal::FsJournal::new(super::ejournal::dir_of(&dir));
         match super::quietly(|| compare_journal(self.db(), &mut io, &mut report)) {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => report.problems.push(format!("journal: {e}")),
-            Err(p) => report.problems.push(format!("journal: {p}")),
+            Ok(Err(e)) => report.problems.push(Problem::Journal(e.to_string())),
+            Err(p) => report.problems.push(Problem::Journal(p)),
         }
-        let in_store: Vec<&String> = report
-            .problems
-            .iter()
-            .filter(|p| !p.starts_with("journal"))
-            .collect();
-        if let Some(first) = in_store.first() {
-            self.mark_damaged(first);
+        if let Some(first) = report.problems.iter().find(|p| !p.in_journal()) {
+            self.mark_damaged(&first.to_string());
         }
         Ok(report.problems)
     }
@@ -393,7 +658,7 @@ pub(super) fn check_chain(
     let mut refunded: HashMap<(String, u32), (i64, i64)> = HashMap::new();
     let mut sold: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
     let problems = &mut report.problems;
-    let note = |problems: &mut Vec<String>, s: String| {
+    let note = |problems: &mut Vec<Problem>, s: Problem| {
         if problems.len() < MAX_PROBLEMS {
             problems.push(s);
         }
@@ -408,36 +673,27 @@ pub(super) fn check_chain(
         if seq != expected_seq {
             note(
                 problems,
-                format!(
-                    "documents #{expected_seq} to #{} are missing from the chain",
-                    seq.saturating_sub(1)
-                ),
+                Problem::Gap {
+                    from: expected_seq,
+                    to: seq.saturating_sub(1),
+                },
             );
         }
         expected_seq = seq + 1;
-        let sealed = match super::codec::decode::<super::codec::DocRecord>(
-            &bytes,
-            &format!("document #{seq}"),
-        ) {
+        let sealed = match super::codec::decode_detail::<super::codec::DocRecord>(&bytes) {
             Ok(super::codec::DocRecord::V1(d)) => d,
-            Err(e) => {
-                note(problems, e.to_string());
+            Err(detail) => {
+                note(problems, Problem::UnreadableDocument { seq, detail });
                 continue;
             }
         };
         let d = &sealed.doc;
         let label = d.number.clone();
         if d.prev_hash != prev_hash {
-            note(
-                problems,
-                format!("{label}: does not follow the previous document (chain broken)"),
-            );
+            note(problems, Problem::ChainBroken(label.clone()));
         }
         if d.hash() != sealed.hash {
-            note(
-                problems,
-                format!("{label}: content does not match its hash (edited after commit)"),
-            );
+            note(problems, Problem::Edited(label.clone()));
         }
         prev_hash = sealed.hash;
         let kind = d.kind();
@@ -445,10 +701,10 @@ pub(super) fn check_chain(
         if d.n != want && !(d.opens_range && d.n > want) {
             note(
                 problems,
-                format!(
-                    "{label}: expected number {} (gap or reuse)",
-                    format_number(&register, kind, want)
-                ),
+                Problem::Numbering {
+                    number: label.clone(),
+                    expected: format_number(&register, kind, want),
+                },
             );
         }
         counters[kind.index()] = d.n;
@@ -457,33 +713,36 @@ pub(super) fn check_chain(
             d.counters.get(i).copied().unwrap_or(0) == counters.get(i).copied().unwrap_or(0)
         });
         if !same {
-            note(
-                problems,
-                format!("{label}: series counters disagree with the chain"),
-            );
+            note(problems, Problem::Counters(label.clone()));
             counters = d.counters.clone();
             counters.resize(DocKind::ALL.len(), 0);
         }
         if d.number != format_number(&register, kind, d.n) || d.register != register.as_str() {
             note(
                 problems,
-                format!("{label}: number or register does not belong to register {register}"),
+                Problem::ForeignNumber {
+                    number: label.clone(),
+                    register: register.to_string(),
+                },
             );
         }
         if last_date.is_some_and(|l| d.business_date < l) {
             note(
                 problems,
-                format!("{label}: business date {} goes back", d.business_date),
+                Problem::DateBack {
+                    number: label.clone(),
+                    date: d.business_date.to_string(),
+                },
             );
         }
         last_date = Some(d.business_date);
         if closed.is_some_and(|c| d.business_date <= c) {
             note(
                 problems,
-                format!(
-                    "{label}: business date {} was already closed",
-                    d.business_date
-                ),
+                Problem::DateClosed {
+                    number: label.clone(),
+                    date: d.business_date.to_string(),
+                },
             );
         }
         if day
@@ -501,21 +760,30 @@ pub(super) fn check_chain(
                 r
             });
             if want.is_some_and(|w| w != c.report) {
-                note(
-                    problems,
-                    format!("{label}: the Z report does not match the day's documents"),
-                );
+                note(problems, Problem::ZMismatch(label.clone()));
             }
             closed = Some(d.business_date);
         } else if let Some((_, b)) = &mut day
             && let Err(e) = b.add(d)
         {
-            note(problems, format!("{label}: {e}"));
+            note(
+                problems,
+                Problem::Figures {
+                    number: label.clone(),
+                    detail: e.to_string(),
+                },
+            );
         }
         match &d.body {
             DocBody::Sale(s) => {
                 if let Err(e) = s.verify(&currency) {
-                    note(problems, format!("{label}: {e}"));
+                    note(
+                        problems,
+                        Problem::Figures {
+                            number: label.clone(),
+                            detail: e.to_string(),
+                        },
+                    );
                 }
                 sold.insert(
                     d.number.clone(),
@@ -527,7 +795,13 @@ pub(super) fn check_chain(
             }
             DocBody::Refund(r) => {
                 if let Err(e) = r.verify() {
-                    note(problems, format!("{label}: {e}"));
+                    note(
+                        problems,
+                        Problem::Figures {
+                            number: label.clone(),
+                            detail: e.to_string(),
+                        },
+                    );
                 }
                 for l in &r.lines {
                     let e = refunded.entry((r.original.clone(), l.line)).or_default();
@@ -537,19 +811,19 @@ pub(super) fn check_chain(
                     match line_sold {
                         Some((q, t)) if e.0 > *q || e.1 > *t => note(
                             problems,
-                            format!(
-                                "{label}: refunds more of {} line {} than was sold",
-                                r.original,
-                                l.line + 1
-                            ),
+                            Problem::RefundOver {
+                                number: label.clone(),
+                                original: r.original.clone(),
+                                line: l.line + 1,
+                            },
                         ),
                         None => note(
                             problems,
-                            format!(
-                                "{label}: refunds {} line {}, which is not an earlier sale line",
-                                r.original,
-                                l.line + 1
-                            ),
+                            Problem::RefundNoLine {
+                                number: label.clone(),
+                                original: r.original.clone(),
+                                line: l.line + 1,
+                            },
                         ),
                         _ => {}
                     }
@@ -557,37 +831,25 @@ pub(super) fn check_chain(
             }
             DocBody::NoSale(n) => {
                 if n.overrides.is_empty() {
-                    note(
-                        problems,
-                        format!("{label}: a drawer opening without a supervisor"),
-                    );
+                    note(problems, Problem::NoSaleUnauthorized(label.clone()));
                 }
             }
             DocBody::CashMove(c) => {
                 if !c.amount.is_positive() {
-                    note(
-                        problems,
-                        format!("{label}: cash movement amount must be positive"),
-                    );
+                    note(problems, Problem::CashMoveNotPositive(label.clone()));
                 }
             }
             DocBody::Void(v) => {
                 if v.after_payment && v.overrides.is_empty() {
-                    note(
-                        problems,
-                        format!("{label}: a line voided after payment without a supervisor"),
-                    );
+                    note(problems, Problem::VoidUnauthorized(label.clone()));
                 }
                 if v.amount.is_negative() {
-                    note(problems, format!("{label}: a void of a negative amount"));
+                    note(problems, Problem::VoidNegative(label.clone()));
                 }
             }
             DocBody::Cancel(c) => {
                 if !c.tenders.is_empty() && !c.overrides.iter().any(|o| o.action == "cancel") {
-                    note(
-                        problems,
-                        format!("{label}: a ticket with tenders cancelled without a supervisor"),
-                    );
+                    note(problems, Problem::CancelUnauthorized(label.clone()));
                 }
             }
             DocBody::DayOpen(_)
@@ -614,35 +876,153 @@ fn check_catalog(db: &impl ReadableDatabase, report: &mut CheckReport) -> Result
     for row in barcodes.iter()? {
         let (b, sku) = row?;
         if products.get(sku.value())?.is_none() && report.problems.len() < MAX_PROBLEMS {
-            report.problems.push(format!(
-                "barcode {} points to missing product {}",
-                b.value(),
-                sku.value()
-            ));
+            report.problems.push(Problem::OrphanBarcode {
+                barcode: b.value().to_string(),
+                sku: sku.value().to_string(),
+            });
         }
     }
     let mut bad = Vec::new();
     for row in products.iter()? {
         let (k, v) = row?;
         n += 1;
-        let p = match decode::<ProductRecord>(v.value(), &format!("product {}", k.value())) {
+        let p = match super::codec::decode_detail::<ProductRecord>(v.value()) {
             Ok(r) => r.product(),
-            Err(e) => {
-                bad.push(e.to_string());
+            Err(detail) => {
+                bad.push(Problem::UnreadableProduct {
+                    sku: k.value().to_string(),
+                    detail,
+                });
                 continue;
             }
         };
         for b in &p.barcodes {
             let owner = barcodes.get(b.as_str())?.map(|v| v.value().to_string());
             if owner.as_deref() != Some(p.sku.as_str()) {
-                bad.push(format!(
-                    "product {}: barcode {b} is not indexed to it",
-                    p.sku
-                ));
+                bad.push(Problem::BarcodeNotIndexed {
+                    sku: p.sku.to_string(),
+                    barcode: b.to_string(),
+                });
             }
         }
     }
     report.products = n;
     report.problems.extend(bad.into_iter().take(MAX_PROBLEMS));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every problem and note reads in both languages, with every value filled in (a key
+    /// missing from the catalogue would read as the key itself).
+    #[test]
+    fn every_problem_reads_in_both_languages() {
+        let s = String::from;
+        let n = || s("FV1-000007");
+        let all = [
+            Problem::PageChecks,
+            Problem::Unreadable(s("x")),
+            Problem::NotComparable(s("x")),
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                detail: s("x"),
+            },
+            Problem::JournalBytes {
+                file: s("00000001.cej"),
+                from: 10,
+                to: 20,
+                store_copy: true,
+            },
+            Problem::JournalBytes {
+                file: s("00000001.cej"),
+                from: 10,
+                to: 20,
+                store_copy: false,
+            },
+            Problem::JournalGap { from: 3, to: 4 },
+            Problem::JournalRecordHash { seq: 3 },
+            Problem::JournalDiffers { seq: 3 },
+            Problem::Journal(s("x")),
+            Problem::Gap { from: 3, to: 4 },
+            Problem::UnreadableDocument {
+                seq: 3,
+                detail: s("x"),
+            },
+            Problem::UnreadableRecord {
+                seq: 3,
+                detail: s("x"),
+            },
+            Problem::UnreadableProduct {
+                sku: s("LEC1L"),
+                detail: s("x"),
+            },
+            Problem::ChainBroken(n()),
+            Problem::Edited(n()),
+            Problem::Numbering {
+                number: n(),
+                expected: s("FV1-000006"),
+            },
+            Problem::Counters(n()),
+            Problem::ForeignNumber {
+                number: n(),
+                register: s("2"),
+            },
+            Problem::DateBack {
+                number: n(),
+                date: s("2026-11-28"),
+            },
+            Problem::DateClosed {
+                number: n(),
+                date: s("2026-11-28"),
+            },
+            Problem::ZMismatch(n()),
+            Problem::RefundOver {
+                number: n(),
+                original: s("FV1-000001"),
+                line: 2,
+            },
+            Problem::RefundNoLine {
+                number: n(),
+                original: s("FV1-000001"),
+                line: 2,
+            },
+            Problem::NoSaleUnauthorized(n()),
+            Problem::CashMoveNotPositive(n()),
+            Problem::VoidUnauthorized(n()),
+            Problem::VoidNegative(n()),
+            Problem::CancelUnauthorized(n()),
+            Problem::OrphanBarcode {
+                barcode: s("770"),
+                sku: s("LEC1L"),
+            },
+            Problem::BarcodeNotIndexed {
+                sku: s("LEC1L"),
+                barcode: s("770"),
+            },
+        ];
+        let notes = [Note::Unclosed, Note::JournalBehind { from: 3, to: 4 }];
+        let words = all
+            .iter()
+            .map(|p| (p.words(Language::Es), p.words(Language::En)))
+            .chain(
+                notes
+                    .iter()
+                    .map(|p| (p.words(Language::Es), p.words(Language::En))),
+            );
+        for (es, en) in words {
+            assert!(!es.contains('{') && !en.contains('{'), "{es} / {en}");
+            assert_ne!(es, en);
+            assert!(!es.contains('_') && !en.contains('_'), "a key: {es} / {en}");
+        }
+        assert_eq!(
+            all[22].words(Language::Es),
+            "FV1-000007: devuelve más de la línea 2 de FV1-000001 de lo que se vendió"
+        );
+        assert_eq!(
+            all[22].to_string(),
+            "FV1-000007: refunds more of FV1-000001 line 2 than was sold"
+        );
+    }
 }

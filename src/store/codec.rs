@@ -98,13 +98,16 @@ pub fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
 
 /// Decodes a whole record; `what` names it in the error.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreError> {
+    decode_detail(bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+/// Decodes a whole record; the error is the decoder's own reason, for a caller that names
+/// the record itself.
+pub fn decode_detail<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     match postcard::take_from_bytes::<T>(bytes) {
         Ok((v, [])) => Ok(v),
-        Ok((_, rest)) => Err(StoreError::Corrupt(format!(
-            "{what}: {} unexpected bytes after the record",
-            rest.len()
-        ))),
-        Err(e) => Err(StoreError::Corrupt(format!("{what}: {e}"))),
+        Ok((_, rest)) => Err(format!("{} unexpected bytes after the record", rest.len())),
+        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -100,9 +100,7 @@ impl Store {
     ) -> Result<Committed, StoreError> {
         customer.validate()?;
         if customer.is_final_consumer() {
-            return Err(StoreError::Invalid(
-                "the final consumer is not a customer record; leave the sale without one".into(),
-            ));
+            return Err(super::Refusal::FinalConsumer.into());
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
@@ -114,7 +112,10 @@ impl Store {
             .map(|v| decode_customer(v.value(), &key))
             .transpose()?;
         if old.as_ref().is_some_and(|o| o.customer == customer) {
-            return Err(StoreError::Invalid(format!("{key}: nothing changed")));
+            return Err(super::Refusal::NothingChanged {
+                key: key.to_string(),
+            }
+            .into());
         }
         let c = self.append(
             &tx,
@@ -243,9 +244,9 @@ impl Store {
         let mut seen = HashSet::new();
         for c in customers {
             c.validate()
-                .map_err(|e| StoreError::Invalid(format!("{}: {e}", c.key())))?;
+                .map_err(|err| super::Refusal::CustomerRow { key: c.key(), err })?;
             if !seen.insert(c.key()) {
-                return Err(StoreError::Invalid(format!("{} appears twice", c.key())));
+                return Err(super::Refusal::CustomerTwice { key: c.key() }.into());
             }
         }
         let mut tx = self.db().begin_write()?;

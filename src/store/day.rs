@@ -6,8 +6,8 @@
 
 use super::docs::{Committed, DocHeader, closed_through, decode_doc, first_where, last_doc};
 use super::tables::{DOCS, HELD, META, SHIFTS, meta_keys};
-use super::{Store, StoreError};
-use crate::domain::day::{DayRule, check_open};
+use super::{Refusal, Store, StoreError};
+use crate::domain::day::{DayError, DayRule, check_open};
 use crate::domain::document::{
     BusinessDate, ClosingBody, DayOpenBody, DocBody, Override, SealedDocument, ShiftCloseBody,
     ShiftOpenBody,
@@ -133,17 +133,24 @@ impl Store {
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         if let Some(open) = open_day_in(&tx)? {
-            return Err(StoreError::Day(format!(
-                "business date {open} is already open; close it (Z) before opening another"
-            )));
+            return Err(Refusal::DayAlreadyOpen {
+                open: open.to_string(),
+            }
+            .into());
         }
         let closed = closed_through(&tx)?;
         match check_open(closed.map(BusinessDate::to_date), header.business_date) {
-            Err(e) => return Err(StoreError::Day(e.to_string())),
+            Err(DayError::Closed { date, closed }) => {
+                return Err(StoreError::DateClosed {
+                    given: date.to_string(),
+                    closed: closed.to_string(),
+                });
+            }
             Ok(DayRule::NeedsSupervisor) if overrides.is_empty() => {
-                return Err(StoreError::Day(format!(
-                    "business date {date} is more than one day after the last close; a supervisor must confirm it"
-                )));
+                return Err(Refusal::DayNeedsSupervisor {
+                    date: date.to_string(),
+                }
+                .into());
             }
             Ok(_) => {}
         }
@@ -189,7 +196,7 @@ impl Store {
     /// Opens `header.cashier`'s shift on the open business date with a counted float.
     pub fn open_shift(&self, header: &DocHeader, float: Money) -> Result<Committed, StoreError> {
         if float.is_negative() {
-            return Err(StoreError::Invalid("a float cannot be negative".into()));
+            return Err(Refusal::FloatNegative.into());
         }
         let date = BusinessDate::from_date(header.business_date);
         let mut tx = self.db().begin_write()?;
@@ -198,14 +205,17 @@ impl Store {
         match open_day_in(&tx)? {
             Some(open) if open == date => {}
             Some(open) => {
-                return Err(StoreError::Day(format!(
-                    "business date {open} is open, not {date}"
-                )));
+                return Err(Refusal::DayNotThis {
+                    open: open.to_string(),
+                    date: date.to_string(),
+                }
+                .into());
             }
             None => {
-                return Err(StoreError::Day(format!(
-                    "no business date is open; open {date} first"
-                )));
+                return Err(Refusal::NoDayOpen {
+                    date: Some(date.to_string()),
+                }
+                .into());
             }
         }
         if tx
@@ -213,10 +223,10 @@ impl Store {
             .get(header.cashier.as_str())?
             .is_some()
         {
-            return Err(StoreError::Day(format!(
-                "{} already has a shift open",
-                header.cashier
-            )));
+            return Err(Refusal::ShiftAlreadyOpen {
+                cashier: header.cashier.clone(),
+            }
+            .into());
         }
         let c = self.append(&tx, header, DocBody::ShiftOpen(ShiftOpenBody { float }))?;
         tx.open_table(SHIFTS)?
@@ -229,7 +239,9 @@ impl Store {
     pub fn shift_report(&self, cashier: &str) -> Result<Report, StoreError> {
         let shift = self
             .open_shift_of(cashier)?
-            .ok_or_else(|| StoreError::Day(format!("{cashier} has no shift open")))?;
+            .ok_or_else(|| Refusal::NoShift {
+                cashier: cashier.to_string(),
+            })?;
         let tx = self.db().begin_read()?;
         Ok(shift_builder(&tx.open_table(DOCS)?, shift.seq, cashier)?.finish())
     }
@@ -244,9 +256,7 @@ impl Store {
         overrides: Vec<Override>,
     ) -> Result<(Committed, Report), StoreError> {
         if counted.is_negative() {
-            return Err(StoreError::Invalid(
-                "counted cash cannot be negative".into(),
-            ));
+            return Err(Refusal::CountedNegative.into());
         }
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
@@ -255,7 +265,9 @@ impl Store {
             .open_table(SHIFTS)?
             .get(cashier)?
             .map(|v| v.value())
-            .ok_or_else(|| StoreError::Day(format!("{cashier} has no shift open")))?;
+            .ok_or_else(|| Refusal::NoShift {
+                cashier: cashier.to_string(),
+            })?;
         let (report, opened) = {
             let docs = tx.open_table(DOCS)?;
             let opened = super::docs::get_doc(&docs, seq)?
@@ -293,22 +305,20 @@ impl Store {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
-        let date =
-            open_day_in(&tx)?.ok_or_else(|| StoreError::Day("no business date is open".into()))?;
-        let mut blockers = Vec::new();
+        let date = open_day_in(&tx)?.ok_or(Refusal::NoDayOpen { date: None })?;
+        let mut shifts = Vec::new();
         for row in tx.open_table(SHIFTS)?.iter()? {
             let (k, _) = row?;
-            blockers.push(format!("the shift of {} is open", k.value()));
+            shifts.push(k.value().to_string());
         }
         let held = tx.open_table(HELD)?.len()?;
-        if held > 0 {
-            blockers.push(format!("{held} ticket(s) are on hold"));
-        }
-        if !blockers.is_empty() {
-            return Err(StoreError::Day(format!(
-                "cannot close {date}: {}",
-                blockers.join("; ")
-            )));
+        if !shifts.is_empty() || held > 0 {
+            return Err(Refusal::CannotClose {
+                date: date.to_string(),
+                shifts,
+                held,
+            }
+            .into());
         }
         let report = day_builder(&tx.open_table(DOCS)?, date)?.finish_day();
         let header = DocHeader {

@@ -19,6 +19,7 @@
 //! document's chain hash.
 
 use super::StoreError;
+use super::check::Problem;
 use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, decode, encode};
 use crate::domain::document::SealedDocument;
 use std::io;
@@ -172,12 +173,16 @@ impl JournalRecord {
 
     /// The sealed document, checked against its own hash.
     pub fn document(&self) -> Result<SealedDocument, StoreError> {
-        let DocRecord::V1(d) = decode(&self.body, &format!("journal record #{}", self.seq))?;
+        let DocRecord::V1(d) = super::codec::decode_detail(&self.body).map_err(|detail| {
+            StoreError::Found(Problem::UnreadableRecord {
+                seq: self.seq,
+                detail,
+            })
+        })?;
         if d.hash != self.hash || d.doc.hash() != d.hash {
-            return Err(StoreError::Corrupt(format!(
-                "journal record #{}: the document does not match its hash",
-                self.seq
-            )));
+            return Err(StoreError::Found(Problem::JournalRecordHash {
+                seq: self.seq,
+            }));
         }
         Ok(d)
     }
@@ -588,7 +593,7 @@ pub struct Records<'a> {
     io: &'a mut dyn JournalIo,
     names: std::vec::IntoIter<(u64, String)>,
     current: std::vec::IntoIter<JournalRecord>,
-    pub problems: Vec<String>,
+    pub problems: Vec<Problem>,
 }
 
 impl<'a> Records<'a> {
@@ -630,13 +635,20 @@ impl Iterator for Records<'_> {
             let scan = match read_header(&b) {
                 Ok((_, start)) => scan_file(&b, start),
                 Err(e) => {
-                    self.problems.push(format!("journal file {name}: {e}"));
+                    self.problems.push(Problem::JournalHeader {
+                        file: name.clone(),
+                        detail: e.to_string(),
+                    });
                     scan_file(&b, 16)
                 }
             };
             for (a, z) in &scan.damaged {
-                self.problems
-                    .push(format!("journal file {name}: bytes {a} to {z} are damaged"));
+                self.problems.push(Problem::JournalBytes {
+                    file: name.clone(),
+                    from: *a,
+                    to: *z,
+                    store_copy: false,
+                });
             }
             self.current = scan.records.into_iter();
         }

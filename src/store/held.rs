@@ -148,9 +148,7 @@ impl Store {
             return Ok(None);
         };
         if !h.tenders.is_empty() && !overrides.iter().any(|o| o.action == "cancel") {
-            return Err(StoreError::Invalid(
-                "a ticket with tenders taken is deleted only by a supervisor".into(),
-            ));
+            return Err(super::Refusal::HeldWithTenders.into());
         }
         let total =
             crate::domain::ticket::price(&h.lines, h.discount, self.info().prices_include_tax)

@@ -13,6 +13,7 @@ pub mod ejournal;
 pub mod files;
 pub mod held;
 pub mod rebuild;
+mod refusal;
 pub mod share;
 pub mod spool;
 pub mod tables;
@@ -33,6 +34,7 @@ use tables::{META, SCHEMA_VERSION, meta_keys};
 pub use codec::User;
 pub use docs::{Committed, DocHeader};
 pub use durable::Reconciled;
+pub use refusal::Refusal;
 
 /// The store file's name inside the data directory.
 pub const STORE_FILE: &str = "caja.redb";
@@ -64,6 +66,13 @@ pub enum StoreError {
     },
     #[error("the store is damaged: {0}")]
     Corrupt(String),
+    #[error("{0} is not a caja store file")]
+    NotAStore(PathBuf),
+    /// A store file that makes no sense where it is read (redb gave up on a page).
+    #[error(
+        "{path} cannot be read ({detail}); `caja rebuild` recovers every sale from the electronic journal"
+    )]
+    Unreadable { path: PathBuf, detail: String },
     /// The register's own check found damage while it ran: no document is written any more.
     #[error(
         "the store was found damaged ({0}); no more documents are written to it: restart the register, which offers the rebuild"
@@ -81,8 +90,6 @@ pub enum StoreError {
         "business date {given} is closed (the last close of day was {closed}); open the next date"
     )]
     DateClosed { given: String, closed: String },
-    #[error("{0}")]
-    Day(String),
     #[error("no document {0}")]
     NotFound(String),
     #[error("{0} is not a sale")]
@@ -99,6 +106,12 @@ pub enum StoreError {
     LastSupervisor(String),
     #[error("{0}")]
     Invalid(String),
+    /// What the check finds, met on the way (a journal record that does not read).
+    #[error(transparent)]
+    Found(#[from] check::Problem),
+    /// A refusal a person can meet, in their language through [`Refusal::words`].
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Customer(#[from] crate::domain::customer::CustomerError),
     #[error(transparent)]
@@ -316,16 +329,14 @@ fn open_db(path: &Path) -> Result<Database, StoreError> {
         let mut f = std::fs::File::open(path)?;
         let n = f.read(&mut head)?;
         if n < head.len() || head != REDB_MAGIC {
-            return Err(StoreError::Corrupt(format!(
-                "{} is not a caja store file",
-                path.display()
-            )));
+            return Err(StoreError::NotAStore(path.to_path_buf()));
         }
     }
     let p = path.to_path_buf();
     quietly(move || Database::builder().set_cache_size(CACHE_BYTES).open(&p))
-        .map_err(|panic| {
-            StoreError::Corrupt(format!("{} cannot be read ({panic})", path.display()))
+        .map_err(|panic| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: panic,
         })?
         .map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
@@ -462,6 +473,9 @@ pub(crate) fn open_read_only(
 }
 
 /// Runs `f`, turning a panic into an error message without printing it.
+/// What a page redb cannot make sense of is called (translated where it is shown).
+pub const NONSENSE_PAGE: &str = "a page that makes no sense";
+
 pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -476,7 +490,7 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
         // redb's `unreachable!()` on a page it cannot make sense of says "internal error", which
         // reads as a bug in caja to the person at the till: it is a damaged page.
         if msg.is_empty() || msg.contains("unreachable") {
-            "a page that makes no sense".into()
+            NONSENSE_PAGE.into()
         } else {
             msg
         }
@@ -614,8 +628,9 @@ impl Store {
             let journal = Box::new(ejournal::FsJournal::new(ejournal::dir_of(dir)));
             Store::open_on(db, path.clone(), journal)
         })
-        .map_err(|panic| {
-            StoreError::Corrupt(format!("{} cannot be read ({panic})", path.display()))
+        .map_err(|panic| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: panic,
         })?
     }
 
@@ -649,7 +664,10 @@ impl Store {
         std::fs::copy(&path, &copy)?;
         files::private_file(&copy)?;
         let opened = quietly(|| Store::from_db(open_db(&copy)?, copy.clone()))
-            .map_err(|p| StoreError::Corrupt(format!("{} cannot be read ({p})", path.display())))
+            .map_err(|p| StoreError::Unreadable {
+                path: path.to_path_buf(),
+                detail: p,
+            })
             .and_then(|r| r);
         if opened.is_err() {
             let _ = std::fs::remove_file(&copy);
@@ -711,11 +729,15 @@ impl Store {
                 .unwrap_or_default();
             Ok((info, ranges, closed, floor, schema))
         })
-        .map_err(|p| StoreError::Corrupt(format!("{} cannot be read ({p})", path.display())))?;
+        .map_err(|p| StoreError::Unreadable {
+            path: path.to_path_buf(),
+            detail: p,
+        })?;
         let (info, ranges, closed, floor, schema) = read?;
         if schema < SCHEMA_VERSION {
-            quietly(|| migrate(db.get(), schema)).map_err(|p| {
-                StoreError::Corrupt(format!("{} cannot be read ({p})", path.display()))
+            quietly(|| migrate(db.get(), schema)).map_err(|p| StoreError::Unreadable {
+                path: path.to_path_buf(),
+                detail: p,
             })??;
         }
         Ok(Store::new(db, path, info, ranges, closed, floor))
@@ -792,10 +814,11 @@ impl Store {
         all.retain(|(k, _)| *k != kind);
         if let Some(r) = range {
             if r.from == 0 || r.from > r.to {
-                return Err(StoreError::Invalid(format!(
-                    "range {}-{} is empty",
-                    r.from, r.to
-                )));
+                return Err(Refusal::RangeEmpty {
+                    from: r.from,
+                    to: r.to,
+                }
+                .into());
             }
             all.push((kind, r));
         }

@@ -2,6 +2,7 @@
 //! still give (catalog, users, customers, settings, the sync cursors). The damaged file is kept
 //! aside, never written to: when it needs a repair to be read at all, the repair runs on a copy.
 
+use super::check::Problem;
 use super::codec::{DocRecord, StoreInfo, decode};
 use super::ejournal::{FsJournal, JournalIo, JournalRecord, dir_of, visit_files};
 use super::tables::{
@@ -24,11 +25,82 @@ pub struct RebuildReport {
     pub from_store: u64,
     /// Rows copied, part by part, from the damaged store or the backup.
     pub copied: Vec<Recovered>,
-    /// What could not be recovered, in plain words.
-    pub lost: Vec<String>,
+    /// What could not be recovered.
+    pub lost: Vec<Lost>,
     pub damaged_kept_as: Option<PathBuf>,
     /// The backup that filled in what the damaged store could not give.
     pub from_backup: Option<PathBuf>,
+}
+
+/// What a rebuild could not recover, typed so that each reader words it in its own language
+/// ([`Lost::words`]); `Display` is the English text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lost {
+    /// A part whose copy stopped after `rows` rows.
+    PartCut {
+        part: Part,
+        rows: u64,
+        from_backup: Option<String>,
+        why: String,
+    },
+    /// Damage in the journal (a file's header or damaged bytes).
+    Journal(super::check::Problem),
+    /// The damaged store cannot be read at all.
+    StoreUnreadable(String),
+    /// The damaged store gave nothing beside its documents; a backup gave the rest.
+    FromBackup,
+    /// The damaged store gave nothing beside its documents, and there is no backup.
+    NoBackup,
+    /// A document neither the journal nor the store holds: the chain stops before it.
+    Missing { seq: u64 },
+    /// A document that does not follow the one before it: the chain stops before it.
+    Unchained { seq: u64 },
+}
+
+impl Lost {
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |key| store_text(lang, key);
+        let seq_words = |key, seq: &u64| {
+            fill(
+                t(key),
+                &[
+                    ("seq", &seq.to_string()),
+                    ("last", &seq.saturating_sub(1).to_string()),
+                ],
+            )
+        };
+        match self {
+            Lost::PartCut {
+                part,
+                rows,
+                from_backup,
+                why,
+            } => {
+                let part = part.words(lang);
+                let what = match from_backup {
+                    Some(b) => fill(t("part_from_backup"), &[("part", &part), ("backup", b)]),
+                    None => part,
+                };
+                fill(
+                    t("lost_part"),
+                    &[("what", &what), ("rows", &rows.to_string()), ("why", why)],
+                )
+            }
+            Lost::Journal(p) => p.words(lang),
+            Lost::StoreUnreadable(why) => fill(t("lost_store"), &[("why", why)]),
+            Lost::FromBackup => t("lost_from_backup").into(),
+            Lost::NoBackup => t("lost_no_backup").into(),
+            Lost::Missing { seq } => seq_words("lost_missing", seq),
+            Lost::Unchained { seq } => seq_words("lost_unchained", seq),
+        }
+    }
+}
+
+impl std::fmt::Display for Lost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
 }
 
 /// Rows of one part that a rebuild copied.
@@ -41,11 +113,15 @@ pub struct Recovered {
 }
 
 impl Recovered {
-    /// "users (from the backup caja-….redb)", as `caja rebuild` prints it.
-    pub fn label(&self) -> String {
+    /// "users (from the backup caja-….redb)", as `caja rebuild` prints it, in `lang`.
+    pub fn label(&self, lang: crate::i18n::Language) -> String {
+        let part = self.part.words(lang);
         match &self.from_backup {
-            Some(b) => format!("{} (from the backup {b})", self.part.name()),
-            None => self.part.name().to_string(),
+            Some(b) => crate::i18n::fill(
+                crate::i18n::store_text(lang, "part_from_backup"),
+                &[("part", &part), ("backup", b)],
+            ),
+            None => part,
         }
     }
 }
@@ -68,17 +144,9 @@ impl Part {
         Part::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
 
-    /// Its name in `caja rebuild`'s report.
-    pub fn name(self) -> &'static str {
-        match self {
-            Part::Products => "products",
-            Part::Customers => "customers",
-            Part::Users => "users",
-            Part::Held => "held tickets",
-            Part::Refusals => "sync refusals",
-            Part::PullHistory => "pull history",
-            Part::Settings => "settings",
-        }
+    /// Its name in a rebuild's report, in `lang`.
+    pub fn words(self, lang: crate::i18n::Language) -> String {
+        crate::i18n::texts(lang).rebuild_parts[self.index()].to_string()
     }
 
     pub const ALL: &'static [Part] = &[
@@ -174,9 +242,12 @@ fn salvage_into(
             from_backup: backup.map(str::to_string),
         };
         if let Some(why) = why {
-            report
-                .lost
-                .push(format!("{} after the {n}th: {why}", done.label()));
+            report.lost.push(Lost::PartCut {
+                part: *part,
+                rows: n,
+                from_backup: done.from_backup.clone(),
+                why,
+            });
             missing.push(*part);
         }
         report.copied.push(done);
@@ -252,20 +323,25 @@ fn salvage(path: &Path) -> Salvage {
 /// Every record of the journal, by chain position, with the store identity its files carry.
 fn read_journal(
     io: &mut dyn JournalIo,
-    lost: &mut Vec<String>,
+    lost: &mut Vec<Lost>,
 ) -> Result<(Option<StoreInfo>, BTreeMap<u64, JournalRecord>), StoreError> {
     let mut info = None;
     let mut records = BTreeMap::new();
     visit_files(io, |f| {
         match f.info {
             Ok(i) => info = Some(i),
-            Err(e) => lost.push(format!("journal file {}: {e}", f.name)),
+            Err(e) => lost.push(Lost::Journal(Problem::JournalHeader {
+                file: f.name.clone(),
+                detail: e.to_string(),
+            })),
         }
         for (a, b) in &f.scan.damaged {
-            lost.push(format!(
-                "journal file {}: bytes {a} to {b} are damaged",
-                f.name
-            ));
+            lost.push(Lost::Journal(Problem::JournalBytes {
+                file: f.name.clone(),
+                from: *a,
+                to: *b,
+                store_copy: false,
+            }));
         }
         for r in f.scan.records {
             records.insert(r.seq, r);
@@ -404,7 +480,12 @@ pub fn rebuild_dir(
         if !check.ok() {
             return Err(StoreError::Corrupt(format!(
                 "the rebuilt store does not check clean: {}",
-                check.problems.join("; ")
+                check
+                    .problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )));
         }
         Ok(())
@@ -461,9 +542,7 @@ fn build(
         Salvage::ReadOnly(db) => quietly(|| db.begin_read()).ok().and_then(Result::ok),
         Salvage::Repaired(db, _) => quietly(|| db.begin_read()).ok().and_then(Result::ok),
         Salvage::None(why) => {
-            report
-                .lost
-                .push(format!("the damaged store cannot be read ({why})"));
+            report.lost.push(Lost::StoreUnreadable(why.clone()));
             None
         }
     };
@@ -533,11 +612,13 @@ fn build(
         missing.retain(|p| !want.contains(p) || still.contains(p));
     }
     if old_tx.is_none() {
-        report.lost.push(if !missing.iter().any(|p| p.a_backup_may_give()) {
-            "the damaged store cannot be read: held tickets and sync refusals are lost; catalog, users, customers and settings come from the backup (changes made after it are lost)".into()
-        } else {
-            "catalog, users, customers and settings: the damaged store cannot be read and no backup of this store was found; import the catalog and add users again (or restore a backup)".into()
-        });
+        report
+            .lost
+            .push(if !missing.iter().any(|p| p.a_backup_may_give()) {
+                Lost::FromBackup
+            } else {
+                Lost::NoBackup
+            });
     }
     // Documents the journal and the damaged store both lost, from the backup.
     if let Some(from) = &backup_tx {
@@ -574,20 +655,14 @@ fn build(
             None => match store_docs.get(&seq) {
                 Some(b) => (b.clone(), true),
                 None => {
-                    report.lost.push(format!(
-                        "document #{seq} is in neither the journal nor the store; the chain stops at #{}",
-                        seq - 1
-                    ));
+                    report.lost.push(Lost::Missing { seq });
                     break;
                 }
             },
         };
         let DocRecord::V1(d) = decode(&body, &format!("document #{seq}"))?;
         if d.doc.prev_hash != prev || d.doc.hash() != d.hash {
-            report.lost.push(format!(
-                "document #{seq} does not follow the chain; the chain stops at #{}",
-                seq - 1
-            ));
+            report.lost.push(Lost::Unchained { seq });
             break;
         }
         prev = d.hash;

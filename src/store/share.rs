@@ -39,12 +39,14 @@ impl Request {
             Request::Catalog => "catalog".into(),
             Request::Customers => "customers".into(),
             Request::Backup { dir, keep } => {
-                let d = dir.to_str().filter(|d| !d.contains(['\n', '\t'])).ok_or_else(|| {
-                    StoreError::Invalid(format!(
-                        "{} cannot be passed to the running register; choose a simpler folder name",
-                        dir.display()
-                    ))
-                })?;
+                let d = dir
+                    .to_str()
+                    .filter(|d| !d.contains(['\n', '\t']))
+                    .ok_or_else(|| {
+                        StoreError::from(super::Refusal::FolderName {
+                            dir: dir.display().to_string(),
+                        })
+                    })?;
                 format!("backup\t{keep}\t{d}")
             }
         })

@@ -61,9 +61,10 @@ pub(crate) fn supervisor_in(tx: &redb::ReadTransaction, name: &str, pin: &str) -
 impl Store {
     pub fn add_user(&self, name: &str, role: Role, pin: &str) -> Result<(), StoreError> {
         if !valid_user_name(name) {
-            return Err(StoreError::Invalid(format!(
-                "'{name}' is not a user name: 1 to 24 lowercase letters, digits, . _ -"
-            )));
+            return Err(super::Refusal::BadUserName {
+                name: name.to_string(),
+            }
+            .into());
         }
         let pin_hash = hash_pin(pin)?;
         let mut tx = self.db().begin_write()?;

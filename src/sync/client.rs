@@ -53,6 +53,37 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+impl SyncError {
+    /// The failure in `lang` (the network's and the server's own words stay as they come).
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |key| store_text(lang, key);
+        match self {
+            SyncError::NotConfigured => t("sync_not_configured").into(),
+            SyncError::Unreachable { url, why } => {
+                fill(t("sync_unreachable"), &[("url", url), ("why", why)])
+            }
+            SyncError::Status { url, status, body } => fill(
+                t("sync_status"),
+                &[
+                    ("url", url),
+                    ("status", &status.to_string()),
+                    ("body", body),
+                ],
+            ),
+            SyncError::Auth { status } => fill(t("sync_auth"), &[("status", &status.to_string())]),
+            SyncError::Claimed { code, other } => {
+                fill(t("sync_claimed"), &[("code", code), ("other", other)])
+            }
+            SyncError::Collision(id) => fill(t("sync_collision"), &[("id", id)]),
+            SyncError::TakeOverClash(n) => fill(t("sync_take_over_clash"), &[("number", n)]),
+            SyncError::Protocol(d) => fill(t("sync_protocol"), &[("detail", d)]),
+            SyncError::BadDocument(d) => d.clone(),
+            SyncError::Store(e) => e.words(lang, None),
+        }
+    }
+}
+
 /// An HTTP client for one sync server.
 pub struct Client {
     agent: ureq::Agent,

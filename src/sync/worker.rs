@@ -35,6 +35,31 @@ pub enum Progress {
     Reading(crate::domain::numbering::DocKind),
 }
 
+/// A failed push or pull, as the worker hands it to the register's thread: typed, so that
+/// the register words it in its own language ([`SyncError::words`]).
+#[derive(Clone, Debug)]
+pub struct SyncFailure(pub Arc<super::client::SyncError>);
+
+impl From<super::client::SyncError> for SyncFailure {
+    fn from(e: super::client::SyncError) -> Self {
+        SyncFailure(Arc::new(e))
+    }
+}
+
+impl PartialEq for SyncFailure {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for SyncFailure {}
+
+impl std::fmt::Display for SyncFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// What the worker tells the register.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyncEvent {
@@ -45,7 +70,7 @@ pub enum SyncEvent {
     Resent(chrono::NaiveDate, PushReport),
     TookOver(TakeOver),
     /// A push or pull failed; the server is taken as offline until the next success.
-    Failed(String),
+    Failed(SyncFailure),
     /// The server's clock minus ours, in seconds.
     Drift(i64),
 }
@@ -82,7 +107,7 @@ fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
         }
         Err(e) => {
             tracing::warn!(error = %e, "sync push failed");
-            let _ = events.send(SyncEvent::Failed(e.to_string()));
+            let _ = events.send(SyncEvent::Failed(SyncFailure::from(e)));
             false
         }
     }
@@ -100,7 +125,7 @@ fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncE
         }
         Err(e) => {
             tracing::warn!(error = %e, "catalog pull failed");
-            let _ = events.send(SyncEvent::Failed(e.to_string()));
+            let _ = events.send(SyncEvent::Failed(SyncFailure::from(e)));
         }
     }
 }
@@ -136,7 +161,7 @@ pub fn start(
                         .and_then(|()| resend_date(&store, &mut client, date));
                     let _ = ev_tx.send(match r {
                         Ok(report) => SyncEvent::Resent(date, report),
-                        Err(e) => SyncEvent::Failed(e.to_string()),
+                        Err(e) => SyncEvent::Failed(SyncFailure::from(e)),
                     });
                 }
                 Ok(SyncCmd::TakeOver) => {
@@ -149,7 +174,7 @@ pub fn start(
                             run_push(&store, &mut client, &ev_tx);
                         }
                         Err(e) => {
-                            let _ = ev_tx.send(SyncEvent::Failed(e.to_string()));
+                            let _ = ev_tx.send(SyncEvent::Failed(SyncFailure::from(e)));
                         }
                     }
                 }

@@ -1,0 +1,594 @@
+//! The store's words, by key, in both languages: each problem and note its check can find
+//! (`caja check`, the doctor, the close of day's check, the register's own check while it
+//! sells), and each refusal a person can meet. `store::check::Problem` and
+//! `store::Refusal` name their keys and fill the values.
+
+use super::Language;
+
+/// (key, Spanish, English).
+const TEXTS: &[(&str, &str, &str)] = &[
+    (
+        "page_checks",
+        "el archivo de la tienda falla las verificaciones de página de redb (una falla del disco); `caja rebuild` recupera todas las ventas del diario electrónico",
+        "the store file fails redb's page checks (a disk fault); `caja rebuild` recovers every sale from the electronic journal",
+    ),
+    (
+        "unreadable",
+        "la tienda no se puede leer: {detail}",
+        "the store cannot be read: {detail}",
+    ),
+    (
+        "not_comparable",
+        "la tienda no se puede comparar con su diario ({detail})",
+        "the store cannot be compared with its journal ({detail})",
+    ),
+    (
+        "journal_header",
+        "archivo del diario {file}: {detail}",
+        "journal file {file}: {detail}",
+    ),
+    (
+        "journal_bytes",
+        "archivo del diario {file}: los bytes {from} a {to} están dañados (se usa la copia de esos documentos que tiene la tienda)",
+        "journal file {file}: bytes {from} to {to} are damaged (the store's copy of those documents is used)",
+    ),
+    (
+        "journal_bytes_alone",
+        "archivo del diario {file}: los bytes {from} a {to} están dañados",
+        "journal file {file}: bytes {from} to {to} are damaged",
+    ),
+    (
+        "journal_gap",
+        "diario: faltan los documentos #{from} a #{to}",
+        "journal: documents #{from} to #{to} are missing",
+    ),
+    (
+        "journal_gap_one",
+        "diario: falta el documento #{from}",
+        "journal: document #{from} is missing",
+    ),
+    (
+        "journal_record_hash",
+        "registro #{seq} del diario: el documento no coincide con su hash",
+        "journal record #{seq}: the document does not match its hash",
+    ),
+    (
+        "journal_differs",
+        "documento #{seq}: el diario y la tienda guardan documentos distintos",
+        "document #{seq}: the journal and the store hold different documents",
+    ),
+    ("journal", "diario: {detail}", "journal: {detail}"),
+    (
+        "gap",
+        "faltan los documentos #{from} a #{to} en la cadena",
+        "documents #{from} to #{to} are missing from the chain",
+    ),
+    (
+        "gap_one",
+        "falta el documento #{from} en la cadena",
+        "document #{from} is missing from the chain",
+    ),
+    (
+        "unreadable_document",
+        "el documento #{seq} no se puede leer: {detail}",
+        "document #{seq} cannot be read: {detail}",
+    ),
+    (
+        "unreadable_record",
+        "el registro #{seq} del diario no se puede leer: {detail}",
+        "journal record #{seq} cannot be read: {detail}",
+    ),
+    (
+        "unreadable_product",
+        "el producto {sku} no se puede leer: {detail}",
+        "product {sku} cannot be read: {detail}",
+    ),
+    (
+        "chain_broken",
+        "{number}: no sigue al documento anterior (cadena rota)",
+        "{number}: does not follow the previous document (chain broken)",
+    ),
+    (
+        "edited",
+        "{number}: el contenido no coincide con su hash (editado después de guardarse)",
+        "{number}: content does not match its hash (edited after commit)",
+    ),
+    (
+        "numbering",
+        "{number}: se esperaba el número {expected} (salto o repetición)",
+        "{number}: expected number {expected} (gap or reuse)",
+    ),
+    (
+        "counters",
+        "{number}: los contadores de las series no concuerdan con la cadena",
+        "{number}: series counters disagree with the chain",
+    ),
+    (
+        "foreign_number",
+        "{number}: el número o la caja no pertenecen a la caja {register}",
+        "{number}: number or register does not belong to register {register}",
+    ),
+    (
+        "date_back",
+        "{number}: la fecha de negocio {date} retrocede",
+        "{number}: business date {date} goes back",
+    ),
+    (
+        "date_closed",
+        "{number}: la fecha de negocio {date} ya estaba cerrada",
+        "{number}: business date {date} was already closed",
+    ),
+    (
+        "z_mismatch",
+        "{number}: el reporte Z no concuerda con los documentos del día",
+        "{number}: the Z report does not match the day's documents",
+    ),
+    ("figures", "{number}: {detail}", "{number}: {detail}"),
+    (
+        "refund_over",
+        "{number}: devuelve más de la línea {line} de {original} de lo que se vendió",
+        "{number}: refunds more of {original} line {line} than was sold",
+    ),
+    (
+        "refund_no_line",
+        "{number}: devuelve la línea {line} de {original}, que no es una línea de una venta anterior",
+        "{number}: refunds {original} line {line}, which is not an earlier sale line",
+    ),
+    (
+        "no_sale_unauthorized",
+        "{number}: una apertura del cajón sin supervisor",
+        "{number}: a drawer opening without a supervisor",
+    ),
+    (
+        "cash_move_not_positive",
+        "{number}: el monto de un movimiento de efectivo debe ser positivo",
+        "{number}: cash movement amount must be positive",
+    ),
+    (
+        "void_unauthorized",
+        "{number}: una línea anulada después del pago sin supervisor",
+        "{number}: a line voided after payment without a supervisor",
+    ),
+    (
+        "void_negative",
+        "{number}: una anulación de un monto negativo",
+        "{number}: a void of a negative amount",
+    ),
+    (
+        "cancel_unauthorized",
+        "{number}: un tiquete con pagos cancelado sin supervisor",
+        "{number}: a ticket with tenders cancelled without a supervisor",
+    ),
+    (
+        "orphan_barcode",
+        "el código de barras {barcode} apunta al producto {sku}, que no existe",
+        "barcode {barcode} points to missing product {sku}",
+    ),
+    (
+        "barcode_not_indexed",
+        "producto {sku}: el código de barras {barcode} no está indexado a él",
+        "product {sku}: barcode {barcode} is not indexed to it",
+    ),
+    (
+        "note_unclosed",
+        "la caja se detuvo sin cerrarse (un corte de luz o un kill); la tienda volvió a su último punto de control, y la caja reproduce el resto desde el diario al abrir",
+        "the register stopped without closing (a power cut or a kill); the store went back to its last checkpoint, and the register replays the rest from the journal when it opens",
+    ),
+    (
+        "note_journal_behind",
+        "los documentos #{from} a #{to} no están en el diario (la caja los escribe allí al abrir)",
+        "documents #{from} to #{to} are not in the journal (the register writes them there when it opens)",
+    ),
+    // Refusals.
+    (
+        "day_already_open",
+        "la fecha de negocio {open} ya está abierta; ciérrela (Z) antes de abrir otra",
+        "business date {open} is already open; close it (Z) before opening another",
+    ),
+    (
+        "day_needs_supervisor",
+        "la fecha de negocio {date} está más de un día después del último cierre; un supervisor debe confirmarla",
+        "business date {date} is more than one day after the last close; a supervisor must confirm it",
+    ),
+    (
+        "day_not_this",
+        "la fecha de negocio abierta es {open}, no {date}",
+        "business date {open} is open, not {date}",
+    ),
+    (
+        "no_day_open",
+        "no hay una fecha de negocio abierta",
+        "no business date is open",
+    ),
+    (
+        "no_day_open_for",
+        "no hay una fecha de negocio abierta; abra {date} primero",
+        "no business date is open; open {date} first",
+    ),
+    (
+        "shift_already_open",
+        "{cashier} ya tiene un turno abierto",
+        "{cashier} already has a shift open",
+    ),
+    (
+        "no_shift",
+        "{cashier} no tiene un turno abierto",
+        "{cashier} has no shift open",
+    ),
+    (
+        "cannot_close",
+        "no se puede cerrar {date}: {why}",
+        "cannot close {date}: {why}",
+    ),
+    (
+        "blocker_shift",
+        "el turno de {cashier} está abierto",
+        "the shift of {cashier} is open",
+    ),
+    (
+        "blocker_held",
+        "{count} tiquete(s) en espera",
+        "{count} ticket(s) are on hold",
+    ),
+    (
+        "float_negative",
+        "la base no puede ser negativa",
+        "a float cannot be negative",
+    ),
+    (
+        "counted_negative",
+        "el efectivo contado no puede ser negativo",
+        "counted cash cannot be negative",
+    ),
+    (
+        "product_twice",
+        "el producto {sku} aparece dos veces",
+        "product {sku} appears twice",
+    ),
+    (
+        "final_consumer",
+        "el consumidor final no es un registro de cliente; deje la venta sin cliente",
+        "the final consumer is not a customer record; leave the sale without one",
+    ),
+    (
+        "nothing_changed",
+        "{key}: no cambió nada",
+        "{key}: nothing changed",
+    ),
+    (
+        "customer_twice",
+        "{key} aparece dos veces",
+        "{key} appears twice",
+    ),
+    ("customer_row", "{key}: {why}", "{key}: {why}"),
+    (
+        "held_with_tenders",
+        "un tiquete con pagos tomados solo lo borra un supervisor",
+        "a ticket with tenders taken is deleted only by a supervisor",
+    ),
+    (
+        "range_empty",
+        "el rango {from}-{to} está vacío",
+        "range {from}-{to} is empty",
+    ),
+    (
+        "bad_user_name",
+        "'{name}' no es un nombre de usuario: de 1 a 24 minúsculas, dígitos, . _ -",
+        "'{name}' is not a user name: 1 to 24 lowercase letters, digits, . _ -",
+    ),
+    (
+        "not_a_backup",
+        "{path} no es un archivo de copia",
+        "{path} is not a backup file",
+    ),
+    (
+        "backup_changed",
+        "{path} cambió desde que se hizo (su suma en {sum} no coincide): se rechaza",
+        "{path} has changed since it was made (its checksum in {sum} does not match): refusing it",
+    ),
+    (
+        "backup_repaired",
+        "{path} necesitó reparación: no es una copia sana",
+        "{path} needed repair: not a sound backup",
+    ),
+    (
+        "backup_foreign",
+        "{path} es de otra tienda ({name}, caja {register}): se rechaza",
+        "{path} belongs to another store ({name} register {register}): refusing it",
+    ),
+    (
+        "store_unknown",
+        "la tienda en {dir} no se puede leer, así que no se puede comparar con la copia; para restaurar una copia de cualquier tienda sobre ella, agregue --any-store",
+        "the store in {dir} cannot be read, so it cannot be compared with the backup; to restore a backup of any store over it, add --any-store",
+    ),
+    (
+        "not_verified",
+        "{path} no pasa la verificación: {problem}",
+        "{path} does not verify: {problem}",
+    ),
+    (
+        "not_verified_count",
+        "{path} no pasa la verificación: no tiene los documentos de la tienda",
+        "{path} does not verify: it does not hold the store's documents",
+    ),
+    (
+        "folder_name",
+        "{dir} no se puede pasar a la caja en uso; elija un nombre de carpeta más simple",
+        "{dir} cannot be passed to the running register; choose a simpler folder name",
+    ),
+    (
+        "date_backwards",
+        "la fecha de negocio {given} es anterior a {last}, la fecha del último documento; las fechas nunca retroceden",
+        "business date {given} is before {last}, the date of the last document; dates never go back",
+    ),
+    (
+        "barcode_taken",
+        "el código de barras {barcode} ya es del producto {sku}",
+        "barcode {barcode} already belongs to product {sku}",
+    ),
+    (
+        "refund_empty",
+        "no hay nada que devolver",
+        "nothing to refund",
+    ),
+    (
+        "refund_no_such_line",
+        "la venta no tiene línea {line}",
+        "the sale has no line {line}",
+    ),
+    (
+        "refund_repeated",
+        "la línea {line} aparece dos veces",
+        "line {line} appears twice",
+    ),
+    // The catalog and customer files.
+    ("csv_at", "línea {line}: {what}", "line {line}: {what}"),
+    (
+        "csv_at_column",
+        "línea {line}, columna {column}: {what}",
+        "line {line}, column {column}: {what}",
+    ),
+    (
+        "csv_cannot_read",
+        "no se puede leer el archivo: {detail}",
+        "cannot read the file: {detail}",
+    ),
+    (
+        "csv_empty",
+        "el archivo está vacío; se esperaba el encabezado {header}",
+        "the file is empty; expected the header {header}",
+    ),
+    (
+        "csv_unknown_column",
+        "columna desconocida; se esperaba {expected}",
+        "unknown column; expected {expected}",
+    ),
+    (
+        "csv_unknown_catalog_column",
+        "columna desconocida; se esperaba sku,barcode,name,price,tax_rate (y, si se quiere, más columnas barcode, active, sold_by y open_price)",
+        "unknown column; expected sku,barcode,name,price,tax_rate (and optionally more barcode columns, active, sold_by and open_price)",
+    ),
+    (
+        "csv_column_twice",
+        "la columna aparece dos veces",
+        "the column appears twice",
+    ),
+    ("csv_missing_column", "falta la columna", "missing column"),
+    (
+        "csv_not_utf8",
+        "no es texto UTF-8; guarde el archivo como \"CSV UTF-8\"",
+        "not UTF-8 text; save the file as \"CSV UTF-8\"",
+    ),
+    (
+        "csv_negative_price",
+        "'{price}': un precio no puede ser negativo",
+        "'{price}': a price cannot be negative",
+    ),
+    (
+        "csv_flag",
+        "'{value}': use true o false",
+        "'{value}': use true or false",
+    ),
+    (
+        "csv_sold_by",
+        "'{value}': use unit o weight",
+        "'{value}': use unit or weight",
+    ),
+    (
+        "csv_sku_again",
+        "'{sku}' ya aparece en la línea {first}",
+        "'{sku}' already appears on line {first}",
+    ),
+    (
+        "csv_barcode_again",
+        "'{barcode}' ya es del producto de la línea {first}",
+        "'{barcode}' already belongs to the product on line {first}",
+    ),
+    (
+        "csv_final_consumer",
+        "el consumidor final no es un registro de cliente",
+        "the final consumer is not a customer record",
+    ),
+    (
+        "csv_customer_again",
+        "{key} ya aparece en la línea {first}",
+        "{key} already appears on line {first}",
+    ),
+    // The catalog's own rules for a product.
+    (
+        "cat_bad_sku",
+        "el SKU está vacío, tiene más de 40 caracteres, o tiene espacios o caracteres de control: '{sku}'",
+        "the SKU is empty or longer than 40 characters, or has spaces or control characters: '{sku}'",
+    ),
+    (
+        "cat_bad_barcode",
+        "'{barcode}' no es un código de barras: de 1 a 40 letras, dígitos o - . / sin espacios",
+        "'{barcode}' is not a barcode: 1 to 40 letters, digits or - . / without spaces",
+    ),
+    (
+        "cat_bad_name",
+        "el nombre está vacío o tiene más de 120 caracteres",
+        "the name is empty or longer than 120 characters",
+    ),
+    (
+        "cat_negative_price",
+        "el precio no puede ser negativo",
+        "the price cannot be negative",
+    ),
+    ("product", "producto {sku}: {why}", "product {sku}: {why}"),
+    // A rebuild's losses.
+    (
+        "part_from_backup",
+        "{part} (de la copia {backup})",
+        "{part} (from the backup {backup})",
+    ),
+    (
+        "lost_part",
+        "{what} después de {rows}: {why}",
+        "{what} after the {rows}th: {why}",
+    ),
+    (
+        "lost_store",
+        "la tienda dañada no se puede leer ({why})",
+        "the damaged store cannot be read ({why})",
+    ),
+    (
+        "lost_from_backup",
+        "la tienda dañada no se puede leer: se pierden los tiquetes en espera y los rechazos de sincronización; el catálogo, los usuarios, los clientes y la configuración vienen de la copia (se pierden los cambios posteriores a ella)",
+        "the damaged store cannot be read: held tickets and sync refusals are lost; catalog, users, customers and settings come from the backup (changes made after it are lost)",
+    ),
+    (
+        "lost_no_backup",
+        "catálogo, usuarios, clientes y configuración: la tienda dañada no se puede leer y no se encontró una copia de esta tienda; importe el catálogo y vuelva a crear los usuarios (o restaure una copia)",
+        "catalog, users, customers and settings: the damaged store cannot be read and no backup of this store was found; import the catalog and add users again (or restore a backup)",
+    ),
+    (
+        "lost_missing",
+        "el documento #{seq} no está ni en el diario ni en la tienda; la cadena se detiene en #{last}",
+        "document #{seq} is in neither the journal nor the store; the chain stops at #{last}",
+    ),
+    (
+        "lost_unchained",
+        "el documento #{seq} no sigue la cadena; la cadena se detiene en #{last}",
+        "document #{seq} does not follow the chain; the chain stops at #{last}",
+    ),
+    // The sync client's failures.
+    (
+        "sync_not_configured",
+        "la sincronización no está configurada ([sync] url está vacío)",
+        "sync is not configured ([sync] url is empty)",
+    ),
+    (
+        "sync_unreachable",
+        "no se puede llegar a {url}: {why}",
+        "cannot reach {url}: {why}",
+    ),
+    (
+        "sync_status",
+        "{url} respondió {status}: {body}",
+        "{url} answered {status}: {body}",
+    ),
+    (
+        "sync_auth",
+        "el servidor rechazó el usuario de la caja ({status}): revise [sync] user y password",
+        "the server refused the register's user ({status}): check [sync] user and password",
+    ),
+    (
+        "sync_claimed",
+        "la caja {code} ya la reclamó en el servidor otra tienda ({other}); dos cajas con un mismo código mezclarían sus documentos. Una caja reinstalada toma su código con `caja sync --take-over`",
+        "register {code} is claimed on the server by another store ({other}); two registers with one code would mix their documents. A reinstalled register takes its code over with `caja sync --take-over`",
+    ),
+    (
+        "sync_collision",
+        "el servidor tiene {id} en otra revisión que la de esta caja (otra tienda usó este código de caja, o la copia del servidor cambió); no se envió, y la copia de esta caja sigue siendo la válida",
+        "the server holds {id} at another revision than this register's (another store used this register code, or the server's copy was changed); not pushed, and this register's copy stays the one of record",
+    ),
+    (
+        "sync_take_over_clash",
+        "esta tienda ya numeró {number}, un número que el servidor tiene de otra tienda con este código de caja; los documentos sellados no se renumeran. Restaure la copia de la caja, o tome el código desde una tienda nueva antes de vender",
+        "this store already numbered {number}, a number the server holds for another store with this register code; sealed documents cannot be renumbered. Restore the register's backup instead, or take the code over from a fresh store before selling",
+    ),
+    (
+        "sync_protocol",
+        "la respuesta del servidor no es la que envía CouchDB: {detail}",
+        "the server's answer is not what CouchDB sends: {detail}",
+    ),
+    // Faults (the command line's words; the register names them on its own screens).
+    (
+        "not_initialized",
+        "no hay una caja configurada en {dir} (ejecute `caja init` o inicie `caja` para la configuración inicial)",
+        "no register has been set up in {dir} (run `caja init` or start `caja` for the first-run setup)",
+    ),
+    (
+        "already_exists",
+        "{path} ya tiene una tienda; no se sobrescribe",
+        "{path} already holds a store; refusing to overwrite it",
+    ),
+    (
+        "in_use",
+        "la caja está en uso: una caja en marcha tiene abierto {path}; deténgala primero (un usuario bloqueado se desbloquea desde su menú de supervisor, F9); `caja journal`, `check`, `doctor`, `backup` y las exportaciones de catálogo y clientes funcionan mientras vende",
+        "the register is in use: a running caja has {path} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `check`, `doctor`, `backup` and the catalog and customer exports work while it sells",
+    ),
+    (
+        "newer_schema",
+        "{path} lo escribió una caja más nueva (esquema {found}; esta lee hasta el {supported}); actualice caja",
+        "{path} was written by a newer caja (schema {found}, this one reads up to {supported}); update caja",
+    ),
+    (
+        "corrupt",
+        "la tienda está dañada: {detail}",
+        "the store is damaged: {detail}",
+    ),
+    (
+        "nonsense_page",
+        "una página sin sentido",
+        "a page that makes no sense",
+    ),
+    (
+        "not_a_store",
+        "{path} no es un archivo de tienda de caja",
+        "{path} is not a caja store file",
+    ),
+    (
+        "unreadable_file",
+        "{path} no se puede leer ({detail}); `caja rebuild` recupera todas las ventas del diario electrónico",
+        "{path} cannot be read ({detail}); `caja rebuild` recovers every sale from the electronic journal",
+    ),
+    (
+        "damaged",
+        "la tienda se encontró dañada ({detail}); no se escriben más documentos en ella: reinicie la caja, que ofrece reconstruirla",
+        "the store was found damaged ({detail}); no more documents are written to it: restart the register, which offers the rebuild",
+    ),
+    (
+        "db",
+        "archivo de la tienda: {detail}",
+        "store file: {detail}",
+    ),
+];
+
+/// The text of the store's `key` in `lang`; an unknown key reads as itself.
+pub fn store_text(lang: Language, key: &'static str) -> &'static str {
+    TEXTS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or(key, |(_, es, en)| match lang {
+            Language::Es => es,
+            Language::En => en,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_languages_have_every_word_with_the_same_placeholders() {
+        let es: Vec<&str> = TEXTS.iter().map(|t| t.1).collect();
+        let en: Vec<&str> = TEXTS.iter().map(|t| t.2).collect();
+        crate::i18n::tests::same_words(&es, &en);
+        let mut keys: Vec<&str> = TEXTS.iter().map(|t| t.0).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), TEXTS.len(), "a key twice");
+    }
+}

@@ -1,0 +1,375 @@
+//! Why the store refuses what a person asked: typed, so that each reader (the register's
+//! screens, the command line) shows it in its own language; `Display` is the English text,
+//! for logs.
+
+use crate::domain::money::Currency;
+use crate::i18n::{Language, fill, store_text};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    DayAlreadyOpen {
+        open: String,
+    },
+    DayNeedsSupervisor {
+        date: String,
+    },
+    /// A shift opened for a date other than the one open.
+    DayNotThis {
+        open: String,
+        date: String,
+    },
+    /// No business date is open (`date`: the one the shift asked for).
+    NoDayOpen {
+        date: Option<String>,
+    },
+    ShiftAlreadyOpen {
+        cashier: String,
+    },
+    NoShift {
+        cashier: String,
+    },
+    /// The close of day waits for open shifts and held tickets.
+    CannotClose {
+        date: String,
+        shifts: Vec<String>,
+        held: u64,
+    },
+    FloatNegative,
+    CountedNegative,
+    ProductTwice {
+        sku: String,
+    },
+    FinalConsumer,
+    NothingChanged {
+        key: String,
+    },
+    CustomerTwice {
+        key: String,
+    },
+    /// A customer of an import whose details are wrong.
+    CustomerRow {
+        key: String,
+        err: crate::domain::customer::CustomerError,
+    },
+    HeldWithTenders,
+    RangeEmpty {
+        from: u64,
+        to: u64,
+    },
+    BadUserName {
+        name: String,
+    },
+    NotABackup {
+        path: String,
+    },
+    BackupChanged {
+        path: String,
+        sum: String,
+    },
+    BackupRepaired {
+        path: String,
+    },
+    BackupForeign {
+        path: String,
+        name: String,
+        register: String,
+    },
+    StoreUnknown {
+        dir: String,
+    },
+    /// A backup (or a rebuilt store) whose check found `problem`, or that lacks documents.
+    NotVerified {
+        path: String,
+        problem: Option<super::check::Problem>,
+    },
+    FolderName {
+        dir: String,
+    },
+}
+
+impl Refusal {
+    /// The refusal in `lang`.
+    pub fn words(&self, lang: Language) -> String {
+        use Refusal as R;
+        let t = |key| store_text(lang, key);
+        match self {
+            R::DayAlreadyOpen { open } => fill(t("day_already_open"), &[("open", open)]),
+            R::DayNeedsSupervisor { date } => fill(t("day_needs_supervisor"), &[("date", date)]),
+            R::DayNotThis { open, date } => {
+                fill(t("day_not_this"), &[("open", open), ("date", date)])
+            }
+            R::NoDayOpen { date: None } => t("no_day_open").into(),
+            R::NoDayOpen { date: Some(date) } => fill(t("no_day_open_for"), &[("date", date)]),
+            R::ShiftAlreadyOpen { cashier } => {
+                fill(t("shift_already_open"), &[("cashier", cashier)])
+            }
+            R::NoShift { cashier } => fill(t("no_shift"), &[("cashier", cashier)]),
+            R::CannotClose { date, shifts, held } => {
+                let mut why: Vec<String> = shifts
+                    .iter()
+                    .map(|c| fill(t("blocker_shift"), &[("cashier", c)]))
+                    .collect();
+                if *held > 0 {
+                    why.push(fill(t("blocker_held"), &[("count", &held.to_string())]));
+                }
+                fill(
+                    t("cannot_close"),
+                    &[("date", date), ("why", &why.join("; "))],
+                )
+            }
+            R::FloatNegative => t("float_negative").into(),
+            R::CountedNegative => t("counted_negative").into(),
+            R::ProductTwice { sku } => fill(t("product_twice"), &[("sku", sku)]),
+            R::FinalConsumer => t("final_consumer").into(),
+            R::NothingChanged { key } => fill(t("nothing_changed"), &[("key", key)]),
+            R::CustomerTwice { key } => fill(t("customer_twice"), &[("key", key)]),
+            R::CustomerRow { key, err } => {
+                let why = crate::i18n::domain_words(err, crate::i18n::texts(lang), None)
+                    .unwrap_or_else(|| err.to_string());
+                fill(t("customer_row"), &[("key", key), ("why", &why)])
+            }
+            R::HeldWithTenders => t("held_with_tenders").into(),
+            R::RangeEmpty { from, to } => fill(
+                t("range_empty"),
+                &[("from", &from.to_string()), ("to", &to.to_string())],
+            ),
+            R::BadUserName { name } => fill(t("bad_user_name"), &[("name", name)]),
+            R::NotABackup { path } => fill(t("not_a_backup"), &[("path", path)]),
+            R::BackupChanged { path, sum } => {
+                fill(t("backup_changed"), &[("path", path), ("sum", sum)])
+            }
+            R::BackupRepaired { path } => fill(t("backup_repaired"), &[("path", path)]),
+            R::BackupForeign {
+                path,
+                name,
+                register,
+            } => fill(
+                t("backup_foreign"),
+                &[("path", path), ("name", name), ("register", register)],
+            ),
+            R::StoreUnknown { dir } => fill(t("store_unknown"), &[("dir", dir)]),
+            R::NotVerified {
+                path,
+                problem: Some(p),
+            } => fill(
+                t("not_verified"),
+                &[("path", path), ("problem", &p.words(lang))],
+            ),
+            R::NotVerified {
+                path,
+                problem: None,
+            } => fill(t("not_verified_count"), &[("path", path)]),
+            R::FolderName { dir } => fill(t("folder_name"), &[("dir", dir)]),
+        }
+    }
+}
+
+impl std::error::Error for Refusal {}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
+impl super::StoreError {
+    /// The words for a refusal that is the user's to fix (an unknown number, a closed date, a
+    /// refund too large, a bad backup), in `lang`; None for a storage fault. `currency` writes
+    /// amounts and quantities in the shop's numbers.
+    pub fn refusal_words(&self, lang: Language, currency: Option<&Currency>) -> Option<String> {
+        use super::StoreError as E;
+        use crate::domain::numbering::NumberingError;
+        use crate::domain::refund::RefundError;
+        let t = crate::i18n::texts(lang);
+        let s = |key| store_text(lang, key);
+        Some(match self {
+            E::NotFound(n) => fill(t.err_no_document, &[("number", n)]),
+            E::NotASale(n) => fill(t.err_not_a_sale, &[("number", n)]),
+            E::NoSuchUser(u) => fill(t.err_no_user, &[("user", u)]),
+            E::UserExists(u) => fill(t.err_user_exists, &[("user", u)]),
+            E::LastSupervisor(u) => fill(t.err_last_supervisor, &[("user", u)]),
+            E::Damaged(_) => t.store_damaged_found.to_string(),
+            E::BadPin => t.setup_err_pin.to_string(),
+            E::Numbering(NumberingError::BadNumber(s)) => fill(t.err_bad_number, &[("input", s)]),
+            E::DateClosed { given, closed } => {
+                fill(t.err_date_closed, &[("given", given), ("closed", closed)])
+            }
+            E::DateBackwards { given, last } => {
+                fill(s("date_backwards"), &[("given", given), ("last", last)])
+            }
+            E::BarcodeTaken { barcode, sku } => {
+                fill(s("barcode_taken"), &[("barcode", barcode), ("sku", sku)])
+            }
+            E::Product { sku, err } => {
+                let why =
+                    crate::i18n::domain_words(err, t, currency).unwrap_or_else(|| err.to_string());
+                fill(s("product"), &[("sku", sku), ("why", &why)])
+            }
+            E::Refund(r) => match r {
+                RefundError::Exceeds { line, left } => fill(
+                    t.err_refund_exceeds,
+                    &[
+                        ("line", &(line + 1).to_string()),
+                        (
+                            "left",
+                            &currency.map_or_else(|| left.to_string(), |c| c.format_qty(*left)),
+                        ),
+                    ],
+                ),
+                RefundError::Empty => s("refund_empty").into(),
+                RefundError::NoSuchLine(line) => fill(
+                    s("refund_no_such_line"),
+                    &[("line", &(line + 1).to_string())],
+                ),
+                RefundError::Repeated { line } => {
+                    fill(s("refund_repeated"), &[("line", &(line + 1).to_string())])
+                }
+                RefundError::Money(m) => return crate::i18n::domain_words(m, t, currency),
+            },
+            E::Refused(r) => r.words(lang),
+            E::Doc(d) => return crate::i18n::domain_words(d, t, currency),
+            E::Money(m) => return crate::i18n::domain_words(m, t, currency),
+            E::Customer(c) => return crate::i18n::domain_words(c, t, currency),
+            E::Points(p) => return crate::i18n::domain_words(p, t, currency),
+            E::Invalid(_) => self.to_string(),
+            _ => return None,
+        })
+    }
+
+    /// The file itself is damaged (not a store, a page that makes no sense, a failed check):
+    /// why, in `lang`. None for any other error.
+    pub fn damage(&self, lang: Language) -> Option<String> {
+        use super::StoreError as E;
+        match self {
+            E::Corrupt(d) => Some(d.clone()),
+            E::NotAStore(_) | E::Unreadable { .. } => Some(self.words(lang, None)),
+            _ => None,
+        }
+    }
+
+    /// Every store error in `lang`: a refusal in its own words, a fault named as one (the
+    /// operating system's and the file's own reasons stay as they come).
+    pub fn words(&self, lang: Language, currency: Option<&Currency>) -> String {
+        use super::StoreError as E;
+        if let Some(w) = self.refusal_words(lang, currency) {
+            return w;
+        }
+        let s = |key| store_text(lang, key);
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            E::NotInitialized(d) => fill(s("not_initialized"), &[("dir", &path(d))]),
+            E::AlreadyExists(p) => fill(s("already_exists"), &[("path", &path(p))]),
+            E::InUse(p) => fill(s("in_use"), &[("path", &path(p))]),
+            E::NewerSchema {
+                path: p,
+                found,
+                supported,
+            } => fill(
+                s("newer_schema"),
+                &[
+                    ("path", &path(p)),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            E::Corrupt(d) => fill(s("corrupt"), &[("detail", d)]),
+            E::NotAStore(p) => fill(s("not_a_store"), &[("path", &path(p))]),
+            E::Unreadable { path: p, detail } => {
+                let detail = if detail == super::NONSENSE_PAGE {
+                    s("nonsense_page")
+                } else {
+                    detail
+                };
+                fill(
+                    s("unreadable_file"),
+                    &[("path", &path(p)), ("detail", detail)],
+                )
+            }
+            E::Db(d) => fill(s("db"), &[("detail", d)]),
+            E::Found(p) => p.words(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every refusal has its words in both languages (a key missing from the catalogue would
+    /// read as the key itself).
+    #[test]
+    fn every_refusal_reads_in_both_languages() {
+        let s = String::from;
+        let all = [
+            Refusal::DayAlreadyOpen {
+                open: s("2026-11-29"),
+            },
+            Refusal::DayNeedsSupervisor {
+                date: s("2026-12-02"),
+            },
+            Refusal::DayNotThis {
+                open: s("2026-11-29"),
+                date: s("2026-11-30"),
+            },
+            Refusal::NoDayOpen { date: None },
+            Refusal::NoDayOpen {
+                date: Some(s("2026-11-30")),
+            },
+            Refusal::ShiftAlreadyOpen { cashier: s("ana") },
+            Refusal::NoShift { cashier: s("ana") },
+            Refusal::CannotClose {
+                date: s("2026-11-29"),
+                shifts: vec![s("ana")],
+                held: 2,
+            },
+            Refusal::FloatNegative,
+            Refusal::CountedNegative,
+            Refusal::ProductTwice { sku: s("LEC1L") },
+            Refusal::FinalConsumer,
+            Refusal::NothingChanged { key: s("CC-1") },
+            Refusal::CustomerTwice { key: s("CC-1") },
+            Refusal::CustomerRow {
+                key: s("CC-1"),
+                err: crate::domain::customer::CustomerError::BadName,
+            },
+            Refusal::HeldWithTenders,
+            Refusal::RangeEmpty { from: 5, to: 4 },
+            Refusal::BadUserName { name: s("Ana") },
+            Refusal::NotABackup { path: s("/x") },
+            Refusal::BackupChanged {
+                path: s("/x"),
+                sum: s("/x.sha256"),
+            },
+            Refusal::BackupRepaired { path: s("/x") },
+            Refusal::BackupForeign {
+                path: s("/x"),
+                name: s("Tienda"),
+                register: s("1"),
+            },
+            Refusal::StoreUnknown { dir: s("/d") },
+            Refusal::NotVerified {
+                path: s("/x"),
+                problem: Some(super::super::check::Problem::PageChecks),
+            },
+            Refusal::NotVerified {
+                path: s("/x"),
+                problem: None,
+            },
+            Refusal::FolderName { dir: s("/d") },
+        ];
+        for r in &all {
+            let (es, en) = (r.words(Language::Es), r.words(Language::En));
+            assert!(!es.contains('{') && !en.contains('{'), "{es} / {en}");
+            assert_ne!(es, en, "{r:?}");
+            assert!(
+                !es.contains('_') || es.contains("_ -"),
+                "a key, not words: {es}"
+            );
+        }
+        assert_eq!(
+            all[7].words(Language::Es),
+            "no se puede cerrar 2026-11-29: el turno de ana está abierto; 2 tiquete(s) en espera"
+        );
+    }
+}
