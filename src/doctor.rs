@@ -532,7 +532,13 @@ fn sync(c: &Config) -> Vec<Finding> {
                 "sync",
                 fill(
                     w.unreachable,
-                    &[("dev", &c.sync.url), ("why", &e.to_string())],
+                    &[
+                        ("dev", &c.sync.url),
+                        (
+                            "why",
+                            &crate::sync::client::NetWhy::of(&e).words(w.language),
+                        ),
+                    ],
                 ),
             ));
             v

@@ -738,11 +738,11 @@ fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
                 Mode::Upsert => ApplyMode::Upsert,
                 Mode::Replace => ApplyMode::Replace,
             };
-            let history = format!(
-                "{} import {} ({rows} rows)",
-                chrono::Local::now().format("%Y-%m-%d %H:%M"),
-                file.display()
-            );
+            let history = caja::store::history::PullEntry::Imported {
+                at: chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                file: file.display().to_string(),
+                rows,
+            };
             let r = store
                 .import_spool(spool, mode, &history)
                 .map_err(|e| not_imported(&file, &store_words(&e, w), w))?;

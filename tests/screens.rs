@@ -217,6 +217,37 @@ fn walk(lang: Language) -> Vec<(String, String)> {
     key(&mut app, KeyCode::F(10));
     w.shot("sync panel", &app);
     key(&mut app, KeyCode::Esc);
+    // A pull history of every kind, and a sync that cannot reach its server.
+    {
+        use caja::store::history::PullEntry;
+        use caja::sync::client::SyncError;
+        let down = SyncError::Unreachable {
+            url: "http://192.168.1.20:5984".into(),
+            why: caja::sync::client::NetWhy::Refused,
+        };
+        let store = app.store.clone().unwrap();
+        store
+            .record_pull_failure(&PullEntry::Failed {
+                at: "2026-11-22T09:00:00-05:00".into(),
+                mode: "partial".into(),
+                es: down.words(Language::Es),
+                en: down.words(Language::En),
+            })
+            .unwrap();
+        let spool = store.pull_spool().unwrap();
+        let entry = PullEntry::Imported {
+            at: "2026-11-22T09:05:00-05:00".into(),
+            file: "precios.csv".into(),
+            rows: 0,
+        };
+        store
+            .import_spool(spool, ApplyMode::Upsert, &entry)
+            .unwrap();
+        app.on_sync(caja::sync::worker::SyncEvent::Failed(down.into()));
+    }
+    key(&mut app, KeyCode::F(10));
+    w.shot("sync panel, a failure and the history", &app);
+    key(&mut app, KeyCode::Esc);
     menu(&mut app, "b");
     w.shot("backup, not configured", &app);
     menu(&mut app, "0");
@@ -316,8 +347,8 @@ const ENGLISH: &[&str] = &[
     "open",
     "closed",
     "found",
-    "error:",
     "invalid",
+    "answers",
 ];
 const SPANISH: &[&str] = &[
     "el",

@@ -525,3 +525,54 @@ fn a_schema_1_store_gets_its_smaller_name_index_when_opened() {
         Err(redb::TableError::TableDoesNotExist(_))
     ));
 }
+
+/// The pull history is typed; lines written as text before it was still read, oldest first,
+/// and each entry reads in the register's language.
+#[test]
+fn the_pull_history_reads_old_lines_and_typed_entries() {
+    use caja::i18n::Language;
+    use caja::store::history::PullEntry;
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    drop(s);
+    let old = "2026-11-20T09:00:00Z partial ok: 3 products, 0 removed";
+    {
+        let db = redb::Database::open(dir.path().join("caja.redb")).unwrap();
+        let tx = db.begin_write().unwrap();
+        tx.open_table(caja::store::tables::PULL_HISTORY)
+            .unwrap()
+            .insert(1, old)
+            .unwrap();
+        tx.commit().unwrap();
+    }
+    let s = Store::open(dir.path()).unwrap();
+    let failed = PullEntry::Failed {
+        at: "2026-11-22T09:00:00-05:00".into(),
+        mode: "total".into(),
+        es: "no se puede llegar a http://hub".into(),
+        en: "cannot reach http://hub".into(),
+    };
+    s.record_pull_failure(&failed).unwrap();
+    let h = s.pull_history().unwrap();
+    assert_eq!(h, vec![PullEntry::Text(old.into()), failed]);
+    assert_eq!(
+        h[1].words(Language::Es),
+        "2026-11-22 09:00 total falló: no se puede llegar a http://hub"
+    );
+    // A backup carries it.
+    let usb = tempfile::tempdir().unwrap();
+    let done = s
+        .backup_to(usb.path(), chrono::Local::now().fixed_offset(), 3)
+        .unwrap();
+    drop(s);
+    let fresh = tempfile::tempdir().unwrap();
+    caja::store::backup::restore(
+        fresh.path(),
+        &done.path,
+        chrono::Local::now().fixed_offset(),
+        false,
+    )
+    .unwrap();
+    let r = Store::open(fresh.path()).unwrap();
+    assert_eq!(r.pull_history().unwrap(), h);
+}

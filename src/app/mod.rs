@@ -32,7 +32,7 @@ pub use refund::{RecallState, RefundState};
 pub use report::ReportView;
 pub use sale::{OpenPrice, SearchState, Ticket};
 pub use shift_close::ShiftCloseState;
-pub use sync_panel::{SyncPanelState, SyncStatus, history_words};
+pub use sync_panel::{SyncPanelState, SyncStatus};
 pub use token::TokenAnswerForm;
 pub use users::UserForm;
 

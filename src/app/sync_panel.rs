@@ -23,7 +23,7 @@ pub struct SyncStatus {
 
 pub struct SyncPanelState {
     pub queue: Vec<(DocKind, u64)>,
-    pub history: Vec<String>,
+    pub history: Vec<crate::store::history::PullEntry>,
     pub rejected: Vec<(u64, String)>,
     /// Replace asks first.
     pub confirm_replace: bool,
@@ -218,56 +218,4 @@ fn mode_word(t: &Texts, mode: PullMode) -> &'static str {
         PullMode::Total => t.sync_mode_total,
         PullMode::Replace => t.sync_mode_replace,
     }
-}
-
-/// A line of the pull history as the register's language says it: the store keeps it as the
-/// sync client wrote it ("2026-11-22T14:41:00Z replace ok: 37 products, 0 removed; …"), and a
-/// line of another shape is shown as it is.
-pub fn history_words(t: &Texts, line: &str) -> String {
-    let Some((at, rest)) = line.split_once(' ') else {
-        return line.to_string();
-    };
-    let Some((mode, rest)) = rest.split_once(' ') else {
-        return line.to_string();
-    };
-    let mode = match mode {
-        "partial" => PullMode::Partial,
-        "total" => PullMode::Total,
-        "replace" => PullMode::Replace,
-        _ => return line.to_string(),
-    };
-    let at = at.replace('T', " ").trim_end_matches('Z').to_string();
-    let at = at.get(..16).unwrap_or(&at);
-    if let Some(why) = rest.strip_prefix("failed: ") {
-        return fill(
-            t.sync_history_failed,
-            &[("at", at), ("mode", mode_word(t, mode)), ("why", why)],
-        );
-    }
-    let Some(rest) = rest.strip_prefix("ok: ") else {
-        return line.to_string();
-    };
-    let (counts, refused) = match rest.split_once("; ") {
-        Some((c, r)) => (c, Some(r)),
-        None => (rest, None),
-    };
-    let Some((puts, removes)) = counts
-        .strip_suffix(" removed")
-        .and_then(|c| c.split_once(" products, "))
-    else {
-        return line.to_string();
-    };
-    let mut out = fill(
-        t.sync_history_ok,
-        &[
-            ("at", at),
-            ("mode", mode_word(t, mode)),
-            ("puts", puts),
-            ("removes", removes),
-        ],
-    );
-    if let Some(r) = refused.and_then(|r| r.split_once(" refused: ")) {
-        out.push_str(&fill(t.sync_refused, &[("count", r.0), ("first", r.1)]));
-    }
-    out
 }

@@ -436,6 +436,17 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "the price cannot be negative",
     ),
     ("product", "producto {sku}: {why}", "product {sku}: {why}"),
+    // The pull history.
+    (
+        "history_imported",
+        "{at} importado {file} ({rows} filas)",
+        "{at} import {file} ({rows} rows)",
+    ),
+    (
+        "history_superseded",
+        "cliente {key}: la versión del servidor reemplazó la edición {number} de esta caja (la edición queda en el servidor tal como se envió)",
+        "customer {key}: the server's version replaced this register's edit {number} (the edit stays on the server as pushed)",
+    ),
     // A rebuild's losses.
     (
         "part_from_backup",
@@ -482,6 +493,46 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "sync_unreachable",
         "no se puede llegar a {url}: {why}",
         "cannot reach {url}: {why}",
+    ),
+    (
+        "net_refused",
+        "nadie responde en esa dirección (¿el servidor está detenido o el puerto es otro?)",
+        "nothing answers at that address (is the server stopped, or the port wrong?)",
+    ),
+    (
+        "net_timed_out",
+        "el servidor no respondió a tiempo",
+        "the server did not answer in time",
+    ),
+    (
+        "net_host_not_found",
+        "el nombre del servidor no se encuentra",
+        "the server's name is not found",
+    ),
+    (
+        "net_no_route",
+        "no hay ruta hasta esa dirección (¿la red está caída?)",
+        "no route to that address (is the network down?)",
+    ),
+    (
+        "net_dropped",
+        "la conexión se cortó",
+        "the connection was cut",
+    ),
+    (
+        "net_untrusted",
+        "el certificado TLS del servidor no es de confianza ({detail}): para el hub de la tienda, ponga en [sync] ca_file su certificado",
+        "the server's TLS certificate is not trusted ({detail}): for the shop's own hub, set [sync] ca_file to its certificate",
+    ),
+    (
+        "net_ca_unreadable",
+        "no se puede leer: {detail}",
+        "cannot read it: {detail}",
+    ),
+    (
+        "net_ca_no_pem",
+        "no tiene un certificado PEM",
+        "no PEM certificate in it",
     ),
     (
         "sync_status",

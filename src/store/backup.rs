@@ -158,6 +158,7 @@ impl Store {
             copy_table(&snapshot, &tx, SHIFTS)?;
             copy_table(&snapshot, &tx, SYNC_REJECTED)?;
             copy_table(&snapshot, &tx, super::tables::PULL_HISTORY)?;
+            copy_table(&snapshot, &tx, super::tables::PULL_HISTORY_V2)?;
             copy_table(&snapshot, &tx, super::tables::CUSTOMERS)?;
             copy_table(&snapshot, &tx, super::tables::CUSTOMER_WORDS)?;
             if let Some(c) = &config {

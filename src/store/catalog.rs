@@ -2,6 +2,7 @@
 //! A whole import or pull is applied in one transaction: on any error the old catalog stays.
 
 use super::codec::{ProductRecord, decode, encode};
+use super::history::PullEntry;
 use super::tables::{BARCODES, NAME_WORDS, PRODUCTS};
 use super::{Store, StoreError};
 use crate::domain::catalog::{
@@ -30,17 +31,6 @@ pub struct ApplyReport {
 
 pub(super) fn decode_product(bytes: &[u8], sku: &str) -> Result<Product, StoreError> {
     Ok(decode::<ProductRecord>(bytes, &format!("product {sku}"))?.product())
-}
-
-/// Appends one line to the pull history, keeping the newest 200.
-fn add_history(tx: &WriteTransaction, line: &str) -> Result<(), StoreError> {
-    let mut t = tx.open_table(super::tables::PULL_HISTORY)?;
-    let next = t.last()?.map(|(k, _)| k.value() + 1).unwrap_or(1);
-    t.insert(next, line)?;
-    if next > 200 {
-        t.remove(next - 200)?;
-    }
-    Ok(())
 }
 
 /// Walks a word index ("word\0KEY" -> the name's prefix sketch) for the keys with a word
@@ -339,7 +329,7 @@ impl Store {
         spool: PullSpool,
         mode: ApplyMode,
         checkpoint: &str,
-        history: &str,
+        history: &PullEntry,
     ) -> Result<ApplyReport, StoreError> {
         self.apply_spool(spool, mode, Some(checkpoint), history)
     }
@@ -351,7 +341,7 @@ impl Store {
         &self,
         spool: PullSpool,
         mode: ApplyMode,
-        history: &str,
+        history: &PullEntry,
     ) -> Result<ApplyReport, StoreError> {
         self.apply_spool(spool, mode, None, history)
     }
@@ -361,7 +351,7 @@ impl Store {
         spool: PullSpool,
         mode: ApplyMode,
         checkpoint: Option<&str>,
-        history: &str,
+        history: &PullEntry,
     ) -> Result<ApplyReport, StoreError> {
         let path = spool.finish()?;
         let result = (|| {
@@ -476,9 +466,9 @@ impl Store {
                     checkpoint.as_bytes(),
                 )?;
             }
-            add_history(&tx, history)?;
-            for line in &superseded {
-                add_history(&tx, line)?;
+            super::history::add(&tx, history)?;
+            for entry in &superseded {
+                super::history::add(&tx, entry)?;
             }
             tx.commit()?;
             Ok(report)
@@ -487,37 +477,12 @@ impl Store {
         result
     }
 
-    /// Records a pull that failed (nothing applied).
-    pub fn record_pull_failure(&self, history: &str) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
-        add_history(&tx, history)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// The last catalog checkpoint (a `_changes` sequence as the server sent it), if any.
     pub fn pull_checkpoint(&self) -> Result<Option<String>, StoreError> {
         let tx = self.db().begin_read()?;
         let meta = tx.open_table(super::tables::META)?;
         let v = meta.get(super::tables::meta_keys::PULL_CHECKPOINT)?;
         Ok(v.map(|v| String::from_utf8_lossy(v.value()).into_owned()))
-    }
-
-    /// The catalog pull history, newest last.
-    pub fn pull_history(&self) -> Result<Vec<String>, StoreError> {
-        let tx = self.db().begin_read()?;
-        let t = match tx.open_table(super::tables::PULL_HISTORY) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let mut out = Vec::new();
-        for r in t.iter()? {
-            out.push(r?.1.value().to_string());
-        }
-        Ok(out)
     }
 
     /// A product by SKU.

@@ -285,7 +285,7 @@ impl Store {
         tx: &WriteTransaction,
         pulled: PulledCustomer,
         cursor: u64,
-    ) -> Result<Option<String>, StoreError> {
+    ) -> Result<Option<super::history::PullEntry>, StoreError> {
         let stored = StoredCustomer {
             customer: pulled.customer,
             server_points: pulled.points,
@@ -298,10 +298,10 @@ impl Store {
                 customer,
                 local_edit: Some(number),
                 ..
-            }) if customer != stored.customer => Some(format!(
-                "customer {}: the server's version replaced this register's edit {number} (the edit stays on the server as pushed)",
-                stored.customer.key()
-            )),
+            }) if customer != stored.customer => Some(super::history::PullEntry::Superseded {
+                key: stored.customer.key(),
+                number,
+            }),
             _ => None,
         })
     }

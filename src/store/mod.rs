@@ -12,6 +12,7 @@ pub mod durable;
 pub mod ejournal;
 pub mod files;
 pub mod held;
+pub mod history;
 pub mod rebuild;
 mod refusal;
 pub mod share;

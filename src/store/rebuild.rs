@@ -209,7 +209,16 @@ fn salvage_into(
             Part::Users => copy_missing(from, tx, USERS),
             Part::Held => copy_missing(from, tx, HELD),
             Part::Refusals => copy_missing(from, tx, SYNC_REJECTED),
-            Part::PullHistory => copy_missing(from, tx, PULL_HISTORY),
+            Part::PullHistory => {
+                let (old, why) = copy_missing(from, tx, PULL_HISTORY);
+                match why {
+                    Some(why) => (old, Some(why)),
+                    None => {
+                        let (n, why) = copy_missing(from, tx, super::tables::PULL_HISTORY_V2);
+                        (old + n, why)
+                    }
+                }
+            }
             Part::Settings => {
                 let keys = [
                     meta_keys::RANGES,

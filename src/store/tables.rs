@@ -45,7 +45,10 @@ pub const SHIFTS: TableDefinition<&str, u64> = TableDefinition::new("shifts_v1")
 pub const SYNC_REJECTED: TableDefinition<u64, &str> = TableDefinition::new("sync_rejected_v1");
 
 /// Catalog pulls, one line each (time, mode, counts, result), newest 200 kept.
+/// Written before the history was typed; read, never written.
 pub const PULL_HISTORY: TableDefinition<u64, &str> = TableDefinition::new("pull_history_v1");
+/// Catalog pulls and imports, typed (`history::PullEntry`, postcard), newest 200 kept.
+pub const PULL_HISTORY_V2: TableDefinition<u64, &[u8]> = TableDefinition::new("pull_history_v2");
 
 /// Customers by key ("NIT-900173769-1").
 pub const CUSTOMERS: TableDefinition<&str, &[u8]> = TableDefinition::new("customers_v1");

@@ -22,7 +22,7 @@ pub enum SyncError {
     #[error("sync is not configured ([sync] url is empty)")]
     NotConfigured,
     #[error("cannot reach {url}: {why}")]
-    Unreachable { url: String, why: String },
+    Unreachable { url: String, why: NetWhy },
     #[error("{url} answered {status}: {body}")]
     Status {
         url: String,
@@ -60,9 +60,10 @@ impl SyncError {
         let t = |key| store_text(lang, key);
         match self {
             SyncError::NotConfigured => t("sync_not_configured").into(),
-            SyncError::Unreachable { url, why } => {
-                fill(t("sync_unreachable"), &[("url", url), ("why", why)])
-            }
+            SyncError::Unreachable { url, why } => fill(
+                t("sync_unreachable"),
+                &[("url", url), ("why", &why.words(lang))],
+            ),
             SyncError::Status { url, status, body } => fill(
                 t("sync_status"),
                 &[
@@ -137,7 +138,7 @@ impl Client {
         let url = format!("{}/{path}", self.base);
         let unreachable = |e: ureq::Error| SyncError::Unreachable {
             url: url.clone(),
-            why: tls_words(&e),
+            why: NetWhy::of(&e),
         };
         let sent = chrono::Utc::now();
         let resp = match (method, body) {
@@ -613,8 +614,8 @@ pub fn report_status(
         doc["last_push"] = json!(now);
         doc["pushed"] = json!(p.sent);
     }
-    if let Some(line) = store.pull_history()?.pop() {
-        doc["last_pull"] = json!(line);
+    if let Some(entry) = store.pull_history()?.pop() {
+        doc["last_pull"] = json!(entry.to_string());
     }
     doc["queue"] = json!(store.outbox_len()?);
     doc["rejected"] = json!(store.rejected()?.len());
@@ -679,34 +680,95 @@ pub fn tls_config(ca_file: &str) -> Result<ureq::tls::TlsConfig, SyncError> {
     if path.is_empty() {
         return Ok(TlsConfig::builder().build());
     }
-    let bad = |why: String| SyncError::Unreachable {
+    let bad = |why: NetWhy| SyncError::Unreachable {
         url: format!("[sync] ca_file {path}"),
         why,
     };
-    let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| bad(NetWhy::CaUnreadable(e.to_string())))?;
     let certs: Vec<Certificate<'static>> = CertificateDer::pem_slice_iter(&bytes)
         .filter_map(Result::ok)
         .map(|d| Certificate::from_der(d.as_ref()).to_owned())
         .collect();
     if certs.is_empty() {
-        return Err(bad("no PEM certificate in it".into()));
+        return Err(bad(NetWhy::CaNoPem));
     }
     Ok(TlsConfig::builder()
         .root_certs(RootCerts::new_with_certs(&certs))
         .build())
 }
 
-/// A transport error in words a technician acts on: an untrusted certificate says so.
-fn tls_words(e: &ureq::Error) -> String {
-    let text = e.to_string();
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("unknownissuer") {
-        format!(
-            "the server's TLS certificate is not trusted ({text}): for the shop's own hub, set \
-             [sync] ca_file to its certificate"
-        )
-    } else {
-        text
+/// Why a server could not be reached, typed from the transport's error so that people read it
+/// in their language; `Other` keeps the transport's own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetWhy {
+    /// Nothing listens there (the hub is stopped, or the port is wrong).
+    Refused,
+    TimedOut,
+    /// The name does not resolve.
+    HostNotFound,
+    /// No route to the address (the network is down or the address is wrong).
+    NoRoute,
+    /// The connection was cut.
+    Dropped,
+    /// The server's TLS certificate is not trusted (the transport's words).
+    Untrusted(String),
+    /// `[sync] ca_file` cannot be read (the operating system's words).
+    CaUnreadable(String),
+    /// `[sync] ca_file` holds no PEM certificate.
+    CaNoPem,
+    Other(String),
+}
+
+impl NetWhy {
+    pub fn of(e: &ureq::Error) -> NetWhy {
+        use std::io::ErrorKind as K;
+        let io_kind = match e {
+            ureq::Error::Io(io) => Some(io.kind()),
+            _ => None,
+        };
+        match (e, io_kind) {
+            (_, Some(K::ConnectionRefused)) | (ureq::Error::ConnectionFailed, _) => NetWhy::Refused,
+            (ureq::Error::Timeout(_), _) | (_, Some(K::TimedOut)) => NetWhy::TimedOut,
+            (ureq::Error::HostNotFound, _) => NetWhy::HostNotFound,
+            (_, Some(K::HostUnreachable | K::NetworkUnreachable | K::AddrNotAvailable)) => {
+                NetWhy::NoRoute
+            }
+            (
+                _,
+                Some(K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof),
+            ) => NetWhy::Dropped,
+            _ => {
+                let text = e.to_string();
+                let lower = text.to_ascii_lowercase();
+                if lower.contains("certificate") || lower.contains("unknownissuer") {
+                    NetWhy::Untrusted(text)
+                } else {
+                    NetWhy::Other(text)
+                }
+            }
+        }
+    }
+
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |key| store_text(lang, key);
+        match self {
+            NetWhy::Refused => t("net_refused").into(),
+            NetWhy::TimedOut => t("net_timed_out").into(),
+            NetWhy::HostNotFound => t("net_host_not_found").into(),
+            NetWhy::NoRoute => t("net_no_route").into(),
+            NetWhy::Dropped => t("net_dropped").into(),
+            NetWhy::Untrusted(d) => fill(t("net_untrusted"), &[("detail", d)]),
+            NetWhy::CaUnreadable(d) => fill(t("net_ca_unreadable"), &[("detail", d)]),
+            NetWhy::CaNoPem => t("net_ca_no_pem").into(),
+            NetWhy::Other(d) => d.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for NetWhy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
     }
 }
 
@@ -944,25 +1006,15 @@ pub fn pull(
             _ => crate::store::catalog::ApplyMode::Upsert,
         };
         let (puts, removes) = (spool.puts, spool.removes);
-        let mut history = format!(
-            "{started} {} ok: {puts} products, {removes} removed",
-            mode.code()
-        );
-        if !refused.is_empty() {
-            history.push_str(&format!(
-                "; {} refused: {}",
-                refused.len(),
-                refused.join("; ")
-            ));
-            if history.len() > 2_000 {
-                let cut = (0..=2_000)
-                    .rev()
-                    .find(|i| history.is_char_boundary(*i))
-                    .unwrap_or(0);
-                history.truncate(cut);
-                history.push('…');
-            }
-        }
+        // The first few refusals are kept in the history; `caja sync` and the panel list all.
+        let history = crate::store::history::PullEntry::Pulled {
+            at: started.clone(),
+            mode: mode.code().into(),
+            puts,
+            removes,
+            refused_count: refused.len() as u64,
+            refused: refused.iter().take(20).cloned().collect(),
+        };
         let r = store.apply_pull(spool, apply, &checkpoint, &history)?;
         Ok(PullReport {
             upserted: puts,
@@ -973,7 +1025,13 @@ pub fn pull(
         })
     })();
     if let Err(e) = &result {
-        let _ = store.record_pull_failure(&format!("{started} {} failed: {e}", mode.code()));
+        use crate::i18n::Language;
+        let _ = store.record_pull_failure(&crate::store::history::PullEntry::Failed {
+            at: started,
+            mode: mode.code().into(),
+            es: e.words(Language::Es),
+            en: e.words(Language::En),
+        });
     }
     result
 }

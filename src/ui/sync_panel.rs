@@ -69,7 +69,7 @@ pub fn sync_panel(f: &mut Frame, app: &App, theme: &Theme, p: &crate::app::SyncP
     }
     lines.push(Line::styled(t.sync_history, theme.accent));
     for h in &p.history {
-        let h = crate::app::history_words(t, h);
+        let h = h.words(t.language);
         lines.push(Line::from(format!(
             "  {}",
             super::fit(&h, width.saturating_sub(2))
