@@ -994,6 +994,7 @@ fn hub_cmd(
     command: Option<HubCommand>,
 ) -> Result<ExitCode> {
     let hub = caja::sync::hub::Hub::open(dir)?;
+    let w = cli_words_for(dir);
     match command {
         Some(HubCommand::User {
             command:
@@ -1004,26 +1005,26 @@ fn hub_cmd(
                 },
         }) => {
             hub.store().add_user(&name, &password, admin)?;
-            eprintln!("hub user {name} saved");
+            eprintln!("{}", fill(w.hub_user_saved, &[("name", &name)]));
             Ok(ExitCode::SUCCESS)
         }
         Some(HubCommand::User {
             command: HubUserCommand::Passwd { name, password },
         }) => {
             let Some(u) = hub.store().user(&name)? else {
-                bail!("no hub user {name}");
+                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
             };
             hub.store().add_user(&name, &password, u.admin)?;
-            eprintln!("password of hub user {name} changed");
+            eprintln!("{}", fill(w.hub_password_changed, &[("name", &name)]));
             Ok(ExitCode::SUCCESS)
         }
         Some(HubCommand::User {
             command: HubUserCommand::Remove { name },
         }) => {
             if !hub.store().remove_user(&name)? {
-                bail!("no hub user {name}");
+                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
             }
-            eprintln!("hub user {name} removed");
+            eprintln!("{}", fill(w.hub_user_removed, &[("name", &name)]));
             Ok(ExitCode::SUCCESS)
         }
         Some(HubCommand::User {
@@ -1042,14 +1043,21 @@ fn hub_cmd(
                     replace,
                 },
         }) => {
-            let currency = caja::domain::money::Currency::by_code(&currency)
-                .ok_or_else(|| anyhow::anyhow!("--currency {currency}: unknown currency"))?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}",
+                    fill(w.hub_unknown_currency, &[("currency", &currency)])
+                )
+            })?;
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
             let products = caja::csvio::read_catalog(&bytes, &currency)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
             let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
-            eprintln!("{n} products in caja-catalog, {deleted} deleted");
+            let text = fill(
+                w.hub_catalog,
+                &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
+            );
+            eprintln!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -1059,7 +1067,8 @@ fn hub_cmd(
                 ..Default::default()
             };
             let handle = hub.serve_with(listen, limits).map_err(anyhow::Error::msg)?;
-            eprintln!("caja hub listening on {scheme}://{}", handle.addr);
+            let url = format!("{scheme}://{}", handle.addr);
+            eprintln!("{}", fill(w.hub_listening, &[("url", &url)]));
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
                 signal_hook::flag::register(sig, stop.clone())?;
@@ -1068,7 +1077,7 @@ fn hub_cmd(
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
             handle.stop();
-            eprintln!("caja hub stopped");
+            eprintln!("{}", w.hub_stopped);
             Ok(ExitCode::SUCCESS)
         }
     }

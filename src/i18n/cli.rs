@@ -85,6 +85,14 @@ pub struct CliWords {
     pub role_cashier: &'static str,
     pub role_supervisor: &'static str,
     pub role_technician: &'static str,
+    pub hub_user_saved: &'static str,
+    pub hub_no_user: &'static str,
+    pub hub_password_changed: &'static str,
+    pub hub_user_removed: &'static str,
+    pub hub_unknown_currency: &'static str,
+    pub hub_catalog: &'static str,
+    pub hub_listening: &'static str,
+    pub hub_stopped: &'static str,
     /// The answers that mean yes.
     pub yes: &'static [&'static str],
 }
@@ -171,6 +179,14 @@ impl CliWords {
             self.role_cashier,
             self.role_supervisor,
             self.role_technician,
+            self.hub_user_saved,
+            self.hub_no_user,
+            self.hub_password_changed,
+            self.hub_user_removed,
+            self.hub_unknown_currency,
+            self.hub_catalog,
+            self.hub_listening,
+            self.hub_stopped,
         ]
     }
 }
@@ -256,6 +272,14 @@ const ES: CliWords = CliWords {
     role_cashier: "cajero",
     role_supervisor: "supervisor",
     role_technician: "técnico",
+    hub_user_saved: "usuario del hub {name} guardado",
+    hub_no_user: "no existe el usuario del hub {name}",
+    hub_password_changed: "contraseña del usuario del hub {name} cambiada",
+    hub_user_removed: "usuario del hub {name} eliminado",
+    hub_unknown_currency: "--currency {currency}: moneda desconocida",
+    hub_catalog: "{count} productos en caja-catalog, {deleted} borrados",
+    hub_listening: "caja hub escuchando en {url}",
+    hub_stopped: "caja hub detenido",
     yes: &["sí", "si", "s", "yes", "y"],
 };
 
@@ -340,6 +364,14 @@ const EN: CliWords = CliWords {
     role_cashier: "cashier",
     role_supervisor: "supervisor",
     role_technician: "technician",
+    hub_user_saved: "hub user {name} saved",
+    hub_no_user: "no hub user {name}",
+    hub_password_changed: "password of hub user {name} changed",
+    hub_user_removed: "hub user {name} removed",
+    hub_unknown_currency: "--currency {currency}: unknown currency",
+    hub_catalog: "{count} products in caja-catalog, {deleted} deleted",
+    hub_listening: "caja hub listening on {url}",
+    hub_stopped: "caja hub stopped",
     yes: &["yes", "y", "sí", "si", "s"],
 };
 
