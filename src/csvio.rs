@@ -129,6 +129,15 @@ impl std::fmt::Display for CsvError {
     }
 }
 
+/// A row the CSV reader itself could not read, at its line.
+fn malformed(e: csv::Error) -> CsvError {
+    err(
+        e.position().map_or(0, |p| p.line()),
+        None,
+        CsvProblem::Malformed(e.to_string()),
+    )
+}
+
 fn err(line: u64, column: Option<&str>, problem: CsvProblem) -> CsvError {
     CsvError {
         line,
@@ -245,13 +254,7 @@ pub fn read_catalog_each(
     let mut barcode_line: HashMap<u64, u32> = HashMap::new();
     let mut count = 0u64;
     for rec in records {
-        let rec = rec.map_err(|e| {
-            err(
-                e.position().map_or(0, |p| p.line()),
-                None,
-                CsvProblem::Malformed(e.to_string()),
-            )
-        })?;
+        let rec = rec.map_err(malformed)?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
@@ -462,13 +465,7 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for rec in records {
-        let rec = rec.map_err(|e| {
-            err(
-                e.position().map_or(0, |p| p.line()),
-                None,
-                CsvProblem::Malformed(e.to_string()),
-            )
-        })?;
+        let rec = rec.map_err(malformed)?;
         let line = rec.position().map_or(0, |p| p.line());
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;

@@ -398,24 +398,7 @@ fn the_command_line_speaks_the_folders_language() {
     ] {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().to_str().unwrap();
-        let o = run(&[
-            "init",
-            "--data-dir",
-            d,
-            "--store",
-            store,
-            "--register",
-            "FV1",
-            "--supervisor",
-            "ana",
-            "--pin",
-            "1234",
-            "--demo",
-            "--language",
-            lang,
-        ]);
-        assert!(o.status.success(), "{}", text(&o));
-        let mut said = vec![text(&o)];
+        let mut said = vec![init_in(dir.path(), store, lang)];
         assert!(
             run(&["soak", "--data-dir", d, "--count", "5"])
                 .status

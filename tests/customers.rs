@@ -403,12 +403,7 @@ fn a_customer_made_offline_reaches_the_hub_once_and_the_servers_edit_wins() {
     assert_eq!(now.customer.address, "Calle 80 # 10-20");
     assert_eq!(now.customer.phone, "6015551234");
     assert_eq!(now.local_edit, None);
-    let history: Vec<String> = s
-        .pull_history()
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let history = history_lines(&s);
     assert!(
         history
             .iter()

@@ -699,12 +699,7 @@ fn catalog_pulls_partial_total_and_replace() {
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
     assert!(s.lookup_code("ROTO").unwrap().is_none());
     assert_eq!(s.catalog_len().unwrap(), 37);
-    let history: Vec<String> = s
-        .pull_history()
-        .unwrap()
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let history = history_lines(&s);
     assert_eq!(history.len(), 5, "{history:?}");
     assert!(history[3].contains("replace failed") && history[3].contains("product:ROTO"));
     assert!(history[4].contains("1 refused") && history[4].contains("product:ROTO"));

@@ -71,6 +71,11 @@ pub fn init_cli(dir: &Path) {
 
 /// `caja init` of a Spanish register FV1 with the demo catalog, for a store of this name.
 pub fn init_named(dir: &Path, name: &str) {
+    init_in(dir, name, "es");
+}
+
+/// `caja init` of a register FV1 in `language` with the demo catalog; what it said.
+pub fn init_in(dir: &Path, name: &str, language: &str) -> String {
     let o = run(&[
         "init",
         "--data-dir",
@@ -85,9 +90,19 @@ pub fn init_named(dir: &Path, name: &str) {
         "1234",
         "--demo",
         "--language",
-        "es",
+        language,
     ]);
     assert!(o.status.success(), "{}", text(&o));
+    text(&o)
+}
+
+/// The pull history as English text, oldest first.
+pub fn history_lines(s: &Store) -> Vec<String> {
+    s.pull_history()
+        .unwrap()
+        .iter()
+        .map(ToString::to_string)
+        .collect()
 }
 
 /// `caja journal` over a date range, with extra arguments.
