@@ -115,7 +115,24 @@ pub fn domain_words(
             DocError::Money(m) => return domain_words(m, t, currency),
             DocError::NoReason => t.err_no_reason.into(),
             DocError::NotPositive => t.err_not_positive.into(),
-            other => other.to_string(),
+            DocError::Mismatch(what) => {
+                use super::Language::{En, Es};
+                let part = match (t.language, *what) {
+                    (En, w) => w,
+                    (Es, "line figures") => "cifras de las líneas",
+                    (Es, "totals") => "totales",
+                    (Es, "tax breakdown") => "desglose de impuestos",
+                    (Es, "change") => "cambio",
+                    (Es, "refund total") => "total de la devolución",
+                    (Es, "refund tax breakdown") => "desglose de impuestos de la devolución",
+                    (Es, "refund tenders") => "pagos de la devolución",
+                    (Es, w) => w,
+                };
+                fill(
+                    super::store_text(t.language, "doc_mismatch"),
+                    &[("part", part)],
+                )
+            }
         });
     }
     None

@@ -125,6 +125,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("figures", "{number}: {detail}", "{number}: {detail}"),
     (
+        "doc_mismatch",
+        "las cifras guardadas no concuerdan con las líneas: {part}",
+        "the stored figures do not match the lines: {part}",
+    ),
+    (
         "refund_over",
         "{number}: devuelve más de la línea {line} de {original} de lo que se vendió",
         "{number}: refunds more of {original} line {line} than was sold",

@@ -102,7 +102,7 @@ pub enum Problem {
     /// A document whose figures do not recompute (the domain's own reason).
     Figures {
         number: String,
-        detail: String,
+        err: crate::domain::document::DocError,
     },
     /// `line` counts from 1, as the receipt shows it.
     RefundOver {
@@ -206,8 +206,10 @@ impl Problem {
                 fill(t("date_closed"), &[("number", number), ("date", date)])
             }
             P::ZMismatch(number) => n("z_mismatch", number),
-            P::Figures { number, detail } => {
-                fill(t("figures"), &[("number", number), ("detail", detail)])
+            P::Figures { number, err } => {
+                let detail = crate::i18n::domain_words(err, crate::i18n::texts(lang), None)
+                    .unwrap_or_else(|| err.to_string());
+                fill(t("figures"), &[("number", number), ("detail", &detail)])
             }
             P::RefundOver {
                 number,
@@ -770,7 +772,7 @@ pub(super) fn check_chain(
                 problems,
                 Problem::Figures {
                     number: label.clone(),
-                    detail: e.to_string(),
+                    err: crate::domain::document::DocError::Money(e),
                 },
             );
         }
@@ -781,7 +783,7 @@ pub(super) fn check_chain(
                         problems,
                         Problem::Figures {
                             number: label.clone(),
-                            detail: e.to_string(),
+                            err: e,
                         },
                     );
                 }
@@ -799,7 +801,7 @@ pub(super) fn check_chain(
                         problems,
                         Problem::Figures {
                             number: label.clone(),
-                            detail: e.to_string(),
+                            err: e,
                         },
                     );
                 }
@@ -1023,6 +1025,18 @@ mod tests {
         assert_eq!(
             all[22].to_string(),
             "FV1-000007: refunds more of FV1-000001 line 2 than was sold"
+        );
+        let figures = Problem::Figures {
+            number: n(),
+            err: crate::domain::document::DocError::Mismatch("totals"),
+        };
+        assert_eq!(
+            figures.words(Language::Es),
+            "FV1-000007: las cifras guardadas no concuerdan con las líneas: totales"
+        );
+        assert_eq!(
+            figures.to_string(),
+            "FV1-000007: the stored figures do not match the lines: totals"
         );
     }
 }
