@@ -67,12 +67,14 @@ impl Loyalty {
     pub fn rules(
         &self,
         currency: &crate::domain::money::Currency,
-    ) -> Result<crate::domain::loyalty::Rules, String> {
+    ) -> Result<crate::domain::loyalty::Rules, ConfigProblem> {
         let amount = |k: &str, v: &str| {
             // As the shop writes amounts (COP "1.000" is a thousand pesos).
-            currency
-                .parse_local(v)
-                .map_err(|e| format!("loyalty.{k} = \"{v}\": {e}"))
+            currency.parse_local(v).map_err(|e| ConfigProblem::Amount {
+                key: format!("loyalty.{k}"),
+                value: v.to_string(),
+                why: Some(e),
+            })
         };
         Ok(crate::domain::loyalty::Rules {
             earn_every: amount("earn_every", &self.earn_every)?,
@@ -141,10 +143,14 @@ impl Sale {
     pub fn open_price_max(
         &self,
         currency: &crate::domain::money::Currency,
-    ) -> Result<crate::domain::money::Money, String> {
+    ) -> Result<crate::domain::money::Money, ConfigProblem> {
         currency
             .parse_local(&self.open_price_max)
-            .map_err(|e| format!("sale.open_price_max = \"{}\": {e}", self.open_price_max))
+            .map_err(|e| ConfigProblem::Amount {
+                key: "sale.open_price_max".into(),
+                value: self.open_price_max.clone(),
+                why: Some(e),
+            })
     }
 }
 
@@ -166,7 +172,7 @@ pub struct ScaleLabel {
 
 impl Scale {
     /// The labels as rules, or what is wrong with one.
-    pub fn rules(&self) -> Result<Vec<crate::domain::scale::LabelRule>, String> {
+    pub fn rules(&self) -> Result<Vec<crate::domain::scale::LabelRule>, ConfigProblem> {
         use crate::domain::scale::{LabelRule, LabelValue};
         self.labels
             .iter()
@@ -176,9 +182,11 @@ impl Scale {
                     "weight" => LabelValue::Weight,
                     "price" => LabelValue::Price,
                     other => {
-                        return Err(format!(
-                            "scale.labels[{i}].value = \"{other}\": use weight or price"
-                        ));
+                        return Err(ConfigProblem::Choice {
+                            key: format!("scale.labels[{i}].value"),
+                            value: other.to_string(),
+                            choices: &["weight", "price"],
+                        });
                     }
                 };
                 let r = LabelRule {
@@ -187,7 +195,8 @@ impl Scale {
                     value,
                     decimals: l.decimals,
                 };
-                r.check().map_err(|e| format!("scale.labels[{i}]: {e}"))?;
+                r.check()
+                    .map_err(|why| ConfigProblem::Scale { index: i, why })?;
                 Ok(r)
             })
             .collect()
@@ -196,10 +205,161 @@ impl Scale {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: {message}")]
-    Bad { path: PathBuf, message: String },
+    #[error("{path}: {problem}")]
+    Bad {
+        path: PathBuf,
+        problem: ConfigProblem,
+    },
     #[error("{path}: {err}")]
     Io { path: PathBuf, err: std::io::Error },
+}
+
+impl ConfigError {
+    /// The error in `lang` (the operating system's and the TOML reader's words stay as
+    /// they come).
+    pub fn words(&self, lang: Language) -> String {
+        match self {
+            ConfigError::Bad { path, problem } => {
+                format!("{}: {}", path.display(), problem.words(lang))
+            }
+            ConfigError::Io { path, err } => format!("{}: {err}", path.display()),
+        }
+    }
+}
+
+/// What is wrong in caja.toml, typed so that each reader words it in its language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigProblem {
+    /// The TOML reader's own words (a syntax error, a value of the wrong type).
+    Toml(String),
+    /// `key = value` is not one of `choices`.
+    Choice {
+        key: String,
+        value: String,
+        choices: &'static [&'static str],
+    },
+    /// `key` must be at least 1.
+    AtLeastOne(&'static str),
+    /// `key = value` is out of `from..=to`.
+    Range {
+        key: &'static str,
+        value: String,
+        from: u32,
+        to: u32,
+    },
+    /// `key = value` is not an amount.
+    Amount {
+        key: String,
+        value: String,
+        why: Option<crate::domain::money::MoneyError>,
+    },
+    /// `key = value` is not a time of day (HH:MM).
+    Time { key: &'static str, value: String },
+    /// `key = value` is not a device address.
+    Device { key: &'static str, value: String },
+    /// A deli scale label rule that cannot be.
+    Scale {
+        index: usize,
+        why: crate::domain::scale::RuleError,
+    },
+}
+
+impl ConfigProblem {
+    pub fn words(&self, lang: Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |key| store_text(lang, key);
+        match self {
+            ConfigProblem::Toml(d) => d.clone(),
+            ConfigProblem::Choice {
+                key,
+                value,
+                choices,
+            } => {
+                let (last, rest) = choices.split_last().unwrap_or((&"", &[]));
+                let list = if rest.is_empty() {
+                    last.to_string()
+                } else {
+                    fill(
+                        t("config_or"),
+                        &[("some", &rest.join(", ")), ("last", last)],
+                    )
+                };
+                fill(
+                    t("config_choice"),
+                    &[("key", key), ("value", value), ("choices", &list)],
+                )
+            }
+            ConfigProblem::AtLeastOne(key) => fill(t("config_at_least_one"), &[("key", key)]),
+            ConfigProblem::Range {
+                key,
+                value,
+                from,
+                to,
+            } => fill(
+                t("config_range"),
+                &[
+                    ("key", key),
+                    ("value", value),
+                    ("from", &from.to_string()),
+                    ("to", &to.to_string()),
+                ],
+            ),
+            ConfigProblem::Amount { key, value, why } => {
+                let why = match why {
+                    Some(e) => crate::i18n::domain_words(e, crate::i18n::texts(lang), None)
+                        .unwrap_or_else(|| e.to_string()),
+                    None => t("config_amount").to_string(),
+                };
+                fill(
+                    t("config_value"),
+                    &[("key", key), ("value", value), ("why", &why)],
+                )
+            }
+            ConfigProblem::Time { key, value } => fill(
+                t("config_value"),
+                &[("key", key), ("value", value), ("why", t("config_time"))],
+            ),
+            ConfigProblem::Device { key, value } => fill(
+                t("config_value"),
+                &[("key", key), ("value", value), ("why", t("config_device"))],
+            ),
+            ConfigProblem::Scale { index, why } => {
+                use crate::domain::scale::RuleError as R;
+                let why = match why {
+                    R::Prefix(p) => fill(t("scale_prefix"), &[("prefix", p)]),
+                    R::NoValueDigits {
+                        prefix,
+                        item_digits,
+                    } => fill(
+                        t("scale_no_value"),
+                        &[("prefix", prefix), ("digits", &item_digits.to_string())],
+                    ),
+                    R::Decimals {
+                        decimals,
+                        value_digits,
+                        most,
+                    } => fill(
+                        t("scale_decimals"),
+                        &[
+                            ("decimals", &decimals.to_string()),
+                            ("digits", &value_digits.to_string()),
+                            ("most", &most.to_string()),
+                        ],
+                    ),
+                };
+                fill(
+                    t("config_scale"),
+                    &[("index", &index.to_string()), ("why", &why)],
+                )
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
 }
 
 /// Merges `over` into `base`, key by key, tables recursively.
@@ -248,20 +408,15 @@ impl Config {
 
     /// Parses a configuration file's text over the defaults.
     pub fn parse_str(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let bad = |message: String| ConfigError::Bad {
+        let bad = |problem: ConfigProblem| ConfigError::Bad {
             path: path.to_path_buf(),
-            message,
+            problem,
         };
-        let mut base: toml::Table = DEFAULT_TOML
-            .parse()
-            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
-        let over: toml::Table = text
-            .parse()
-            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        let toml = |e: toml::de::Error| bad(ConfigProblem::Toml(e.to_string()));
+        let mut base: toml::Table = DEFAULT_TOML.parse().map_err(toml)?;
+        let over: toml::Table = text.parse().map_err(toml)?;
         merge(&mut base, over);
-        let cfg: Config = base
-            .try_into()
-            .map_err(|e: toml::de::Error| bad(e.to_string()))?;
+        let cfg: Config = base.try_into().map_err(toml)?;
         cfg.validate().map_err(bad)?;
         Ok(cfg)
     }
@@ -276,7 +431,7 @@ impl Config {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), ConfigProblem> {
         self.scale.rules()?;
         let digits = self.sale.open_price_max.trim();
         if digits.is_empty()
@@ -284,86 +439,105 @@ impl Config {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || b".,".contains(&b))
         {
-            return Err(format!(
-                "sale.open_price_max = \"{}\": an amount, e.g. \"1000000\"",
-                self.sale.open_price_max
-            ));
+            return Err(ConfigProblem::Amount {
+                key: "sale.open_price_max".into(),
+                value: self.sale.open_price_max.clone(),
+                why: None,
+            });
         }
-        if !["default", "mono", "high-contrast"].contains(&self.theme.as_str()) {
-            return Err(format!(
-                "theme = \"{}\": use default, mono or high-contrast",
-                self.theme
-            ));
-        }
-        if ![32, 42, 48].contains(&self.printer.columns) {
-            return Err(format!(
-                "printer.columns = {}: use 32, 42 or 48",
-                self.printer.columns
-            ));
-        }
+        let choice = |key: &str, value: &str, choices: &'static [&'static str]| {
+            if choices.contains(&value) {
+                Ok(())
+            } else {
+                Err(ConfigProblem::Choice {
+                    key: key.into(),
+                    value: value.into(),
+                    choices,
+                })
+            }
+        };
+        let range = |key: &'static str, value: u32, from: u32, to: u32| {
+            if (from..=to).contains(&value) {
+                Ok(())
+            } else {
+                Err(ConfigProblem::Range {
+                    key,
+                    value: value.to_string(),
+                    from,
+                    to,
+                })
+            }
+        };
+        let at_least_one = |key: &'static str, value: u64| {
+            if value == 0 {
+                Err(ConfigProblem::AtLeastOne(key))
+            } else {
+                Ok(())
+            }
+        };
+        choice("theme", &self.theme, &["default", "mono", "high-contrast"])?;
+        choice(
+            "printer.columns",
+            &self.printer.columns.to_string(),
+            &["32", "42", "48"],
+        )?;
         if crate::devices::codepage::CodePage::parse(&self.printer.code_page).is_none() {
-            return Err(format!(
-                "printer.code_page = \"{}\": use pc858, pc850 or wpc1252",
-                self.printer.code_page
-            ));
+            choice(
+                "printer.code_page",
+                &self.printer.code_page,
+                &["pc858", "pc850", "wpc1252"],
+            )?;
         }
-        if self.backup.keep == 0 {
-            return Err("backup.keep must be at least 1".into());
-        }
-        if !(1..=100).contains(&self.loyalty.max_percent) {
-            return Err(format!(
-                "loyalty.max_percent = {}: use 1 to 100",
-                self.loyalty.max_percent
-            ));
-        }
-        if !(1..=72).contains(&self.token.hours) {
-            return Err(format!("token.hours = {}: use 1 to 72", self.token.hours));
-        }
-        if self.printer.retry_seconds == 0 {
-            return Err("printer.retry_seconds must be at least 1".into());
-        }
-        if !["high", "low"].contains(&self.drawer.open_level.as_str()) {
-            return Err(format!(
-                "drawer.open_level = \"{}\": use high or low",
-                self.drawer.open_level
-            ));
-        }
+        at_least_one("backup.keep", u64::from(self.backup.keep))?;
+        range("loyalty.max_percent", self.loyalty.max_percent, 1, 100)?;
+        range("token.hours", self.token.hours, 1, 72)?;
+        at_least_one(
+            "printer.retry_seconds",
+            u64::from(self.printer.retry_seconds),
+        )?;
+        choice(
+            "drawer.open_level",
+            &self.drawer.open_level,
+            &["high", "low"],
+        )?;
         if crate::devices::display::Protocol::parse(&self.display.protocol).is_none() {
-            return Err(format!(
-                "display.protocol = \"{}\": use cd5220 or epson",
-                self.display.protocol
-            ));
+            choice(
+                "display.protocol",
+                &self.display.protocol,
+                &["cd5220", "epson"],
+            )?;
         }
         if !self.display.device.is_empty()
             && crate::devices::transport::Endpoint::parse(&self.display.device, Path::new("."))
                 .is_err()
         {
-            return Err(format!(
-                "display.device = \"{}\": use serial:/dev/ttyUSB0?baud=9600",
-                self.display.device
-            ));
+            return Err(ConfigProblem::Device {
+                key: "display.device",
+                value: self.display.device.clone(),
+            });
         }
-        if ![2, 5].contains(&self.drawer.pin) {
-            return Err(format!("drawer.pin = {}: use 2 or 5", self.drawer.pin));
-        }
-        if self.sale.discount_limit_percent > 100 {
-            return Err("sale.discount_limit_percent must be 0 to 100".into());
-        }
+        choice("drawer.pin", &self.drawer.pin.to_string(), &["2", "5"])?;
+        range(
+            "sale.discount_limit_percent",
+            self.sale.discount_limit_percent,
+            0,
+            100,
+        )?;
         if chrono::NaiveTime::parse_from_str(&self.sync.daily_at, "%H:%M").is_err() {
-            return Err(format!(
-                "sync.daily_at = \"{}\": use HH:MM",
-                self.sync.daily_at
-            ));
+            return Err(ConfigProblem::Time {
+                key: "sync.daily_at",
+                value: self.sync.daily_at.clone(),
+            });
         }
-        if !["error", "warn", "info", "debug", "trace"].contains(&self.log.level.as_str()) {
-            return Err(format!(
-                "log.level = \"{}\": use error, warn, info or debug",
-                self.log.level
-            ));
-        }
-        if self.sync.interval_minutes == 0 {
-            return Err("sync.interval_minutes must be at least 1".into());
-        }
+        choice(
+            "log.level",
+            &self.log.level,
+            &["error", "warn", "info", "debug", "trace"],
+        )?;
+        at_least_one(
+            "sync.interval_minutes",
+            u64::from(self.sync.interval_minutes),
+        )?;
         Ok(())
     }
 
@@ -432,5 +606,41 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("printer.columns"), "{e}");
+    }
+
+    /// A wrong value reads in the register's language, naming the key and what to use.
+    #[test]
+    fn a_wrong_value_is_worded_in_either_language() {
+        let words = |text: &str, lang| {
+            Config::parse_str(text, Path::new("caja.toml"))
+                .unwrap_err()
+                .words(lang)
+        };
+        let theme = "theme = \"neon\"\n";
+        assert_eq!(
+            words(theme, Language::Es),
+            "caja.toml: theme = \"neon\": use default, mono o high-contrast"
+        );
+        assert_eq!(
+            words(theme, Language::En),
+            "caja.toml: theme = \"neon\": use default, mono or high-contrast"
+        );
+        assert_eq!(
+            words("[token]\nhours = 0\n", Language::Es),
+            "caja.toml: token.hours = 0: use de 1 a 72"
+        );
+        assert_eq!(
+            words("[backup]\nkeep = 0\n", Language::Es),
+            "caja.toml: backup.keep debe ser al menos 1"
+        );
+        assert_eq!(
+            words("[sale]\nopen_price_max = \"x\"\n", Language::Es),
+            "caja.toml: sale.open_price_max = \"x\": un monto, por ejemplo \"1000000\""
+        );
+        let scale = "[scale]\nlabels = [{ prefix = \"2x\", item_digits = 5, value = \"weight\", decimals = 3 }]\n";
+        assert_eq!(
+            words(scale, Language::Es),
+            "caja.toml: scale.labels[0]: el prefijo \"2x\" no son dígitos"
+        );
     }
 }

@@ -293,6 +293,19 @@ pub enum JournalError {
     Io(#[from] std::io::Error),
 }
 
+impl JournalError {
+    /// The error in `lang`.
+    pub fn words(&self, lang: Language) -> String {
+        match self {
+            JournalError::Store(e) => e.words(lang, None),
+            JournalError::Io(e) => fill(
+                crate::i18n::store_text(lang, "journal_write"),
+                &[("detail", &e.to_string())],
+            ),
+        }
+    }
+}
+
 impl From<csv::Error> for JournalError {
     fn from(e: csv::Error) -> Self {
         JournalError::Io(std::io::Error::other(e))

@@ -398,6 +398,12 @@ fn error_words(e: &anyhow::Error, w: &CliWords) -> String {
     if let Some(se) = e.downcast_ref::<caja::sync::client::SyncError>() {
         return se.words(w.language);
     }
+    if let Some(ce) = e.downcast_ref::<caja::config::ConfigError>() {
+        return ce.words(w.language);
+    }
+    if let Some(pe) = e.downcast_ref::<caja::provision::ProvisionError>() {
+        return pe.words(w.language);
+    }
     let t = caja::i18n::texts(w.language);
     caja::i18n::domain_words(e.as_ref(), t, None).unwrap_or_else(|| format!("{e:#}"))
 }

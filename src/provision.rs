@@ -43,6 +43,29 @@ pub enum ProvisionError {
     Config { path: String, err: std::io::Error },
 }
 
+impl ProvisionError {
+    /// The error in `lang`, as the setup screen and `caja init` say it.
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{cli_words, fill, store_text, texts};
+        let t = texts(lang);
+        match self {
+            ProvisionError::StoreName => t.setup_err_store.into(),
+            ProvisionError::Register(_) => t.setup_err_register.into(),
+            ProvisionError::Supervisor(_) => t.setup_err_user.into(),
+            ProvisionError::Pin => t.setup_err_pin.into(),
+            ProvisionError::Currency(_) => t.setup_err_currency.into(),
+            ProvisionError::Exists(dir) => {
+                fill(store_text(lang, "already_exists"), &[("path", dir)])
+            }
+            ProvisionError::Store(e) => e.words(lang, None),
+            ProvisionError::Config { path, err } => format!(
+                "{}: {err}",
+                fill(cli_words(lang).cannot_write, &[("path", path)])
+            ),
+        }
+    }
+}
+
 /// Makes the store, writes `caja.toml` with commented defaults, loads the demo catalog if asked.
 pub fn provision(dir: &Path, p: Provision, now_utc_ms: i64) -> Result<Store, ProvisionError> {
     if dir.join(STORE_FILE).exists() {

@@ -28,7 +28,7 @@ fn init_provisions_once_and_refuses_to_overwrite() {
         "1234",
     ]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("already holds a store"), "{}", text(&o));
+    assert!(text(&o).contains("ya tiene una tienda"), "{}", text(&o));
     assert!(
         std::fs::read(dir.path().join("caja.redb")).unwrap() == before,
         "init touched an existing store"
@@ -43,11 +43,11 @@ fn init_rejects_bad_input_clearly() {
     for (args, says) in [
         (
             vec!["--register", "fv-1", "--supervisor", "ana", "--pin", "1234"],
-            "register code",
+            "Código de caja",
         ),
         (
             vec!["--register", "FV1", "--supervisor", "Ana", "--pin", "1234"],
-            "user name",
+            "Usuario: 1 a 24",
         ),
         (
             vec!["--register", "FV1", "--supervisor", "ana", "--pin", "12"],
@@ -64,7 +64,7 @@ fn init_rejects_bad_input_clearly() {
                 "--currency",
                 "XXX",
             ],
-            "unknown currency",
+            "Moneda: COP",
         ),
     ] {
         let mut all = vec!["init", "--data-dir", d, "--store", "T"];

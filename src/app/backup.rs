@@ -37,7 +37,10 @@ pub(super) fn backup_step(
                 &[("name", &name), ("bytes", &(done.bytes / 1024).to_string())],
             ))
         }
-        Err(e) => StepStatus::Fail(fill(t.step_failed, &[("why", &e.to_string())])),
+        Err(e) => StepStatus::Fail(fill(
+            t.step_failed,
+            &[("why", &e.words(t.language, Some(&store.info().currency)))],
+        )),
     }
 }
 

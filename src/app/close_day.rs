@@ -76,9 +76,10 @@ impl CloseJob {
         let say = |i: usize, s: StepStatus| {
             let _ = tx.send((i, s));
         };
-        let failed = |e: &dyn std::fmt::Display| {
-            StepStatus::Fail(fill(t.step_failed, &[("why", &e.to_string())]))
-        };
+        let lang = self.language;
+        let currency = self.store.info().currency.clone();
+        let failed_with = |why: &str| StepStatus::Fail(fill(t.step_failed, &[("why", why)]));
+        let failed = |e: &crate::store::StoreError| failed_with(&e.words(lang, Some(&currency)));
         if !self.skip_z {
             say(STEP_SHIFTS, StepStatus::Running);
             match self.store.open_shifts() {
@@ -148,7 +149,7 @@ impl CloseJob {
                     t.step_check_ok,
                     &[("documents", &r.documents.to_string())],
                 )),
-                Ok(r) => failed(
+                Ok(r) => failed_with(
                     &r.problems
                         .iter()
                         .map(|p| p.words(self.language))

@@ -190,7 +190,10 @@ impl App {
                     }
                     Err(e) => {
                         f.error = Some(self.user_mistake(&e).unwrap_or_else(|| {
-                            crate::i18n::fill(self.texts.store_error, &[("why", &e.to_string())])
+                            crate::i18n::fill(
+                                self.texts.store_error,
+                                &[("why", &self.store_words(&e))],
+                            )
                         }));
                         FormResult::Stay
                     }

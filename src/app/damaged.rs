@@ -116,7 +116,7 @@ impl App {
                 tracing::error!("rebuild failed: {e}");
                 self.info(
                     Level::Error,
-                    fill(t.damaged_failed, &[("why", &e.to_string())]),
+                    fill(t.damaged_failed, &[("why", &e.words(t.language, None))]),
                 );
             }
         }

@@ -231,7 +231,7 @@ impl App {
                         _ => form.focus,
                     };
                 }
-                self.info(Level::Error, e.to_string());
+                self.info(Level::Error, e.words(language));
             }
         }
     }
@@ -355,7 +355,7 @@ impl App {
                     }
                     Ok(Login::Locked) => p.error = Some(self.texts.login_locked.into()),
                     Ok(Login::Unknown) => p.error = Some(self.texts.login_unknown.into()),
-                    Err(e) => p.error = Some(e.to_string()),
+                    Err(e) => p.error = Some(self.store_words(&e)),
                 }
                 p.on_pin = false;
             }

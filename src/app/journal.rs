@@ -238,7 +238,8 @@ impl App {
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&tmp);
-                self.info(Level::Error, e.to_string());
+                let why = e.words(self.config.language);
+                self.info(Level::Error, why);
             }
         }
     }

@@ -277,7 +277,8 @@ impl App {
             }
             Err(e) => {
                 tracing::warn!("caja.toml not reloaded: {e}");
-                let t = crate::i18n::fill(self.texts.config_invalid, &[("why", &e.to_string())]);
+                let why = e.words(self.config.language);
+                let t = crate::i18n::fill(self.texts.config_invalid, &[("why", &why)]);
                 self.notice(Level::Error, t);
             }
         }
@@ -391,8 +392,16 @@ impl App {
             return self.info(Level::Error, text);
         }
         tracing::error!(error = %e, "store");
-        let t = crate::i18n::fill(self.texts.store_error, &[("why", &e.to_string())]);
+        let why = (&e as &dyn std::any::Any)
+            .downcast_ref::<crate::store::StoreError>()
+            .map_or_else(|| e.to_string(), |se| self.store_words(se));
+        let t = crate::i18n::fill(self.texts.store_error, &[("why", &why)]);
         self.info(Level::Error, t);
+    }
+
+    /// A store error in the register's language.
+    pub fn store_words(&self, e: &crate::store::StoreError) -> String {
+        e.words(self.config.language, self.currency())
     }
 
     /// The words for a refusal that is the user's to fix, or None for a storage fault.

@@ -254,7 +254,8 @@ impl App {
                 let max = match self.config.sale.open_price_max(&currency) {
                     Ok(m) => m,
                     Err(e) => {
-                        self.info(Level::Error, fill(t.config_invalid, &[("why", &e)]));
+                        let why = e.words(self.config.language);
+                        self.info(Level::Error, fill(t.config_invalid, &[("why", &why)]));
                         self.popup = Some(Popup::OpenPrice(f));
                         return;
                     }

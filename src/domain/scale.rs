@@ -49,18 +49,33 @@ pub fn ean13_check(first12: &[u8]) -> u8 {
     ((10 - sum % 10) % 10) as u8
 }
 
+/// Why a label rule cannot be.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    #[error("prefix \"{0}\" is not digits")]
+    Prefix(String),
+    #[error("prefix \"{prefix}\" and {item_digits} item digits leave no digit for the value")]
+    NoValueDigits { prefix: String, item_digits: usize },
+    #[error("{decimals} decimals do not fit {value_digits} value digits (at most {most})")]
+    Decimals {
+        decimals: u32,
+        value_digits: usize,
+        most: u32,
+    },
+}
+
 impl LabelRule {
     /// The value's digits, or why the rule cannot be.
-    pub fn check(&self) -> Result<usize, String> {
+    pub fn check(&self) -> Result<usize, RuleError> {
         if self.prefix.is_empty() || !self.prefix.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("prefix \"{}\" is not digits", self.prefix));
+            return Err(RuleError::Prefix(self.prefix.clone()));
         }
         let used = self.prefix.len() + self.item_digits;
         if self.item_digits == 0 || used >= 12 {
-            return Err(format!(
-                "prefix \"{}\" and {} item digits leave no digit for the value",
-                self.prefix, self.item_digits
-            ));
+            return Err(RuleError::NoValueDigits {
+                prefix: self.prefix.clone(),
+                item_digits: self.item_digits,
+            });
         }
         let value_digits = 12 - used;
         let most = match self.value {
@@ -68,10 +83,11 @@ impl LabelRule {
             LabelValue::Price => 4,
         };
         if self.decimals as usize > value_digits || self.decimals > most {
-            return Err(format!(
-                "{} decimals do not fit {value_digits} value digits (at most {most})",
-                self.decimals
-            ));
+            return Err(RuleError::Decimals {
+                decimals: self.decimals,
+                value_digits,
+                most,
+            });
         }
         Ok(value_digits)
     }

@@ -452,6 +452,64 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "cliente {key}: la versión del servidor reemplazó la edición {number} de esta caja (la edición queda en el servidor tal como se envió)",
         "customer {key}: the server's version replaced this register's edit {number} (the edit stays on the server as pushed)",
     ),
+    (
+        "journal_write",
+        "no se puede escribir el diario: {detail}",
+        "cannot write the journal: {detail}",
+    ),
+    // caja.toml.
+    ("config_or", "{some} o {last}", "{some} or {last}"),
+    (
+        "config_choice",
+        "{key} = \"{value}\": use {choices}",
+        "{key} = \"{value}\": use {choices}",
+    ),
+    (
+        "config_at_least_one",
+        "{key} debe ser al menos 1",
+        "{key} must be at least 1",
+    ),
+    (
+        "config_range",
+        "{key} = {value}: use de {from} a {to}",
+        "{key} = {value}: use {from} to {to}",
+    ),
+    (
+        "config_value",
+        "{key} = \"{value}\": {why}",
+        "{key} = \"{value}\": {why}",
+    ),
+    (
+        "config_amount",
+        "un monto, por ejemplo \"1000000\"",
+        "an amount, e.g. \"1000000\"",
+    ),
+    ("config_time", "use HH:MM", "use HH:MM"),
+    (
+        "config_device",
+        "use serial:/dev/ttyUSB0?baud=9600",
+        "use serial:/dev/ttyUSB0?baud=9600",
+    ),
+    (
+        "config_scale",
+        "scale.labels[{index}]: {why}",
+        "scale.labels[{index}]: {why}",
+    ),
+    (
+        "scale_prefix",
+        "el prefijo \"{prefix}\" no son dígitos",
+        "prefix \"{prefix}\" is not digits",
+    ),
+    (
+        "scale_no_value",
+        "el prefijo \"{prefix}\" y {digits} dígitos de artículo no dejan dígitos para el valor",
+        "prefix \"{prefix}\" and {digits} item digits leave no digit for the value",
+    ),
+    (
+        "scale_decimals",
+        "{decimals} decimales no caben en {digits} dígitos de valor (a lo sumo {most})",
+        "{decimals} decimals do not fit {digits} value digits (at most {most})",
+    ),
     // A rebuild's losses.
     (
         "part_from_backup",
