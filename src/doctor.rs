@@ -63,7 +63,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
             out.push(f(
                 Level::Fail,
                 "config",
-                fill(w.config_bad, &[("why", &e.to_string())]),
+                fill(w.config_bad, &[("why", &e.words(w.language))]),
             ));
             Config::defaults()
         }
@@ -159,7 +159,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
                 ),
             ];
         }
-        Err(e) => return vec![f(Level::Fail, "store", e.to_string())],
+        Err(e) => return vec![f(Level::Fail, "store", e.words(w.language, None))],
     };
     let info = store.info();
     out.push(f(
@@ -215,7 +215,7 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 ),
             ));
         }
-        Err(e) => out.push(f(Level::Fail, "outbox", e.to_string())),
+        Err(e) => out.push(f(Level::Fail, "outbox", e.words(w.language, None))),
     }
     match store.print_jobs() {
         Ok(j) if j.is_empty() => out.push(f(Level::Ok, "print spool", w.spool_empty)),
@@ -238,7 +238,7 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 ),
             ));
         }
-        Err(e) => out.push(f(Level::Fail, "print spool", e.to_string())),
+        Err(e) => out.push(f(Level::Fail, "print spool", e.words(w.language, None))),
     }
     out
 }
@@ -279,7 +279,7 @@ fn integrity(
                 ],
             ),
         ),
-        Err(e) => f(Level::Fail, "integrity", e.to_string()),
+        Err(e) => f(Level::Fail, "integrity", e.words(w.language, None)),
     }
 }
 
@@ -363,7 +363,16 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             return vec![f(
                 Level::Fail,
                 "printer",
-                fill(w.unreachable, &[("dev", dev), ("why", &e.to_string())]),
+                fill(
+                    w.unreachable,
+                    &[
+                        ("dev", dev),
+                        (
+                            "why",
+                            &crate::devices::printer::Fault::io(&e).words(w.language),
+                        ),
+                    ],
+                ),
             )];
         }
     };
@@ -436,7 +445,16 @@ fn display(c: &Config, dir: &Path) -> Vec<Finding> {
         Err(e) => vec![f(
             Level::Fail,
             "display",
-            fill(w.unreachable, &[("dev", dev), ("why", &e.to_string())]),
+            fill(
+                w.unreachable,
+                &[
+                    ("dev", dev),
+                    (
+                        "why",
+                        &crate::devices::printer::Fault::io(&e).words(w.language),
+                    ),
+                ],
+            ),
         )],
     }
 }
@@ -456,7 +474,7 @@ fn sync(c: &Config) -> Vec<Finding> {
     };
     let cfg = match crate::sync::client::tls_config(&c.sync.ca_file) {
         Ok(tls) => cfg.tls_config(tls),
-        Err(e) => return vec![f(Level::Fail, "sync", e.to_string())],
+        Err(e) => return vec![f(Level::Fail, "sync", e.words(w.language))],
     };
     let agent: ureq::Agent = cfg.build().into();
     // An authenticated request to the register's database: the root answers anyone, so only

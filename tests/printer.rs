@@ -197,7 +197,7 @@ fn held_then_printed_once(endpoint: Endpoint, printer: &FakePrinter) {
     wait_for(
         &events,
         "the job held",
-        |e| matches!(e, PrinterEvent::Waiting(n, why) if *n == number && why.contains("paper out")),
+        |e| matches!(e, PrinterEvent::Waiting(n, caja::devices::printer::Fault::Status(s)) if *n == number && s.paper_out),
     );
     assert_eq!(printer.receipts(), 0, "printed with no paper");
     assert_eq!(store.print_jobs().unwrap().len(), 1);

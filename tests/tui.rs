@@ -1362,18 +1362,32 @@ fn printer_retries_do_not_replace_other_messages() {
     key(&mut app, KeyCode::Enter);
     let sold = msg(&app);
     assert!(sold.contains("FV1-000001"), "{sold}");
-    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), "off".into()));
+    use caja::devices::printer::Fault;
+    let off = || Fault::Io(caja::devices::printer::IoWhy::Refused, String::new());
+    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), off()));
     assert_eq!(msg(&app), sold);
     app.message = None;
-    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), "off".into()));
-    assert!(msg(&app).contains("en espera"), "{}", msg(&app));
+    app.on_printer(PrinterEvent::Waiting("FV1-000001".into(), off()));
+    assert!(
+        msg(&app).contains("en espera: la impresora no acepta la conexión"),
+        "{}",
+        msg(&app)
+    );
     app.on_printer(PrinterEvent::Waiting(
         "FV1-000001".into(),
-        "still off".into(),
+        Fault::Unreachable,
     ));
     assert!(
-        msg(&app).contains("still off"),
+        msg(&app).contains("impresora sin conexión"),
         "a newer retry replaces an older one"
+    );
+    // A drawer on a file printer says why in the register's language.
+    app.message = None;
+    app.on_printer(PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile));
+    assert!(
+        msg(&app).contains("El cajón no abrió: una impresora de archivo no tiene cajón"),
+        "{}",
+        msg(&app)
     );
 }
 
@@ -1551,7 +1565,7 @@ fn the_header_keeps_the_printer_state_whole_at_80_columns() {
     keys(&mut app, "ana\n1234\n0\n");
     assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
     app.printer_state = Some(caja::devices::printer::PrinterState::Unreachable(
-        "Connection refused".into(),
+        caja::devices::printer::Fault::Unreachable,
     ));
     let s = screen(&app, 80, 24);
     let header = s.lines().next().unwrap();

@@ -448,6 +448,7 @@ impl App {
                 self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
+                let why = why.words(self.config.language);
                 let text =
                     crate::i18n::fill(t.printer_failed, &[("number", &number), ("why", &why)]);
                 match &mut self.message {
@@ -466,10 +467,13 @@ impl App {
                 }
             }
             PrinterEvent::DrawerOpened => {}
-            PrinterEvent::DrawerFailed(why) => self.notice(
-                Level::Warn,
-                crate::i18n::fill(t.drawer_failed, &[("why", &why)]),
-            ),
+            PrinterEvent::DrawerFailed(why) => {
+                let why = why.words(self.config.language);
+                self.notice(
+                    Level::Warn,
+                    crate::i18n::fill(t.drawer_failed, &[("why", &why)]),
+                );
+            }
         }
     }
 

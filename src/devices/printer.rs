@@ -28,6 +28,98 @@ pub enum PrinterCmd {
     Print(Box<Receipt>),
 }
 
+/// Why a job or the drawer waits, typed so that the register words it in its language
+/// ([`Fault::words`]); `Display` is the English, for logs and the spool's record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// The printer says so: paper out, cover open, offline.
+    Status(PrinterStatus),
+    /// The device cannot be opened or written: the kind, and the operating system's words.
+    Io(IoWhy, String),
+    /// `[printer] device` cannot be used (its reason).
+    Device(String),
+    /// The print spool cannot be read (the store's reason).
+    Spool(String),
+    /// A document that cannot be printed (its reason).
+    Document(String),
+    NoDrawerOnFile,
+    /// No link to the printer could be opened.
+    Unreachable,
+    /// Waiting for an earlier job.
+    Waiting,
+}
+
+/// The kinds of device failure a shop can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoWhy {
+    Refused,
+    TimedOut,
+    NotFound,
+    Denied,
+    Busy,
+    Other,
+}
+
+impl Fault {
+    pub fn io(e: &std::io::Error) -> Fault {
+        use std::io::ErrorKind as K;
+        let why = match e.kind() {
+            K::ConnectionRefused => IoWhy::Refused,
+            K::TimedOut | K::WouldBlock => IoWhy::TimedOut,
+            K::NotFound => IoWhy::NotFound,
+            K::PermissionDenied => IoWhy::Denied,
+            K::ResourceBusy => IoWhy::Busy,
+            _ => IoWhy::Other,
+        };
+        Fault::Io(why, e.to_string())
+    }
+
+    /// The fault in `lang`.
+    pub fn words(&self, lang: Language) -> String {
+        use crate::i18n::{fill, store_text, texts};
+        let t = |key| store_text(lang, key);
+        match self {
+            Fault::Status(st) => {
+                let s = texts(lang);
+                let mut w = Vec::new();
+                if st.paper_out {
+                    w.push(s.st_paper_out);
+                } else if st.paper_near_end {
+                    w.push(s.st_near_end);
+                }
+                if st.cover_open {
+                    w.push(s.st_cover_open);
+                }
+                if st.offline && !st.paper_out && !st.cover_open {
+                    w.push(s.st_offline);
+                }
+                if st.drawer_open {
+                    w.push(s.st_drawer_open);
+                }
+                w.join(", ")
+            }
+            Fault::Io(IoWhy::Refused, _) => t("prn_refused").into(),
+            Fault::Io(IoWhy::TimedOut, _) => t("prn_timed_out").into(),
+            Fault::Io(IoWhy::NotFound, d) => fill(t("prn_not_found"), &[("detail", d)]),
+            Fault::Io(IoWhy::Denied, d) => fill(t("prn_denied"), &[("detail", d)]),
+            Fault::Io(IoWhy::Busy, _) => t("prn_busy").into(),
+            Fault::Io(IoWhy::Other, d) => d.clone(),
+            Fault::Device(d) => fill(t("prn_device"), &[("detail", d)]),
+            Fault::Spool(d) => fill(t("prn_spool"), &[("detail", d)]),
+            Fault::Document(d) => fill(t("prn_document"), &[("detail", d)]),
+            Fault::NoDrawerOnFile => t("prn_no_drawer").into(),
+            Fault::Unreachable => t("prn_unreachable").into(),
+            Fault::Waiting => t("prn_waiting").into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
 /// What the printer is doing, for the header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterState {
@@ -36,7 +128,7 @@ pub enum PrinterState {
     NoStatus,
     /// Paper out, cover open, offline: jobs wait.
     Problem(PrinterStatus),
-    Unreachable(String),
+    Unreachable(Fault),
 }
 
 /// What happened, for the screen.
@@ -44,10 +136,10 @@ pub enum PrinterState {
 pub enum PrinterEvent {
     State(PrinterState),
     Printed(String),
-    /// A job is waiting: its number and why.
-    Waiting(String, String),
+    /// A job is waiting: its number (or what it is) and why.
+    Waiting(String, Fault),
     DrawerOpened,
-    DrawerFailed(String),
+    DrawerFailed(Fault),
     /// The spool is empty.
     Idle,
 }
@@ -138,14 +230,14 @@ impl Worker {
         let ep = match &self.setup.endpoint {
             Ok(ep) => ep.clone(),
             Err(e) => {
-                self.set_state(PrinterState::Unreachable(e.clone()));
+                self.set_state(PrinterState::Unreachable(Fault::Device(e.clone())));
                 return None;
             }
         };
         match Link::open(&ep, self.setup.timeout) {
             Ok(l) => Some(l),
             Err(e) => {
-                self.set_state(PrinterState::Unreachable(e.to_string()));
+                self.set_state(PrinterState::Unreachable(Fault::io(&e)));
                 None
             }
         }
@@ -156,7 +248,7 @@ impl Worker {
         let jobs = match self.store.print_jobs() {
             Ok(j) => j,
             Err(e) => {
-                self.set_state(PrinterState::Unreachable(format!("spool: {e}")));
+                self.set_state(PrinterState::Unreachable(Fault::Spool(e.to_string())));
                 return false;
             }
         };
@@ -178,7 +270,7 @@ impl Worker {
                 Ok(Some(_)) => self.set_state(PrinterState::Ready),
                 Ok(None) => self.set_state(PrinterState::NoStatus),
                 Err(e) => {
-                    self.set_state(PrinterState::Unreachable(e.to_string()));
+                    self.set_state(PrinterState::Unreachable(Fault::io(&e)));
                     self.waiting(first_id, &first);
                     return false;
                 }
@@ -191,7 +283,8 @@ impl Worker {
                 Ok(b) => b,
                 Err(e) => {
                     // A job that can never print (its document unreadable) must not block the rest.
-                    let _ = self.store.print_failed(id, &e);
+                    let e = Fault::Document(e);
+                    let _ = self.store.print_failed(id, &e.to_string());
                     self.say(PrinterEvent::Waiting(job.number.clone(), e));
                     self.store.print_done(id);
                     continue;
@@ -203,7 +296,7 @@ impl Worker {
                     self.say(PrinterEvent::Printed(job.number));
                 }
                 Err(e) => {
-                    self.set_state(PrinterState::Unreachable(e.to_string()));
+                    self.set_state(PrinterState::Unreachable(Fault::io(&e)));
                     self.waiting(id, &job);
                     return false;
                 }
@@ -214,11 +307,11 @@ impl Worker {
 
     fn waiting(&mut self, id: u64, job: &PrintJob) {
         let why = match &self.state {
-            Some(PrinterState::Problem(st)) => st.words().join(", "),
+            Some(PrinterState::Problem(st)) => Fault::Status(*st),
             Some(PrinterState::Unreachable(e)) => e.clone(),
-            _ => "waiting".into(),
+            _ => Fault::Waiting,
         };
-        let _ = self.store.print_failed(id, &why);
+        let _ = self.store.print_failed(id, &why.to_string());
         self.say(PrinterEvent::Waiting(job.number.clone(), why));
     }
 
@@ -288,7 +381,8 @@ impl Worker {
             }
             _ => super::escpos::test_page(self.setup.code_page, self.setup.columns),
         };
-        self.send_now("test page", bytes);
+        let what = crate::i18n::store_text(self.setup.language, "test_page");
+        self.send_now(what, bytes);
     }
 
     fn print_now(&mut self, r: &Receipt) {
@@ -308,34 +402,37 @@ impl Worker {
     fn send_now(&mut self, what: &str, bytes: Result<Vec<u8>, String>) {
         let bytes = match bytes {
             Ok(b) => b,
-            Err(e) => return self.say(PrinterEvent::Waiting(what.into(), e)),
+            Err(e) => return self.say(PrinterEvent::Waiting(what.into(), Fault::Document(e))),
         };
         let Some(mut link) = self.open() else {
-            return self.say(PrinterEvent::Waiting(
-                what.into(),
-                "printer unreachable".into(),
-            ));
+            let why = match &self.state {
+                Some(PrinterState::Unreachable(e)) => e.clone(),
+                _ => Fault::Unreachable,
+            };
+            return self.say(PrinterEvent::Waiting(what.into(), why));
         };
         match link.send(&bytes) {
             Ok(()) => self.say(PrinterEvent::Printed(what.into())),
-            Err(e) => self.say(PrinterEvent::Waiting(what.into(), e.to_string())),
+            Err(e) => self.say(PrinterEvent::Waiting(what.into(), Fault::io(&e))),
         }
     }
 
     fn drawer(&mut self) {
         if matches!(self.setup.endpoint, Ok(Endpoint::File(_))) {
-            self.say(PrinterEvent::DrawerFailed(
-                "no drawer on a file printer".into(),
-            ));
+            self.say(PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile));
             return;
         }
         let Some(mut link) = self.open() else {
-            self.say(PrinterEvent::DrawerFailed("printer unreachable".into()));
+            let why = match &self.state {
+                Some(PrinterState::Unreachable(e)) => e.clone(),
+                _ => Fault::Unreachable,
+            };
+            self.say(PrinterEvent::DrawerFailed(why));
             return;
         };
         match link.send(&self.setup.pulse.bytes()) {
             Ok(()) => self.say(PrinterEvent::DrawerOpened),
-            Err(e) => self.say(PrinterEvent::DrawerFailed(e.to_string())),
+            Err(e) => self.say(PrinterEvent::DrawerFailed(Fault::io(&e))),
         }
     }
 }

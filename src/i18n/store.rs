@@ -457,6 +457,59 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "no se puede escribir el diario: {detail}",
         "cannot write the journal: {detail}",
     ),
+    // The printer and the drawer.
+    (
+        "prn_refused",
+        "la impresora no acepta la conexión",
+        "the printer refuses the connection",
+    ),
+    (
+        "prn_timed_out",
+        "la impresora no respondió a tiempo",
+        "the printer did not answer in time",
+    ),
+    (
+        "prn_not_found",
+        "el dispositivo no está ({detail})",
+        "the device is not there ({detail})",
+    ),
+    (
+        "prn_denied",
+        "sin permiso para abrir el dispositivo; ¿el usuario está en el grupo dialout o lp? ({detail})",
+        "no permission to open the device; is the user in the dialout or lp group? ({detail})",
+    ),
+    (
+        "prn_busy",
+        "el dispositivo está ocupado por otro programa",
+        "the device is busy with another program",
+    ),
+    (
+        "prn_device",
+        "[printer] device no sirve: {detail}",
+        "[printer] device cannot be used: {detail}",
+    ),
+    (
+        "prn_spool",
+        "la cola de impresión no se puede leer: {detail}",
+        "the print spool cannot be read: {detail}",
+    ),
+    (
+        "prn_document",
+        "no se puede imprimir: {detail}",
+        "cannot be printed: {detail}",
+    ),
+    (
+        "prn_no_drawer",
+        "una impresora de archivo no tiene cajón",
+        "no drawer on a file printer",
+    ),
+    (
+        "prn_unreachable",
+        "impresora sin conexión",
+        "printer unreachable",
+    ),
+    ("prn_waiting", "en espera", "waiting"),
+    ("test_page", "página de prueba", "test page"),
     // caja.toml.
     ("config_or", "{some} o {last}", "{some} or {last}"),
     (
