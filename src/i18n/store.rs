@@ -1,7 +1,10 @@
-//! The store's words, by key, in both languages: each problem and note its check can find
-//! (`caja check`, the doctor, the close of day's check, the register's own check while it
-//! sells), and each refusal a person can meet. `store::check::Problem` and
-//! `store::Refusal` name their keys and fill the values.
+//! The words of what goes wrong below the screens, by key, in both languages: each problem and
+//! note the store's check can find, each refusal a person can meet, a rebuild's losses, the
+//! pull history, the sync client's and the printer's failures, the catalog and customer files'
+//! errors and caja.toml's problems. Each typed error (`store::check::Problem`,
+//! `store::Refusal`, `sync::client::SyncError`, `devices::printer::Fault`, `csvio::CsvError`,
+//! `config::ConfigProblem`, ...) names its keys and fills the values; its `Display` is the
+//! English, for logs.
 
 use super::Language;
 
