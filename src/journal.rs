@@ -204,16 +204,20 @@ impl Detail {
 
 /// An override as the CSV writes it ("void_line by ana (wrong item)"), or for people in `lang`.
 pub fn override_text(o: &Override, lang: Option<Language>) -> String {
-    let (w, action) = match lang {
-        None => (cli_words(Language::En), o.action.clone()),
-        Some(l) => (cli_words(l), crate::i18n::override_name(&o.action, l)),
+    let (w, action, reason) = match lang {
+        None => (cli_words(Language::En), o.action.clone(), o.reason.clone()),
+        Some(l) => (
+            cli_words(l),
+            crate::i18n::override_name(&o.action, l),
+            crate::i18n::override_reason(&o.reason, l),
+        ),
     };
     fill(
         w.jr_override,
         &[
             ("action", &action),
             ("supervisor", &o.supervisor),
-            ("reason", &o.reason),
+            ("reason", &reason),
         ],
     )
 }

@@ -305,8 +305,9 @@ impl Receipt {
     /// "Motivo: ..." and "Autoriza: ..." for a document that carries a reason and overrides.
     fn reason_and_supervisors(&mut self, w: &Words, reason: &str, overrides: &[Override]) {
         if !reason.trim().is_empty() {
+            let reason = crate::i18n::override_reason(reason.trim(), w.language);
             self.text(
-                &format!("{}: {}", w.reason, reason.trim()),
+                &format!("{}: {}", w.reason, reason),
                 Style::Normal,
                 Align::Left,
             );

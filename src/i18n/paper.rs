@@ -5,6 +5,8 @@ use crate::domain::tender::TenderKind;
 
 /// The words a receipt and a printed report use, by name.
 pub struct Words {
+    /// The language these words are in.
+    pub language: Language,
     /// Above a receipt printed again.
     pub copy: &'static str,
     pub register: &'static str,
@@ -72,6 +74,7 @@ pub struct Words {
 }
 
 const ES: Words = Words {
+    language: Language::Es,
     register: "Caja",
     cashier: "Cajero",
     discount: "Descuento",
@@ -137,6 +140,7 @@ const ES: Words = Words {
 };
 
 const EN: Words = Words {
+    language: Language::En,
     register: "Register",
     cashier: "Cashier",
     discount: "Discount",
@@ -240,6 +244,31 @@ pub fn override_name(action: &str, lang: Language) -> String {
     known.map_or_else(|| action.to_string(), str::to_string)
 }
 
+/// A reason the register itself recorded (with a supervisor's override, or on the drawer
+/// test's no-sale), as people read it: sealed documents keep it in English ("after payment
+/// started"); a reason a person typed stays as typed.
+pub fn override_reason(reason: &str, lang: Language) -> String {
+    if lang == Language::En {
+        return reason.to_string();
+    }
+    if let Some(cashier) = reason.strip_prefix("shift of ") {
+        return format!("turno de {cashier}");
+    }
+    match reason {
+        "after payment started" => "con el pago iniciado",
+        "tenders given back" => "pagos devueltos",
+        "held ticket deleted" => "tiquete en espera borrado",
+        "more than the drawer holds" => "más de lo que hay en el cajón",
+        "over the limit" => "sobre el límite",
+        "date out of sequence" => "fecha fuera de orden",
+        "close of day" => "cierre del día",
+        "drawer test" => "prueba del cajón",
+        "diagnostics" => "diagnóstico",
+        other => other,
+    }
+    .to_string()
+}
+
 /// The name of a tender kind in `w`.
 pub fn tender_name(kind: TenderKind, w: &Words) -> &'static str {
     match kind {
@@ -254,4 +283,20 @@ pub fn tender_name(kind: TenderKind, w: &Words) -> &'static str {
 /// The title of an X report in `lang`.
 pub fn x_title(lang: Language) -> &'static str {
     words(lang).x_title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The register's own recorded reasons read in Spanish; what a person typed stays.
+    #[test]
+    fn recorded_reasons_read_in_the_paper_language() {
+        let es = |r| override_reason(r, Language::Es);
+        assert_eq!(es("after payment started"), "con el pago iniciado");
+        assert_eq!(es("drawer test"), "prueba del cajón");
+        assert_eq!(es("shift of ana"), "turno de ana");
+        assert_eq!(es("cliente devolvió"), "cliente devolvió");
+        assert_eq!(override_reason("drawer test", Language::En), "drawer test");
+    }
 }
