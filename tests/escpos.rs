@@ -141,7 +141,7 @@ fn emphasis_size_alignment_and_qr() {
 
 #[test]
 fn the_test_page_has_the_whole_code_page_and_ends_with_a_cut() {
-    let b = caja::devices::escpos::test_page(CodePage::Pc858, 42).unwrap();
+    let b = caja::devices::escpos::test_page(CodePage::Pc858, 42, "caja test page").unwrap();
     assert_eq!(&b[..2], &[0x1B, b'@']);
     let table: Vec<u8> = (0x80..=0x9Fu8).chain([b'\n']).collect();
     assert!(find(&b, &table).is_some(), "{}", dump(&b));

@@ -410,3 +410,28 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
     wait_for_bytes(b"\x1bQATOTAL       $ 18.500\r\x1bQBCAMBIO       $ 1.500\r");
     drop(slave);
 }
+
+/// The technician's test page and the drawer on a file printer speak the register's language.
+#[test]
+fn the_test_page_and_the_drawer_speak_the_registers_language() {
+    use caja::devices::printer::{Fault, PrinterCmd};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(demo_store(dir.path()));
+    let out = dir.path().join("receipts.txt");
+    let (cmds, events) = spawn(store, setup(Endpoint::File(out.clone())));
+    cmds.send(PrinterCmd::TestPage).unwrap();
+    wait_for(
+        &events,
+        "the test page",
+        |e| matches!(e, PrinterEvent::Printed(what) if what == "página de prueba"),
+    );
+    let page = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        page.starts_with("caja: página de prueba (Pc858, 42 columnas)\n123456789"),
+        "{page}"
+    );
+    cmds.send(PrinterCmd::OpenDrawer).unwrap();
+    wait_for(&events, "no drawer", |e| {
+        matches!(e, PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile))
+    });
+}

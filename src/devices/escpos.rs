@@ -109,25 +109,26 @@ pub fn encode(r: &Receipt, cp: CodePage, drawer: Option<Pulse>) -> Result<Vec<u8
     Ok(out)
 }
 
-/// The technician's test page, as text: a column ruler and the accented letters.
-pub fn test_page_text(columns: u16) -> String {
+/// The technician's test page, as text: its title, a column ruler and the accented letters.
+pub fn test_page_text(columns: u16, title: &str) -> String {
     let w = usize::from(columns);
     let ruler: String = (1..=w).map(|i| char::from(b'0' + (i % 10) as u8)).collect();
     format!(
-        "caja test page\n{ruler}\n{}\náéíóú ÁÉÍÓÚ ñÑ üÜ ¿? ¡! € $\n\n\n",
+        "{title}\n{ruler}\n{}\náéíóú ÁÉÍÓÚ ñÑ üÜ ¿? ¡! € $\n\n\n",
         "-".repeat(w)
     )
 }
 
-/// The technician's test page: a column ruler, the accented letters, every byte of the code
-/// page's upper half, a QR code and a cut.
-pub fn test_page(cp: CodePage, columns: u16) -> Result<Vec<u8>, String> {
+/// The technician's test page: its title (in the register's language, naming the code page
+/// and the columns), a column ruler, the accented letters, every byte of the code page's
+/// upper half, a QR code and a cut.
+pub fn test_page(cp: CodePage, columns: u16, title: &str) -> Result<Vec<u8>, String> {
     let mut lines = vec![Line {
-        text: format!("caja test page ({cp:?}, {columns} columns)"),
+        text: title.to_string(),
         style: Style::Bold,
         align: Align::Center,
     }];
-    for l in test_page_text(columns)
+    for l in test_page_text(columns, title)
         .lines()
         .skip(1)
         .filter(|l| !l.is_empty())

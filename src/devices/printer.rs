@@ -377,12 +377,28 @@ impl Worker {
     fn test_page(&mut self) {
         let bytes = match &self.setup.endpoint {
             Ok(Endpoint::File(_)) => {
-                Ok(super::escpos::test_page_text(self.setup.columns).into_bytes())
+                let title = self.test_page_title();
+                Ok(super::escpos::test_page_text(self.setup.columns, &title).into_bytes())
             }
-            _ => super::escpos::test_page(self.setup.code_page, self.setup.columns),
+            _ => super::escpos::test_page(
+                self.setup.code_page,
+                self.setup.columns,
+                &self.test_page_title(),
+            ),
         };
         let what = crate::i18n::store_text(self.setup.language, "test_page");
         self.send_now(what, bytes);
+    }
+
+    /// "caja: página de prueba (Pc858, 42 columnas)".
+    fn test_page_title(&self) -> String {
+        crate::i18n::fill(
+            crate::i18n::store_text(self.setup.language, "test_page_title"),
+            &[
+                ("code_page", &format!("{:?}", self.setup.code_page)),
+                ("columns", &self.setup.columns.to_string()),
+            ],
+        )
     }
 
     fn print_now(&mut self, r: &Receipt) {

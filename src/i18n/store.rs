@@ -513,6 +513,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     ("prn_waiting", "en espera", "waiting"),
     ("test_page", "página de prueba", "test page"),
+    (
+        "test_page_title",
+        "caja: página de prueba ({code_page}, {columns} columnas)",
+        "caja test page ({code_page}, {columns} columns)",
+    ),
     // caja.toml.
     ("config_or", "{some} o {last}", "{some} or {last}"),
     (
