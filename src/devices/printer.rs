@@ -80,23 +80,12 @@ impl Fault {
         let t = |key| store_text(lang, key);
         match self {
             Fault::Status(st) => {
-                let s = texts(lang);
-                let mut w = Vec::new();
-                if st.paper_out {
-                    w.push(s.st_paper_out);
-                } else if st.paper_near_end {
-                    w.push(s.st_near_end);
+                let w = status_words(st, texts(lang));
+                if w.is_empty() {
+                    t("prn_waiting").into()
+                } else {
+                    w.join(", ")
                 }
-                if st.cover_open {
-                    w.push(s.st_cover_open);
-                }
-                if st.offline && !st.paper_out && !st.cover_open {
-                    w.push(s.st_offline);
-                }
-                if st.drawer_open {
-                    w.push(s.st_drawer_open);
-                }
-                w.join(", ")
             }
             Fault::Io(IoWhy::Refused, _) => t("prn_refused").into(),
             Fault::Io(IoWhy::TimedOut, _) => t("prn_timed_out").into(),
@@ -112,6 +101,24 @@ impl Fault {
             Fault::Waiting => t("prn_waiting").into(),
         }
     }
+}
+
+/// What keeps the printer from printing, in `t`'s words: paper out (or near its end), cover
+/// open, and offline when nothing else explains it. The drawer's state is not the printer's.
+pub fn status_words(st: &PrinterStatus, t: &crate::i18n::Texts) -> Vec<&'static str> {
+    let mut w = Vec::new();
+    if st.paper_out {
+        w.push(t.st_paper_out);
+    } else if st.paper_near_end {
+        w.push(t.st_near_end);
+    }
+    if st.cover_open {
+        w.push(t.st_cover_open);
+    }
+    if st.offline && w.is_empty() {
+        w.push(t.st_offline);
+    }
+    w
 }
 
 impl std::fmt::Display for Fault {

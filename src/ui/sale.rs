@@ -152,21 +152,10 @@ fn printer_words(app: &App) -> (String, bool) {
             false,
         ),
         Some(PrinterState::Unreachable(_)) => (t.printer_unreachable.to_string(), true),
-        Some(PrinterState::Problem(st)) => {
-            let mut w = Vec::new();
-            if st.paper_out {
-                w.push(t.st_paper_out);
-            } else if st.paper_near_end {
-                w.push(t.st_near_end);
-            }
-            if st.cover_open {
-                w.push(t.st_cover_open);
-            }
-            if st.offline && w.is_empty() {
-                w.push(t.st_offline);
-            }
-            (w.join(", "), true)
-        }
+        Some(PrinterState::Problem(st)) => (
+            crate::devices::printer::status_words(st, t).join(", "),
+            true,
+        ),
     }
 }
 
