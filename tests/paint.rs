@@ -6,7 +6,7 @@ mod common;
 use caja::app::App;
 use caja::config::Config;
 use caja::store::Store;
-use caja::ui::theme::{TermEnv, Theme};
+use caja::ui::theme::Theme;
 use chrono::{FixedOffset, TimeZone};
 use common::*;
 use ratatui::backend::CrosstermBackend;
@@ -109,14 +109,7 @@ fn painting_the_input_line_alone_shows_what_a_whole_frame_shows() {
         Config::defaults(),
         clock,
     );
-    let theme = Theme::for_terminal(
-        "default",
-        &TermEnv {
-            term: "xterm".into(),
-            no_color: true,
-            locale: "es_CO.UTF-8".into(),
-        },
-    );
+    let theme = mono_theme();
     let sink = Sink::default();
     let opts = TerminalOptions {
         viewport: Viewport::Fixed(Rect::new(0, 0, 80, 24)),

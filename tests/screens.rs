@@ -13,8 +13,6 @@ use caja::domain::qty::TaxRate;
 use caja::i18n::texts;
 use caja::store::Store;
 use caja::store::catalog::ApplyMode;
-use caja::ui::theme::{TermEnv, Theme};
-use chrono::{FixedOffset, TimeZone};
 use common::*;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
@@ -25,24 +23,11 @@ const LONG_PRODUCT: &str =
 const LONG_CUSTOMER: &str = "Distribuidora de Alimentos y Abarrotes Hermanos Restrepo Villegas";
 
 fn clock() -> Clock {
-    Box::new(|| {
-        FixedOffset::west_opt(5 * 3600)
-            .unwrap()
-            .with_ymd_and_hms(2026, 11, 22, 9, 41, 0)
-            .unwrap()
-    })
+    clock_at_941()
 }
 
 fn draw(app: &App) -> String {
-    let theme = Theme::for_terminal(
-        "default",
-        &TermEnv {
-            term: "xterm".into(),
-            no_color: true,
-            locale: "es_CO.UTF-8".into(),
-        },
-    );
-    drawn(app, &theme, 80, 24, false)
+    drawn(app, &mono_theme(), 80, 24, false)
 }
 
 struct Walk {

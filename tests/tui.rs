@@ -9,7 +9,6 @@ use caja::domain::document::DocBody;
 use caja::domain::money::Money;
 use caja::store::Store;
 use caja::ui::theme::{TermEnv, Theme};
-use chrono::{FixedOffset, TimeZone};
 use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,23 +16,11 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::Path;
 
 fn clock() -> Clock {
-    Box::new(|| {
-        FixedOffset::west_opt(5 * 3600)
-            .unwrap()
-            .with_ymd_and_hms(2026, 11, 22, 9, 41, 0)
-            .unwrap()
-    })
+    clock_at_941()
 }
 
 fn mono() -> Theme {
-    Theme::for_terminal(
-        "default",
-        &TermEnv {
-            term: "xterm".into(),
-            no_color: true,
-            locale: "es_CO.UTF-8".into(),
-        },
-    )
+    mono_theme()
 }
 
 /// An app over a demo store, logged in as the supervisor `ana`.

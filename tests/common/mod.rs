@@ -53,6 +53,28 @@ pub fn demo_store(dir: &Path) -> Store {
     s
 }
 
+/// The register's clock stopped at 2026-11-22 09:41, Bogotá time.
+pub fn clock_at_941() -> caja::app::Clock {
+    Box::new(|| {
+        FixedOffset::west_opt(5 * 3600)
+            .unwrap()
+            .with_ymd_and_hms(2026, 11, 22, 9, 41, 0)
+            .unwrap()
+    })
+}
+
+/// The default theme without colours, on a UTF-8 xterm: screens compare as plain text.
+pub fn mono_theme() -> caja::ui::theme::Theme {
+    caja::ui::theme::Theme::for_terminal(
+        "default",
+        &caja::ui::theme::TermEnv {
+            term: "xterm".into(),
+            no_color: true,
+            locale: "es_CO.UTF-8".into(),
+        },
+    )
+}
+
 /// A fixed clock: 2026-11-22 plus `minutes`, in Bogotá time.
 pub fn header(day: u32, minutes: i64) -> DocHeader {
     let tz = FixedOffset::west_opt(5 * 3600).unwrap();
