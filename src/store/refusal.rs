@@ -236,13 +236,15 @@ impl super::StoreError {
         })
     }
 
-    /// The file itself is damaged (not a store, a page that makes no sense, a failed check):
-    /// why, in `lang`. None for any other error.
+    /// The store or its journal is damaged (not a store, a page that makes no sense, a record
+    /// that does not read): why, in `lang`. None for any other error.
     pub fn damage(&self, lang: Language) -> Option<String> {
         use super::StoreError as E;
         match self {
             E::Corrupt(d) => Some(d.clone()),
             E::NotAStore(_) | E::Unreadable { .. } => Some(self.words(lang, None)),
+            // A journal record that does not read, met while the store replays it.
+            E::Found(p) => Some(p.words(lang)),
             _ => None,
         }
     }
@@ -367,6 +369,16 @@ mod tests {
                 "a key, not words: {es}"
             );
         }
+        // A journal record that does not read while the store replays it is damage: the
+        // register opens on its rebuild screen, not on an error.
+        let found =
+            super::super::StoreError::Found(super::super::check::Problem::JournalRecordHash {
+                seq: 7,
+            });
+        assert_eq!(
+            found.damage(Language::Es).as_deref(),
+            Some("registro #7 del diario: el documento no coincide con su hash")
+        );
         assert_eq!(
             all[7].words(Language::Es),
             "no se puede cerrar 2026-11-29: el turno de ana está abierto; 2 tiquete(s) en espera"
