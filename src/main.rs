@@ -965,7 +965,10 @@ fn sync_cmd(
         );
         eprintln!("{text}");
         for why in &r.refused {
-            eprintln!("{}", fill(w.pull_refused, &[("why", why)]));
+            eprintln!(
+                "{}",
+                fill(w.pull_refused, &[("why", &why.words(w.language))])
+            );
         }
     }
     caja::sync::client::report_status(&store, &mut client, Some(&report))?;

@@ -215,8 +215,22 @@ fn walk(lang: Language) -> Vec<(String, String)> {
             .record_pull_failure(&PullEntry::Failed {
                 at: "2026-11-22T09:00:00-05:00".into(),
                 mode: "partial".into(),
-                es: down.words(Language::Es),
-                en: down.words(Language::En),
+                why: caja::store::history::Worded::new(|lang| down.words(lang)),
+            })
+            .unwrap();
+        let broken = caja::sync::client::BadDoc {
+            id: "product:ROTO".into(),
+            why: caja::sync::client::BadDocWhy::SoldBy,
+            stopped: false,
+        };
+        store
+            .record_pull_failure(&PullEntry::Pulled {
+                at: "2026-11-22T09:02:00-05:00".into(),
+                mode: "total".into(),
+                puts: 36,
+                removes: 0,
+                refused_count: 1,
+                refused: vec![caja::store::history::Worded::new(|lang| broken.words(lang))],
             })
             .unwrap();
         let spool = store.pull_spool().unwrap();

@@ -549,8 +549,10 @@ fn the_pull_history_reads_old_lines_and_typed_entries() {
     let failed = PullEntry::Failed {
         at: "2026-11-22T09:00:00-05:00".into(),
         mode: "total".into(),
-        es: "no se puede llegar a http://hub".into(),
-        en: "cannot reach http://hub".into(),
+        why: caja::store::history::Worded {
+            es: "no se puede llegar a http://hub".into(),
+            en: "cannot reach http://hub".into(),
+        },
     };
     s.record_pull_failure(&failed).unwrap();
     let h = s.pull_history().unwrap();

@@ -695,7 +695,17 @@ fn catalog_pulls_partial_total_and_replace() {
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 4500);
     let r = pull(&s, &mut c, PullMode::Partial, |_| {}).unwrap();
     assert_eq!(r.refused.len(), 1, "{r:?}");
-    assert!(r.refused[0].contains("product:ROTO") && r.refused[0].contains("price"));
+    assert_eq!(r.refused[0].id, "product:ROTO");
+    assert!(
+        r.refused[0].to_string().contains("price"),
+        "{:?}",
+        r.refused
+    );
+    let es = r.refused[0].words(caja::i18n::Language::Es);
+    assert!(
+        es.starts_with("documento del catálogo product:ROTO: price: "),
+        "{es}"
+    );
     assert_eq!(s.lookup_code("LEC1L").unwrap().unwrap().price.minor(), 9999);
     assert!(s.lookup_code("ROTO").unwrap().is_none());
     assert_eq!(s.catalog_len().unwrap(), 37);

@@ -148,9 +148,10 @@ impl App {
                 );
                 // Documents the register could not use: which and why (also in the history).
                 if let Some(first) = r.refused.first() {
+                    let first = first.words(self.config.language);
                     line.push_str(&fill(
                         t.sync_refused,
-                        &[("count", &r.refused.len().to_string()), ("first", first)],
+                        &[("count", &r.refused.len().to_string()), ("first", &first)],
                     ));
                 }
                 s.last_pull = Some(line);

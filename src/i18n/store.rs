@@ -659,6 +659,56 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "no PEM certificate in it",
     ),
     (
+        "doc_refused",
+        "documento del catálogo {id}: {why}",
+        "catalog document {id}: {why}",
+    ),
+    (
+        "doc_stopped",
+        "{refusal}; el catálogo quedó como estaba",
+        "{refusal}; the catalog was left as it was",
+    ),
+    (
+        "doc_missing",
+        "{field} falta o no es texto",
+        "{field} is missing or not a string",
+    ),
+    (
+        "doc_sku_not_id",
+        "su sku {sku} no coincide con el id",
+        "its sku {sku} does not match the id",
+    ),
+    (
+        "doc_barcode_not_text",
+        "un código de barras no es texto",
+        "a barcode is not a string",
+    ),
+    (
+        "doc_barcodes_not_list",
+        "barcodes no es una lista",
+        "barcodes is not a list",
+    ),
+    (
+        "doc_sold_by",
+        "sold_by no es \"unit\" ni \"weight\"",
+        "sold_by is not \"unit\" or \"weight\"",
+    ),
+    (
+        "doc_open_price",
+        "open_price no es true ni false",
+        "open_price is not true or false",
+    ),
+    (
+        "doc_key_not_id",
+        "sus campos nombran a {key}",
+        "its fields name {key}",
+    ),
+    (
+        "doc_points",
+        "points: '{value}' no es un número entero en texto",
+        "points: '{value}' is not a whole number in a string",
+    ),
+    (
         "sync_status",
         "{url} respondió {status}: {body}",
         "{url} answered {status}: {body}",

@@ -12,26 +12,49 @@ use serde::{Deserialize, Serialize};
 /// Entries kept; older ones are dropped as new ones come.
 const KEEP: u64 = 200;
 
+/// A reason worded in both languages when it happened: the sync client's failures carry the
+/// network's and the server's own text, which does not keep as a typed value.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Worded {
+    pub es: String,
+    pub en: String,
+}
+
+impl Worded {
+    /// `words` in each language.
+    pub fn new(words: impl Fn(Language) -> String) -> Worded {
+        Worded {
+            es: words(Language::Es),
+            en: words(Language::En),
+        }
+    }
+
+    pub fn get(&self, lang: Language) -> &str {
+        match lang {
+            Language::Es => &self.es,
+            Language::En => &self.en,
+        }
+    }
+}
+
 /// One entry of the pull history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PullEntry {
     /// A pull applied: when (RFC 3339), its mode's code, the products put and removed, and
-    /// how many catalog documents were refused, with the first few ("product:ROTO: why").
+    /// how many catalog documents were refused, with the first few.
     Pulled {
         at: String,
         mode: String,
         puts: u64,
         removes: u64,
         refused_count: u64,
-        refused: Vec<String>,
+        refused: Vec<Worded>,
     },
-    /// A pull that failed, nothing applied; why, worded in both languages when it happened
-    /// (the reason comes from the network or the server, already typed there).
+    /// A pull that failed, nothing applied, and why.
     Failed {
         at: String,
         mode: String,
-        es: String,
-        en: String,
+        why: Worded,
     },
     /// A catalog file imported from the command line.
     Imported { at: String, file: String, rows: u64 },
@@ -71,7 +94,11 @@ impl PullEntry {
                     ],
                 );
                 if *refused_count > 0 {
-                    let mut first = refused.join("; ");
+                    let mut first = refused
+                        .iter()
+                        .map(|r| r.get(lang))
+                        .collect::<Vec<_>>()
+                        .join("; ");
                     if first.len() > 2_000 {
                         let cut = (0..=2_000)
                             .rev()
@@ -87,18 +114,12 @@ impl PullEntry {
                 }
                 out
             }
-            PullEntry::Failed { at, mode, es, en } => fill(
+            PullEntry::Failed { at, mode, why } => fill(
                 t.sync_history_failed,
                 &[
                     ("at", &when(at)),
                     ("mode", &mode_word(mode)),
-                    (
-                        "why",
-                        match lang {
-                            Language::Es => es,
-                            Language::En => en,
-                        },
-                    ),
+                    ("why", why.get(lang)),
                 ],
             ),
             PullEntry::Imported { at, file, rows } => fill(
@@ -197,7 +218,10 @@ mod tests {
             puts: 37,
             removes: 2,
             refused_count: 1,
-            refused: vec!["product:ROTO: price".into()],
+            refused: vec![Worded {
+                es: "product:ROTO: precio".into(),
+                en: "product:ROTO: price".into(),
+            }],
         };
         assert_eq!(
             pulled.to_string(),
@@ -213,8 +237,10 @@ mod tests {
         let failed = PullEntry::Failed {
             at: "2026-11-22T14:41:00Z".into(),
             mode: "partial".into(),
-            es: "no se puede llegar a http://hub".into(),
-            en: "cannot reach http://hub".into(),
+            why: Worded {
+                es: "no se puede llegar a http://hub".into(),
+                en: "cannot reach http://hub".into(),
+            },
         };
         assert!(failed.words(Language::Es).contains("no se puede llegar"));
         assert!(failed.to_string().contains("partial failed: cannot reach"));

@@ -4,6 +4,7 @@
 
 use super::json::{doc_id, doc_rev, to_json};
 use crate::domain::numbering::{DocKind, parse_number};
+use crate::store::history::Worded;
 use crate::store::{Store, StoreError};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -46,9 +47,9 @@ pub enum SyncError {
     #[error("the server's answer is not what CouchDB sends: {0}")]
     Protocol(String),
     /// A catalog document the register cannot use: which, and why (the server works; that
-    /// document is wrong).
+    /// document is wrong). `stopped` when it stopped a replace.
     #[error("{0}")]
-    BadDocument(String),
+    BadDocument(BadDoc),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -79,7 +80,7 @@ impl SyncError {
             SyncError::Collision(id) => fill(t("sync_collision"), &[("id", id)]),
             SyncError::TakeOverClash(n) => fill(t("sync_take_over_clash"), &[("number", n)]),
             SyncError::Protocol(d) => fill(t("sync_protocol"), &[("detail", d)]),
-            SyncError::BadDocument(d) => d.clone(),
+            SyncError::BadDocument(d) => d.words(lang),
             SyncError::Store(e) => e.words(lang, None),
         }
     }
@@ -667,8 +668,8 @@ pub struct PullReport {
     pub removed: u64,
     pub total: u64,
     pub pages: u64,
-    /// Documents refused by id and reason (a partial or total pull applies the rest).
-    pub refused: Vec<String>,
+    /// Documents refused, with why (a partial or total pull applies the rest).
+    pub refused: Vec<BadDoc>,
 }
 
 /// The TLS settings of the sync client: the public roots, or the certificates of `ca_file`.
@@ -772,16 +773,88 @@ impl std::fmt::Display for NetWhy {
     }
 }
 
+/// A catalog document the register cannot use: its id, why, and whether it stopped a replace
+/// (the catalog then stays as it was).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadDoc {
+    pub id: String,
+    pub why: BadDocWhy,
+    pub stopped: bool,
+}
+
+/// What is wrong in a catalog document; field names are the protocol's (docs/PROTOCOL.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadDocWhy {
+    /// A text field is missing or not a string.
+    Missing(String),
+    /// The product's `sku` does not match its id.
+    SkuNotId(String),
+    BarcodeNotText,
+    BarcodesNotList,
+    Price(crate::domain::money::MoneyError),
+    TaxRate(crate::domain::qty::ParseError),
+    SoldBy,
+    OpenPrice,
+    Product(crate::domain::catalog::CatalogError),
+    Customer(crate::domain::customer::CustomerError),
+    /// The customer's fields name another key than its id.
+    KeyNotId(String),
+    /// `points` is not a whole number in a string.
+    Points(String),
+}
+
+impl BadDoc {
+    /// The refusal in `lang`.
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{domain_words, fill, store_text, texts};
+        let t = |key| store_text(lang, key);
+        let domain = |e: &(dyn std::error::Error + 'static)| {
+            domain_words(e, texts(lang), None).unwrap_or_else(|| e.to_string())
+        };
+        let field = |name: &str, why: String| format!("{name}: {why}");
+        let why = match &self.why {
+            BadDocWhy::Missing(k) => fill(t("doc_missing"), &[("field", k)]),
+            BadDocWhy::SkuNotId(sku) => fill(t("doc_sku_not_id"), &[("sku", sku)]),
+            BadDocWhy::BarcodeNotText => t("doc_barcode_not_text").into(),
+            BadDocWhy::BarcodesNotList => t("doc_barcodes_not_list").into(),
+            BadDocWhy::Price(e) => field("price", domain(e)),
+            BadDocWhy::TaxRate(e) => field("tax_rate", domain(e)),
+            BadDocWhy::SoldBy => t("doc_sold_by").into(),
+            BadDocWhy::OpenPrice => t("doc_open_price").into(),
+            BadDocWhy::Product(e) => domain(e),
+            BadDocWhy::Customer(e) => domain(e),
+            BadDocWhy::KeyNotId(key) => fill(t("doc_key_not_id"), &[("key", key)]),
+            BadDocWhy::Points(p) => fill(t("doc_points"), &[("value", p)]),
+        };
+        let text = fill(t("doc_refused"), &[("id", &self.id), ("why", &why)]);
+        if self.stopped {
+            fill(t("doc_stopped"), &[("refusal", &text)])
+        } else {
+            text
+        }
+    }
+}
+
+impl std::fmt::Display for BadDoc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
 /// A catalog document the register cannot use.
-fn bad(id: &str, why: impl std::fmt::Display) -> SyncError {
-    SyncError::BadDocument(format!("catalog document {id}: {why}"))
+fn bad(id: &str, why: BadDocWhy) -> SyncError {
+    SyncError::BadDocument(BadDoc {
+        id: id.to_string(),
+        why,
+        stopped: false,
+    })
 }
 
 /// One bad catalog document: a replace stops (the catalog is left as it was); a partial or
 /// total pull refuses that document, says which and why, and applies the rest.
 fn refuse_or_stop<T>(
     mode: PullMode,
-    refused: &mut Vec<String>,
+    refused: &mut Vec<BadDoc>,
     r: Result<T, SyncError>,
 ) -> Result<Option<T>, SyncError> {
     match r {
@@ -791,9 +864,10 @@ fn refuse_or_stop<T>(
             refused.push(why);
             Ok(None)
         }
-        Err(SyncError::BadDocument(why)) => Err(SyncError::BadDocument(format!(
-            "{why}; the catalog was left as it was"
-        ))),
+        Err(SyncError::BadDocument(why)) => Err(SyncError::BadDocument(BadDoc {
+            stopped: true,
+            ..why
+        })),
         Err(e) => Err(e),
     }
 }
@@ -808,11 +882,11 @@ pub fn product_from(
     let text = |k: &str| {
         doc[k]
             .as_str()
-            .ok_or_else(|| bad(id, format!("{k} is missing or not a string")))
+            .ok_or_else(|| bad(id, BadDocWhy::Missing(k.to_string())))
     };
     let sku = text("sku")?.to_string();
     if id != format!("product:{sku}") {
-        return Err(bad(id, format!("its sku {sku} does not match the id")));
+        return Err(bad(id, BadDocWhy::SkuNotId(sku)));
     }
     let barcodes = match &doc["barcodes"] {
         Value::Null => Vec::new(),
@@ -821,10 +895,10 @@ pub fn product_from(
             .map(|b| {
                 b.as_str()
                     .map(String::from)
-                    .ok_or_else(|| bad(id, "a barcode is not a string"))
+                    .ok_or_else(|| bad(id, BadDocWhy::BarcodeNotText))
             })
             .collect::<Result<_, _>>()?,
-        _ => return Err(bad(id, "barcodes is not a list")),
+        _ => return Err(bad(id, BadDocWhy::BarcodesNotList)),
     };
     let p = crate::domain::catalog::Product {
         sku,
@@ -832,25 +906,23 @@ pub fn product_from(
         barcodes,
         price: currency
             .parse_decimal(text("price")?)
-            .map_err(|e| bad(id, format!("price: {e}")))?,
+            .map_err(|e| bad(id, BadDocWhy::Price(e)))?,
         tax_rate: TaxRate::parse_percent(text("tax_rate")?)
-            .map_err(|e| bad(id, format!("tax_rate: {e}")))?,
+            .map_err(|e| bad(id, BadDocWhy::TaxRate(e)))?,
         active: doc["active"].as_bool().unwrap_or(true),
         sold_by: match &doc["sold_by"] {
             Value::Null => crate::domain::catalog::SoldBy::Unit,
             v => v
                 .as_str()
                 .and_then(crate::domain::catalog::SoldBy::parse)
-                .ok_or_else(|| bad(id, "sold_by is not \"unit\" or \"weight\""))?,
+                .ok_or_else(|| bad(id, BadDocWhy::SoldBy))?,
         },
         open_price: match &doc["open_price"] {
             Value::Null => false,
-            v => v
-                .as_bool()
-                .ok_or_else(|| bad(id, "open_price is not true or false"))?,
+            v => v.as_bool().ok_or_else(|| bad(id, BadDocWhy::OpenPrice))?,
         },
     };
-    p.validate().map_err(|e| bad(id, e))?;
+    p.validate().map_err(|e| bad(id, BadDocWhy::Product(e)))?;
     Ok(p)
 }
 
@@ -867,17 +939,17 @@ pub fn customer_from(doc: &Value) -> Result<(crate::domain::customer::Customer, 
         text("email"),
         text("address"),
     )
-    .map_err(|e| bad(id, e))?;
+    .map_err(|e| bad(id, BadDocWhy::Customer(e)))?;
     if id != format!("customer:{}", c.key()) {
-        return Err(bad(id, format!("its fields name {}", c.key())));
+        return Err(bad(id, BadDocWhy::KeyNotId(c.key())));
     }
     let points = match &doc["points"] {
         Value::Null => 0,
         Value::String(p) => p
             .trim()
             .parse()
-            .map_err(|_| bad(id, format!("points: '{p}' is not a whole number")))?,
-        other => return Err(bad(id, format!("points: {other} is not a decimal string"))),
+            .map_err(|_| bad(id, BadDocWhy::Points(p.clone())))?,
+        other => return Err(bad(id, BadDocWhy::Points(other.to_string()))),
     };
     Ok((c, points))
 }
@@ -908,7 +980,7 @@ pub fn pull(
         // only once the last page is in, in one transaction.
         let mut spool = store.pull_spool()?;
         let mut pages = 0u64;
-        let mut refused: Vec<String> = Vec::new();
+        let mut refused: Vec<BadDoc> = Vec::new();
         let checkpoint;
         match mode {
             PullMode::Partial => {
@@ -1013,7 +1085,11 @@ pub fn pull(
             puts,
             removes,
             refused_count: refused.len() as u64,
-            refused: refused.iter().take(20).cloned().collect(),
+            refused: refused
+                .iter()
+                .take(20)
+                .map(|r| Worded::new(|lang| r.words(lang)))
+                .collect(),
         };
         let r = store.apply_pull(spool, apply, &checkpoint, &history)?;
         Ok(PullReport {
@@ -1025,12 +1101,10 @@ pub fn pull(
         })
     })();
     if let Err(e) = &result {
-        use crate::i18n::Language;
         let _ = store.record_pull_failure(&crate::store::history::PullEntry::Failed {
             at: started,
             mode: mode.code().into(),
-            es: e.words(Language::Es),
-            en: e.words(Language::En),
+            why: Worded::new(|lang| e.words(lang)),
         });
     }
     result
