@@ -556,9 +556,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Soak { count, cashier }) => {
             let store = std::sync::Arc::new(Store::open(&dir)?);
             // Like the register, it answers read requests (catalog, customers, backup).
-            let _sharing = caja::store::share::serve(store.clone(), &dir)
-                .map_err(|e| eprintln!("read requests will not be answered: {e}"))
-                .ok();
+            let _sharing =
+                caja::store::share::serve(store.clone(), &dir, cli_words_for(&dir).language)
+                    .map_err(|e| eprintln!("read requests will not be answered: {e}"))
+                    .ok();
             caja::soak::run(&store, &cashier, count, &mut std::io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
         }
@@ -885,7 +886,8 @@ fn sync_cmd(
     let mut client = caja::sync::client::Client::new(&config.sync)?;
     if take_over {
         let t = caja::sync::client::take_over(&store, &mut client, |kind| {
-            eprintln!("{}", fill(w.reading_numbers, &[("kind", kind.code())]))
+            let kind = caja::i18n::texts(w.language).doc_kinds[kind.index()];
+            eprintln!("{}", fill(w.reading_numbers, &[("kind", kind)]))
         })?;
         let register = store.register().as_str();
         if t.previous == store.info().store_id {
@@ -909,7 +911,13 @@ fn sync_cmd(
                 let number = caja::domain::numbering::format_number(store.register(), *kind, *n);
                 let text = fill(
                     w.continues_after,
-                    &[("kind", kind.code()), ("number", &number)],
+                    &[
+                        (
+                            "kind",
+                            caja::i18n::texts(w.language).doc_kinds[kind.index()],
+                        ),
+                        ("number", &number),
+                    ],
                 );
                 eprintln!("{text}");
             }
@@ -957,7 +965,10 @@ fn sync_cmd(
         let text = fill(
             w.pulled,
             &[
-                ("mode", m.code()),
+                (
+                    "mode",
+                    caja::i18n::pull_mode_word(caja::i18n::texts(w.language), m.code()),
+                ),
                 ("upserted", &r.upserted.to_string()),
                 ("removed", &r.removed.to_string()),
                 ("total", &r.total.to_string()),
@@ -1310,7 +1321,10 @@ fn last_numbers(report: &caja::store::check::CheckReport, w: &CliWords) -> Strin
         .last_numbers
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(k, n)| format!("{} {}", k.code(), n))
+        .map(|(k, n)| {
+            let kind = caja::i18n::texts(w.language).doc_kinds[k.index()];
+            format!("{kind} {n}")
+        })
         .collect();
     if numbers.is_empty() {
         w.numbers_none.into()

@@ -132,7 +132,7 @@ fn event_loop(
             printer_events = Some(rx);
             // Other processes (`caja catalog export`, `caja backup`) ask the register for what
             // only the store holds; it ends when the loop does.
-            _sharing = crate::store::share::serve(store.clone(), &app.dir)
+            _sharing = crate::store::share::serve(store.clone(), &app.dir, app.config.language)
                 .map_err(|e| tracing::warn!("read requests will not be answered: {e}"))
                 .ok();
             // The register checks its store against the journal while it sells, at the lowest

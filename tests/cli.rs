@@ -481,6 +481,13 @@ fn the_command_line_speaks_the_folders_language() {
         if std::env::var_os("CAJA_CLI").is_some() {
             println!("{lang}:\n{all}");
         }
+        // Document kinds and pull modes by their names, not their codes.
+        let named = if lang == "es" {
+            "últimos números: venta 5"
+        } else {
+            "last numbers: sale 5"
+        };
+        assert!(all.contains(named), "{lang}: {all}");
         for w in foreign {
             assert!(
                 !all.to_lowercase().contains(w),

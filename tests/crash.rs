@@ -76,7 +76,11 @@ fn every_acknowledged_sale_survives_sigkill() {
 
     let o = run(&["check", "--data-dir", data]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains(&format!("sale {last_n}")), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("venta {last_n}")),
+        "{}",
+        text(&o)
+    );
     eprintln!(
         "{} kills, {} acknowledged sales, {} in the store",
         KILLS,

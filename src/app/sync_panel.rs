@@ -3,7 +3,7 @@
 
 use super::{App, Level, Screen};
 use crate::domain::numbering::DocKind;
-use crate::i18n::{Texts, fill};
+use crate::i18n::fill;
 use crate::sync::client::PullMode;
 use crate::sync::worker::{Progress, SyncCmd, SyncEvent};
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -140,7 +140,7 @@ impl App {
                     t.sync_pulled,
                     &[
                         ("now", &now),
-                        ("mode", mode_word(t, mode)),
+                        ("mode", crate::i18n::pull_mode_word(t, mode.code())),
                         ("upserted", &r.upserted.to_string()),
                         ("removed", &r.removed.to_string()),
                         ("total", &r.total.to_string()),
@@ -209,14 +209,5 @@ impl App {
         if matches!(self.screen, Screen::SyncPanel(_)) {
             self.open_sync_panel();
         }
-    }
-}
-
-/// A pull mode in the register's language.
-fn mode_word(t: &Texts, mode: PullMode) -> &'static str {
-    match mode {
-        PullMode::Partial => t.sync_mode_partial,
-        PullMode::Total => t.sync_mode_total,
-        PullMode::Replace => t.sync_mode_replace,
     }
 }

@@ -13,7 +13,7 @@ pub use cli::{CliWords, cli_words};
 pub use doctor::{DoctorWords, doctor_words};
 pub use errors::domain_words;
 pub use paper::{Words, override_name, override_reason, tender_name, words, x_title};
-pub use screen::{Texts, texts};
+pub use screen::{Texts, pull_mode_word, texts};
 use serde::Deserialize;
 pub use store::store_text;
 

@@ -1120,6 +1120,16 @@ pub fn texts(lang: Language) -> &'static Texts {
     }
 }
 
+/// A pull mode's code ("partial", "total", "replace") as `t` names it; another code as is.
+pub fn pull_mode_word<'a>(t: &'static Texts, code: &'a str) -> &'a str {
+    match code {
+        "partial" => t.sync_mode_partial,
+        "total" => t.sync_mode_total,
+        "replace" => t.sync_mode_replace,
+        other => other,
+    }
+}
+
 impl Texts {
     /// Every text of the catalogue, for the tests that hold both languages to the same keys
     /// and placeholders, and the screens to one language.

@@ -320,6 +320,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "{path} does not verify: it does not hold the store's documents",
     ),
     (
+        "running_register",
+        "la caja en uso: {said}",
+        "the running register: {said}",
+    ),
+    (
+        "request_unknown",
+        "la caja no entendió la petición (¿es de otra versión de caja?)",
+        "the register did not understand the request (is it another version of caja?)",
+    ),
+    (
         "folder_name",
         "{dir} no se puede pasar a la caja en uso; elija un nombre de carpeta más simple",
         "{dir} cannot be passed to the running register; choose a simpler folder name",

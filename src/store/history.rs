@@ -5,7 +5,7 @@
 use super::codec::{decode, encode};
 use super::tables::{PULL_HISTORY, PULL_HISTORY_V2};
 use super::{Store, StoreError};
-use crate::i18n::{Language, fill, store_text, texts};
+use crate::i18n::{Language, fill, pull_mode_word, store_text, texts};
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
 
@@ -69,12 +69,7 @@ impl PullEntry {
     /// The entry as people read it in `lang`.
     pub fn words(&self, lang: Language) -> String {
         let t = texts(lang);
-        let mode_word = |m: &str| match m {
-            "partial" => t.sync_mode_partial.to_string(),
-            "total" => t.sync_mode_total.to_string(),
-            "replace" => t.sync_mode_replace.to_string(),
-            other => other.to_string(),
-        };
+        let mode_word = |m| pull_mode_word(t, m);
         match self {
             PullEntry::Pulled {
                 at,
@@ -88,7 +83,7 @@ impl PullEntry {
                     t.sync_history_ok,
                     &[
                         ("at", &when(at)),
-                        ("mode", &mode_word(mode)),
+                        ("mode", mode_word(mode)),
                         ("puts", &puts.to_string()),
                         ("removes", &removes.to_string()),
                     ],
@@ -118,7 +113,7 @@ impl PullEntry {
                 t.sync_history_failed,
                 &[
                     ("at", &when(at)),
-                    ("mode", &mode_word(mode)),
+                    ("mode", mode_word(mode)),
                     ("why", why.get(lang)),
                 ],
             ),

@@ -85,6 +85,11 @@ pub enum Refusal {
     FolderName {
         dir: String,
     },
+    /// The running register refused a request of the command line, and said why (in the
+    /// folder's language).
+    RunningRegister {
+        said: String,
+    },
 }
 
 impl Refusal {
@@ -160,6 +165,7 @@ impl Refusal {
                 problem: None,
             } => fill(t("not_verified_count"), &[("path", path)]),
             R::FolderName { dir } => fill(t("folder_name"), &[("dir", dir)]),
+            R::RunningRegister { said } => fill(t("running_register"), &[("said", said)]),
         }
     }
 }
@@ -231,7 +237,6 @@ impl super::StoreError {
             E::Money(m) => return crate::i18n::domain_words(m, t, currency),
             E::Customer(c) => return crate::i18n::domain_words(c, t, currency),
             E::Points(p) => return crate::i18n::domain_words(p, t, currency),
-            E::Invalid(_) => self.to_string(),
             _ => return None,
         })
     }
@@ -359,6 +364,7 @@ mod tests {
                 problem: None,
             },
             Refusal::FolderName { dir: s("/d") },
+            Refusal::RunningRegister { said: s("x") },
         ];
         for r in &all {
             let (es, en) = (r.words(Language::Es), r.words(Language::En));

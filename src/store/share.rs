@@ -94,7 +94,8 @@ impl Drop for Sharing {
 }
 
 /// Serves read-only requests on `dir/caja.sock` from a thread, one connection at a time.
-pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
+/// `lang` words the register's refusals for the command that asked (both read the same folder).
+pub fn serve(store: Arc<Store>, dir: &Path, lang: crate::i18n::Language) -> io::Result<Sharing> {
     let path = dir.join(SOCKET);
     // A socket left by a register that was killed answers nobody: replace it. The store's own
     // lock means no other register serves this folder.
@@ -120,7 +121,7 @@ pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
                     return;
                 };
                 if let Ok(conn) = conn
-                    && let Err(e) = answer(&store, conn)
+                    && let Err(e) = answer(&store, conn, lang)
                 {
                     tracing::warn!("a read request failed: {e}");
                 }
@@ -133,14 +134,15 @@ pub fn serve(store: Arc<Store>, dir: &Path) -> io::Result<Sharing> {
     })
 }
 
-fn answer(store: &Store, conn: UnixStream) -> io::Result<()> {
+fn answer(store: &Store, conn: UnixStream, lang: crate::i18n::Language) -> io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(5)))?;
     conn.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut line = String::new();
     BufReader::new(&conn).take(4096).read_line(&mut line)?;
     let mut out = io::BufWriter::new(&conn);
     let Some(req) = Request::parse(&line) else {
-        writeln!(out, "error\tthe register did not understand the request")?;
+        let said = crate::i18n::store_text(lang, "request_unknown");
+        writeln!(out, "error\t{said}")?;
         return out.flush();
     };
     tracing::info!(request = ?req, "read request from another process");
@@ -176,7 +178,7 @@ fn answer(store: &Store, conn: UnixStream) -> io::Result<()> {
             writeln!(out, "ok")?;
             write(&mut out)?;
         }
-        Err(e) => writeln!(out, "error\t{}", e.to_string().replace('\n', " "))?,
+        Err(e) => writeln!(out, "error\t{}", e.words(lang, None).replace('\n', " "))?,
     }
     out.flush()
 }
@@ -239,7 +241,7 @@ pub fn ask(
     reader.read_line(&mut status)?;
     let status = status.trim_end_matches('\n');
     if let Some(msg) = status.strip_prefix("error\t") {
-        return Err(StoreError::Invalid(format!("the running register: {msg}")));
+        return Err(super::Refusal::RunningRegister { said: msg.into() }.into());
     }
     if status != "ok" {
         return Err(StoreError::Io(io::Error::other(
@@ -296,7 +298,7 @@ mod tests {
             )
             .unwrap(),
         );
-        let sharing = serve(store, dir.path()).unwrap();
+        let sharing = serve(store, dir.path(), crate::i18n::Language::En).unwrap();
         std::fs::remove_file(dir.path().join(SOCKET)).unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
