@@ -1109,14 +1109,7 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         let (from, to) = (a.from.to_string(), a.to.to_string());
         bail!("{}", fill(w.from_after_to, &[("from", &from), ("to", &to)]));
     }
-    // The journal files first: they are read while the register sells, and the store is left
-    // untouched. A journal that is not whole (damaged, or a store from before the journal that
-    // the register has not opened since) gives way to the store.
-    let store: Box<dyn caja::store::DocSource> =
-        match caja::store::ejournal::JournalReader::open(dir) {
-            Ok(j) => Box::new(j),
-            Err(_) => Box::new(Store::open(dir)?),
-        };
+    let store = journal_source(dir, w)?;
     let kind = match a.kind.as_deref() {
         Some(k) => Some(
             caja::domain::numbering::DocKind::from_code(k)
@@ -1145,6 +1138,49 @@ fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
         Format::Csv => journal::write_csv(&*store, &f, std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where `caja journal` reads documents. The journal files when they are whole and hold every
+/// document the store does: an independent copy, read while the register sells, that a damaged
+/// page of the store does not reach. The store itself (through redb's read-only handle: no
+/// byte changes) when the journal lacks documents it holds (a journal cut short or rolled back
+/// while the register was stopped), or holds a file of another store, which is said. A store
+/// that needs crash recovery is read from the journal, or opened to recover when the journal
+/// is not whole either.
+fn journal_source(dir: &Path, w: &CliWords) -> Result<Box<dyn caja::store::DocSource>> {
+    use caja::store::{Refusal, StoreError, StoreReader, ejournal::JournalReader};
+    let words = |e: StoreError| anyhow::anyhow!("{}", e.words(w.language, None));
+    match StoreReader::open(dir) {
+        Ok(r) => {
+            if let Some(e) = r.foreign_journal(dir) {
+                eprintln!("{}", e.words(w.language, None));
+                return Ok(Box::new(r));
+            }
+            // The store's handle is let go before the journal is read: a register that starts
+            // meanwhile must find the store free.
+            let last = r.last_seq();
+            drop(r);
+            match (JournalReader::open(dir), last) {
+                (Ok(j), Ok(last)) if j.last_seq() >= last => Ok(Box::new(j)),
+                (Ok(j), Err(_)) => Ok(Box::new(j)),
+                _ => Ok(Box::new(StoreReader::open(dir).map_err(words)?)),
+            }
+        }
+        Err(e @ StoreError::NotInitialized(_)) => Err(words(e)),
+        // The register sells: it made its journal whole when it opened and appends to it.
+        Err(StoreError::InUse(_)) => match JournalReader::open(dir) {
+            Ok(j) => Ok(Box::new(j)),
+            Err(StoreError::Found(problem)) => {
+                Err(words(Refusal::JournalNotWhole { problem }.into()))
+            }
+            Err(e) => Err(words(e)),
+        },
+        Err(_) => match JournalReader::open(dir) {
+            Ok(j) => Ok(Box::new(j)),
+            Err(e @ StoreError::Refused(_)) => Err(words(e)),
+            Err(_) => Ok(Box::new(Store::open(dir).map_err(words)?)),
+        },
+    }
 }
 
 fn ask(question: &str, w: &CliWords) -> Result<bool> {

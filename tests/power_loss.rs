@@ -33,6 +33,10 @@ enum Op {
     Sync {
         file: String,
     },
+    /// A file removed (the folder synced with it).
+    Remove {
+        file: String,
+    },
     /// A document the store acknowledged (its number).
     Ack(String),
 }
@@ -63,6 +67,9 @@ fn apply(img: &mut Image, op: &Op) {
             .entry(file.clone())
             .or_default()
             .resize(*len as usize, 0),
+        Op::Remove { file } => {
+            img.remove(file);
+        }
         Op::Sync { .. } | Op::Ack(_) => {}
     }
 }
@@ -166,6 +173,15 @@ impl JournalIo for SimJournal {
         );
         Ok(())
     }
+    fn remove(&mut self, name: &str) -> io::Result<()> {
+        record(
+            &self.0,
+            Op::Remove {
+                file: format!("journal/{name}"),
+            },
+        );
+        Ok(())
+    }
 }
 
 fn open_on(disk: &Shared) -> Result<Store, caja::store::StoreError> {
@@ -204,12 +220,35 @@ fn sim_db(disk: &Shared) -> Result<redb::Database, redb::DatabaseError> {
 
 /// The till's work: returns the recording disk with its log.
 fn run_till(sales: u64) -> Shared {
+    run_till_on(sales, None)
+}
+
+/// The till's work on a disk that fills up after `space`'s writes (every write of redb and of
+/// the journal counts): a sale the store refuses is not acknowledged, and the till goes on
+/// trying, as a cashier would.
+fn run_till_on(sales: u64, space: Option<&Fault>) -> Shared {
     let disk: Shared = Arc::default();
-    let db = sim_db(&disk).unwrap();
+    let sim = SimBackend {
+        disk: disk.clone(),
+        name: "caja.redb".into(),
+    };
+    let made = match space {
+        None => sim_db(&disk),
+        Some(f) => redb::Builder::new()
+            .set_cache_size(4 << 20)
+            .create_with_backend(FailingBackend(sim, f.clone())),
+    };
+    let Ok(db) = made else {
+        return disk;
+    };
+    let journal: Box<dyn JournalIo> = match space {
+        None => Box::new(SimJournal(disk.clone())),
+        Some(f) => Box::new(FailingJournal(SimJournal(disk.clone()), f.clone())),
+    };
     let store = Store::create_on(
         db,
         PathBuf::from("/sim/caja.redb"),
-        Box::new(SimJournal(disk.clone())),
+        journal,
         InitParams {
             name: "Tienda".into(),
             register: RegisterCode::parse("FV1").unwrap(),
@@ -219,29 +258,53 @@ fn run_till(sales: u64) -> Shared {
             pin: "1234".into(),
             now_utc_ms: 0,
         },
-    )
-    .unwrap();
+    );
+    let store = match store {
+        Ok(s) => s,
+        Err(e) if space.is_some() => {
+            let _ = e;
+            return disk;
+        }
+        Err(e) => panic!("{e}"),
+    };
     let products = products();
-    store
-        .apply_catalog(&products, caja::store::catalog::ApplyMode::Replace)
-        .unwrap();
+    if let Err(e) = store.apply_catalog(&products, caja::store::catalog::ApplyMode::Replace) {
+        assert!(space.is_some(), "{e}");
+        std::mem::forget(store);
+        return disk;
+    }
     for i in 0..sales {
-        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
-        let c = if i % 3 == 0 {
-            store.commit(&header(i), body).unwrap()
-        } else {
-            store.commit_printed(&header(i), body).unwrap()
+        let Ok(body) = caja::soak::soak_ticket(&store, &products, i) else {
+            assert!(space.is_some());
+            continue;
         };
-        record(&disk, Op::Ack(c.number.clone()));
+        let c = if i % 3 == 0 {
+            store.commit(&header(i), body)
+        } else {
+            store.commit_printed(&header(i), body)
+        };
+        match c {
+            Ok(c) => record(&disk, Op::Ack(c.number.clone())),
+            Err(e) => {
+                assert!(space.is_some(), "{e}");
+                continue;
+            }
+        }
         // The printer takes every receipt; its marks ride on the next write.
-        for (id, _) in store.print_jobs().unwrap() {
+        for (id, _) in store.print_jobs().unwrap_or_default() {
             store.print_done(id);
         }
         if i % 50 == 49 {
-            store.flush_printed().unwrap();
+            let r = store.flush_printed();
+            assert!(space.is_some() || r.is_ok());
         }
     }
-    drop(store);
+    if space.is_some() {
+        // The disk stays full: nothing more reaches it (no clean close).
+        std::mem::forget(store);
+    } else {
+        drop(store);
+    }
     disk
 }
 
@@ -259,6 +322,10 @@ fn after_cut(log: &[Op], cut: usize, keep: &mut dyn FnMut(usize) -> bool, tear: 
                 for p in pending.remove(file).unwrap_or_default() {
                     apply(&mut durable, p);
                 }
+            }
+            Op::Remove { file } => {
+                pending.remove(file);
+                apply(&mut durable, op);
             }
             Op::Ack(_) => {}
         }
@@ -398,8 +465,40 @@ fn every_acknowledged_sale_survives_a_power_cut_at_any_write() {
     assert!(tried > 300);
 }
 
-/// A journal whose writes fail once `broken` is set: a full or failing disk.
-struct FailingJournal(SimJournal, Arc<std::sync::atomic::AtomicBool>);
+/// Writes that fail once a number of them have been made: a disk that fills up (ENOSPC) or
+/// fails (EIO). Every write and growth of redb and of the journal counts.
+#[derive(Clone, Debug)]
+struct Fault {
+    left: Arc<std::sync::atomic::AtomicI64>,
+    full: bool,
+}
+
+impl Fault {
+    /// A disk that fails after `left` more writes: full when `full`, else an I/O error.
+    fn after(left: i64, full: bool) -> Fault {
+        Fault {
+            left: Arc::new(std::sync::atomic::AtomicI64::new(left)),
+            full,
+        }
+    }
+    fn set(&self, left: i64) {
+        self.left.store(left, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn take(&self) -> io::Result<()> {
+        if self.left.fetch_sub(1, std::sync::atomic::Ordering::SeqCst) > 0 {
+            return Ok(());
+        }
+        Err(if self.full {
+            io::Error::from_raw_os_error(28)
+        } else {
+            io::Error::other("input/output error")
+        })
+    }
+}
+
+/// A journal whose writes fail as `Fault` says. As on a real disk, the file is made even
+/// when the write into it fails.
+struct FailingJournal(SimJournal, Fault);
 
 impl JournalIo for FailingJournal {
     fn names(&mut self) -> io::Result<Vec<String>> {
@@ -409,20 +508,31 @@ impl JournalIo for FailingJournal {
         self.0.read(name)
     }
     fn write_at(&mut self, name: &str, offset: u64, data: &[u8]) -> io::Result<()> {
-        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(io::Error::other("no space left on device"));
+        if let Err(e) = self.1.take() {
+            let len = self.0.read(name).map_or(0, |b| b.len() as u64);
+            record(
+                &self.0.0,
+                Op::SetLen {
+                    file: format!("journal/{name}"),
+                    len,
+                },
+            );
+            return Err(e);
         }
         self.0.write_at(name, offset, data)
     }
     fn sync(&mut self, name: &str, created: bool) -> io::Result<()> {
         self.0.sync(name, created)
     }
+    fn remove(&mut self, name: &str) -> io::Result<()> {
+        self.0.remove(name)
+    }
 }
 
 #[test]
 fn a_journal_that_cannot_be_written_loses_no_sale() {
     let disk = run_till(10);
-    let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let broken = Fault::after(i64::MAX, false);
     let db = sim_db(&disk).unwrap();
     let store = Store::open_on(
         db,
@@ -430,7 +540,7 @@ fn a_journal_that_cannot_be_written_loses_no_sale() {
         Box::new(FailingJournal(SimJournal(disk.clone()), broken.clone())),
     )
     .unwrap();
-    broken.store(true, std::sync::atomic::Ordering::SeqCst);
+    broken.set(0);
     let products = products();
     let mut numbers = Vec::new();
     for i in 0..5 {
@@ -451,18 +561,9 @@ fn a_journal_that_cannot_be_written_loses_no_sale() {
     verify(image, &all, "journal failing, then a power cut");
 }
 
-/// redb's file, failing every write and growth once `broken` is set.
+/// redb's file, failing writes, growths and syncs as `Fault` says.
 #[derive(Debug)]
-struct FailingBackend(SimBackend, Arc<std::sync::atomic::AtomicBool>);
-
-impl FailingBackend {
-    fn broken(&self) -> io::Result<()> {
-        if self.1.load(std::sync::atomic::Ordering::SeqCst) {
-            return Err(io::Error::other("input/output error"));
-        }
-        Ok(())
-    }
-}
+struct FailingBackend(SimBackend, Fault);
 
 impl redb::StorageBackend for FailingBackend {
     fn len(&self) -> io::Result<u64> {
@@ -472,15 +573,15 @@ impl redb::StorageBackend for FailingBackend {
         self.0.read(offset, out)
     }
     fn set_len(&self, len: u64) -> io::Result<()> {
-        self.broken()?;
+        self.1.take()?;
         self.0.set_len(len)
     }
     fn sync_data(&self) -> io::Result<()> {
-        self.broken()?;
+        self.1.take()?;
         self.0.sync_data()
     }
     fn write(&self, offset: u64, data: &[u8]) -> io::Result<()> {
-        self.broken()?;
+        self.1.take()?;
         self.0.write(offset, data)
     }
 }
@@ -488,7 +589,7 @@ impl redb::StorageBackend for FailingBackend {
 #[test]
 fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
     let disk = run_till(10);
-    let broken = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let broken = Fault::after(i64::MAX, false);
     let db = redb::Builder::new()
         .set_cache_size(1 << 20)
         .create_with_backend(FailingBackend(
@@ -505,7 +606,7 @@ fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
         Box::new(SimJournal(disk.clone())),
     )
     .unwrap();
-    broken.store(true, std::sync::atomic::Ordering::SeqCst);
+    broken.set(0);
     // Large tickets until redb must grow its file or write pages out, which now fails.
     let products = products();
     let mut acked: Vec<String> = (1..=10).map(|n| format!("FV1-{n:06}")).collect();
@@ -543,4 +644,206 @@ fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
     let journal_last = records.map(|r| r.unwrap().seq).max().unwrap();
     assert_eq!(journal_last, last, "journal and store disagree");
     assert_eq!(acked.len() as u64, last);
+}
+
+/// The journal's files, by name.
+fn journal_files(disk: &Shared) -> Vec<String> {
+    let d = disk.lock().unwrap();
+    d.live
+        .keys()
+        .filter_map(|k| k.strip_prefix("journal/").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn after_a_full_disk_the_journal_is_caught_up_and_no_half_made_file_is_left() {
+    // A new register whose journal folder fills up before its first sale: the first append
+    // must grow the file, and cannot.
+    let disk: Shared = Arc::default();
+    let space = Fault::after(i64::MAX, true);
+    let store = Store::create_on(
+        sim_db(&disk).unwrap(),
+        PathBuf::from("/sim/caja.redb"),
+        Box::new(FailingJournal(SimJournal(disk.clone()), space.clone())),
+        InitParams {
+            name: "Tienda".into(),
+            register: RegisterCode::parse("FV1").unwrap(),
+            currency: Currency::by_code("COP").unwrap(),
+            prices_include_tax: true,
+            supervisor: "super".into(),
+            pin: "1234".into(),
+            now_utc_ms: 0,
+        },
+    )
+    .unwrap();
+    let products = products();
+    store
+        .apply_catalog(&products, caja::store::catalog::ApplyMode::Replace)
+        .unwrap();
+    let files = journal_files(&disk);
+    space.set(0);
+    for i in 0..4 {
+        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        store.commit_printed(&header(i), body).unwrap();
+        let why = store.journal_failure().expect("the journal is failing");
+        assert!(why.contains("os error 28"), "{why}");
+    }
+    assert_eq!(journal_files(&disk), files, "a failed append left a file");
+    // A restart while the disk is still full: the journal lacks four documents, is not
+    // caught up yet, and the register opens all the same.
+    let image = disk.lock().unwrap().live.clone();
+    let reopened: Shared = Arc::new(Mutex::new(Disk {
+        live: image.clone(),
+        log: Vec::new(),
+    }));
+    let again = open_on(&reopened).unwrap();
+    assert_eq!(again.reconciled().caught_up, 4);
+    drop(again);
+    // Space is back: the next sale catches the journal up, without a restart.
+    space.set(i64::MAX);
+    let body = caja::soak::soak_ticket(&store, &products, 4).unwrap();
+    store.commit(&header(4), body).unwrap();
+    assert_eq!(store.journal_failure(), None);
+    let image = disk.lock().unwrap().live.clone();
+    let mut reader = SimJournal(Arc::new(Mutex::new(Disk {
+        live: image,
+        log: Vec::new(),
+    })));
+    let (records, _) = caja::store::ejournal::Records::open(&mut reader).unwrap();
+    let seqs: Vec<u64> = records.map(|r| r.unwrap().seq).collect();
+    assert_eq!(seqs, (1..=5).collect::<Vec<u64>>());
+    // The journal is the durability point again: a power cut now keeps all five.
+    let log = disk.lock().unwrap().log.clone();
+    std::mem::forget(store);
+    let all: Vec<String> = (1..=5).map(|n| format!("FV1-{n:06}")).collect();
+    verify(
+        after_cut(&log, log.len(), &mut |_| false, 0),
+        &all,
+        "full disk",
+    );
+}
+
+#[test]
+fn every_acknowledged_sale_survives_a_disk_that_fills_up_at_any_write() {
+    // The till's work once, to count its writes; then again with the disk full from a write
+    // on, at cut points spread over the whole run (each run writes the same until it fills).
+    let writes = run_till(200)
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|op| matches!(op, Op::Write { .. } | Op::SetLen { .. } | Op::Sync { .. }))
+        .count() as i64;
+    let mut tried = 0;
+    let step = (writes / 60).max(1);
+    let mut at = 0;
+    while at <= writes {
+        let space = Fault::after(at, true);
+        let disk = run_till_on(200, Some(&space));
+        let log = disk.lock().unwrap().log.clone();
+        let acked = acked(&log, log.len());
+        // Space is freed and the register restarts (no power cut: what the disk took stays).
+        let image = disk.lock().unwrap().live.clone();
+        verify(image, &acked, &format!("full after {at}/{writes} writes"));
+        // Or the power goes while the disk is full: only what was synced stays.
+        verify(
+            after_cut(&log, log.len(), &mut |_| false, 0),
+            &acked,
+            &format!("full after {at}/{writes} writes, then a power cut"),
+        );
+        tried += 1;
+        at += step;
+    }
+    eprintln!("full disks tried: {tried}, over a run of {writes} writes");
+    assert!(tried >= 50);
+}
+
+/// Appends, after the journal's last record, a record framed and checksummed as the journal's
+/// own whose body this caja cannot read (a newer caja's, after a downgrade).
+fn append_alien(image: &mut Image) {
+    let Some((_, bytes)) = image
+        .iter_mut()
+        .rfind(|(k, _)| k.starts_with("journal/ej-"))
+    else {
+        return;
+    };
+    let Ok((_, start)) = caja::store::ejournal::read_header(bytes) else {
+        return;
+    };
+    let scan = caja::store::ejournal::scan_file(bytes, start);
+    let seq = scan.records.last().map_or(1, |r| r.seq + 1);
+    let body = [1u8, 0xde, 0xad, 0xbe, 0xef];
+    let mut covered = seq.to_le_bytes().to_vec();
+    covered.extend_from_slice(&[9; 32]);
+    covered.extend_from_slice(&body);
+    let mut rec = b"EJR1".to_vec();
+    rec.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    rec.extend_from_slice(&caja::store::ejournal::crc32(&covered).to_le_bytes());
+    rec.extend_from_slice(&covered);
+    let at = scan.end as usize;
+    if bytes.len() < at + rec.len() {
+        bytes.resize(at + rec.len(), 0);
+    }
+    bytes[at..at + rec.len()].copy_from_slice(&rec);
+}
+
+#[test]
+fn a_record_this_caja_cannot_read_after_any_cut_is_set_aside_and_nothing_acknowledged_is_lost() {
+    let disk = run_till(150);
+    let log = disk.lock().unwrap().log.clone();
+    let mut tried = 0;
+    for cut in (0..=log.len()).step_by(7) {
+        let acked = acked(&log, cut);
+        let mut image = after_cut(&log, cut, &mut |_| true, usize::MAX);
+        append_alien(&mut image);
+        verify(image, &acked, &format!("alien record after cut {cut}"));
+        tried += 1;
+    }
+    eprintln!("records a newer caja wrote, after {tried} cut points");
+    assert!(tried > 50);
+}
+
+#[test]
+fn a_journal_file_of_another_store_is_never_replayed_after_any_cut() {
+    let mine = run_till(40);
+    let other = run_till(60);
+    let log = mine.lock().unwrap().log.clone();
+    let theirs = other.lock().unwrap().live.clone();
+    let mut tried = 0;
+    for cut in (0..=log.len()).step_by(5) {
+        // A store that holds a sale (before that, it may not be made yet).
+        if acked(&log, cut).is_empty() {
+            continue;
+        }
+        let mut image = after_cut(&log, cut, &mut |_| true, usize::MAX);
+        for (k, v) in &theirs {
+            if k.starts_with("journal/") {
+                image.insert(k.clone(), v.clone());
+            }
+        }
+        let disk: Shared = Arc::new(Mutex::new(Disk {
+            live: image,
+            log: Vec::new(),
+        }));
+        match open_on(&disk) {
+            Ok(s) => panic!(
+                "cut {cut}: opened over another store's journal ({} documents)",
+                s.last_doc().unwrap().map_or(0, |(n, _)| n)
+            ),
+            Err(e) => {
+                let w = e.to_string();
+                assert!(w.contains("belongs to store Tienda"), "cut {cut}: {w}");
+                assert!(e.damage(caja::i18n::Language::En).is_none(), "cut {cut}");
+            }
+        }
+        // The journal's files are left as they were.
+        let d = disk.lock().unwrap();
+        for (k, v) in &theirs {
+            if k.starts_with("journal/") {
+                assert_eq!(d.live.get(k), Some(v), "cut {cut}: {k} changed");
+            }
+        }
+        tried += 1;
+    }
+    assert!(tried > 25, "{tried}");
 }

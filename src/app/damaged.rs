@@ -25,7 +25,9 @@ impl App {
         config: crate::config::Config,
         clock: super::Clock,
     ) -> Result<App, StoreError> {
-        let (store, damaged) = match Store::open(&dir) {
+        // A read-only command (`caja journal`, `check`) may hold the store for a moment.
+        let opened = crate::store::share::open_past_closing(&dir, || Store::open(&dir));
+        let (store, damaged) = match opened {
             Ok(s) => (Some(s), None),
             Err(StoreError::NotInitialized(_)) => (None, None),
             Err(e) => match e.damage(config.language) {
@@ -37,6 +39,19 @@ impl App {
         if let Some(why) = damaged {
             tracing::error!("the store is damaged: {why}");
             app.damaged(why);
+        }
+        // What the open could not make agree (journal records set aside): said at the login.
+        let found = app
+            .store
+            .as_ref()
+            .map(|s| s.reconciled().problems.clone())
+            .unwrap_or_default();
+        for p in found {
+            let text = fill(
+                app.texts.journal_problem,
+                &[("problem", &p.words(app.config.language))],
+            );
+            app.notice(Level::Warn, text);
         }
         Ok(app)
     }

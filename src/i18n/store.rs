@@ -78,8 +78,83 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "unreadable_record",
-        "el registro #{seq} del diario no se puede leer: {detail}",
-        "journal record #{seq} cannot be read: {detail}",
+        "el registro #{seq} del diario no es un documento que esta caja sepa leer",
+        "journal record #{seq} is not a document this caja can read",
+    ),
+    (
+        "newer_record",
+        "el registro #{seq} del diario lo escribió una caja más nueva (registro versión {version}); actualice caja",
+        "journal record #{seq} was written by a newer caja (record version {version}); update caja",
+    ),
+    (
+        "journal_foreign",
+        "el archivo del diario {file} pertenece a la tienda {name} ({id}…), no a esta: sáquelo de la carpeta journal (esta tienda no cambió y rehace su diario al abrir)",
+        "journal file {file} belongs to store {name} ({id}…), not to this one: move it out of the journal folder (this store is unchanged and rewrites its journal when it opens)",
+    ),
+    (
+        "disk_full_free",
+        "el disco está lleno ({mib} MiB libres): no se guardó; libere espacio (copias viejas, registros) y vuelva a intentar",
+        "the disk is full ({mib} MiB free): not saved; free some space (old backups, logs) and try again",
+    ),
+    (
+        "disk_full",
+        "el disco está lleno: no se guardó; libere espacio (copias viejas, registros) y vuelva a intentar",
+        "the disk is full: not saved; free some space (old backups, logs) and try again",
+    ),
+    (
+        "disk_read_only",
+        "el disco quedó de solo lectura (la tarjeta puede estar fallando): no se guardó; haga una copia de seguridad ya y llame al técnico",
+        "the disk became read-only (the card may be failing): not saved; take a backup now and call the technician",
+    ),
+    (
+        "disk_earlier",
+        "una escritura anterior en el disco falló: la caja vuelve a abrir la tienda antes de la próxima; vuelva a intentar",
+        "an earlier write to the disk failed: the register reopens the store before the next one; try again",
+    ),
+    (
+        "journal_not_whole",
+        "la caja está vendiendo y su diario electrónico no está completo ({problem}): `caja journal` lee el diario mientras la caja vende; detenga la caja para leer la tienda, o use `caja check`",
+        "the register is selling and its electronic journal is not whole ({problem}): `caja journal` reads the journal while the register sells; stop the register to read the store, or run `caja check`",
+    ),
+    (
+        "journal_empty",
+        "el diario no tiene ningún archivo legible",
+        "the journal has no readable file",
+    ),
+    (
+        "journal_set_aside",
+        "diario: desde el registro #{from} no se pudo pasar a la tienda ({why}); se guardó aparte en journal/{file}, y la tienda sigue desde su último documento",
+        "journal: from record #{from} on nothing could be replayed into the store ({why}); kept aside in journal/{file}, and the store goes on from its last document",
+    ),
+    (
+        "header_empty",
+        "el archivo está vacío (su creación se cortó, p. ej. por un disco lleno)",
+        "the file is empty (making it was cut short, for example by a full disk)",
+    ),
+    (
+        "header_not_journal",
+        "no es un archivo del diario de caja",
+        "not a caja journal file",
+    ),
+    (
+        "header_newer",
+        "lo escribió una caja más nueva (formato {found}; esta lee hasta el {supported}); actualice caja",
+        "written by a newer caja (format {found}; this one reads up to {supported}); update caja",
+    ),
+    (
+        "header_cut_short",
+        "su encabezado está cortado",
+        "its header is cut short",
+    ),
+    (
+        "header_checksum",
+        "la suma de verificación de su encabezado no coincide",
+        "its header's checksum does not match",
+    ),
+    (
+        "header_undecodable",
+        "su encabezado no se puede leer",
+        "its header cannot be read",
     ),
     (
         "unreadable_product",

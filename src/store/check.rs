@@ -42,7 +42,23 @@ pub enum Problem {
     /// A journal file whose header cannot be read.
     JournalHeader {
         file: String,
-        detail: String,
+        fault: super::ejournal::HeaderFault,
+    },
+    /// A journal file of another store (copied in by hand): never read as this store's.
+    JournalForeign {
+        file: String,
+        name: String,
+        store_id: String,
+    },
+    /// The journal has no file with a readable header.
+    JournalEmpty,
+    /// Journal records past the store's last document that could not be replayed (damaged,
+    /// not readable by this caja, or not following the chain), moved to `file` in the journal
+    /// folder: kept, never dropped, and no longer in the way of the next document.
+    JournalSetAside {
+        from: u64,
+        file: String,
+        why: Box<Problem>,
     },
     /// Damaged bytes in a journal file; `store_copy` when the store's copy stands in.
     JournalBytes {
@@ -71,9 +87,11 @@ pub enum Problem {
         seq: u64,
         detail: String,
     },
+    /// A journal record whose document does not decode; `newer` when its envelope is of a
+    /// version a newer caja writes.
     UnreadableRecord {
         seq: u64,
-        detail: String,
+        newer: Option<u64>,
     },
     UnreadableProduct {
         sku: String,
@@ -140,9 +158,24 @@ impl Problem {
             P::PageChecks => t("page_checks").into(),
             P::Unreadable(d) => fill(t("unreadable"), &[("detail", d)]),
             P::NotComparable(d) => fill(t("not_comparable"), &[("detail", d)]),
-            P::JournalHeader { file, detail } => {
-                fill(t("journal_header"), &[("file", file), ("detail", detail)])
-            }
+            P::JournalHeader { file, fault } => fill(
+                t("journal_header"),
+                &[("file", file), ("detail", &fault.words(lang))],
+            ),
+            P::JournalForeign {
+                file,
+                name,
+                store_id,
+            } => foreign_words(lang, file, name, store_id),
+            P::JournalEmpty => t("journal_empty").into(),
+            P::JournalSetAside { from, file, why } => fill(
+                t("journal_set_aside"),
+                &[
+                    ("from", &from.to_string()),
+                    ("file", file),
+                    ("why", &why.words(lang)),
+                ],
+            ),
             P::JournalBytes {
                 file,
                 from,
@@ -181,9 +214,15 @@ impl Problem {
                 t("unreadable_document"),
                 &[("seq", &seq.to_string()), ("detail", detail)],
             ),
-            P::UnreadableRecord { seq, detail } => fill(
-                t("unreadable_record"),
-                &[("seq", &seq.to_string()), ("detail", detail)],
+            P::UnreadableRecord { seq, newer: None } => {
+                fill(t("unreadable_record"), &[("seq", &seq.to_string())])
+            }
+            P::UnreadableRecord {
+                seq,
+                newer: Some(v),
+            } => fill(
+                t("newer_record"),
+                &[("seq", &seq.to_string()), ("version", &v.to_string())],
             ),
             P::UnreadableProduct { sku, detail } => {
                 fill(t("unreadable_product"), &[("sku", sku), ("detail", detail)])
@@ -255,6 +294,9 @@ impl Problem {
         matches!(
             self,
             Problem::JournalHeader { .. }
+                | Problem::JournalForeign { .. }
+                | Problem::JournalEmpty
+                | Problem::JournalSetAside { .. }
                 | Problem::JournalBytes { .. }
                 | Problem::JournalGap { .. }
                 | Problem::JournalRecordHash { .. }
@@ -263,6 +305,16 @@ impl Problem {
                 | Problem::UnreadableRecord { .. }
         )
     }
+}
+
+/// A journal file of another store, named with what to do: one wording for the check's
+/// problem and the refusal of the open, the rebuild and the journal command.
+pub(crate) fn foreign_words(lang: Language, file: &str, name: &str, store_id: &str) -> String {
+    let short: String = store_id.chars().take(4).collect();
+    fill(
+        store_text(lang, "journal_foreign"),
+        &[("file", file), ("name", name), ("id", &short)],
+    )
 }
 
 impl std::error::Error for Problem {}
@@ -481,17 +533,28 @@ pub fn compare_journal(
     report: &mut CheckReport,
 ) -> Result<(), StoreError> {
     let tx = db.begin_read()?;
+    let info = super::read_info_tx(&tx)?;
     let docs = tx.open_table(DOCS)?;
     let store_last = docs.last()?.map_or(0, |(k, _)| k.value());
     let mut problems = Vec::new();
     let mut expect: Option<u64> = None;
     let (mut records, mut only) = (0u64, 0u64);
     super::ejournal::visit_files(io, |f| {
-        if let Err(e) = &f.info {
-            problems.push(Problem::JournalHeader {
+        match &f.info {
+            Err(e) => problems.push(Problem::JournalHeader {
                 file: f.name.clone(),
-                detail: e.to_string(),
-            });
+                fault: e.clone(),
+            }),
+            // A file of another store: named, and none of its records read as this store's.
+            Ok(i) if i.store_id != info.store_id => {
+                problems.push(Problem::JournalForeign {
+                    file: f.name.clone(),
+                    name: i.name.clone(),
+                    store_id: i.store_id.clone(),
+                });
+                return Ok(());
+            }
+            Ok(_) => {}
         }
         for (a, b) in &f.scan.damaged {
             problems.push(Problem::JournalBytes {
@@ -929,7 +992,41 @@ mod tests {
             Problem::NotComparable(s("x")),
             Problem::JournalHeader {
                 file: s("00000001.cej"),
-                detail: s("x"),
+                fault: crate::store::ejournal::HeaderFault::Newer(2),
+            },
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                fault: crate::store::ejournal::HeaderFault::Empty,
+            },
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                fault: crate::store::ejournal::HeaderFault::NotAJournal,
+            },
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                fault: crate::store::ejournal::HeaderFault::CutShort,
+            },
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                fault: crate::store::ejournal::HeaderFault::Checksum,
+            },
+            Problem::JournalHeader {
+                file: s("00000001.cej"),
+                fault: crate::store::ejournal::HeaderFault::Undecodable(s("x")),
+            },
+            Problem::JournalForeign {
+                file: s("ej-000000000001.cj"),
+                name: s("Otra"),
+                store_id: s("66f9aa"),
+            },
+            Problem::JournalEmpty,
+            Problem::JournalSetAside {
+                from: 31,
+                file: s("aside-000000000031.cj"),
+                why: Box::new(Problem::UnreadableRecord {
+                    seq: 31,
+                    newer: Some(2),
+                }),
             },
             Problem::JournalBytes {
                 file: s("00000001.cej"),
@@ -954,7 +1051,11 @@ mod tests {
             },
             Problem::UnreadableRecord {
                 seq: 3,
-                detail: s("x"),
+                newer: None,
+            },
+            Problem::UnreadableRecord {
+                seq: 3,
+                newer: Some(2),
             },
             Problem::UnreadableProduct {
                 sku: s("LEC1L"),
@@ -1018,12 +1119,16 @@ mod tests {
             assert_ne!(es, en);
             assert!(!es.contains('_') && !en.contains('_'), "a key: {es} / {en}");
         }
+        let over = all
+            .iter()
+            .position(|p| matches!(p, Problem::RefundOver { .. }))
+            .unwrap_or_default();
         assert_eq!(
-            all[22].words(Language::Es),
+            all[over].words(Language::Es),
             "FV1-000007: devuelve más de la línea 2 de FV1-000001 de lo que se vendió"
         );
         assert_eq!(
-            all[22].to_string(),
+            all[over].to_string(),
             "FV1-000007: refunds more of FV1-000001 line 2 than was sold"
         );
         let figures = Problem::Figures {

@@ -101,6 +101,16 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, StoreE
     decode_detail(bytes).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
 }
 
+/// The version of a record's envelope (`V1` is 1), read from its first byte (postcard's varint
+/// of the variant's index): what tells a record of a newer caja from a damaged one. Envelopes
+/// grow one version at a time; a first byte past 15 versions is garbled, not newer.
+pub fn envelope_version(bytes: &[u8]) -> Option<u64> {
+    match bytes.first() {
+        Some(b) if *b < 16 => Some(u64::from(*b) + 1),
+        _ => None,
+    }
+}
+
 /// Decodes a whole record; the error is the decoder's own reason, for a caller that names
 /// the record itself.
 pub fn decode_detail<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {

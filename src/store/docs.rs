@@ -470,28 +470,9 @@ impl Store {
         &self,
         from: NaiveDate,
         to: NaiveDate,
-        mut f: impl FnMut(u64, &SealedDocument) -> ControlFlow<()>,
+        f: impl FnMut(u64, &SealedDocument) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));
-        let tx = self.db().begin_read()?;
-        let docs = tx.open_table(DOCS)?;
-        let Some((last, _)) = last_doc(&docs)? else {
-            return Ok(());
-        };
-        let Some(start) = first_where(&docs, last, |d| d.business_date >= from)? else {
-            return Ok(());
-        };
-        for row in docs.range(start..)? {
-            let (k, v) = row?;
-            let d = decode_doc(v.value(), k.value())?;
-            if d.doc.business_date > to {
-                break;
-            }
-            if f(k.value(), &d).is_break() {
-                break;
-            }
-        }
-        Ok(())
+        visit_dates_in(self.db(), from, to, f)
     }
 
     /// Visits every document from `from_seq` on, in chain order.
@@ -581,6 +562,36 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Visits the documents of `db` in chain order whose business date is within `from..=to`
+/// (the store's own handle, or a read-only one that changes no byte).
+pub(crate) fn visit_dates_in(
+    db: &impl redb::ReadableDatabase,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut f: impl FnMut(u64, &SealedDocument) -> ControlFlow<()>,
+) -> Result<(), StoreError> {
+    let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));
+    let tx = db.begin_read()?;
+    let docs = tx.open_table(DOCS)?;
+    let Some((last, _)) = last_doc(&docs)? else {
+        return Ok(());
+    };
+    let Some(start) = first_where(&docs, last, |d| d.business_date >= from)? else {
+        return Ok(());
+    };
+    for row in docs.range(start..)? {
+        let (k, v) = row?;
+        let d = decode_doc(v.value(), k.value())?;
+        if d.doc.business_date > to {
+            break;
+        }
+        if f(k.value(), &d).is_break() {
+            break;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -43,8 +43,8 @@ pub struct Reconciled {
     pub replayed: u64,
     /// Documents copied from redb to a journal that was behind.
     pub caught_up: u64,
-    /// What could not be made to agree (shown on screen and by `caja check`).
-    pub problems: Vec<String>,
+    /// What could not be made to agree (shown on screen at the login, and by `caja check`).
+    pub problems: Vec<super::check::Problem>,
 }
 
 impl Store {
@@ -84,7 +84,13 @@ impl Store {
             return Err(e.into());
         }
         let records = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()));
-        let written = self.journal_append(&records);
+        // A journal that failed earlier is caught up from redb first (this document with the
+        // rest): once the disk takes writes again, the journal is whole without a restart.
+        let written = if self.journal_ok() {
+            self.journal_append(&records)
+        } else {
+            self.journal_catch_up()
+        };
         match (mode, written) {
             (Mode::Both, Ok(())) => {
                 self.unsynced.store(0, Ordering::Relaxed);
@@ -278,6 +284,28 @@ impl Store {
             .clone()
     }
 
+    /// Writes every document of redb that the journal lacks, and when that succeeds clears the
+    /// journal's failure: documents go back to being acknowledged through the journal.
+    fn journal_catch_up(&self) -> Result<(), StoreError> {
+        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(journal) = j.as_mut() else {
+            return Err(StoreError::Io(std::io::Error::other("no journal is open")));
+        };
+        let r_last = {
+            let tx = self.db().begin_read()?;
+            last_doc(&tx.open_table(DOCS)?)?.map_or(0, |(s, _)| s)
+        };
+        let j_last = journal.last_seq();
+        if j_last < r_last {
+            let n = self.catch_up(journal, j_last, r_last)?;
+            tracing::warn!(
+                "the journal takes writes again: {n} documents caught up from the store"
+            );
+        }
+        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
     fn journal_append(&self, records: &[JournalRecord]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
@@ -328,42 +356,50 @@ impl Store {
             && out.replayed == 0
             && h != r_hash
         {
-            out.problems.push(format!(
-                "the journal's document #{r_last} differs from the store's; run `caja check`"
-            ));
+            out.problems
+                .push(super::check::Problem::JournalDiffers { seq: r_last });
         }
         *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal);
         Ok(out)
     }
 
-    /// Writes the journal records past `r_last` into redb, in one durable transaction.
+    /// Writes the journal records past `r_last` into redb, in one durable transaction. Records
+    /// from the first one that cannot be replayed (missing, damaged, not readable by this caja,
+    /// not following the chain) are set aside in a file of their own (see
+    /// [`Journal::set_aside`]) and reported: the store opens and sells from its last document.
     fn replay(
         &self,
         journal: &mut Journal,
         r_last: u64,
         r_hash: [u8; 32],
-        problems: &mut Vec<String>,
+        problems: &mut Vec<super::check::Problem>,
     ) -> Result<u64, StoreError> {
+        use super::check::Problem;
         let records = journal.records_after(r_last)?;
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let mut replayed = 0;
         let (mut expect, mut prev) = (r_last + 1, r_hash);
+        let mut stopped = None;
         for rec in records {
             if rec.seq != expect {
-                problems.push(format!(
-                    "journal record #{expect} is missing or damaged; documents from #{} were not replayed",
-                    rec.seq
-                ));
+                stopped = Some(Problem::JournalGap {
+                    from: expect,
+                    to: rec.seq.saturating_sub(1).max(expect),
+                });
                 break;
             }
-            let d = rec.document()?;
+            let d = match rec.document() {
+                Ok(d) => d,
+                Err(StoreError::Found(p)) => {
+                    stopped = Some(p);
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
             if d.doc.prev_hash != prev {
-                problems.push(format!(
-                    "journal record #{} does not follow the store's chain; not replayed",
-                    rec.seq
-                ));
+                stopped = Some(Problem::ChainBroken(d.doc.number.clone()));
                 break;
             }
             tx.open_table(DOCS)?.insert(rec.seq, rec.body.as_slice())?;
@@ -375,6 +411,15 @@ impl Store {
         tx.commit()?;
         if replayed > 0 {
             tracing::warn!("replayed {replayed} documents from the journal after an unclean stop");
+        }
+        if let Some(why) = stopped {
+            let file = journal.set_aside(expect - 1)?;
+            tracing::error!("journal records from #{expect} set aside in {file}: {why}");
+            problems.push(Problem::JournalSetAside {
+                from: expect,
+                file,
+                why: Box::new(why),
+            });
         }
         Ok(replayed)
     }

@@ -20,14 +20,17 @@
 
 use super::StoreError;
 use super::check::Problem;
-use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, decode, encode};
+use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, encode};
 use crate::domain::document::SealedDocument;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// The journal's folder inside the data directory.
 pub const JOURNAL_DIR: &str = "journal";
+/// The file's magic: "CAJAEJ", 0, then the journal format's version ([`FORMAT`]).
 const FILE_MAGIC: &[u8; 8] = b"CAJAEJ\x00\x01";
+/// The journal format this caja writes and reads; a file of a higher one is a newer caja's.
+pub const FORMAT: u8 = 1;
 const REC_MAGIC: &[u8; 4] = b"EJR1";
 /// magic, len, crc, seq, hash.
 const REC_HEAD: usize = 4 + 4 + 4 + 8 + 32;
@@ -78,7 +81,18 @@ pub trait JournalIo: Send {
     fn write_at(&mut self, name: &str, offset: u64, data: &[u8]) -> io::Result<()>;
     /// Makes what was written to `name` durable; `created` also syncs the folder that holds it.
     fn sync(&mut self, name: &str, created: bool) -> io::Result<()>;
+    /// The first bytes of a file (at least its header): what the identity check reads.
+    fn head(&mut self, name: &str) -> io::Result<Vec<u8>> {
+        let mut b = self.read(name)?;
+        b.truncate(HEAD_READ);
+        Ok(b)
+    }
+    /// Removes a file that holds nothing (a file whose making failed on a full disk).
+    fn remove(&mut self, name: &str) -> io::Result<()>;
 }
+
+/// How much of a file the identity check reads: a header is a few hundred bytes.
+const HEAD_READ: usize = 64 * 1024;
 
 /// The journal in a folder on disk.
 pub struct FsJournal {
@@ -142,6 +156,23 @@ impl JournalIo for FsJournal {
         }
         Ok(())
     }
+
+    fn head(&mut self, name: &str) -> io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut b = Vec::new();
+        std::fs::File::open(self.dir.join(name))?
+            .take(HEAD_READ as u64)
+            .read_to_end(&mut b)?;
+        Ok(b)
+    }
+
+    fn remove(&mut self, name: &str) -> io::Result<()> {
+        if self.open.as_ref().is_some_and(|(n, _)| n == name) {
+            self.open = None;
+        }
+        std::fs::remove_file(self.dir.join(name))?;
+        std::fs::File::open(&self.dir)?.sync_all()
+    }
 }
 
 /// The file name for a journal file whose first record is `seq`.
@@ -174,9 +205,10 @@ impl JournalRecord {
     /// The sealed document, checked against its own hash.
     pub fn document(&self) -> Result<SealedDocument, StoreError> {
         let DocRecord::V1(d) = super::codec::decode_detail(&self.body).map_err(|detail| {
+            tracing::warn!("journal record #{} does not decode: {detail}", self.seq);
             StoreError::Found(Problem::UnreadableRecord {
                 seq: self.seq,
-                detail,
+                newer: super::codec::envelope_version(&self.body).filter(|v| *v > 1),
             })
         })?;
         if d.hash != self.hash || d.doc.hash() != d.hash {
@@ -213,6 +245,8 @@ impl JournalRecord {
 #[derive(Debug, Default)]
 pub struct FileScan {
     pub records: Vec<JournalRecord>,
+    /// Where each record starts in the file, in the order of `records`.
+    pub starts: Vec<u64>,
     /// Byte ranges that hold no valid record although a valid record follows: damage.
     pub damaged: Vec<(u64, u64)>,
     /// Where the next record goes: just past the last valid record.
@@ -252,21 +286,108 @@ fn record_at(b: &[u8], at: usize) -> Option<(JournalRecord, usize)> {
     ))
 }
 
+/// What is wrong with a journal file's header, typed so that each reader words it in its own
+/// language ([`HeaderFault::words`]); `Display` is the English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeaderFault {
+    /// The file holds nothing at all: a file whose making a full disk cut short.
+    Empty,
+    NotAJournal,
+    /// Written by a newer caja, in a journal format this one does not read.
+    Newer(u8),
+    CutShort,
+    Checksum,
+    /// The identity in it does not decode (the decoder's reason, for logs).
+    Undecodable(String),
+}
+
+impl HeaderFault {
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |k| store_text(lang, k);
+        match self {
+            HeaderFault::Empty => t("header_empty").into(),
+            HeaderFault::NotAJournal => t("header_not_journal").into(),
+            HeaderFault::Newer(v) => fill(
+                t("header_newer"),
+                &[
+                    ("found", &v.to_string()),
+                    ("supported", &FORMAT.to_string()),
+                ],
+            ),
+            HeaderFault::CutShort => t("header_cut_short").into(),
+            HeaderFault::Checksum => t("header_checksum").into(),
+            HeaderFault::Undecodable(_) => t("header_undecodable").into(),
+        }
+    }
+}
+
+impl std::fmt::Display for HeaderFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
 /// The store identity a file's header carries, and where its records start.
-fn read_header(b: &[u8]) -> Result<(StoreInfo, usize), String> {
-    if b.get(..8) != Some(FILE_MAGIC.as_slice()) {
-        return Err("not a caja journal file".into());
+pub fn read_header(b: &[u8]) -> Result<(StoreInfo, usize), HeaderFault> {
+    if b.iter().take(64).all(|x| *x == 0) {
+        return Err(HeaderFault::Empty);
     }
-    let len = u32_at(b, 8).ok_or("header cut short")? as usize;
-    let crc = u32_at(b, 12).ok_or("header cut short")?;
-    let info = b.get(16..16 + len).ok_or("header cut short")?;
+    if b.get(..7) != Some(&FILE_MAGIC[..7]) {
+        return Err(HeaderFault::NotAJournal);
+    }
+    match b.get(7) {
+        Some(&v) if v > FORMAT => return Err(HeaderFault::Newer(v)),
+        Some(&FORMAT) => {}
+        _ => return Err(HeaderFault::NotAJournal),
+    }
+    let len = u32_at(b, 8).ok_or(HeaderFault::CutShort)? as usize;
+    let crc = u32_at(b, 12).ok_or(HeaderFault::CutShort)?;
+    let info = b
+        .get(16..16usize.saturating_add(len))
+        .ok_or(HeaderFault::CutShort)?;
     if crc32(info) != crc {
-        return Err("the header's checksum does not match".into());
+        return Err(HeaderFault::Checksum);
     }
-    match decode::<StoreInfoRecord>(info, "journal header") {
+    match super::codec::decode_detail::<StoreInfoRecord>(info) {
         Ok(StoreInfoRecord::V1(i)) => Ok((i, 16 + len)),
-        Err(e) => Err(e.to_string()),
+        Err(e) => Err(HeaderFault::Undecodable(e)),
     }
+}
+
+/// Every journal file whose header names a store other than `store`: a file copied in from
+/// another till. Such a file is never read as this store's, never replayed into it and never
+/// rebuilt from; the caller refuses with [`foreign_refusal`].
+pub fn foreign_files(
+    io: &mut dyn JournalIo,
+    store: &StoreInfo,
+) -> Result<Vec<(String, StoreInfo)>, StoreError> {
+    let mut out = Vec::new();
+    for (_, name) in file_names(io)? {
+        if let Ok((found, _)) = read_header(&io.head(&name)?)
+            && found.store_id != store.store_id
+        {
+            out.push((name, found));
+        }
+    }
+    Ok(out)
+}
+
+/// The refusal for a journal file of another store, when there is one.
+pub fn refuse_foreign(io: &mut dyn JournalIo, store: &StoreInfo) -> Result<(), StoreError> {
+    match foreign_files(io, store)?.into_iter().next() {
+        Some((file, other)) => Err(foreign_refusal(file, &other)),
+        None => Ok(()),
+    }
+}
+
+/// A journal file of store `other` found among this store's.
+pub fn foreign_refusal(file: String, other: &StoreInfo) -> StoreError {
+    StoreError::Refused(super::Refusal::ForeignJournal {
+        file,
+        name: other.name.clone(),
+        store_id: other.store_id.clone(),
+    })
 }
 
 fn header_bytes(info: &StoreInfo) -> Result<Vec<u8>, StoreError> {
@@ -290,6 +411,7 @@ pub fn scan_file(b: &[u8], start: usize) -> FileScan {
     while at < b.len() {
         if let Some((r, next)) = record_at(b, at) {
             scan.records.push(r);
+            scan.starts.push(at as u64);
             at = next;
             scan.end = at as u64;
             continue;
@@ -323,7 +445,7 @@ pub fn scan_file(b: &[u8], start: usize) -> FileScan {
 #[derive(Debug)]
 pub struct JournalFile {
     pub name: String,
-    pub info: Result<StoreInfo, String>,
+    pub info: Result<StoreInfo, HeaderFault>,
     pub scan: FileScan,
 }
 
@@ -388,52 +510,118 @@ struct Undo {
 }
 
 impl Journal {
-    /// Opens the journal for appending: finds the last record and clears a torn tail (a write
-    /// that a power loss cut short was never acknowledged).
+    /// Opens the journal for appending: refuses a file of another store, removes the empty
+    /// files a full disk left, finds the last record and clears a torn tail (a write that a
+    /// power loss cut short was never acknowledged).
     pub fn open(mut io: Box<dyn JournalIo>, info: StoreInfo) -> Result<Journal, StoreError> {
-        let names = file_names(io.as_mut())?;
-        let mut current = None;
-        let mut last_seq = 0;
-        let mut last_hash = None;
-        // The newest file that holds a record decides where appending goes on.
+        refuse_foreign(io.as_mut(), &info)?;
+        let mut names = file_names(io.as_mut())?;
+        // A file that holds not one byte (its making was cut short by a full disk): it never
+        // held a record; removed, so that it cannot stand where the next file goes.
+        let mut kept = Vec::with_capacity(names.len());
+        for (first, name) in names {
+            if matches!(read_header(&io.head(&name)?), Err(HeaderFault::Empty)) {
+                let b = io.read(&name)?;
+                if b.iter().all(|x| *x == 0) {
+                    tracing::warn!("removing the empty journal file {name}");
+                    io.remove(&name)?;
+                    continue;
+                }
+            }
+            kept.push((first, name));
+        }
+        names = kept;
+        let head_len = header_bytes(&info)?.len() as u64;
+        let mut journal = Journal {
+            io,
+            info,
+            current: None,
+            last_seq: 0,
+            last_hash: None,
+            head_len,
+            undo: None,
+        };
+        journal.locate(&names)?;
+        Ok(journal)
+    }
+
+    /// Finds where appending goes on: the newest file that holds a record, its last record,
+    /// and a torn tail past it, which is cleared.
+    fn locate(&mut self, names: &[(u64, String)]) -> Result<(), StoreError> {
+        let io = self.io.as_mut();
+        self.current = None;
+        self.last_seq = 0;
+        self.last_hash = None;
         for (first_seq, name) in names.iter().rev() {
             let b = io.read(name)?;
-            let Ok((found, start)) = read_header(&b) else {
+            let Ok((_, start)) = read_header(&b) else {
                 continue;
             };
-            if found.store_id != info.store_id {
-                return Err(StoreError::Corrupt(format!(
-                    "the journal file {name} belongs to another store ({}, {}); move the journal folder aside",
-                    found.name, found.store_id
-                )));
-            }
             let scan = scan_file(&b, start);
             if let Some(r) = scan.records.last() {
-                last_seq = r.seq;
-                last_hash = Some(r.hash);
+                self.last_seq = r.seq;
+                self.last_hash = Some(r.hash);
             } else if first_seq.saturating_sub(1) > 0 {
-                last_seq = first_seq - 1;
+                self.last_seq = first_seq - 1;
             }
             if scan.torn > scan.end {
                 let zeros = vec![0u8; (scan.torn - scan.end) as usize];
                 io.write_at(name, scan.end, &zeros)?;
                 io.sync(name, false)?;
             }
-            current = Some((name.clone(), scan.end, b.len() as u64));
+            self.current = Some((name.clone(), scan.end, b.len() as u64));
             if !scan.records.is_empty() || *first_seq <= 1 {
                 break;
             }
         }
-        let head_len = header_bytes(&info)?.len() as u64;
-        Ok(Journal {
-            io,
-            info,
-            current,
-            last_seq,
-            last_hash,
-            head_len,
-            undo: None,
-        })
+        Ok(())
+    }
+
+    /// Moves everything the journal holds past record `after` (records that cannot be
+    /// replayed, and damaged bytes among them) into a file of its own in the journal folder,
+    /// `aside-NNNNNNNNNNNN.cj` (this store's header, then the bytes as they were), synced
+    /// before they are zeroed here: kept for a technician, and out of the way of the next
+    /// document. Returns the file's name.
+    pub fn set_aside(&mut self, after: u64) -> Result<String, StoreError> {
+        let names = file_names(self.io.as_mut())?;
+        let mut kept = header_bytes(&self.info)?;
+        let mut cuts = Vec::new();
+        for (_, name) in &names {
+            let b = self.io.read(name)?;
+            let Ok((_, start)) = read_header(&b) else {
+                continue;
+            };
+            let scan = scan_file(&b, start);
+            let from = scan
+                .records
+                .iter()
+                .zip(&scan.starts)
+                .rfind(|(r, _)| r.seq <= after)
+                .map(|(r, at)| at + (REC_HEAD + r.body.len()) as u64)
+                .unwrap_or(start as u64);
+            let to = b.iter().rposition(|x| *x != 0).map_or(0, |p| p as u64 + 1);
+            if to > from {
+                kept.extend_from_slice(&b[from as usize..to as usize]);
+                cuts.push((name.clone(), from, to));
+            }
+        }
+        let taken = self.io.names()?;
+        let mut file = format!("aside-{:012}.cj", after + 1);
+        let mut k = 1;
+        while taken.contains(&file) {
+            file = format!("aside-{:012}-{k}.cj", after + 1);
+            k += 1;
+        }
+        self.io.write_at(&file, 0, &kept)?;
+        self.io.sync(&file, true)?;
+        for (name, from, to) in cuts {
+            self.io
+                .write_at(&name, from, &vec![0u8; (to - from) as usize])?;
+            self.io.sync(&name, false)?;
+        }
+        self.undo = None;
+        self.locate(&names)?;
+        Ok(file)
     }
 
     /// The chain position of the last record in the journal (0 when it is empty).
@@ -442,12 +630,13 @@ impl Journal {
     }
 
     /// Appends records (consecutive, following `last_seq`) and makes them durable with one sync.
+    /// A failed append leaves the journal as it was: no record acknowledged, no half-made file.
     pub fn append(&mut self, records: &[JournalRecord]) -> Result<(), StoreError> {
         let Some(first) = records.first() else {
             return Ok(());
         };
         self.undo = None;
-        if self.last_seq != 0 && first.seq != self.last_seq + 1 {
+        if first.seq != self.last_seq + 1 {
             return Err(StoreError::Corrupt(format!(
                 "the journal ends at #{}, the next document is #{}",
                 self.last_seq, first.seq
@@ -458,45 +647,26 @@ impl Journal {
             r.write_into(&mut bytes);
         }
         let len = bytes.len() as u64;
-        let mut created = false;
-        let (name, end, alloc) = match self.current.take() {
-            Some((name, end, alloc)) if end + len <= FILE_MAX || end <= self.head_len => {
-                (name, end, alloc)
-            }
-            _ => {
-                // A new file, named after its first record.
-                let name = file_name(first.seq);
-                let head = header_bytes(&self.info)?;
-                self.io.write_at(&name, 0, &head)?;
-                created = true;
-                (name, head.len() as u64, head.len() as u64)
+        let before = self.current.clone();
+        let fresh = !matches!(&before,
+            Some((_, end, _)) if *end + len <= FILE_MAX || *end <= self.head_len);
+        let (name, end, alloc) = match &before {
+            Some((name, end, alloc)) if !fresh => (name.clone(), *end, *alloc),
+            // A new file, named after its first record.
+            _ => (file_name(first.seq), 0, 0),
+        };
+        let written = self.write_framed(&name, fresh, end, alloc, &bytes);
+        let (end, alloc) = match written {
+            Ok(at) => at,
+            Err(e) => {
+                if fresh {
+                    // Nothing in it was acknowledged: leave no file that holds nothing.
+                    let _ = self.io.remove(&name);
+                }
+                self.current = before;
+                return Err(e);
             }
         };
-        let mut alloc = alloc;
-        if end + len > alloc {
-            // Grow in zero-filled steps, synced, so later appends change no file size.
-            // Written a page at a time: one large write would put the file in large page-cache
-            // folios, and each later append would then dirty (and be counted as) a whole folio.
-            let target = (end + len).div_ceil(GROW_STEP) * GROW_STEP;
-            let zeros = [0u8; 4096];
-            let mut at = alloc;
-            while at < target {
-                let n = (target - at).min(zeros.len() as u64);
-                self.io.write_at(&name, at, &zeros[..n as usize])?;
-                at += n;
-            }
-            alloc = target;
-            created = true;
-        }
-        let result = self
-            .io
-            .write_at(&name, end, &bytes)
-            .and_then(|_| self.io.sync(&name, created));
-        if let Err(e) = result {
-            // Nothing is acknowledged; the next append starts again at the same place.
-            self.current = Some((name, end, alloc));
-            return Err(e.into());
-        }
         self.undo = Some(Undo {
             name: name.clone(),
             start: end,
@@ -510,6 +680,44 @@ impl Journal {
             self.last_hash = Some(r.hash);
         }
         Ok(())
+    }
+
+    /// Writes framed records at `end` of `name` (a new file's header first), growing the file
+    /// as needed, and syncs: where the records start and how far the file is allocated.
+    fn write_framed(
+        &mut self,
+        name: &str,
+        fresh: bool,
+        mut end: u64,
+        mut alloc: u64,
+        bytes: &[u8],
+    ) -> Result<(u64, u64), StoreError> {
+        let mut created = fresh;
+        if fresh {
+            let head = header_bytes(&self.info)?;
+            self.io.write_at(name, 0, &head)?;
+            end = head.len() as u64;
+            alloc = end;
+        }
+        let len = bytes.len() as u64;
+        if end + len > alloc {
+            // Grow in zero-filled steps, synced, so later appends change no file size.
+            // Written a page at a time: one large write would put the file in large page-cache
+            // folios, and each later append would then dirty (and be counted as) a whole folio.
+            let target = (end + len).div_ceil(GROW_STEP) * GROW_STEP;
+            let zeros = [0u8; 4096];
+            let mut at = alloc;
+            while at < target {
+                let n = (target - at).min(zeros.len() as u64);
+                self.io.write_at(name, at, &zeros[..n as usize])?;
+                at += n;
+            }
+            alloc = target;
+            created = true;
+        }
+        self.io.write_at(name, end, bytes)?;
+        self.io.sync(name, created)?;
+        Ok((end, alloc))
     }
 
     /// Takes back the last append (zeroed and synced, as if never written): for a document
@@ -547,8 +755,14 @@ impl Journal {
         }
         let name = file_name(self.last_seq + 1);
         let head = header_bytes(&self.info)?;
-        self.io.write_at(&name, 0, &head)?;
-        self.io.sync(&name, true)?;
+        let made = self
+            .io
+            .write_at(&name, 0, &head)
+            .and_then(|()| self.io.sync(&name, true));
+        if let Err(e) = made {
+            let _ = self.io.remove(&name);
+            return Err(e.into());
+        }
         self.current = Some((name, head.len() as u64, head.len() as u64));
         Ok(())
     }
@@ -593,6 +807,8 @@ pub struct Records<'a> {
     io: &'a mut dyn JournalIo,
     names: std::vec::IntoIter<(u64, String)>,
     current: std::vec::IntoIter<JournalRecord>,
+    /// The store the walk reads: a file of another one is a problem, its records skipped.
+    store_id: Option<String>,
     pub problems: Vec<Problem>,
 }
 
@@ -600,9 +816,9 @@ impl<'a> Records<'a> {
     /// The walk, and the store identity the first readable header carries.
     pub fn open(io: &'a mut dyn JournalIo) -> Result<(Records<'a>, Option<StoreInfo>), StoreError> {
         let names = file_names(io)?;
-        let mut info = None;
+        let mut info: Option<StoreInfo> = None;
         for (_, n) in &names {
-            if let Ok((i, _)) = read_header(&io.read(n)?) {
+            if let Ok((i, _)) = read_header(&io.head(n)?) {
                 info = Some(i);
                 break;
             }
@@ -612,6 +828,7 @@ impl<'a> Records<'a> {
                 io,
                 names: names.into_iter(),
                 current: Vec::new().into_iter(),
+                store_id: info.as_ref().map(|i| i.store_id.clone()),
                 problems: Vec::new(),
             },
             info,
@@ -633,11 +850,19 @@ impl Iterator for Records<'_> {
                 Err(e) => return Some(Err(e.into())),
             };
             let scan = match read_header(&b) {
+                Ok((i, _)) if self.store_id.as_ref().is_some_and(|id| *id != i.store_id) => {
+                    self.problems.push(Problem::JournalForeign {
+                        file: name.clone(),
+                        name: i.name,
+                        store_id: i.store_id,
+                    });
+                    continue;
+                }
                 Ok((_, start)) => scan_file(&b, start),
                 Err(e) => {
                     self.problems.push(Problem::JournalHeader {
                         file: name.clone(),
-                        detail: e.to_string(),
+                        fault: e,
                     });
                     scan_file(&b, 16)
                 }
@@ -658,14 +883,14 @@ impl Iterator for Records<'_> {
 /// The store a data directory's journal belongs to, from its files' headers.
 pub fn store_id_in(data_dir: &Path) -> Option<String> {
     let mut io = FsJournal::new(dir_of(data_dir));
-    let mut id = None;
-    let _ = visit_files(&mut io, |f| {
-        if let (None, Ok(i)) = (&id, f.info) {
-            id = Some(i.store_id);
+    for (_, name) in file_names(&mut io).ok()? {
+        if let Ok(head) = io.head(&name)
+            && let Ok((i, _)) = read_header(&head)
+        {
+            return Some(i.store_id);
         }
-        Ok(())
-    });
-    id
+    }
+    None
 }
 
 /// The documents of a journal, read without the store: what `caja journal` reads, so that a
@@ -674,17 +899,19 @@ pub fn store_id_in(data_dir: &Path) -> Option<String> {
 pub struct JournalReader {
     io: std::sync::Mutex<FsJournal>,
     info: StoreInfo,
+    last_seq: u64,
 }
 
 impl JournalReader {
-    /// Opens the journal of `data_dir` if it is whole: every record from #1 on, none damaged.
-    /// Anything less is an error, and the caller reads the store instead.
+    /// Opens the journal of `data_dir` if it is whole: every record from #1 on, none damaged,
+    /// every file of one store. Anything less is an error (a typed [`Problem`], or the
+    /// refusal of a file of another store), and the caller reads the store instead.
     pub fn open(data_dir: &Path) -> Result<JournalReader, StoreError> {
         // Read while the register appends, a record can show past one not yet seen: a hole
         // that is gone when read again is no damage (see `check::check_journal_only`).
         let mut opened = JournalReader::open_once(data_dir);
         for _ in 0..2 {
-            if !matches!(opened, Err(StoreError::Corrupt(_))) {
+            if !matches!(opened, Err(StoreError::Found(_))) {
                 break;
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
@@ -695,30 +922,62 @@ impl JournalReader {
 
     fn open_once(data_dir: &Path) -> Result<JournalReader, StoreError> {
         let mut io = FsJournal::new(dir_of(data_dir));
-        let mut info = None;
+        let mut info: Option<StoreInfo> = None;
         let mut next = 1u64;
         let mut problem = None;
+        let mut foreign = None;
         visit_files(&mut io, |f| {
-            match (f.info, f.scan.damaged.is_empty()) {
-                (Ok(i), true) => info = Some(i),
-                _ => problem = Some(format!("journal file {} is damaged", f.name)),
+            match f.info {
+                Ok(i) => match &info {
+                    Some(first) if first.store_id != i.store_id => {
+                        foreign.get_or_insert((f.name.clone(), i));
+                    }
+                    Some(_) => {}
+                    None => info = Some(i),
+                },
+                Err(fault) => {
+                    problem.get_or_insert(Problem::JournalHeader {
+                        file: f.name.clone(),
+                        fault,
+                    });
+                }
+            }
+            if let Some((from, to)) = f.scan.damaged.first() {
+                problem.get_or_insert(Problem::JournalBytes {
+                    file: f.name.clone(),
+                    from: *from,
+                    to: *to,
+                    store_copy: false,
+                });
             }
             for r in &f.scan.records {
                 if r.seq != next {
-                    problem = Some(format!("journal record #{next} is missing"));
+                    problem.get_or_insert(Problem::JournalGap {
+                        from: next,
+                        to: r.seq.saturating_sub(1),
+                    });
                 }
                 next = r.seq + 1;
             }
             Ok(())
         })?;
-        if let Some(p) = problem {
-            return Err(StoreError::Corrupt(p));
+        if let Some((file, other)) = foreign {
+            return Err(foreign_refusal(file, &other));
         }
-        let info = info.ok_or_else(|| StoreError::Corrupt("the journal is empty".into()))?;
+        if let Some(p) = problem {
+            return Err(StoreError::Found(p));
+        }
+        let info = info.ok_or(StoreError::Found(Problem::JournalEmpty))?;
         Ok(JournalReader {
             io: std::sync::Mutex::new(io),
             info,
+            last_seq: next - 1,
         })
+    }
+
+    /// The chain position of the journal's last record.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
     }
 }
 

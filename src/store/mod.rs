@@ -81,8 +81,11 @@ pub enum StoreError {
     Damaged(String),
     #[error("store file: {0}")]
     Db(String),
+    /// The disk refused a write: full, read-only, or an earlier write failed.
+    #[error(transparent)]
+    Disk(DiskFault),
     #[error("{0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
     #[error(
         "business date {given} is before {last}, the date of the last document; dates never go back"
     )]
@@ -129,22 +132,101 @@ pub enum StoreError {
     Money(#[from] MoneyError),
 }
 
+/// What the disk did when a write failed, typed so that the register says it in its language
+/// ([`DiskFault::words`]); `Display` is the English, for logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DiskFault {
+    /// No space left on the device; how many MiB are free now, when the store knows its folder.
+    Full { free_mib: Option<u64> },
+    /// The file system is read-only: what the kernel makes of a failing flash card.
+    ReadOnly,
+    /// An earlier write to the store file failed: redb takes no more until it is reopened,
+    /// which the store does before its next write.
+    Earlier,
+}
+
+impl DiskFault {
+    /// The fault an I/O error is, if it is one of the disk's.
+    pub fn of(e: &std::io::Error) -> Option<DiskFault> {
+        match (e.kind(), e.raw_os_error()) {
+            (std::io::ErrorKind::StorageFull, _) | (_, Some(28)) => {
+                Some(DiskFault::Full { free_mib: None })
+            }
+            (std::io::ErrorKind::ReadOnlyFilesystem, _) | (_, Some(30)) => {
+                Some(DiskFault::ReadOnly)
+            }
+            _ => None,
+        }
+    }
+
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        let t = |k| crate::i18n::store_text(lang, k);
+        match self {
+            DiskFault::Full {
+                free_mib: Some(mib),
+            } => crate::i18n::fill(t("disk_full_free"), &[("mib", &mib.to_string())]),
+            DiskFault::Full { free_mib: None } => t("disk_full").into(),
+            DiskFault::ReadOnly => t("disk_read_only").into(),
+            DiskFault::Earlier => t("disk_earlier").into(),
+        }
+    }
+}
+
+impl std::fmt::Display for DiskFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
+impl std::error::Error for DiskFault {}
+
+/// MiB free on the file system that holds `dir`.
+pub fn free_mib(dir: &Path) -> Option<u64> {
+    let st = rustix::fs::statvfs(dir).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize) / (1024 * 1024))
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        match DiskFault::of(&e) {
+            Some(d) => StoreError::Disk(d),
+            None => StoreError::Io(e),
+        }
+    }
+}
+
+impl From<redb::StorageError> for StoreError {
+    fn from(e: redb::StorageError) -> Self {
+        match e {
+            redb::StorageError::Io(io) => match DiskFault::of(&io) {
+                Some(d) => StoreError::Disk(d),
+                None => StoreError::Db(io.to_string()),
+            },
+            redb::StorageError::PreviousIo => StoreError::Disk(DiskFault::Earlier),
+            other => StoreError::Db(other.to_string()),
+        }
+    }
+}
+
 macro_rules! db_errors {
-    ($($t:ty),*) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self {
-                StoreError::Db(e.to_string())
+    ($($t:ident),*) => {$(
+        impl From<redb::$t> for StoreError {
+            fn from(e: redb::$t) -> Self {
+                match e {
+                    redb::$t::Storage(s) => s.into(),
+                    other => StoreError::Db(other.to_string()),
+                }
             }
         }
     )*};
 }
-db_errors!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::SetDurabilityError
-);
+db_errors!(TransactionError, TableError, CommitError);
+
+impl From<redb::SetDurabilityError> for StoreError {
+    fn from(e: redb::SetDurabilityError) -> Self {
+        StoreError::Db(e.to_string())
+    }
+}
 
 /// A store opened only to read, through redb's read-only handle: no byte of the file changes.
 /// Fails with [`StoreError::InUse`] while a register has the store open, and when the file
@@ -240,6 +322,40 @@ pub trait DocSource {
         to: chrono::NaiveDate,
         f: &mut Visitor<'_>,
     ) -> Result<(), StoreError>;
+}
+
+impl DocSource for StoreReader {
+    fn info(&self) -> &StoreInfo {
+        &self.info
+    }
+
+    fn visit_dates(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+        f: &mut Visitor<'_>,
+    ) -> Result<(), StoreError> {
+        quietly(|| docs::visit_dates_in(&self.db, from, to, f)).map_err(StoreError::Corrupt)?
+    }
+}
+
+impl StoreReader {
+    /// The chain position of the store's last document (0 when it has none).
+    pub fn last_seq(&self) -> Result<u64, StoreError> {
+        quietly(|| -> Result<u64, StoreError> {
+            let tx = self.db.begin_read()?;
+            let docs = tx.open_table(tables::DOCS)?;
+            Ok(docs.last()?.map_or(0, |(k, _)| k.value()))
+        })
+        .map_err(StoreError::Corrupt)?
+    }
+
+    /// The journal files of another store among this store's, if any (what `caja journal`
+    /// warns of when it reads the store itself).
+    pub fn foreign_journal(&self, dir: &Path) -> Option<StoreError> {
+        let mut io = ejournal::FsJournal::new(ejournal::dir_of(dir));
+        ejournal::refuse_foreign(&mut io, &self.info).err()
+    }
 }
 
 impl DocSource for Store {
@@ -383,14 +499,22 @@ fn precheck_schema(path: &Path) -> Result<(), StoreError> {
             .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
             .map(u32::from_le_bytes))
     })();
-    match schema {
-        Ok(Some(found)) if found > SCHEMA_VERSION => Err(StoreError::NewerSchema {
+    if let Ok(Some(found)) = schema
+        && found > SCHEMA_VERSION
+    {
+        return Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
             found,
             supported: SCHEMA_VERSION,
-        }),
-        _ => Ok(()),
+        });
     }
+    // A journal file of another store is refused before a writable open touches the file
+    // (the open refuses it again, for a store that needed recovery first).
+    if let (Ok(info), Some(dir)) = (read_info(&ro), path.parent()) {
+        let mut io = ejournal::FsJournal::new(ejournal::dir_of(dir));
+        ejournal::refuse_foreign(&mut io, &info)?;
+    }
+    Ok(())
 }
 
 /// Brings a store written by an older caja to this schema, in one transaction.

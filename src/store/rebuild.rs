@@ -3,7 +3,7 @@
 //! aside, never written to: when it needs a repair to be read at all, the repair runs on a copy.
 
 use super::check::Problem;
-use super::codec::{DocRecord, StoreInfo, decode};
+use super::codec::{DocRecord, StoreInfo};
 use super::ejournal::{FsJournal, JournalIo, JournalRecord, dir_of, visit_files};
 use super::tables::{
     BARCODES, CUSTOMERS, DOCS, HELD, META, NAME_WORDS, PRODUCTS, PULL_HISTORY, REFUNDS, SHIFTS,
@@ -299,15 +299,27 @@ enum Salvage {
     ReadOnly(redb::ReadOnlyDatabase),
     Repaired(Database, PathBuf),
     None(String),
+    /// A running register holds it.
+    InUse,
+}
+
+/// The identity the damaged store still gives, if it gives one.
+fn salvaged_info(old: &Salvage) -> Option<StoreInfo> {
+    let read = |tx: redb::ReadTransaction| super::read_info_tx(&tx).ok();
+    quietly(|| match old {
+        Salvage::ReadOnly(db) => db.begin_read().ok().and_then(read),
+        Salvage::Repaired(db, _) => db.begin_read().ok().and_then(read),
+        Salvage::None(_) | Salvage::InUse => None,
+    })
+    .ok()
+    .flatten()
 }
 
 fn salvage(path: &Path) -> Salvage {
     let p = path.to_path_buf();
     match super::open_read_only(&p) {
         Ok(Ok(db)) => return Salvage::ReadOnly(db),
-        Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => {
-            return Salvage::None("the register has the store open; stop it first".into());
-        }
+        Ok(Err(redb::DatabaseError::DatabaseAlreadyOpen)) => return Salvage::InUse,
         _ => {}
     }
     // It needs a repair: run it on a copy, never on the file being kept aside.
@@ -332,16 +344,23 @@ fn salvage(path: &Path) -> Salvage {
 /// Every record of the journal, by chain position, with the store identity its files carry.
 fn read_journal(
     io: &mut dyn JournalIo,
+    store: Option<&StoreInfo>,
     lost: &mut Vec<Lost>,
 ) -> Result<(Option<StoreInfo>, BTreeMap<u64, JournalRecord>), StoreError> {
-    let mut info = None;
+    let mut info: Option<StoreInfo> = store.cloned();
     let mut records = BTreeMap::new();
     visit_files(io, |f| {
         match f.info {
-            Ok(i) => info = Some(i),
-            Err(e) => lost.push(Lost::Journal(Problem::JournalHeader {
+            Ok(i) => match &info {
+                Some(known) if known.store_id != i.store_id => {
+                    return Err(super::ejournal::foreign_refusal(f.name, &i));
+                }
+                Some(_) => {}
+                None => info = Some(i),
+            },
+            Err(fault) => lost.push(Lost::Journal(Problem::JournalHeader {
                 file: f.name.clone(),
-                detail: e.to_string(),
+                fault,
             })),
         }
         for (a, b) in &f.scan.damaged {
@@ -415,7 +434,7 @@ pub fn may_rebuild(dir: &Path, backup_dir: Option<&Path>, name: &str, pin: &str)
             .begin_read()
             .ok()
             .and_then(|tx| super::users::supervisor_in(&tx, name, pin)),
-        Salvage::None(_) => None,
+        Salvage::None(_) | Salvage::InUse => None,
     })
     .ok()
     .flatten();
@@ -425,9 +444,8 @@ pub fn may_rebuild(dir: &Path, backup_dir: Option<&Path>, name: &str, pin: &str)
         let _ = std::fs::remove_file(copy);
     }
     let verdict = from_old.or_else(|| {
-        let mut io = FsJournal::new(dir_of(dir));
-        let (info, _) = read_journal(&mut io, &mut Vec::new()).ok()?;
-        let backup = super::backup::newest_backup_of(backup_dir?, &info?.store_id)?;
+        let store_id = super::ejournal::store_id_in(dir)?;
+        let backup = super::backup::newest_backup_of(backup_dir?, &store_id)?;
         let db = super::open_read_only(&backup).ok()?.ok()?;
         quietly(|| {
             db.begin_read()
@@ -455,14 +473,24 @@ pub fn rebuild_dir(
 ) -> Result<RebuildReport, StoreError> {
     let path = dir.join(STORE_FILE);
     let mut report = RebuildReport::default();
-    let mut io = FsJournal::new(dir_of(dir));
-    let (journal_info, mut records) = read_journal(&mut io, &mut report.lost)?;
-    let journal_damaged = !report.lost.is_empty();
     let old = if path.exists() {
         salvage(&path)
     } else {
         Salvage::None("there is no store file".into())
     };
+    let old = match old {
+        // A register sells into this file: nothing is renamed, nothing is made.
+        Salvage::InUse if super::share::register_runs(dir) => return Err(StoreError::InUse(path)),
+        // No register answers: the lock is this process's own, left by an open that gave up
+        // on the damaged file (the register's rebuild screen).
+        Salvage::InUse => Salvage::None("the store file is locked by an open that failed".into()),
+        other => other,
+    };
+    let mut io = FsJournal::new(dir_of(dir));
+    // The journal must be this store's: a file copied in from another till is never rebuilt
+    // from (the store's identity when it can still say it, else the journal's own first file).
+    let store_info = salvaged_info(&old);
+    let (journal_info, mut records) = read_journal(&mut io, store_info.as_ref(), &mut report.lost)?;
     let new_path = dir.join("caja.redb.rebuilding");
     let _ = std::fs::remove_file(&new_path);
     super::files::private_options()
@@ -523,7 +551,7 @@ pub fn rebuild_dir(
         std::fs::rename(&path, &aside)?;
         report.damaged_kept_as = Some(aside);
     }
-    if journal_damaged {
+    if report.lost.iter().any(|l| matches!(l, Lost::Journal(_))) {
         // The new store writes a fresh journal from its documents when it opens; the damaged
         // one is kept beside the damaged store.
         let stamp = now.format("%Y%m%dT%H%M%S");
@@ -554,6 +582,7 @@ fn build(
             report.lost.push(Lost::StoreUnreadable(why.clone()));
             None
         }
+        Salvage::InUse => return Err(StoreError::Corrupt("the store is in use".into())),
     };
     let store_info = old_tx.as_ref().and_then(|tx| {
         quietly(|| super::read_info_tx(tx))
@@ -669,8 +698,39 @@ fn build(
                 }
             },
         };
-        let DocRecord::V1(d) = decode(&body, &format!("document #{seq}"))?;
-        if d.doc.prev_hash != prev || d.doc.hash() != d.hash {
+        let readable = |body: &[u8]| match super::codec::decode_detail::<DocRecord>(body) {
+            Ok(DocRecord::V1(d)) if d.doc.hash() == d.hash => Some(d),
+            _ => None,
+        };
+        // A journal record that does not read (a newer caja's, or garbled behind a good
+        // checksum): the damaged store's copy stands in when it has one.
+        let (body, from_store, d) = match readable(&body) {
+            Some(d) => (body, from_store, d),
+            None => {
+                let copy = old_tx.as_ref().and_then(|tx| {
+                    quietly(|| {
+                        tx.open_table(DOCS)
+                            .ok()?
+                            .get(seq)
+                            .ok()?
+                            .map(|v| v.value().to_vec())
+                    })
+                    .ok()
+                    .flatten()
+                });
+                match copy.and_then(|c| readable(&c).map(|d| (c, d))) {
+                    Some((c, d)) => (c, true, d),
+                    None => {
+                        report.lost.push(Lost::Journal(Problem::UnreadableRecord {
+                            seq,
+                            newer: super::codec::envelope_version(&body).filter(|v| *v > 1),
+                        }));
+                        break;
+                    }
+                }
+            }
+        };
+        if d.doc.prev_hash != prev {
             report.lost.push(Lost::Unchained { seq });
             break;
         }

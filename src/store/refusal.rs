@@ -90,6 +90,16 @@ pub enum Refusal {
     RunningRegister {
         said: String,
     },
+    /// `caja journal` while the register sells, over a journal that is not whole.
+    JournalNotWhole {
+        problem: super::check::Problem,
+    },
+    /// A journal file of another store sits among this store's.
+    ForeignJournal {
+        file: String,
+        name: String,
+        store_id: String,
+    },
 }
 
 impl Refusal {
@@ -166,6 +176,14 @@ impl Refusal {
             } => fill(t("not_verified_count"), &[("path", path)]),
             R::FolderName { dir } => fill(t("folder_name"), &[("dir", dir)]),
             R::RunningRegister { said } => fill(t("running_register"), &[("said", said)]),
+            R::ForeignJournal {
+                file,
+                name,
+                store_id,
+            } => super::check::foreign_words(lang, file, name, store_id),
+            R::JournalNotWhole { problem } => {
+                fill(t("journal_not_whole"), &[("problem", &problem.words(lang))])
+            }
         }
     }
 }
@@ -293,6 +311,7 @@ impl super::StoreError {
                 )
             }
             E::Db(d) => fill(s("db"), &[("detail", d)]),
+            E::Disk(d) => d.words(lang),
             E::Found(p) => p.words(lang),
             other => other.to_string(),
         }
@@ -365,6 +384,14 @@ mod tests {
             },
             Refusal::FolderName { dir: s("/d") },
             Refusal::RunningRegister { said: s("x") },
+            Refusal::JournalNotWhole {
+                problem: super::super::check::Problem::JournalGap { from: 3, to: 3 },
+            },
+            Refusal::ForeignJournal {
+                file: s("ej-000000000001.cj"),
+                name: s("Otra"),
+                store_id: s("66f9aa"),
+            },
         ];
         for r in &all {
             let (es, en) = (r.words(Language::Es), r.words(Language::En));

@@ -214,6 +214,13 @@ pub fn open_past_closing<T>(
     opened
 }
 
+/// Whether a register runs on `dir`: it answers on its socket. A socket left by a register that
+/// was killed answers nobody. What tells another process's hold on the store from a handle this
+/// process lost in a panic (whose lock stays until the process ends).
+pub fn register_runs(dir: &Path) -> bool {
+    UnixStream::connect(dir.join(SOCKET)).is_ok()
+}
+
 /// Asks the register running on `dir` for `req`, copying a CSV answer to `out`. `Ok(None)` for
 /// a CSV, `Ok(Some(..))` for a backup.
 pub fn ask(
