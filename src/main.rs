@@ -428,6 +428,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let done = match opened {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
                 // The register is selling: it makes the backup itself.
+                // A disk the kernel remounted read-only: the backup through the read-only
+                // handle, which writes nothing in the data folder.
+                Err(caja::store::StoreError::Disk(caja::store::DiskFault::ReadOnly)) => {
+                    caja::store::StoreReader::open(&dir)?.backup_to(
+                        &dir,
+                        &to,
+                        chrono::Local::now().fixed_offset(),
+                        keep,
+                    )?
+                }
                 Err(caja::store::StoreError::InUse(_)) => {
                     let to = std::path::absolute(&to)?;
                     let req = caja::store::share::Request::Backup { dir: to, keep };

@@ -103,8 +103,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ),
     (
         "disk_read_only",
-        "el disco quedó de solo lectura (la tarjeta puede estar fallando): no se guardó; haga una copia de seguridad ya y llame al técnico",
-        "the disk became read-only (the card may be failing): not saved; take a backup now and call the technician",
+        "el disco quedó de solo lectura (la tarjeta puede estar fallando): nada se puede guardar; haga ya una copia (`caja backup --to` funciona así) y llame al técnico",
+        "the disk became read-only (the card may be failing): nothing can be saved; take a backup now (`caja backup --to` works like this) and call the technician",
     ),
     (
         "disk_earlier",

@@ -115,10 +115,48 @@ impl Store {
         at: chrono::DateTime<chrono::FixedOffset>,
         keep: usize,
     ) -> Result<BackupDone, StoreError> {
+        let snapshot = self.db()?.begin_read()?;
+        backup_from(snapshot, self.info(), self.path(), to, at, keep)
+    }
+}
+
+impl super::StoreReader {
+    /// A backup through the read-only handle: what a disk that went read-only still allows
+    /// (the data folder is not written at all).
+    pub fn backup_to(
+        &self,
+        dir: &Path,
+        to: &Path,
+        at: chrono::DateTime<chrono::FixedOffset>,
+        keep: usize,
+    ) -> Result<BackupDone, StoreError> {
+        let snapshot = self.begin_read()?;
+        backup_from(
+            snapshot,
+            self.info(),
+            &dir.join(super::STORE_FILE),
+            to,
+            at,
+            keep,
+        )
+    }
+}
+
+/// Writes a verified backup of `snapshot` (the store at `store_path`, whose identity is `info`)
+/// into `to`, keeping the newest `keep` of this register there.
+fn backup_from(
+    snapshot: redb::ReadTransaction,
+    info: &StoreInfo,
+    store_path: &Path,
+    to: &Path,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    keep: usize,
+) -> Result<BackupDone, StoreError> {
+    {
         std::fs::create_dir_all(to)?;
         remove_partials(to);
         // Two backups in one second get two names: a backup never replaces another.
-        let mut name = backup_name(self.info(), at);
+        let mut name = backup_name(info, at);
         let stem = name.trim_end_matches(".redb").to_string();
         let mut k = 2;
         while to.join(&name).exists() {
@@ -132,13 +170,11 @@ impl Store {
             .write(true)
             .create_new(true)
             .open(&partial)?;
-        let config = self
-            .path()
+        let config = store_path
             .parent()
             .map(|d| d.join(super::CONFIG_FILE))
             .and_then(|p| std::fs::read(p).ok());
         let documents = {
-            let snapshot = self.db().begin_read()?;
             let out = Database::builder()
                 .set_cache_size(CACHE_BYTES)
                 .create(&partial)
@@ -169,7 +205,7 @@ impl Store {
         };
         // Reported done only once verified: the file reads back, belongs to this store, and
         // every document checks out.
-        let report = verify_file(&partial, Some(&self.info().store_id))?;
+        let report = verify_file(&partial, Some(&info.store_id))?;
         if !report.ok() || report.documents != documents {
             let _ = std::fs::remove_file(&partial);
             return Err(super::Refusal::NotVerified {
@@ -189,7 +225,7 @@ impl Store {
         if let Ok(d) = std::fs::File::open(to) {
             let _ = d.sync_all();
         }
-        prune(to, &self.info().store_id, &final_path, keep);
+        prune(to, &info.store_id, &final_path, keep);
         let bytes = std::fs::metadata(&final_path).map(|m| m.len()).unwrap_or(0);
         Ok(BackupDone {
             path: final_path,

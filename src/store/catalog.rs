@@ -252,7 +252,7 @@ impl Store {
         products: &[Product],
         mode: ApplyMode,
     ) -> Result<ApplyReport, StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let report = self.apply_in(&tx, products, mode)?;
@@ -355,7 +355,7 @@ impl Store {
     ) -> Result<ApplyReport, StoreError> {
         let path = spool.finish()?;
         let result = (|| {
-            let mut tx = self.db().begin_write()?;
+            let mut tx = self.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
             tx.set_quick_repair(true);
             let mut report = ApplyReport::default();
@@ -479,7 +479,7 @@ impl Store {
 
     /// The last catalog checkpoint (a `_changes` sequence as the server sent it), if any.
     pub fn pull_checkpoint(&self) -> Result<Option<String>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let meta = tx.open_table(super::tables::META)?;
         let v = meta.get(super::tables::meta_keys::PULL_CHECKPOINT)?;
         Ok(v.map(|v| String::from_utf8_lossy(v.value()).into_owned()))
@@ -487,7 +487,7 @@ impl Store {
 
     /// A product by SKU.
     pub fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = tx.open_table(PRODUCTS)?;
         match t.get(sku)? {
             Some(v) => Ok(Some(decode_product(v.value(), sku)?)),
@@ -502,7 +502,7 @@ impl Store {
         if !valid_code(code) {
             return Ok(None);
         }
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let products = tx.open_table(PRODUCTS)?;
         let sku = match tx.open_table(BARCODES)?.get(code)? {
             Some(s) => s.value().to_string(),
@@ -526,7 +526,7 @@ impl Store {
     /// Active products whose name has a word starting with every word of `query`, by name.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Product>, StoreError> {
         let q = search_words(query);
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let words = tx.open_table(NAME_WORDS)?;
         let products = tx.open_table(PRODUCTS)?;
         let mut out = Vec::new();
@@ -548,11 +548,11 @@ impl Store {
         &self,
         f: impl FnMut(Product) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        visit_products_in(self.db(), f)
+        visit_products_in(&*self.db()?, f)
     }
 
     pub fn catalog_len(&self) -> Result<u64, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         Ok(tx.open_table(PRODUCTS)?.len()?)
     }
 }

@@ -102,7 +102,7 @@ impl Store {
         if customer.is_final_consumer() {
             return Err(super::Refusal::FinalConsumer.into());
         }
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let key = customer.key();
@@ -137,7 +137,7 @@ impl Store {
 
     /// A customer by key ("NIT-900173769-1").
     pub fn customer(&self, key: &str) -> Result<Option<StoredCustomer>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = match tx.open_table(CUSTOMERS) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
@@ -149,7 +149,7 @@ impl Store {
     }
 
     pub fn customers_len(&self) -> Result<u64, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         match tx.open_table(CUSTOMERS) {
             Ok(t) => Ok(t.len()?),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(0),
@@ -160,7 +160,7 @@ impl Store {
     /// Finds customers by document number (a prefix of it, any document type) or by words of
     /// the name, at most `limit`.
     pub fn search_customers(&self, query: &str, limit: usize) -> Result<Vec<Customer>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let (table, words) = match (tx.open_table(CUSTOMERS), tx.open_table(CUSTOMER_WORDS)) {
             (Ok(t), Ok(w)) => (t, w),
             (Err(redb::TableError::TableDoesNotExist(_)), _)
@@ -209,7 +209,7 @@ impl Store {
         &self,
         f: impl FnMut(StoredCustomer) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        visit_customers_in(self.db(), f)
+        visit_customers_in(&*self.db()?, f)
     }
 }
 
@@ -249,7 +249,7 @@ impl Store {
                 return Err(super::Refusal::CustomerTwice { key: c.key() }.into());
             }
         }
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         if mode == CustomerMode::Replace {
@@ -431,7 +431,7 @@ impl Store {
             let c = self.commit_one(header, DocBody::Sale(body), true)?;
             return Ok((c, movement));
         }
-        let tx = self.db().begin_write()?;
+        let tx = self.begin_write()?;
         let c = self.append(&tx, header, DocBody::Sale(body))?;
         if let (Some(m), Some(key)) = (&movement, customer) {
             self.append(
@@ -450,7 +450,7 @@ impl Store {
 
     /// The points movement a sale or refund wrote, if any (it follows its document).
     pub fn points_of(&self, seq: u64, number: &str) -> Result<Option<PointsBody>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let docs = tx.open_table(DOCS)?;
         Ok(match super::docs::get_doc(&docs, seq + 1)? {
             Some(d) => match d.doc.body {

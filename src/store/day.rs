@@ -111,7 +111,7 @@ fn shift_builder(
 impl Store {
     /// The last closed date and the open one.
     pub fn day_state(&self) -> Result<DayState, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let meta = tx.open_table(META)?;
         let closed = date_of(meta.get(meta_keys::CLOSED_THROUGH)?);
         let open = date_of(meta.get(meta_keys::OPEN_DAY)?);
@@ -129,7 +129,7 @@ impl Store {
         overrides: Vec<Override>,
     ) -> Result<Committed, StoreError> {
         let date = BusinessDate::from_date(header.business_date);
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         if let Some(open) = open_day_in(&tx)? {
@@ -166,7 +166,7 @@ impl Store {
 
     /// The shifts open now.
     pub fn open_shifts(&self) -> Result<Vec<OpenShift>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let shifts = match tx.open_table(SHIFTS) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -199,7 +199,7 @@ impl Store {
             return Err(Refusal::FloatNegative.into());
         }
         let date = BusinessDate::from_date(header.business_date);
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         match open_day_in(&tx)? {
@@ -242,7 +242,7 @@ impl Store {
             .ok_or_else(|| Refusal::NoShift {
                 cashier: cashier.to_string(),
             })?;
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         Ok(shift_builder(&tx.open_table(DOCS)?, shift.seq, cashier)?.finish())
     }
 
@@ -258,7 +258,7 @@ impl Store {
         if counted.is_negative() {
             return Err(Refusal::CountedNegative.into());
         }
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let seq = tx
@@ -290,7 +290,7 @@ impl Store {
 
     /// The X report of a business date so far: nothing written.
     pub fn day_report(&self, date: NaiveDate) -> Result<Report, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         Ok(day_builder(&tx.open_table(DOCS)?, BusinessDate::from_date(date))?.finish())
     }
 
@@ -302,7 +302,7 @@ impl Store {
         header: &DocHeader,
         overrides: Vec<Override>,
     ) -> Result<(Committed, Report), StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let date = open_day_in(&tx)?.ok_or(Refusal::NoDayOpen { date: None })?;

@@ -173,7 +173,7 @@ impl Store {
         &self,
         docs: impl IntoIterator<Item = (DocHeader, DocBody)>,
     ) -> Result<u64, StoreError> {
-        let tx = self.db().begin_write()?;
+        let tx = self.begin_write()?;
         let mut n = 0;
         for (header, body) in docs {
             self.append(&tx, &header, body)?;
@@ -295,7 +295,7 @@ impl Store {
         if kind != DocKind::Sale {
             return Err(StoreError::NotASale(original.to_string()));
         }
-        let tx = self.db().begin_write()?;
+        let tx = self.begin_write()?;
         let (sale_seq, sale, earlier, points) = {
             let docs = tx.open_table(DOCS)?;
             let (sale_seq, sale) = find_number(&docs, DocKind::Sale, n)?
@@ -414,7 +414,7 @@ impl Store {
     pub fn refunded_qty(&self, number: &str) -> Result<Vec<crate::domain::qty::Qty>, StoreError> {
         use crate::domain::qty::Qty;
         let (_, kind, n) = parse_number(number)?;
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let docs = tx.open_table(DOCS)?;
         let Some((sale_seq, sale)) = find_number(&docs, kind, n)? else {
             return Err(StoreError::NotFound(number.to_string()));
@@ -445,13 +445,13 @@ impl Store {
 
     /// The document at a place in the chain.
     pub fn doc(&self, seq: u64) -> Result<Option<SealedDocument>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         get_doc(&tx.open_table(DOCS)?, seq)
     }
 
     /// The last committed document and its place in the chain.
     pub fn last_doc(&self) -> Result<Option<(u64, SealedDocument)>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         last_doc(&tx.open_table(DOCS)?)
     }
 
@@ -461,7 +461,7 @@ impl Store {
         if &reg != self.register() {
             return Ok(None);
         }
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         find_number(&tx.open_table(DOCS)?, kind, n)
     }
 
@@ -472,7 +472,7 @@ impl Store {
         to: NaiveDate,
         f: impl FnMut(u64, &SealedDocument) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        visit_dates_in(self.db(), from, to, f)
+        visit_dates_in(&*self.db()?, from, to, f)
     }
 
     /// Visits every document from `from_seq` on, in chain order.
@@ -481,7 +481,7 @@ impl Store {
         from_seq: u64,
         mut f: impl FnMut(u64, SealedDocument) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let docs = tx.open_table(DOCS)?;
         for row in docs.range(from_seq..)? {
             let (k, v) = row?;
@@ -512,7 +512,7 @@ impl Store {
         rejected: &[(u64, String, String)],
     ) -> Result<(), StoreError> {
         if !rejected.is_empty() {
-            let mut tx = self.db().begin_write()?;
+            let mut tx = self.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
             tx.set_quick_repair(true);
             {
@@ -528,7 +528,7 @@ impl Store {
 
     /// Documents the sync server refused, with the reason.
     pub fn rejected(&self) -> Result<Vec<(u64, String)>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = match tx.open_table(super::tables::SYNC_REJECTED) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -544,7 +544,7 @@ impl Store {
 
     /// Marks every document up to `seq` as acknowledged by the server.
     pub fn acknowledge_through(&self, seq: u64) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         {

@@ -59,8 +59,13 @@ impl Store {
         staged.push(rec);
     }
 
-    /// Commits a transaction that appended documents, the way `mode` says.
-    pub(super) fn finish(&self, mut tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+    /// Commits a transaction that appended documents, the way `mode` says. A disk fault is
+    /// noted, so that the next write reopens redb (see [`Store::met`]).
+    pub(super) fn finish(&self, tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+        self.finish_tx(tx, mode).map_err(|e| self.met(e))
+    }
+
+    fn finish_tx(&self, mut tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
         if let Some(why) = self.damaged() {
             self.staged
                 .lock()
@@ -116,11 +121,7 @@ impl Store {
             (Mode::Journal, Err(e)) => {
                 // Not durable anywhere yet: make redb durable instead, or fail the sale.
                 self.note_journal_failure(&e);
-                self.checkpoint().map_err(|c| {
-                    StoreError::Io(std::io::Error::other(format!(
-                        "the journal cannot be written ({e}) and the store cannot be synced ({c})"
-                    )))
-                })
+                self.checkpoint()
             }
         }
     }
@@ -137,10 +138,20 @@ impl Store {
         body: DocBody,
         receipt: bool,
     ) -> Result<super::Committed, StoreError> {
+        self.commit_one_tx(header, body, receipt)
+            .map_err(|e| self.met(e))
+    }
+
+    fn commit_one_tx(
+        &self,
+        header: &super::DocHeader,
+        body: DocBody,
+        receipt: bool,
+    ) -> Result<super::Committed, StoreError> {
         if let Some(why) = self.damaged() {
             return Err(StoreError::Damaged(why));
         }
-        let tx = self.db().begin_write()?;
+        let tx = self.begin_write()?;
         if !self.journal_ok() {
             // Without a journal, redb alone makes the document durable.
             let c = self.append(&tx, header, body)?;
@@ -208,11 +219,7 @@ impl Store {
             (Ok(()), Err(e)) => {
                 // In redb, not yet durable: make redb durable instead, or fail the document.
                 self.note_journal_failure(&e);
-                self.checkpoint().map_err(|c| {
-                    StoreError::Io(std::io::Error::other(format!(
-                        "the journal cannot be written ({e}) and the store cannot be synced ({c})"
-                    )))
-                })
+                self.checkpoint()
             }
             (Err(e), Ok(())) => {
                 // The journal holds a document redb refused: take it back, so that the two
@@ -292,7 +299,7 @@ impl Store {
             return Err(StoreError::Io(std::io::Error::other("no journal is open")));
         };
         let r_last = {
-            let tx = self.db().begin_read()?;
+            let tx = self.db()?.begin_read()?;
             last_doc(&tx.open_table(DOCS)?)?.map_or(0, |(s, _)| s)
         };
         let j_last = journal.last_seq();
@@ -321,10 +328,14 @@ impl Store {
     /// Every durable commit saves redb's allocator state (quick repair), so that the open after
     /// a power cut reads it back instead of walking the whole file.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
-        tx.commit()?;
+        let done = (|| -> Result<(), StoreError> {
+            let mut tx = self.begin_write()?;
+            tx.set_durability(redb::Durability::Immediate)?;
+            tx.set_quick_repair(true);
+            tx.commit()?;
+            Ok(())
+        })();
+        done.map_err(|e| self.met(e))?;
         self.unsynced.store(0, Ordering::Relaxed);
         Ok(())
     }
@@ -334,11 +345,19 @@ impl Store {
         self.unsynced.load(Ordering::Relaxed)
     }
 
-    /// Opens the journal and brings it and redb together (see the module's notes).
+    /// Opens the journal and brings it and redb together (see the module's notes). The journal
+    /// is the store's from then on, even when bringing them together failed (a full disk): the
+    /// next try needs it.
     pub(super) fn attach_journal(&self, mut journal: Journal) -> Result<Reconciled, StoreError> {
+        let r = self.reconcile(&mut journal);
+        *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal);
+        r
+    }
+
+    fn reconcile(&self, journal: &mut Journal) -> Result<Reconciled, StoreError> {
         let mut out = Reconciled::default();
         let (r_last, r_hash) = {
-            let tx = self.db().begin_read()?;
+            let tx = self.db()?.begin_read()?;
             match last_doc(&tx.open_table(DOCS)?)? {
                 Some((s, d)) => (s, d.hash),
                 None => (0, [0; 32]),
@@ -346,9 +365,9 @@ impl Store {
         };
         let j_last = journal.last_seq();
         if j_last > r_last {
-            out.replayed = self.replay(&mut journal, r_last, r_hash, &mut out.problems)?;
+            out.replayed = self.replay(journal, r_last, r_hash, &mut out.problems)?;
         } else if j_last < r_last {
-            out.caught_up = self.catch_up(&mut journal, j_last, r_last)?;
+            out.caught_up = self.catch_up(journal, j_last, r_last)?;
         }
         if let Some(h) = journal.last_hash()
             && journal.last_seq() == r_last
@@ -359,7 +378,6 @@ impl Store {
             out.problems
                 .push(super::check::Problem::JournalDiffers { seq: r_last });
         }
-        *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal);
         Ok(out)
     }
 
@@ -376,7 +394,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         use super::check::Problem;
         let records = journal.records_after(r_last)?;
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let mut replayed = 0;
@@ -426,7 +444,7 @@ impl Store {
 
     /// Copies redb's documents `j_last+1..=r_last` into the journal.
     fn catch_up(&self, journal: &mut Journal, j_last: u64, r_last: u64) -> Result<u64, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let docs = tx.open_table(DOCS)?;
         let mut batch = Vec::new();
         let mut n = 0;

@@ -55,6 +55,34 @@ pub fn write_private(path: &Path, data: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// A private working copy of `src`, named `name`, beside it in `dir` or, when that folder
+/// refuses writes (a disk the kernel remounted read-only, a full one), in the system's
+/// temporary folder: what lets `check` and `doctor` read a store on a disk that is failing.
+pub fn scratch_copy(src: &Path, dir: &Path, name: &str) -> io::Result<std::path::PathBuf> {
+    let beside = dir.join(name);
+    let _ = std::fs::remove_file(&beside);
+    match std::fs::copy(src, &beside) {
+        Ok(_) => {
+            private_file(&beside)?;
+            Ok(beside)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&beside);
+            let elsewhere =
+                std::env::temp_dir().join(format!("caja-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_file(&elsewhere);
+            // Made private before a byte is copied in.
+            private_options()
+                .write(true)
+                .create_new(true)
+                .open(&elsewhere)
+                .map_err(|_| io::Error::new(e.kind(), e.to_string()))?;
+            std::fs::copy(src, &elsewhere)?;
+            Ok(elsewhere)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

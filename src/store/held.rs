@@ -93,7 +93,7 @@ fn remove_held(tx: &redb::WriteTransaction, id: u64) -> Result<Option<HeldTicket
 impl Store {
     /// Parks a ticket; returns its hold number.
     pub fn hold(&self, t: &HeldTicket) -> Result<u64, StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let id = {
@@ -108,7 +108,7 @@ impl Store {
 
     /// Every ticket on hold, oldest first.
     pub fn held(&self) -> Result<Vec<(u64, HeldTicket)>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let table = match tx.open_table(HELD) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -126,7 +126,7 @@ impl Store {
 
     /// Takes a ticket off hold; `None` if another till took it first.
     pub fn take_held(&self, id: u64) -> Result<Option<HeldTicket>, StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         let t = remove_held(&tx, id)?;
@@ -143,7 +143,7 @@ impl Store {
         reason: &str,
         overrides: Vec<Override>,
     ) -> Result<Option<super::Committed>, StoreError> {
-        let tx = self.db().begin_write()?;
+        let tx = self.begin_write()?;
         let Some(h) = remove_held(&tx, id)? else {
             return Ok(None);
         };

@@ -163,7 +163,7 @@ pub(super) fn add(tx: &WriteTransaction, entry: &PullEntry) -> Result<(), StoreE
 impl Store {
     /// Records a pull that failed (nothing applied).
     pub fn record_pull_failure(&self, entry: &PullEntry) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         add(&tx, entry)?;
@@ -174,7 +174,7 @@ impl Store {
     /// The catalog pull history, newest last: the lines of before the history was typed, then
     /// the typed entries.
     pub fn pull_history(&self) -> Result<Vec<PullEntry>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let mut out = Vec::new();
         match tx.open_table(PULL_HISTORY) {
             Ok(t) => {

@@ -181,15 +181,19 @@ impl std::fmt::Display for DiskFault {
 impl std::error::Error for DiskFault {}
 
 /// MiB free on the file system that holds `dir`.
-pub fn free_mib(dir: &Path) -> Option<u64> {
-    let st = rustix::fs::statvfs(dir).ok()?;
+pub fn free_mib<P: AsRef<Path>>(dir: P) -> Option<u64> {
+    let st = rustix::fs::statvfs(dir.as_ref()).ok()?;
     Some(st.f_bavail.saturating_mul(st.f_frsize) / (1024 * 1024))
 }
 
 impl From<std::io::Error> for StoreError {
     fn from(e: std::io::Error) -> Self {
         match DiskFault::of(&e) {
-            Some(d) => StoreError::Disk(d),
+            Some(d) => {
+                // The operating system's own words, for the log (the screen says `d`).
+                tracing::error!("write refused by the system: {e}");
+                StoreError::Disk(d)
+            }
             None => StoreError::Io(e),
         }
     }
@@ -199,10 +203,15 @@ impl From<redb::StorageError> for StoreError {
     fn from(e: redb::StorageError) -> Self {
         match e {
             redb::StorageError::Io(io) => match DiskFault::of(&io) {
-                Some(d) => StoreError::Disk(d),
+                Some(d) => {
+                    tracing::error!("the store file's write refused by the system: {io}");
+                    StoreError::Disk(d)
+                }
                 None => StoreError::Db(io.to_string()),
             },
-            redb::StorageError::PreviousIo => StoreError::Disk(DiskFault::Earlier),
+            redb::StorageError::PreviousIo | redb::StorageError::DatabaseClosed => {
+                StoreError::Disk(DiskFault::Earlier)
+            }
             other => StoreError::Db(other.to_string()),
         }
     }
@@ -220,7 +229,7 @@ macro_rules! db_errors {
         }
     )*};
 }
-db_errors!(TransactionError, TableError, CommitError);
+db_errors!(TransactionError, TableError, CommitError, DatabaseError);
 
 impl From<redb::SetDurabilityError> for StoreError {
     fn from(e: redb::SetDurabilityError) -> Self {
@@ -287,10 +296,24 @@ impl DbGuard {
     fn get(&self) -> &Database {
         match &self.0 {
             Some(db) => db,
-            None => unreachable!("the database is taken only when it is dropped"),
+            None => unreachable!("a handle is lent only while it holds a database"),
         }
     }
 }
+
+/// The store's redb handle, lent for one statement (see [`Store::db`]).
+pub(crate) struct Db<'a>(std::sync::RwLockReadGuard<'a, DbGuard>);
+
+impl std::ops::Deref for Db<'_> {
+    type Target = Database;
+
+    fn deref(&self) -> &Database {
+        self.0.get()
+    }
+}
+
+/// How a store's file is opened again after a write to it failed.
+pub type Reopen = Box<dyn Fn() -> Result<Database, StoreError> + Send + Sync>;
 
 impl Drop for DbGuard {
     fn drop(&mut self) {
@@ -340,6 +363,11 @@ impl DocSource for StoreReader {
 }
 
 impl StoreReader {
+    /// A read transaction on the read-only handle.
+    pub(crate) fn begin_read(&self) -> Result<redb::ReadTransaction, StoreError> {
+        Ok(self.db.begin_read()?)
+    }
+
     /// The chain position of the store's last document (0 when it has none).
     pub fn last_seq(&self) -> Result<u64, StoreError> {
         quietly(|| -> Result<u64, StoreError> {
@@ -386,7 +414,12 @@ pub struct InitParams {
 
 /// An open store. One per process: redb locks the file, so a second caja gets [`StoreError::InUse`].
 pub struct Store {
-    db: DbGuard,
+    /// redb, behind a lock only so that it can be reopened after a disk fault (redb takes no
+    /// more writes after a failed one); readers hold it for one statement.
+    db: std::sync::RwLock<DbGuard>,
+    reopen_with: Reopen,
+    /// Set when a write met a disk fault: the next write reopens redb first.
+    reopen_due: std::sync::atomic::AtomicBool,
     path: PathBuf,
     info: StoreInfo,
     ranges: RwLock<Vec<(DocKind, AuthorizedRange)>>,
@@ -457,6 +490,11 @@ fn open_db(path: &Path) -> Result<Database, StoreError> {
         })?
         .map_err(|e| match e {
             redb::DatabaseError::DatabaseAlreadyOpen => StoreError::InUse(path.to_path_buf()),
+            // A disk that refuses the open's writes (full, read-only) is the disk, not damage.
+            redb::DatabaseError::Storage(s) => match StoreError::from(s) {
+                d @ StoreError::Disk(_) => d,
+                other => StoreError::Corrupt(format!("{}: {other}", path.display())),
+            },
             other => StoreError::Corrupt(format!("{}: {other}", path.display())),
         })
 }
@@ -715,8 +753,11 @@ impl Store {
         closed: Option<crate::domain::document::BusinessDate>,
         floor: Vec<u64>,
     ) -> Store {
+        let reopen_path = path.clone();
         Store {
-            db,
+            db: std::sync::RwLock::new(db),
+            reopen_with: Box::new(move || open_db(&reopen_path)),
+            reopen_due: Default::default(),
             path,
             info,
             ranges: RwLock::new(ranges),
@@ -784,10 +825,7 @@ impl Store {
         if let Err(e @ StoreError::InUse(_)) = StoreReader::open(dir) {
             return Err(e);
         }
-        let copy = dir.join(format!("{STORE_FILE}.reading"));
-        let _ = std::fs::remove_file(&copy);
-        std::fs::copy(&path, &copy)?;
-        files::private_file(&copy)?;
+        let copy = files::scratch_copy(&path, dir, &format!("{STORE_FILE}.reading"))?;
         let opened = quietly(|| Store::from_db(open_db(&copy)?, copy.clone()))
             .map_err(|p| StoreError::Unreadable {
                 path: path.to_path_buf(),
@@ -894,7 +932,7 @@ impl Store {
             *slot = (*slot).max(*n);
         }
         let bytes: Vec<u8> = next.iter().flat_map(|n| n.to_le_bytes()).collect();
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         tx.open_table(META)?
@@ -916,8 +954,84 @@ impl Store {
         &self.info.register
     }
 
-    pub(crate) fn db(&self) -> &Database {
-        self.db.get()
+    /// redb's handle, for one statement: `self.db()?.begin_read()?`. An error only when redb
+    /// was closed after a disk fault and could not be opened again yet.
+    pub(crate) fn db(&self) -> Result<Db<'_>, StoreError> {
+        let g = self.db.read().unwrap_or_else(|p| p.into_inner());
+        if g.0.is_none() {
+            return Err(StoreError::Disk(DiskFault::Earlier));
+        }
+        Ok(Db(g))
+    }
+
+    /// Begins the write transaction every write goes through; after a disk fault, redb is
+    /// reopened first.
+    pub(crate) fn begin_write(&self) -> Result<redb::WriteTransaction, StoreError> {
+        if self.reopen_due.load(std::sync::atomic::Ordering::SeqCst) {
+            self.reopen()?;
+        }
+        Ok(self.db()?.begin_write()?)
+    }
+
+    /// Notes a disk fault a write met (redb then refuses every later write), with the space
+    /// left on the disk when it is full; gives the error back.
+    pub(crate) fn met(&self, mut e: StoreError) -> StoreError {
+        if let StoreError::Disk(d) = &mut e {
+            tracing::error!("the disk refused a write: {d}");
+            self.reopen_due
+                .store(true, std::sync::atomic::Ordering::SeqCst);
+            if let (DiskFault::Full { free_mib: free }, Some(dir)) = (d, self.path.parent()) {
+                *free = free_mib(dir);
+            }
+        }
+        e
+    }
+
+    /// Closes redb and opens it again (what a failed write needs before redb takes another),
+    /// then replays from the journal what the reopened file lacks: the documents acknowledged
+    /// since its last durable commit.
+    fn reopen(&self) -> Result<(), StoreError> {
+        {
+            let mut g = self.db.write().unwrap_or_else(|p| p.into_inner());
+            if let Some(old) = g.0.take() {
+                let _ = quietly(move || old.close());
+            }
+            let db = quietly(&self.reopen_with).map_err(|p| StoreError::Unreadable {
+                path: self.path.clone(),
+                detail: p,
+            })??;
+            *g = DbGuard::new(db);
+        }
+        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.staged
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+        // Until the journal's documents are back in redb, nothing is written to it (a number
+        // would be given twice): a failure here leaves the reopen due, and the write refused.
+        let journal = self
+            .journal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(j) = journal {
+            let r = self.attach_journal(j)?;
+            tracing::warn!(
+                replayed = r.replayed,
+                caught_up = r.caught_up,
+                "the store was reopened after a disk fault"
+            );
+        }
+        self.reopen_due
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+        self.unsynced.store(0, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How the store's file is opened again after a disk fault (the file at its path, unless
+    /// the store lives on another backend, as in the power-loss tests).
+    pub fn set_reopen(&mut self, reopen: Reopen) {
+        self.reopen_with = reopen;
     }
 
     pub fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
@@ -947,7 +1061,7 @@ impl Store {
             }
             all.push((kind, r));
         }
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         tx.open_table(META)?.insert(
@@ -961,7 +1075,7 @@ impl Store {
 
     /// Reads a u64 from the meta table.
     pub fn meta_u64(&self, key: &str) -> Result<u64, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let meta = tx.open_table(META)?;
         Ok(meta
             .get(key)?

@@ -135,7 +135,7 @@ impl Store {
         let (seq, d) = self
             .doc_by_number(number)?
             .ok_or_else(|| StoreError::NotFound(number.to_string()))?;
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         queue_job(&tx, seq, &d.doc.number, true)?;
@@ -151,7 +151,7 @@ impl Store {
             let m = self.marks();
             m.printed.iter().chain(&m.removing).copied().collect()
         };
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = match tx.open_table(PRINT_JOBS) {
             Ok(t) => t,
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
@@ -187,7 +187,7 @@ impl Store {
             };
         }
         let result = (|| -> Result<(), StoreError> {
-            let mut tx = self.db().begin_write()?;
+            let mut tx = self.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;
             tx.set_quick_repair(true);
             {
@@ -206,7 +206,7 @@ impl Store {
 
     /// A try failed; the job stays queued with the reason.
     pub fn print_failed(&self, id: u64, reason: &str) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         // Losing an attempt count to a crash is harmless; this write need not wait for the disk.
         tx.set_durability(redb::Durability::None)?;
         {

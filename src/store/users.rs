@@ -67,7 +67,7 @@ impl Store {
             .into());
         }
         let pin_hash = hash_pin(pin)?;
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         {
@@ -98,7 +98,7 @@ impl Store {
         pin: Option<&str>,
     ) -> Result<(), StoreError> {
         let pin_hash = pin.map(hash_pin).transpose()?;
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         {
@@ -138,12 +138,12 @@ impl Store {
     }
 
     pub fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         get_user(&tx.open_table(USERS)?, name)
     }
 
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
-        let tx = self.db().begin_read()?;
+        let tx = self.db()?.begin_read()?;
         let t = tx.open_table(USERS)?;
         let mut v = Vec::new();
         for row in t.iter()? {
@@ -182,7 +182,7 @@ impl Store {
                 }
             }
         };
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         {
@@ -199,7 +199,7 @@ impl Store {
 
     /// A supervisor unlocks a user after too many wrong PINs.
     pub fn unlock_user(&self, name: &str) -> Result<(), StoreError> {
-        let mut tx = self.db().begin_write()?;
+        let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         {

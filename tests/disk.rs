@@ -1,0 +1,178 @@
+//! A real disk that fills up or turns read-only (what the kernel does to a failing flash card):
+//! the store on a small tmpfs of its own. Mounting needs root, which CI has; elsewhere these
+//! tests say why they did not run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A tmpfs mounted for one test, unmounted when dropped.
+struct Tmpfs {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Tmpfs {
+    fn mount(size: &str) -> Option<Tmpfs> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_path_buf();
+        let ok = Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(&path)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!(
+                "SKIPPED: cannot mount a tmpfs here (needs root): the disk tests did not run"
+            );
+            return None;
+        }
+        Some(Tmpfs { _dir: dir, path })
+    }
+
+    fn read_only(&self) {
+        let o = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&self.path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o));
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.path).output();
+    }
+}
+
+/// Fills the file system of `dir` with one file, until it refuses.
+fn fill(dir: &Path) -> PathBuf {
+    use std::io::Write;
+    let path = dir.join("filler");
+    let mut f = std::fs::File::create(&path).unwrap();
+    let chunk = vec![0x55u8; 64 * 1024];
+    while f.write_all(&chunk).is_ok() {}
+    for _ in 0..64 {
+        if f.write_all(&[1]).is_err() {
+            break;
+        }
+    }
+    let _ = f.sync_all();
+    path
+}
+
+fn dd(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_full_disk_refuses_the_sale_in_words_and_the_register_sells_again_once_space_is_back() {
+    let Some(disk) = Tmpfs::mount("4m") else {
+        return;
+    };
+    let dir = disk.path.join("data");
+    init_cli(&dir);
+    let o = run(&["soak", "--data-dir", dd(&dir), "--count", "10"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let store = caja::store::Store::open(&dir).unwrap();
+    let mut products = Vec::new();
+    store
+        .visit_products(|p| {
+            products.push(p);
+            Ok(())
+        })
+        .unwrap();
+    products.retain(|p| p.sold_by == caja::domain::catalog::SoldBy::Unit && !p.open_price);
+    let filler = fill(&disk.path);
+    let mut refused = None;
+    let mut acked = 10;
+    for i in 0..400 {
+        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        match store.commit_printed(&caja::soak::header_now("ana"), body) {
+            Ok(_) => acked += 1,
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    let e = refused.expect("a full disk took every sale");
+    let es = e.words(caja::i18n::Language::Es, None);
+    assert!(es.starts_with("el disco está lleno (0 MiB libres)"), "{es}");
+    let en = e.words(caja::i18n::Language::En, None);
+    assert!(en.starts_with("the disk is full (0 MiB free)"), "{en}");
+    // Again while still full: the same words, never redb's "Previous I/O error".
+    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    let again = store
+        .commit(&caja::soak::header_now("ana"), body)
+        .unwrap_err()
+        .words(caja::i18n::Language::Es, None);
+    assert!(again.contains("disco"), "{again}");
+    // Space is back: the register sells again, without a restart.
+    std::fs::remove_file(filler).unwrap();
+    let body = caja::soak::soak_ticket(&store, &products, 2).unwrap();
+    let c = store
+        .commit(&caja::soak::header_now("ana"), body)
+        .expect("the register sells once space is back");
+    acked += 1;
+    assert_eq!(c.number, format!("FV1-{acked:06}"));
+    drop(store);
+    let o = run(&["check", "--data-dir", dd(&dir)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = journal(dd(&dir), "2000-01-01", "2100-01-01", &["--format", "csv"]);
+    assert_eq!(text(&o).lines().count(), acked + 1, "{}", text(&o));
+}
+
+#[test]
+fn a_disk_turned_read_only_is_named_and_check_journal_and_backup_still_work() {
+    let Some(disk) = Tmpfs::mount("16m") else {
+        return;
+    };
+    let dir = disk.path.join("data");
+    init_cli(&dir);
+    let o = run(&["soak", "--data-dir", dd(&dir), "--count", "12"]);
+    assert!(o.status.success(), "{}", text(&o));
+    disk.read_only();
+
+    // The register's open: the disk, said with what to do; never a damaged store.
+    let e = match caja::store::Store::open(&dir) {
+        Err(e) => e,
+        Ok(_) => panic!("opened for writing on a read-only disk"),
+    };
+    assert!(e.damage(caja::i18n::Language::Es).is_none(), "{e:?}");
+    let w = e.words(caja::i18n::Language::Es, None);
+    assert!(w.contains("solo lectura") && w.contains("copia"), "{w}");
+
+    let o = run(&["check", "--data-dir", dd(&dir)]);
+    assert!(o.status.success(), "check: {}", text(&o));
+    assert!(!text(&o).contains("os error 30"), "{}", text(&o));
+
+    let o = journal(dd(&dir), "2000-01-01", "2100-01-01", &["--format", "csv"]);
+    assert!(o.status.success(), "journal: {}", text(&o));
+    assert_eq!(text(&o).lines().count(), 13, "{}", text(&o));
+
+    let stick = tempfile::tempdir().unwrap();
+    let o = run(&["backup", "--data-dir", dd(&dir), "--to", dd(stick.path())]);
+    assert!(o.status.success(), "backup: {}", text(&o));
+    assert!(text(&o).contains("12 documentos"), "{}", text(&o));
+
+    let o = run(&["doctor", "--data-dir", dd(&dir)]);
+    let t = text(&o);
+    let store_lines: Vec<&str> = t
+        .lines()
+        .filter(|l| l.contains(" store ") || l.contains(" integrity "))
+        .collect();
+    assert!(
+        store_lines.iter().all(|l| l.starts_with("OK")),
+        "doctor: {t}"
+    );
+}
