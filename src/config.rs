@@ -136,6 +136,10 @@ pub struct Display {
 pub struct Sale {
     pub discount_limit_percent: u32,
     pub open_price_max: String,
+    /// The most kilograms of a weighed item one line holds without a supervisor.
+    pub max_weight: u32,
+    /// The most units of an item one line holds without a supervisor.
+    pub max_quantity: u32,
 }
 
 impl Sale {

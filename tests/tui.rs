@@ -1754,3 +1754,53 @@ fn weighed_goods_scale_labels_and_open_prices() {
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000001");
 }
+
+/// A scale's "1.500" typed into a peso till is 1500 kg: a line over `[sale] max_weight` or
+/// `max_quantity` waits for a supervisor, who sees what it would add; and however large a line
+/// is allowed to be, every figure of it shows whole at 80 columns.
+#[test]
+fn a_quantity_over_the_limit_asks_a_supervisor_and_no_figure_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    keys(&mut app, "1.500*PLA1K\n");
+    assert!(app.ticket.is_empty(), "1500 kg went on the ticket");
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    let p = screen(&app, 80, 24);
+    assert!(
+        p.contains("una cantidad sobre el límite") && p.contains("1500 de Plátano por kilo"),
+        "{p}"
+    );
+    assert!(p.contains("$ 4.800.000"), "what it would add:\n{p}");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.popup.is_none() && app.ticket.is_empty());
+
+    // Within the limits nothing is asked; a repeated scan that would pass them is.
+    keys(&mut app, "0,5*PLA1K\n");
+    assert_eq!(app.ticket.lines.len(), 1);
+    keys(&mut app, "999*SHA400\n");
+    assert_eq!(app.ticket.lines.len(), 2);
+    keys(&mut app, "SHA400\n");
+    assert!(
+        matches!(app.popup, Some(Popup::Pin(_))),
+        "1000 units merged"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.ticket.lines[1].qty.milli(), 999_000);
+
+    // A supervisor allows 99999 shampoos: the override is on the ticket, and the line's
+    // figures show whole (1.449.985.500, not 49.985.500; 99999, not 099998).
+    keys(&mut app, "ARZ1K\n99999*SHA400\n");
+    keys(&mut app, "ana\n1234\n");
+    assert!(app.popup.is_none(), "{:?}", app.message);
+    assert_eq!(app.ticket.lines.len(), 4);
+    assert!(
+        app.ticket.overrides.iter().any(|o| o.action == "quantity"),
+        "{:?}",
+        app.ticket.overrides
+    );
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("1.449.985.500"), "{p}");
+    assert!(p.contains(" 99999 "), "{p}");
+    assert!(p.contains(" 0,5 "), "{p}");
+    assert!(p.contains("14.485.500"), "{p}");
+}

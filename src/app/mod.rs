@@ -135,6 +135,8 @@ pub enum Guarded {
     DeleteHeld(u64),
     /// Taking out more cash than the drawer should hold: direction, amount and reason typed.
     CashOut(String, String),
+    /// A quantity over `[sale] max_weight` or `max_quantity` (a scale's "1.500" typed as kg).
+    Quantity(Box<sale::LargeQuantity>),
 }
 
 pub enum Popup {
@@ -392,6 +394,12 @@ impl App {
             return self.info(Level::Error, text);
         }
         tracing::error!(error = %e, "store");
+        // The disk (full, read-only): said as it is, with what to do, not as a store fault.
+        if let Some(d @ crate::store::StoreError::Disk(_)) =
+            (&e as &dyn std::any::Any).downcast_ref::<crate::store::StoreError>()
+        {
+            return self.info(Level::Error, self.store_words(d));
+        }
         let why = (&e as &dyn std::any::Any)
             .downcast_ref::<crate::store::StoreError>()
             .map_or_else(|| e.to_string(), |se| self.store_words(se));
@@ -703,6 +711,10 @@ impl App {
             Guarded::OpenDay(date, float) => {
                 let ov = self.override_by(supervisor, "open_day", "date out of sequence");
                 self.open_shift(date, true, float, vec![ov]);
+            }
+            Guarded::Quantity(q) => {
+                let ov = self.override_by(supervisor, "quantity", "over the limit");
+                self.put_line(&q.product, q.qty, q.unit_price, Some(ov));
             }
             Guarded::TakeOver => {
                 tracing::warn!(supervisor, "register code take-over requested");

@@ -12,6 +12,16 @@ use crate::i18n::fill;
 use crate::store::held::HeldTicket;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
+/// A quantity over the limits, waiting for a supervisor: the item, how much, and what it
+/// would add to the ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LargeQuantity {
+    pub product: Product,
+    pub qty: Qty,
+    pub unit_price: Money,
+    pub amount: Money,
+}
+
 /// An open-price item waiting for the price the cashier types.
 #[derive(Clone, Debug)]
 pub struct OpenPrice {
@@ -282,12 +292,71 @@ impl App {
         }
     }
 
-    /// Puts `qty` of `p` at `unit_price` on the ticket.
+    /// Puts `qty` of `p` at `unit_price` on the ticket; a line that would grow past the
+    /// quantity limits asks a supervisor first.
     fn add_line(&mut self, p: &Product, qty: Qty, unit_price: Money) {
+        self.put_line(p, qty, unit_price, None);
+    }
+
+    /// The most of `p` one line may hold without a supervisor, in thousandths.
+    fn quantity_limit(&self, p: &Product) -> i64 {
+        let s = &self.config.sale;
+        if p.sold_by == crate::domain::catalog::SoldBy::Weight {
+            i64::from(s.max_weight) * 1000
+        } else {
+            i64::from(s.max_quantity) * 1000
+        }
+    }
+
+    /// Puts `qty` of `p` at `unit_price` on the ticket, with the supervisor's override when
+    /// one allowed a quantity over the limit.
+    pub(super) fn put_line(
+        &mut self,
+        p: &Product,
+        qty: Qty,
+        unit_price: Money,
+        allowed: Option<Override>,
+    ) {
+        let merges = self.ticket.lines.last().is_some_and(|last| {
+            last.sku == p.sku && last.discount.is_none() && last.unit_price == unit_price
+        });
+        let line_qty = match self.ticket.lines.last() {
+            Some(last) if merges => last.qty.checked_add(qty),
+            _ => Some(qty),
+        };
+        if allowed.is_none() && line_qty.is_none_or(|q| q.milli() > self.quantity_limit(p)) {
+            // What the line would add, so the supervisor sees what they allow.
+            let line = TicketLine {
+                sku: p.sku.clone(),
+                name: p.name.clone(),
+                qty,
+                unit_price,
+                tax_rate: p.tax_rate,
+                discount: None,
+            };
+            let amount = price(&[line], None, self.prices_include_tax()).map(|t| t.total);
+            let Ok(amount) = amount else {
+                self.beep = true;
+                return self.info(
+                    Level::Error,
+                    fill(self.texts.bad_qty, &[("input", &qty.to_string())]),
+                );
+            };
+            self.beep = true;
+            return self.guard(Guarded::Quantity(Box::new(LargeQuantity {
+                product: p.clone(),
+                qty,
+                unit_price,
+                amount,
+            })));
+        }
         if self.ticket.is_empty() {
             self.last_sale = None;
         }
         let before = self.ticket.clone();
+        if let Some(ov) = allowed {
+            self.ticket.overrides.push(ov);
+        }
         // A repeated scan of the last item adds to its line, as a shop expects.
         match self.ticket.lines.last_mut() {
             Some(last)

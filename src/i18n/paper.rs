@@ -239,6 +239,7 @@ pub fn override_name(action: &str, lang: Language) -> String {
             "Date out of sequence"
         }),
         "price" => Some(if es { "Precio" } else { "Price" }),
+        "quantity" => Some(if es { "Cantidad" } else { "Quantity" }),
         _ => None,
     };
     known.map_or_else(|| action.to_string(), str::to_string)

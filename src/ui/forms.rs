@@ -161,8 +161,24 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 Guarded::TakeOver => t.sync_title,
                 Guarded::Cancel | Guarded::DeleteHeld(_) => t.pin_cancel,
                 Guarded::CashOut(..) => t.pin_cash_out,
+                Guarded::Quantity(_) => t.pin_quantity,
             };
             let mut v = vec![Line::styled(fill(t.pin_for, &[("what", what)]), theme.dim)];
+            if let (Guarded::Quantity(q), Some(c)) =
+                (&p.action, app.store.as_ref().map(|s| &s.info().currency))
+            {
+                let said = fill(
+                    t.pin_quantity_adds,
+                    &[
+                        ("qty", &c.format_qty(q.qty)),
+                        ("name", &q.product.name),
+                        ("amount", &c.format_symbol(q.amount)),
+                    ],
+                );
+                for part in super::wrap(&said, 44) {
+                    v.push(Line::styled(part, theme.error));
+                }
+            }
             if p.action == Guarded::Cancel {
                 v.push(Line::styled(t.cancel_tenders, theme.error));
                 v.extend(tender_lines(app, &app.ticket.tenders, theme));

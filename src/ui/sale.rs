@@ -165,7 +165,9 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     };
     let totals = app.ticket.totals.as_ref();
-    let rows: Vec<Row> = app
+    // Every figure whole: each column is as wide as its widest figure (or its heading), and
+    // the name takes what they leave.
+    let cells: Vec<[String; 3]> = app
         .ticket
         .lines
         .iter()
@@ -174,8 +176,34 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let amount = totals
                 .and_then(|x| x.lines.get(i))
                 .map_or(String::new(), |p| currency.format(p.total));
-            // The name takes what the figures leave: the borders, 6 + 9 + 10 and three gaps.
-            let name_w = usize::from(area.width).saturating_sub(30);
+            [
+                currency.format_qty(l.qty),
+                currency.format(l.unit_price),
+                amount,
+            ]
+        })
+        .collect();
+    let widest = |k: usize, heading: &str, least: usize| {
+        cells
+            .iter()
+            .map(|c| c[k].chars().count())
+            .chain([heading.chars().count(), least])
+            .max()
+            .unwrap_or(least)
+    };
+    let (qty_w, price_w, amount_w) = (
+        widest(0, t.col_qty, 6),
+        widest(1, t.col_price, 9),
+        widest(2, t.col_amount, 10),
+    );
+    // The borders and three gaps between four columns.
+    let name_w = usize::from(area.width).saturating_sub(qty_w + price_w + amount_w + 5);
+    let rows: Vec<Row> = app
+        .ticket
+        .lines
+        .iter()
+        .zip(cells)
+        .map(|(l, [qty, price, amount])| {
             let name = if l.discount.is_some() {
                 format!("{} *", super::fit(&l.name, name_w.saturating_sub(2)))
             } else {
@@ -184,9 +212,9 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             // Figures right-aligned, so that digits line up under each other.
             let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
             Row::new(vec![
-                right(currency.format_qty(l.qty)),
+                right(qty),
                 Cell::from(name),
-                right(currency.format(l.unit_price)),
+                right(price),
                 right(amount),
             ])
         })
@@ -200,10 +228,10 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     ])
     .style(theme.accent);
     let widths = [
-        Constraint::Length(6),
-        Constraint::Min(10),
-        Constraint::Length(9),
-        Constraint::Length(10),
+        Constraint::Length(qty_w as u16),
+        Constraint::Min(0),
+        Constraint::Length(price_w as u16),
+        Constraint::Length(amount_w as u16),
     ];
     let title = format!("{} {}", app.ticket.lines.len(), t.items);
     let table = Table::new(rows, widths)
