@@ -37,6 +37,11 @@ pub enum CsvProblem {
     },
     ColumnTwice,
     MissingColumn,
+    /// A row with more fields than the header has columns (an unquoted "35,50" price).
+    TooManyFields {
+        found: usize,
+        columns: usize,
+    },
     NotUtf8,
     Amount(crate::domain::money::MoneyError),
     NegativePrice {
@@ -87,6 +92,13 @@ impl CsvError {
             P::UnknownColumn { expected: None } => t("csv_unknown_catalog_column").into(),
             P::ColumnTwice => t("csv_column_twice").into(),
             P::MissingColumn => t("csv_missing_column").into(),
+            P::TooManyFields { found, columns } => fill(
+                t("csv_too_many_fields"),
+                &[
+                    ("found", &found.to_string()),
+                    ("columns", &columns.to_string()),
+                ],
+            ),
             P::NotUtf8 => t("csv_not_utf8").into(),
             P::Amount(e) => domain(e),
             P::NegativePrice { price } => fill(t("csv_negative_price"), &[("price", price)]),
@@ -130,12 +142,60 @@ impl std::fmt::Display for CsvError {
 }
 
 /// A row the CSV reader itself could not read, at its line.
-fn malformed(e: csv::Error) -> CsvError {
-    err(
-        e.position().map_or(0, |p| p.line()),
-        None,
-        CsvProblem::Malformed(e.to_string()),
-    )
+fn malformed(e: csv::Error, lines: &Lines) -> CsvError {
+    let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+    err(line, None, CsvProblem::Malformed(e.to_string()))
+}
+
+/// The lines of what the CSV reader has read, counted from the bytes themselves: the csv
+/// crate's own count comes out one short in a file whose lines end in "\r\n". Only
+/// the newlines the reader has read ahead are kept, so a file of any size needs a few KiB.
+#[derive(Clone, Default)]
+struct Lines(std::rc::Rc<std::cell::RefCell<LineState>>);
+
+#[derive(Default)]
+struct LineState {
+    /// Where the newlines read and not yet passed are, from the start of the file.
+    pending: std::collections::VecDeque<u64>,
+    /// Newlines before the last row asked about.
+    before: u64,
+    /// Bytes before what the CSV reader sees (a byte-order mark skipped).
+    skipped: u64,
+}
+
+impl Lines {
+    /// The line (from 1) of the row that starts at `byte` of what the CSV reader read.
+    fn line_at(&self, byte: u64) -> u64 {
+        let mut s = self.0.borrow_mut();
+        // A row starts after its newline, or (csv's way with "\r\n") on the "\n" itself.
+        let at = byte + s.skipped;
+        while s.pending.front().is_some_and(|n| *n <= at) {
+            s.pending.pop_front();
+            s.before += 1;
+        }
+        s.before + 1
+    }
+}
+
+/// Passes bytes through, noting where each newline is.
+struct Counting<R> {
+    inner: R,
+    read: u64,
+    lines: Lines,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut s = self.lines.0.borrow_mut();
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                s.pending.push_back(self.read + i as u64);
+            }
+        }
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 fn err(line: u64, column: Option<&str>, problem: CsvProblem) -> CsvError {
@@ -156,13 +216,20 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
 
 /// A reader over a CSV file as shops save it: a UTF-8 byte-order mark skipped, `,` or `;`
 /// as the header uses, rows of any length (checked by the caller, who names the column).
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+fn reader(bytes: &[u8]) -> (csv::Reader<Counting<&[u8]>>, Lines) {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    csv::ReaderBuilder::new()
+    let lines = Lines::default();
+    let counting = Counting {
+        inner: bytes,
+        read: 0,
+        lines: lines.clone(),
+    };
+    let rdr = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(bytes))
         .flexible(true)
         .has_headers(false)
-        .from_reader(bytes)
+        .from_reader(counting);
+    (rdr, lines)
 }
 
 /// Reads a catalog CSV. Prices are in major units as the shop writes them.
@@ -185,7 +252,13 @@ pub fn read_catalog_each(
     mut each: impl FnMut(Product) -> Result<(), CsvError>,
 ) -> Result<u64, CsvError> {
     use std::io::BufRead;
-    let mut input = std::io::BufReader::with_capacity(64 * 1024, input);
+    let lines = Lines::default();
+    let counting = Counting {
+        inner: input,
+        read: 0,
+        lines: lines.clone(),
+    };
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, counting);
     let head = input
         .fill_buf()
         .map_err(|e| err(1, None, CsvProblem::CannotRead(e.to_string())))?;
@@ -193,6 +266,7 @@ pub fn read_catalog_each(
     let delimiter = sniff_delimiter(if bom { &head[3..] } else { head });
     if bom {
         input.consume(3);
+        lines.0.borrow_mut().skipped = 3;
     }
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
@@ -254,10 +328,21 @@ pub fn read_catalog_each(
     let mut barcode_line: HashMap<u64, u32> = HashMap::new();
     let mut count = 0u64;
     for rec in records {
-        let rec = rec.map_err(malformed)?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| malformed(e, &lines))?;
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
+        }
+        // Fewer fields are trailing optional columns left out; more are a misread row.
+        if rec.len() > header.len() {
+            return Err(err(
+                line,
+                None,
+                CsvProblem::TooManyFields {
+                    found: rec.len(),
+                    columns: header.len(),
+                },
+            ));
         }
         let field = |key: &'static str| -> Result<String, CsvError> {
             let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
@@ -332,7 +417,9 @@ pub fn read_catalog_each(
             let col = match e {
                 crate::domain::catalog::CatalogError::BadSku(_) => "sku",
                 crate::domain::catalog::CatalogError::BadBarcode(_) => "barcode",
-                crate::domain::catalog::CatalogError::BadName => "name",
+                crate::domain::catalog::CatalogError::NameEmpty
+                | crate::domain::catalog::CatalogError::NameTooLong(_)
+                | crate::domain::catalog::CatalogError::NameControl { .. } => "name",
                 crate::domain::catalog::CatalogError::NegativePrice => "price",
             };
             err(line, Some(col), CsvProblem::Product(e))
@@ -431,7 +518,7 @@ pub const CUSTOMER_COLUMNS: [&str; 6] = [
 /// fails the whole file with its line and column.
 pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Customer>, CsvError> {
     use crate::domain::customer::{Customer, CustomerError};
-    let mut rdr = reader(bytes);
+    let (mut rdr, lines) = reader(bytes);
     let mut records = rdr.byte_records();
     let expected = CUSTOMER_COLUMNS.join(",");
     let header = match records.next() {
@@ -465,8 +552,8 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for rec in records {
-        let rec = rec.map_err(malformed)?;
-        let line = rec.position().map_or(0, |p| p.line());
+        let rec = rec.map_err(|e| malformed(e, &lines))?;
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue;
         }
@@ -547,6 +634,41 @@ mod tests {
         assert_eq!(v[0].tax_rate, TaxRate::from_bp(1900));
         assert_eq!(v[1].price, Money::from_minor(4_500));
         assert!(v[1].barcodes.is_empty());
+    }
+
+    #[test]
+    fn a_row_with_more_fields_than_the_header_is_refused_with_its_line() {
+        // "35,50" unquoted: a price with a decimal comma split in two.
+        let csv = "sku,barcode,name,price,tax_rate\nARZ1,,Arroz,3.500,19\nREF,,Refresco,35,50,16\n";
+        let e = read_catalog(csv.as_bytes(), &cop()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert_eq!(
+            e.words(Language::Es),
+            "línea 3: la fila tiene 6 campos y el encabezado 5 columnas (¿un precio con coma decimal sin comillas?)"
+        );
+        // Fewer fields are trailing optional columns left out, as the demo catalog has.
+        let short = "sku,barcode,name,price,tax_rate,sold_by\nARZ1,,Arroz,3.500,19\n";
+        assert!(read_catalog(short.as_bytes(), &cop()).is_ok());
+    }
+
+    #[test]
+    fn line_numbers_are_the_same_with_lf_and_crlf_and_a_control_character_is_named() {
+        let lf = "sku,barcode,name,price,tax_rate\nA,,Uno,1,0\nB,,Dos,2,0\nC,,Tr\u{7}es,3,0\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for csv in [lf.to_string(), crlf] {
+            let e = read_catalog(csv.as_bytes(), &cop()).unwrap_err();
+            assert_eq!(e.line, 4, "{csv:?}");
+            assert_eq!(
+                e.words(Language::En),
+                "line 4, column name: the name has a control character at position 3"
+            );
+        }
+        let e = read_catalog(
+            "sku,barcode,name,price,tax_rate\r\nA,,Uno,x,0\r\n".as_bytes(),
+            &cop(),
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
     }
 
     #[test]

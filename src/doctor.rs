@@ -377,6 +377,27 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         }
     };
     if !ep.can_read() {
+        // A device is tested as the register writes to it: ESC @ (initialize, which prints
+        // nothing) must go through. A device that takes no bytes (a full or absent one) fails
+        // here as it would fail a receipt. A file printer is not written to.
+        if matches!(ep, Endpoint::Dev(_))
+            && let Err(e) = link.send(&[0x1B, 0x40])
+        {
+            return vec![f(
+                Level::Fail,
+                "printer",
+                fill(
+                    w.unreachable,
+                    &[
+                        ("dev", dev),
+                        (
+                            "why",
+                            &crate::devices::printer::Fault::io(&e).words(w.language),
+                        ),
+                    ],
+                ),
+            )];
+        }
         return vec![f(Level::Ok, "printer", fill(w.writable, &[("dev", dev)]))];
     }
     match status::query(&mut link, c.drawer.open_level == "high") {

@@ -64,6 +64,8 @@ pub struct JournalRow {
     /// (refunds) is negative.
     pub tenders: [Money; 4],
     pub change: Money,
+    /// Cash rounding of a sale or refund (what was paid is the total plus it).
+    pub rounding: Money,
     /// Supervisor overrides recorded in the document.
     pub overrides: Vec<Override>,
     /// What a void or a cancellation took off.
@@ -163,7 +165,11 @@ impl Detail {
                     s.push_str(w.jr_held);
                 }
                 s.push_str(&fill(
-                    w.jr_cancel,
+                    if *lines == 1 {
+                        w.jr_cancel_one
+                    } else {
+                        w.jr_cancel
+                    },
                     &[("lines", &lines.to_string()), ("total", &m(*total))],
                 ));
                 for (kind, amount, reference) in tenders {
@@ -272,6 +278,11 @@ impl JournalRow {
             DocBody::Sale(s) => s.change,
             _ => Money::ZERO,
         };
+        let rounding = match &doc.body {
+            DocBody::Sale(s) => s.rounding,
+            DocBody::Refund(r) => Money::from_minor(r.rounding.minor().saturating_neg()),
+            _ => Money::ZERO,
+        };
         JournalRow {
             number: doc.number.clone(),
             kind: doc.kind().code(),
@@ -282,6 +293,7 @@ impl JournalRow {
             total: doc.body.signed_total(),
             tenders,
             change,
+            rounding,
             overrides: doc.body.overrides().to_vec(),
             detail: Detail::of(&doc.body),
         }
@@ -436,6 +448,13 @@ pub fn write_text<W: Write>(
             .map(|(k, a)| format!("{k} {}", currency.format(a)))
             .collect();
         let mut t = tenders.join(", ");
+        if !r.rounding.is_zero() {
+            t.push(' ');
+            t.push_str(&fill(
+                w.jr_rounding,
+                &[("amount", &currency.format(r.rounding))],
+            ));
+        }
         if !r.change.is_zero() {
             t.push(' ');
             t.push_str(&fill(

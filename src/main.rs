@@ -237,6 +237,13 @@ enum HubCommand {
         #[command(subcommand)]
         command: HubCatalogCommand,
     },
+    /// Make the hub's own TLS key and certificate for its host names and addresses, and say
+    /// what to copy into each register's `[sync] ca_file`.
+    Cert {
+        /// A name or address the registers reach the hub by (repeat for each).
+        #[arg(long = "host", required = true)]
+        hosts: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -1023,9 +1030,26 @@ fn hub_cmd(
     tls: Option<std::sync::Arc<rustls::ServerConfig>>,
     command: Option<HubCommand>,
 ) -> Result<ExitCode> {
-    let hub = caja::sync::hub::Hub::open(dir)?;
     let w = cli_words_for(dir);
+    // The certificate needs no hub store: it is made beside it, even while the hub serves.
+    if let Some(HubCommand::Cert { hosts }) = &command {
+        let made = caja::sync::http::make_certificate(dir, hosts)?;
+        let (cert, key) = (
+            made.cert.display().to_string(),
+            made.key.display().to_string(),
+        );
+        println!(
+            "{}",
+            fill(
+                w.hub_cert_made,
+                &[("hosts", &hosts.join(", ")), ("cert", &cert), ("key", &key)]
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let hub = caja::sync::hub::Hub::open(dir)?;
     match command {
+        Some(HubCommand::Cert { .. }) => Ok(ExitCode::SUCCESS),
         Some(HubCommand::User {
             command:
                 HubUserCommand::Add {

@@ -431,11 +431,14 @@ impl Receipt {
                 if !s.prices_include_tax {
                     r.taxes(w, currency, &s.taxes);
                 }
+                // The sale's TOTAL, as the screen, the journal and the sync show it; cash
+                // rounding after it, and what was paid.
+                r.pair(w.total, &currency.format_symbol(s.total), Style::Tall);
                 if !s.rounding.is_zero() {
+                    let to_pay = s.total.checked_add(s.rounding).unwrap_or(s.total);
                     r.pair(w.rounding, &m(s.rounding), Style::Normal);
+                    r.pair(w.to_pay, &currency.format_symbol(to_pay), Style::Bold);
                 }
-                let to_pay = s.total.checked_add(s.rounding).unwrap_or(s.total);
-                r.pair(w.total, &currency.format_symbol(to_pay), Style::Tall);
                 r.tenders(w, currency, &s.tenders, 1);
                 r.pair(w.change, &m(s.change), Style::Bold);
                 if s.prices_include_tax && s.taxes.iter().any(|t| !t.tax.is_zero()) {
@@ -460,15 +463,20 @@ impl Receipt {
                     );
                 }
                 r.rule();
-                if !rf.rounding.is_zero() {
-                    r.pair(w.rounding, &minus(currency, rf.rounding), Style::Normal);
-                }
-                let paid = rf.total.checked_add(rf.rounding).unwrap_or(rf.total);
                 r.pair(
                     w.total,
-                    &format!("{} {}", currency.symbol, minus(currency, paid)),
+                    &format!("{} {}", currency.symbol, minus(currency, rf.total)),
                     Style::Tall,
                 );
+                if !rf.rounding.is_zero() {
+                    let paid = rf.total.checked_add(rf.rounding).unwrap_or(rf.total);
+                    r.pair(w.rounding, &minus(currency, rf.rounding), Style::Normal);
+                    r.pair(
+                        w.to_give,
+                        &format!("{} {}", currency.symbol, minus(currency, paid)),
+                        Style::Bold,
+                    );
+                }
                 r.tenders(w, currency, &rf.tenders, -1);
                 if rf.taxes.iter().any(|t| !t.tax.is_zero()) {
                     r.push(w.tax_included.to_string(), Style::Normal, Align::Left);

@@ -169,27 +169,32 @@ fn a_poisoned_customer_is_refused_and_pulls_go_on() {
     let (_, all) = raw(h.addr, "GET", "/caja-catalog/_all_docs", Some(&admin), "");
     assert!(!all.contains("BAD-1"), "{all}");
 
-    // A bad product put in the catalog by hand: a partial pull refuses it by id and reason and
-    // applies the rest; a replace stops and changes nothing.
-    for (id, doc) in [
-        (
-            "product:ZZZ",
-            json!({"type": "product", "sku": "ZZZ", "name": "Bad", "price": "abc", "tax_rate": "19"}),
-        ),
-        (
-            "product:OK1",
-            json!({"type": "product", "sku": "OK1", "name": "Bueno", "price": "1500", "tax_rate": "19"}),
-        ),
-    ] {
-        let (code, text) = raw(
-            h.addr,
-            "PUT",
-            &format!("/caja-catalog/{id}"),
-            Some(&admin),
-            &doc.to_string(),
-        );
-        assert_eq!(code, 201, "{text}");
-    }
+    // A bad product is refused even from the admin (nothing reaches caja-catalog unchecked);
+    // a good one goes in.
+    let bad = json!({"_id": "product:ZZZ", "type": "product", "sku": "ZZZ", "name": "Bad", "price": "abc", "tax_rate": "19"});
+    let (code, text) = raw(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:ZZZ",
+        Some(&admin),
+        &bad.to_string(),
+    );
+    assert_eq!(code, 403, "{text}");
+    let good = json!({"type": "product", "sku": "OK1", "name": "Bueno", "price": "1500", "tax_rate": "19"});
+    let (code, text) = raw(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:OK1",
+        Some(&admin),
+        &good.to_string(),
+    );
+    assert_eq!(code, 201, "{text}");
+    // One put in the catalog's store by hand (a file edited, another tool): a partial pull
+    // refuses it by id and reason and applies the rest; a replace stops and changes nothing.
+    h.stop();
+    let hub_again = caja::sync::hub::Hub::open(dir.path()).unwrap();
+    hub_again.store().put("caja-catalog", bad).unwrap();
+    let h = hub_again.serve("127.0.0.1:0").unwrap();
     let rdir = tempfile::tempdir().unwrap();
     let s = demo_store(rdir.path());
     let mut c = client(&h, "FV1", "clave-fv1-segura");
@@ -518,14 +523,15 @@ fn a_hostile_load_stops_nothing() {
     let done = Arc::new(AtomicBool::new(false));
     let mut attackers = Vec::new();
 
-    // 200 connections that start a request and stall; re-opened as the hub drops them.
+    // 200 connections that start a request and stall, from an address of their own (the
+    // hub serves each address its share); re-opened as the hub drops them.
     attackers.push(std::thread::spawn({
         let done = done.clone();
         move || {
             while !done.load(Ordering::SeqCst) {
                 let stalled: Vec<TcpStream> = (0..200)
                     .filter_map(|_| {
-                        let mut s = TcpStream::connect(addr).ok()?;
+                        let mut s = try_connect_from([127, 0, 0, 3].into(), addr)?;
                         s.write_all(b"PUT /caja-docs/x HTTP/1.1\r\nContent-Length: 5000\r\n\r\nx")
                             .ok()?;
                         Some(s)
@@ -760,6 +766,116 @@ fn the_status_page_nets_refunds() {
             sold - refunded
         )),
         "{page}"
+    );
+    h.stop();
+}
+
+/// Nothing reaches caja-catalog unchecked, not even from the admin: a product the registers
+/// would refuse on their pull (a control character in its name, a negative or 20-digit price) is
+/// refused by the hub, and a good one goes in.
+#[test]
+fn the_admin_cannot_write_a_product_the_registers_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let admin = basic("admin", "clave-admin-segura");
+    let doc = |name: &str, price: &str| {
+        json!({
+            "type": "product", "sku": "REF", "name": name, "barcodes": [],
+            "price": price, "tax_rate": "19", "active": true
+        })
+        .to_string()
+    };
+    for (name, price) in [
+        ("Refresco\u{1b}[2J", "3500.00"),
+        ("Refresco", "-3500.00"),
+        ("Refresco", "99999999999999999999"),
+        ("", "3500.00"),
+    ] {
+        let (code, body) = raw(
+            h.addr,
+            "PUT",
+            "/caja-catalog/product:REF",
+            Some(&admin),
+            &doc(name, price),
+        );
+        assert!(
+            (400..500).contains(&code),
+            "{name:?} {price}: {code} {body}"
+        );
+    }
+    let (code, body) = raw(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:REF",
+        Some(&admin),
+        &doc("Refresco 2 l", "3500.00"),
+    );
+    assert!((200..300).contains(&code), "{code} {body}");
+    h.stop();
+}
+
+/// A TCP connection to `to` from the loopback address `from`.
+fn try_connect_from(from: std::net::Ipv4Addr, to: SocketAddr) -> Option<TcpStream> {
+    use rustix::net::{AddressFamily, SocketType, bind, connect, socket};
+    let fd = socket(AddressFamily::INET, SocketType::STREAM, None).ok()?;
+    bind(&fd, &SocketAddr::from((from, 0))).ok()?;
+    connect(&fd, &to).ok()?;
+    Some(TcpStream::from(fd))
+}
+
+fn connect_from(from: std::net::Ipv4Addr, to: SocketAddr) -> TcpStream {
+    try_connect_from(from, to).expect("a loopback connection from a second address")
+}
+
+/// Idle connections from one address (with TLS, clients that never finish a handshake) take
+/// no more than that address's share: every other address is served, and a handshake that
+/// does not finish is dropped within the headers' deadline.
+#[test]
+fn one_address_cannot_take_every_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = caja::sync::hub::Hub::open(dir.path()).unwrap();
+    let limits = caja::sync::http::Limits {
+        connections: 40,
+        per_address: 8,
+        head_time: Duration::from_millis(700),
+        ..caja::sync::http::Limits::default()
+    };
+    let h = hub.serve_with("127.0.0.1:0", limits).unwrap();
+    let idle: Vec<TcpStream> = (0..8)
+        .map(|_| connect_from([127, 0, 0, 3].into(), h.addr))
+        .collect();
+    // The ninth from that address is turned away at once.
+    let mut ninth = connect_from([127, 0, 0, 3].into(), h.addr);
+    ninth
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = ninth.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer:?}");
+    // Another address is served as usual.
+    let mut other = connect_from([127, 0, 0, 2].into(), h.addr);
+    other
+        .write_all(b"GET / HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    other
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
+    let mut answer = String::new();
+    let _ = other.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+    // A new connection that sends nothing is closed at the headers' deadline, not after the
+    // idle time.
+    let t = Instant::now();
+    let mut silent = idle.into_iter().next().unwrap();
+    silent
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = silent.read_to_end(&mut rest);
+    assert!(
+        t.elapsed() < Duration::from_secs(5),
+        "held {:?}",
+        t.elapsed()
     );
     h.stop();
 }

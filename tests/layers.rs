@@ -26,6 +26,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("ui", 8),
     ("tui", 9),
     ("bench_register", 9),
+    ("fuzzing", 9),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

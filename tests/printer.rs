@@ -435,3 +435,54 @@ fn the_test_page_and_the_drawer_speak_the_registers_language() {
         matches!(e, PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile))
     });
 }
+
+/// The receipts' file printer holds the shop's sales: it is the register's user's alone, as
+/// every file caja writes, even when an older caja made it readable by others.
+#[test]
+fn the_file_printers_receipts_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("receipts.txt");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let mut link =
+        caja::devices::transport::Link::open(&Endpoint::File(path.clone()), Duration::from_secs(1))
+            .unwrap();
+    link.send(b"hola\n").unwrap();
+    assert_eq!(mode(&path), 0o600);
+    drop(link);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut link =
+        caja::devices::transport::Link::open(&Endpoint::File(path.clone()), Duration::from_secs(1))
+            .unwrap();
+    link.send(b"otra\n").unwrap();
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "hola\notra\n");
+}
+
+/// The doctor tests a device the way the register writes to it: `/dev/full` takes no byte, and
+/// the doctor says the printer fails rather than "takes data".
+#[test]
+fn the_doctor_writes_to_a_device_before_calling_it_good() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let toml = dir.path().join("caja.toml");
+    let conf = std::fs::read_to_string(&toml).unwrap().replacen(
+        "device = \"file:receipts.txt\"",
+        "device = \"dev:/dev/full\"",
+        1,
+    );
+    assert!(conf.contains("dev:/dev/full"), "{conf}");
+    std::fs::write(&toml, conf).unwrap();
+    let o = run(&["doctor", "--data-dir", dir.path().to_str().unwrap()]);
+    let out = text(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains(" printer "))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(
+        line.starts_with("FALLÓ") || line.starts_with("FAIL"),
+        "{out}"
+    );
+    assert!(!line.contains("recibe datos"), "{line}");
+}

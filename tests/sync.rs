@@ -676,10 +676,19 @@ fn catalog_pulls_partial_total_and_replace() {
 
     // A malformed document: a partial pull refuses it by id and reason, says so in its
     // history, and applies the rest; a replace stops and changes nothing.
-    let broken = serde_json::json!({"type": "product", "sku": "ROTO", "name": "Roto", "price": "doce", "tax_rate": "19"});
-    admin
+    // The hub refuses such a document even from its admin; one put in its store by another
+    // tool still reaches the registers, which refuse it themselves.
+    let broken = serde_json::json!({"_id": "product:ROTO", "type": "product", "sku": "ROTO", "name": "Roto", "price": "doce", "tax_rate": "19"});
+    let (code, _) = admin
         .request("PUT", "caja-catalog/product:ROTO", Some(&broken))
         .unwrap();
+    assert_eq!(code, 403);
+    h.stop();
+    let hub = Hub::open(hub_dir.path()).unwrap();
+    hub.store().put("caja-catalog", broken).unwrap();
+    let h = hub.serve("127.0.0.1:0").unwrap();
+    let mut c = client(&h, "FV1", "clave-fv1-segura");
+    let mut admin = client(&h, "admin", "clave-admin-segura");
     let mut milk = product_doc(&mut admin, "product:LEC1L");
     milk["price"] = "9999".into();
     admin

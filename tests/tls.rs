@@ -89,3 +89,85 @@ fn a_register_syncs_over_https_with_the_shops_own_certificate() {
     assert!(e.contains("missing.pem"), "{e}");
     h.stop();
 }
+
+/// A hub serving `cert`/`key` over TLS with the user FV1.
+fn tls_hub(cert: &Path, key: &Path) -> (tempfile::TempDir, caja::sync::hub::HubHandle) {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = Hub::open(hub_dir.path()).unwrap();
+    hub.store()
+        .add_user("FV1", "clave-fv1-segura", false)
+        .unwrap();
+    let limits = caja::sync::http::Limits {
+        tls: Some(caja::sync::http::tls_server_config(cert, key).unwrap()),
+        ..Default::default()
+    };
+    let h = hub.serve_with("127.0.0.1:0", limits).unwrap();
+    (hub_dir, h)
+}
+
+/// `caja hub cert` makes a certificate that works in one step, and says what to copy where;
+/// a CA's certificate served as the hub's (openssl's default) is refused with the real cause
+/// and what to do, not with advice to set a `ca_file` that is already set.
+#[test]
+fn the_hub_makes_its_own_certificate_and_a_cas_is_named_for_what_it_is() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let d = hub_dir.path().to_str().unwrap();
+    let o = run(&[
+        "hub",
+        "cert",
+        "--data-dir",
+        d,
+        "--host",
+        "127.0.0.1",
+        "--host",
+        "localhost",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let said = text(&o);
+    let (cert, key) = (
+        hub_dir.path().join("hub-cert.pem"),
+        hub_dir.path().join("hub-key.pem"),
+    );
+    assert!(
+        said.contains("ca_file") && said.contains(cert.to_str().unwrap()),
+        "{said}"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // Never over what is there.
+    let o = run(&["hub", "cert", "--data-dir", d, "--host", "127.0.0.1"]);
+    assert!(!o.status.success(), "{}", text(&o));
+
+    let (_, h) = tls_hub(&cert, &key);
+    let dir = tempfile::tempdir().unwrap();
+    let s = demo_store(dir.path());
+    let url = format!("https://127.0.0.1:{}", h.addr.port());
+    let mut c = client(&url, &cert).unwrap();
+    claim(&s, &mut c).unwrap();
+    h.stop();
+
+    // A CA's certificate as the hub's own.
+    let certs = tempfile::tempdir().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()]).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let ca = params.self_signed(&ca_key).unwrap();
+    let (ca_cert, ca_key_file) = (certs.path().join("ca.pem"), certs.path().join("ca.key"));
+    std::fs::write(&ca_cert, ca.pem()).unwrap();
+    std::fs::write(&ca_key_file, ca_key.serialize_pem()).unwrap();
+    let (_, h) = tls_hub(&ca_cert, &ca_key_file);
+    let url = format!("https://127.0.0.1:{}", h.addr.port());
+    let mut c = client(&url, &ca_cert).unwrap();
+    let e = claim(&s, &mut c).unwrap_err();
+    let en = e.to_string();
+    assert!(
+        en.contains("certificate authority") && en.contains("caja hub cert"),
+        "{en}"
+    );
+    let es = e.words(caja::i18n::Language::Es);
+    assert!(es.contains("caja hub cert"), "{es}");
+    h.stop();
+}

@@ -119,6 +119,8 @@ pub enum Screen {
     Customers(CustomerState),
 }
 
+pub use sale::parse_discount;
+
 /// What a supervisor PIN unlocks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Guarded {

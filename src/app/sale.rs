@@ -76,7 +76,10 @@ pub enum DiscountTarget {
 }
 
 /// Reads "10%", "2.000", "T10%" or "T2.000".
-fn parse_discount(s: &str, currency: &crate::domain::money::Currency) -> Option<(bool, Discount)> {
+pub fn parse_discount(
+    s: &str,
+    currency: &crate::domain::money::Currency,
+) -> Option<(bool, Discount)> {
     let t = s.trim();
     let (whole, rest) = match t.strip_prefix(['T', 't']) {
         Some(r) => (true, r.trim()),
@@ -205,10 +208,27 @@ impl App {
             Ok(None) => {
                 self.beep = true;
                 let shown: String = code.chars().filter(|c| !c.is_control()).take(40).collect();
-                self.info(Level::Error, fill(t.unknown_code, &[("shown", &shown)]));
+                // A code shaped as a scale's label says what is wrong with it.
+                use crate::domain::scale::LabelProblem;
+                let text = match self.label_problem(code) {
+                    Some(LabelProblem::CheckDigit { expected }) => fill(
+                        t.label_check_digit,
+                        &[("shown", &shown), ("digit", &expected.to_string())],
+                    ),
+                    Some(LabelProblem::Zero) => fill(t.label_zero, &[("shown", &shown)]),
+                    None => fill(t.unknown_code, &[("shown", &shown)]),
+                };
+                self.info(Level::Error, text);
             }
             Err(e) => self.store_error(e),
         }
+    }
+
+    /// Why `code`, shaped as a label of `[scale]`, reads as none.
+    fn label_problem(&self, code: &str) -> Option<crate::domain::scale::LabelProblem> {
+        let rules = self.config.scale.rules().ok()?;
+        let decimals = self.store.as_ref()?.info().currency.decimals;
+        crate::domain::scale::why_not(&rules, code, decimals)
     }
 
     /// `code` read as a label of `[scale]`, if it is one.

@@ -135,12 +135,16 @@ impl Link {
                 Inner::Tcp(s)
             }
             Endpoint::Dev(p) => Inner::File(std::fs::OpenOptions::new().write(true).open(p)?),
-            Endpoint::File(p) => Inner::File(
-                std::fs::OpenOptions::new()
+            // The receipts' file holds the shop's sales: the register's user's alone (0600),
+            // as every file caja writes.
+            Endpoint::File(p) => {
+                let f = crate::store::files::private_options()
                     .create(true)
                     .append(true)
-                    .open(p)?,
-            ),
+                    .open(p)?;
+                crate::store::files::private_file(p)?;
+                Inner::File(f)
+            }
         };
         Ok(Link { inner })
     }

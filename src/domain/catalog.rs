@@ -62,8 +62,13 @@ pub enum CatalogError {
     BadSku(String),
     #[error("'{0}' is not a barcode: 1 to 40 letters, digits or - . / without spaces")]
     BadBarcode(String),
-    #[error("the name is empty or longer than 120 characters")]
-    BadName,
+    #[error("the name is empty")]
+    NameEmpty,
+    #[error("the name has {0} characters; at most 120")]
+    NameTooLong(usize),
+    /// `at` counts characters from 1.
+    #[error("the name has a control character at position {at}")]
+    NameControl { at: usize },
     #[error("the price cannot be negative")]
     NegativePrice,
 }
@@ -89,8 +94,15 @@ impl Product {
             return Err(CatalogError::BadBarcode(b.clone()));
         }
         let n = self.name.trim();
-        if n.is_empty() || n.chars().count() > 120 || n.chars().any(char::is_control) {
-            return Err(CatalogError::BadName);
+        if n.is_empty() {
+            return Err(CatalogError::NameEmpty);
+        }
+        if let Some(at) = self.name.chars().position(char::is_control) {
+            return Err(CatalogError::NameControl { at: at + 1 });
+        }
+        let chars = n.chars().count();
+        if chars > 120 {
+            return Err(CatalogError::NameTooLong(chars));
         }
         if self.price.is_negative() {
             return Err(CatalogError::NegativePrice);

@@ -137,6 +137,39 @@ pub fn read(rules: &[LabelRule], code: &str, money_decimals: u8) -> Option<Label
     rules.iter().find_map(|r| r.read(code, money_decimals))
 }
 
+/// Why a code shaped as a scale's label (an EAN-13 with a label's prefix) reads as none, so
+/// that the cashier hears what is wrong with it rather than "unknown code".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelProblem {
+    /// The last digit is not the check digit of the first twelve: a misread or mistyped code.
+    CheckDigit { expected: u8 },
+    /// A weight or a price of zero (a scale that printed before the goods were on it).
+    Zero,
+}
+
+/// What is wrong with `code` as a label of `rules`; None when it reads, or is no label's shape.
+pub fn why_not(rules: &[LabelRule], code: &str, money_decimals: u8) -> Option<LabelProblem> {
+    if read(rules, code, money_decimals).is_some() {
+        return None;
+    }
+    let b = code.as_bytes();
+    let rule = rules.iter().find(|r| {
+        b.len() == 13
+            && b.iter().all(u8::is_ascii_digit)
+            && code.starts_with(&r.prefix)
+            && r.check().is_ok()
+    })?;
+    let expected = ean13_check(&b[..12]);
+    if expected != b[12] - b'0' {
+        return Some(LabelProblem::CheckDigit { expected });
+    }
+    let item_end = rule.prefix.len() + rule.item_digits;
+    match code[item_end..12].parse::<i64>() {
+        Ok(0) => Some(LabelProblem::Zero),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +185,23 @@ mod tests {
             value: LabelValue::Weight,
             decimals: 3,
         }
+    }
+
+    #[test]
+    fn a_label_that_does_not_read_says_why() {
+        let rules = [weight()];
+        // The example of the docs, with its right check digit.
+        assert!(read(&rules, "2000123003757", 0).is_some());
+        assert_eq!(
+            why_not(&rules, "2000123003755", 0),
+            Some(LabelProblem::CheckDigit { expected: 7 })
+        );
+        assert_eq!(
+            why_not(&rules, &ean("200012300000"), 0),
+            Some(LabelProblem::Zero)
+        );
+        assert_eq!(why_not(&rules, "7702001000066", 0), None);
+        assert_eq!(why_not(&rules, "2000123003757", 0), None);
     }
 
     #[test]

@@ -23,7 +23,9 @@ pub fn domain_words(
         return Some(match c {
             C::BadSku(s) => fill(k("cat_bad_sku"), &[("sku", s)]),
             C::BadBarcode(b) => fill(k("cat_bad_barcode"), &[("barcode", b)]),
-            C::BadName => k("cat_bad_name").into(),
+            C::NameEmpty => k("cat_name_empty").into(),
+            C::NameTooLong(n) => fill(k("cat_name_long"), &[("chars", &n.to_string())]),
+            C::NameControl { at } => fill(k("cat_name_control"), &[("at", &at.to_string())]),
             C::NegativePrice => k("cat_negative_price").into(),
         });
     }

@@ -519,9 +519,24 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "'{barcode}' is not a barcode: 1 to 40 letters, digits or - . / without spaces",
     ),
     (
-        "cat_bad_name",
-        "el nombre está vacío o tiene más de 120 caracteres",
-        "the name is empty or longer than 120 characters",
+        "csv_too_many_fields",
+        "la fila tiene {found} campos y el encabezado {columns} columnas (¿un precio con coma decimal sin comillas?)",
+        "the row has {found} fields and the header {columns} columns (a price with a decimal comma, unquoted?)",
+    ),
+    (
+        "cat_name_empty",
+        "el nombre está vacío",
+        "the name is empty",
+    ),
+    (
+        "cat_name_long",
+        "el nombre tiene {chars} caracteres; a lo sumo 120",
+        "the name has {chars} characters; at most 120",
+    ),
+    (
+        "cat_name_control",
+        "el nombre tiene un carácter de control en la posición {at}",
+        "the name has a control character at position {at}",
     ),
     (
         "cat_negative_price",
@@ -727,6 +742,11 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "net_dropped",
         "la conexión se cortó",
         "the connection was cut",
+    ),
+    (
+        "net_ca_as_server",
+        "el hub presenta un certificado de autoridad (CA:TRUE, el que openssl hace por defecto), que TLS no acepta como de un servidor: en el hub, `caja hub cert --host NOMBRE` hace uno que sirve",
+        "the hub presents a certificate authority's certificate (CA:TRUE, what openssl makes by default), which TLS does not accept as a server's: on the hub, `caja hub cert --host NAME` makes one that works",
     ),
     (
         "net_untrusted",

@@ -37,7 +37,7 @@ enum CustomerRecord {
     V1(StoredCustomer),
 }
 
-pub(super) fn decode_customer(bytes: &[u8], key: &str) -> Result<StoredCustomer, StoreError> {
+pub(crate) fn decode_customer(bytes: &[u8], key: &str) -> Result<StoredCustomer, StoreError> {
     match decode::<CustomerRecord>(bytes, &format!("customer {key}"))? {
         CustomerRecord::V1(c) => Ok(c),
     }

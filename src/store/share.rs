@@ -134,11 +134,44 @@ pub fn serve(store: Arc<Store>, dir: &Path, lang: crate::i18n::Language) -> io::
     })
 }
 
+/// How long a client has to send its whole request line, as the hub gives a request's
+/// headers: a client dripping a byte at a time holds the register's answers no longer.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+
+/// The request line, read within `within` whatever pace the client sends it at.
+fn request_line(conn: &UnixStream, within: Duration) -> io::Result<String> {
+    let until = std::time::Instant::now() + within;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 512];
+    while !buf.contains(&b'\n') && buf.len() < 4096 {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the request line took too long",
+            ));
+        }
+        conn.set_read_timeout(Some(left))?;
+        let n = match (&*conn).read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    let end = buf
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(buf.len(), |i| i + 1);
+    Ok(String::from_utf8_lossy(&buf[..end.min(4096)]).into_owned())
+}
+
 fn answer(store: &Store, conn: UnixStream, lang: crate::i18n::Language) -> io::Result<()> {
-    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
     conn.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let mut line = String::new();
-    BufReader::new(&conn).take(4096).read_line(&mut line)?;
+    let line = request_line(&conn, REQUEST_DEADLINE)?;
     let mut out = io::BufWriter::new(&conn);
     let Some(req) = Request::parse(&line) else {
         let said = crate::i18n::store_text(lang, "request_unknown");
@@ -315,6 +348,32 @@ mod tests {
         assert!(
             rx.recv_timeout(Duration::from_secs(5)).is_ok(),
             "dropping the socket's server hung"
+        );
+    }
+
+    #[test]
+    fn a_client_dripping_its_request_is_cut_off_at_the_deadline() {
+        let (server, client) = UnixStream::pair().unwrap();
+        let drip = std::thread::spawn(move || {
+            for b in b"catalog\n" {
+                if (&client).write_all(&[*b]).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(60));
+            }
+        });
+        let start = std::time::Instant::now();
+        let r = request_line(&server, Duration::from_millis(200));
+        assert_eq!(r.unwrap_err().kind(), io::ErrorKind::TimedOut);
+        assert!(start.elapsed() < Duration::from_millis(600));
+        drop(server);
+        let _ = drip.join();
+        // Sent at once, it is read whole.
+        let (server, client) = UnixStream::pair().unwrap();
+        (&client).write_all(b"catalog\n").unwrap();
+        assert_eq!(
+            request_line(&server, Duration::from_millis(200)).unwrap(),
+            "catalog\n"
         );
     }
 

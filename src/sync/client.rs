@@ -713,6 +713,9 @@ pub enum NetWhy {
     Dropped,
     /// The server's TLS certificate is not trusted (the transport's words).
     Untrusted(String),
+    /// The server presents a CA's certificate as its own (what `openssl req -x509` makes by
+    /// default), which TLS refuses whatever `ca_file` says.
+    CaAsServer,
     /// `[sync] ca_file` cannot be read (the operating system's words).
     CaUnreadable(String),
     /// `[sync] ca_file` holds no PEM certificate.
@@ -741,7 +744,9 @@ impl NetWhy {
             _ => {
                 let text = e.to_string();
                 let lower = text.to_ascii_lowercase();
-                if lower.contains("certificate") || lower.contains("unknownissuer") {
+                if lower.contains("causedasendentity") {
+                    NetWhy::CaAsServer
+                } else if lower.contains("certificate") || lower.contains("unknownissuer") {
                     NetWhy::Untrusted(text)
                 } else {
                     NetWhy::Other(text)
@@ -760,6 +765,7 @@ impl NetWhy {
             NetWhy::NoRoute => t("net_no_route").into(),
             NetWhy::Dropped => t("net_dropped").into(),
             NetWhy::Untrusted(d) => fill(t("net_untrusted"), &[("detail", d)]),
+            NetWhy::CaAsServer => t("net_ca_as_server").into(),
             NetWhy::CaUnreadable(d) => fill(t("net_ca_unreadable"), &[("detail", d)]),
             NetWhy::CaNoPem => t("net_ca_no_pem").into(),
             NetWhy::Other(d) => d.clone(),

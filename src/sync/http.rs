@@ -30,6 +30,9 @@ pub struct Limits {
     pub body_rate: u64,
     /// Connections served at once.
     pub connections: usize,
+    /// Connections served at once for one address: a client that opens many (idle, or never
+    /// finishing a TLS handshake) cannot take the others' places.
+    pub per_address: usize,
     /// Serve TLS with this configuration (`caja hub --tls-cert --tls-key`).
     pub tls: Option<Arc<rustls::ServerConfig>>,
 }
@@ -60,6 +63,36 @@ pub fn tls_server_config(
     Ok(Arc::new(config))
 }
 
+/// The files `caja hub cert` made.
+pub struct MadeCertificate {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// Makes the hub's own key and a self-signed certificate for `hosts` (names and addresses)
+/// in `dir`: `hub-cert.pem`, which each register names in `[sync] ca_file`, and
+/// `hub-key.pem`, the hub's alone (0600). A certificate made by `openssl req -x509` with its
+/// defaults is a CA's, which rustls refuses as a server's; this one is a server's. Files that
+/// are there already are never overwritten.
+pub fn make_certificate(
+    dir: &std::path::Path,
+    hosts: &[String],
+) -> Result<MadeCertificate, crate::store::StoreError> {
+    use crate::store::StoreError;
+    let made = rcgen::generate_simple_self_signed(hosts.to_vec())
+        .map_err(|e| StoreError::Invalid(format!("cannot make the certificate: {e}")))?;
+    crate::store::files::private_dir(dir)?;
+    let (cert, key) = (dir.join("hub-cert.pem"), dir.join("hub-key.pem"));
+    for p in [&cert, &key] {
+        if p.exists() {
+            return Err(StoreError::AlreadyExists(p.clone()));
+        }
+    }
+    crate::store::files::write_private(&key, made.key_pair.serialize_pem().as_bytes())?;
+    crate::store::files::write_private(&cert, made.cert.pem().as_bytes())?;
+    Ok(MadeCertificate { cert, key })
+}
+
 /// A connection's byte stream, plain or TLS, and the socket under it (for deadlines).
 trait Conn: Read + Write {
     fn tcp(&self) -> &TcpStream;
@@ -86,6 +119,7 @@ impl Default for Limits {
             max_body: super::hub::MAX_BODY,
             body_rate: 32 * 1024,
             connections: 512,
+            per_address: 64,
             tls: None,
         }
     }
@@ -155,6 +189,7 @@ pub fn serve(
     let stop = Arc::new(AtomicBool::new(false));
     let active = Arc::new(AtomicUsize::new(0));
     let open: Arc<std::sync::Mutex<HashMap<u64, TcpStream>>> = Arc::default();
+    let per_peer: Arc<std::sync::Mutex<HashMap<IpAddr, usize>>> = Arc::default();
     let accept = {
         let (stop, active, open) = (stop.clone(), active.clone(), open.clone());
         let mut next_id = 0u64;
@@ -166,8 +201,37 @@ pub fn serve(
                         break;
                     }
                     let Ok(stream) = conn else { continue };
-                    if active.load(Ordering::SeqCst) >= limits.connections {
-                        tracing::warn!("hub: connection limit reached; a client is turned away");
+                    let from = stream.peer_addr().map(|a| a.ip()).ok();
+                    let crowded = from.is_some_and(|ip| {
+                        let mut m = per_peer.lock().unwrap_or_else(|p| p.into_inner());
+                        let n = m.entry(ip).or_insert(0);
+                        if *n >= limits.per_address {
+                            return true;
+                        }
+                        *n += 1;
+                        false
+                    });
+                    let leave = {
+                        let per_peer = per_peer.clone();
+                        move || {
+                            if let Some(ip) = from {
+                                let mut m = per_peer.lock().unwrap_or_else(|p| p.into_inner());
+                                if let Some(n) = m.get_mut(&ip) {
+                                    *n = n.saturating_sub(1);
+                                    if *n == 0 {
+                                        m.remove(&ip);
+                                    }
+                                }
+                            }
+                        }
+                    };
+                    if crowded || active.load(Ordering::SeqCst) >= limits.connections {
+                        if crowded {
+                            tracing::warn!(peer = ?from, "hub: one address holds too many connections; turned away");
+                        } else {
+                            leave();
+                            tracing::warn!("hub: connection limit reached; a client is turned away");
+                        }
                         let mut s = stream;
                         let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
                         let _ = plain(503, "busy").raw_print(
@@ -185,23 +249,31 @@ pub fn serve(
                     if let Ok(c) = stream.try_clone() {
                         open.lock().unwrap_or_else(|p| p.into_inner()).insert(id, c);
                     }
-                    let (limits, handler, active2, open2) = (
+                    let (limits, handler, active2, open2, leave2) = (
                         limits.clone(),
                         handler.clone(),
                         active.clone(),
                         open.clone(),
+                        leave.clone(),
                     );
                     let spawned = std::thread::Builder::new()
                         .name("hub-conn".into())
                         .stack_size(256 * 1024)
                         .spawn(move || {
+                            let mut stream = stream;
                             match &limits.tls {
                                 Some(cfg) => match rustls::ServerConnection::new(cfg.clone()) {
-                                    Ok(tls) => connection(
-                                        rustls::StreamOwned::new(tls, stream),
-                                        &limits,
-                                        &*handler,
-                                    ),
+                                    // The handshake within the same deadline as a request's
+                                    // headers, however its bytes trickle in.
+                                    Ok(mut tls) => {
+                                        if handshake(&mut tls, &mut stream, limits.head_time) {
+                                            connection(
+                                                rustls::StreamOwned::new(tls, stream),
+                                                &limits,
+                                                &*handler,
+                                            );
+                                        }
+                                    }
                                     Err(e) => tracing::warn!(error = %e, "hub: TLS refused"),
                                 },
                                 None => connection(stream, &limits, &*handler),
@@ -209,10 +281,12 @@ pub fn serve(
                             drop(handler);
                             open2.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
                             active2.fetch_sub(1, Ordering::SeqCst);
+                            leave2();
                         });
                     if spawned.is_err() {
                         open.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
                         active.fetch_sub(1, Ordering::SeqCst);
+                        leave();
                         tracing::error!("hub: cannot start a connection thread");
                     }
                 }
@@ -225,6 +299,24 @@ pub fn serve(
         active,
         open,
     })
+}
+
+/// Completes a TLS handshake within `within`; false when the client did not (silent, slow,
+/// or not speaking TLS): the connection is then closed.
+fn handshake(tls: &mut rustls::ServerConnection, tcp: &mut TcpStream, within: Duration) -> bool {
+    let until = Instant::now() + within;
+    while tls.is_handshaking() {
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() || tcp.set_read_timeout(Some(left)).is_err() {
+            return false;
+        }
+        match tls.complete_io(tcp) {
+            Ok((0, 0)) if tls.wants_read() => return false,
+            Ok(_) => {}
+            Err(_) => return false,
+        }
+    }
+    true
 }
 
 /// Why a request could not be read.
@@ -247,8 +339,11 @@ fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
         .tcp()
         .set_write_timeout(Some(Duration::from_secs(30)));
     let mut reader = BufReader::with_capacity(limits.head_bytes.min(16 * 1024), stream);
+    // A new connection's first request must begin within the headers' deadline; only a kept
+    // alive one may idle longer between requests.
+    let mut wait = limits.head_time;
     loop {
-        let req = match read_request(&mut reader, limits, peer) {
+        let req = match read_request(&mut reader, limits, peer, wait) {
             Ok(r) => r,
             Err(ReadFail::Gone) => return,
             Err(ReadFail::Answer(resp)) => {
@@ -258,6 +353,7 @@ fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
                 return;
             }
         };
+        wait = limits.idle;
         let close = req
             .header("Connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
@@ -297,11 +393,13 @@ fn read_request<C: Conn>(
     r: &mut BufReader<C>,
     limits: &Limits,
     peer: IpAddr,
+    wait: Duration,
 ) -> Result<HttpRequest, ReadFail> {
-    // Wait for the first byte as long as an idle connection may.
+    // Wait for the first byte: the headers' deadline on a new connection, the idle time on
+    // a kept-alive one.
     r.get_ref()
         .tcp()
-        .set_read_timeout(Some(limits.idle))
+        .set_read_timeout(Some(wait))
         .map_err(|_| ReadFail::Gone)?;
     match r.fill_buf() {
         Ok([]) | Err(_) => return Err(ReadFail::Gone),

@@ -190,6 +190,9 @@ pub struct PaperReceipt {
     /// rounding.
     pub adjustments: Vec<(String, i64)>,
     pub total: i64,
+    /// Cash rounding after the TOTAL, and what was paid (or given back) then.
+    pub rounding: Option<i64>,
+    pub to_pay: Option<i64>,
     pub tenders: Vec<(String, i64)>,
     pub change: Option<i64>,
     pub widest: usize,
@@ -202,7 +205,8 @@ pub fn paper_amount(line: &str, c: &Currency) -> Option<i64> {
 }
 
 /// Reads a sale's or refund's receipt back and checks its columns add up:
-/// lines - discounts = subtotal; subtotal + adjustments = TOTAL; tenders - change = TOTAL.
+/// lines - discounts = subtotal; subtotal + adjustments = TOTAL; TOTAL + rounding = to pay;
+/// tenders - change = to pay.
 pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperReceipt, String> {
     let raw: Vec<&str> = text.lines().collect();
     let widest = raw.iter().map(|l| l.chars().count()).max().unwrap_or(0);
@@ -265,6 +269,14 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
     }
     p.total = paper_amount(&lines[total_at], c).ok_or("no total amount")?;
     for l in &lines[total_at + 1..] {
+        if l.starts_with("Redondeo") {
+            p.rounding = paper_amount(l, c);
+            continue;
+        }
+        if l.starts_with("A pagar") || l.starts_with("Devuelto") {
+            p.to_pay = paper_amount(l, c);
+            continue;
+        }
         if l.starts_with("Cambio") {
             p.change = paper_amount(l, c);
             break;
@@ -291,12 +303,20 @@ pub fn read_receipt(text: &str, c: &Currency, columns: usize) -> Result<PaperRec
             p.total
         ));
     }
+    // TOTAL + rounding = what was paid, when there is rounding.
+    let due = match (p.rounding, p.to_pay) {
+        (None, None) => p.total,
+        (Some(r), Some(to_pay)) if p.total + r == to_pay => to_pay,
+        _ => {
+            return Err(format!(
+                "TOTAL {} with rounding {:?} is not {:?} to pay:\n{text}",
+                p.total, p.rounding, p.to_pay
+            ));
+        }
+    };
     let paid = p.tenders.iter().map(|t| t.1).sum::<i64>() - p.change.unwrap_or(0);
-    if paid != p.total {
-        return Err(format!(
-            "tenders - change {paid} != TOTAL {}:\n{text}",
-            p.total
-        ));
+    if paid != due {
+        return Err(format!("tenders - change {paid} != to pay {due}:\n{text}"));
     }
     Ok(p)
 }

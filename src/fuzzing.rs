@@ -1,0 +1,308 @@
+//! Entry points for fuzzing every reader of outside input: the fuzz targets in `fuzz/` call
+//! these, and `tests/fuzz_corpus.rs` replays each target's corpus through them on the stable
+//! toolchain, so a crash once found stays found. Each takes any bytes, must never panic, and
+//! checks what must hold of what it read (an amount that reads back as itself, a record that
+//! encodes back to the bytes it came from).
+
+use crate::domain::money::Currency;
+use crate::store::codec;
+use std::path::Path;
+
+/// A fuzz target's body: any bytes in, a panic only for a defect.
+pub type Target = fn(&[u8]);
+
+/// Every target, by name: the name of its folder under `fuzz/corpus/` and of its fuzz target.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("catalog_csv", catalog_csv),
+    ("customers_csv", customers_csv),
+    ("config_toml", config_toml),
+    ("journal_file", journal_file),
+    ("store_records", store_records),
+    ("pull_docs", pull_docs),
+    ("push_docs", push_docs),
+    ("hub_request", hub_request),
+    ("escpos_status", escpos_status),
+    ("typed_input", typed_input),
+    ("scale_labels", scale_labels),
+    ("token_answer", token_answer),
+    ("backup_file", backup_file),
+];
+
+fn currencies() -> impl Iterator<Item = Currency> {
+    ["COP", "MXN", "USD"]
+        .into_iter()
+        .filter_map(Currency::by_code)
+}
+
+/// A catalog CSV (`caja catalog import`, `caja hub catalog import`): every product read is
+/// one the register would accept, and writes back to a CSV that reads the same.
+pub fn catalog_csv(data: &[u8]) {
+    for c in currencies() {
+        if let Ok(products) = crate::csvio::read_catalog(data, &c) {
+            for p in &products {
+                assert!(p.validate().is_ok(), "an invalid product was read: {p:?}");
+            }
+            let mut out = Vec::new();
+            if crate::csvio::write_catalog(&mut out, &c, products.clone()).is_ok() {
+                let again = crate::csvio::read_catalog(&out, &c);
+                assert_eq!(again.ok().as_ref(), Some(&products), "{}", c.code);
+            }
+        }
+    }
+}
+
+/// A customers CSV (`caja customers import`).
+pub fn customers_csv(data: &[u8]) {
+    let _ = crate::csvio::read_customers(data);
+}
+
+/// `caja.toml`: read or refused with its problem, never a panic.
+pub fn config_toml(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(cfg) = crate::config::Config::parse_str(text, Path::new("caja.toml"))
+    {
+        let _ = cfg.scale.rules();
+        for c in currencies() {
+            let _ = cfg.sale.open_price_max(&c);
+            let _ = cfg.loyalty.rules(&c);
+        }
+    }
+}
+
+/// A journal file as `caja check`, `caja journal` and `caja rebuild` read it: header, records,
+/// and each record's document.
+pub fn journal_file(data: &[u8]) {
+    let start = match crate::store::ejournal::read_header(data) {
+        Ok((_, start)) => start,
+        Err(_) => 16,
+    };
+    let scan = crate::store::ejournal::scan_file(data, start);
+    assert!(scan.end as usize <= data.len().max(start));
+    for r in &scan.records {
+        let _ = r.document();
+    }
+}
+
+/// The records the store keeps (documents, products, customers, its identity): each decodes
+/// or is refused, and one that decodes encodes back to the very same bytes.
+pub fn store_records(data: &[u8]) {
+    fn round_trip<T: serde::Serialize + serde::de::DeserializeOwned>(data: &[u8]) {
+        if let Ok(v) = codec::decode_detail::<T>(data) {
+            let again = codec::encode(&v).ok();
+            // postcard has one encoding per value, except the varints' padding: a record that
+            // decodes must decode again from its own encoding.
+            if let Some(bytes) = again {
+                assert!(codec::decode_detail::<T>(&bytes).is_ok());
+            }
+        }
+    }
+    round_trip::<codec::DocRecord>(data);
+    round_trip::<codec::ProductRecord>(data);
+    round_trip::<codec::StoreInfoRecord>(data);
+    round_trip::<codec::UserRecord>(data);
+    if let Ok(codec::DocRecord::V1(d)) = codec::decode_detail::<codec::DocRecord>(data) {
+        let _ = d.doc.hash();
+        // What `caja check` recomputes of each document.
+        match &d.doc.body {
+            crate::domain::document::DocBody::Sale(s) => {
+                for c in currencies() {
+                    let _ = s.verify(&c);
+                }
+            }
+            crate::domain::document::DocBody::Refund(r) => {
+                let _ = r.verify();
+            }
+            _ => {}
+        }
+    }
+    let _ = crate::store::customers::decode_customer(data, "fuzz");
+}
+
+/// A catalog or customer document as a pull applies it (the server's JSON).
+pub fn pull_docs(data: &[u8]) {
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    for c in currencies() {
+        if let Ok(p) = crate::sync::client::product_from(&doc, &c) {
+            assert!(p.validate().is_ok(), "{p:?}");
+        }
+    }
+    let _ = crate::sync::client::customer_from(&doc);
+}
+
+/// A document a register pushes, as the hub's validator checks it (with the documents it
+/// holds being none, then the document itself).
+pub fn push_docs(data: &[u8]) {
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let _ = crate::sync::validate::check(&doc, &|_| None);
+    let same = doc.clone();
+    let _ = crate::sync::validate::check(&doc, &|_| Some(same.clone()));
+}
+
+/// One HTTP request as the hub handles it once read: the first line is `METHOD URL`, then
+/// `Name: value` headers, a blank line, and the body.
+pub fn hub_request(data: &[u8]) {
+    use std::sync::OnceLock;
+    static HUB: OnceLock<Option<(tempfile_free::Dir, crate::sync::hub::Hub)>> = OnceLock::new();
+    let Some((_, hub)) = HUB.get_or_init(|| {
+        let dir = tempfile_free::Dir::new("hub")?;
+        let hub = crate::sync::hub::Hub::open(dir.path()).ok()?;
+        let _ = hub.store().add_user("FV1", "password1", false);
+        let _ = hub.store().add_user("admin", "password1", true);
+        Some((dir, hub))
+    }) else {
+        return;
+    };
+    let split = data
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map_or(data.len(), |i| i + 2);
+    let (head, body) = data.split_at(split);
+    let head = String::from_utf8_lossy(head);
+    let mut lines = head.lines();
+    let Some((method, url)) = lines.next().and_then(|l| l.split_once(' ')) else {
+        return;
+    };
+    let method = match method {
+        "GET" => tiny_http::Method::Get,
+        "PUT" => tiny_http::Method::Put,
+        "POST" => tiny_http::Method::Post,
+        "DELETE" => tiny_http::Method::Delete,
+        "HEAD" => tiny_http::Method::Head,
+        _ => tiny_http::Method::Options,
+    };
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let req = crate::sync::http::HttpRequest {
+        method,
+        url: url.to_string(),
+        headers,
+        body: body.to_vec(),
+        peer: std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+    };
+    let reply = hub.handle(&req);
+    assert!(reply.status_code().0 != 500, "the hub failed on {url}");
+}
+
+/// The three status bytes a printer answers `DLE EOT 1/2/4` with.
+pub fn escpos_status(data: &[u8]) {
+    if let [a, b, c, ..] = data {
+        for high in [true, false] {
+            let s = crate::devices::status::PrinterStatus::decode(*a, *b, *c, high);
+            // A printer that cannot print is always said to be so, with why.
+            assert!(s.ready() || !s.words().is_empty(), "{s:?}");
+        }
+    }
+}
+
+/// What a cashier types: an amount, a quantity, a discount, a usage-token challenge. An
+/// amount or quantity that reads, written as the shop writes it, reads back as itself.
+pub fn typed_input(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    for c in currencies() {
+        if let Ok(m) = c.parse_local(text) {
+            assert_eq!(c.parse_local(&c.format(m)), Ok(m), "{} {text:?}", c.code);
+        }
+        if let Ok(q) = c.parse_qty(text) {
+            assert_eq!(
+                c.parse_qty(&c.format_qty(q)).ok(),
+                Some(q),
+                "{} {text:?}",
+                c.code
+            );
+        }
+        let _ = crate::app::parse_discount(text, &c);
+    }
+    let _ = crate::domain::token::parse_challenge(text);
+}
+
+/// A scanned code as the register reads a deli scale's label (Odoo's nomenclature rules).
+pub fn scale_labels(data: &[u8]) {
+    use crate::domain::scale::{LabelRule, LabelValue, read};
+    let Ok(code) = std::str::from_utf8(data) else {
+        return;
+    };
+    let rules = [
+        LabelRule {
+            prefix: "20".into(),
+            item_digits: 5,
+            value: LabelValue::Weight,
+            decimals: 3,
+        },
+        LabelRule {
+            prefix: "21".into(),
+            item_digits: 5,
+            value: LabelValue::Price,
+            decimals: 0,
+        },
+        LabelRule {
+            prefix: "2".into(),
+            item_digits: 11,
+            value: LabelValue::Weight,
+            decimals: 9,
+        },
+    ];
+    for decimals in [0, 2] {
+        let _ = read(&rules, code, decimals);
+        let _ = crate::domain::scale::why_not(&rules, code, decimals);
+    }
+}
+
+/// The usage token: a challenge read off a screen and the answer typed back.
+pub fn token_answer(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(c) = crate::domain::token::parse_challenge(text) {
+        let a = crate::domain::token::answer(&[7; 32], "FV1", c, 1);
+        assert!(a.len() == 8 && a.bytes().all(|b| b.is_ascii_digit()), "{a}");
+    }
+}
+
+/// A backup file given to `caja restore`: verified or refused, never a panic.
+pub fn backup_file(data: &[u8]) {
+    let Some(dir) = tempfile_free::Dir::new("backup") else {
+        return;
+    };
+    let path = dir.path().join("backup.redb");
+    if std::fs::write(&path, data).is_ok() {
+        let _ = crate::store::backup::verify_file(&path, None);
+    }
+}
+
+/// A private temporary folder, removed when dropped (the library does not depend on the
+/// tempfile crate).
+mod tempfile_free {
+    pub struct Dir(std::path::PathBuf);
+
+    impl Dir {
+        pub fn new(what: &str) -> Option<Dir> {
+            use std::sync::atomic::{AtomicU64, Ordering};
+            static N: AtomicU64 = AtomicU64::new(0);
+            let p = std::env::temp_dir().join(format!(
+                "caja-fuzz-{what}-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            crate::store::files::private_dir(&p).ok()?;
+            Some(Dir(p))
+        }
+
+        pub fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
