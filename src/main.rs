@@ -225,7 +225,7 @@ enum Mode {
     Replace,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, serde::Serialize, serde::Deserialize)]
 enum HubCommand {
     /// Users of the hub: one per register (its code), or an admin.
     User {
@@ -246,7 +246,7 @@ enum HubCommand {
     },
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, serde::Serialize, serde::Deserialize)]
 enum HubCatalogCommand {
     /// Import a catalog CSV (the same columns as `caja catalog import`).
     Import {
@@ -260,7 +260,7 @@ enum HubCatalogCommand {
     },
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, serde::Serialize, serde::Deserialize)]
 enum HubUserCommand {
     /// Add a user (or set a new password): a register's code, or an admin with --admin.
     Add {
@@ -1024,6 +1024,148 @@ fn sync_cmd(
     })
 }
 
+/// What a hub admin command printed: for standard output, and for people (standard error).
+#[derive(Default)]
+struct Said {
+    out: String,
+    err: String,
+}
+
+/// The hub's admin commands (users, catalog), on the hub itself: run here, or, while a hub
+/// serves the folder, inside it through its socket (`DIR/hub.sock`).
+fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> Result<Said> {
+    let mut said = Said::default();
+    match command {
+        HubCommand::Cert { .. } => {}
+        HubCommand::User {
+            command:
+                HubUserCommand::Add {
+                    name,
+                    password,
+                    admin,
+                },
+        } => {
+            hub.store().add_user(&name, &password, admin)?;
+            said.err = fill(w.hub_user_saved, &[("name", &name)]);
+        }
+        HubCommand::User {
+            command: HubUserCommand::Passwd { name, password },
+        } => {
+            let Some(u) = hub.store().user(&name)? else {
+                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
+            };
+            hub.store().add_user(&name, &password, u.admin)?;
+            said.err = fill(w.hub_password_changed, &[("name", &name)]);
+        }
+        HubCommand::User {
+            command: HubUserCommand::Remove { name },
+        } => {
+            if !hub.store().remove_user(&name)? {
+                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
+            }
+            said.err = fill(w.hub_user_removed, &[("name", &name)]);
+        }
+        HubCommand::User {
+            command: HubUserCommand::List,
+        } => {
+            for (name, admin) in hub.store().users()? {
+                said.out.push_str(&format!(
+                    "{name}\t{}\n",
+                    if admin { "admin" } else { "register" }
+                ));
+            }
+        }
+        HubCommand::Catalog {
+            command:
+                HubCatalogCommand::Import {
+                    file,
+                    currency,
+                    replace,
+                },
+        } => {
+            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}",
+                    fill(w.hub_unknown_currency, &[("currency", &currency)])
+                )
+            })?;
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
+            let products = caja::csvio::read_catalog(&bytes, &currency)
+                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
+            let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
+            said.err = fill(
+                w.hub_catalog,
+                &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
+            );
+        }
+    }
+    Ok(said)
+}
+
+/// The socket a serving hub answers its admin commands on.
+fn hub_socket(dir: &Path) -> PathBuf {
+    dir.join("hub.sock")
+}
+
+/// Serves the hub's admin commands on `DIR/hub.sock` (0600, in the hub's 0700 folder: only its
+/// user may ask): one command per connection, as one JSON line; the answer is one JSON line,
+/// what the command printed (`out`, `err`) or why it failed (`error`).
+fn serve_hub_admin(dir: &Path, hub: std::sync::Arc<caja::sync::hub::Hub>) -> Result<()> {
+    use std::io::{BufRead, Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    let path = hub_socket(dir);
+    let _ = std::fs::remove_file(&path);
+    let listener = std::os::unix::net::UnixListener::bind(&path)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    let w = cli_words_for(dir);
+    std::thread::Builder::new()
+        .name("hub-admin".into())
+        .spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                let _ = conn.set_write_timeout(Some(std::time::Duration::from_secs(30)));
+                let mut line = String::new();
+                if std::io::BufReader::new(&conn)
+                    .take(64 * 1024)
+                    .read_line(&mut line)
+                    .is_err()
+                {
+                    continue;
+                }
+                let answer = serde_json::from_str::<HubCommand>(&line)
+                    .map_err(anyhow::Error::from)
+                    .and_then(|command| hub_admin(&hub, command, w));
+                let text = match answer {
+                    Ok(said) => serde_json::json!({"out": said.out, "err": said.err}),
+                    Err(e) => serde_json::json!({"error": error_words(&e, w)}),
+                };
+                let _ = writeln!(&conn, "{text}");
+            }
+        })?;
+    Ok(())
+}
+
+/// Asks the hub serving `dir` to run this admin command; None when no hub answers there.
+fn ask_hub(dir: &Path, command: &HubCommand) -> Option<Result<Said>> {
+    use std::io::{BufRead, Write};
+    let conn = std::os::unix::net::UnixStream::connect(hub_socket(dir)).ok()?;
+    let _ = conn.set_read_timeout(Some(std::time::Duration::from_secs(600)));
+    let asked = (|| -> Result<Said> {
+        writeln!(&conn, "{}", serde_json::to_string(command)?)?;
+        let mut line = String::new();
+        std::io::BufReader::new(&conn).read_line(&mut line)?;
+        let v: serde_json::Value = serde_json::from_str(&line)?;
+        if let Some(e) = v["error"].as_str() {
+            bail!("{e}");
+        }
+        Ok(Said {
+            out: v["out"].as_str().unwrap_or_default().to_string(),
+            err: v["err"].as_str().unwrap_or_default().to_string(),
+        })
+    })();
+    Some(asked)
+}
+
 fn hub_cmd(
     dir: &Path,
     listen: &str,
@@ -1047,71 +1189,41 @@ fn hub_cmd(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let hub = caja::sync::hub::Hub::open(dir)?;
-    match command {
-        Some(HubCommand::Cert { .. }) => Ok(ExitCode::SUCCESS),
-        Some(HubCommand::User {
-            command:
-                HubUserCommand::Add {
-                    name,
-                    password,
-                    admin,
-                },
-        }) => {
-            hub.store().add_user(&name, &password, admin)?;
-            eprintln!("{}", fill(w.hub_user_saved, &[("name", &name)]));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(HubCommand::User {
-            command: HubUserCommand::Passwd { name, password },
-        }) => {
-            let Some(u) = hub.store().user(&name)? else {
-                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
+    let hub = match caja::sync::hub::Hub::open(dir) {
+        Ok(h) => h,
+        // A hub serves this folder: it runs the command itself.
+        Err(e) if command.is_some() => {
+            let Some(mut c) = command else {
+                return Err(e.into());
             };
-            hub.store().add_user(&name, &password, u.admin)?;
-            eprintln!("{}", fill(w.hub_password_changed, &[("name", &name)]));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(HubCommand::User {
-            command: HubUserCommand::Remove { name },
-        }) => {
-            if !hub.store().remove_user(&name)? {
-                bail!("{}", fill(w.hub_no_user, &[("name", &name)]));
+            // The serving hub reads the file from its own working folder.
+            if let HubCommand::Catalog {
+                command: HubCatalogCommand::Import { file, .. },
+            } = &mut c
+            {
+                *file = std::path::absolute(&*file)?;
             }
-            eprintln!("{}", fill(w.hub_user_removed, &[("name", &name)]));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some(HubCommand::User {
-            command: HubUserCommand::List,
-        }) => {
-            for (name, admin) in hub.store().users()? {
-                println!("{name}\t{}", if admin { "admin" } else { "register" });
+            match ask_hub(dir, &c) {
+                Some(said) => {
+                    let said = said?;
+                    print!("{}", said.out);
+                    if !said.err.is_empty() {
+                        eprintln!("{}", said.err);
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                None => return Err(e.into()),
             }
-            Ok(ExitCode::SUCCESS)
         }
-        Some(HubCommand::Catalog {
-            command:
-                HubCatalogCommand::Import {
-                    file,
-                    currency,
-                    replace,
-                },
-        }) => {
-            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}",
-                    fill(w.hub_unknown_currency, &[("currency", &currency)])
-                )
-            })?;
-            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
-            let products = caja::csvio::read_catalog(&bytes, &currency)
-                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
-            let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
-            let text = fill(
-                w.hub_catalog,
-                &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
-            );
-            eprintln!("{text}");
+        Err(e) => return Err(e.into()),
+    };
+    match command {
+        Some(c) => {
+            let said = hub_admin(&hub, c, w)?;
+            print!("{}", said.out);
+            if !said.err.is_empty() {
+                eprintln!("{}", said.err);
+            }
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -1121,6 +1233,10 @@ fn hub_cmd(
                 ..Default::default()
             };
             let handle = hub.serve_with(listen, limits).map_err(anyhow::Error::msg)?;
+            // `caja hub user …` and `caja hub catalog import` work while it serves.
+            if let Err(e) = serve_hub_admin(dir, handle.hub.clone()) {
+                tracing::warn!("the hub's admin socket is not served: {e}");
+            }
             let url = format!("{scheme}://{}", handle.addr);
             eprintln!("{}", fill(w.hub_listening, &[("url", &url)]));
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -1131,6 +1247,7 @@ fn hub_cmd(
                 std::thread::sleep(std::time::Duration::from_millis(200));
             }
             handle.stop();
+            let _ = std::fs::remove_file(hub_socket(dir));
             eprintln!("{}", w.hub_stopped);
             Ok(ExitCode::SUCCESS)
         }

@@ -879,3 +879,75 @@ fn one_address_cannot_take_every_connection() {
     );
     h.stop();
 }
+
+/// The hub's own commands work while it serves: a user added, changed, listed and removed, and
+/// a catalog loaded, through the serving hub (its socket), in the folder's language.
+#[test]
+fn the_hubs_commands_work_while_it_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(dir.path());
+    let d = dir.path().to_str().unwrap();
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        d,
+        "user",
+        "add",
+        "FV9",
+        "--password",
+        "clave-fv9-segura",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("lock"), "{}", text(&o));
+    let o = run(&["hub", "--data-dir", d, "user", "list"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("FV9\tregister"),
+        "{}",
+        text(&o)
+    );
+    // The new user logs in at once.
+    let (code, _) = raw(
+        hub.addr,
+        "GET",
+        "/caja-docs",
+        Some(&basic("FV9", "clave-fv9-segura")),
+        "",
+    );
+    assert_eq!(code, 200);
+    // A refusal comes back as the hub words it.
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        d,
+        "user",
+        "add",
+        "FV8",
+        "--password",
+        "corta",
+    ]);
+    assert!(!o.status.success(), "{}", text(&o));
+    let o = run(&["hub", "--data-dir", d, "user", "remove", "FV9"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // A catalog, from a path relative to where the command runs.
+    let csv = dir.path().join("cat.csv");
+    std::fs::write(
+        &csv,
+        "sku,barcode,name,price,tax_rate\nREF,,Refresco,3.500,19\n",
+    )
+    .unwrap();
+    let o = caja()
+        .current_dir(dir.path())
+        .args(["hub", "--data-dir", d, "catalog", "import", "cat.csv"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let (code, body) = raw(
+        hub.addr,
+        "GET",
+        "/caja-catalog/product:REF",
+        Some(&basic("admin", "clave-admin-segura")),
+        "",
+    );
+    assert_eq!(code, 200, "{body}");
+}

@@ -98,6 +98,8 @@ enum Auth {
 /// A running hub; dropping it does not stop it, `stop` does.
 pub struct HubHandle {
     pub addr: SocketAddr,
+    /// The hub it serves: what its admin commands work on while it serves.
+    pub hub: Arc<Hub>,
     server: super::http::Running,
 }
 
@@ -403,10 +405,12 @@ impl Hub {
         let listener = std::net::TcpListener::bind(listen)
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let hub = Arc::new(self);
-        let server = super::http::serve(listener, limits, Arc::new(move |req| hub.handle(req)))
+        let serving = hub.clone();
+        let server = super::http::serve(listener, limits, Arc::new(move |req| serving.handle(req)))
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         Ok(HubHandle {
             addr: server.addr,
+            hub,
             server,
         })
     }
