@@ -927,6 +927,11 @@ fn the_hubs_commands_work_while_it_serves() {
         "corta",
     ]);
     assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("una contraseña necesita al menos 8 caracteres"),
+        "{}",
+        text(&o)
+    );
     let o = run(&["hub", "--data-dir", d, "user", "remove", "FV9"]);
     assert!(o.status.success(), "{}", text(&o));
     // A catalog, from a path relative to where the command runs.

@@ -112,6 +112,16 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "an earlier write to the disk failed: the register reopens the store before the next one; try again",
     ),
     (
+        "hub_short_password",
+        "una contraseña necesita al menos 8 caracteres",
+        "a password needs at least 8 characters",
+    ),
+    (
+        "hub_in_use",
+        "un hub en marcha tiene abierta esta carpeta y no responde en su hub.sock: detenga ese hub, o use un caja igual de nuevo que él",
+        "a running hub has this folder open and does not answer on its hub.sock: stop that hub, or use a caja as new as it is",
+    ),
+    (
         "journal_not_whole",
         "la caja está vendiendo y su diario electrónico no está completo ({problem}): `caja journal` lee el diario mientras la caja vende; detenga la caja para leer la tienda, o use `caja check`",
         "the register is selling and its electronic journal is not whole ({problem}): `caja journal` reads the journal while the register sells; stop the register to read the store, or run `caja check`",

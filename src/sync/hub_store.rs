@@ -59,6 +59,24 @@ pub enum HubError {
     Bad(String),
     #[error("file_exists")]
     Exists,
+    #[error("bad_request: a password needs at least 8 characters")]
+    ShortPassword,
+    /// Another process (a serving hub) holds the hub's store.
+    #[error("the hub's store is in use by a running hub")]
+    InUse,
+}
+
+impl HubError {
+    /// The error in `lang`, for the hub's command line (the HTTP bodies keep CouchDB's
+    /// English).
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::store_text;
+        match self {
+            HubError::ShortPassword => store_text(lang, "hub_short_password").into(),
+            HubError::InUse => store_text(lang, "hub_in_use").into(),
+            other => other.to_string(),
+        }
+    }
 }
 
 macro_rules! db_err {
@@ -70,10 +88,18 @@ macro_rules! db_err {
         }
     )*};
 }
+impl From<redb::DatabaseError> for HubError {
+    fn from(e: redb::DatabaseError) -> Self {
+        match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => HubError::InUse,
+            other => HubError::Db(other.to_string()),
+        }
+    }
+}
+
 db_err!(
     std::io::Error,
     redb::Error,
-    redb::DatabaseError,
     redb::TransactionError,
     redb::TableError,
     redb::StorageError,
@@ -225,9 +251,7 @@ impl HubStore {
     pub fn add_user(&self, name: &str, password: &str, admin: bool) -> Result<(), HubError> {
         use argon2::password_hash::{PasswordHasher, SaltString};
         if password.len() < 8 {
-            return Err(HubError::Bad(
-                "a password needs at least 8 characters".into(),
-            ));
+            return Err(HubError::ShortPassword);
         }
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| HubError::Db(e.to_string()))?;
