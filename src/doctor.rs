@@ -357,24 +357,26 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         Ok(ep) => ep,
         Err(e) => return vec![f(Level::Fail, "printer", e)],
     };
+    // The printer does not take bytes: why, in the technician's language.
+    let unreachable = |e: &std::io::Error| {
+        vec![f(
+            Level::Fail,
+            "printer",
+            fill(
+                w.unreachable,
+                &[
+                    ("dev", dev),
+                    (
+                        "why",
+                        &crate::devices::printer::Fault::io(e).words(w.language),
+                    ),
+                ],
+            ),
+        )]
+    };
     let mut link = match Link::open(&ep, PROBE_TIMEOUT) {
         Ok(l) => l,
-        Err(e) => {
-            return vec![f(
-                Level::Fail,
-                "printer",
-                fill(
-                    w.unreachable,
-                    &[
-                        ("dev", dev),
-                        (
-                            "why",
-                            &crate::devices::printer::Fault::io(&e).words(w.language),
-                        ),
-                    ],
-                ),
-            )];
-        }
+        Err(e) => return unreachable(&e),
     };
     if !ep.can_read() {
         // A device is tested as the register writes to it: ESC @ (initialize, which prints
@@ -383,20 +385,7 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         if matches!(ep, Endpoint::Dev(_))
             && let Err(e) = link.send(&[0x1B, 0x40])
         {
-            return vec![f(
-                Level::Fail,
-                "printer",
-                fill(
-                    w.unreachable,
-                    &[
-                        ("dev", dev),
-                        (
-                            "why",
-                            &crate::devices::printer::Fault::io(&e).words(w.language),
-                        ),
-                    ],
-                ),
-            )];
+            return unreachable(&e);
         }
         return vec![f(Level::Ok, "printer", fill(w.writable, &[("dev", dev)]))];
     }

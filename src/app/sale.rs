@@ -22,6 +22,18 @@ pub struct LargeQuantity {
     pub amount: Money,
 }
 
+/// A ticket line of `qty` of `p` at `unit_price`, with no discount.
+fn line_of(p: &Product, qty: Qty, unit_price: Money) -> TicketLine {
+    TicketLine {
+        sku: p.sku.clone(),
+        name: p.name.clone(),
+        qty,
+        unit_price,
+        tax_rate: p.tax_rate,
+        discount: None,
+    }
+}
+
 /// An open-price item waiting for the price the cashier types.
 #[derive(Clone, Debug)]
 pub struct OpenPrice {
@@ -346,14 +358,7 @@ impl App {
         };
         if allowed.is_none() && line_qty.is_none_or(|q| q.milli() > self.quantity_limit(p)) {
             // What the line would add, so the supervisor sees what they allow.
-            let line = TicketLine {
-                sku: p.sku.clone(),
-                name: p.name.clone(),
-                qty,
-                unit_price,
-                tax_rate: p.tax_rate,
-                discount: None,
-            };
+            let line = line_of(p, qty, unit_price);
             let amount = price(&[line], None, self.prices_include_tax()).map(|t| t.total);
             let Ok(amount) = amount else {
                 self.beep = true;
@@ -386,14 +391,7 @@ impl App {
             {
                 last.qty = last.qty.checked_add(qty).unwrap_or(last.qty);
             }
-            _ => self.ticket.lines.push(TicketLine {
-                sku: p.sku.clone(),
-                name: p.name.clone(),
-                qty,
-                unit_price,
-                tax_rate: p.tax_rate,
-                discount: None,
-            }),
+            _ => self.ticket.lines.push(line_of(p, qty, unit_price)),
         }
         self.ticket.selected = self.ticket.lines.len() - 1;
         if let Err(e) = self.ticket.reprice(self.prices_include_tax()) {

@@ -153,11 +153,9 @@ fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
             "The database could not be created, the file already exists.",
         ),
         HubError::Bad(r) => error(400, "bad_request", &r),
-        HubError::ShortPassword => error(
-            400,
-            "bad_request",
-            "a password needs at least 8 characters",
-        ),
+        HubError::ShortPassword => {
+            error(400, "bad_request", "a password needs at least 8 characters")
+        }
         HubError::InUse => error(503, "service_unavailable", "the hub's store is in use"),
         HubError::Db(r) => {
             tracing::error!(error = %r, "hub store");
