@@ -4,6 +4,10 @@
 # is left in fuzz/artifacts/TARGET/ and stops the run: fix it, then copy the input into the
 # target's corpus so that `cargo test` replays it. Prints each target's executions.
 #
+# The repository keeps each target's seeds (seed-*, made from real files) and, after
+# `cargo fuzz cmin`, the smallest 400 of what the fuzzer kept (40 backups): enough for the
+# replay to catch a regression without bloating the tree; a run here grows them again.
+#
 #   sh fuzz/run.sh [SECONDS] [TARGET...]
 set -eu
 cd "$(dirname "$0")"
