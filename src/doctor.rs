@@ -111,7 +111,7 @@ pub fn open_store_checks(store: &Store, sync_configured: bool, lang: Language) -
     let mut out = Vec::new();
     out.extend(queue_checks(store, sync_configured, w));
     out.push(integrity(store.verify(), w.scope_live, w));
-    out.push(match store.journal_failure() {
+    out.push(match store.journal_failure_in(lang) {
         None => f(Level::Ok, "journal", w.journal_ok),
         Some(why) => f(
             Level::Fail,

@@ -1034,6 +1034,17 @@ struct Said {
     err: String,
 }
 
+impl Said {
+    /// Prints what the command said, where it goes.
+    fn show(self) -> Result<ExitCode> {
+        print!("{}", self.out);
+        if !self.err.is_empty() {
+            eprintln!("{}", self.err);
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
 /// The hub's admin commands (users, catalog), on the hub itself: run here, or, while a hub
 /// serves the folder, inside it through its socket (`DIR/hub.sock`).
 fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> Result<Said> {
@@ -1207,28 +1218,14 @@ fn hub_cmd(
                 *file = std::path::absolute(&*file)?;
             }
             match ask_hub(dir, &c) {
-                Some(said) => {
-                    let said = said?;
-                    print!("{}", said.out);
-                    if !said.err.is_empty() {
-                        eprintln!("{}", said.err);
-                    }
-                    return Ok(ExitCode::SUCCESS);
-                }
+                Some(said) => return said?.show(),
                 None => return Err(e.into()),
             }
         }
         Err(e) => return Err(e.into()),
     };
     match command {
-        Some(c) => {
-            let said = hub_admin(&hub, c, w)?;
-            print!("{}", said.out);
-            if !said.err.is_empty() {
-                eprintln!("{}", said.err);
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(c) => hub_admin(&hub, c, w)?.show(),
         None => {
             let scheme = if tls.is_some() { "https" } else { "http" };
             let limits = caja::sync::http::Limits {

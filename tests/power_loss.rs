@@ -218,6 +218,43 @@ fn sim_db(disk: &Shared) -> Result<redb::Database, redb::DatabaseError> {
         })
 }
 
+/// The simulated store's identity.
+fn init_params() -> InitParams {
+    InitParams {
+        name: "Tienda".into(),
+        register: RegisterCode::parse("FV1").unwrap(),
+        currency: Currency::by_code("COP").unwrap(),
+        prices_include_tax: true,
+        supervisor: "super".into(),
+        pin: "1234".into(),
+        now_utc_ms: 0,
+    }
+}
+
+/// redb over the simulated disk, its writes failing as `fault` says, with `cache` bytes of
+/// cache (a small one writes pages out sooner).
+fn failing_db(
+    disk: &Shared,
+    fault: &Fault,
+    cache: usize,
+) -> Result<redb::Database, redb::DatabaseError> {
+    redb::Builder::new()
+        .set_cache_size(cache)
+        .create_with_backend(FailingBackend(
+            SimBackend {
+                disk: disk.clone(),
+                name: "caja.redb".into(),
+            },
+            fault.clone(),
+        ))
+}
+
+/// How the store reopens its file after a disk fault: on the same failing disk.
+fn reopen_on(disk: &Shared, fault: &Fault, cache: usize) -> caja::store::Reopen {
+    let (disk, fault) = (disk.clone(), fault.clone());
+    Box::new(move || failing_db(&disk, &fault, cache).map_err(caja::store::StoreError::from))
+}
+
 /// The till's work: returns the recording disk with its log.
 fn run_till(sales: u64) -> Shared {
     run_till_on(sales, None)
@@ -229,15 +266,9 @@ fn run_till(sales: u64) -> Shared {
 /// take sales again without a restart.
 fn run_till_on(sales: u64, space: Option<&Fault>) -> Shared {
     let disk: Shared = Arc::default();
-    let sim = SimBackend {
-        disk: disk.clone(),
-        name: "caja.redb".into(),
-    };
     let made = match space {
         None => sim_db(&disk),
-        Some(f) => redb::Builder::new()
-            .set_cache_size(4 << 20)
-            .create_with_backend(FailingBackend(sim, f.clone())),
+        Some(f) => failing_db(&disk, f, 4 << 20),
     };
     let Ok(db) = made else {
         return disk;
@@ -246,35 +277,12 @@ fn run_till_on(sales: u64, space: Option<&Fault>) -> Shared {
         None => Box::new(SimJournal(disk.clone())),
         Some(f) => Box::new(FailingJournal(SimJournal(disk.clone()), f.clone())),
     };
-    let mut store = Store::create_on(
-        db,
-        PathBuf::from("/sim/caja.redb"),
-        journal,
-        InitParams {
-            name: "Tienda".into(),
-            register: RegisterCode::parse("FV1").unwrap(),
-            currency: Currency::by_code("COP").unwrap(),
-            prices_include_tax: true,
-            supervisor: "super".into(),
-            pin: "1234".into(),
-            now_utc_ms: 0,
-        },
-    );
+    let mut store = Store::create_on(db, PathBuf::from("/sim/caja.redb"), journal, init_params());
     let store = match store.as_mut() {
         Ok(s) => {
             if let Some(f) = space {
                 // After a disk fault the store reopens its file, on the same failing disk.
-                let (disk, f) = (disk.clone(), f.clone());
-                s.set_reopen(Box::new(move || {
-                    let sim = SimBackend {
-                        disk: disk.clone(),
-                        name: "caja.redb".into(),
-                    };
-                    redb::Builder::new()
-                        .set_cache_size(4 << 20)
-                        .create_with_backend(FailingBackend(sim, f.clone()))
-                        .map_err(caja::store::StoreError::from)
-                }));
+                s.set_reopen(reopen_on(&disk, f, 4 << 20));
             }
             store.unwrap()
         }
@@ -612,16 +620,7 @@ impl redb::StorageBackend for FailingBackend {
 fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
     let disk = run_till(10);
     let broken = Fault::after(i64::MAX, false);
-    let db = redb::Builder::new()
-        .set_cache_size(1 << 20)
-        .create_with_backend(FailingBackend(
-            SimBackend {
-                disk: disk.clone(),
-                name: "caja.redb".into(),
-            },
-            broken.clone(),
-        ))
-        .unwrap();
+    let db = failing_db(&disk, &broken, 1 << 20).unwrap();
     let store = Store::open_on(
         db,
         PathBuf::from("/sim/caja.redb"),
@@ -687,15 +686,7 @@ fn after_a_full_disk_the_journal_is_caught_up_and_no_half_made_file_is_left() {
         sim_db(&disk).unwrap(),
         PathBuf::from("/sim/caja.redb"),
         Box::new(FailingJournal(SimJournal(disk.clone()), space.clone())),
-        InitParams {
-            name: "Tienda".into(),
-            register: RegisterCode::parse("FV1").unwrap(),
-            currency: Currency::by_code("COP").unwrap(),
-            prices_include_tax: true,
-            supervisor: "super".into(),
-            pin: "1234".into(),
-            now_utc_ms: 0,
-        },
+        init_params(),
     )
     .unwrap();
     let products = products();
@@ -881,34 +872,13 @@ fn a_journal_file_of_another_store_is_never_replayed_after_any_cut() {
 fn a_full_disk_refuses_the_sale_in_words_and_the_store_recovers_without_a_restart() {
     let disk = run_till(10);
     let space = Fault::after(i64::MAX, true);
-    let backend = {
-        let (disk, space) = (disk.clone(), space.clone());
-        move || {
-            FailingBackend(
-                SimBackend {
-                    disk: disk.clone(),
-                    name: "caja.redb".into(),
-                },
-                space.clone(),
-            )
-        }
-    };
-    let open = {
-        let backend = backend.clone();
-        move || {
-            redb::Builder::new()
-                .set_cache_size(1 << 20)
-                .create_with_backend(backend())
-                .map_err(caja::store::StoreError::from)
-        }
-    };
     let mut store = Store::open_on(
-        open().unwrap(),
+        failing_db(&disk, &space, 1 << 20).unwrap(),
         PathBuf::from("/sim/caja.redb"),
         Box::new(FailingJournal(SimJournal(disk.clone()), space.clone())),
     )
     .unwrap();
-    store.set_reopen(Box::new(open));
+    store.set_reopen(reopen_on(&disk, &space, 1 << 20));
     let products = products();
     let mut acked: Vec<String> = (1..=10).map(|n| format!("FV1-{n:06}")).collect();
     space.set(0);

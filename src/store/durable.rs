@@ -280,15 +280,26 @@ impl Store {
 
     fn note_journal_failure(&self, e: &StoreError) {
         tracing::error!("journal write failed: {e}");
-        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+        // Worded now, in both languages: the error itself does not outlive this write.
+        let words = [
+            e.words(crate::i18n::Language::En, None),
+            e.words(crate::i18n::Language::Es, None),
+        ];
+        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(words);
     }
 
-    /// Why the journal is not being written, when it is not (shown on screen and by doctor).
+    /// Why the journal is not being written, when it is not, in English (for logs).
     pub fn journal_failure(&self) -> Option<String> {
-        self.journal_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.journal_failure_in(crate::i18n::Language::En)
+    }
+
+    /// Why the journal is not being written, in `lang` (the doctor and the diagnostics screen).
+    pub fn journal_failure_in(&self, lang: crate::i18n::Language) -> Option<String> {
+        let words = self.journal_error.lock().unwrap_or_else(|p| p.into_inner());
+        words.as_ref().map(|[en, es]| match lang {
+            crate::i18n::Language::En => en.clone(),
+            crate::i18n::Language::Es => es.clone(),
+        })
     }
 
     /// Writes every document of redb that the journal lacks, and when that succeeds clears the

@@ -647,23 +647,24 @@ impl Journal {
             r.write_into(&mut bytes);
         }
         let len = bytes.len() as u64;
-        let before = self.current.clone();
-        let fresh = !matches!(&before,
-            Some((_, end, _)) if *end + len <= FILE_MAX || *end <= self.head_len);
-        let (name, end, alloc) = match &before {
-            Some((name, end, alloc)) if !fresh => (name.clone(), *end, *alloc),
-            // A new file, named after its first record.
-            _ => (file_name(first.seq), 0, 0),
+        // The file appended to, or a new one named after its first record (`previous` then
+        // keeps what was current, to put back should the new file fail).
+        let (name, end, alloc, previous) = match self.current.take() {
+            Some((n, e, a)) if e + len <= FILE_MAX || e <= self.head_len => (n, e, a, None),
+            other => (file_name(first.seq), 0, 0, Some(other)),
         };
-        let written = self.write_framed(&name, fresh, end, alloc, &bytes);
-        let (end, alloc) = match written {
+        let fresh = previous.is_some();
+        let (end, alloc) = match self.write_framed(&name, fresh, end, alloc, &bytes) {
             Ok(at) => at,
             Err(e) => {
-                if fresh {
+                match previous {
                     // Nothing in it was acknowledged: leave no file that holds nothing.
-                    let _ = self.io.remove(&name);
+                    Some(p) => {
+                        let _ = self.io.remove(&name);
+                        self.current = p;
+                    }
+                    None => self.current = Some((name, end, alloc)),
                 }
-                self.current = before;
                 return Err(e);
             }
         };

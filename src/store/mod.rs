@@ -439,7 +439,7 @@ pub struct Store {
     /// Documents acknowledged through the journal since redb's last durable commit.
     unsynced: std::sync::atomic::AtomicU32,
     /// Set when a journal write failed: documents then commit redb durably until a restart.
-    journal_error: std::sync::Mutex<Option<String>>,
+    journal_error: std::sync::Mutex<Option<[String; 2]>>,
     /// What the open found and did to make the store and its journal agree.
     reconciled: Reconciled,
     /// The end of the chain as the last till commit left it (see `durable::Store::commit_one`);
