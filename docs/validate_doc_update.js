@@ -2,8 +2,8 @@ function (n, o, u) {
   // caja-docs on CouchDB: the same rules as the built-in hub (src/sync/validate.rs), as far as
   // a validate_doc_update can see: it reads only the new and the stored document, so a points
   // movement is checked for its shape here and against its sale by the back office.
-  var SEALED = ["sale", "refund", "cash", "nosale", "day_open", "shift_open", "shift_close",
-    "closing", "void", "cancel", "points"];
+  var SEALED = ["sale", "refund", "cash", "nosale", "day_open", "day_correct", "shift_open",
+    "shift_close", "closing", "void", "cancel", "points"];
   function no(why) { throw ({ forbidden: (n._id || "?") + ": " + why }); }
   var id = n._id || "";
   var ty = id.split(":")[0], rest = id.slice(ty.length + 1);
@@ -64,6 +64,12 @@ function (n, o, u) {
     var rt = units("total");
     if (sum(n.lines, "total") !== rt) no("the lines and the total do not add up");
     if (sum(n.tenders, "amount") !== rt + units("rounding")) no("the tenders and the total do not add up");
+  }
+  if (ty === "day_correct") {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(n.wrong || "")) no("wrong is not a date");
+    if (typeof n.opened !== "string" || n.opened.indexOf(rest.split("-")[0] + "-DA-") !== 0)
+      no("opened is not a day opening of this register");
+    if (units("floats") < 0) no("floats are never negative");
   }
   if (ty === "cash" && (units("amount") <= 0 || ["in", "out"].indexOf(n.direction) < 0))
     no("a cash movement is a positive amount, in or out");

@@ -233,7 +233,10 @@ pub fn override_text(o: &Override, lang: Option<Language>) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub count: u64,
+    /// Sales less refunds: the X and Z reports' "Neto".
     pub net: Money,
+    /// Cash put in less cash taken out (not sales: apart from the net).
+    pub cash_moves: Money,
     /// Cash (less change), card, transfer, other.
     pub tenders: [Money; 4],
 }
@@ -241,7 +244,11 @@ pub struct Totals {
 impl Totals {
     pub fn add(&mut self, r: &JournalRow) -> Result<(), crate::domain::money::MoneyError> {
         self.count += 1;
-        self.net = self.net.checked_add(r.total)?;
+        if r.kind == DocKind::CashMove.code() {
+            self.cash_moves = self.cash_moves.checked_add(r.total)?;
+        } else {
+            self.net = self.net.checked_add(r.total)?;
+        }
         for (sum, t) in self.tenders.iter_mut().zip(r.tenders) {
             *sum = sum.checked_add(t)?;
         }
@@ -494,6 +501,10 @@ pub fn write_text<W: Write>(
         ],
     );
     writeln!(out, "{footer}")?;
+    if !totals.cash_moves.is_zero() {
+        let moves = currency.format_symbol(totals.cash_moves);
+        writeln!(out, "{}", fill(w.jr_cash_moves, &[("moves", &moves)]))?;
+    }
     let by: Vec<String> = tender_names
         .iter()
         .zip(totals.tenders)

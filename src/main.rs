@@ -315,8 +315,8 @@ struct JournalArgs {
     register: Option<String>,
     #[arg(long)]
     cashier: Option<String>,
-    /// Only one document type: sale, refund, cash, nosale, day_open, shift_open, shift_close,
-    /// closing.
+    /// Only one document type: sale, refund, cash, nosale, day_open, day_correct, shift_open,
+    /// shift_close, closing, void, cancel, customer, points.
     #[arg(long = "type")]
     kind: Option<String>,
     /// Only documents paid with this tender: cash, card, transfer, other.
@@ -1015,6 +1015,7 @@ fn sync_cmd(
     for (id, why) in &report.rejected {
         eprintln!("{}", fill(w.server_refused, &[("id", id), ("why", why)]));
     }
+    caja::sync::worker::remember_server_clock(&store, &client);
     if let Some(d) = client.drift_s
         && d.abs() > 120
     {

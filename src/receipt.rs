@@ -543,6 +543,18 @@ impl Receipt {
             DocBody::DayOpen(_) => {
                 r.pair(w.day_opened, &doc.business_date.to_string(), Style::Bold);
             }
+            DocBody::DayCorrect(c) => {
+                r.pair(w.day_corrected, &doc.business_date.to_string(), Style::Bold);
+                r.pair(
+                    w.day_given_up,
+                    &format!("{} ({})", c.wrong, c.opened),
+                    Style::Normal,
+                );
+                if !c.floats.is_zero() {
+                    r.pair(w.shift_opened, &m(c.floats), Style::Normal);
+                }
+                r.reason_and_supervisors(w, "", &c.overrides);
+            }
             DocBody::ShiftOpen(o) => r.pair(w.shift_opened, &m(o.float), Style::Bold),
             DocBody::ShiftClose(c) => {
                 let title = format!("{} {}", w.shift_closed, c.cashier);

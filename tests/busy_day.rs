@@ -527,8 +527,8 @@ fn a_busy_day_reconciles_to_the_peso() {
         cop: cop.clone(),
     };
 
-    // ana opens the day with 100.000 and sells 150 tickets.
-    keys(&mut day.app, "ana\n1234\n100.000\n");
+    // ana opens the store's first day with 100.000 (confirming the date) and sells 150 tickets.
+    keys(&mut day.app, "ana\n1234\n100.000\nana\n1234\n");
     assert!(matches!(day.app.screen, Screen::Sale), "{}", msg(&day.app));
     for t in 1..=150 {
         day.ticket(t);

@@ -49,6 +49,14 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
     .unwrap();
     cash.overrides.clear();
     s.commit(&header(22, 11), DocBody::CashMove(cash)).unwrap();
+    // A date opened and corrected by a supervisor (a date correction is sealed too).
+    let ov = caja::domain::document::Override {
+        action: "correct_day".into(),
+        supervisor: "ana".into(),
+        reason: "wrong clock".into(),
+    };
+    s.open_day(&header(23, 0), Vec::new()).unwrap();
+    s.correct_day(&header(24, 1), vec![ov]).unwrap();
     let cur = s.info().currency.clone();
     let mut docs: Vec<Value> = Vec::new();
     let mut seq = 1;
@@ -61,6 +69,15 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
     tampered["total"] = json!("1");
     let mut other_register = sale.clone();
     other_register["register"] = json!("FV2");
+    let fix = docs
+        .iter()
+        .find(|d| d["type"] == "day_correct")
+        .cloned()
+        .unwrap();
+    let mut fix_foreign = fix.clone();
+    fix_foreign["opened"] = json!("FV2-DA-000001");
+    let mut fix_negative = fix.clone();
+    fix_negative["floats"] = json!("-5");
     let mut deleted = sale.clone();
     deleted["_deleted"] = json!(true);
     let customer = |t: &str, n: &str| {
@@ -70,6 +87,8 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
     docs.extend([
         tampered,
         other_register,
+        fix_foreign,
+        fix_negative,
         deleted,
         customer("NIT", "900173769-1"),
         customer("NIT", "900173769-2"),
@@ -84,6 +103,21 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
         .map(|d| caja::sync::validate::check(d, &|_| None).is_ok())
         .collect();
     assert!(hub[0] && !hub[docs.len() - 1], "{hub:?}");
+    let verdict = |id: &str, field: &str| {
+        docs.iter()
+            .zip(&hub)
+            .filter(|(d, _)| d["_id"] == id)
+            .map(|(d, ok)| (d[field].clone(), *ok))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        verdict("day_correct:FV1-CF-000001", "opened"),
+        [
+            (json!("FV1-DA-000001"), true),
+            (json!("FV2-DA-000001"), false),
+            (json!("FV1-DA-000001"), false)
+        ]
+    );
 
     // CouchDB's, by node; then each stored sealed document written again (o = itself).
     let js = std::fs::read_to_string("docs/validate_doc_update.js").unwrap();

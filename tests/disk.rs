@@ -176,3 +176,73 @@ fn a_disk_turned_read_only_is_named_and_check_journal_and_backup_still_work() {
         "doctor: {t}"
     );
 }
+
+/// A sale the full disk refused opens no drawer and keeps the ticket; once space is back the
+/// same ticket commits and the drawer opens for it, by number.
+#[test]
+fn a_sale_the_full_disk_refused_opens_no_drawer_and_keeps_the_ticket() {
+    use caja::app::{App, Screen};
+    use caja::devices::printer::PrinterCmd;
+    use ratatui::crossterm::event::KeyCode;
+    let Some(disk) = Tmpfs::mount("4m") else {
+        return;
+    };
+    let dir = disk.path.join("data");
+    init_cli(&dir);
+    let mut app = App::new(
+        dir.clone(),
+        Some(caja::store::Store::open(&dir).unwrap()),
+        caja::config::Config::defaults(),
+        clock_at_941(),
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.printer = Some(tx);
+    keys(&mut app, "ana\n1234\n0\nana\n1234\n");
+    assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
+    let filler = fill(&disk.path);
+    // Sell until the disk refuses (the store's file has some room of its own): each sale that
+    // commits kicks the drawer for its own number, the refused one for none.
+    let mut sold = 0;
+    loop {
+        while rx.try_recv().is_ok() {}
+        keys(&mut app, "HUE30\n");
+        key(&mut app, KeyCode::F(12));
+        keys(&mut app, "50.000\n");
+        let cmds: Vec<PrinterCmd> = rx.try_iter().collect();
+        let number = format!("FV1-{:06}", sold + 1);
+        if app.last_sale.as_ref().is_some_and(|l| l.number == number) {
+            assert!(
+                cmds.iter()
+                    .any(|c| matches!(c, PrinterCmd::OpenDrawer(Some(n)) if *n == number)),
+                "{cmds:?}"
+            );
+            sold += 1;
+            assert!(sold < 400, "a full disk took every sale");
+            continue;
+        }
+        assert!(msg(&app).contains("el disco está lleno"), "{}", msg(&app));
+        assert!(
+            !cmds.iter().any(|c| matches!(c, PrinterCmd::OpenDrawer(_))),
+            "a drawer kick for a sale that failed: {cmds:?}"
+        );
+        break;
+    }
+    assert_eq!(app.ticket.lines.len(), 1, "the ticket is kept");
+    // Space is back: the same ticket commits, and the drawer opens for it.
+    std::fs::remove_file(filler).unwrap();
+    app.message = None;
+    if !matches!(app.screen, Screen::Sale) {
+        key(&mut app, KeyCode::Esc);
+    }
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "50.000\n");
+    let number = format!("FV1-{:06}", sold + 1);
+    let last = app.last_sale.as_ref().map(|l| l.number.clone());
+    assert_eq!(last.as_ref(), Some(&number), "{}", msg(&app));
+    let cmds: Vec<PrinterCmd> = rx.try_iter().collect();
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, PrinterCmd::OpenDrawer(Some(n)) if *n == number)),
+        "{cmds:?}"
+    );
+}

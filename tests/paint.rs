@@ -145,7 +145,7 @@ fn painting_the_input_line_alone_shows_what_a_whole_frame_shows() {
             })
             .collect()
     };
-    let mut script = typing("ana\n1234\n0\n");
+    let mut script = typing("ana\n1234\n0\nana\n1234\n");
     // Typing, scanning, a mistake rubbed out, an unknown code, a cleared input, a popup over
     // the input line and back, a sale paid.
     script.extend(typing("HUE30\n7702001000066xyz"));

@@ -281,7 +281,7 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
         setup(Endpoint::Tcp(addr.to_string())),
     );
     app.printer = Some(cmds);
-    for c in "ana\n1234\n0\nHUE30\n".chars() {
+    for c in "ana\n1234\n0\nana\n1234\nHUE30\n".chars() {
         app.on_key(KeyEvent::new(
             if c == '\n' {
                 KeyCode::Enter
@@ -385,7 +385,7 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
             String::from_utf8_lossy(&got.lock().unwrap())
         );
     };
-    for c in "ana\n1234\n0\nHUE30\n".chars() {
+    for c in "ana\n1234\n0\nana\n1234\nHUE30\n".chars() {
         app.on_key(KeyEvent::new(
             if c == '\n' {
                 KeyCode::Enter
@@ -430,9 +430,9 @@ fn the_test_page_and_the_drawer_speak_the_registers_language() {
         page.starts_with("caja: página de prueba (Pc858, 42 columnas)\n123456789"),
         "{page}"
     );
-    cmds.send(PrinterCmd::OpenDrawer).unwrap();
+    cmds.send(PrinterCmd::OpenDrawer(None)).unwrap();
     wait_for(&events, "no drawer", |e| {
-        matches!(e, PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile))
+        matches!(e, PrinterEvent::DrawerFailed(None, Fault::NoDrawerOnFile))
     });
 }
 

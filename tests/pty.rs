@@ -130,10 +130,16 @@ impl Register {
         self.send(ENTER);
     }
 
-    /// The first login of the day: count a float of zero into the drawer.
+    /// The first login of a new store: count a float of zero into the drawer, and the
+    /// supervisor confirms the store's first business date.
     fn open_shift(&mut self) {
         self.wait_for("Fondo contado");
         self.send("0");
+        self.send(ENTER);
+        self.wait_for("Abre la fecha");
+        self.send("ana");
+        self.send(ENTER);
+        self.send("1234");
         self.send(ENTER);
     }
 

@@ -88,6 +88,8 @@ fn walk(lang: Language) -> Vec<(String, String)> {
     keys(&mut app, "x\n");
     w.shot("opening, a bad float", &app);
     keys(&mut app, "0\n");
+    w.shot("opening, the store's first date asks a supervisor", &app);
+    keys(&mut app, "ana\n1234\n");
     assert!(matches!(app.screen, Screen::Sale), "{:?}", app.message);
     w.shot("sale, empty", &app);
     keys(&mut app, "DETER3K\n2*HUE30\n0,375*PLA1K\n");

@@ -38,7 +38,14 @@ fn selling(dir: &Path) -> App {
         "no shift opening: {:?}",
         app.message
     );
+    // The store's first business date: the supervisor confirms it.
     keys(&mut app, "0\n");
+    assert!(
+        matches!(app.popup, Some(Popup::Pin(_))),
+        "{:?}",
+        app.message
+    );
+    keys(&mut app, "ana\n1234\n");
     assert!(
         matches!(app.screen, Screen::Sale),
         "login failed: {:?}",
@@ -85,7 +92,7 @@ fn first_run_setup_then_login() {
         "{:?}",
         app.message
     );
-    keys(&mut app, "0\n");
+    keys(&mut app, "0\nana\n1234\n");
     assert!(matches!(app.screen, Screen::Sale));
     assert_eq!(
         app.store.as_ref().unwrap().catalog_len().unwrap(),
@@ -463,7 +470,7 @@ fn a_refund_prints_its_receipt_and_opens_the_drawer() {
     let cmds: Vec<_> = rx.try_iter().collect();
     assert!(
         cmds.iter()
-            .any(|c| matches!(c, caja::devices::printer::PrinterCmd::OpenDrawer)),
+            .any(|c| matches!(c, caja::devices::printer::PrinterCmd::OpenDrawer(Some(_)))),
         "{cmds:?}"
     );
     let store = app.store.clone().unwrap();
@@ -775,7 +782,10 @@ fn a_supervisors_day_from_the_keyboard() {
     // The first login of the day opens the date and the shift with a counted float.
     keys(&mut app, "ana\n1234\n");
     insta::assert_snapshot!("opening", screen(&app, 80, 24));
+    // The store's first date: a supervisor confirms it, seeing the date and the clock.
     keys(&mut app, "100.000\n");
+    insta::assert_snapshot!("opening_first_date", screen(&app, 80, 24));
+    keys(&mut app, "ana\n1234\n");
     assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
     assert!(msg(&app).contains("FV1-TA-000001"), "{}", msg(&app));
     keys(&mut app, "HUE30\n");
@@ -907,6 +917,10 @@ fn a_supervisors_day_from_the_keyboard() {
         "{j}"
     );
     assert!(j.contains("8 documentos"), "{j}");
+    // "Neto" means what it means in the X and the Z (sales less refunds); the cash put in is
+    // apart.
+    assert!(j.contains("8 documentos · neto $ "), "{j}");
+    assert!(j.contains("entradas − salidas $ "), "{j}");
     assert!(
         j.contains("Número") && j.contains("Fecha y hora"),
         "column headings: {j}"
@@ -955,7 +969,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
     let (tx, rx) =
         caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
     app.sync = Some(tx);
-    keys(&mut app, "ana\n1234\n0\nHUE30\n");
+    keys(&mut app, "ana\n1234\n0\nana\n1234\nHUE30\n");
     key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::F(10));
@@ -1041,7 +1055,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
         sync_events(app, &rx, want)
     };
-    keys(&mut app, "ana\n1234\n0\n");
+    keys(&mut app, "ana\n1234\n0\nana\n1234\n");
     key(&mut app, KeyCode::F(10));
     keys(&mut app, "p");
     wait_for(&mut app, &|e| {
@@ -1110,7 +1124,7 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
         }
         panic!("{number} was never printed");
     };
-    keys(&mut app, "ana\n1234\n0\n");
+    keys(&mut app, "ana\n1234\n0\nana\n1234\n");
 
     // F3: nobody has this NIT yet; Enter opens the form with it, a wrong check digit is refused.
     key(&mut app, KeyCode::F(3));
@@ -1224,10 +1238,13 @@ fn an_empty_pin_is_no_attempt_and_a_kiosk_never_quits() {
         "not locked out: {:?}",
         app.message
     );
-    // The PIN popup too.
+    // The PIN popup too (the store's first date asks for it).
     keys(&mut app, "0\n");
-    key(&mut app, KeyCode::F(9));
+    assert!(matches!(app.popup, Some(Popup::Pin(_))));
     keys(&mut app, "ana\n\n\n\n\n\n1234\n");
+    assert!(matches!(app.screen, Screen::Sale), "{:?}", app.message);
+    key(&mut app, KeyCode::F(9));
+    keys(&mut app, "ana\n1234\n");
     assert!(
         matches!(app.screen, Screen::Menu),
         "{:?}",
@@ -1370,9 +1387,21 @@ fn printer_retries_do_not_replace_other_messages() {
     );
     // A drawer on a file printer says why in the register's language.
     app.message = None;
-    app.on_printer(PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile));
+    app.on_printer(PrinterEvent::DrawerFailed(None, Fault::NoDrawerOnFile));
     assert!(
         msg(&app).contains("El cajón no abrió: una impresora de archivo no tiene cajón"),
+        "{}",
+        msg(&app)
+    );
+    // A kick for a sale names the sale: a failure that arrives after the next ticket failed to
+    // commit never reads as that ticket's.
+    app.message = None;
+    app.on_printer(PrinterEvent::DrawerFailed(
+        Some("FV1-000007".into()),
+        Fault::NoDrawerOnFile,
+    ));
+    assert!(
+        msg(&app).contains("El cajón no abrió para FV1-000007: una impresora de archivo"),
         "{}",
         msg(&app)
     );
@@ -1549,7 +1578,7 @@ fn the_header_keeps_the_printer_state_whole_at_80_columns() {
         Config::defaults(),
         clock(),
     );
-    keys(&mut app, "ana\n1234\n0\n");
+    keys(&mut app, "ana\n1234\n0\nana\n1234\n");
     assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
     app.printer_state = Some(caja::devices::printer::PrinterState::Unreachable(
         caja::devices::printer::Fault::Unreachable,
@@ -1803,4 +1832,27 @@ fn a_quantity_over_the_limit_asks_a_supervisor_and_no_figure_is_cut() {
     assert!(p.contains(" 99999 "), "{p}");
     assert!(p.contains(" 0,5 "), "{p}");
     assert!(p.contains("14.485.500"), "{p}");
+}
+
+/// A message longer than a row (an invalid caja.toml names its key and line at the end) wraps
+/// onto the rows above instead of being cut, and the input line the painter writes on its own
+/// is still where the screen draws it.
+#[test]
+fn a_long_message_wraps_whole_and_the_input_row_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = selling(dir.path());
+    let long = "caja.toml no es válido, se siguen usando los ajustes anteriores: /home/tienda/.local/share/caja/caja.toml: línea 12, columna 9: la clave [printer] columns debe ser un número";
+    app.info(caja::app::Level::Warn, long);
+    keys(&mut app, "HUE");
+    let s = screen(&app, 80, 24);
+    let words: Vec<&str> = long.split_whitespace().collect();
+    let shown: Vec<&str> = s.split_whitespace().collect();
+    for w in &words {
+        assert!(shown.contains(w), "{w} missing:\n{s}");
+    }
+    let area = ratatui::layout::Rect::new(0, 0, 80, 24);
+    let row = caja::ui::sale::input_row(area, &app);
+    let line = s.lines().nth(usize::from(row.y)).unwrap();
+    assert!(line.contains("> HUE"), "the input row moved:\n{s}");
+    assert!(s.lines().nth(23).unwrap().contains("1Ayuda"), "{s}");
 }

@@ -86,7 +86,7 @@ impl App {
                 tracing::info!(number = %c.number, "cash movement");
                 self.outbox += 1;
                 self.printer_cmd(PrinterCmd::Wake);
-                self.printer_cmd(PrinterCmd::OpenDrawer);
+                self.printer_cmd(PrinterCmd::OpenDrawer(Some(c.number.clone())));
                 let t = fill(
                     self.texts.cash_done,
                     &[

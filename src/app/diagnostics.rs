@@ -172,7 +172,7 @@ impl App {
         match store.commit(&header, DocBody::NoSale(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, "drawer test");
-                self.printer_cmd(PrinterCmd::OpenDrawer);
+                self.printer_cmd(PrinterCmd::OpenDrawer(Some(c.number.clone())));
                 self.info(
                     Level::Ok,
                     crate::i18n::fill(self.texts.no_sale_done, &[("number", &c.number)]),

@@ -21,7 +21,10 @@ pub struct JournalState {
     pub focus: usize,
     pub rows: Vec<JournalRow>,
     pub count: u64,
+    /// Sales less refunds, as the X and Z reports' net.
     pub total: Money,
+    /// Cash in less cash out, apart from the net.
+    pub cash_moves: Money,
     pub tenders: [Money; 4],
     pub scroll: usize,
     pub truncated: bool,
@@ -54,6 +57,7 @@ impl App {
             rows: Vec::new(),
             count: 0,
             total: Money::ZERO,
+            cash_moves: Money::ZERO,
             tenders: [Money::ZERO; 4],
             scroll: 0,
             truncated: false,
@@ -121,6 +125,7 @@ impl App {
         });
         st.count = totals.count;
         st.total = totals.net;
+        st.cash_moves = totals.cash_moves;
         st.tenders = totals.tenders;
         if let Err(e) = r {
             self.store_error(e);

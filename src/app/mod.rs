@@ -127,8 +127,9 @@ pub enum Guarded {
     VoidLine(usize),
     Discount(sale::DiscountTarget, crate::domain::ticket::Discount),
     Menu,
-    /// Opening a business date out of sequence, with the shift's float.
-    OpenDay(chrono::NaiveDate, Money),
+    /// Opening a business date a supervisor must confirm (the store's first, out of sequence,
+    /// or against the server's clock), with the shift's float.
+    OpenDay(chrono::NaiveDate, Money, crate::domain::day::Why),
     /// Taking this register's code over on the sync server (a reinstalled register).
     TakeOver,
     /// Cancelling a ticket on which tenders were already taken.
@@ -153,6 +154,8 @@ pub enum Popup {
     TokenAnswer(TokenAnswerForm),
     JournalExport(String),
     ResendDate(String),
+    /// The date the open business date moves to (a supervisor's correction).
+    CorrectDay(String),
     User(UserForm),
     OpenPrice(OpenPrice),
 }
@@ -477,12 +480,17 @@ impl App {
                 }
             }
             PrinterEvent::DrawerOpened => {}
-            PrinterEvent::DrawerFailed(why) => {
+            // Named by the document whose cash it was to take: the kick is sent only after a
+            // commit, and a failure that arrives later must not read as the next ticket's.
+            PrinterEvent::DrawerFailed(number, why) => {
                 let why = why.words(self.config.language);
-                self.notice(
-                    Level::Warn,
-                    crate::i18n::fill(t.drawer_failed, &[("why", &why)]),
-                );
+                let text = match number {
+                    Some(n) => {
+                        crate::i18n::fill(t.drawer_failed_for, &[("number", &n), ("why", &why)])
+                    }
+                    None => crate::i18n::fill(t.drawer_failed, &[("why", &why)]),
+                };
+                self.notice(Level::Warn, text);
             }
         }
     }
@@ -626,6 +634,9 @@ impl App {
             Popup::ResendDate(s) => {
                 self.text_popup(s, key, Popup::ResendDate, true, |app, s| app.resend(s))
             }
+            Popup::CorrectDay(s) => {
+                self.text_popup(s, key, Popup::CorrectDay, true, |app, s| app.correct_day(s))
+            }
             Popup::JournalExport(s) => {
                 self.text_popup(s, key, Popup::JournalExport, true, |app, s| {
                     app.export_journal(s)
@@ -710,8 +721,8 @@ impl App {
                 self.supervisor = Some(supervisor.to_string());
                 self.screen = Screen::Menu;
             }
-            Guarded::OpenDay(date, float) => {
-                let ov = self.override_by(supervisor, "open_day", "date out of sequence");
+            Guarded::OpenDay(date, float, why) => {
+                let ov = self.override_by(supervisor, "open_day", why.reason());
                 self.open_shift(date, true, float, vec![ov]);
             }
             Guarded::Quantity(q) => {

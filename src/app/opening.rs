@@ -2,7 +2,7 @@
 //! float.
 
 use super::{App, Guarded, Level, LoginForm, Screen, edit};
-use crate::domain::day::{DayRule, propose};
+use crate::domain::day::{Why, propose};
 use crate::domain::document::Override;
 use crate::domain::money::Money;
 use crate::domain::user::Permission;
@@ -16,8 +16,10 @@ pub struct OpeningForm {
     pub date: NaiveDate,
     /// The date must be opened with this shift.
     pub opens_day: bool,
-    pub needs_supervisor: bool,
-    pub closed_through: Option<NaiveDate>,
+    /// Why a supervisor must confirm the date it opens (None: it opens freely).
+    pub why: Option<Why>,
+    /// This machine's date when the screen opened.
+    pub clock: NaiveDate,
 }
 
 impl App {
@@ -50,19 +52,19 @@ impl App {
             Ok(None) => {
                 self.shift = None;
                 let today = self.now().date_naive();
-                let (date, rule, opens_day) = match self.day.open {
-                    Some(d) => (d, DayRule::Next, false),
+                let (date, why) = match self.day.open {
+                    Some(d) => (d, None),
                     None => {
-                        let (d, r) = propose(self.day.closed_through, today);
-                        (d, r, true)
+                        let p = propose(self.day.closed_through, today, self.server_today());
+                        (p.date, p.why)
                     }
                 };
                 self.screen = Screen::Opening(OpeningForm {
                     float: String::new(),
                     date,
-                    opens_day,
-                    needs_supervisor: opens_day && rule == DayRule::NeedsSupervisor,
-                    closed_through: self.day.closed_through,
+                    opens_day: self.day.open.is_none(),
+                    why,
+                    clock: today,
                 });
                 return;
             }
@@ -86,20 +88,46 @@ impl App {
         }
     }
 
+    /// Today's date by the server's clock, when a sync saw it in the last two days of this
+    /// machine's clock and it differs from this machine's by more than two minutes. An older
+    /// note, or one from this clock's future (the clock was set back since), says nothing.
+    pub fn server_today(&self) -> Option<NaiveDate> {
+        let (server, local) = self.store.as_ref()?.server_clock().ok()??;
+        let now = self.now();
+        let since = now.timestamp_millis().checked_sub(local)?;
+        if !(0..=48 * 3_600_000).contains(&since) || (server - local).abs() <= 120_000 {
+            return None;
+        }
+        let at = chrono::DateTime::from_timestamp_millis(server.checked_add(since)?)?;
+        Some(at.with_timezone(now.offset()).date_naive())
+    }
+
     /// Warns when the clock and the business date disagree, or the clock went back.
     pub(super) fn check_clock(&mut self) {
         let now = self.now();
         if let Some(open) = self.day.open
             && open != now.date_naive()
         {
+            // A date ahead of the clock was opened under a wrong clock (or the clock went
+            // back): a supervisor corrects it while it has no sale. One behind is a day that
+            // ran past midnight: its Z is due.
+            let text = if open > now.date_naive() {
+                self.texts.clock_before_open
+            } else {
+                self.texts.clock_differs
+            };
             let t = fill(
-                self.texts.clock_differs,
+                text,
                 &[
                     ("today", &now.date_naive().to_string()),
                     ("open", &open.to_string()),
                 ],
             );
             self.info(Level::Warn, t);
+            if open > now.date_naive() {
+                // The same wrong clock; the correction is what to do.
+                return;
+            }
         }
         if let Some(s) = &self.store
             && let Ok(Some((_, last))) = s.last_doc()
@@ -142,9 +170,9 @@ impl App {
                     Ok(m) => m,
                     Err(e) => return self.say_error(e),
                 };
-                let (date, opens, needs) = (form.date, form.opens_day, form.needs_supervisor);
-                if needs {
-                    self.guard(Guarded::OpenDay(date, float));
+                let (date, opens, why) = (form.date, form.opens_day, form.why);
+                if let Some(why) = why.filter(|_| opens) {
+                    self.guard(Guarded::OpenDay(date, float, why));
                 } else {
                     self.open_shift(date, opens, float, Vec::new());
                 }
@@ -197,6 +225,55 @@ impl App {
                 );
                 self.info(Level::Ok, t);
                 self.check_clock();
+            }
+            Err(e) => self.store_error(e),
+        }
+    }
+
+    /// The supervisor's correction of the open business date: offered when a date is open,
+    /// with the date the clocks suggest (the server's, else this machine's, else the day after
+    /// the last close).
+    pub(super) fn ask_correct_day(&mut self) {
+        let Some(open) = self.day.open else {
+            self.screen = Screen::Sale;
+            self.after_login();
+            return self.info(Level::Warn, self.texts.correct_day_none);
+        };
+        let today = self.now().date_naive();
+        let p = propose(self.day.closed_through, today, self.server_today());
+        let offer = if p.date == open { today } else { p.date };
+        self.screen = Screen::Sale;
+        self.popup = Some(super::Popup::CorrectDay(offer.to_string()));
+    }
+
+    /// Moves the open business date to `typed` under the supervisor who opened the menu.
+    pub(super) fn correct_day(&mut self, typed: &str) {
+        let Some(store) = self.store.clone() else {
+            return;
+        };
+        let Ok(date) = NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d") else {
+            self.popup = Some(super::Popup::CorrectDay(typed.to_string()));
+            let t = fill(self.texts.journal_bad_filter, &[("input", typed)]);
+            return self.info(Level::Error, t);
+        };
+        let supervisor = self
+            .supervisor
+            .clone()
+            .or_else(|| self.user.as_ref().map(|u| u.name.clone()))
+            .unwrap_or_default();
+        let ov = self.override_by(&supervisor, "correct_day", "wrong clock");
+        let mut header = self.header();
+        header.business_date = date;
+        match store.correct_day(&header, vec![ov]) {
+            Ok(c) => {
+                tracing::warn!(number = %c.number, %date, "business date corrected");
+                self.outbox += 1;
+                self.refresh_day();
+                let t = fill(
+                    self.texts.correct_day_done,
+                    &[("number", &c.number), ("date", &date.to_string())],
+                );
+                self.info(Level::Ok, t);
             }
             Err(e) => self.store_error(e),
         }

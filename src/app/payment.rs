@@ -204,7 +204,7 @@ impl App {
                 tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");
                 self.printer_cmd(PrinterCmd::Wake);
                 if cash {
-                    self.printer_cmd(PrinterCmd::OpenDrawer);
+                    self.printer_cmd(PrinterCmd::OpenDrawer(Some(c.number.clone())));
                 }
                 let mut msg = fill(self.texts.sale_done, &[("number", &c.number)]);
                 if let Some(left) = c.numbers_left {

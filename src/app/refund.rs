@@ -78,6 +78,7 @@ impl App {
                 self.popup = Some(Popup::User(super::UserForm::default()));
             }
             KeyCode::Char('0') => self.open_shift_close(),
+            KeyCode::Char('f' | 'F') => self.ask_correct_day(),
             KeyCode::Char('x' | 'X') => self.x_report(),
             KeyCode::Char('z' | 'Z') => self.open_close_day(),
             KeyCode::Char('d' | 'D' | 'j' | 'J') => self.open_journal(),
@@ -172,7 +173,9 @@ impl App {
             Ok(c) => {
                 tracing::info!(number = %c.number, supervisor = ?self.supervisor, "drawer opened without a sale");
                 self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
-                self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
+                self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer(Some(
+                    c.number.clone(),
+                )));
                 self.outbox += 1;
                 self.info(
                     Level::Ok,
@@ -307,7 +310,9 @@ impl App {
                 // The receipt is queued with the refund; cash paid back opens the drawer.
                 self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
                 if tenders.iter().any(|t| t.kind == TenderKind::Cash) {
-                    self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer);
+                    self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer(Some(
+                        c.number.clone(),
+                    )));
                 }
                 let paid = store.info().currency.format_symbol(paid);
                 self.info(

@@ -20,8 +20,8 @@ use std::time::Duration;
 pub enum PrinterCmd {
     /// New jobs are in the spool.
     Wake,
-    /// Kick the cash drawer.
-    OpenDrawer,
+    /// Kick the cash drawer: for this document's cash (None: a test from the diagnostics).
+    OpenDrawer(Option<String>),
     /// Print the technician's test page.
     TestPage,
     /// Print a report that is not a document (an X report, the journal), once, now.
@@ -146,7 +146,8 @@ pub enum PrinterEvent {
     /// A job is waiting: its number (or what it is) and why.
     Waiting(String, Fault),
     DrawerOpened,
-    DrawerFailed(Fault),
+    /// The drawer did not open for this document (None: a test) and why.
+    DrawerFailed(Option<String>, Fault),
     /// The spool is empty.
     Idle,
 }
@@ -202,7 +203,7 @@ impl Worker {
                 Some(d) => cmds.recv_timeout(d),
             };
             match cmd {
-                Ok(PrinterCmd::OpenDrawer) => self.drawer(),
+                Ok(PrinterCmd::OpenDrawer(number)) => self.drawer(number),
                 Ok(PrinterCmd::TestPage) => self.test_page(),
                 Ok(PrinterCmd::Print(r)) => self.print_now(&r),
                 Ok(PrinterCmd::Wake) | Err(RecvTimeoutError::Timeout) => {}
@@ -440,9 +441,9 @@ impl Worker {
         }
     }
 
-    fn drawer(&mut self) {
+    fn drawer(&mut self, number: Option<String>) {
         if matches!(self.setup.endpoint, Ok(Endpoint::File(_))) {
-            self.say(PrinterEvent::DrawerFailed(Fault::NoDrawerOnFile));
+            self.say(PrinterEvent::DrawerFailed(number, Fault::NoDrawerOnFile));
             return;
         }
         let Some(mut link) = self.open() else {
@@ -450,12 +451,12 @@ impl Worker {
                 Some(PrinterState::Unreachable(e)) => e.clone(),
                 _ => Fault::Unreachable,
             };
-            self.say(PrinterEvent::DrawerFailed(why));
+            self.say(PrinterEvent::DrawerFailed(number, why));
             return;
         };
         match link.send(&self.setup.pulse.bytes()) {
             Ok(()) => self.say(PrinterEvent::DrawerOpened),
-            Err(e) => self.say(PrinterEvent::DrawerFailed(Fault::io(&e))),
+            Err(e) => self.say(PrinterEvent::DrawerFailed(number, Fault::io(&e))),
         }
     }
 }

@@ -34,17 +34,90 @@ pub fn check_open(closed: Option<NaiveDate>, date: NaiveDate) -> Result<DayRule,
     })
 }
 
+/// Why opening the offered date needs a supervisor: said on the opening screen and recorded
+/// as the override's reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Why {
+    /// The store has never opened a date: nothing but the clock says which date it is.
+    FirstDate,
+    /// More than one day after the last close.
+    Gap { closed: NaiveDate },
+    /// The clock is not past the last close (it is wrong, or the shop closed early and opens
+    /// again the same night).
+    ClosedToday { closed: NaiveDate },
+    /// The server's clock (the sync's `Date` header) says another date than this machine's.
+    ServerDate { server: NaiveDate, clock: NaiveDate },
+}
+
+impl Why {
+    /// The override's reason as stored in the document (English, worded for people at the edge).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Why::FirstDate => "first business date",
+            Why::Gap { .. } | Why::ClosedToday { .. } => "date out of sequence",
+            Why::ServerDate { .. } => "clock differs from the server",
+        }
+    }
+}
+
+/// The date offered when no business date is open, and whether a supervisor must confirm it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Proposal {
+    pub date: NaiveDate,
+    /// None: the day after the last close by the clock, opened freely.
+    pub why: Option<Why>,
+}
+
+impl Proposal {
+    pub fn rule(&self) -> DayRule {
+        if self.why.is_some() {
+            DayRule::NeedsSupervisor
+        } else {
+            DayRule::Next
+        }
+    }
+}
+
 /// The date to offer when no business date is open: the clock's date, or the day after the
-/// last close when the clock is not past it (the clock is then wrong, or the shop closed early
-/// and opens again the same night: either way a supervisor confirms).
-pub fn propose(closed: Option<NaiveDate>, today: NaiveDate) -> (NaiveDate, DayRule) {
-    let next = closed.and_then(|c| c.succ_opt());
-    match next {
-        Some(n) if today < n => (n, DayRule::NeedsSupervisor),
-        _ => match check_open(closed, today) {
-            Ok(rule) => (today, rule),
-            Err(_) => (today, DayRule::NeedsSupervisor),
-        },
+/// last close when the clock is not past it. `server` is today's date by the server's clock,
+/// when a sync has seen it and it differs from this machine's by more than a little: its date
+/// is offered instead. A supervisor confirms the first date a store ever opens (nothing but the
+/// clock vouches for it), a gap after the last close, a clock that is not past the last close
+/// and a clock that disagrees with the server.
+pub fn propose(closed: Option<NaiveDate>, today: NaiveDate, server: Option<NaiveDate>) -> Proposal {
+    let by_clock = |today: NaiveDate| -> Proposal {
+        let Some(closed) = closed else {
+            return Proposal {
+                date: today,
+                why: Some(Why::FirstDate),
+            };
+        };
+        match closed.succ_opt() {
+            Some(next) if today < next => Proposal {
+                date: next,
+                why: Some(Why::ClosedToday { closed }),
+            },
+            _ => Proposal {
+                date: today,
+                why: (check_open(Some(closed), today) != Ok(DayRule::Next))
+                    .then_some(Why::Gap { closed }),
+            },
+        }
+    };
+    match server {
+        Some(s) if s != today => {
+            let base = by_clock(s);
+            let why = Some(Why::ServerDate {
+                server: s,
+                clock: today,
+            });
+            // The server's date, unless it is closed already (then the day after the close).
+            Proposal {
+                date: base.date,
+                why,
+            }
+        }
+        _ => by_clock(today),
     }
 }
 
@@ -83,29 +156,77 @@ mod tests {
         );
     }
 
+    fn p(date: &str, why: Option<Why>) -> Proposal {
+        Proposal { date: d(date), why }
+    }
+
     #[test]
     fn proposals_follow_the_clock_but_never_go_back() {
+        // The first date a store opens: only the clock vouches for it.
         assert_eq!(
-            propose(None, d("2026-11-22")),
-            (d("2026-11-22"), DayRule::Next)
+            propose(None, d("2027-12-07"), None),
+            p("2027-12-07", Some(Why::FirstDate))
         );
         assert_eq!(
-            propose(Some(d("2026-11-21")), d("2026-11-22")),
-            (d("2026-11-22"), DayRule::Next)
+            propose(Some(d("2026-11-21")), d("2026-11-22"), None),
+            p("2026-11-22", None)
         );
+        let closed = d("2026-11-22");
         // Closed tonight, still the same date on the clock: tomorrow, confirmed.
         assert_eq!(
-            propose(Some(d("2026-11-22")), d("2026-11-22")),
-            (d("2026-11-23"), DayRule::NeedsSupervisor)
+            propose(Some(closed), d("2026-11-22"), None),
+            p("2026-11-23", Some(Why::ClosedToday { closed }))
         );
         // The clock went back a week.
         assert_eq!(
-            propose(Some(d("2026-11-22")), d("2026-11-15")),
-            (d("2026-11-23"), DayRule::NeedsSupervisor)
+            propose(Some(closed), d("2026-11-15"), None),
+            p("2026-11-23", Some(Why::ClosedToday { closed }))
+        );
+        let closed = d("2026-11-20");
+        assert_eq!(
+            propose(Some(closed), d("2026-11-23"), None),
+            p("2026-11-23", Some(Why::Gap { closed }))
+        );
+    }
+
+    #[test]
+    fn the_servers_date_is_offered_when_the_clock_disagrees_and_a_supervisor_confirms() {
+        let why = |server: &str, clock: &str| {
+            Some(Why::ServerDate {
+                server: d(server),
+                clock: d(clock),
+            })
+        };
+        // A clock a year ahead, a server that knows better: the server's date.
+        assert_eq!(
+            propose(None, d("2027-12-07"), Some(d("2026-12-07"))),
+            p("2026-12-07", why("2026-12-07", "2027-12-07"))
         );
         assert_eq!(
-            propose(Some(d("2026-11-20")), d("2026-11-23")),
-            (d("2026-11-23"), DayRule::NeedsSupervisor)
+            propose(
+                Some(d("2026-12-06")),
+                d("2027-12-07"),
+                Some(d("2026-12-07"))
+            ),
+            p("2026-12-07", why("2026-12-07", "2027-12-07"))
+        );
+        // The server's date is closed already: the day after the close, still confirmed.
+        assert_eq!(
+            propose(
+                Some(d("2026-12-07")),
+                d("2027-12-07"),
+                Some(d("2026-12-07"))
+            ),
+            p("2026-12-08", why("2026-12-07", "2027-12-07"))
+        );
+        // The server agrees: nothing to confirm.
+        assert_eq!(
+            propose(
+                Some(d("2026-12-06")),
+                d("2026-12-07"),
+                Some(d("2026-12-07"))
+            ),
+            p("2026-12-07", None)
         );
     }
 }

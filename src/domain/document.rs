@@ -162,6 +162,7 @@ pub enum DocBody {
     Points(PointsBody),
     Void(VoidBody),
     Cancel(CancelBody),
+    DayCorrect(DayCorrectBody),
 }
 
 /// A line taken off a ticket before the ticket was paid: who, which line, how much, and the
@@ -225,6 +226,24 @@ pub struct DayOpenBody {
     pub overrides: Vec<Override>,
 }
 
+/// An open business date that had no sale yet (opened under a wrong clock, say) moved to another
+/// date by a supervisor. The documents of the wrong date (its opening and the shifts' openings)
+/// stay as they were sealed; this document carries the corrected date, and the floats of the
+/// shifts still open move with it into that date's figures. It is the one place where the chain's
+/// business date may go back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayCorrectBody {
+    /// The date that was open, given up.
+    pub wrong: BusinessDate,
+    /// The number of that date's opening document ("FV1-DA-000001").
+    pub opened: String,
+    /// The last closed business date, as when the wrong date opened.
+    pub after: Option<BusinessDate>,
+    /// The floats of the shifts open on the wrong date, now counted in the corrected one.
+    pub floats: Money,
+    pub overrides: Vec<Override>,
+}
+
 /// A cashier's shift opened with the float counted into the drawer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShiftOpenBody {
@@ -271,6 +290,7 @@ impl DocBody {
             DocBody::Points(_) => DocKind::Points,
             DocBody::Void(_) => DocKind::Void,
             DocBody::Cancel(_) => DocKind::Cancel,
+            DocBody::DayCorrect(_) => DocKind::DayCorrect,
         }
     }
 
@@ -291,7 +311,8 @@ impl DocBody {
             | DocBody::Customer(_)
             | DocBody::Points(_)
             | DocBody::Void(_)
-            | DocBody::Cancel(_) => Money::ZERO,
+            | DocBody::Cancel(_)
+            | DocBody::DayCorrect(_) => Money::ZERO,
         }
     }
 
@@ -316,6 +337,7 @@ impl DocBody {
             DocBody::Closing(c) => &c.overrides,
             DocBody::Void(v) => &v.overrides,
             DocBody::Cancel(c) => &c.overrides,
+            DocBody::DayCorrect(c) => &c.overrides,
             DocBody::ShiftOpen(_) | DocBody::Customer(_) | DocBody::Points(_) => &[],
         }
     }
@@ -705,6 +727,7 @@ mod wire {
         Cancel(CancelBody),
         ShiftClose2(ShiftCloseBody),
         Closing2(ClosingBody),
+        DayCorrect(DayCorrectBody),
     }
 
     impl Serialize for DocBody {
@@ -729,6 +752,7 @@ mod wire {
                 DocBody::Cancel(b) => s.serialize_newtype_variant(N, 11, "Cancel", b),
                 DocBody::ShiftClose(b) => s.serialize_newtype_variant(N, 12, "ShiftClose2", b),
                 DocBody::Closing(b) => s.serialize_newtype_variant(N, 13, "Closing2", b),
+                DocBody::DayCorrect(b) => s.serialize_newtype_variant(N, 14, "DayCorrect", b),
             }
         }
     }
@@ -758,6 +782,7 @@ mod wire {
                 Wire::Cancel(b) => DocBody::Cancel(b),
                 Wire::ShiftClose2(b) => DocBody::ShiftClose(b),
                 Wire::Closing2(b) => DocBody::Closing(b),
+                Wire::DayCorrect(b) => DocBody::DayCorrect(b),
             })
         }
     }

@@ -79,10 +79,13 @@ pub enum DocKind {
     Void,
     /// A ticket cancelled, or a held ticket deleted, unpaid (`FV1-AN-000001`, anulación).
     Cancel,
+    /// An open business date that had no sale corrected to another date by a supervisor
+    /// (`FV1-CF-000001`, corrección de fecha).
+    DayCorrect,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 12] = [
+    pub const ALL: [DocKind; 13] = [
         DocKind::Sale,
         DocKind::Refund,
         DocKind::CashMove,
@@ -95,6 +98,7 @@ impl DocKind {
         DocKind::Points,
         DocKind::Void,
         DocKind::Cancel,
+        DocKind::DayCorrect,
     ];
 
     /// Position in a document's series counters.
@@ -112,6 +116,7 @@ impl DocKind {
             DocKind::Points => 9,
             DocKind::Void => 10,
             DocKind::Cancel => 11,
+            DocKind::DayCorrect => 12,
         }
     }
 
@@ -130,6 +135,7 @@ impl DocKind {
             DocKind::Points => "points",
             DocKind::Void => "void",
             DocKind::Cancel => "cancel",
+            DocKind::DayCorrect => "day_correct",
         }
     }
 
@@ -153,6 +159,7 @@ impl DocKind {
             DocKind::Points => "PT-",
             DocKind::Void => "AL-",
             DocKind::Cancel => "AN-",
+            DocKind::DayCorrect => "CF-",
         }
     }
 }

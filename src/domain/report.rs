@@ -244,6 +244,11 @@ impl ReportBuilder {
                 add(&mut self.r.floats, o.float)?;
                 add(&mut self.r.expected_cash, o.float)?;
             }
+            // The floats of the shifts that moved from the given-up date into this one.
+            DocBody::DayCorrect(c) => {
+                add(&mut self.r.floats, c.floats)?;
+                add(&mut self.r.expected_cash, c.floats)?;
+            }
             DocBody::ShiftClose(c) => {
                 self.r.shifts_closed = self.r.shifts_closed.saturating_add(1);
                 if let Some(counted) = c.report.counted_cash {

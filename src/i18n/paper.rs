@@ -72,6 +72,8 @@ pub struct Words {
     pub first: &'static str,
     pub last: &'static str,
     pub day_opened: &'static str,
+    pub day_corrected: &'static str,
+    pub day_given_up: &'static str,
     pub shift_opened: &'static str,
     pub shift_closed: &'static str,
 }
@@ -140,6 +142,8 @@ const ES: Words = Words {
     first: "Primera venta",
     last: "Última venta",
     day_opened: "Apertura del día",
+    day_corrected: "Fecha corregida",
+    day_given_up: "En lugar de",
     shift_opened: "Apertura de turno, fondo",
     shift_closed: "Cierre de turno",
 };
@@ -208,6 +212,8 @@ const EN: Words = Words {
     first: "First sale",
     last: "Last sale",
     day_opened: "Business date opened",
+    day_corrected: "Business date corrected",
+    day_given_up: "Instead of",
     shift_opened: "Shift opened, float",
     shift_closed: "Shift closed",
 };
@@ -245,6 +251,11 @@ pub fn override_name(action: &str, lang: Language) -> String {
         } else {
             "Date out of sequence"
         }),
+        "correct_day" => Some(if es {
+            "Corrección de fecha"
+        } else {
+            "Date correction"
+        }),
         "price" => Some(if es { "Precio" } else { "Price" }),
         "quantity" => Some(if es { "Cantidad" } else { "Quantity" }),
         _ => None,
@@ -269,6 +280,9 @@ pub fn override_reason(reason: &str, lang: Language) -> String {
         "more than the drawer holds" => "más de lo que hay en el cajón",
         "over the limit" => "sobre el límite",
         "date out of sequence" => "fecha fuera de orden",
+        "first business date" => "primera fecha de la tienda",
+        "clock differs from the server" => "el reloj difiere del servidor",
+        "wrong clock" => "reloj equivocado",
         "close of day" => "cierre del día",
         "drawer test" => "prueba del cajón",
         "diagnostics" => "diagnóstico",

@@ -279,6 +279,36 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "business date {open} is already open; close it (Z) before opening another",
     ),
     (
+        "whynot_no_file",
+        "no hay archivo de la tienda",
+        "there is no store file",
+    ),
+    (
+        "whynot_locked",
+        "el archivo de la tienda quedó bloqueado por una apertura que falló",
+        "the store file is locked by an open that failed",
+    ),
+    (
+        "whynot_copy",
+        "no se pudo copiar para repararlo: {why}",
+        "it could not be copied for a repair: {why}",
+    ),
+    (
+        "whynot_database",
+        "no abre ni después de repararlo ({why})",
+        "it does not open even after a repair ({why})",
+    ),
+    (
+        "day_same",
+        "la fecha de negocio {date} ya es la abierta: no hay nada que corregir",
+        "business date {date} is the one open already: there is nothing to correct",
+    ),
+    (
+        "day_has_sales",
+        "la fecha de negocio {date} ya tiene documentos ({number}) y sus fechas no se reescriben: ciérrela con el Z; la fecha siguiente sigue al último cierre",
+        "business date {date} has documents already ({number}) and their dates are never rewritten: close it with the Z; the next date follows the last close",
+    ),
+    (
         "day_needs_supervisor",
         "la fecha de negocio {date} está más de un día después del último cierre; un supervisor debe confirmarla",
         "business date {date} is more than one day after the last close; a supervisor must confirm it",

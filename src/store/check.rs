@@ -794,7 +794,12 @@ pub(super) fn check_chain(
                 },
             );
         }
-        if last_date.is_some_and(|l| d.business_date < l) {
+        // A date correction goes back from the date it gives up, and only from that one.
+        let corrects = match &d.body {
+            DocBody::DayCorrect(c) => last_date == Some(c.wrong),
+            _ => false,
+        };
+        if last_date.is_some_and(|l| d.business_date < l) && !corrects {
             note(
                 problems,
                 Problem::DateBack {
@@ -921,6 +926,7 @@ pub(super) fn check_chain(
                 }
             }
             DocBody::DayOpen(_)
+            | DocBody::DayCorrect(_)
             | DocBody::ShiftOpen(_)
             | DocBody::ShiftClose(_)
             | DocBody::Closing(_)

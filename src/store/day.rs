@@ -4,13 +4,15 @@
 //! State lives in the chain (the documents) and, for quick answers, in two meta keys and the
 //! `shifts_v1` table, written only in the transactions that open or close something.
 
-use super::docs::{Committed, DocHeader, closed_through, decode_doc, first_where, last_doc};
+use super::docs::{
+    Committed, DocHeader, GivenUp, closed_through, decode_doc, first_dated, last_doc,
+};
 use super::tables::{DOCS, HELD, META, SHIFTS, meta_keys};
 use super::{Refusal, Store, StoreError};
 use crate::domain::day::{DayError, DayRule, check_open};
 use crate::domain::document::{
-    BusinessDate, ClosingBody, DayOpenBody, DocBody, Override, SealedDocument, ShiftCloseBody,
-    ShiftOpenBody,
+    BusinessDate, ClosingBody, DayCorrectBody, DayOpenBody, DocBody, Override, SealedDocument,
+    ShiftCloseBody, ShiftOpenBody,
 };
 use crate::domain::money::Money;
 use crate::domain::report::{Report, ReportBuilder};
@@ -57,15 +59,20 @@ fn set_date(tx: &WriteTransaction, key: &str, d: Option<BusinessDate>) -> Result
     Ok(())
 }
 
-/// Adds up the documents from `from_seq` on that `keep` selects, reading through `docs`.
+/// Adds up the documents from `from_seq` on that `keep` selects, reading through `docs`, leaving
+/// out what date corrections gave up.
 fn report_from(
     docs: &impl ReadableTable<u64, &'static [u8]>,
     from_seq: u64,
+    given_up: &GivenUp,
     mut keep: impl FnMut(&crate::domain::document::Document) -> Option<bool>,
 ) -> Result<ReportBuilder, StoreError> {
     let mut b = ReportBuilder::new();
     for row in docs.range(from_seq..)? {
         let (k, v) = row?;
+        if given_up.holds(k.value()) {
+            continue;
+        }
         let d = decode_doc(v.value(), k.value())?;
         match keep(&d.doc) {
             Some(true) => b.add(&d.doc)?,
@@ -76,27 +83,31 @@ fn report_from(
     Ok(b)
 }
 
-/// The first chain position holding `date`, or past the end.
-fn start_of(
+/// The chain's last seq and what date corrections gave up in it.
+fn chain_of(
     docs: &impl ReadableTable<u64, &'static [u8]>,
-    date: BusinessDate,
-) -> Result<u64, StoreError> {
-    let Some((last, _)) = last_doc(docs)? else {
-        return Ok(1);
+) -> Result<Option<(u64, GivenUp)>, StoreError> {
+    let Some((last, d)) = last_doc(docs)? else {
+        return Ok(None);
     };
-    Ok(first_where(docs, last, |d| d.business_date >= date)?.unwrap_or(last + 1))
+    Ok(Some((last, GivenUp::of(docs, &d)?)))
 }
 
 fn day_builder(
     docs: &impl ReadableTable<u64, &'static [u8]>,
     date: BusinessDate,
 ) -> Result<ReportBuilder, StoreError> {
-    let start = start_of(docs, date)?;
-    report_from(docs, start, |d| match d.business_date.cmp(&date) {
-        std::cmp::Ordering::Equal => Some(true),
-        std::cmp::Ordering::Less => Some(false),
-        // Past the date: stop.
-        std::cmp::Ordering::Greater => None,
+    let Some((last, given_up)) = chain_of(docs)? else {
+        return Ok(ReportBuilder::new());
+    };
+    let start = first_dated(docs, last, date, &given_up)?.unwrap_or(last + 1);
+    report_from(docs, start, &given_up, |d| {
+        match d.business_date.cmp(&date) {
+            std::cmp::Ordering::Equal => Some(true),
+            std::cmp::Ordering::Less => Some(false),
+            // Past the date: stop.
+            std::cmp::Ordering::Greater => None,
+        }
     })
 }
 
@@ -105,7 +116,12 @@ fn shift_builder(
     open_seq: u64,
     cashier: &str,
 ) -> Result<ReportBuilder, StoreError> {
-    report_from(docs, open_seq, |d| Some(d.cashier == cashier))
+    // The shift's own documents, its opening too when a date correction gave that date up; a
+    // correction the cashier made carries every open shift's float into the day, not into this
+    // shift.
+    report_from(docs, open_seq, &GivenUp::default(), |d| {
+        Some(d.cashier == cashier && !matches!(d.body, DocBody::DayCorrect(_)))
+    })
 }
 
 impl Store {
@@ -162,6 +178,114 @@ impl Store {
         set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
         self.finish(tx, super::durable::Mode::Both)?;
         Ok(c)
+    }
+
+    /// Moves the open business date, which has no sale yet, to `header.business_date` (a
+    /// supervisor's correction of a date opened under a wrong clock). The documents of the wrong
+    /// date keep it; the correction is a document of the new date that names them, and the
+    /// floats of the shifts open move with it. Refused when the open date has a document other
+    /// than its opening and shift openings, or the new date is closed.
+    pub fn correct_day(
+        &self,
+        header: &DocHeader,
+        overrides: Vec<Override>,
+    ) -> Result<Committed, StoreError> {
+        let date = BusinessDate::from_date(header.business_date);
+        let mut tx = self.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
+        let wrong = open_day_in(&tx)?.ok_or(Refusal::NoDayOpen { date: None })?;
+        if wrong == date {
+            return Err(Refusal::DaySame {
+                date: date.to_string(),
+            }
+            .into());
+        }
+        let closed = closed_through(&tx)?;
+        if let Err(DayError::Closed { date, closed }) =
+            check_open(closed.map(BusinessDate::to_date), header.business_date)
+        {
+            return Err(StoreError::DateClosed {
+                given: date.to_string(),
+                closed: closed.to_string(),
+            });
+        }
+        // Back from the chain's head to the wrong date's opening: only shift openings between.
+        let (opened, floats) = {
+            let docs = tx.open_table(DOCS)?;
+            let mut floats = Money::ZERO;
+            let mut opened = None;
+            for row in docs.iter()?.rev() {
+                let (k, v) = row?;
+                let d = decode_doc(v.value(), k.value())?;
+                match &d.doc.body {
+                    DocBody::ShiftOpen(o) if d.doc.business_date == wrong => {
+                        floats = floats.checked_add(o.float).map_err(|e| {
+                            StoreError::Invalid(format!("the floats do not add up: {e}"))
+                        })?;
+                    }
+                    DocBody::DayOpen(_) if d.doc.business_date == wrong => {
+                        opened = Some(d.doc.number.clone());
+                        break;
+                    }
+                    _ => {
+                        return Err(Refusal::DayHasSales {
+                            date: wrong.to_string(),
+                            number: d.doc.number.clone(),
+                        }
+                        .into());
+                    }
+                }
+            }
+            (opened.ok_or(Refusal::NoDayOpen { date: None })?, floats)
+        };
+        let body = DayCorrectBody {
+            wrong,
+            opened,
+            after: closed,
+            floats,
+            overrides,
+        };
+        let c = self.append(&tx, header, DocBody::DayCorrect(body))?;
+        set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
+        self.finish(tx, super::durable::Mode::Both)?;
+        Ok(c)
+    }
+
+    /// What a sync last saw of the server's clock: (its time, this machine's time), both in
+    /// UTC milliseconds.
+    pub fn server_clock(&self) -> Result<Option<(i64, i64)>, StoreError> {
+        let tx = self.db()?.begin_read()?;
+        let meta = tx.open_table(META)?;
+        let v = meta.get(meta_keys::SERVER_CLOCK)?;
+        Ok(v.and_then(|v| <[u8; 16]>::try_from(v.value()).ok())
+            .map(|b| {
+                let mut s = [0u8; 8];
+                let mut l = [0u8; 8];
+                s.copy_from_slice(&b[..8]);
+                l.copy_from_slice(&b[8..]);
+                (i64::from_le_bytes(s), i64::from_le_bytes(l))
+            }))
+    }
+
+    /// Notes the server's clock as a sync saw it. Written only when the difference to this
+    /// machine's clock moved by more than a minute or the last note is over an hour old, so
+    /// that a sync every few minutes does not write the flash each time.
+    pub fn note_server_clock(&self, server_ms: i64, local_ms: i64) -> Result<(), StoreError> {
+        if let Some((s, l)) = self.server_clock()? {
+            let moved = ((server_ms - local_ms) - (s - l)).abs();
+            if moved < 60_000 && (0..3_600_000).contains(&(local_ms - l)) {
+                return Ok(());
+            }
+        }
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&server_ms.to_le_bytes());
+        b[8..].copy_from_slice(&local_ms.to_le_bytes());
+        let tx = self.begin_write()?;
+        tx.open_table(META)?
+            .insert(meta_keys::SERVER_CLOCK, b.as_slice())?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The shifts open now.

@@ -127,6 +127,80 @@ pub(super) fn first_where(
     Ok((lo <= last).then_some(lo))
 }
 
+/// The stretches of the chain that date corrections gave up: for each correction, the seq of
+/// the wrong date's opening and the seq of the correction (exclusive). Found through the
+/// corrections' own numbers, so nothing is written for them and a chain with none pays one
+/// counter read. Within what is left the business dates never go back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct GivenUp(Vec<(u64, u64)>);
+
+impl GivenUp {
+    pub(crate) fn of(
+        t: &impl ReadableTable<u64, &'static [u8]>,
+        last: &SealedDocument,
+    ) -> Result<GivenUp, StoreError> {
+        let mut out = Vec::new();
+        for n in 1..=last.doc.counter(DocKind::DayCorrect) {
+            let Some((seq, d)) = find_number(t, DocKind::DayCorrect, n)? else {
+                continue;
+            };
+            let DocBody::DayCorrect(c) = &d.doc.body else {
+                continue;
+            };
+            let start = match crate::domain::numbering::parse_number(&c.opened) {
+                Ok((_, DocKind::DayOpen, k)) => find_number(t, DocKind::DayOpen, k)?.map(|x| x.0),
+                _ => None,
+            };
+            if let Some(start) = start.filter(|s| *s < seq) {
+                out.push((start, seq));
+            }
+        }
+        Ok(GivenUp(out))
+    }
+
+    /// The correction whose given-up stretch holds `seq`.
+    fn correction_of(&self, seq: u64) -> Option<u64> {
+        self.0
+            .iter()
+            .find(|(from, to)| (*from..*to).contains(&seq))
+            .map(|x| x.1)
+    }
+
+    pub(crate) fn holds(&self, seq: u64) -> bool {
+        self.correction_of(seq).is_some()
+    }
+
+    /// The given-up stretches that end at or before `seq`.
+    pub(crate) fn before(&self, seq: u64) -> impl Iterator<Item = (u64, u64)> + '_ {
+        self.0.iter().copied().filter(move |(_, to)| *to <= seq)
+    }
+}
+
+/// The first seq whose business date is `date` or later, skipping what date corrections gave
+/// up (a given-up document is probed as the correction that follows it, so the search sees the
+/// dates in order).
+pub(super) fn first_dated(
+    t: &impl ReadableTable<u64, &'static [u8]>,
+    last: u64,
+    date: BusinessDate,
+    given_up: &GivenUp,
+) -> Result<Option<u64>, StoreError> {
+    let (mut lo, mut hi) = (1u64, last.saturating_add(1));
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let probe = given_up.correction_of(mid).unwrap_or(mid);
+        let d = get_doc(t, probe)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("document #{probe} is missing from the chain"))
+        })?;
+        if d.doc.business_date >= date {
+            hi = mid
+        } else {
+            lo = mid + 1
+        }
+    }
+    Ok((lo <= last).then_some(lo))
+}
+
 pub(super) fn find_number(
     t: &impl ReadableTable<u64, &'static [u8]>,
     kind: DocKind,
@@ -223,7 +297,9 @@ impl Store {
                         closed: closed.to_string(),
                     });
                 }
-                if date < h.business_date {
+                // A date correction is the one document whose date may go back (the store
+                // checked that the date it gives up holds no sale).
+                if date < h.business_date && !matches!(body, DocBody::DayCorrect(_)) {
                     return Err(StoreError::DateBackwards {
                         given: date.to_string(),
                         last: h.business_date.to_string(),
@@ -575,20 +651,29 @@ pub(crate) fn visit_dates_in(
     let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));
     let tx = db.begin_read()?;
     let docs = tx.open_table(DOCS)?;
-    let Some((last, _)) = last_doc(&docs)? else {
+    let Some((last, last_d)) = last_doc(&docs)? else {
         return Ok(());
     };
-    let Some(start) = first_where(&docs, last, |d| d.business_date >= from)? else {
+    let given_up = GivenUp::of(&docs, &last_d)?;
+    let Some(start) = first_dated(&docs, last, from, &given_up)? else {
         return Ok(());
     };
-    for row in docs.range(start..)? {
-        let (k, v) = row?;
-        let d = decode_doc(v.value(), k.value())?;
-        if d.doc.business_date > to {
-            break;
-        }
-        if f(k.value(), &d).is_break() {
-            break;
+    // What a correction gave up keeps the date it was sealed with: listed in chain order when
+    // that date is asked for.
+    let mut seqs: Vec<std::ops::Range<u64>> = given_up.before(start).map(|(a, b)| a..b).collect();
+    seqs.push(start..last + 1);
+    for range in seqs {
+        for row in docs.range(range)? {
+            let (k, v) = row?;
+            let d = decode_doc(v.value(), k.value())?;
+            let date = d.doc.business_date;
+            if (from..=to).contains(&date) && f(k.value(), &d).is_break() {
+                return Ok(());
+            }
+            // After the close of a later date no document of these dates can follow.
+            if date > to && matches!(d.doc.body, DocBody::Closing(_)) {
+                return Ok(());
+            }
         }
     }
     Ok(())

@@ -1003,12 +1003,12 @@ impl super::DocSource for JournalReader {
                     break;
                 }
                 let d = r.document()?;
-                if d.doc.business_date < from {
-                    continue;
-                }
-                if d.doc.business_date > to || f(r.seq, &d).is_break() {
-                    done = true;
-                }
+                let date = d.doc.business_date;
+                // A date correction can follow a later date that it gave up: only the close of
+                // a later date ends the search.
+                let past =
+                    date > to && matches!(d.doc.body, crate::domain::document::DocBody::Closing(_));
+                done = past || ((from..=to).contains(&date) && f(r.seq, &d).is_break());
             }
             Ok(())
         })

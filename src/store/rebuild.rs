@@ -46,7 +46,7 @@ pub enum Lost {
     /// Damage in the journal (a file's header or damaged bytes).
     Journal(super::check::Problem),
     /// The damaged store cannot be read at all.
-    StoreUnreadable(String),
+    StoreUnreadable(WhyNot),
     /// The damaged store gave nothing beside its documents; a backup gave the rest.
     FromBackup,
     /// The damaged store gave nothing beside its documents, and there is no backup.
@@ -88,7 +88,7 @@ impl Lost {
                 )
             }
             Lost::Journal(p) => p.words(lang),
-            Lost::StoreUnreadable(why) => fill(t("lost_store"), &[("why", why)]),
+            Lost::StoreUnreadable(why) => fill(t("lost_store"), &[("why", &why.words(lang))]),
             Lost::FromBackup => t("lost_from_backup").into(),
             Lost::NoBackup => t("lost_no_backup").into(),
             Lost::Missing { seq } => seq_words("lost_missing", seq),
@@ -295,10 +295,45 @@ fn copy_missing<K: redb::Key + 'static, V: redb::Value + 'static>(
 }
 
 /// The damaged store, opened for reading if that is possible at all.
+/// Why a damaged store gave nothing to a rebuild; `Display` is the English.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WhyNot {
+    NoFile,
+    /// This process holds the file's lock: an open that gave up on it (the register's rebuild
+    /// screen) left it.
+    LockedByFailedOpen,
+    /// The copy a repair runs on could not be made: the disk is full or read-only.
+    Disk(super::DiskFault),
+    /// The copy a repair runs on could not be made (the operating system's words).
+    Copy(String),
+    /// The database would not open even after a repair (the database's words).
+    Database(String),
+}
+
+impl WhyNot {
+    pub fn words(&self, lang: crate::i18n::Language) -> String {
+        use crate::i18n::{fill, store_text};
+        let t = |key| store_text(lang, key);
+        match self {
+            WhyNot::NoFile => t("whynot_no_file").into(),
+            WhyNot::LockedByFailedOpen => t("whynot_locked").into(),
+            WhyNot::Disk(d) => fill(t("whynot_copy"), &[("why", &d.words(lang))]),
+            WhyNot::Copy(e) => fill(t("whynot_copy"), &[("why", e)]),
+            WhyNot::Database(e) => fill(t("whynot_database"), &[("why", e)]),
+        }
+    }
+}
+
+impl std::fmt::Display for WhyNot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
 enum Salvage {
     ReadOnly(redb::ReadOnlyDatabase),
     Repaired(Database, PathBuf),
-    None(String),
+    None(WhyNot),
     /// A running register holds it.
     InUse,
 }
@@ -325,18 +360,21 @@ fn salvage(path: &Path) -> Salvage {
     // It needs a repair: run it on a copy, never on the file being kept aside.
     let copy = path.with_extension("redb.salvage");
     if let Err(e) = std::fs::copy(path, &copy) {
-        return Salvage::None(format!("cannot copy it: {e}"));
+        return Salvage::None(match super::DiskFault::of(&e) {
+            Some(d) => WhyNot::Disk(d),
+            None => WhyNot::Copy(e.to_string()),
+        });
     }
     let c = copy.clone();
     match quietly(move || Database::builder().set_cache_size(CACHE_BYTES).open(&c)) {
         Ok(Ok(db)) => Salvage::Repaired(db, copy),
         Ok(Err(e)) => {
             let _ = std::fs::remove_file(&copy);
-            Salvage::None(e.to_string())
+            Salvage::None(WhyNot::Database(e.to_string()))
         }
         Err(panic) => {
             let _ = std::fs::remove_file(&copy);
-            Salvage::None(panic)
+            Salvage::None(WhyNot::Database(panic))
         }
     }
 }
@@ -476,14 +514,14 @@ pub fn rebuild_dir(
     let old = if path.exists() {
         salvage(&path)
     } else {
-        Salvage::None("there is no store file".into())
+        Salvage::None(WhyNot::NoFile)
     };
     let old = match old {
         // A register sells into this file: nothing is renamed, nothing is made.
         Salvage::InUse if super::share::register_runs(dir) => return Err(StoreError::InUse(path)),
         // No register answers: the lock is this process's own, left by an open that gave up
         // on the damaged file (the register's rebuild screen).
-        Salvage::InUse => Salvage::None("the store file is locked by an open that failed".into()),
+        Salvage::InUse => Salvage::None(WhyNot::LockedByFailedOpen),
         other => other,
     };
     let mut io = FsJournal::new(dir_of(dir));
@@ -749,7 +787,7 @@ fn build(
                     tx.open_table(REFUNDS)?.insert((*s, seq), ())?;
                 }
             }
-            DocBody::DayOpen(_) => open_day = Some(d.doc.business_date),
+            DocBody::DayOpen(_) | DocBody::DayCorrect(_) => open_day = Some(d.doc.business_date),
             DocBody::Closing(_) => {
                 closed = Some(d.doc.business_date);
                 open_day = None;
@@ -778,4 +816,41 @@ fn build(
     }
     tx.commit()?;
     Ok(info)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+
+    /// Why a damaged store gave nothing reads in both languages, the disk's fault in words.
+    #[test]
+    fn why_a_store_gave_nothing_reads_in_both_languages() {
+        let all = [
+            WhyNot::NoFile,
+            WhyNot::LockedByFailedOpen,
+            WhyNot::Disk(super::super::DiskFault::Full { free_mib: Some(0) }),
+            WhyNot::Copy("Permission denied (os error 13)".into()),
+            WhyNot::Database("invalid page".into()),
+        ];
+        for w in &all {
+            let (es, en) = (w.words(Language::Es), w.words(Language::En));
+            assert_ne!(es, en, "{w:?}");
+            assert!(
+                !es.contains("whynot_") && !en.contains("whynot_"),
+                "{es} / {en}"
+            );
+            let lost = Lost::StoreUnreadable(w.clone()).words(Language::Es);
+            assert!(lost.contains(&es), "{lost}");
+        }
+        assert_eq!(
+            WhyNot::LockedByFailedOpen.words(Language::Es),
+            "el archivo de la tienda quedó bloqueado por una apertura que falló"
+        );
+        assert!(
+            all[2].words(Language::Es).contains("disco"),
+            "{}",
+            all[2].words(Language::Es)
+        );
+    }
 }

@@ -13,6 +13,16 @@ pub enum Refusal {
     DayNeedsSupervisor {
         date: String,
     },
+    /// A date correction asked for the date already open.
+    DaySame {
+        date: String,
+    },
+    /// The open date has a document that moved money or goods (`number`): it keeps its date;
+    /// the date is closed with its Z and the next one follows the close.
+    DayHasSales {
+        date: String,
+        number: String,
+    },
     /// A shift opened for a date other than the one open.
     DayNotThis {
         open: String,
@@ -110,6 +120,10 @@ impl Refusal {
         match self {
             R::DayAlreadyOpen { open } => fill(t("day_already_open"), &[("open", open)]),
             R::DayNeedsSupervisor { date } => fill(t("day_needs_supervisor"), &[("date", date)]),
+            R::DaySame { date } => fill(t("day_same"), &[("date", date)]),
+            R::DayHasSales { date, number } => {
+                fill(t("day_has_sales"), &[("date", date), ("number", number)])
+            }
             R::DayNotThis { open, date } => {
                 fill(t("day_not_this"), &[("open", open), ("date", date)])
             }
@@ -334,6 +348,13 @@ mod tests {
             Refusal::DayNeedsSupervisor {
                 date: s("2026-12-02"),
             },
+            Refusal::DaySame {
+                date: s("2027-12-07"),
+            },
+            Refusal::DayHasSales {
+                date: s("2027-12-07"),
+                number: s("FV1-000001"),
+            },
             Refusal::DayNotThis {
                 open: s("2026-11-29"),
                 date: s("2026-11-30"),
@@ -413,7 +434,7 @@ mod tests {
             Some("registro #7 del diario: el documento no coincide con su hash")
         );
         assert_eq!(
-            all[7].words(Language::Es),
+            all[9].words(Language::Es),
             "no se puede cerrar 2026-11-29: el turno de ana está abierto; 2 tiquete(s) en espera"
         );
     }

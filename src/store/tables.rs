@@ -74,4 +74,7 @@ pub mod meta_keys {
     /// sync server held for this register code when this store took the code over. The next
     /// document of a type is numbered after both the chain and this floor.
     pub const NUMBER_FLOOR: &str = "number_floor";
+    /// What a sync last saw of the server's clock: its time then this machine's, UTC
+    /// milliseconds (i64 little-endian each). A hint for the business date, never a document.
+    pub const SERVER_CLOCK: &str = "server_clock";
 }

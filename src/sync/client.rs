@@ -94,6 +94,8 @@ pub struct Client {
     retries: u32,
     /// Server clock minus ours, in seconds, from the last `Date` header.
     pub drift_s: Option<i64>,
+    /// The server's clock at the last answer and this machine's when it asked (UTC ms).
+    pub server_clock: Option<(i64, i64)>,
 }
 
 impl Client {
@@ -121,6 +123,7 @@ impl Client {
             auth: (!c.user.is_empty()).then(|| super::basic_auth(&c.user, &c.password)),
             retries: 4,
             drift_s: None,
+            server_clock: None,
         })
     }
 
@@ -172,6 +175,7 @@ impl Client {
             .and_then(|d| chrono::DateTime::parse_from_rfc2822(d).ok())
         {
             self.drift_s = Some((server.with_timezone(&chrono::Utc) - sent).num_seconds());
+            self.server_clock = Some((server.timestamp_millis(), sent.timestamp_millis()));
         }
         let status = resp.status().as_u16();
         let text = resp

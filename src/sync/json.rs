@@ -155,6 +155,12 @@ pub fn to_json(d: &SealedDocument, c: &Currency) -> Value {
         }),
         DocBody::NoSale(n) => json!({"reason": n.reason}),
         DocBody::DayOpen(o) => json!({"after": o.after.map(|d| d.to_string())}),
+        DocBody::DayCorrect(x) => json!({
+            "wrong": x.wrong.to_string(),
+            "opened": x.opened,
+            "after": x.after.map(|d| d.to_string()),
+            "floats": m(x.floats),
+        }),
         DocBody::ShiftOpen(o) => json!({"float": m(o.float)}),
         DocBody::ShiftClose(x) => json!({
             "opened": x.opened,

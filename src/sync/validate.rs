@@ -6,12 +6,13 @@ use crate::domain::numbering::{DocKind, parse_number};
 use serde_json::Value;
 
 /// Types that are sealed in a register's hash chain: once stored, never edited or deleted.
-pub const SEALED: [&str; 11] = [
+pub const SEALED: [&str; 12] = [
     "sale",
     "refund",
     "cash",
     "nosale",
     "day_open",
+    "day_correct",
     "shift_open",
     "shift_close",
     "closing",
@@ -160,6 +161,17 @@ pub fn check(doc: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<(), 
                 parse_number(text(doc, "original")?).map_err(|e| format!("{id}: {e}"))?;
             if r != register || k != DocKind::Sale {
                 return Err(format!("{id}: the original is not a sale of {register}"));
+            }
+        }
+        "day_correct" => {
+            chrono::NaiveDate::parse_from_str(text(doc, "wrong")?, "%Y-%m-%d")
+                .map_err(|_| format!("{id}: wrong is not a date"))?;
+            let (r, k, _) = parse_number(text(doc, "opened")?).map_err(|e| format!("{id}: {e}"))?;
+            if r != register || k != DocKind::DayOpen {
+                return Err(format!("{id}: opened is not a day opening of {register}"));
+            }
+            if amount(doc, "floats")? < 0 {
+                return Err(format!("{id}: floats are never negative"));
             }
         }
         "cash" => {

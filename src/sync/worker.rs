@@ -90,6 +90,16 @@ pub fn next_daily(now: DateTime<Local>, at: &str) -> Option<DateTime<Local>> {
     })
 }
 
+/// Keeps what the server's clock said, for the next business date's check (a failure to write
+/// this hint is logged and changes nothing else).
+pub fn remember_server_clock(store: &Store, c: &Client) {
+    if let Some((server, local)) = c.server_clock
+        && let Err(e) = store.note_server_clock(server, local)
+    {
+        tracing::warn!(error = %e, "the server's clock was not noted");
+    }
+}
+
 fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
     let r = claim(store, c).and_then(|()| {
         push(store, c, |done, total| {
@@ -99,6 +109,7 @@ fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
     if let Some(d) = c.drift_s {
         let _ = events.send(SyncEvent::Drift(d));
     }
+    remember_server_clock(store, c);
     match r {
         Ok(report) => {
             let _ = report_status(store, c, Some(&report));

@@ -179,6 +179,17 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                     v.push(Line::styled(part, theme.error));
                 }
             }
+            if let Guarded::OpenDay(date, _, why) = &p.action {
+                let d = date.to_string();
+                v.push(Line::styled(
+                    fill(t.pin_open_date, &[("date", &d)]),
+                    theme.error,
+                ));
+                let said = super::opening::why_text(app, *why);
+                for part in super::wrap(&said, 60) {
+                    v.push(Line::styled(part, theme.warn));
+                }
+            }
             if p.action == Guarded::Cancel {
                 v.push(Line::styled(t.cancel_tenders, theme.error));
                 v.extend(tender_lines(app, &app.ticket.tenders, theme));
@@ -251,6 +262,20 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
                 field(theme, ">", s, true, false, 1),
             ],
         ),
+        Popup::CorrectDay(s) => {
+            let open = app.day.open.map(|d| d.to_string()).unwrap_or_default();
+            let mut v = vec![Line::styled(
+                fill(t.correct_day_open, &[("open", &open)]),
+                theme.accent,
+            )];
+            for text in [t.correct_day_rule, t.correct_day_sales] {
+                for part in super::wrap(text, 60) {
+                    v.push(Line::styled(part, theme.dim));
+                }
+            }
+            v.push(field(theme, t.correct_day_to, s, true, false, 10));
+            (t.correct_day_title, v)
+        }
         Popup::JournalExport(s) => (
             t.journal_title,
             vec![

@@ -100,6 +100,13 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
             ("total", &currency.format_symbol(j.total)),
         ],
     );
+    if !j.cash_moves.is_zero() {
+        let moves = currency.format_symbol(j.cash_moves);
+        sum.push_str(&format!(
+            " · {}",
+            fill(t.journal_cash_moves, &[("moves", &moves)])
+        ));
+    }
     for (name, v) in [
         t.tender_cash,
         t.tender_card,

@@ -13,7 +13,7 @@ mod overlays;
 mod payment;
 mod refund;
 mod report;
-mod sale;
+pub mod sale;
 mod shift_close;
 mod sync_panel;
 pub mod theme;
@@ -140,7 +140,7 @@ impl Painter {
             && area.width >= MIN_WIDTH
             && area.height >= MIN_HEIGHT
         {
-            let row = sale::input_row(area);
+            let row = sale::input_row(area, app);
             let mut buf = Buffer::empty(row);
             buf.set_style(row, theme.base);
             Paragraph::new(sale::input_line(app, theme)).render(row, &mut buf);

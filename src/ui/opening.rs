@@ -2,6 +2,7 @@
 
 use super::{block, centered, field, message};
 use crate::app::{App, OpeningForm};
+use crate::domain::day::Why;
 use crate::i18n::fill;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -32,15 +33,8 @@ pub fn opening(f: &mut Frame, app: &App, theme: &Theme, o: &OpeningForm) {
             &[("date", &o.date.to_string())],
         )));
     }
-    if o.needs_supervisor {
-        let last = o.closed_through.map(|d| d.to_string()).unwrap_or_default();
-        // Today already closed, the next date is ahead of the calendar: in sequence, only early.
-        let text = if o.date > app.now().date_naive() {
-            fill(t.opening_ahead, &[("last", &last)])
-        } else {
-            fill(t.opening_needs_sup, &[("last", &last)])
-        };
-        lines.push(Line::styled(text, theme.warn));
+    if let Some(why) = o.why.filter(|_| o.opens_day) {
+        lines.push(Line::styled(why_text(app, why), theme.warn));
     }
     lines.push(Line::default());
     lines.push(field(theme, t.opening_float, &o.float, true, false, 14));
@@ -48,7 +42,30 @@ pub fn opening(f: &mut Frame, app: &App, theme: &Theme, o: &OpeningForm) {
     lines.push(message(app, theme));
     lines.push(Line::styled(t.opening_hint, theme.dim));
     f.render_widget(
-        Paragraph::new(lines).block(block(theme, t.opening_title)),
+        Paragraph::new(lines)
+            .block(block(theme, t.opening_title))
+            .wrap(ratatui::widgets::Wrap { trim: false }),
         area,
     );
+}
+
+/// Why a supervisor confirms the date, in the register's language (one line of at most 74
+/// columns: every date is ten).
+pub fn why_text(app: &App, why: Why) -> String {
+    let t = app.texts;
+    match why {
+        Why::FirstDate => fill(
+            t.opening_first,
+            &[("clock", &app.now().format("%Y-%m-%d %H:%M").to_string())],
+        ),
+        Why::Gap { closed } => fill(t.opening_needs_sup, &[("last", &closed.to_string())]),
+        Why::ClosedToday { closed } => fill(t.opening_ahead, &[("last", &closed.to_string())]),
+        Why::ServerDate { server, clock } => fill(
+            t.opening_server,
+            &[
+                ("server", &server.to_string()),
+                ("clock", &clock.to_string()),
+            ],
+        ),
+    }
 }

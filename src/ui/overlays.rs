@@ -79,6 +79,7 @@ pub fn menu(f: &mut Frame, app: &App, theme: &Theme) {
         t.menu_backup,
         t.menu_token,
         t.menu_users,
+        t.menu_correct_day,
     ];
     f.render_widget(block(theme, t.menu_title), area);
     let [l, r] = Layout::horizontal([Constraint::Length(38), Constraint::Min(30)])

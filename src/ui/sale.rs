@@ -18,12 +18,28 @@ pub(crate) fn input_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
     ])
 }
 
+/// The rows the message takes on a screen `width` columns wide: a message longer than a row
+/// wraps onto up to three, taken from the ticket, so that no message is ever cut.
+pub fn message_rows(app: &App, width: u16) -> u16 {
+    match &app.message {
+        Some(m) if m.shown().chars().count() > usize::from(width) => {
+            super::wrap(&m.shown(), usize::from(width))
+                .len()
+                .clamp(1, 3) as u16
+        }
+        _ => 1,
+    }
+}
+
 /// The row inside the input box on a screen of `area`: the input box is the three rows above
-/// the message line and the key bar.
-pub(crate) fn input_row(area: Rect) -> Rect {
+/// the message and the key bar.
+pub fn input_row(area: Rect, app: &App) -> Rect {
     Rect {
         x: area.x + 1,
-        y: area.y + area.height.saturating_sub(4),
+        y: area.y
+            + area
+                .height
+                .saturating_sub(3 + message_rows(app, area.width)),
         width: area.width.saturating_sub(2),
         height: 1,
     }
@@ -34,7 +50,7 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
         Constraint::Length(1),
         Constraint::Min(8),
         Constraint::Length(3),
-        Constraint::Length(1),
+        Constraint::Length(message_rows(app, f.area().width)),
         Constraint::Length(1),
     ])
     .areas(f.area());
@@ -50,8 +66,16 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
         input,
     );
     if let Some(m) = &app.message {
+        let rows: Vec<Line> = if message.height > 1 {
+            super::wrap(&m.shown(), usize::from(message.width))
+                .into_iter()
+                .map(Line::from)
+                .collect()
+        } else {
+            vec![Line::from(m.shown().into_owned())]
+        };
         f.render_widget(
-            Paragraph::new(m.shown()).style(message_style(theme, m.level)),
+            Paragraph::new(rows).style(message_style(theme, m.level)),
             message,
         );
     } else if app.ticket.is_empty() && app.last_sale.is_none() {
