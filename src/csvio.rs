@@ -22,8 +22,13 @@ pub struct CsvError {
 /// What is wrong with a cell, a row or the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CsvProblem {
-    /// The file cannot be read (the operating system's reason).
-    CannotRead(String),
+    /// The file cannot be read: the operating system's reason (its kind, its error number, and
+    /// its English for the log).
+    CannotRead {
+        kind: std::io::ErrorKind,
+        code: Option<i32>,
+        text: String,
+    },
     /// The CSV itself is malformed (the parser's reason).
     Malformed(String),
     /// No header; `header` is the one expected.
@@ -83,7 +88,16 @@ impl CsvError {
             crate::i18n::domain_words(e, texts, None).unwrap_or_else(|| e.to_string())
         };
         let what = match &self.problem {
-            P::CannotRead(d) => fill(t("csv_cannot_read"), &[("detail", d)]),
+            P::CannotRead { kind, code, text } => {
+                let e = match code {
+                    Some(c) => std::io::Error::from_raw_os_error(*c),
+                    None => std::io::Error::new(*kind, text.clone()),
+                };
+                fill(
+                    t("csv_cannot_read"),
+                    &[("detail", &crate::i18n::io_words(&e, lang))],
+                )
+            }
             P::Malformed(d) => d.clone(),
             P::Empty { header } => fill(t("csv_empty"), &[("header", header)]),
             P::UnknownColumn {
@@ -259,9 +273,14 @@ pub fn read_catalog_each(
         lines: lines.clone(),
     };
     let mut input = std::io::BufReader::with_capacity(64 * 1024, counting);
-    let head = input
-        .fill_buf()
-        .map_err(|e| err(1, None, CsvProblem::CannotRead(e.to_string())))?;
+    let head = input.fill_buf().map_err(|e| {
+        let problem = CsvProblem::CannotRead {
+            kind: e.kind(),
+            code: e.raw_os_error(),
+            text: e.to_string(),
+        };
+        err(1, None, problem)
+    })?;
     let bom = head.starts_with(b"\xEF\xBB\xBF");
     let delimiter = sniff_delimiter(if bom { &head[3..] } else { head });
     if bom {

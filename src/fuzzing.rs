@@ -26,6 +26,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("scale_labels", scale_labels),
     ("token_answer", token_answer),
     ("backup_file", backup_file),
+    ("control_line", control_line),
 ];
 
 fn currencies() -> impl Iterator<Item = Currency> {
@@ -263,6 +264,21 @@ pub fn token_answer(data: &[u8]) {
     if let Ok(c) = crate::domain::token::parse_challenge(text) {
         let a = crate::domain::token::answer(&[7; 32], "FV1", c, 1);
         assert!(a.len() == 8 && a.bytes().all(|b| b.is_ascii_digit()), "{a}");
+    }
+}
+
+/// A line on the register's control socket (`caja catalog export`, `caja customers export` and
+/// `caja backup` ask a selling register through it): a request read is one that writes back to
+/// the same line's meaning.
+pub fn control_line(data: &[u8]) {
+    use crate::store::share::Request;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Some(r) = Request::parse(text)
+        && let Ok(line) = r.line()
+    {
+        assert_eq!(Request::parse(&line).as_ref(), Some(&r), "{line:?}");
     }
 }
 

@@ -414,6 +414,13 @@ fn error_words(e: &anyhow::Error, w: &CliWords) -> String {
     if let Some(pe) = e.downcast_ref::<caja::provision::ProvisionError>() {
         return pe.words(w.language);
     }
+    // The operating system's errors in words, after what was being done (the contexts).
+    if let Some(io) = e.root_cause().downcast_ref::<std::io::Error>() {
+        let mut parts: Vec<String> = e.chain().map(|c| c.to_string()).collect();
+        parts.pop();
+        parts.push(caja::i18n::io_words(io, w.language));
+        return parts.join(": ");
+    }
     let t = caja::i18n::texts(w.language);
     caja::i18n::domain_words(e.as_ref(), t, None).unwrap_or_else(|| format!("{e:#}"))
 }

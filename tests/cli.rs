@@ -496,3 +496,36 @@ fn the_command_line_speaks_the_folders_language() {
         }
     }
 }
+
+/// The operating system's errors a technician meets read in the folder's language, after what
+/// was being done: a folder given for a file, a file given for the backups' folder.
+#[test]
+fn the_systems_errors_read_in_the_folders_language() {
+    for (lang, folder_for_file, file_for_folder) in [
+        (
+            "es",
+            "no se puede leer el archivo: es una carpeta, no un archivo",
+            "es un archivo, no una carpeta",
+        ),
+        (
+            "en",
+            "cannot read the file: it is a folder, not a file",
+            "is a file, not a folder",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        init_in(dir.path(), "Tienda", lang);
+        let data = dir.path().to_str().unwrap();
+        let o = run(&["catalog", "import", "--data-dir", data, data]);
+        assert!(!o.status.success());
+        let t = text(&o);
+        assert!(t.contains(folder_for_file), "{t}");
+        assert!(!t.contains("os error"), "{t}");
+        let file = dir.path().join("caja.toml");
+        let o = run(&["backup", "--data-dir", data, "--to", file.to_str().unwrap()]);
+        assert!(!o.status.success());
+        let t = text(&o);
+        assert!(t.contains(file_for_folder), "{t}");
+        assert!(!t.contains("os error") && !t.contains("File exists"), "{t}");
+    }
+}

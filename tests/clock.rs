@@ -264,3 +264,68 @@ fn a_sync_notes_the_servers_clock_once_and_not_on_every_push() {
     store.note_server_clock(1_100_000, 2_020_000).unwrap();
     assert_eq!(store.server_clock().unwrap(), Some((1_100_000, 2_020_000)));
 }
+
+/// The store's own date search (what `caja journal` reads when the journal files are not whole,
+/// what the X and the Z add up) finds each date's documents around a correction.
+#[test]
+fn the_stores_date_search_lists_each_dates_documents_around_a_correction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let at = |d: &str| caja::store::docs::DocHeader {
+        business_date: date(d),
+        ..header(22, 0)
+    };
+    let ov = || caja::domain::document::Override {
+        action: "correct_day".into(),
+        supervisor: "ana".into(),
+        reason: "wrong clock".into(),
+    };
+    store.open_day(&at("2027-12-07"), Vec::new()).unwrap();
+    store
+        .open_shift(&at("2027-12-07"), Money::from_minor(50_000))
+        .unwrap();
+    // Not to the same date; not once a document moved money.
+    let same = store
+        .correct_day(&at("2027-12-07"), vec![ov()])
+        .unwrap_err();
+    assert!(same.to_string().contains("nothing to correct"), "{same}");
+    store.correct_day(&at("2026-12-07"), vec![ov()]).unwrap();
+    let products = caja::csvio::demo_catalog(&store.info().currency);
+    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    store.commit(&at("2026-12-07"), body).unwrap();
+    let late = store
+        .correct_day(&at("2026-12-06"), vec![ov()])
+        .unwrap_err();
+    assert!(late.to_string().contains("FV1-000001"), "{late}");
+    let listed = |from: &str, to: &str| {
+        let mut v = Vec::new();
+        store
+            .visit_dates(date(from), date(to), |_, d| {
+                v.push(d.doc.number.clone());
+                std::ops::ControlFlow::Continue(())
+            })
+            .unwrap();
+        v
+    };
+    assert_eq!(
+        listed("2026-12-07", "2026-12-07"),
+        ["FV1-CF-000001", "FV1-000001"]
+    );
+    assert_eq!(
+        listed("2027-12-07", "2027-12-07"),
+        ["FV1-DA-000001", "FV1-TA-000001"]
+    );
+    assert_eq!(
+        listed("2026-01-01", "2028-01-01"),
+        [
+            "FV1-DA-000001",
+            "FV1-TA-000001",
+            "FV1-CF-000001",
+            "FV1-000001"
+        ]
+    );
+    assert!(listed("2026-12-08", "2027-12-06").is_empty());
+    // The X of the open date counts the float the correction carried, once.
+    let x = store.shift_report("ana").unwrap();
+    assert_eq!(x.floats, Money::from_minor(50_000));
+}

@@ -152,6 +152,41 @@ fn a_disk_turned_read_only_is_named_and_check_journal_and_backup_still_work() {
     let w = e.words(caja::i18n::Language::Es, None);
     assert!(w.contains("solo lectura") && w.contains("copia"), "{w}");
 
+    // The register itself: a screen that says so and takes a backup to the USB stick, with
+    // nothing opened for writing.
+    let usb = tempfile::tempdir().unwrap();
+    let mut config = caja::config::Config::defaults();
+    config.backup.dir = dd(usb.path()).to_string();
+    let mut app = caja::app::App::open(dir.clone(), config, clock_at_941()).unwrap();
+    assert!(
+        matches!(app.screen, caja::app::Screen::ReadOnlyDisk(_)),
+        "{}",
+        msg(&app)
+    );
+    let s = drawn(&app, &mono_theme(), 80, 24, true);
+    assert!(
+        s.contains("Disco de solo lectura") && s.contains("la tarjeta puede estar fallando"),
+        "{s}"
+    );
+    assert!(
+        s.contains(&format!("B: copia de seguridad ahora a {}", dd(usb.path()))),
+        "{s}"
+    );
+    keys(&mut app, "b");
+    settle(&mut app);
+    assert!(msg(&app).contains("Copia verificada"), "{}", msg(&app));
+    let made: Vec<_> = std::fs::read_dir(usb.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".redb"))
+        .collect();
+    assert_eq!(made.len(), 1, "{}", msg(&app));
+    let v = caja::store::backup::verify_file(&made[0].path(), None).unwrap();
+    assert_eq!(v.documents, 12);
+    key(&mut app, ratatui::crossterm::event::KeyCode::Esc);
+    assert!(app.quit);
+    drop(app);
+
     let o = run(&["check", "--data-dir", dd(&dir)]);
     assert!(o.status.success(), "check: {}", text(&o));
     assert!(!text(&o).contains("os error 30"), "{}", text(&o));

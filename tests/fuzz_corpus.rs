@@ -219,6 +219,15 @@ fn make_seed_corpus() {
     ] {
         put("token_answer", n, s.as_bytes());
     }
+    for (n, s) in [
+        ("catalog", "catalog\n"),
+        ("customers", "customers\r\n"),
+        ("backup", "backup\t3\t/media/usb\n"),
+        ("backup-tab", "backup\t1\t/media/usb\tcon tab\n"),
+        ("backup-bad-keep", "backup\tx\t/media/usb\n"),
+    ] {
+        put("control_line", n, s.as_bytes());
+    }
     // A real backup, and the same cut short.
     let stick = tempfile::tempdir().unwrap();
     assert!(

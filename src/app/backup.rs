@@ -3,7 +3,7 @@
 use super::StepStatus;
 use super::{App, Level, Screen};
 use crate::i18n::{Texts, fill};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 use std::sync::mpsc::channel;
 
@@ -15,6 +15,18 @@ pub(super) fn backup_step(
     keep: usize,
     at: chrono::DateTime<chrono::FixedOffset>,
 ) -> StepStatus {
+    let currency = store.info().currency.clone();
+    backup_step_with(t, dir, Some(&currency), |to| store.backup_to(to, at, keep))
+}
+
+/// A backup into `dir` made by `make`: refused when `dir` is unset or not a folder (a USB stick
+/// that is not mounted), then said in words.
+fn backup_step_with(
+    t: &Texts,
+    dir: &str,
+    currency: Option<&crate::domain::money::Currency>,
+    make: impl FnOnce(&std::path::Path) -> Result<crate::store::backup::BackupDone, StoreError>,
+) -> StepStatus {
     if dir.trim().is_empty() {
         return StepStatus::Warn(t.step_backup_off.into());
     }
@@ -24,7 +36,7 @@ pub(super) fn backup_step(
     if !path.is_dir() {
         return StepStatus::Fail(fill(t.step_backup_missing, &[("dir", dir)]));
     }
-    match store.backup_to(&path, at, keep) {
+    match make(&path) {
         Ok(done) => {
             tracing::info!(path = %done.path.display(), "backup");
             let name = done
@@ -39,7 +51,7 @@ pub(super) fn backup_step(
         }
         Err(e) => StepStatus::Fail(fill(
             t.step_failed,
-            &[("why", &e.words(t.language, Some(&store.info().currency)))],
+            &[("why", &e.words(t.language, currency))],
         )),
     }
 }
@@ -63,6 +75,41 @@ impl App {
         self.backup_job = Some(rx);
         self.screen = Screen::Sale;
         self.info(Level::Info, self.texts.backup_running);
+    }
+
+    /// The register over a data folder whose disk the kernel made read-only (what a failing
+    /// flash card becomes): nothing can be sold or saved, and nothing is opened for writing;
+    /// the screen says so and takes a backup through a read-only handle to `[backup] dir`.
+    pub fn read_only_disk(&mut self, why: String) {
+        self.store = None;
+        self.screen = Screen::ReadOnlyDisk(why);
+    }
+
+    pub(super) fn read_only_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+        use ratatui::crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Char('b' | 'B') if self.backup_job.is_none() => {
+                let (tx, rx) = channel();
+                let (t, dir, to, keep, at) = (
+                    self.texts,
+                    self.dir.clone(),
+                    self.config.backup.dir.clone(),
+                    self.config.backup.keep as usize,
+                    self.now(),
+                );
+                std::thread::spawn(move || {
+                    let step = backup_step_with(t, &to, None, |path| {
+                        crate::store::StoreReader::open(&dir)?.backup_to(&dir, path, at, keep)
+                    });
+                    let _ = tx.send(step);
+                });
+                self.backup_job = Some(rx);
+                self.info(Level::Info, self.texts.backup_running);
+            }
+            // A kiosk has nothing else to run: it stays on this screen.
+            KeyCode::Esc if !self.config.register.kiosk => self.quit = true,
+            _ => {}
+        }
     }
 
     /// Picks up background work of the supervisor's screens; true when the screen changed.

@@ -30,6 +30,13 @@ impl App {
         let (store, damaged) = match opened {
             Ok(s) => (Some(s), None),
             Err(StoreError::NotInitialized(_)) => (None, None),
+            Err(e @ StoreError::Disk(crate::store::DiskFault::ReadOnly)) => {
+                tracing::error!("the disk is read-only: {e}");
+                let why = e.words(config.language, None);
+                let mut app = App::new(dir, None, config, clock);
+                app.read_only_disk(why);
+                return Ok(app);
+            }
             Err(e) => match e.damage(config.language) {
                 Some(why) => (None, Some(why)),
                 None => return Err(e),

@@ -101,6 +101,8 @@ pub enum Screen {
     Setup(SetupForm),
     /// The store is damaged: nothing opened, a supervisor may rebuild.
     Damaged(DamagedState),
+    /// The disk is read-only: nothing opened for writing; why, and a backup on B.
+    ReadOnlyDisk(String),
     Login(LoginForm),
     Sale,
     Search(SearchState),
@@ -579,6 +581,7 @@ impl App {
         match &self.screen {
             Screen::Setup(_) => self.setup_key(key),
             Screen::Damaged(_) => self.damaged_key(key),
+            Screen::ReadOnlyDisk(_) => self.read_only_key(key),
             Screen::Login(_) => self.login_key(key),
             Screen::Sale => self.sale_key(key),
             Screen::Search(_) => self.search_key(key),

@@ -139,3 +139,23 @@ pub fn domain_words(
     }
     None
 }
+
+/// An operating system error in `lang`: the kinds a shop meets (a file or folder that is not
+/// there, a permission, a full or read-only disk, a folder given for a file) in words, anything
+/// else as the system says it. The system's own text stays in the log.
+pub fn io_words(e: &std::io::Error, lang: super::Language) -> String {
+    use std::io::ErrorKind as K;
+    let k = |key| super::store_text(lang, key);
+    match (e.kind(), e.raw_os_error()) {
+        // The disk's own faults, as the store words them.
+        (K::StorageFull, _) | (_, Some(28)) => k("disk_full").into(),
+        (K::ReadOnlyFilesystem, _) | (_, Some(30)) => k("disk_read_only").into(),
+        (K::NotFound, _) => k("os_not_found").into(),
+        (K::PermissionDenied, _) => k("os_permission").into(),
+        (K::IsADirectory, _) | (_, Some(21)) => k("os_is_dir").into(),
+        (K::NotADirectory, _) | (_, Some(20)) => k("os_not_dir").into(),
+        (K::AlreadyExists, _) => k("os_exists").into(),
+        (K::TimedOut, _) => k("os_timed_out").into(),
+        _ => fill(k("os_other"), &[("why", &e.to_string())]),
+    }
+}

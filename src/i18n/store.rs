@@ -279,6 +279,38 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "business date {open} is already open; close it (Z) before opening another",
     ),
     (
+        "not_a_folder",
+        "{dir} es un archivo, no una carpeta: dé la carpeta donde guardar las copias (donde está montada la USB)",
+        "{dir} is a file, not a folder: give the folder to keep the backups in (where the USB stick is mounted)",
+    ),
+    (
+        "os_not_found",
+        "el archivo o la carpeta no existe",
+        "the file or folder does not exist",
+    ),
+    (
+        "os_permission",
+        "sin permiso: revise el dueño y los permisos del archivo o la carpeta",
+        "permission denied: check the owner and the permissions of the file or folder",
+    ),
+    (
+        "os_is_dir",
+        "es una carpeta, no un archivo",
+        "it is a folder, not a file",
+    ),
+    ("os_not_dir", "no es una carpeta", "it is not a folder"),
+    ("os_exists", "ya existe", "it exists already"),
+    (
+        "os_timed_out",
+        "se agotó el tiempo de espera",
+        "it timed out",
+    ),
+    (
+        "os_other",
+        "el sistema dice: {why}",
+        "the system says: {why}",
+    ),
+    (
         "whynot_no_file",
         "no hay archivo de la tienda",
         "there is no store file",

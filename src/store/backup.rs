@@ -153,6 +153,12 @@ fn backup_from(
     keep: usize,
 ) -> Result<BackupDone, StoreError> {
     {
+        if to.exists() && !to.is_dir() {
+            return Err(super::Refusal::NotAFolder {
+                dir: to.display().to_string(),
+            }
+            .into());
+        }
         std::fs::create_dir_all(to)?;
         remove_partials(to);
         // Two backups in one second get two names: a backup never replaces another.

@@ -655,9 +655,8 @@ pub(crate) fn visit_dates_in(
         return Ok(());
     };
     let given_up = GivenUp::of(&docs, &last_d)?;
-    let Some(start) = first_dated(&docs, last, from, &given_up)? else {
-        return Ok(());
-    };
+    // Nothing dated `from` or later may still leave a given-up stretch of those dates.
+    let start = first_dated(&docs, last, from, &given_up)?.unwrap_or(last + 1);
     // What a correction gave up keeps the date it was sealed with: listed in chain order when
     // that date is asked for.
     let mut seqs: Vec<std::ops::Range<u64>> = given_up.before(start).map(|(a, b)| a..b).collect();

@@ -95,6 +95,10 @@ pub enum Refusal {
     FolderName {
         dir: String,
     },
+    /// A backup's destination is a file, not a folder.
+    NotAFolder {
+        dir: String,
+    },
     /// The running register refused a request of the command line, and said why (in the
     /// folder's language).
     RunningRegister {
@@ -189,6 +193,7 @@ impl Refusal {
                 problem: None,
             } => fill(t("not_verified_count"), &[("path", path)]),
             R::FolderName { dir } => fill(t("folder_name"), &[("dir", dir)]),
+            R::NotAFolder { dir } => fill(t("not_a_folder"), &[("dir", dir)]),
             R::RunningRegister { said } => fill(t("running_register"), &[("said", said)]),
             R::ForeignJournal {
                 file,
@@ -326,6 +331,7 @@ impl super::StoreError {
             }
             E::Db(d) => fill(s("db"), &[("detail", d)]),
             E::Disk(d) => d.words(lang),
+            E::Io(e) => crate::i18n::io_words(e, lang),
             E::Found(p) => p.words(lang),
             other => other.to_string(),
         }
@@ -404,6 +410,7 @@ mod tests {
                 problem: None,
             },
             Refusal::FolderName { dir: s("/d") },
+            Refusal::NotAFolder { dir: s("/d") },
             Refusal::RunningRegister { said: s("x") },
             Refusal::JournalNotWhole {
                 problem: super::super::check::Problem::JournalGap { from: 3, to: 3 },

@@ -34,7 +34,7 @@ pub enum Request {
 }
 
 impl Request {
-    fn line(&self) -> Result<String, StoreError> {
+    pub(crate) fn line(&self) -> Result<String, StoreError> {
         Ok(match self {
             Request::Catalog => "catalog".into(),
             Request::Customers => "customers".into(),
@@ -52,7 +52,7 @@ impl Request {
         })
     }
 
-    fn parse(line: &str) -> Option<Request> {
+    pub(crate) fn parse(line: &str) -> Option<Request> {
         let mut parts = line.trim_end_matches(['\r', '\n']).splitn(3, '\t');
         match (parts.next()?, parts.next(), parts.next()) {
             ("catalog", None, None) => Some(Request::Catalog),

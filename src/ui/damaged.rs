@@ -62,3 +62,40 @@ pub fn damaged(f: &mut Frame, app: &App, theme: &Theme, st: &DamagedState) {
         area,
     );
 }
+
+/// The read-only disk screen (see `App::read_only_disk`).
+pub fn read_only(f: &mut Frame, app: &App, theme: &Theme, why: &str) {
+    let t = app.texts;
+    let area = centered(f, f.area(), 78, 14);
+    let dir = app.config.backup.dir.trim();
+    let mut lines = vec![
+        Line::styled(why.to_string(), theme.error),
+        Line::default(),
+        Line::raw(if dir.is_empty() {
+            t.readonly_no_dir.to_string()
+        } else {
+            crate::i18n::fill(t.readonly_backup, &[("dir", dir)])
+        }),
+        Line::default(),
+    ];
+    if let Some(m) = &app.message {
+        lines.push(Line::styled(
+            m.shown().into_owned(),
+            message_style(theme, m.level),
+        ));
+    }
+    lines.push(Line::styled(
+        if app.config.register.kiosk {
+            t.readonly_hint_kiosk
+        } else {
+            t.readonly_hint
+        },
+        theme.dim,
+    ));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block(theme, t.readonly_title))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

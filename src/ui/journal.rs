@@ -16,11 +16,16 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
     };
     let area = f.area();
     f.render_widget(block(theme, t.journal_title), area);
+    // A message longer than a row (an export's path) takes a second one from the list.
+    let msg_rows = match &app.message {
+        Some(m) if m.shown().chars().count() > usize::from(area.width.saturating_sub(2)) => 2,
+        _ => 1,
+    };
     let [filters, list, totals, msg, hint] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Min(3),
         Constraint::Length(2),
-        Constraint::Length(1),
+        Constraint::Length(msg_rows),
         Constraint::Length(1),
     ])
     .margin(1)
@@ -127,6 +132,9 @@ pub fn journal(f: &mut Frame, app: &App, theme: &Theme, j: &JournalState) {
             .wrap(ratatui::widgets::Wrap { trim: true }),
         totals,
     );
-    f.render_widget(Paragraph::new(message(app, theme)), msg);
+    f.render_widget(
+        Paragraph::new(message(app, theme)).wrap(ratatui::widgets::Wrap { trim: true }),
+        msg,
+    );
     f.render_widget(Paragraph::new(t.journal_hint).style(theme.selected), hint);
 }

@@ -61,6 +61,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     match &app.screen {
         Screen::Setup(form) => forms::setup(f, app, theme, form),
         Screen::Damaged(st) => damaged::damaged(f, app, theme, st),
+        Screen::ReadOnlyDisk(why) => damaged::read_only(f, app, theme, why),
         Screen::Login(form) => forms::login(f, app, theme, form),
         Screen::Diagnostics(d) => diagnostics::diagnostics(f, app, theme, d),
         Screen::Opening(o) => opening::opening(f, app, theme, o),
