@@ -956,3 +956,132 @@ fn the_hubs_commands_work_while_it_serves() {
     );
     assert_eq!(code, 200, "{body}");
 }
+
+/// What standard CouchDB clients need of the hub before they can even open a database (issue:
+/// "the hub stops every standard CouchDB client except caja's own"): a closed connection says
+/// so, HEAD answers, the database's info has `instance_start_time`, `_up`, `_uuids` and
+/// `_all_dbs` answer, a revision the hub does not hold is missing, and `since=now` is now.
+#[test]
+fn the_hub_answers_what_standard_couchdb_clients_ask_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let admin = basic("admin", "clave-admin-segura");
+    // Connection: close in the request: the answer says it, then the socket closes.
+    let mut s = TcpStream::connect(h.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "GET /caja-docs HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nAuthorization: {admin}\r\n\r\n"
+    )
+    .unwrap();
+    let mut all = String::new();
+    s.read_to_string(&mut all).unwrap();
+    let (head, body) = all.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(
+        head.lines()
+            .any(|l| l.eq_ignore_ascii_case("connection: close")),
+        "{head}"
+    );
+    let info: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(info["instance_start_time"], "0", "{info}");
+    assert_eq!(info["db_name"], "caja-docs");
+
+    // HEAD of a database and of a document: the GET's status, no body.
+    let (code, body) = raw(h.addr, "HEAD", "/caja-docs", Some(&admin), "");
+    assert_eq!((code, body.as_str()), (200, ""));
+    let (code, _) = raw(
+        h.addr,
+        "HEAD",
+        "/caja-docs/sale:FV1-000001",
+        Some(&admin),
+        "",
+    );
+    assert_eq!(code, 404);
+    let (code, _) = raw(h.addr, "HEAD", "/caja-nothing", Some(&admin), "");
+    assert_eq!(code, 404);
+
+    let (code, body) = raw(h.addr, "GET", "/_up", None, "");
+    assert_eq!((code, body.contains("\"ok\"")), (200, true), "{body}");
+    let (code, body) = raw(h.addr, "GET", "/_uuids?count=3", Some(&fv1()), "");
+    assert_eq!(code, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let uuids = v["uuids"].as_array().unwrap();
+    assert_eq!(uuids.len(), 3);
+    assert!(uuids.iter().all(|u| u.as_str().unwrap().len() == 32));
+    assert_ne!(uuids[0], uuids[1]);
+    let (code, _) = raw(h.addr, "GET", "/_uuids?count=0", Some(&fv1()), "");
+    assert_eq!(code, 400);
+    let (code, body) = raw(h.addr, "GET", "/_all_dbs", Some(&admin), "");
+    assert_eq!(code, 200, "{body}");
+    let dbs: Vec<String> = serde_json::from_str(&body).unwrap();
+    for db in ["caja-catalog", "caja-docs", "caja-registers"] {
+        assert!(dbs.iter().any(|d| d == db), "{dbs:?}");
+    }
+    let (code, _) = raw(h.addr, "GET", "/_all_dbs", Some(&fv1()), "");
+    assert_eq!(code, 403, "a register does not list databases");
+
+    // A document at a revision the hub holds, and at one it does not.
+    let doc = r#"{"_id":"product:X1","type":"product","sku":"X1","name":"Uno","barcodes":[],"price":"1000","tax_rate":"19","active":true}"#;
+    let (code, body) = raw(h.addr, "PUT", "/caja-catalog/product:X1", Some(&admin), doc);
+    assert_eq!(code, 201, "{body}");
+    let rev = serde_json::from_str::<serde_json::Value>(&body).unwrap()["rev"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, _) = raw(
+        h.addr,
+        "GET",
+        &format!("/caja-catalog/product:X1?rev={rev}"),
+        Some(&fv1()),
+        "",
+    );
+    assert_eq!(code, 200);
+    let (code, body) = raw(
+        h.addr,
+        "GET",
+        "/caja-catalog/product:X1?rev=1-ffffffffffffffffffffffffffffffff",
+        Some(&fv1()),
+        "",
+    );
+    assert_eq!(code, 404, "{body}");
+    assert!(body.contains("missing"), "{body}");
+
+    // since=now: the sequence now, and a change after it is seen.
+    let (code, body) = raw(
+        h.addr,
+        "GET",
+        "/caja-catalog/_changes?since=now",
+        Some(&fv1()),
+        "",
+    );
+    assert_eq!(code, 200, "{body}");
+    let now: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let last = now["last_seq"].clone();
+    assert_ne!(last, serde_json::json!("18446744073709551615"), "{now}");
+    assert!(now["results"].as_array().unwrap().is_empty(), "{now}");
+    let doc2 = doc.replace("X1", "X2");
+    let (code, _) = raw(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:X2",
+        Some(&admin),
+        &doc2,
+    );
+    assert_eq!(code, 201);
+    let since = last
+        .as_str()
+        .map(String::from)
+        .unwrap_or_else(|| last.to_string());
+    let (_, body) = raw(
+        h.addr,
+        "GET",
+        &format!("/caja-catalog/_changes?since={since}"),
+        Some(&fv1()),
+        "",
+    );
+    assert!(
+        body.contains("product:X2") && !body.contains("product:X1"),
+        "{body}"
+    );
+}

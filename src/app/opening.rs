@@ -18,8 +18,6 @@ pub struct OpeningForm {
     pub opens_day: bool,
     /// Why a supervisor must confirm the date it opens (None: it opens freely).
     pub why: Option<Why>,
-    /// This machine's date when the screen opened.
-    pub clock: NaiveDate,
 }
 
 impl App {
@@ -64,7 +62,6 @@ impl App {
                     date,
                     opens_day: self.day.open.is_none(),
                     why,
-                    clock: today,
                 });
                 return;
             }

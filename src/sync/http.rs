@@ -348,7 +348,7 @@ fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
             Err(ReadFail::Gone) => return,
             Err(ReadFail::Answer(resp)) => {
                 let w = reader.get_mut();
-                let _ = resp.raw_print(&mut *w, HTTPVersion(1, 1), &[], false, None);
+                let _ = print(resp, &mut *w, false, true);
                 let _ = w.flush();
                 return;
             }
@@ -366,15 +366,28 @@ fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
             }
         };
         let w = reader.get_mut();
-        if resp
-            .raw_print(&mut *w, HTTPVersion(1, 1), &[], head_only, None)
-            .is_err()
-            || w.flush().is_err()
-            || close
-        {
+        if print(resp, &mut *w, head_only, close).is_err() || w.flush().is_err() || close {
             return;
         }
     }
+}
+
+/// Writes `resp` (its head only for a HEAD). A connection that closes after it says so (RFC 9112
+/// 9.6): a keep-alive client that is not told sends its next request into a closed socket.
+/// tiny_http keeps a response's `Connection` header to itself, so the line goes in after the
+/// status line.
+fn print(resp: Reply, w: &mut impl Write, head_only: bool, close: bool) -> std::io::Result<()> {
+    if !close {
+        return resp.raw_print(w, HTTPVersion(1, 1), &[], head_only, None);
+    }
+    let mut out = Vec::new();
+    resp.raw_print(&mut out, HTTPVersion(1, 1), &[], head_only, None)?;
+    let at = out
+        .windows(2)
+        .position(|p| p == b"\r\n")
+        .map_or(out.len(), |p| p + 2);
+    out.splice(at..at, b"Connection: close\r\n".iter().copied());
+    w.write_all(&out)
 }
 
 /// Reads until `deadline`, however the bytes trickle in.

@@ -538,6 +538,12 @@ impl Hub {
         html: bool,
         body: &[u8],
     ) -> Response<std::io::Cursor<Vec<u8>>> {
+        // HEAD is GET without the body (the server leaves the body out).
+        let method = if *method == Method::Head {
+            &Method::Get
+        } else {
+            method
+        };
         let path = url.split('?').next().unwrap_or("");
         let parts: Vec<String> = path
             .trim_start_matches('/')
@@ -564,9 +570,47 @@ impl Hub {
                 &json!({"couchdb": "Welcome", "version": "3.3.3", "vendor": {"name": "caja hub", "version": env!("CARGO_PKG_VERSION")}}),
             );
         }
+        // Whether the server is up: open to anyone, as CouchDB's.
+        if parts[0] == "_up" && *method == Method::Get {
+            return reply(200, &json!({"status": "ok"}));
+        }
         let Some(who) = who else {
             return error(401, "unauthorized", "Name or password is incorrect.");
         };
+        match (method, parts[0].as_str(), parts.len()) {
+            (Method::Get, "_all_dbs", 1) => {
+                return match who {
+                    Who::Admin(_) => self
+                        .store
+                        .all_dbs()
+                        .map(|v| reply(200, &json!(v)))
+                        .unwrap_or_else(hub_error),
+                    Who::Register(_) => error(403, "forbidden", "only an admin lists databases"),
+                };
+            }
+            (Method::Get, "_uuids", 1) => {
+                let count = query(url)
+                    .get("count")
+                    .map(|c| c.parse::<usize>())
+                    .transpose()
+                    .ok()
+                    .flatten()
+                    .unwrap_or(1);
+                if !(1..=1000).contains(&count) {
+                    return error(400, "bad_request", "count is 1 to 1000");
+                }
+                let mut uuids = Vec::with_capacity(count);
+                for _ in 0..count {
+                    let mut b = [0u8; 16];
+                    if getrandom::fill(&mut b).is_err() {
+                        return error(500, "internal", "no randomness");
+                    }
+                    uuids.push(b.iter().map(|x| format!("{x:02x}")).collect::<String>());
+                }
+                return reply(200, &json!({"uuids": uuids}));
+            }
+            _ => {}
+        }
         let db = parts[0].as_str();
         if !DATABASES.contains(&db) && !matches!(self.store.has_db(db), Ok(true)) {
             if *method == Method::Put && parts.len() == 1 {
@@ -677,8 +721,15 @@ impl Hub {
             }
             (Method::Get, Some("_changes")) => {
                 let since = q.get("since").map(|s| s.trim_matches('"')).unwrap_or("0");
+                // "now": the database's sequence at this moment, so that what comes next is seen.
                 let since = if since == "now" {
-                    u64::MAX
+                    self.store
+                        .db_info(db)
+                        .map_err(hub_error)?
+                        .get("update_seq")
+                        .and_then(Value::as_str)
+                        .and_then(|s| s.parse().ok())
+                        .unwrap_or(0)
                 } else {
                     since.parse().map_err(|_| {
                         error(
@@ -733,11 +784,17 @@ impl Hub {
                     .map(|v| reply(200, &v))
                     .map_err(hub_error)
             }
-            (Method::Get, Some(id)) if !id.starts_with('_') => self
-                .store
-                .get(db, id)
-                .map(|v| reply(200, &v))
-                .map_err(hub_error),
+            (Method::Get, Some(id)) if !id.starts_with('_') => {
+                let v = self.store.get(db, id).map_err(hub_error)?;
+                // A revision this hub does not hold is missing, as on CouchDB; never the
+                // current one in its place.
+                if let Some(rev) = q.get("rev")
+                    && v.get("_rev").and_then(Value::as_str) != Some(rev.trim_matches('"'))
+                {
+                    return Err(error(404, "not_found", "missing"));
+                }
+                Ok(reply(200, &v))
+            }
             (Method::Put, Some(id)) if !id.starts_with('_') => {
                 may_write(&who, db, id).map_err(|why| error(403, "forbidden", &why))?;
                 let mut v = json_body()?;

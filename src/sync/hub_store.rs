@@ -222,6 +222,16 @@ impl HubStore {
         Ok(tx.open_table(DBS)?.get(name)?.is_some())
     }
 
+    /// Every database's name, in order.
+    pub fn all_dbs(&self) -> Result<Vec<String>, HubError> {
+        let tx = self.db.begin_read()?;
+        let mut out = Vec::new();
+        for row in tx.open_table(DBS)?.iter()? {
+            out.push(row?.0.value().to_string());
+        }
+        Ok(out)
+    }
+
     pub fn create_db(&self, name: &str) -> Result<(), HubError> {
         let tx = self.db.begin_write()?;
         {
@@ -245,7 +255,12 @@ impl HubStore {
             .ok_or(HubError::NotFound)?;
         let changes = tx.open_table(CHANGES)?;
         let count = changes.range((name, 0)..=(name, u64::MAX))?.count();
-        Ok(json!({"db_name": name, "doc_count": count, "update_seq": seq.to_string()}))
+        // CouchDB 2 and later say "0": a replicator reads it to know the database was not
+        // recreated under it, and calls a database without it missing.
+        Ok(
+            json!({"db_name": name, "doc_count": count, "update_seq": seq.to_string(),
+            "instance_start_time": "0"}),
+        )
     }
 
     pub fn add_user(&self, name: &str, password: &str, admin: bool) -> Result<(), HubError> {
