@@ -1047,6 +1047,53 @@ fn the_hub_answers_what_standard_couchdb_clients_ask_first() {
     assert_eq!(code, 404, "{body}");
     assert!(body.contains("missing"), "{body}");
 
+    // A replicator's checkpoint in _local: written at its revision, read back, never a change.
+    let local = "/caja-docs/_local/7a1f3c";
+    let (code, _) = raw(h.addr, "GET", local, Some(&fv1()), "");
+    assert_eq!(code, 404);
+    let (code, body) = raw(
+        h.addr,
+        "PUT",
+        local,
+        Some(&fv1()),
+        r#"{"history":[],"session_id":"s1"}"#,
+    );
+    assert_eq!(code, 201, "{body}");
+    assert!(
+        body.contains(r#""rev":"0-1""#) && body.contains("_local/7a1f3c"),
+        "{body}"
+    );
+    let (code, body) = raw(h.addr, "GET", local, Some(&fv1()), "");
+    assert_eq!(code, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (v["_id"].as_str(), v["_rev"].as_str()),
+        (Some("_local/7a1f3c"), Some("0-1"))
+    );
+    assert_eq!(v["session_id"], "s1");
+    let (code, _) = raw(h.addr, "PUT", local, Some(&fv1()), r#"{"session_id":"s2"}"#);
+    assert_eq!(code, 409, "over a held checkpoint only at its revision");
+    let (code, body) = raw(
+        h.addr,
+        "PUT",
+        local,
+        Some(&fv1()),
+        r#"{"_rev":"0-1","session_id":"s2"}"#,
+    );
+    assert_eq!(code, 201, "{body}");
+    assert!(body.contains(r#""rev":"0-2""#), "{body}");
+    let big = format!(r#"{{"pad":"{}"}}"#, "x".repeat(70 * 1024));
+    let (code, _) = raw(h.addr, "PUT", "/caja-docs/_local/big", Some(&fv1()), &big);
+    assert_eq!(code, 400, "a checkpoint is small");
+    let (_, body) = raw(
+        h.addr,
+        "GET",
+        "/caja-docs/_changes?since=0",
+        Some(&admin),
+        "",
+    );
+    assert!(!body.contains("_local"), "{body}");
+
     // since=now: the sequence now, and a change after it is seen.
     let (code, body) = raw(
         h.addr,

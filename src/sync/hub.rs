@@ -784,6 +784,34 @@ impl Hub {
                     .map(|v| reply(200, &v))
                     .map_err(hub_error)
             }
+            // A replicator's checkpoints: any logged-in user, small, never replicated.
+            (Method::Get, Some(sub)) if sub.starts_with("_local/") => {
+                let id = &sub["_local/".len()..];
+                self.store
+                    .get_local(db, id)
+                    .map(|v| reply(200, &v))
+                    .map_err(hub_error)
+            }
+            (Method::Put, Some(sub)) if sub.starts_with("_local/") && sub.len() > 7 => {
+                let id = &sub["_local/".len()..];
+                let v = json_body()?;
+                if !v.is_object() {
+                    return Err(error(
+                        400,
+                        "bad_request",
+                        "a document must be a JSON object",
+                    ));
+                }
+                self.store
+                    .put_local(db, id, v)
+                    .map(|rev| {
+                        reply(
+                            201,
+                            &json!({"ok": true, "id": format!("_local/{id}"), "rev": rev}),
+                        )
+                    })
+                    .map_err(hub_error)
+            }
             (Method::Get, Some(id)) if !id.starts_with('_') => {
                 let v = self.store.get(db, id).map_err(hub_error)?;
                 // A revision this hub does not hold is missing, as on CouchDB; never the

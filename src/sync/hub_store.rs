@@ -16,6 +16,12 @@ const CONFLICTS: TableDefinition<(&str, &str, &str), &str> =
     TableDefinition::new("hub_conflicts_v1");
 /// Database name -> its last update sequence.
 const DBS: TableDefinition<&str, u64> = TableDefinition::new("hub_dbs_v1");
+/// Local documents ((db, id without `_local/`) → JSON with its `_rev` "0-N"): what a
+/// replicator keeps its checkpoints in. Never replicated, never in `_changes`.
+const LOCAL: TableDefinition<(&str, &str), &[u8]> = TableDefinition::new("hub_local_v1");
+/// The largest local document, and the most a database holds: checkpoints are small and few.
+pub const LOCAL_MAX_BYTES: usize = 64 * 1024;
+pub const LOCAL_MAX_DOCS: u64 = 10_000;
 /// User name -> HubUser.
 const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("hub_users_v1");
 
@@ -327,6 +333,70 @@ impl HubStore {
             return Err(HubError::NotFound);
         }
         Ok(full(id, &d))
+    }
+
+    /// A local document (`_local/ID`), with its `_id` and `_rev`.
+    pub fn get_local(&self, db: &str, id: &str) -> Result<Value, HubError> {
+        let tx = self.db.begin_read()?;
+        let t = match tx.open_table(LOCAL) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Err(HubError::NotFound),
+            Err(e) => return Err(e.into()),
+        };
+        let v = t.get((db, id))?.ok_or(HubError::NotFound)?;
+        serde_json::from_slice(v.value()).map_err(|e| HubError::Db(e.to_string()))
+    }
+
+    /// Writes a local document: over the stored one only at its `_rev` (CouchDB's 409
+    /// otherwise), the revision counting up as "0-N". Its size and the database's count of
+    /// them are capped.
+    pub fn put_local(&self, db: &str, id: &str, mut doc: Value) -> Result<String, HubError> {
+        let size = serde_json::to_vec(&doc).map_err(|e| HubError::Bad(e.to_string()))?;
+        if size.len() > LOCAL_MAX_BYTES {
+            return Err(HubError::Bad(format!(
+                "a local document is at most {} KiB",
+                LOCAL_MAX_BYTES / 1024
+            )));
+        }
+        let tx = self.db.begin_write()?;
+        let rev = {
+            let mut t = tx.open_table(LOCAL)?;
+            let held: Option<Value> = t
+                .get((db, id))?
+                .and_then(|v| serde_json::from_slice(v.value()).ok());
+            let n = match &held {
+                Some(h) => {
+                    let cur = h.get("_rev").and_then(Value::as_str).unwrap_or("0-0");
+                    if doc.get("_rev").and_then(Value::as_str) != Some(cur) {
+                        return Err(HubError::Conflict);
+                    }
+                    cur.strip_prefix("0-")
+                        .and_then(|n| n.parse::<u64>().ok())
+                        .unwrap_or(0)
+                        + 1
+                }
+                None => {
+                    let count = t
+                        .range((db, "")..)?
+                        .take_while(|r| r.as_ref().is_ok_and(|(k, _)| k.value().0 == db));
+                    if count.count() as u64 >= LOCAL_MAX_DOCS {
+                        return Err(HubError::Bad("too many local documents".into()));
+                    }
+                    1
+                }
+            };
+            let rev = format!("0-{n}");
+            let Some(m) = doc.as_object_mut() else {
+                return Err(HubError::Bad("a document must be a JSON object".into()));
+            };
+            m.insert("_id".into(), Value::String(format!("_local/{id}")));
+            m.insert("_rev".into(), Value::String(rev.clone()));
+            let bytes = serde_json::to_vec(&doc).map_err(|e| HubError::Bad(e.to_string()))?;
+            t.insert((db, id), bytes.as_slice())?;
+            rev
+        };
+        tx.commit()?;
+        Ok(rev)
     }
 
     /// The winning revision of each of `ids` (None when the id is unknown).
