@@ -1010,8 +1010,16 @@ fn the_hub_answers_what_standard_couchdb_clients_ask_first() {
     assert_eq!(uuids.len(), 3);
     assert!(uuids.iter().all(|u| u.as_str().unwrap().len() == 32));
     assert_ne!(uuids[0], uuids[1]);
-    let (code, _) = raw(h.addr, "GET", "/_uuids?count=0", Some(&fv1()), "");
-    assert_eq!(code, 400);
+    for bad in ["0", "1001", "tres"] {
+        let (code, _) = raw(
+            h.addr,
+            "GET",
+            &format!("/_uuids?count={bad}"),
+            Some(&fv1()),
+            "",
+        );
+        assert_eq!(code, 400, "count={bad}");
+    }
     let (code, body) = raw(h.addr, "GET", "/_all_dbs", Some(&admin), "");
     assert_eq!(code, 200, "{body}");
     let dbs: Vec<String> = serde_json::from_str(&body).unwrap();

@@ -589,16 +589,13 @@ impl Hub {
                 };
             }
             (Method::Get, "_uuids", 1) => {
-                let count = query(url)
-                    .get("count")
-                    .map(|c| c.parse::<usize>())
-                    .transpose()
-                    .ok()
-                    .flatten()
-                    .unwrap_or(1);
-                if !(1..=1000).contains(&count) {
+                let count = match query(url).get("count") {
+                    None => Ok(1),
+                    Some(c) => c.parse::<usize>(),
+                };
+                let Some(count) = count.ok().filter(|c| (1..=1000).contains(c)) else {
                     return error(400, "bad_request", "count is 1 to 1000");
-                }
+                };
                 let mut uuids = Vec::with_capacity(count);
                 for _ in 0..count {
                     let mut b = [0u8; 16];

@@ -373,7 +373,7 @@ impl HubStore {
                     cur.strip_prefix("0-")
                         .and_then(|n| n.parse::<u64>().ok())
                         .unwrap_or(0)
-                        + 1
+                        .saturating_add(1)
                 }
                 None => {
                     let count = t
