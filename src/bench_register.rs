@@ -83,9 +83,20 @@ pub fn probe(
     }
     press(&mut app, &mut term, KeyCode::Enter)?;
     anyhow::ensure!(app.user.is_some(), "the bench user could not log in");
-    // The shift opens with a float of zero.
+    // The shift opens with a float of zero; the store's first date asks the supervisor (the
+    // bench user) to confirm it.
     press(&mut app, &mut term, KeyCode::Char('0'))?;
     press(&mut app, &mut term, KeyCode::Enter)?;
+    if matches!(app.popup, Some(crate::app::Popup::Pin(_))) {
+        for c in "bench\n1234\n".chars() {
+            let code = if c == '\n' {
+                KeyCode::Enter
+            } else {
+                KeyCode::Char(c)
+            };
+            press(&mut app, &mut term, code)?;
+        }
+    }
     anyhow::ensure!(
         matches!(app.screen, crate::app::Screen::Sale),
         "the bench shift did not open: {:?}",

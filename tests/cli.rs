@@ -529,3 +529,60 @@ fn the_systems_errors_read_in_the_folders_language() {
         assert!(!t.contains("os error") && !t.contains("File exists"), "{t}");
     }
 }
+
+/// The keystroke benchmark's probe (`benches/keystrokes.sh` runs it under callgrind) logs in,
+/// opens a new store's first date as its supervisor, and sells: a change to the register's flow
+/// must not leave the benchmark unable to run.
+#[test]
+fn the_keystroke_benchmarks_probe_sells_on_a_new_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let o = run(&[
+        "init",
+        "--data-dir",
+        data,
+        "--store",
+        "Banco",
+        "--register",
+        "FV1",
+        "--supervisor",
+        "bench",
+        "--pin",
+        "1234",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    // The benchmark's catalog, as benches/keystrokes.sh writes it.
+    let mut csv = String::from("sku,barcode,name,price,tax_rate\n");
+    for i in 0..37 {
+        csv.push_str(&format!(
+            "P{i:06},77{i:011},Producto de prueba {i},{},19\n",
+            100 * (5 + i % 500)
+        ));
+    }
+    let file = dir.path().join("catalog.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = run(&[
+        "catalog",
+        "import",
+        "--data-dir",
+        data,
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&[
+        "bench-register",
+        "--data-dir",
+        data,
+        "--items",
+        "37",
+        "--tickets",
+        "2",
+    ]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("keys "), "{t}");
+    assert!(
+        t.contains("tickets_sold FV1-000002"),
+        "two tickets paid: {t}"
+    );
+}
