@@ -26,6 +26,16 @@ fn settable(at: &Arc<AtomicI64>) -> Clock {
     })
 }
 
+/// The register over the store in `dir`, on the clock `now`.
+fn register(dir: &std::path::Path, now: &Arc<AtomicI64>) -> App {
+    App::new(
+        dir.to_path_buf(),
+        Some(Store::open(dir).unwrap()),
+        Config::defaults(),
+        settable(now),
+    )
+}
+
 fn bogota(y: i32, m: u32, d: u32, h: u32) -> i64 {
     FixedOffset::west_opt(5 * 3600)
         .unwrap()
@@ -47,12 +57,7 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
     let dir = tempfile::tempdir().unwrap();
     drop(demo_store(dir.path()));
     let now = Arc::new(AtomicI64::new(bogota(2027, 12, 7, 8)));
-    let mut app = App::new(
-        dir.path().to_path_buf(),
-        Some(Store::open(dir.path()).unwrap()),
-        Config::defaults(),
-        settable(&now),
-    );
+    let mut app = register(dir.path(), &now);
     // The store's first date: nothing but the clock vouches for it, so a supervisor confirms,
     // seeing the date and the clock.
     keys(&mut app, "ana\n1234\n");
@@ -91,6 +96,14 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
     }
     let s = screen(&app);
     assert!(s.contains("Fecha abierta: 2027-12-07"), "{s}");
+    // A date mistyped is said as such, and the popup stays with what was typed.
+    keys(&mut app, "x\n");
+    assert!(
+        msg(&app).contains("No es una fecha: 2026-12-07x (escríbala AAAA-MM-DD)"),
+        "{}",
+        msg(&app)
+    );
+    key(&mut app, KeyCode::Backspace);
     assert!(
         s.contains("un documento de corrección lleva la fecha"),
         "{s}"
@@ -207,12 +220,7 @@ fn the_servers_date_is_offered_when_this_clock_disagrees() {
     drop(store);
     // Before the note (this clock was set back since): the note says nothing.
     let now = Arc::new(AtomicI64::new(bogota(2027, 12, 7, 8)));
-    let mut app = App::new(
-        dir.path().to_path_buf(),
-        Some(Store::open(dir.path()).unwrap()),
-        Config::defaults(),
-        settable(&now),
-    );
+    let mut app = register(dir.path(), &now);
     keys(&mut app, "ana\n1234\n");
     match &app.screen {
         Screen::Opening(o) => assert_eq!(o.date, date("2027-12-07")),
@@ -241,12 +249,7 @@ fn the_servers_date_is_offered_when_this_clock_disagrees() {
     drop(store);
     drop(app);
     let now = Arc::new(AtomicI64::new(bogota(2027, 12, 10, 10)));
-    let app = App::new(
-        dir.path().to_path_buf(),
-        Some(Store::open(dir.path()).unwrap()),
-        Config::defaults(),
-        settable(&now),
-    );
+    let app = register(dir.path(), &now);
     assert_eq!(app.server_today(), None);
 }
 

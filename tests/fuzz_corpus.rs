@@ -190,6 +190,30 @@ fn make_seed_corpus() {
         format!("PUT /caja-registers/register:FV1\n{auth}\n\n{{\"machine_id\":\"x\",\"queue\":0}}")
             .as_bytes(),
     );
+    // What a CouchDB replicator asks first: a checkpoint, HEAD, ids, a revision, now.
+    for (n, r) in [
+        (
+            "local-put",
+            format!(
+                "PUT /caja-docs/_local/7a1f\n{auth}\nContent-Type: application/json\n\n{{\"_rev\":\"0-1\",\"history\":[]}}"
+            ),
+        ),
+        (
+            "head",
+            format!("HEAD /caja-docs/sale:FV1-000001\n{auth}\n\n"),
+        ),
+        ("uuids", format!("GET /_uuids?count=tres\n{auth}\n\n")),
+        (
+            "rev",
+            format!("GET /caja-catalog/product:X?rev=1-ff\n{auth}\n\n"),
+        ),
+        (
+            "since-now",
+            format!("GET /caja-catalog/_changes?since=now\n{auth}\n\n"),
+        ),
+    ] {
+        put("hub_request", n, r.as_bytes());
+    }
     put("escpos_status", "ready", &[0x12, 0x12, 0x12]);
     put("escpos_status", "paper-out", &[0x1A, 0x32, 0x72]);
     put("escpos_status", "cover", &[0x1A, 0x16, 0x12]);

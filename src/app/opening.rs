@@ -250,7 +250,7 @@ impl App {
         };
         let Ok(date) = NaiveDate::parse_from_str(typed.trim(), "%Y-%m-%d") else {
             self.popup = Some(super::Popup::CorrectDay(typed.to_string()));
-            let t = fill(self.texts.journal_bad_filter, &[("input", typed)]);
+            let t = fill(self.texts.correct_day_bad, &[("input", typed)]);
             return self.info(Level::Error, t);
         };
         let supervisor = self

@@ -124,7 +124,26 @@ fn shift_builder(
     })
 }
 
+/// Whether `date` may open after the last close: a closed or earlier date is refused.
+fn may_open(closed: Option<BusinessDate>, date: NaiveDate) -> Result<DayRule, StoreError> {
+    check_open(closed.map(BusinessDate::to_date), date).map_err(
+        |DayError::Closed { date, closed }| StoreError::DateClosed {
+            given: date.to_string(),
+            closed: closed.to_string(),
+        },
+    )
+}
+
 impl Store {
+    /// The transaction that opens or closes a date or a shift: durable at once, and quick to
+    /// repair after a cut.
+    fn day_tx(&self) -> Result<WriteTransaction, StoreError> {
+        let mut tx = self.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        tx.set_quick_repair(true);
+        Ok(tx)
+    }
+
     /// The last closed date and the open one.
     pub fn day_state(&self) -> Result<DayState, StoreError> {
         let tx = self.db()?.begin_read()?;
@@ -145,9 +164,7 @@ impl Store {
         overrides: Vec<Override>,
     ) -> Result<Committed, StoreError> {
         let date = BusinessDate::from_date(header.business_date);
-        let mut tx = self.begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
+        let tx = self.day_tx()?;
         if let Some(open) = open_day_in(&tx)? {
             return Err(Refusal::DayAlreadyOpen {
                 open: open.to_string(),
@@ -155,20 +172,13 @@ impl Store {
             .into());
         }
         let closed = closed_through(&tx)?;
-        match check_open(closed.map(BusinessDate::to_date), header.business_date) {
-            Err(DayError::Closed { date, closed }) => {
-                return Err(StoreError::DateClosed {
-                    given: date.to_string(),
-                    closed: closed.to_string(),
-                });
+        if may_open(closed, header.business_date)? == DayRule::NeedsSupervisor
+            && overrides.is_empty()
+        {
+            return Err(Refusal::DayNeedsSupervisor {
+                date: date.to_string(),
             }
-            Ok(DayRule::NeedsSupervisor) if overrides.is_empty() => {
-                return Err(Refusal::DayNeedsSupervisor {
-                    date: date.to_string(),
-                }
-                .into());
-            }
-            Ok(_) => {}
+            .into());
         }
         let body = DayOpenBody {
             after: closed,
@@ -191,9 +201,7 @@ impl Store {
         overrides: Vec<Override>,
     ) -> Result<Committed, StoreError> {
         let date = BusinessDate::from_date(header.business_date);
-        let mut tx = self.begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
+        let tx = self.day_tx()?;
         let wrong = open_day_in(&tx)?.ok_or(Refusal::NoDayOpen { date: None })?;
         if wrong == date {
             return Err(Refusal::DaySame {
@@ -202,14 +210,7 @@ impl Store {
             .into());
         }
         let closed = closed_through(&tx)?;
-        if let Err(DayError::Closed { date, closed }) =
-            check_open(closed.map(BusinessDate::to_date), header.business_date)
-        {
-            return Err(StoreError::DateClosed {
-                given: date.to_string(),
-                closed: closed.to_string(),
-            });
-        }
+        may_open(closed, header.business_date)?;
         // Back from the chain's head to the wrong date's opening: only shift openings between.
         let (opened, floats) = {
             let docs = tx.open_table(DOCS)?;
@@ -323,9 +324,7 @@ impl Store {
             return Err(Refusal::FloatNegative.into());
         }
         let date = BusinessDate::from_date(header.business_date);
-        let mut tx = self.begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
+        let tx = self.day_tx()?;
         match open_day_in(&tx)? {
             Some(open) if open == date => {}
             Some(open) => {
@@ -382,9 +381,7 @@ impl Store {
         if counted.is_negative() {
             return Err(Refusal::CountedNegative.into());
         }
-        let mut tx = self.begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
+        let tx = self.day_tx()?;
         let seq = tx
             .open_table(SHIFTS)?
             .get(cashier)?
@@ -426,9 +423,7 @@ impl Store {
         header: &DocHeader,
         overrides: Vec<Override>,
     ) -> Result<(Committed, Report), StoreError> {
-        let mut tx = self.begin_write()?;
-        tx.set_durability(redb::Durability::Immediate)?;
-        tx.set_quick_repair(true);
+        let tx = self.day_tx()?;
         let date = open_day_in(&tx)?.ok_or(Refusal::NoDayOpen { date: None })?;
         let mut shifts = Vec::new();
         for row in tx.open_table(SHIFTS)?.iter()? {
