@@ -153,3 +153,31 @@ fn a_supervisor_reads_the_days_sales_while_the_register_sells() {
         assert!(a == b, "{n} changed");
     }
 }
+
+/// A register that starts while a reading command holds the store (the CI failure that found
+/// it: `caja journal` opened the store a moment before `caja soak` did, and the register
+/// refused to start with "la caja está en uso") waits for the reader instead.
+#[test]
+fn a_register_starts_while_a_reader_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let reader = caja::store::StoreReader::open(dir.path()).unwrap();
+    let d = dir.path().to_str().unwrap().to_string();
+    let register = std::thread::spawn(move || {
+        Command::new(env!("CARGO_BIN_EXE_caja"))
+            .args(["soak", "--data-dir", &d, "--count", "3"])
+            .output()
+            .unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(400));
+    drop(reader);
+    let o = register.join().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let o = journal(
+        dir.path().to_str().unwrap(),
+        "2000-01-01",
+        "2100-01-01",
+        &["--format", "csv"],
+    );
+    assert_eq!(text(&o).lines().count(), 4, "{}", text(&o));
+}

@@ -776,7 +776,16 @@ impl Store {
     }
 
     /// Opens the store in `dir`.
+    ///
+    /// A store held by a command that only reads it (`caja journal`, `check`, a backup: each
+    /// holds redb's lock for milliseconds) is waited for, up to two seconds, rather than
+    /// refused: a register that starts while a technician reads must still start. A register
+    /// holds the store with its socket up, and is refused at once.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        share::open_past_closing(dir, || Store::open_once(dir))
+    }
+
+    fn open_once(dir: &Path) -> Result<Store, StoreError> {
         let path = dir.join(STORE_FILE);
         if !path.exists() {
             return Err(StoreError::NotInitialized(dir.to_path_buf()));

@@ -228,8 +228,9 @@ fn collect<T>(
 }
 
 /// Runs `open` (a store or a read-only handle on `dir`); when the store is in use but no
-/// register answers on the socket, that register is closing: it took its socket down and lets
-/// go of the store a moment later, so `open` is tried again for up to two seconds.
+/// register has its socket up, what holds it lets go in a moment (a register that is closing
+/// took its socket down first; a reading command holds the lock for milliseconds), so `open` is
+/// tried again for up to two seconds.
 pub fn open_past_closing<T>(
     dir: &Path,
     open: impl Fn() -> Result<T, StoreError>,
