@@ -81,6 +81,13 @@ enum Command {
         #[command(subcommand)]
         command: Option<HubCommand>,
     },
+    /// A chain on Apache CouchDB: prepare it, add registers' users, load the catalog, and
+    /// check what CouchDB cannot refuse (URL carries the admin's credentials, or they come
+    /// from CAJA_COUCH_USER and CAJA_COUCH_PASSWORD).
+    Chain {
+        #[command(subcommand)]
+        command: ChainCommand,
+    },
     /// Verify the store: file integrity, hash chain, gap-free numbers, totals.
     Check,
     /// A new store from the electronic journal and what the damaged store still holds (the
@@ -243,6 +250,64 @@ enum HubCommand {
         /// A name or address the registers reach the hub by (repeat for each).
         #[arg(long = "host", required = true)]
         hosts: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChainCommand {
+    /// Databases, their security, validation and the `_design/caja` views (idempotent).
+    Setup {
+        #[arg(long)]
+        url: String,
+    },
+    /// Registers' users.
+    User {
+        #[command(subcommand)]
+        command: ChainUserCommand,
+    },
+    /// Load the catalog registers pull.
+    Catalog {
+        #[command(subcommand)]
+        command: ChainCatalogCommand,
+    },
+    /// Name every rival revision of a sealed document, every break in a register's chain and
+    /// every document that fails validation (exit 1 when there is any).
+    Check {
+        #[arg(long)]
+        url: String,
+        /// Remove (CouchDB's `_purge`) every rival revision of a sealed document whose
+        /// register's own revision is on the server, so that the register's own wins again.
+        #[arg(long)]
+        purge_rivals: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChainUserCommand {
+    /// Add a register's user (its code, role `register`), or set a new password.
+    Add {
+        code: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long)]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChainCatalogCommand {
+    /// Import a catalog CSV (the same columns as `caja catalog import`); only products that
+    /// changed are written.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        url: String,
+        /// The currency the prices are written in.
+        #[arg(long, default_value = "COP")]
+        currency: String,
+        /// Delete products missing from the file (registers see the deletions).
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -437,11 +502,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Customers { command }) => customers(&dir, command),
         Some(Command::User { command }) => user(&dir, command),
         Some(Command::Journal(a)) => journal_cmd(&dir, a),
+        Some(Command::Chain { command }) => chain_cmd(command),
         Some(Command::Check) => check(&dir),
         Some(Command::Rebuild { backups }) => rebuild(&dir, backups),
         Some(Command::Backup { to, keep }) => {
             let w = cli_words_for(&dir);
-            let opened = caja::store::share::open_past_closing(&dir, || Store::open(&dir));
+            let opened = Store::open(&dir);
             let done = match opened {
                 Ok(store) => store.backup_to(&to, chrono::Local::now().fixed_offset(), keep)?,
                 // The register is selling: it makes the backup itself.
@@ -968,7 +1034,8 @@ fn sync_cmd(
             ExitCode::FAILURE
         });
     }
-    let report = if mode.is_none() || push {
+    let pushing = mode.is_none() || push;
+    let report = if pushing {
         caja::sync::client::push(&store, &mut client, |done, total| {
             let (done, total) = (done.to_string(), total.to_string());
             eprintln!(
@@ -1010,15 +1077,18 @@ fn sync_cmd(
         }
     }
     caja::sync::client::report_status(&store, &mut client, Some(&report))?;
-    let text = fill(
-        w.pushed,
-        &[
-            ("sent", &report.sent.to_string()),
-            ("already", &report.already.to_string()),
-            ("batches", &report.batches.to_string()),
-        ],
-    );
-    eprintln!("{text}");
+    // A pull alone says nothing of a push it did not try.
+    if pushing {
+        let text = fill(
+            w.pushed,
+            &[
+                ("sent", &report.sent.to_string()),
+                ("already", &report.already.to_string()),
+                ("batches", &report.batches.to_string()),
+            ],
+        );
+        eprintln!("{text}");
+    }
     for (id, why) in &report.rejected {
         eprintln!("{}", fill(w.server_refused, &[("id", id), ("why", why)]));
     }
@@ -1122,6 +1192,94 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
         }
     }
     Ok(said)
+}
+
+/// `caja chain`: in the language of this machine's locale (a chain's admin has no store).
+fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
+    use caja::sync::chain;
+    let w = cli_words(Language::from_env());
+    let lang = w.language;
+    let sync_err = |e: caja::sync::client::SyncError| anyhow::anyhow!("{}", e.words(lang));
+    match command {
+        ChainCommand::Setup { url } => {
+            let mut c = chain::connect(&url).map_err(sync_err)?;
+            let report = chain::setup(&mut c).map_err(sync_err)?;
+            for line in chain::setup_lines(&report, w) {
+                println!("{line}");
+            }
+        }
+        ChainCommand::User {
+            command:
+                ChainUserCommand::Add {
+                    code,
+                    password,
+                    url,
+                },
+        } => {
+            let mut c = chain::connect(&url).map_err(sync_err)?;
+            let new = chain::user_add(&mut c, &code, &password).map_err(sync_err)?;
+            let said = if new {
+                w.chain_user_new
+            } else {
+                w.chain_user_changed
+            };
+            println!("{}", fill(said, &[("code", &code)]));
+        }
+        ChainCommand::Catalog {
+            command:
+                ChainCatalogCommand::Import {
+                    file,
+                    url,
+                    currency,
+                    replace,
+                },
+        } => {
+            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}",
+                    fill(w.hub_unknown_currency, &[("currency", &currency)])
+                )
+            })?;
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
+            let products = caja::csvio::read_catalog(&bytes, &currency)
+                .map_err(|e| not_imported(&file, &e.words(lang), w))?;
+            let mut c = chain::connect(&url).map_err(sync_err)?;
+            let (written, unchanged, deleted) =
+                chain::catalog_import(&mut c, &products, &currency, replace).map_err(sync_err)?;
+            println!(
+                "{}",
+                fill(
+                    w.chain_catalog,
+                    &[
+                        ("written", &written.to_string()),
+                        ("unchanged", &unchanged.to_string()),
+                        ("deleted", &deleted.to_string()),
+                    ]
+                )
+            );
+        }
+        ChainCommand::Check { url, purge_rivals } => {
+            let mut c = chain::connect(&url).map_err(sync_err)?;
+            let mut report = chain::check(&mut c).map_err(sync_err)?;
+            if purge_rivals {
+                let purged = chain::purge_rivals(&mut c, &report).map_err(sync_err)?;
+                for id in &purged {
+                    eprintln!("{}", fill(w.chain_purged, &[("id", id)]));
+                }
+                if !purged.is_empty() {
+                    report = chain::check(&mut c).map_err(sync_err)?;
+                }
+            }
+            let lines = chain::check_lines(&report, w);
+            for line in &lines {
+                println!("{line}");
+            }
+            if !report.findings.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The socket a serving hub answers its admin commands on.

@@ -26,7 +26,7 @@ impl App {
         clock: super::Clock,
     ) -> Result<App, StoreError> {
         // A read-only command (`caja journal`, `check`) may hold the store for a moment.
-        let opened = crate::store::share::open_past_closing(&dir, || Store::open(&dir));
+        let opened = Store::open(&dir);
         let (store, damaged) = match opened {
             Ok(s) => (Some(s), None),
             Err(StoreError::NotInitialized(_)) => (None, None),

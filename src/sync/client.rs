@@ -964,7 +964,7 @@ pub fn customer_from(doc: &Value) -> Result<(crate::domain::customer::Customer, 
     Ok((c, points))
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -359,18 +359,7 @@ impl Hub {
                 .iter()
                 .map(|p| {
                     keep.insert(format!("product:{}", p.sku));
-                    json!({
-                        "_id": format!("product:{}", p.sku),
-                        "type": "product",
-                        "sku": p.sku,
-                        "name": p.name,
-                        "barcodes": p.barcodes,
-                        "price": currency.to_decimal(p.price),
-                        "tax_rate": p.tax_rate.to_string(),
-                        "active": p.active,
-                        "sold_by": p.sold_by.as_str(),
-                        "open_price": p.open_price,
-                    })
+                    super::json::product_json(p, currency)
                 })
                 .collect();
             self.store.upsert_many("caja-catalog", docs)?;

@@ -32,6 +32,22 @@ pub fn customer_json(c: &crate::domain::customer::Customer) -> Value {
     })
 }
 
+/// A product as `caja-catalog` holds it (DESIGN.md section 10).
+pub fn product_json(p: &crate::domain::catalog::Product, currency: &Currency) -> Value {
+    json!({
+        "_id": format!("product:{}", p.sku),
+        "type": "product",
+        "sku": p.sku,
+        "name": p.name,
+        "barcodes": p.barcodes,
+        "price": currency.to_decimal(p.price),
+        "tax_rate": p.tax_rate.to_string(),
+        "active": p.active,
+        "sold_by": p.sold_by.as_str(),
+        "open_price": p.open_price,
+    })
+}
+
 /// The `_rev` of a document: generation 1 and 32 hex digits of its hash. The content decides it,
 /// so a re-push after a lost answer carries the same revision.
 pub fn doc_rev(d: &SealedDocument) -> String {

@@ -1,6 +1,7 @@
 //! Sync with the back office over the subset of CouchDB's HTTP API in docs/PROTOCOL.md: the
 //! register's client (claim, push, status) and the built-in hub.
 
+pub mod chain;
 pub mod client;
 pub mod http;
 pub mod hub;

@@ -10,6 +10,8 @@ use chrono::{FixedOffset, NaiveDate, TimeZone};
 use std::path::Path;
 use std::process::{Command, Output};
 
+pub mod couch;
+
 pub fn caja() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_caja"));
     c.env_remove("CAJA_DATA_DIR")

@@ -1,0 +1,133 @@
+//! A real Apache CouchDB 3.5 on loopback, from the release in `../shared/peers/` (its README
+//! says how it is built). Each test gets a server of its own, in a temp folder, on a free port,
+//! with an Erlang port mapper of its own (`ERL_EPMD_PORT`): dropping it kills every process
+//! started from that folder, so no test leaves one behind.
+//!
+//! `start()` answers None, having said why on stderr, where the release or the library it needs
+//! (Debian's `libicu72`, which `.ci/run` installs) is missing; `CAJA_REQUIRE_COUCHDB=1` turns
+//! that into a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const ADMIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "clave-admin-couch";
+
+pub struct Couch {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pid: u32,
+}
+
+fn peers() -> Option<PathBuf> {
+    let p = std::env::var_os("CAJA_PEERS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers"));
+    p.join("couchdb-start.sh").exists().then_some(p)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn skip(why: &str) -> Option<Couch> {
+    assert!(
+        std::env::var_os("CAJA_REQUIRE_COUCHDB").is_none(),
+        "CAJA_REQUIRE_COUCHDB is set and {why}"
+    );
+    eprintln!("SKIPPED: {why}");
+    None
+}
+
+pub fn start() -> Option<Couch> {
+    let Some(peers) = peers() else {
+        return skip("no CouchDB release in ../shared/peers (or CAJA_PEERS)");
+    };
+    if !Path::new("/usr/lib/x86_64-linux-gnu/libicuuc.so.72").exists() {
+        return skip("CouchDB needs Debian's libicu72 (apt-get install -y libicu72)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let epmd = free_port();
+    let out = Command::new(peers.join("couchdb-start.sh"))
+        .arg(dir.path())
+        .arg(port.to_string())
+        .arg(ADMIN_PASSWORD)
+        .env("ERL_EPMD_PORT", epmd.to_string())
+        .output()
+        .unwrap();
+    let couch = |pid| Couch {
+        dir,
+        port,
+        pid,
+    };
+    let pid: u32 = match String::from_utf8_lossy(&out.stdout).trim().parse() {
+        Ok(pid) if out.status.success() => pid,
+        _ => {
+            let c = couch(0);
+            panic!(
+                "CouchDB did not start: {}{}",
+                String::from_utf8_lossy(&out.stderr),
+                std::fs::read_to_string(c.dir.path().join("stdout.log")).unwrap_or_default()
+            );
+        }
+    };
+    Some(couch(pid))
+}
+
+impl Couch {
+    /// The server's url with the admin's credentials.
+    pub fn admin_url(&self) -> String {
+        format!("http://{ADMIN}:{ADMIN_PASSWORD}@127.0.0.1:{}", self.port)
+    }
+
+    /// The server's url without credentials.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// A request as the admin: (status, JSON body).
+    pub fn admin(&self, method: &str, path: &str, body: Option<&serde_json::Value>) -> (u16, serde_json::Value) {
+        let mut c = caja::sync::chain::connect(&self.admin_url()).unwrap();
+        c.request(method, path, body).unwrap()
+    }
+}
+
+impl Drop for Couch {
+    fn drop(&mut self) {
+        // Every process whose command line names this server's folder: the Erlang VM, its
+        // port mapper and their helpers.
+        let needle = self.dir.path().to_string_lossy().to_string();
+        for _ in 0..50 {
+            let mut alive = Vec::new();
+            for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+                let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
+                    continue;
+                };
+                let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+                if String::from_utf8_lossy(&cmd).contains(&needle) {
+                    alive.push(pid);
+                }
+            }
+            if self.pid != 0 {
+                alive.push(self.pid as i32);
+                self.pid = 0;
+            }
+            if alive.is_empty() {
+                return;
+            }
+            for pid in alive {
+                let _ = Command::new("kill")
+                    .arg("-KILL")
+                    .arg(pid.to_string())
+                    .stderr(std::process::Stdio::null())
+                    .status();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
