@@ -155,8 +155,9 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
     assert_eq!(i128::from(total), journal_total);
     let (_, stock) = couch.admin("GET", "caja-docs/_design/caja/_view/stock?group=true", None);
     assert!(
-        stock["rows"].as_array().is_some_and(|r| !r.is_empty()
-            && r.iter().all(|x| x["value"].as_i64().is_some_and(|q| q < 0))),
+        stock["rows"].as_array().is_some_and(
+            |r| !r.is_empty() && r.iter().all(|x| x["value"].as_i64().is_some_and(|q| q < 0))
+        ),
         "{stock}"
     );
 
@@ -220,10 +221,144 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
     // The repair: the rival goes, the register's own wins again; the fork stays named.
     let o = chain(&["check", "--url", &url, "--purge-rivals"]);
     let said = text(&o);
-    assert!(said.contains("sale:FV1-000002: revisiones rivales quitadas"), "{said}");
+    assert!(
+        said.contains("sale:FV1-000002: revisiones rivales quitadas"),
+        "{said}"
+    );
     assert!(!said.contains("revisión rival;"), "{said}");
     assert!(said.contains("siguen al mismo documento"), "{said}");
     let (_, now) = couch.admin("GET", "caja-docs/sale:FV1-000002", None);
     assert_eq!(now["_rev"], Value::String(own));
     assert_ne!(now["cashier"], "otro");
+}
+
+/// The hub as a replication peer of CouchDB: CouchDB's own replicator (`_replicate`, logging in
+/// with `_session`, reading with `_bulk_get` or `open_revs`, checkpointing in `_local`) takes a
+/// shop's documents up from the hub, and the chain's catalog down into it, where a register
+/// pulls it.
+#[test]
+fn couchdbs_replicator_takes_the_documents_up_and_the_catalog_down() {
+    let Some(couch) = couch::start() else { return };
+    let url = couch.admin_url();
+    assert!(chain(&["setup", "--url", &url]).status.success());
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = hub(hub_dir.path());
+    let hub_url = format!("http://admin:clave-admin-segura@{}", hub.addr);
+
+    // A register sells 40 and pushes them to its shop's hub.
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let d = dir.path().to_str().unwrap();
+    std::fs::write(
+        dir.path().join("caja.toml"),
+        format!(
+            "[sync]\nurl = \"http://{}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n",
+            hub.addr
+        ),
+    )
+    .unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "40"])
+            .status
+            .success()
+    );
+    let o = run(&["sync", "--data-dir", d, "--push"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let held = hub.hub.store().ids("caja-docs", "").unwrap().len();
+    assert!(held >= 40, "{held}");
+
+    // Up: the hub's caja-docs into the chain's.
+    let up = json!({
+        "source": format!("{hub_url}/caja-docs"),
+        "target": format!("{url}/caja-docs"),
+    });
+    let (s, v) = couch.admin("POST", "_replicate", Some(&up));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["history"][0]["docs_written"], json!(held), "{v}");
+    assert_eq!(v["history"][0]["doc_write_failures"], 0, "{v}");
+    let (_, info) = couch.admin("GET", "caja-docs", None);
+    assert_eq!(
+        info["doc_count"],
+        json!(held + 1),
+        "the documents and _design/caja: {info}"
+    );
+    let o = chain(&["check", "--url", &url]);
+    assert!(o.status.success(), "{}", text(&o));
+    // Again: nothing new to write, the checkpoint in the hub's _local says where it stopped.
+    let (s, v) = couch.admin("POST", "_replicate", Some(&up));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["no_changes"], true, "{v}");
+
+    // The replicator's other way to read, one document at a time (`open_revs`, answered as
+    // multipart/mixed), into a database of its own.
+    let one_by_one = json!({
+        "source": format!("{hub_url}/caja-docs"),
+        "target": format!("{url}/caja-docs-copy"),
+        "create_target": true,
+        "use_bulk_get": false,
+    });
+    let (s, v) = couch.admin("POST", "_replicate", Some(&one_by_one));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["history"][0]["docs_written"], json!(held), "{v}");
+    assert_eq!(v["history"][0]["bulk_get_attempts"], 0, "{v}");
+
+    // Down: the chain's catalog into the hub, then to the register.
+    let csv = dir.path().join("catalog.csv");
+    std::fs::write(
+        &csv,
+        "sku,barcode,name,price,tax_rate\nCAFE1,7701234000011,Café de la cadena,12500,19\n",
+    )
+    .unwrap();
+    assert!(
+        chain(&["catalog", "import", csv.to_str().unwrap(), "--url", &url])
+            .status
+            .success()
+    );
+    let down = json!({
+        "source": format!("{url}/caja-catalog"),
+        "target": format!("{hub_url}/caja-catalog"),
+        "selector": {"type": "product"},
+    });
+    let (s, v) = couch.admin("POST", "_replicate", Some(&down));
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["history"][0]["docs_written"], 1, "{v}");
+    let o = run(&["sync", "--data-dir", d, "--pull", "partial"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = run(&["catalog", "export", "--data-dir", d]);
+    assert!(
+        text(&o).contains("CAFE1,7701234000011,Café de la cadena"),
+        "{}",
+        text(&o)
+    );
+    // A price changed at the head office reaches the hub as an edit, not a conflict.
+    std::fs::write(
+        &csv,
+        "sku,barcode,name,price,tax_rate\nCAFE1,7701234000011,Café de la cadena,13000,19\n",
+    )
+    .unwrap();
+    assert!(
+        chain(&["catalog", "import", csv.to_str().unwrap(), "--url", &url])
+            .status
+            .success()
+    );
+    let (s, v) = couch.admin("POST", "_replicate", Some(&down));
+    assert_eq!(s, 200, "{v}");
+    // The replicator's counts add up over the checkpoints of one replication: 1 then 2.
+    assert_eq!(v["history"][0]["docs_written"], 2, "{v}");
+    assert_eq!(v["history"][0]["doc_write_failures"], 0, "{v}");
+    let doc = hub
+        .hub
+        .store()
+        .get("caja-catalog", "product:CAFE1")
+        .unwrap();
+    assert_eq!(doc["price"], "13000", "{doc}");
+    assert!(
+        hub.hub
+            .store()
+            .conflicts("caja-catalog")
+            .unwrap()
+            .is_empty()
+    );
+    hub.stop();
 }

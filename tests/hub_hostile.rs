@@ -1140,3 +1140,215 @@ fn the_hub_answers_what_standard_couchdb_clients_ask_first() {
         "{body}"
     );
 }
+
+/// A request with the given headers: (status, head, body).
+fn raw_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: hub\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    req.push_str(body);
+    s.write_all(req.as_bytes()).unwrap();
+    let mut all = String::new();
+    let _ = s.read_to_string(&mut all);
+    let (head, body) = all.split_once("\r\n\r\n").unwrap_or((&all, ""));
+    let code = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (code, head.to_string(), body.to_string())
+}
+
+/// What CouchDB's replicator and PouchDB log in and read with (the replication itself runs
+/// against the real CouchDB in tests/couchdb.rs): `_session` cookies, `open_revs` as JSON and
+/// as multipart, `_bulk_get` in the order asked, `_changes?style=all_docs` with every leaf.
+#[test]
+fn the_hub_logs_in_and_reads_revisions_as_couchdb_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let rdir = tempfile::tempdir().unwrap();
+    pushed(&h, rdir.path(), 2);
+    let admin = basic("admin", "clave-admin-segura");
+    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+
+    // _session: a wrong password is a 401; the right one sets a cookie that then logs in.
+    let (code, _, _) = raw_with(h.addr, "POST", "/_session", &form, "name=FV1&password=nope");
+    assert_eq!(code, 401);
+    let (code, head, body) = raw_with(
+        h.addr,
+        "POST",
+        "/_session",
+        &form,
+        "name=FV1&password=clave-fv1-segura",
+    );
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        (v["ok"].clone(), v["name"].clone()),
+        (json!(true), json!("FV1"))
+    );
+    assert_eq!(v["roles"], json!(["register"]));
+    let set = head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .unwrap();
+    assert!(
+        set.contains("Max-Age=600") && set.contains("HttpOnly"),
+        "{set}"
+    );
+    let cookie = set
+        .split_once(':')
+        .unwrap()
+        .1
+        .trim()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let with_cookie = [("Cookie", cookie.as_str())];
+    let (code, _, body) = raw_with(h.addr, "GET", "/caja-docs", &with_cookie, "");
+    assert_eq!(code, 200, "{body}");
+    let (code, _, body) = raw_with(h.addr, "GET", "/_session", &with_cookie, "");
+    assert_eq!(code, 200);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["userCtx"]["name"], "FV1", "{v}");
+    assert_eq!(v["info"]["authenticated"], "cookie", "{v}");
+    // A cookie is what it says: another name under its signature gets nothing.
+    let forged = cookie.replacen("465631", "61646d696e", 1);
+    let (code, _, _) = raw_with(h.addr, "GET", "/caja-docs", &[("Cookie", &forged)], "");
+    assert_eq!(code, 401);
+    // JSON logins too (PouchDB's); a register's cookie stays a register's.
+    let (code, _, body) = raw_with(
+        h.addr,
+        "POST",
+        "/_session",
+        &[("Content-Type", "application/json")],
+        r#"{"name":"admin","password":"clave-admin-segura"}"#,
+    );
+    assert_eq!(code, 200, "{body}");
+    assert!(body.contains("_admin"), "{body}");
+    let (code, _, _) = raw_with(h.addr, "GET", "/_all_dbs", &with_cookie, "");
+    assert_eq!(code, 403);
+    let (code, head, _) = raw_with(h.addr, "DELETE", "/_session", &with_cookie, "");
+    assert_eq!(code, 200);
+    assert!(head.contains("Max-Age=0"), "{head}");
+
+    // A conflict branch of a catalog document, to read back as a leaf.
+    let auth = [
+        ("Authorization", admin.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let (code, _, body) = raw_with(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:X1",
+        &auth,
+        r#"{"type":"product","sku":"X1","name":"Uno","barcodes":[],"price":"100","tax_rate":"19","active":true}"#,
+    );
+    assert_eq!(code, 201, "{body}");
+    let rev = serde_json::from_str::<Value>(&body).unwrap()["rev"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rival = r#"{"docs":[{"_id":"product:X1","_rev":"1-00000000000000000000000000000000","type":"product","sku":"X1","name":"Otro","barcodes":[],"price":"200","tax_rate":"19","active":true}],"new_edits":false}"#;
+    let (code, _, body) = raw_with(h.addr, "POST", "/caja-catalog/_bulk_docs", &auth, rival);
+    assert_eq!((code, body.as_str()), (201, "[]"));
+    let (_, _, body) = raw_with(
+        h.addr,
+        "GET",
+        "/caja-catalog/_changes?style=all_docs",
+        &auth,
+        "",
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let leaves = &v["results"].as_array().unwrap().last().unwrap()["changes"];
+    assert_eq!(leaves.as_array().unwrap().len(), 2, "{v}");
+
+    // open_revs: JSON, with history, a missing revision said so.
+    let path = format!(
+        "/caja-catalog/product:X1?revs=true&latest=true&open_revs=%5B%22{rev}%22,%221-00000000000000000000000000000000%22,%223-ffff%22%5D"
+    );
+    let (code, _, body) = raw_with(h.addr, "GET", &path, &auth, "");
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v[0]["ok"]["_rev"], json!(rev), "{v}");
+    assert_eq!(v[0]["ok"]["_revisions"]["start"], 1, "{v}");
+    assert_eq!(v[1]["ok"]["name"], "Otro", "{v}");
+    assert_eq!(v[2]["missing"], "3-ffff", "{v}");
+    let (code, _, body) = raw_with(
+        h.addr,
+        "GET",
+        "/caja-catalog/product:X1?open_revs=all",
+        &auth,
+        "",
+    );
+    assert_eq!(code, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // The replicator's form: multipart/mixed, one JSON document per part.
+    let mut multi = auth.to_vec();
+    multi.push(("Accept", "multipart/mixed"));
+    let (code, head, body) = raw_with(h.addr, "GET", &path, &multi, "");
+    assert_eq!(code, 200);
+    assert!(head.contains("multipart/mixed; boundary="), "{head}");
+    assert_eq!(
+        body.matches("Content-Type: application/json").count(),
+        3,
+        "{body}"
+    );
+    assert!(
+        body.contains("\"_revisions\"") && body.contains("{\"missing\":\"3-ffff\"}"),
+        "{body}"
+    );
+    let (code, _, _) = raw_with(
+        h.addr,
+        "GET",
+        "/caja-catalog/product:X1?open_revs=nonsense",
+        &auth,
+        "",
+    );
+    assert_eq!(code, 400);
+
+    // _bulk_get: in the order asked, an unknown document an error in its place.
+    let ask = json!({"docs": [
+        {"id": "sale:FV1-000002"},
+        {"id": "nothing:here"},
+        {"id": "product:X1", "rev": "1-00000000000000000000000000000000"},
+    ]});
+    let (code, _, body) = raw_with(
+        h.addr,
+        "POST",
+        "/caja-docs/_bulk_get?revs=true",
+        &auth,
+        &ask.to_string(),
+    );
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let r = v["results"].as_array().unwrap();
+    assert_eq!(r[0]["id"], "sale:FV1-000002");
+    assert_eq!(r[0]["docs"][0]["ok"]["type"], "sale", "{v}");
+    assert!(r[0]["docs"][0]["ok"]["_revisions"]["ids"][0].is_string());
+    assert_eq!(r[1]["docs"][0]["error"]["error"], "not_found", "{v}");
+    // caja-docs holds no product: asked there, it is missing too.
+    assert_eq!(r[2]["docs"][0]["error"]["error"], "not_found", "{v}");
+    h.stop();
+}

@@ -96,7 +96,11 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(hex),
+            b.get(i + 2).copied().and_then(hex),
+        ) {
             (b'%', Some(h), Some(l)) => {
                 out.push((h * 16 + l) as u8);
                 i += 3;
@@ -110,7 +114,13 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn expect(c: &mut Client, method: &str, path: &str, body: Option<&Value>, ok: &[u16]) -> Result<Value, SyncError> {
+fn expect(
+    c: &mut Client,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+    ok: &[u16],
+) -> Result<Value, SyncError> {
     let (s, v) = c.request(method, path, body)?;
     if ok.contains(&s) {
         return Ok(v);
@@ -146,7 +156,9 @@ pub enum Step {
 pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
     let welcome = expect(c, "GET", "", None, &[200])?;
     if welcome["couchdb"] != "Welcome" {
-        return Err(SyncError::Protocol("the server at this url is not a CouchDB".into()));
+        return Err(SyncError::Protocol(
+            "the server at this url is not a CouchDB".into(),
+        ));
     }
     let mut report = SetupReport {
         version: welcome["version"].as_str().unwrap_or("?").to_string(),
@@ -184,9 +196,18 @@ pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
         report.steps.push((path, step));
     }
     let designs = [
-        (DOCS_DB, json!({"language": "javascript", "validate_doc_update": VALIDATE_DOCS, "views": views()})),
-        (REGISTERS_DB, json!({"language": "javascript", "validate_doc_update": VALIDATE_REGISTERS})),
-        (CATALOG_DB, json!({"language": "javascript", "validate_doc_update": VALIDATE_CATALOG})),
+        (
+            DOCS_DB,
+            json!({"language": "javascript", "validate_doc_update": VALIDATE_DOCS, "views": views()}),
+        ),
+        (
+            REGISTERS_DB,
+            json!({"language": "javascript", "validate_doc_update": VALIDATE_REGISTERS}),
+        ),
+        (
+            CATALOG_DB,
+            json!({"language": "javascript", "validate_doc_update": VALIDATE_CATALOG}),
+        ),
     ];
     for (db, mut want) in designs {
         let path = format!("{db}/_design/caja");
@@ -334,7 +355,9 @@ fn visit_all(
         let rows = page["rows"].as_array().cloned().unwrap_or_default();
         let mut last = None;
         for row in &rows {
-            let Some(id) = row["id"].as_str() else { continue };
+            let Some(id) = row["id"].as_str() else {
+                continue;
+            };
             if !id.starts_with(prefix) {
                 return Ok(());
             }
@@ -358,10 +381,19 @@ fn visit_all(
 pub enum Finding {
     /// A sealed document with more than one revision: `winner` is what readers get, `own` is
     /// the revision its hash gives (the register's own), `rivals` the others.
-    Rival { id: String, winner: String, own: String, rivals: Vec<String> },
+    Rival {
+        id: String,
+        winner: String,
+        own: String,
+        rivals: Vec<String>,
+    },
     /// A sealed document whose revision is not the one its hash gives: written by something
     /// other than its register.
-    ForeignRevision { id: String, rev: String, own: String },
+    ForeignRevision {
+        id: String,
+        rev: String,
+        own: String,
+    },
     /// A document the hub's checks refuse.
     Invalid { id: String, reason: String },
     /// Two documents of one register follow the same one.
@@ -423,7 +455,11 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
                 .unwrap_or_default();
             let rivals: Vec<String> = doc["_conflicts"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|r| r.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|r| r.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default();
             if !rivals.is_empty() {
                 report.findings.push(Finding::Rival {

@@ -37,6 +37,8 @@ pub struct Hub {
     /// verification in turn: with a thread per connection, memory allocated per verification
     /// would settle in many malloc arenas and stay.
     argon_memory: Mutex<Vec<argon2::Block>>,
+    /// Signs the `_session` cookies (see `session`).
+    session: super::session::SessionKey,
 }
 
 /// Checks `password` against an argon2 PHC string in `memory` (at most 64 MiB of it).
@@ -161,6 +163,29 @@ fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
             tracing::error!(error = %r, "hub store");
             error(500, "internal_server_error", &r)
         }
+    }
+}
+
+/// CouchDB's `multipart/mixed` answer to `open_revs` (what its replicator asks for): one
+/// JSON part per revision.
+fn multipart_mixed(parts: &[Value]) -> Response<std::io::Cursor<Vec<u8>>> {
+    let mut b = [0u8; 16];
+    let _ = getrandom::fill(&mut b);
+    let boundary: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let mut body = Vec::new();
+    for p in parts {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{p}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(format!("--{boundary}--").as_bytes());
+    let r = Response::from_data(body).with_status_code(200);
+    match header(
+        "Content-Type",
+        &format!("multipart/mixed; boundary=\"{boundary}\""),
+    ) {
+        Some(h) => r.with_header(h),
+        None => r,
     }
 }
 
@@ -342,6 +367,8 @@ impl Hub {
             decoy,
             failures: Mutex::new(HashMap::new()),
             argon_memory: Mutex::new(Vec::new()),
+            session: super::session::SessionKey::new()
+                .map_err(|e| HubError::Db(format!("no randomness from the system: {e}")))?,
         })
     }
 
@@ -436,9 +463,21 @@ impl Hub {
         }
     }
 
+    /// Who sent a request: basic auth, else a `_session` cookie.
     fn who(&self, req: &HttpRequest) -> Auth {
         let Some(auth) = req.header("Authorization") else {
-            return Auth::None;
+            let Some(cookie) = req.header("Cookie").and_then(super::session::cookie_of) else {
+                return Auth::None;
+            };
+            let now = chrono::Utc::now().timestamp();
+            return match self.session.verify(cookie, now) {
+                Some(name) => match self.store.user(&name).ok().flatten() {
+                    Some(u) if u.admin => Auth::Ok(Who::Admin(name)),
+                    Some(_) => Auth::Ok(Who::Register(name)),
+                    None => Auth::Failed,
+                },
+                None => Auth::Failed,
+            };
         };
         let Some((user, password)) = auth
             .strip_prefix("Basic ")
@@ -451,6 +490,13 @@ impl Hub {
         else {
             return Auth::Failed;
         };
+        self.login(&user, &password, req.peer)
+    }
+
+    /// Checks a name and password (basic auth, or a `_session` login): the same work for an
+    /// unknown name, a throttle per address and per name.
+    fn login(&self, user: &str, password: &str, peer: std::net::IpAddr) -> Auth {
+        let user = user.to_string();
         let u = self.store.user(&user).ok().flatten();
         use sha2::Digest;
         let digest: [u8; 32] =
@@ -463,7 +509,7 @@ impl Hub {
                 .lock()
                 .map(|m| m.get(&user) == Some(&digest))
                 .unwrap_or(false);
-        let by_address = req.peer.to_string();
+        let by_address = peer.to_string();
         let by_user = format!("{by_address}|{user}");
         let keys = [by_address.as_str(), by_user.as_str()];
         if !cached {
@@ -481,7 +527,7 @@ impl Hub {
             };
             if !ok || u.is_none() {
                 self.failed(&keys);
-                tracing::warn!(%user, client = %req.peer, "hub: login refused");
+                tracing::warn!(%user, client = %peer, "hub: login refused");
                 return Auth::Failed;
             }
             if let Ok(mut m) = self.verified.lock() {
@@ -516,7 +562,90 @@ impl Hub {
                 };
             }
         };
-        self.route(&req.method, &req.url, who, wants_html, &req.body)
+        if req.url.split('?').next() == Some("/_session") {
+            return self.session(req, who);
+        }
+        let multipart = req
+            .header("Accept")
+            .is_some_and(|a| a.contains("multipart/mixed"));
+        self.route(&req.method, &req.url, who, wants_html, multipart, &req.body)
+    }
+
+    /// CouchDB's `_session`: `POST` logs in (a form or JSON with `name` and `password`) and
+    /// sets the cookie, `GET` says who the request's credentials are, `DELETE` logs out.
+    fn session(&self, req: &HttpRequest, who: Option<Who>) -> Response<std::io::Cursor<Vec<u8>>> {
+        let roles = |w: &Who| match w {
+            Who::Admin(n) => (n.clone(), json!(["_admin"])),
+            Who::Register(n) => (n.clone(), json!(["register"])),
+        };
+        let with_cookie = |r: Response<std::io::Cursor<Vec<u8>>>, cookie: &str| match header(
+            "Set-Cookie",
+            &super::session::set_cookie(cookie),
+        ) {
+            Some(h) => r.with_header(h),
+            None => r,
+        };
+        match req.method {
+            Method::Post => {
+                let json_body = req
+                    .header("Content-Type")
+                    .is_some_and(|c| c.contains("json"));
+                let logged = match super::session::credentials(&req.body, json_body) {
+                    Some((name, password)) => match self.login(&name, &password, req.peer) {
+                        Auth::Ok(w) => Some(w),
+                        Auth::Throttled => {
+                            let r = error(
+                                429,
+                                "too_many_requests",
+                                "too many failed logins: wait a minute",
+                            );
+                            return match header("Retry-After", "60") {
+                                Some(h) => r.with_header(h),
+                                None => r,
+                            };
+                        }
+                        Auth::None | Auth::Failed => None,
+                    },
+                    // No name in the body: the request's own credentials, if any.
+                    None => who,
+                };
+                match logged {
+                    Some(w) => {
+                        let (name, roles) = roles(&w);
+                        let cookie = self.session.issue(&name, chrono::Utc::now().timestamp());
+                        with_cookie(
+                            reply(200, &json!({"ok": true, "name": name, "roles": roles})),
+                            &cookie,
+                        )
+                    }
+                    None => error(401, "unauthorized", "Name or password is incorrect."),
+                }
+            }
+            Method::Get | Method::Head => {
+                let (name, roles, how) = match &who {
+                    Some(w) => {
+                        let (n, r) = roles(w);
+                        let how = if req.header("Authorization").is_some() {
+                            "default"
+                        } else {
+                            "cookie"
+                        };
+                        (json!(n), r, json!(how))
+                    }
+                    None => (Value::Null, json!([]), Value::Null),
+                };
+                let mut info = json!({"authentication_handlers": ["cookie", "default"]});
+                if !how.is_null() {
+                    info["authenticated"] = how;
+                }
+                reply(
+                    200,
+                    &json!({"ok": true, "userCtx": {"name": name, "roles": roles}, "info": info}),
+                )
+            }
+            Method::Delete => with_cookie(reply(200, &json!({"ok": true})), ""),
+            _ => error(405, "method_not_allowed", "GET, POST or DELETE"),
+        }
     }
 
     fn route(
@@ -525,6 +654,7 @@ impl Hub {
         url: &str,
         who: Option<Who>,
         html: bool,
+        multipart: bool,
         body: &[u8],
     ) -> Response<std::io::Cursor<Vec<u8>>> {
         // HEAD is GET without the body (the server leaves the body out).
@@ -731,8 +861,9 @@ impl Hub {
                     .unwrap_or(MAX_PAGE)
                     .min(MAX_PAGE);
                 let docs = q.get("include_docs").is_some_and(|v| v == "true");
+                let all_leaves = q.get("style").is_some_and(|v| v == "all_docs");
                 self.store
-                    .changes(db, since, limit, docs)
+                    .changes(db, since, limit, docs, all_leaves)
                     .map(|v| reply(200, &v))
                     .map_err(hub_error)
             }
@@ -798,8 +929,121 @@ impl Hub {
                     })
                     .map_err(hub_error)
             }
+            // Every write the hub acknowledges is already durable.
+            (Method::Post, Some("_ensure_full_commit")) => {
+                Ok(reply(201, &json!({"ok": true, "instance_start_time": "0"})))
+            }
+            // What a replicator fetches: given revisions, or every leaf, with their history.
+            (Method::Get, Some(id)) if !id.starts_with('_') && q.contains_key("open_revs") => {
+                let revs = match q.get("open_revs").map(String::as_str) {
+                    Some("all") => None,
+                    Some(list) => {
+                        Some(serde_json::from_str::<Vec<String>>(list).map_err(|_| {
+                            error(
+                                400,
+                                "bad_request",
+                                "open_revs is \"all\" or a JSON list of revisions",
+                            )
+                        })?)
+                    }
+                    None => None,
+                };
+                let with_history = q.get("revs").is_some_and(|v| v == "true");
+                let found = self
+                    .store
+                    .open_revs(db, id, revs.as_deref())
+                    .map_err(hub_error)?;
+                let parts: Vec<Value> = found
+                    .into_iter()
+                    .map(|r| match r {
+                        Ok(mut doc) => {
+                            if with_history {
+                                let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
+                                doc["_revisions"] = super::hub_store::revisions(&rev);
+                            }
+                            json!({ "ok": doc })
+                        }
+                        Err(rev) => json!({ "missing": rev }),
+                    })
+                    .collect();
+                if multipart {
+                    // Each part is the document itself (or `{"missing": REV}`), unwrapped.
+                    let parts: Vec<Value> = parts
+                        .into_iter()
+                        .map(|mut p| match p.get_mut("ok") {
+                            Some(doc) => doc.take(),
+                            None => p,
+                        })
+                        .collect();
+                    return Ok(multipart_mixed(&parts));
+                }
+                Ok(reply(200, &Value::Array(parts)))
+            }
+            // Many revisions at once, in the order asked (what CouchDB's replicator and PouchDB
+            // use first).
+            (Method::Post, Some("_bulk_get")) => {
+                let v = json_body()?;
+                let asked = v["docs"]
+                    .as_array()
+                    .ok_or_else(|| error(400, "bad_request", "docs is missing"))?;
+                if asked.len() > MAX_PAGE {
+                    return Err(error(400, "bad_request", "at most 10000 documents at once"));
+                }
+                let with_history =
+                    q.get("revs").is_some_and(|v| v == "true") || v["revs"].as_bool() == Some(true);
+                let mut results = Vec::with_capacity(asked.len());
+                for a in asked {
+                    let Some(id) = a["id"].as_str() else {
+                        results.push(json!({"id": a["id"], "docs": [{"error": {"id": a["id"], "rev": a["rev"], "error": "bad_request", "reason": "id is missing"}}]}));
+                        continue;
+                    };
+                    let rev = a["rev"].as_str().map(|r| vec![r.to_string()]);
+                    let found = self
+                        .store
+                        .open_revs(db, id, rev.as_deref())
+                        .map_err(hub_error)?;
+                    let docs: Vec<Value> = if found.is_empty() {
+                        vec![
+                            json!({"error": {"id": id, "rev": a["rev"].as_str().unwrap_or("undefined"), "error": "not_found", "reason": "missing"}}),
+                        ]
+                    } else {
+                        found
+                            .into_iter()
+                            .map(|r| match r {
+                                Ok(mut doc) => {
+                                    if with_history {
+                                        let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
+                                        doc["_revisions"] = super::hub_store::revisions(&rev);
+                                    }
+                                    json!({ "ok": doc })
+                                }
+                                Err(rev) => json!({"error": {"id": id, "rev": rev, "error": "not_found", "reason": "missing"}}),
+                            })
+                            .collect()
+                    };
+                    results.push(json!({"id": id, "docs": docs}));
+                }
+                Ok(reply(200, &json!({ "results": results })))
+            }
             (Method::Get, Some(id)) if !id.starts_with('_') => {
-                let v = self.store.get(db, id).map_err(hub_error)?;
+                let mut v = self.store.get(db, id).map_err(hub_error)?;
+                if q.get("revs").is_some_and(|r| r == "true") {
+                    let rev = v["_rev"].as_str().unwrap_or_default().to_string();
+                    v["_revisions"] = super::hub_store::revisions(&rev);
+                }
+                if q.get("conflicts").is_some_and(|r| r == "true") {
+                    let revs: Vec<String> = self
+                        .store
+                        .open_revs(db, id, None)
+                        .map_err(hub_error)?
+                        .into_iter()
+                        .skip(1)
+                        .filter_map(|r| r.ok()?["_rev"].as_str().map(String::from))
+                        .collect();
+                    if !revs.is_empty() {
+                        v["_conflicts"] = json!(revs);
+                    }
+                }
                 // A revision this hub does not hold is missing, as on CouchDB; never the
                 // current one in its place.
                 if let Some(rev) = q.get("rev")

@@ -160,6 +160,35 @@ fn split(mut doc: Value) -> Result<(String, Option<String>, bool, String), HubEr
     Ok((id, rev, deleted, doc.to_string()))
 }
 
+/// The earlier revisions a replicated document names in `_revisions` (`{"start": N, "ids":
+/// [newest, …]}`), as `N-ID` strings, itself left out.
+fn ancestors(doc: &Value) -> Vec<String> {
+    let r = &doc["_revisions"];
+    let Some(start) = r["start"].as_u64() else {
+        return Vec::new();
+    };
+    r["ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .skip(1)
+        .filter_map(|(i, h)| {
+            let g = start.checked_sub(i as u64).filter(|g| *g > 0)?;
+            Some(format!("{g}-{}", h.as_str()?))
+        })
+        .collect()
+}
+
+/// `_revisions` for a revision `N-HASH`: the hub keeps no older revisions of a document, so
+/// the history is the revision alone (CouchDB accepts a history cut short).
+pub fn revisions(rev: &str) -> Value {
+    match rev.split_once('-') {
+        Some((g, h)) => json!({"start": g.parse::<u64>().unwrap_or(1), "ids": [h]}),
+        None => json!({"start": 1, "ids": [rev]}),
+    }
+}
+
 /// A document as served: the body with `_id`, `_rev` (and `_deleted`) put back.
 fn full(id: &str, d: &StoredDoc) -> Value {
     let mut v: Value = serde_json::from_str(&d.body).unwrap_or_else(|_| json!({}));
@@ -335,6 +364,81 @@ impl HubStore {
         Ok(full(id, &d))
     }
 
+    /// The given revisions of a document (the winner's or a conflict branch's), each as the
+    /// full document or the revision the hub does not hold; `None` asks for every leaf (the
+    /// winner and its conflicts, CouchDB's `open_revs=all`).
+    pub fn open_revs(
+        &self,
+        db: &str,
+        id: &str,
+        revs: Option<&[String]>,
+    ) -> Result<Vec<Result<Value, String>>, HubError> {
+        let tx = self.db.begin_read()?;
+        let docs = tx.open_table(DOCS)?;
+        let conflicts = tx.open_table(CONFLICTS)?;
+        let winner = docs
+            .get((db, id))?
+            .map(|v| decode_doc(v.value()))
+            .transpose()?;
+        let branch = |rev: &str, body: &str| -> Value {
+            full(
+                id,
+                &StoredDoc {
+                    rev: rev.to_string(),
+                    seq: 0,
+                    deleted: false,
+                    body: body.to_string(),
+                },
+            )
+        };
+        let mut out = Vec::new();
+        match revs {
+            None => {
+                if let Some(w) = &winner {
+                    out.push(Ok(full(id, w)));
+                    for r in conflicts.range((db, id, "")..)? {
+                        let (k, v) = r?;
+                        let (kdb, kid, rev) = k.value();
+                        if kdb != db || kid != id {
+                            break;
+                        }
+                        out.push(Ok(branch(rev, v.value())));
+                    }
+                }
+            }
+            Some(revs) => {
+                for rev in revs {
+                    if let Some(w) = winner.as_ref().filter(|w| w.rev == *rev) {
+                        out.push(Ok(full(id, w)));
+                    } else if let Some(v) = conflicts.get((db, id, rev.as_str()))? {
+                        out.push(Ok(branch(rev, v.value())));
+                    } else {
+                        out.push(Err(rev.clone()));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The conflict revisions of each id (for `_changes?style=all_docs`).
+    fn conflict_revs(
+        conflicts: &impl redb::ReadableTable<(&'static str, &'static str, &'static str), &'static str>,
+        db: &str,
+        id: &str,
+    ) -> Result<Vec<String>, HubError> {
+        let mut out = Vec::new();
+        for r in conflicts.range((db, id, "")..)? {
+            let (k, _) = r?;
+            let (kdb, kid, rev) = k.value();
+            if kdb != db || kid != id {
+                break;
+            }
+            out.push(rev.to_string());
+        }
+        Ok(out)
+    }
+
     /// A local document (`_local/ID`), with its `_id` and `_rev`.
     pub fn get_local(&self, db: &str, id: &str) -> Result<Value, HubError> {
         let tx = self.db.begin_read()?;
@@ -493,6 +597,7 @@ impl HubStore {
                     out.push((id.to_string(), Err(why)));
                     continue;
                 }
+                let ancestors = ancestors(&doc);
                 let (id, rev, deleted, body) = match split(doc) {
                     Ok(x) => x,
                     Err(e) => {
@@ -527,6 +632,21 @@ impl HubStore {
                             )),
                         ));
                         continue;
+                    }
+                    // A descendant of the revision held (its `_revisions` say so): an edit
+                    // made on the other side, which replaces it, as CouchDB's rev tree would.
+                    Some(c) if ancestors.contains(&c.rev) => {
+                        seq += 1;
+                        changes.remove((db, c.seq))?;
+                        changes.insert((db, seq), id.as_str())?;
+                        let rec = encode_doc(StoredDoc {
+                            rev,
+                            seq,
+                            deleted,
+                            body,
+                        })?;
+                        docs.insert((db, id.as_str()), rec.as_slice())?;
+                        Stored::New
                     }
                     Some(_) => {
                         conflicts.insert((db, id.as_str(), rev.as_str()), body.as_str())?;
@@ -595,10 +715,12 @@ impl HubStore {
         since: u64,
         limit: usize,
         include_docs: bool,
+        all_leaves: bool,
     ) -> Result<Value, HubError> {
         let tx = self.db.begin_read()?;
         let changes = tx.open_table(CHANGES)?;
         let docs = tx.open_table(DOCS)?;
+        let conflicts = tx.open_table(CONFLICTS)?;
         let mut results = Vec::new();
         let mut last = since;
         for row in changes
@@ -612,8 +734,13 @@ impl HubStore {
                 continue;
             };
             let d = decode_doc(d.value())?;
-            let mut r =
-                json!({"seq": seq.to_string(), "id": id.value(), "changes": [{"rev": d.rev}]});
+            let mut leaves = vec![json!({"rev": d.rev})];
+            if all_leaves {
+                for rev in Self::conflict_revs(&conflicts, db, id.value())? {
+                    leaves.push(json!({ "rev": rev }));
+                }
+            }
+            let mut r = json!({"seq": seq.to_string(), "id": id.value(), "changes": leaves});
             if d.deleted {
                 r["deleted"] = json!(true);
             }

@@ -7,6 +7,7 @@ pub mod http;
 pub mod hub;
 pub mod hub_store;
 pub mod json;
+pub mod session;
 pub mod validate;
 pub mod worker;
 

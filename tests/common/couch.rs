@@ -60,11 +60,7 @@ pub fn start() -> Option<Couch> {
         .env("ERL_EPMD_PORT", epmd.to_string())
         .output()
         .unwrap();
-    let couch = |pid| Couch {
-        dir,
-        port,
-        pid,
-    };
+    let couch = |pid| Couch { dir, port, pid };
     let pid: u32 = match String::from_utf8_lossy(&out.stdout).trim().parse() {
         Ok(pid) if out.status.success() => pid,
         _ => {
@@ -91,7 +87,12 @@ impl Couch {
     }
 
     /// A request as the admin: (status, JSON body).
-    pub fn admin(&self, method: &str, path: &str, body: Option<&serde_json::Value>) -> (u16, serde_json::Value) {
+    pub fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
         let mut c = caja::sync::chain::connect(&self.admin_url()).unwrap();
         c.request(method, path, body).unwrap()
     }
