@@ -1352,3 +1352,197 @@ fn the_hub_logs_in_and_reads_revisions_as_couchdb_does() {
     assert_eq!(r[2]["docs"][0]["error"]["error"], "not_found", "{v}");
     h.stop();
 }
+
+/// The rest of what CouchDB clients rely on: a 400 for a query parameter the hub does not
+/// implement, a 415 for a body that is not JSON, a 409 for a write without the current
+/// revision, ETags, `_all_docs` by key and backwards, filtered changes, and feeds that wait.
+#[test]
+fn the_hub_refuses_what_it_does_not_implement_and_waits_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = hub(dir.path());
+    let rdir = tempfile::tempdir().unwrap();
+    pushed(&h, rdir.path(), 3);
+    let admin = basic("admin", "clave-admin-segura");
+    let auth = [
+        ("Authorization", admin.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let get = |path: &str| raw_with(h.addr, "GET", path, &auth, "");
+
+    for path in [
+        "/caja-docs/_all_docs?reduce=false",
+        "/caja-docs/_changes?filter=app/mine",
+        "/caja-docs/_changes?feed=eventsource",
+        "/caja-docs/_changes?descending=true",
+        "/caja-docs/sale:FV1-000001?revs_info=true",
+        "/caja-docs?q=1",
+    ] {
+        let (code, _, body) = get(path);
+        assert_eq!(code, 400, "{path}: {body}");
+    }
+    let (code, _, body) = get("/caja-docs/_all_docs?reduce=false");
+    assert!(body.contains("reduce"), "the parameter is named: {body}");
+
+    // A body that is not JSON.
+    let (code, _, _) = raw_with(
+        h.addr,
+        "POST",
+        "/caja-docs/_bulk_docs",
+        &[
+            ("Authorization", admin.as_str()),
+            ("Content-Type", "text/plain"),
+        ],
+        r#"{"docs":[]}"#,
+    );
+    assert_eq!(code, 415);
+
+    // A write over a held document without its revision: 409, as CouchDB.
+    let product = r#"{"type":"product","sku":"Z9","name":"Zeta","barcodes":[],"price":"100","tax_rate":"19","active":true}"#;
+    let (code, _, body) = raw_with(h.addr, "PUT", "/caja-catalog/product:Z9", &auth, product);
+    assert_eq!(code, 201, "{body}");
+    let (code, _, body) = raw_with(h.addr, "PUT", "/caja-catalog/product:Z9", &auth, product);
+    assert_eq!(code, 409, "{body}");
+
+    // ETag and 304.
+    let (code, head, _) = get("/caja-catalog/product:Z9");
+    assert_eq!(code, 200);
+    let etag = head
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("ETag: ")
+                .or_else(|| l.strip_prefix("etag: "))
+        })
+        .unwrap()
+        .to_string();
+    let mut cond = auth.to_vec();
+    cond.push(("If-None-Match", etag.as_str()));
+    let (code, _, body) = raw_with(h.addr, "GET", "/caja-catalog/product:Z9", &cond, "");
+    assert_eq!((code, body.as_str()), (304, ""));
+
+    // _all_docs by key (GET), by keys, backwards, up to an end.
+    let ids = |body: &str| -> Vec<String> {
+        serde_json::from_str::<Value>(body).unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (_, _, body) = get("/caja-docs/_all_docs?key=%22sale:FV1-000002%22");
+    assert_eq!(ids(&body), ["sale:FV1-000002"]);
+    let (_, _, body) =
+        get("/caja-docs/_all_docs?keys=%5B%22sale:FV1-000003%22,%22sale:FV1-000001%22%5D");
+    assert_eq!(ids(&body), ["sale:FV1-000003", "sale:FV1-000001"]);
+    let (_, _, body) = get(
+        "/caja-docs/_all_docs?startkey=%22sale:FV1-000003%22&endkey=%22sale:FV1-000001%22&descending=true",
+    );
+    assert_eq!(
+        ids(&body),
+        ["sale:FV1-000003", "sale:FV1-000002", "sale:FV1-000001"]
+    );
+    let (_, _, body) = get(
+        "/caja-docs/_all_docs?startkey=%22sale:FV1-000001%22&endkey=%22sale:FV1-000003%22&inclusive_end=false",
+    );
+    assert_eq!(ids(&body), ["sale:FV1-000001", "sale:FV1-000002"]);
+    let (_, _, body) = get("/caja-docs/_all_docs?descending=true&limit=1");
+    assert_eq!(ids(&body).len(), 1);
+    assert!(ids(&body)[0].starts_with("shift_open:") || ids(&body)[0].starts_with("sale:"));
+
+    // Filtered changes: by ids, by a selector.
+    let (code, _, body) = raw_with(
+        h.addr,
+        "POST",
+        "/caja-docs/_changes?filter=_doc_ids",
+        &auth,
+        r#"{"doc_ids":["sale:FV1-000002"]}"#,
+    );
+    assert_eq!(code, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["results"].as_array().unwrap().len(), 1, "{v}");
+    let (_, _, body) = raw_with(
+        h.addr,
+        "POST",
+        "/caja-docs/_changes?filter=_selector",
+        &auth,
+        r#"{"selector":{"type":"sale"}}"#,
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["results"].as_array().unwrap().len(), 3, "{v}");
+    assert!(v["results"][0].get("doc").is_none(), "{v}");
+    let (code, _, _) = raw_with(
+        h.addr,
+        "POST",
+        "/caja-docs/_changes?filter=_selector",
+        &auth,
+        r#"{"selector":{"total":{"$gt":"1"}}}"#,
+    );
+    assert_eq!(code, 400);
+
+    // A longpoll with nothing new waits for its timeout, then answers empty.
+    let (_, _, body) = get("/caja-catalog");
+    let seq = serde_json::from_str::<Value>(&body).unwrap()["update_seq"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let t = Instant::now();
+    let (code, _, body) = get(&format!(
+        "/caja-catalog/_changes?feed=longpoll&since={seq}&timeout=300"
+    ));
+    assert_eq!(code, 200);
+    assert!(
+        t.elapsed() >= Duration::from_millis(280),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["results"],
+        json!([])
+    );
+    // ... and answers as soon as something is written.
+    let addr = h.addr;
+    let admin2 = admin.clone();
+    let seq2 = seq.clone();
+    let waiting = std::thread::spawn(move || {
+        let t = Instant::now();
+        let r = raw_with(
+            addr,
+            "GET",
+            &format!("/caja-catalog/_changes?feed=longpoll&since={seq2}&timeout=20000"),
+            &[("Authorization", admin2.as_str())],
+            "",
+        );
+        (r, t.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let (code, _, _) = raw_with(
+        h.addr,
+        "PUT",
+        "/caja-catalog/product:Z8",
+        &auth,
+        &product.replace("Z9", "Z8"),
+    );
+    assert_eq!(code, 201);
+    let ((code, _, body), took) = waiting.join().unwrap();
+    assert_eq!(code, 200);
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert!(body.contains("product:Z8"), "{body}");
+    // The continuous feed: one line per change, then the last sequence.
+    let (code, _, body) = get(&format!(
+        "/caja-catalog/_changes?feed=continuous&since={seq}&timeout=100"
+    ));
+    assert_eq!(code, 200);
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(lines[0].contains("product:Z8"), "{body}");
+    assert!(lines.last().unwrap().contains("last_seq"), "{body}");
+
+    // caja chain check reads a hub as it reads a CouchDB.
+    let o = run(&[
+        "chain",
+        "check",
+        "--url",
+        &format!("http://admin:clave-admin-segura@{}", h.addr),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("de 1 cajas verificados"), "{}", text(&o));
+    h.stop();
+}

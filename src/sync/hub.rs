@@ -39,6 +39,16 @@ pub struct Hub {
     argon_memory: Mutex<Vec<argon2::Block>>,
     /// Signs the `_session` cookies (see `session`).
     session: super::session::SessionKey,
+    /// Bumped after every write, for the `_changes` feeds that wait (longpoll, continuous).
+    changed: (Mutex<u64>, std::sync::Condvar),
+}
+
+/// What `route` reads of a request's headers.
+struct Asked<'a> {
+    html: bool,
+    multipart: bool,
+    content_type: Option<&'a str>,
+    if_none_match: Option<&'a str>,
 }
 
 /// Checks `password` against an argon2 PHC string in `memory` (at most 64 MiB of it).
@@ -186,6 +196,71 @@ fn multipart_mixed(parts: &[Value]) -> Response<std::io::Cursor<Vec<u8>>> {
     ) {
         Some(h) => r.with_header(h),
         None => r,
+    }
+}
+
+/// Refuses, with a 400 that names it, a query parameter the hub does not implement: a client
+/// that sends one would otherwise get an answer to a question it did not ask. Each list is
+/// what CouchDB's replicator and PouchDB send to that endpoint.
+fn known_params(
+    method: &Method,
+    sub: Option<&str>,
+    q: &HashMap<String, String>,
+) -> Result<(), Response<std::io::Cursor<Vec<u8>>>> {
+    const CHANGES: &[&str] = &[
+        "since",
+        "limit",
+        "include_docs",
+        "style",
+        "feed",
+        "timeout",
+        "heartbeat",
+        "filter",
+        "seq_interval",
+        "conflicts",
+        "attachments",
+        "att_encoding_info",
+        "doc_ids",
+        "descending",
+    ];
+    const ALL_DOCS: &[&str] = &[
+        "startkey",
+        "start_key",
+        "endkey",
+        "end_key",
+        "key",
+        "keys",
+        "limit",
+        "skip",
+        "include_docs",
+        "conflicts",
+        "descending",
+        "inclusive_end",
+        "update_seq",
+    ];
+    const DOC: &[&str] = &[
+        "rev",
+        "revs",
+        "open_revs",
+        "latest",
+        "conflicts",
+        "attachments",
+        "att_encoding_info",
+    ];
+    let allowed: &[&str] = match (method, sub) {
+        (Method::Get | Method::Post, Some("_changes")) => CHANGES,
+        (Method::Get | Method::Post, Some("_all_docs")) => ALL_DOCS,
+        (Method::Post, Some("_bulk_get")) => &["revs", "latest", "attachments"],
+        (Method::Get, Some(s)) if !s.starts_with('_') => DOC,
+        _ => &[],
+    };
+    match q.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(error(
+            400,
+            "bad_request",
+            &format!("this hub does not implement the query parameter {k}"),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -369,6 +444,7 @@ impl Hub {
             argon_memory: Mutex::new(Vec::new()),
             session: super::session::SessionKey::new()
                 .map_err(|e| HubError::Db(format!("no randomness from the system: {e}")))?,
+            changed: (Mutex::new(0), std::sync::Condvar::new()),
         })
     }
 
@@ -391,6 +467,7 @@ impl Hub {
                 .collect();
             self.store.upsert_many("caja-catalog", docs)?;
         }
+        self.bump();
         let mut deleted = 0;
         if replace {
             let gone: Vec<Value> = self
@@ -404,6 +481,212 @@ impl Hub {
             self.store.upsert_many("caja-catalog", gone)?;
         }
         Ok((products.len(), deleted))
+    }
+
+    /// `_changes`: a page (`feed=normal`), or one that waits for a write when there is
+    /// nothing yet (`longpoll`; `continuous` the same, written as lines), filtered by
+    /// `_doc_ids` or a `_selector` of fields equal to values.
+    fn changes_feed(
+        &self,
+        db: &str,
+        q: &HashMap<String, String>,
+        posted: &Value,
+    ) -> Result<Response<std::io::Cursor<Vec<u8>>>, Response<std::io::Cursor<Vec<u8>>>> {
+        let bad = |why: &str| error(400, "bad_request", why);
+        let seen = self.change_count();
+        let since = q.get("since").map(|s| s.trim_matches('"')).unwrap_or("0");
+        let current = || -> Result<u64, Response<_>> {
+            Ok(self
+                .store
+                .db_info(db)
+                .map_err(hub_error)?
+                .get("update_seq")
+                .and_then(Value::as_str)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0))
+        };
+        // "now": the database's sequence at this moment, so that what comes next is seen.
+        let since: u64 = if since == "now" {
+            current()?
+        } else {
+            since
+                .parse()
+                .map_err(|_| bad("since must be a sequence this hub issued"))?
+        };
+        let limit = q
+            .get("limit")
+            .map(|l| {
+                l.parse::<usize>()
+                    .map_err(|_| bad("limit must be a number"))
+            })
+            .transpose()?
+            .unwrap_or(MAX_PAGE)
+            .clamp(1, MAX_PAGE);
+        let ms = |k: &str| -> Result<Option<u64>, Response<_>> {
+            q.get(k)
+                .map(|v| {
+                    v.parse::<u64>()
+                        .map_err(|_| bad(&format!("{k} must be milliseconds")))
+                })
+                .transpose()
+        };
+        let (timeout, heartbeat) = (ms("timeout")?, ms("heartbeat")?);
+        let flag = |k: &str| q.get(k).is_some_and(|v| v == "true");
+        if flag("descending") {
+            return Err(bad("this hub's changes feed reads forwards only"));
+        }
+        let include_docs = flag("include_docs");
+        let conflicts = flag("conflicts");
+        let all_leaves = match q.get("style").map(String::as_str) {
+            None | Some("main_only") => false,
+            Some("all_docs") => true,
+            Some(_) => return Err(bad("style is main_only or all_docs")),
+        };
+        let continuous = match q.get("feed").map(String::as_str) {
+            None | Some("normal") => None,
+            Some("longpoll") => Some(false),
+            Some("continuous") => Some(true),
+            Some(_) => return Err(bad("feed is normal, longpoll or continuous")),
+        };
+        // Which documents: by id, or by fields equal to values.
+        let doc_ids: Option<Vec<String>> = match q.get("filter").map(String::as_str) {
+            None => None,
+            Some("_doc_ids") => {
+                let ids = match q.get("doc_ids") {
+                    Some(s) => serde_json::from_str::<Value>(s)
+                        .map_err(|_| bad("doc_ids must be a JSON list"))?,
+                    None => posted["doc_ids"].clone(),
+                };
+                Some(
+                    ids.as_array()
+                        .ok_or_else(|| bad("doc_ids must be a JSON list"))?
+                        .iter()
+                        .map(|v| v.as_str().map(String::from))
+                        .collect::<Option<Vec<_>>>()
+                        .ok_or_else(|| bad("doc_ids are strings"))?,
+                )
+            }
+            Some("_selector") => None,
+            Some(_) => {
+                return Err(bad(
+                    "this hub filters changes by _doc_ids and _selector only",
+                ));
+            }
+        };
+        let selector = if q.get("filter").map(String::as_str) == Some("_selector") {
+            let sel = posted["selector"]
+                .as_object()
+                .ok_or_else(|| bad("a _selector filter needs a selector object"))?;
+            if sel
+                .iter()
+                .any(|(k, v)| k.starts_with('$') || v.is_object() || v.is_array())
+            {
+                return Err(bad(
+                    "this hub's selectors match fields to plain values only",
+                ));
+            }
+            Some(sel.clone())
+        } else {
+            None
+        };
+        let needs_doc = include_docs || selector.is_some();
+        let page = |since: u64| -> Result<Value, Response<_>> {
+            let mut v = self
+                .store
+                .changes(db, since, limit, needs_doc, all_leaves)
+                .map_err(hub_error)?;
+            if let Some(results) = v["results"].as_array_mut() {
+                results.retain(|r| {
+                    let id = r["id"].as_str().unwrap_or_default();
+                    doc_ids
+                        .as_ref()
+                        .is_none_or(|ids| ids.iter().any(|i| i == id))
+                        && selector
+                            .as_ref()
+                            .is_none_or(|sel| sel.iter().all(|(k, want)| &r["doc"][k] == want))
+                });
+                for r in results.iter_mut() {
+                    if !include_docs {
+                        if let Some(m) = r.as_object_mut() {
+                            m.remove("doc");
+                        }
+                    } else if conflicts && r["doc"].is_object() {
+                        let id = r["id"].as_str().unwrap_or_default().to_string();
+                        let revs: Vec<String> = self
+                            .store
+                            .open_revs(db, &id, None)
+                            .map_err(hub_error)?
+                            .into_iter()
+                            .skip(1)
+                            .filter_map(|x| x.ok()?["_rev"].as_str().map(String::from))
+                            .collect();
+                        if !revs.is_empty() {
+                            r["doc"]["_conflicts"] = json!(revs);
+                        }
+                    }
+                }
+            }
+            Ok(v)
+        };
+        let mut v = page(since)?;
+        if let Some(lines) = continuous {
+            // Nothing new: wait for a write, up to the timeout (60 s at most) or the
+            // heartbeat (the client then asks again), whichever comes first.
+            let nothing = v["last_seq"].as_str() == Some(since.to_string().as_str());
+            if nothing {
+                let wait = timeout
+                    .unwrap_or(60_000)
+                    .min(heartbeat.unwrap_or(u64::MAX))
+                    .min(60_000);
+                let until = std::time::Instant::now() + std::time::Duration::from_millis(wait);
+                self.wait_change(seen, until);
+                v = page(since)?;
+            }
+            if lines {
+                let mut out = String::new();
+                for r in v["results"].as_array().into_iter().flatten() {
+                    out.push_str(&r.to_string());
+                    out.push('\n');
+                }
+                out.push_str(&json!({"last_seq": v["last_seq"], "pending": 0}).to_string());
+                out.push('\n');
+                let r = Response::from_data(out.into_bytes()).with_status_code(200);
+                return Ok(match header("Content-Type", "application/json") {
+                    Some(h) => r.with_header(h),
+                    None => r,
+                });
+            }
+        }
+        Ok(reply(200, &v))
+    }
+
+    /// Wakes the `_changes` feeds that wait: something was written.
+    fn bump(&self) {
+        let (count, cv) = &self.changed;
+        if let Ok(mut n) = count.lock() {
+            *n = n.wrapping_add(1);
+        }
+        cv.notify_all();
+    }
+
+    /// Waits until a write after `seen` (a value of the counter) or `until`.
+    fn wait_change(&self, seen: u64, until: std::time::Instant) {
+        let (count, cv) = &self.changed;
+        let Ok(mut n) = count.lock() else { return };
+        while *n == seen {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            match cv.wait_timeout(n, left) {
+                Ok((g, _)) => n = g,
+                Err(_) => return,
+            }
+        }
+    }
+
+    fn change_count(&self) -> u64 {
+        self.changed.0.lock().map(|n| *n).unwrap_or(0)
     }
 
     pub fn store(&self) -> &HubStore {
@@ -565,10 +848,19 @@ impl Hub {
         if req.url.split('?').next() == Some("/_session") {
             return self.session(req, who);
         }
-        let multipart = req
-            .header("Accept")
-            .is_some_and(|a| a.contains("multipart/mixed"));
-        self.route(&req.method, &req.url, who, wants_html, multipart, &req.body)
+        let asked = Asked {
+            html: wants_html,
+            multipart: req
+                .header("Accept")
+                .is_some_and(|a| a.contains("multipart/mixed")),
+            content_type: req.header("Content-Type"),
+            if_none_match: req.header("If-None-Match"),
+        };
+        let r = self.route(&req.method, &req.url, who, &asked, &req.body);
+        if !matches!(req.method, Method::Get | Method::Head) {
+            self.bump();
+        }
+        r
     }
 
     /// CouchDB's `_session`: `POST` logs in (a form or JSON with `name` and `password`) and
@@ -653,10 +945,10 @@ impl Hub {
         method: &Method,
         url: &str,
         who: Option<Who>,
-        html: bool,
-        multipart: bool,
+        asked: &Asked,
         body: &[u8],
     ) -> Response<std::io::Cursor<Vec<u8>>> {
+        let (html, multipart) = (asked.html, asked.multipart);
         // HEAD is GET without the body (the server leaves the body out).
         let method = if *method == Method::Head {
             &Method::Get
@@ -746,6 +1038,22 @@ impl Hub {
         };
         let q = query(url);
         let sub = parts.get(1).map(String::as_str);
+        if let Err(r) = known_params(method, sub, &q) {
+            return r;
+        }
+        // A body is JSON, as CouchDB requires of everything but attachments.
+        if matches!(method, Method::Post | Method::Put)
+            && !body.is_empty()
+            && asked
+                .content_type
+                .is_some_and(|c| !c.to_ascii_lowercase().contains("json"))
+        {
+            return error(
+                415,
+                "bad_content_type",
+                "Content-Type must be application/json",
+            );
+        }
         let r: Result<Response<_>, Response<_>> = (|| match (method, sub) {
             (Method::Get, None) => self
                 .store
@@ -835,71 +1143,84 @@ impl Hub {
                     .map(|v| reply(200, &v))
                     .map_err(hub_error)
             }
-            (Method::Get, Some("_changes")) => {
-                let since = q.get("since").map(|s| s.trim_matches('"')).unwrap_or("0");
-                // "now": the database's sequence at this moment, so that what comes next is seen.
-                let since = if since == "now" {
-                    self.store
-                        .db_info(db)
-                        .map_err(hub_error)?
-                        .get("update_seq")
-                        .and_then(Value::as_str)
-                        .and_then(|s| s.parse().ok())
-                        .unwrap_or(0)
+            (Method::Get | Method::Post, Some("_changes")) => {
+                let posted = if *method == Method::Post && !body.is_empty() {
+                    json_body()?
                 } else {
-                    since.parse().map_err(|_| {
-                        error(
-                            400,
-                            "bad_request",
-                            "since must be a sequence this hub issued",
-                        )
-                    })?
+                    json!({})
                 };
-                let limit = q
-                    .get("limit")
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(MAX_PAGE)
-                    .min(MAX_PAGE);
-                let docs = q.get("include_docs").is_some_and(|v| v == "true");
-                let all_leaves = q.get("style").is_some_and(|v| v == "all_docs");
-                self.store
-                    .changes(db, since, limit, docs, all_leaves)
-                    .map(|v| reply(200, &v))
-                    .map_err(hub_error)
+                self.changes_feed(db, &q, &posted)
             }
             (Method::Get | Method::Post, Some("_all_docs")) => {
-                let keys = if *method == Method::Post {
-                    let v = json_body()?;
-                    Some(
-                        v["keys"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|k| k.as_str().map(String::from))
-                            .collect(),
-                    )
+                let posted = if *method == Method::Post {
+                    json_body()?
                 } else {
-                    None
+                    json!({})
                 };
-                let startkey = q
-                    .get("startkey")
-                    .map(|s| {
-                        serde_json::from_str::<String>(s).map_err(|_| {
-                            error(400, "bad_request", "startkey must be a JSON string")
+                let json_param = |k: &str| -> Result<Option<Value>, Response<_>> {
+                    q.get(k)
+                        .map(|s| {
+                            serde_json::from_str::<Value>(s).map_err(|_| {
+                                error(400, "bad_request", &format!("{k} must be JSON"))
+                            })
                         })
+                        .transpose()
+                };
+                let text = |k: &str, v: Value| -> Result<String, Response<_>> {
+                    v.as_str().map(String::from).ok_or_else(|| {
+                        error(400, "bad_request", &format!("{k} must be a JSON string"))
                     })
-                    .transpose()?;
-                let limit = q
-                    .get("limit")
-                    .and_then(|l| l.parse().ok())
-                    .unwrap_or(MAX_PAGE)
-                    .min(MAX_PAGE);
-                let skip = q.get("skip").and_then(|l| l.parse().ok()).unwrap_or(0);
-                let docs = q.get("include_docs").is_some_and(|v| v == "true");
-                self.store
-                    .all_docs(db, keys, startkey, skip, limit, docs)
-                    .map(|v| reply(200, &v))
-                    .map_err(hub_error)
+                };
+                let flag = |k: &str| q.get(k).is_some_and(|v| v == "true");
+                let mut a = super::hub_store::AllDocs {
+                    include_docs: flag("include_docs"),
+                    conflicts: flag("conflicts"),
+                    descending: flag("descending"),
+                    inclusive_end: q.get("inclusive_end").is_none_or(|v| v != "false"),
+                    skip: q.get("skip").and_then(|l| l.parse().ok()).unwrap_or(0),
+                    limit: q
+                        .get("limit")
+                        .and_then(|l| l.parse().ok())
+                        .unwrap_or(MAX_PAGE)
+                        .min(MAX_PAGE),
+                    ..Default::default()
+                };
+                for (k, alias) in [("startkey", "start_key"), ("endkey", "end_key")] {
+                    let v = match json_param(k)? {
+                        Some(v) => Some(v),
+                        None => json_param(alias)?,
+                    };
+                    if let Some(v) = v {
+                        let v = text(k, v)?;
+                        if k == "startkey" {
+                            a.start = Some(v);
+                        } else {
+                            a.end = Some(v);
+                        }
+                    }
+                }
+                let keys = match (json_param("key")?, json_param("keys")?, posted.get("keys")) {
+                    (Some(k), _, _) => Some(vec![k]),
+                    (_, Some(Value::Array(k)), _) => Some(k),
+                    (_, None, Some(Value::Array(k))) => Some(k.clone()),
+                    (_, Some(_), _) => {
+                        return Err(error(400, "bad_request", "keys must be a JSON list"));
+                    }
+                    _ => None,
+                };
+                if let Some(keys) = keys {
+                    a.keys = Some(
+                        keys.into_iter()
+                            .map(|k| text("key", k))
+                            .collect::<Result<Vec<_>, _>>()?,
+                    );
+                }
+                let mut v = self.store.all_docs(db, &a).map_err(hub_error)?;
+                if flag("update_seq") {
+                    v["update_seq"] =
+                        self.store.db_info(db).map_err(hub_error)?["update_seq"].clone();
+                }
+                Ok(reply(200, &v))
             }
             // A replicator's checkpoints: any logged-in user, small, never replicated.
             (Method::Get, Some(sub)) if sub.starts_with("_local/") => {
@@ -1051,7 +1372,17 @@ impl Hub {
                 {
                     return Err(error(404, "not_found", "missing"));
                 }
-                Ok(reply(200, &v))
+                // The revision is the document's ETag: a client that holds it gets a 304.
+                let etag = format!("\"{}\"", v["_rev"].as_str().unwrap_or_default());
+                let r = if asked.if_none_match == Some(etag.as_str()) {
+                    Response::from_data(Vec::new()).with_status_code(304)
+                } else {
+                    reply(200, &v)
+                };
+                Ok(match header("ETag", &etag) {
+                    Some(h) => r.with_header(h),
+                    None => r,
+                })
             }
             (Method::Put, Some(id)) if !id.starts_with('_') => {
                 may_write(&who, db, id).map_err(|why| error(403, "forbidden", &why))?;

@@ -202,6 +202,36 @@ fn full(id: &str, d: &StoredDoc) -> Value {
     v
 }
 
+/// An `_all_docs` query (docs/PROTOCOL.md).
+#[derive(Debug, Clone)]
+pub struct AllDocs {
+    pub keys: Option<Vec<String>>,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub inclusive_end: bool,
+    pub descending: bool,
+    pub skip: usize,
+    pub limit: usize,
+    pub include_docs: bool,
+    pub conflicts: bool,
+}
+
+impl Default for AllDocs {
+    fn default() -> AllDocs {
+        AllDocs {
+            keys: None,
+            start: None,
+            end: None,
+            inclusive_end: true,
+            descending: false,
+            skip: 0,
+            limit: usize::MAX,
+            include_docs: false,
+            conflicts: false,
+        }
+    }
+}
+
 /// What a replicated write did with one document.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stored {
@@ -804,57 +834,102 @@ impl HubStore {
         Ok(out)
     }
 
-    /// `_all_docs`: by keys, or a page from `startkey` (after skipping `skip` rows).
-    #[allow(clippy::too_many_arguments)]
-    pub fn all_docs(
-        &self,
-        db: &str,
-        keys: Option<Vec<String>>,
-        startkey: Option<String>,
-        skip: usize,
-        limit: usize,
-        include_docs: bool,
-    ) -> Result<Value, HubError> {
+    /// `_all_docs`: by keys, or a page of ids between `start` and `end` (either way with
+    /// `descending`), after skipping `skip` rows.
+    pub fn all_docs(&self, db: &str, q: &AllDocs) -> Result<Value, HubError> {
         let tx = self.db.begin_read()?;
         let docs = tx.open_table(DOCS)?;
-        let row = |id: &str, d: &StoredDoc| {
+        let conflicts = tx.open_table(CONFLICTS)?;
+        let row = |id: &str, d: &StoredDoc| -> Result<Value, HubError> {
             let mut r = json!({"id": id, "key": id, "value": {"rev": d.rev}});
             if d.deleted {
                 r["value"]["deleted"] = json!(true);
+                r["doc"] = Value::Null;
             }
-            if include_docs && !d.deleted {
+            if q.include_docs && !d.deleted {
                 r["doc"] = full(id, d);
+                if q.conflicts {
+                    let revs = Self::conflict_revs(&conflicts, db, id)?;
+                    if !revs.is_empty() {
+                        r["doc"]["_conflicts"] = json!(revs);
+                    }
+                }
             }
-            r
+            Ok(r)
         };
         let mut rows = Vec::new();
-        match keys {
+        match &q.keys {
             Some(keys) => {
-                for k in keys {
+                for k in keys.iter().skip(q.skip).take(q.limit) {
                     match docs.get((db, k.as_str()))? {
-                        Some(v) => rows.push(row(&k, &decode_doc(v.value())?)),
+                        Some(v) => rows.push(row(k, &decode_doc(v.value())?)?),
                         None => rows.push(json!({"key": k, "error": "not_found"})),
                     }
                 }
             }
             None => {
-                let start = startkey.unwrap_or_default();
+                // The range in id order; descending reads it from the top.
+                let (low, high) = if q.descending {
+                    (q.end.clone(), q.start.clone())
+                } else {
+                    (q.start.clone(), q.end.clone())
+                };
+                let low = low.unwrap_or_default();
+                // Every id of this database sorts before (`db\0`, ""), and no other's does.
+                let past = format!("{db}\0");
+                let range = docs.range((db, low.as_str())..(past.as_str(), ""))?;
+                let within = |id: &str| -> bool {
+                    match &high {
+                        None => true,
+                        // The end bound is left out when inclusive_end=false; the start
+                        // bound of a descending read is always in.
+                        Some(h) if !q.descending && !q.inclusive_end => id < h.as_str(),
+                        Some(h) => id <= h.as_str(),
+                    }
+                };
+                let low_ok = |id: &str| -> bool {
+                    // A descending read's end (the low bound) honours inclusive_end.
+                    !(q.descending && !q.inclusive_end && q.end.as_deref() == Some(id))
+                };
                 let mut skipped = 0;
-                for r in docs.range((db, start.as_str())..)? {
-                    let (k, v) = r?;
+                let mut visit = |k: redb::AccessGuard<'_, (&str, &str)>,
+                                 v: redb::AccessGuard<'_, &[u8]>|
+                 -> Result<bool, HubError> {
                     let (kdb, id) = k.value();
-                    if kdb != db || rows.len() >= limit {
-                        break;
+                    if kdb != db || rows.len() >= q.limit {
+                        return Ok(false);
+                    }
+                    if !within(id) {
+                        return Ok(!q.descending);
+                    }
+                    if !low_ok(id) {
+                        return Ok(true);
                     }
                     let d = decode_doc(v.value())?;
                     if d.deleted {
-                        continue;
+                        return Ok(true);
                     }
-                    if skipped < skip {
+                    if skipped < q.skip {
                         skipped += 1;
-                        continue;
+                        return Ok(true);
                     }
-                    rows.push(row(id, &d));
+                    rows.push(row(id, &d)?);
+                    Ok(true)
+                };
+                if q.descending {
+                    for r in range.rev() {
+                        let (k, v) = r?;
+                        if !visit(k, v)? {
+                            break;
+                        }
+                    }
+                } else {
+                    for r in range {
+                        let (k, v) = r?;
+                        if !visit(k, v)? {
+                            break;
+                        }
+                    }
                 }
             }
         }
