@@ -215,6 +215,10 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
             || said.contains("sale:FV1-000003 y sale:FV1-000900 siguen al mismo documento"),
         "{said}"
     );
+    assert!(
+        said.contains("faltan en el servidor los números FV1-000031 a FV1-000899"),
+        "{said}"
+    );
     let (_, conflicts) = couch.admin("GET", "caja-docs/_design/caja/_view/conflicts", None);
     assert_eq!(conflicts["rows"][0]["id"], "sale:FV1-000002", "{conflicts}");
 
@@ -361,4 +365,172 @@ fn couchdbs_replicator_takes_the_documents_up_and_the_catalog_down() {
             .is_empty()
     );
     hub.stop();
+}
+
+/// The forgeries the hub refuses, posted by register FV1 to the real CouchDB (as its
+/// replicator would: `new_edits: false`) and to the hub: the same verdict on every one; and a
+/// register's whole sync life against CouchDB (re-push, resend, every pull, take-over).
+#[test]
+fn couchdb_and_the_hub_give_the_same_verdicts_and_a_register_syncs_with_either() {
+    let Some(couch) = couch::start() else { return };
+    let url = couch.admin_url();
+    assert!(chain(&["setup", "--url", &url]).status.success());
+    assert!(
+        chain(&[
+            "user",
+            "add",
+            "FV1",
+            "--password",
+            "clave-fv1-segura",
+            "--url",
+            &url
+        ])
+        .status
+        .success()
+    );
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let connect = |base: String| {
+        caja::sync::chain::connect(&base.replacen("://", "://FV1:clave-fv1-segura@", 1)).unwrap()
+    };
+    let mut on_couch = connect(couch.url());
+    let mut on_hub = connect(format!("http://{}", h.addr));
+    let pdir = tempfile::tempdir().unwrap();
+    let docs = parity_docs(pdir.path());
+    let verdict = |c: &mut caja::sync::client::Client, d: &Value| -> Result<(), String> {
+        let (s, v) = c
+            .request(
+                "POST",
+                "caja-docs/_bulk_docs",
+                Some(&json!({"docs": [d], "new_edits": false})),
+            )
+            .unwrap();
+        match (s, v.as_array().map(Vec::len)) {
+            (201, Some(0)) => Ok(()),
+            _ => Err(v.to_string()),
+        }
+    };
+    let mut accepted = 0;
+    let mut held: std::collections::HashMap<(String, String), Value> = Default::default();
+    for d in &docs {
+        let key = (d["_id"].to_string(), d["_rev"].to_string());
+        if let Some(first) = held.get(&key) {
+            // The revision is already held: CouchDB takes it as done without validating it,
+            // the hub refuses it; on both, what is stored stays the first.
+            let (c, h) = (verdict(&mut on_couch, d), verdict(&mut on_hub, d));
+            assert!(c.is_ok() && h.is_err(), "{}: {c:?} {h:?}", d["_id"]);
+            let id = d["_id"].as_str().unwrap();
+            for c in [&mut on_couch, &mut on_hub] {
+                let (_, stored) = c.request("GET", &format!("caja-docs/{id}"), None).unwrap();
+                assert_eq!(
+                    (&stored["total"], &stored["register"], &stored["opened"]),
+                    (&first["total"], &first["register"], &first["opened"]),
+                    "{id}"
+                );
+            }
+            continue;
+        }
+        let (c, h) = (verdict(&mut on_couch, d), verdict(&mut on_hub, d));
+        if c.is_ok() {
+            held.insert(key, d.clone());
+        }
+        assert_eq!(
+            c.is_ok(),
+            h.is_ok(),
+            "{}: CouchDB {c:?}, hub {h:?}",
+            d["_id"]
+        );
+        accepted += usize::from(c.is_ok());
+    }
+    assert!(
+        accepted > 3 && accepted < docs.len(),
+        "{accepted} of {}",
+        docs.len()
+    );
+    h.stop();
+
+    // A register's sync life against CouchDB, on databases made again (setup makes what is
+    // missing).
+    for db in ["caja-docs", "caja-registers"] {
+        assert_eq!(couch.admin("DELETE", db, None).0, 200);
+    }
+    let o = chain(&["setup", "--url", &url]);
+    assert!(text(&o).contains("caja-docs: creado"), "{}", text(&o));
+    let dir = tempfile::tempdir().unwrap();
+    register_on(&couch, dir.path());
+    let d = dir.path().to_str().unwrap();
+    let csv = dir.path().join("catalog.csv");
+    let o = run(&["catalog", "export", "--data-dir", d]);
+    std::fs::write(&csv, &o.stdout).unwrap();
+    assert!(
+        chain(&["catalog", "import", csv.to_str().unwrap(), "--url", &url])
+            .status
+            .success()
+    );
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "12"])
+            .status
+            .success()
+    );
+    let o = run(&["sync", "--data-dir", d]);
+    assert!(o.status.success(), "{}", text(&o));
+    // Again: nothing to send.
+    let o = run(&["sync", "--data-dir", d, "--push"]);
+    assert!(text(&o).contains("enviados 0 documentos"), "{}", text(&o));
+    // A date sent again: the server keeps what it has.
+    let today = chrono::Local::now().date_naive().to_string();
+    let o = run(&["sync", "--data-dir", d, "--resend", &today]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("0 documentos enviados de nuevo"),
+        "{}",
+        text(&o)
+    );
+    for mode in ["partial", "total", "replace"] {
+        let o = run(&["sync", "--data-dir", d, "--pull", mode]);
+        assert!(o.status.success(), "{mode}: {}", text(&o));
+    }
+    // A product deleted at the head office leaves the register on the next partial pull.
+    let lines: Vec<String> = std::fs::read_to_string(&csv)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let gone = lines[1].split(',').next().unwrap().to_string();
+    std::fs::write(&csv, format!("{}\n{}\n", lines[0], lines[2..].join("\n"))).unwrap();
+    let o = chain(&[
+        "catalog",
+        "import",
+        csv.to_str().unwrap(),
+        "--url",
+        &url,
+        "--replace",
+    ]);
+    assert!(text(&o).contains("1 borrados"), "{}", text(&o));
+    let o = run(&["sync", "--data-dir", d, "--pull", "partial"]);
+    assert!(text(&o).contains("1 quitados"), "{}", text(&o));
+    let o = run(&["catalog", "export", "--data-dir", d]);
+    assert!(!text(&o).contains(&format!("\n{gone},")), "{}", text(&o));
+
+    // A reinstalled register: refused until it takes the code over, then numbers on.
+    let fresh = tempfile::tempdir().unwrap();
+    register_on(&couch, fresh.path());
+    let f = fresh.path().to_str().unwrap();
+    let o = run(&["sync", "--data-dir", f]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("--take-over"), "{}", text(&o));
+    let o = run(&["sync", "--data-dir", f, "--take-over"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        run(&["soak", "--data-dir", f, "--count", "2"])
+            .status
+            .success()
+    );
+    let o = run(&["sync", "--data-dir", f]);
+    assert!(o.status.success(), "{}", text(&o));
+    let (_, next) = couch.admin("GET", "caja-docs/sale:FV1-000013", None);
+    assert_eq!(next["type"], "sale", "numbering goes on after 12: {next}");
+    // Two chains for FV1 now (the store before and the one that took over): not a break.
+    let o = chain(&["check", "--url", &url]);
+    assert!(o.status.success(), "{}", text(&o));
 }

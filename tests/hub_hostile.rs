@@ -165,6 +165,8 @@ fn a_poisoned_customer_is_refused_and_pulls_go_on() {
         text.contains("customer:BAD-1") && text.contains("forbidden"),
         "{text}"
     );
+    // CouchDB's failure rows carry the revision refused.
+    assert!(text.contains(r#""rev":"1-ab""#), "{text}");
     let admin = basic("admin", "clave-admin-segura");
     let (_, all) = raw(h.addr, "GET", "/caja-catalog/_all_docs", Some(&admin), "");
     assert!(!all.contains("BAD-1"), "{all}");
@@ -1380,7 +1382,7 @@ fn the_hub_refuses_what_it_does_not_implement_and_waits_when_asked() {
         let (code, _, body) = get(path);
         assert_eq!(code, 400, "{path}: {body}");
     }
-    let (code, _, body) = get("/caja-docs/_all_docs?reduce=false");
+    let (_, _, body) = get("/caja-docs/_all_docs?reduce=false");
     assert!(body.contains("reduce"), "the parameter is named: {body}");
 
     // A body that is not JSON.

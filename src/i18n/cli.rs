@@ -114,6 +114,7 @@ pub struct CliWords {
     pub chain_fork: &'static str,
     pub chain_missing: &'static str,
     pub chain_purged: &'static str,
+    pub chain_gap: &'static str,
     /// The answers that mean yes.
     pub yes: &'static [&'static str],
 }
@@ -229,6 +230,7 @@ impl CliWords {
             self.chain_fork,
             self.chain_missing,
             self.chain_purged,
+            self.chain_gap,
         ]
     }
 }
@@ -345,6 +347,7 @@ const ES: CliWords = CliWords {
     chain_fork: "{id} y {other} siguen al mismo documento de su caja: la cadena se bifurca",
     chain_missing: "{id}: el documento anterior de su caja (hash {prev}) no está en el servidor",
     chain_purged: "{id}: revisiones rivales quitadas",
+    chain_gap: "faltan en el servidor los números {first} a {last}",
     yes: &["sí", "si", "s", "yes", "y"],
 };
 
@@ -460,6 +463,7 @@ const EN: CliWords = CliWords {
     chain_fork: "{id} and {other} follow the same document of their register: the chain forks",
     chain_missing: "{id}: the document before it in its register's chain (hash {prev}) is not on the server",
     chain_purged: "{id}: rival revisions removed",
+    chain_gap: "the server lacks the numbers {first} to {last}",
     yes: &["yes", "y", "sí", "si", "s"],
 };
 

@@ -400,6 +400,8 @@ pub enum Finding {
     Fork { id: String, other: String },
     /// The document before this one in its register's chain is not on the server.
     Missing { id: String, prev: String },
+    /// Numbers of a register's series that the server lacks, between two it holds.
+    Gap { first: String, last: String },
 }
 
 /// What `check` read and found.
@@ -426,6 +428,13 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
     let mut report = CheckReport::default();
     let mut links: Vec<Link> = Vec::new();
     let mut pending: Vec<Value> = Vec::new();
+    let mut numbers: BTreeMap<
+        (
+            crate::domain::numbering::RegisterCode,
+            crate::domain::numbering::DocKind,
+        ),
+        Vec<u64>,
+    > = BTreeMap::new();
     visit_all(c, DOCS_DB, "", |row| {
         let doc = &row["doc"];
         let id = row["id"].as_str().unwrap_or_default().to_string();
@@ -433,6 +442,12 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
             return;
         }
         report.documents += 1;
+        if let Some(Ok((reg, kind, n))) = doc["number"]
+            .as_str()
+            .map(crate::domain::numbering::parse_number)
+        {
+            numbers.entry((reg, kind)).or_default().push(n);
+        }
         if let (Some(reg), Some(prev), Some(hash)) = (
             doc["register"].as_str(),
             doc["prev_hash"].as_str(),
@@ -497,6 +512,20 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
                 id: doc["_id"].as_str().unwrap_or_default().to_string(),
                 reason,
             });
+        }
+    }
+    // Each series without holes: what is missing between two numbers held.
+    for ((reg, kind), mut ns) in numbers {
+        ns.sort_unstable();
+        ns.dedup();
+        for w in ns.windows(2) {
+            if w[1] > w[0] + 1 {
+                let f = |n| crate::domain::numbering::format_number(&reg, kind, n);
+                report.findings.push(Finding::Gap {
+                    first: f(w[0] + 1),
+                    last: f(w[1] - 1),
+                });
+            }
         }
     }
     // The chains: each hash once, each document after at most one other, each predecessor
@@ -622,6 +651,7 @@ pub fn check_lines(r: &CheckReport, w: &crate::i18n::CliWords) -> Vec<String> {
             }
             Finding::Fork { id, other } => fill(w.chain_fork, &[("id", id), ("other", other)]),
             Finding::Missing { id, prev } => fill(w.chain_missing, &[("id", id), ("prev", prev)]),
+            Finding::Gap { first, last } => fill(w.chain_gap, &[("first", first), ("last", last)]),
         });
     }
     if rivals_found {

@@ -146,6 +146,13 @@ impl Client {
         };
         let sent = chrono::Utc::now();
         let resp = match (method, body) {
+            ("DELETE", _) => {
+                let mut r = self.agent.delete(&url);
+                if let Some(a) = &self.auth {
+                    r = r.header("Authorization", a);
+                }
+                r.call()
+            }
             ("GET", _) => {
                 let mut r = self.agent.get(&url);
                 if let Some(a) = &self.auth {

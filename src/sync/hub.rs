@@ -491,7 +491,7 @@ impl Hub {
         db: &str,
         q: &HashMap<String, String>,
         posted: &Value,
-    ) -> Result<Response<std::io::Cursor<Vec<u8>>>, Response<std::io::Cursor<Vec<u8>>>> {
+    ) -> Result<Reply, Reply> {
         let bad = |why: &str| error(400, "bad_request", why);
         let seen = self.change_count();
         let since = q.get("since").map(|s| s.trim_matches('"')).unwrap_or("0");
@@ -1103,6 +1103,10 @@ impl Hub {
                 } else {
                     HashMap::new()
                 };
+                let revs: HashMap<String, Value> = docs
+                    .iter()
+                    .filter_map(|d| Some((d["_id"].as_str()?.to_string(), d["_rev"].clone())))
+                    .collect();
                 let results = self
                     .store
                     .replicate(
@@ -1128,7 +1132,10 @@ impl Hub {
                             None
                         }
                         Ok(_) => None,
-                        Err(why) => Some(json!({"id": id, "error": "forbidden", "reason": why})),
+                        Err(why) => {
+                            let rev = revs.get(&id).cloned().unwrap_or(Value::Null);
+                            Some(json!({"id": id, "rev": rev, "error": "forbidden", "reason": why}))
+                        }
                     })
                     .collect();
                 Ok(reply(201, &Value::Array(failures)))

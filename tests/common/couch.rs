@@ -100,6 +100,21 @@ impl Couch {
 
 impl Drop for Couch {
     fn drop(&mut self) {
+        // A failed test keeps the server's log (target/couchdb-logs/) and shows its end.
+        if std::thread::panicking() {
+            let log =
+                std::fs::read_to_string(self.dir.path().join("couchdb.log")).unwrap_or_default();
+            let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/couchdb-logs");
+            let _ = std::fs::create_dir_all(&keep);
+            let to = keep.join(format!("couchdb-{}.log", self.port));
+            let _ = std::fs::write(&to, &log);
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            eprintln!(
+                "CouchDB's log kept in {}; its end:\n{}",
+                to.display(),
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            );
+        }
         // Every process whose command line names this server's folder: the Erlang VM, its
         // port mapper and their helpers.
         let needle = self.dir.path().to_string_lossy().to_string();

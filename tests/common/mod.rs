@@ -408,3 +408,89 @@ pub fn menu(app: &mut caja::app::App, item: &str) {
     );
     keys(app, item);
 }
+
+/// A register's documents as JSON (sales, a refund, a cash movement, a date opened and
+/// corrected) followed by forgeries of them and customers good and bad: what the hub's checks
+/// and CouchDB's validation must give the same verdicts on (tests/couch_validate.rs runs the
+/// validation under Node.js, tests/couchdb.rs on CouchDB itself).
+pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
+    use caja::domain::document::{CashDirection, CashMoveBody, DocBody};
+    use caja::domain::qty::Qty;
+    use caja::domain::refund::ReturnedLine;
+    use caja::sync::json::to_json;
+    use serde_json::{Value, json};
+    let s = demo_store(dir);
+    let products = caja::csvio::demo_catalog(&s.info().currency);
+    for i in 0..3 {
+        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        s.commit(&header(22, i as i64), body).unwrap();
+    }
+    s.refund(
+        &header(22, 10),
+        "FV1-000001",
+        &[ReturnedLine {
+            line: 0,
+            qty: Qty::ONE,
+        }],
+        "roto",
+        Vec::new(),
+        &Default::default(),
+    )
+    .unwrap();
+    let mut cash = CashMoveBody::new(
+        CashDirection::Out,
+        caja::domain::Money::from_minor(5_000),
+        "banco",
+    )
+    .unwrap();
+    cash.overrides.clear();
+    s.commit(&header(22, 11), DocBody::CashMove(cash)).unwrap();
+    // A date opened and corrected by a supervisor (a date correction is sealed too).
+    let ov = caja::domain::document::Override {
+        action: "correct_day".into(),
+        supervisor: "ana".into(),
+        reason: "wrong clock".into(),
+    };
+    s.open_day(&header(23, 0), Vec::new()).unwrap();
+    s.correct_day(&header(24, 1), vec![ov]).unwrap();
+    let cur = s.info().currency.clone();
+    let mut docs: Vec<Value> = Vec::new();
+    let mut seq = 1;
+    while let Some(d) = s.doc(seq).unwrap() {
+        docs.push(to_json(&d, &cur));
+        seq += 1;
+    }
+    let sale = docs[0].clone();
+    let mut tampered = sale.clone();
+    tampered["total"] = json!("1");
+    let mut other_register = sale.clone();
+    other_register["register"] = json!("FV2");
+    let fix = docs
+        .iter()
+        .find(|d| d["type"] == "day_correct")
+        .cloned()
+        .unwrap();
+    let mut fix_foreign = fix.clone();
+    fix_foreign["opened"] = json!("FV2-DA-000001");
+    let mut fix_negative = fix.clone();
+    fix_negative["floats"] = json!("-5");
+    let mut deleted = sale.clone();
+    deleted["_deleted"] = json!(true);
+    let customer = |t: &str, n: &str| {
+        json!({"_id": format!("customer:{t}-{n}"), "type": "customer", "doc_type": t,
+            "doc_number": n, "name": "Ferretería El Tornillo"})
+    };
+    docs.extend([
+        tampered,
+        other_register,
+        fix_foreign,
+        fix_negative,
+        deleted,
+        customer("NIT", "900173769-1"),
+        customer("NIT", "900173769-2"),
+        json!({"_id": "customer:BAD-1", "type": "customer", "doc_type": "XX", "doc_number": "1", "name": "x"}),
+        json!({"_id": "nonsense:FV1-000001", "type": "nonsense"}),
+    ]);
+
+    docs
+}
