@@ -150,9 +150,10 @@ pub enum Step {
     Unchanged,
 }
 
-/// Prepares the CouchDB behind `c` (an admin's connection): the system `_users` database, the
-/// three databases, their `_security` (registers are members through the `register` role),
-/// and `_design/caja` in each (validation; views in `caja-docs`). Idempotent.
+/// Prepares the CouchDB behind `c` (an admin's connection): the system databases (`_users`,
+/// `_replicator`), the three databases, their `_security` (registers are members through the
+/// `register` role), and `_design/caja` in each (validation; views in `caja-docs`).
+/// Idempotent.
 pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
     let welcome = expect(c, "GET", "", None, &[200])?;
     if welcome["couchdb"] != "Welcome" {
@@ -164,7 +165,7 @@ pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
         version: welcome["version"].as_str().unwrap_or("?").to_string(),
         steps: Vec::new(),
     };
-    for db in ["_users", CATALOG_DB, DOCS_DB, REGISTERS_DB] {
+    for db in ["_users", "_replicator", CATALOG_DB, DOCS_DB, REGISTERS_DB] {
         let (s, v) = c.request("PUT", db, None)?;
         let step = match s {
             201 | 202 => Step::Created,
