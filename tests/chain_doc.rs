@@ -16,17 +16,29 @@ struct KillUnder(std::path::PathBuf);
 impl Drop for KillUnder {
     fn drop(&mut self) {
         let needle = self.0.to_string_lossy().to_string();
-        for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-            if e.file_name().to_string_lossy().parse::<u32>().is_err() {
-                continue;
-            }
-            let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
-            if String::from_utf8_lossy(&cmd).contains(&needle) {
-                let _ = std::process::Command::new("kill")
-                    .arg(e.file_name())
-                    .stderr(std::process::Stdio::null())
-                    .status();
-            }
+        let alive = || -> Vec<std::ffi::OsString> {
+            std::fs::read_dir("/proc")
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().parse::<u32>().is_ok())
+                .filter(|e| {
+                    let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+                    String::from_utf8_lossy(&cmd).contains(&needle)
+                })
+                .map(|e| e.file_name())
+                .collect()
+        };
+        // Asked to stop (the hub stops cleanly on SIGTERM), and waited for.
+        for pid in alive() {
+            let _ = std::process::Command::new("kill")
+                .arg(pid)
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+        let until = Instant::now() + Duration::from_secs(15);
+        while !alive().is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(50));
         }
     }
 }

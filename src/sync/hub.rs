@@ -41,6 +41,8 @@ pub struct Hub {
     session: super::session::SessionKey,
     /// Bumped after every write, for the `_changes` feeds that wait (longpoll, continuous).
     changed: (Mutex<u64>, std::sync::Condvar),
+    /// Set when the hub stops: no feed waits any more.
+    stopping: std::sync::atomic::AtomicBool,
 }
 
 /// What `route` reads of a request's headers.
@@ -117,6 +119,11 @@ pub struct HubHandle {
 
 impl HubHandle {
     pub fn stop(self) {
+        // Feeds that wait for a write answer now, so that their connections close.
+        self.hub
+            .stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.hub.bump();
         self.server.stop();
     }
 }
@@ -445,6 +452,7 @@ impl Hub {
             session: super::session::SessionKey::new()
                 .map_err(|e| HubError::Db(format!("no randomness from the system: {e}")))?,
             changed: (Mutex::new(0), std::sync::Condvar::new()),
+            stopping: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -673,7 +681,7 @@ impl Hub {
     fn wait_change(&self, seen: u64, until: std::time::Instant) {
         let (count, cv) = &self.changed;
         let Ok(mut n) = count.lock() else { return };
-        while *n == seen {
+        while *n == seen && !self.stopping.load(std::sync::atomic::Ordering::SeqCst) {
             let left = until.saturating_duration_since(std::time::Instant::now());
             if left.is_zero() {
                 return;
