@@ -150,7 +150,9 @@ pub fn hub_request(data: &[u8]) {
     static HUB: OnceLock<Option<(tempfile_free::Dir, crate::sync::hub::Hub)>> = OnceLock::new();
     let Some((_, hub)) = HUB.get_or_init(|| {
         let dir = tempfile_free::Dir::new("hub")?;
-        let hub = crate::sync::hub::Hub::open(dir.path()).ok()?;
+        let hub = crate::sync::hub::Hub::open(dir.path())
+            .ok()?
+            .with_max_wait(std::time::Duration::ZERO);
         let _ = hub.store().add_user("FV1", "password1", false);
         let _ = hub.store().add_user("admin", "password1", true);
         Some((dir, hub))

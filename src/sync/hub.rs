@@ -43,6 +43,8 @@ pub struct Hub {
     changed: (Mutex<u64>, std::sync::Condvar),
     /// Set when the hub stops: no feed waits any more.
     stopping: std::sync::atomic::AtomicBool,
+    /// The longest a `_changes` feed waits for a write (60 s; none under the fuzzer).
+    max_wait: std::time::Duration,
 }
 
 /// What `route` reads of a request's headers.
@@ -453,6 +455,7 @@ impl Hub {
                 .map_err(|e| HubError::Db(format!("no randomness from the system: {e}")))?,
             changed: (Mutex::new(0), std::sync::Condvar::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
+            max_wait: std::time::Duration::from_secs(60),
         })
     }
 
@@ -645,7 +648,7 @@ impl Hub {
                 let wait = timeout
                     .unwrap_or(60_000)
                     .min(heartbeat.unwrap_or(u64::MAX))
-                    .min(60_000);
+                    .min(u64::try_from(self.max_wait.as_millis()).unwrap_or(60_000));
                 let until = std::time::Instant::now() + std::time::Duration::from_millis(wait);
                 self.wait_change(seen, until);
                 v = page(since)?;
@@ -666,6 +669,12 @@ impl Hub {
             }
         }
         Ok(reply(200, &v))
+    }
+
+    /// The longest a `_changes` feed may wait for a write (what a fuzzer sets to nothing).
+    pub fn with_max_wait(mut self, d: std::time::Duration) -> Hub {
+        self.max_wait = d;
+        self
     }
 
     /// Wakes the `_changes` feeds that wait: something was written.
