@@ -291,6 +291,35 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
         assert_eq!(cells[9], "0", "no refunds: {cells:?}");
         assert_eq!(cells[10], want.1, "net: {cells:?}");
     }
+    // Nothing wrong with what the hub holds, and the page says so.
+    let today_page = page(&url);
+    assert!(
+        today_page.contains("<h2>checks</h2>")
+            && today_page.contains("no sealed document has a rival"),
+        "{today_page}"
+    );
+    // A document that forks FV1's chain, replicated in by an admin (the hub's checks cannot
+    // refuse it alone): the page names it, as `caja chain check` would.
+    let mut c = client(&h, "admin", "clave-admin-segura");
+    let (_, mut third) = c.request("GET", "caja-docs/sale:FV1-000002", None).unwrap();
+    third["_id"] = serde_json::json!("sale:FV1-009000");
+    third["number"] = serde_json::json!("FV1-009000");
+    third["hash"] = serde_json::json!("ab".repeat(32));
+    third["_rev"] = serde_json::json!(format!("1-{}", "ab".repeat(16)));
+    let (code, v) = c
+        .request(
+            "POST",
+            "caja-docs/_bulk_docs",
+            Some(&serde_json::json!({"docs": [third], "new_edits": false})),
+        )
+        .unwrap();
+    assert_eq!((code, v), (201, serde_json::json!([])));
+    let forked = page(&url);
+    assert!(
+        forked.contains("follow the same document of their register"),
+        "{forked}"
+    );
+    assert!(forked.contains("the server lacks the numbers"), "{forked}");
     // Another day has no sales; a register's user does not see the page.
     let other = page(&format!("http://{}/?date=2026-11-23", h.addr));
     assert!(other.contains("<td>FV1</td>"));

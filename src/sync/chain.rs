@@ -423,31 +423,54 @@ struct Link {
 
 /// Reads every document of `caja-docs` (a page at a time) and names every rival revision of a
 /// sealed document, every revision its register did not write, every document the hub would
-/// refuse, and every break in a register's hash chain. A register that was taken over starts
-/// a chain of its own (a second root is not a break).
+/// refuse, and every break in a register's hash chain (see [`Checker`]).
 pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
-    let mut report = CheckReport::default();
-    let mut links: Vec<Link> = Vec::new();
-    let mut pending: Vec<Value> = Vec::new();
-    let mut numbers: BTreeMap<
+    let mut checker = Checker::default();
+    visit_all(c, DOCS_DB, "", |row| {
+        checker.add(row["id"].as_str().unwrap_or_default(), &row["doc"]);
+    })?;
+    let client = std::cell::RefCell::new(&mut *c);
+    let lookup = |id: &str| -> Option<Value> {
+        let path = format!("{DOCS_DB}/{}", url_encode(id));
+        match client.borrow_mut().request("GET", &path, None) {
+            Ok((200, v)) => Some(v),
+            _ => None,
+        }
+    };
+    Ok(checker.finish(&lookup))
+}
+
+/// Checks `caja-docs` one document at a time (each with its `_conflicts`), wherever the
+/// documents come from: a CouchDB (`check`) or the hub's own store (its status page). A
+/// register that was taken over starts a chain of its own: a second root is not a break.
+#[derive(Default)]
+pub struct Checker {
+    report: CheckReport,
+    links: Vec<Link>,
+    /// Points movements, checked at the end against the sale or refund they cite.
+    pending: Vec<Value>,
+    numbers: BTreeMap<
         (
             crate::domain::numbering::RegisterCode,
             crate::domain::numbering::DocKind,
         ),
         Vec<u64>,
-    > = BTreeMap::new();
-    visit_all(c, DOCS_DB, "", |row| {
-        let doc = &row["doc"];
-        let id = row["id"].as_str().unwrap_or_default().to_string();
-        if id.starts_with("_design/") {
+    >,
+}
+
+impl Checker {
+    pub fn add(&mut self, id: &str, doc: &Value) {
+        if id.starts_with("_design/") || doc.is_null() {
             return;
         }
+        let id = id.to_string();
+        let report = &mut self.report;
         report.documents += 1;
         if let Some(Ok((reg, kind, n))) = doc["number"]
             .as_str()
             .map(crate::domain::numbering::parse_number)
         {
-            numbers.entry((reg, kind)).or_default().push(n);
+            self.numbers.entry((reg, kind)).or_default().push(n);
         }
         if let (Some(reg), Some(prev), Some(hash)) = (
             doc["register"].as_str(),
@@ -455,7 +478,7 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
             doc["hash"].as_str(),
         ) {
             *report.registers.entry(reg.to_string()).or_default() += 1;
-            links.push(Link {
+            self.links.push(Link {
                 id: id.clone(),
                 register: reg.to_string(),
                 prev: prev.to_string(),
@@ -492,69 +515,71 @@ pub fn check(c: &mut Client) -> Result<CheckReport, SyncError> {
                 });
             }
         }
-        // A points movement is checked against its sale, looked up below; the rest here.
+        // A points movement is checked against its sale at the end; the rest here.
         if id.starts_with("points:") {
-            pending.push(doc.clone());
+            self.pending.push(doc.clone());
         } else if let Err(reason) = super::validate::check(doc, &|_| None) {
             report.findings.push(Finding::Invalid { id, reason });
         }
-    })?;
-    let client = std::cell::RefCell::new(&mut *c);
-    for doc in &pending {
-        let lookup = |id: &str| -> Option<Value> {
-            let path = format!("{DOCS_DB}/{}", url_encode(id));
-            match client.borrow_mut().request("GET", &path, None) {
-                Ok((200, v)) => Some(v),
-                _ => None,
-            }
-        };
-        if let Err(reason) = super::validate::check(doc, &lookup) {
-            report.findings.push(Finding::Invalid {
-                id: doc["_id"].as_str().unwrap_or_default().to_string(),
-                reason,
-            });
-        }
     }
-    // Each series without holes: what is missing between two numbers held.
-    for ((reg, kind), mut ns) in numbers {
-        ns.sort_unstable();
-        ns.dedup();
-        for w in ns.windows(2) {
-            if w[1] > w[0] + 1 {
-                let f = |n| crate::domain::numbering::format_number(&reg, kind, n);
-                report.findings.push(Finding::Gap {
-                    first: f(w[0] + 1),
-                    last: f(w[1] - 1),
+
+    /// What was found, once every document was added; `lookup` reads a document by id.
+    pub fn finish(self, lookup: &dyn Fn(&str) -> Option<Value>) -> CheckReport {
+        let Checker {
+            mut report,
+            links,
+            pending,
+            numbers,
+        } = self;
+        for doc in &pending {
+            if let Err(reason) = super::validate::check(doc, lookup) {
+                report.findings.push(Finding::Invalid {
+                    id: doc["_id"].as_str().unwrap_or_default().to_string(),
+                    reason,
                 });
             }
         }
-    }
-    // The chains: each hash once, each document after at most one other, each predecessor
-    // held (a zero hash starts a chain).
-    let zero = "0".repeat(64);
-    let mut by_hash: HashMap<(&str, &str), &str> = HashMap::new();
-    for l in &links {
-        by_hash.insert((&l.register, &l.hash), &l.id);
-    }
-    let mut follower: HashMap<(&str, &str), &str> = HashMap::new();
-    for l in &links {
-        if l.prev != zero && !by_hash.contains_key(&(l.register.as_str(), l.prev.as_str())) {
-            report.findings.push(Finding::Missing {
-                id: l.id.clone(),
-                prev: l.prev.clone(),
-            });
+        // Each series without holes: what is missing between two numbers held.
+        for ((reg, kind), mut ns) in numbers {
+            ns.sort_unstable();
+            ns.dedup();
+            for w in ns.windows(2) {
+                if w[1] > w[0] + 1 {
+                    let f = |n| crate::domain::numbering::format_number(&reg, kind, n);
+                    report.findings.push(Finding::Gap {
+                        first: f(w[0] + 1),
+                        last: f(w[1] - 1),
+                    });
+                }
+            }
         }
-        if l.prev == zero {
-            continue;
+        // The chains: each hash once, each document after at most one other, each predecessor
+        // held (a zero hash starts a chain).
+        let zero = "0".repeat(64);
+        let mut by_hash: HashMap<(&str, &str), &str> = HashMap::new();
+        for l in &links {
+            by_hash.insert((&l.register, &l.hash), &l.id);
         }
-        if let Some(other) = follower.insert((&l.register, &l.prev), &l.id) {
-            report.findings.push(Finding::Fork {
-                id: l.id.clone(),
-                other: other.to_string(),
-            });
+        let mut follower: HashMap<(&str, &str), &str> = HashMap::new();
+        for l in &links {
+            if l.prev != zero && !by_hash.contains_key(&(l.register.as_str(), l.prev.as_str())) {
+                report.findings.push(Finding::Missing {
+                    id: l.id.clone(),
+                    prev: l.prev.clone(),
+                });
+            }
+            if l.prev == zero {
+                continue;
+            }
+            if let Some(other) = follower.insert((&l.register, &l.prev), &l.id) {
+                report.findings.push(Finding::Fork {
+                    id: l.id.clone(),
+                    other: other.to_string(),
+                });
+            }
         }
+        report
     }
-    Ok(report)
 }
 
 /// Removes, with CouchDB's `_purge` (which no validation can stop, and only an admin may

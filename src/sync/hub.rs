@@ -273,6 +273,13 @@ fn known_params(
     }
 }
 
+/// Text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 /// Query parameters, percent-decoded.
 fn query(url: &str) -> HashMap<String, String> {
     let q = url.split_once('?').map_or("", |(_, q)| q);
@@ -1442,14 +1449,36 @@ impl Hub {
         r.unwrap_or_else(|e| e)
     }
 
+    /// The findings of `chain::Checker` over `caja-docs`, as a list.
+    fn findings_html(&self) -> String {
+        let mut checker = super::chain::Checker::default();
+        let mut rivals: HashMap<String, Vec<String>> = HashMap::new();
+        for (id, rev) in self.store.conflicts("caja-docs").unwrap_or_default() {
+            rivals.entry(id).or_default().push(rev);
+        }
+        let visited = self.store.visit("caja-docs", "", |id, mut doc| {
+            if let Some(r) = rivals.get(id) {
+                doc["_conflicts"] = json!(r);
+            }
+            checker.add(id, &doc);
+        });
+        if visited.is_err() {
+            return String::new();
+        }
+        let report = checker.finish(&|id| self.store.get("caja-docs", id).ok());
+        let lines =
+            super::chain::check_lines(&report, crate::i18n::cli_words(crate::i18n::Language::En));
+        let mut out = String::from("<h2>checks</h2><ul>");
+        for l in lines.iter().take(51) {
+            out.push_str(&format!("<li>{}</li>", esc(l)));
+        }
+        out.push_str("</ul>");
+        out
+    }
+
     /// The page a browser sees at `/`: every register and the day's sales (`?date=YYYY-MM-DD`,
     /// today by default).
     fn status_page(&self, query: Option<&str>) -> Response<std::io::Cursor<Vec<u8>>> {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-        };
         let today = query
             .into_iter()
             .flat_map(|q| q.split('&'))
@@ -1528,7 +1557,11 @@ impl Hub {
                 crate::sync::units_decimal(t.1 + back)
             ));
         }
-        html.push_str("</table></body></html>");
+        html.push_str("</table>");
+        // What `caja chain check` would say of the documents the hub holds, those that came
+        // by replication included.
+        html.push_str(&self.findings_html());
+        html.push_str("</body></html>");
         let r = Response::from_data(html.into_bytes());
         match header("Content-Type", "text/html; charset=utf-8") {
             Some(h) => r.with_header(h),

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Side by side, in one run on this machine: a register's push of N sales and its total pull of
+# M products, against the built-in hub, Apache CouchDB 3.5 (../shared/peers) and pouchdb-server
+# (in memory; installed into target/pouchdb-server by this script). Prints wall-clock seconds
+# for each, and the hub's peak memory.
+#
+#   bash benches/sync_peers.sh [N=10000] [M=100000]
+#
+# Each server gets the same register store (copied) and the same catalog CSV. A server whose
+# program is missing is left out, said so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-10000}
+M=${2:-100000}
+cargo build --release --quiet
+CAJA=$PWD/target/release/caja
+W=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  pkill -f "$W" 2>/dev/null || true
+  rm -rf "$W"
+}
+trap cleanup EXIT
+export LANG=C
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_up() { for _ in $(seq 100); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; return 1; }
+
+echo "making a register with $N sales and a catalog of $M products..."
+"$CAJA" init --data-dir "$W/reg" --store Bench --register FV1 --supervisor ana --pin 1234 --demo >/dev/null
+"$CAJA" soak --data-dir "$W/reg" --count "$N" >/dev/null
+awk -v m="$M" 'BEGIN { print "sku,barcode,name,price,tax_rate";
+  for (i = 1; i <= m; i++) printf "P%07d,77%011d,Producto de prueba %d,%d,19\n", i, i, i, 1000 + i % 5000 }' \
+  >"$W/catalog.csv"
+
+# run NAME URL: push, then a total pull into a fresh register.
+run() {
+  local name=$1 url=$2
+  cp -r "$W/reg" "$W/reg-$name"
+  sed -i -e "/^\[sync\]/,/^\[/{s|^url = .*|url = \"$url\"|;s|^user = .*|user = \"FV1\"|}" \
+    -e "/^\[sync\]/,/^\[/s|^password = .*|password = \"clave-fv1-segura\"|" "$W/reg-$name/caja.toml"
+  local t0 t1 t2
+  t0=$(now)
+  "$CAJA" sync --data-dir "$W/reg-$name" --push >/dev/null 2>"$W/$name-push.log" \
+    || { tail -3 "$W/$name-push.log"; return 1; }
+  t1=$(now)
+  "$CAJA" sync --data-dir "$W/reg-$name" --pull total >/dev/null 2>"$W/$name-pull.log" \
+    || { tail -3 "$W/$name-pull.log"; return 1; }
+  t2=$(now)
+  local pushed pulled
+  pushed=$(grep -o 'enviados [0-9]*' "$W/$name-push.log" | tail -1)
+  pulled=$(grep -o '[0-9]* en el catálogo' "$W/$name-pull.log" | tail -1)
+  printf '%-16s push %7s s (%s)   pull total %7s s (%s)\n' "$name" "$(secs "$t0" "$t1")" \
+    "$pushed" "$(secs "$t1" "$t2")" "$pulled"
+}
+
+# The built-in hub.
+HP=$(port)
+"$CAJA" hub --data-dir "$W/hub" user add FV1 --password clave-fv1-segura >/dev/null 2>&1
+"$CAJA" hub --data-dir "$W/hub" catalog import "$W/catalog.csv" >/dev/null 2>&1
+"$CAJA" hub --data-dir "$W/hub" --listen "127.0.0.1:$HP" 2>/dev/null &
+HUB=$!
+PIDS+=("$HUB")
+wait_up "http://127.0.0.1:$HP/_up"
+run hub "http://127.0.0.1:$HP"
+echo "                 the hub's peak memory: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+
+# Apache CouchDB 3.5.
+if [ -x ../shared/peers/couchdb-start.sh ]; then
+  CP=$(port)
+  ERL_EPMD_PORT=$(port) ../shared/peers/couchdb-start.sh "$W/couch" "$CP" benchpass1 >/dev/null
+  C="http://admin:benchpass1@127.0.0.1:$CP"
+  "$CAJA" chain setup --url "$C" >/dev/null
+  "$CAJA" chain user add FV1 --password clave-fv1-segura --url "$C" >/dev/null
+  "$CAJA" chain catalog import "$W/catalog.csv" --url "$C" >/dev/null
+  run couchdb-3.5 "http://127.0.0.1:$CP"
+else
+  echo "couchdb-3.5      left out: no ../shared/peers/couchdb-start.sh"
+fi
+
+# pouchdb-server, in memory.
+PS=target/pouchdb-server
+if command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" ] ||
+    { mkdir -p "$PS" && npm install --prefix "$PS" --no-audit --no-fund --loglevel=error \
+        pouchdb-server@4.2.0 >/dev/null 2>&1; }; }; then
+  PP=$(port)
+  (cd "$W" && exec "$OLDPWD/$PS/node_modules/.bin/pouchdb-server" --in-memory --port "$PP" \
+    >/dev/null 2>&1) &
+  PIDS+=("$!")
+  wait_up "http://127.0.0.1:$PP/"
+  for db in caja-catalog caja-docs caja-registers; do curl -sf -X PUT "http://127.0.0.1:$PP/$db" >/dev/null; done
+  "$CAJA" chain catalog import "$W/catalog.csv" --url "http://127.0.0.1:$PP" >/dev/null
+  run pouchdb-server "http://127.0.0.1:$PP"
+else
+  echo "pouchdb-server   left out: npm could not install it"
+fi
