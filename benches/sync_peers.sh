@@ -6,6 +6,8 @@
 #
 #   bash benches/sync_peers.sh [N=10000] [M=100000]
 #
+# PEERS="hub couchdb pouchdb" (the default) picks which servers run.
+#
 # Each server gets the same register store (copied) and the same catalog CSV. A server whose
 # program is missing is left out, said so.
 set -euo pipefail
@@ -56,7 +58,11 @@ run() {
     "$pushed" "$(secs "$t1" "$t2")" "$pulled"
 }
 
+PEERS=${PEERS:-hub couchdb pouchdb}
+want() { case " $PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
 # The built-in hub.
+if want hub; then
 HP=$(port)
 "$CAJA" hub --data-dir "$W/hub" user add FV1 --password clave-fv1-segura >/dev/null 2>&1
 "$CAJA" hub --data-dir "$W/hub" catalog import "$W/catalog.csv" >/dev/null 2>&1
@@ -66,9 +72,12 @@ PIDS+=("$HUB")
 wait_up "http://127.0.0.1:$HP/_up"
 run hub "http://127.0.0.1:$HP"
 echo "                 the hub's peak memory: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+fi
 
 # Apache CouchDB 3.5.
-if [ -x ../shared/peers/couchdb-start.sh ]; then
+if ! want couchdb; then
+  :
+elif [ -x ../shared/peers/couchdb-start.sh ]; then
   CP=$(port)
   ERL_EPMD_PORT=$(port) ../shared/peers/couchdb-start.sh "$W/couch" "$CP" benchpass1 >/dev/null
   C="http://admin:benchpass1@127.0.0.1:$CP"
@@ -82,7 +91,9 @@ fi
 
 # pouchdb-server, in memory.
 PS=target/pouchdb-server
-if command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" ] ||
+if ! want pouchdb; then
+  :
+elif command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" ] ||
     { mkdir -p "$PS" && npm install --prefix "$PS" --no-audit --no-fund --loglevel=error \
         pouchdb-server@4.2.0 >/dev/null 2>&1; }; }; then
   PP=$(port)
@@ -91,6 +102,7 @@ if command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" ] 
   PIDS+=("$!")
   wait_up "http://127.0.0.1:$PP/"
   for db in caja-catalog caja-docs caja-registers; do curl -sf -X PUT "http://127.0.0.1:$PP/$db" >/dev/null; done
+  "$CAJA" chain user add FV1 --password clave-fv1-segura --url "http://127.0.0.1:$PP" >/dev/null
   "$CAJA" chain catalog import "$W/catalog.csv" --url "http://127.0.0.1:$PP" >/dev/null
   run pouchdb-server "http://127.0.0.1:$PP"
 else
