@@ -10,11 +10,21 @@ function (n, o, u) {
   var sealed = SEALED.indexOf(ty) >= 0;
   // Write-once, for admins too: a sealed document is never edited nor deleted.
   if (sealed && o && !o._deleted) no("sealed: a stored document is never replaced");
-  if (n._deleted) { if (sealed) no("sealed: never deleted"); return; }
+  if (n._deleted) { if (sealed || ty === "stock") no("sealed: never deleted"); return; }
   var admin = u.roles.indexOf("_admin") >= 0;
   if (!admin && ty !== "customer" && rest.indexOf(u.name + "-") !== 0)
     no("register " + u.name + " may not write it");
   if (n.type !== ty) no("type does not match the id");
+  // A stock movement: the head office's (caja chain stock import), written once.
+  if (ty === "stock") {
+    if (!admin) no("stock movements are the head office's");
+    if (o && !o._deleted) no("sealed: a stored document is never replaced");
+    if (typeof n.sku !== "string" || !/^[A-Za-z0-9\-./_]{1,40}$/.test(n.sku)) no("sku is not a SKU");
+    if (["count", "receipt", "adjust"].indexOf(n.kind) < 0) no("kind is count, receipt or adjust");
+    if (typeof n.quantity !== "string" || !/^-?\d{1,15}(\.\d{1,3})?$/.test(n.quantity))
+      no("quantity is not a decimal of up to 3 places");
+    return;
+  }
   function units(k, d) {
     var s = (d || n)[k];
     if (typeof s !== "string" || !/^-?\d{1,15}(\.\d{1,4})?$/.test(s)) no(k + " is not a decimal amount");

@@ -74,6 +74,21 @@ pub enum CsvProblem {
         key: String,
         first: u64,
     },
+    /// A stock load's quantity that is not a number of units (up to 3 decimals), or is
+    /// negative where only an adjustment may be.
+    StockQty {
+        value: String,
+    },
+    /// A stock load's kind other than count, receipt or adjust.
+    StockKind {
+        value: String,
+    },
+    /// A stock load's note with control characters or too long.
+    StockNote,
+    /// A SKU the catalog does not have (a stock load).
+    UnknownSku {
+        sku: String,
+    },
     /// Where the rows go failed (the reason, already in the reader's language).
     Other(String),
 }
@@ -134,6 +149,10 @@ impl CsvError {
                 t("csv_customer_again"),
                 &[("key", key), ("first", &first.to_string())],
             ),
+            P::StockQty { value } => fill(t("csv_stock_qty"), &[("value", value)]),
+            P::StockKind { value } => fill(t("csv_stock_kind"), &[("value", value)]),
+            P::StockNote => t("csv_stock_note").into(),
+            P::UnknownSku { sku } => fill(t("csv_unknown_sku"), &[("sku", sku)]),
             P::Other(d) => d.clone(),
         };
         let line = self.line.to_string();
@@ -609,6 +628,157 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
             ));
         }
         out.push(c);
+    }
+    Ok(out)
+}
+
+/// The columns of a stock load (`caja hub stock import`, `caja chain stock import`).
+pub const STOCK_COLUMNS: [&str; 4] = ["sku", "quantity", "kind", "note"];
+
+/// What a stock load's row does to a product's on-hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockKind {
+    /// What is on the shelf now: the on-hand becomes this.
+    Count,
+    /// Goods received: added.
+    Receipt,
+    /// A signed correction: added.
+    Adjust,
+}
+
+impl StockKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            StockKind::Count => "count",
+            StockKind::Receipt => "receipt",
+            StockKind::Adjust => "adjust",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<StockKind> {
+        match s {
+            "count" => Some(StockKind::Count),
+            "receipt" => Some(StockKind::Receipt),
+            "adjust" => Some(StockKind::Adjust),
+            _ => None,
+        }
+    }
+}
+
+/// One row of a stock load: its line, the SKU, the quantity in thousandths of a unit
+/// (signed only for an adjustment), its kind and its note.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockRow {
+    pub line: u64,
+    pub sku: String,
+    pub milli: i64,
+    pub kind: StockKind,
+    pub note: String,
+}
+
+/// Reads a stock load: a header `sku,quantity,kind,note` (note optional) and one row per
+/// movement. Quantities have up to 3 decimals (a point or a comma); a count and a receipt are
+/// never negative, an adjustment never zero. Nothing is read from a file with a bad row: the
+/// error names its line and column.
+pub fn read_stock(bytes: &[u8]) -> Result<Vec<StockRow>, CsvError> {
+    let (mut rdr, lines) = reader(bytes);
+    let mut records = rdr.byte_records();
+    let expected = STOCK_COLUMNS.join(",");
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(err(1, None, CsvProblem::Malformed(e.to_string()))),
+        None => return Err(err(1, None, CsvProblem::Empty { header: expected })),
+    };
+    let mut cols: HashMap<&'static str, usize> = HashMap::new();
+    for (i, raw) in header.iter().enumerate() {
+        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
+        let Some(key) = STOCK_COLUMNS.iter().find(|c| **c == name) else {
+            return Err(err(
+                1,
+                Some(&name),
+                CsvProblem::UnknownColumn {
+                    expected: Some(expected),
+                },
+            ));
+        };
+        if cols.insert(key, i).is_some() {
+            return Err(err(1, Some(key), CsvProblem::ColumnTwice));
+        }
+    }
+    for need in ["sku", "quantity", "kind"] {
+        if !cols.contains_key(need) {
+            return Err(err(1, Some(need), CsvProblem::MissingColumn));
+        }
+    }
+    let mut out = Vec::new();
+    for rec in records {
+        let rec = rec.map_err(|e| malformed(e, &lines))?;
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue;
+        }
+        let field = |key: &'static str| -> Result<String, CsvError> {
+            let raw = cols.get(key).and_then(|i| rec.get(*i)).unwrap_or(&[]);
+            std::str::from_utf8(raw)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| err(line, Some(key), CsvProblem::NotUtf8))
+        };
+        let sku = field("sku")?;
+        if !crate::domain::catalog::valid_code(&sku) {
+            return Err(err(
+                line,
+                Some("sku"),
+                CsvProblem::Product(crate::domain::catalog::CatalogError::BadSku(sku)),
+            ));
+        }
+        let kind_text = field("kind")?.to_ascii_lowercase();
+        let kind = StockKind::from_code(&kind_text).ok_or_else(|| {
+            err(
+                line,
+                Some("kind"),
+                CsvProblem::StockKind { value: kind_text },
+            )
+        })?;
+        let qty_text = field("quantity")?;
+        let bad_qty = || {
+            err(
+                line,
+                Some("quantity"),
+                CsvProblem::StockQty {
+                    value: qty_text.clone(),
+                },
+            )
+        };
+        let (neg, digits) = match qty_text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, qty_text.as_str()),
+        };
+        let milli = match digits {
+            "0" | "0.0" | "0.00" | "0.000" | "0,0" | "0,00" | "0,000" => 0,
+            d => crate::domain::qty::Qty::parse(d)
+                .map_err(|_| bad_qty())?
+                .milli(),
+        };
+        let milli = if neg { -milli } else { milli };
+        let ok = match kind {
+            StockKind::Count => milli >= 0,
+            StockKind::Receipt => milli > 0,
+            StockKind::Adjust => milli != 0,
+        };
+        if !ok || (neg && milli == 0) {
+            return Err(bad_qty());
+        }
+        let note = field("note")?;
+        if note.chars().any(char::is_control) || note.chars().count() > 200 {
+            return Err(err(line, Some("note"), CsvProblem::StockNote));
+        }
+        out.push(StockRow {
+            line,
+            sku,
+            milli,
+            kind,
+            note,
+        });
     }
     Ok(out)
 }

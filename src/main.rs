@@ -244,6 +244,11 @@ enum HubCommand {
         #[command(subcommand)]
         command: HubCatalogCommand,
     },
+    /// Load counts, goods received and corrections (sku,quantity,kind,note).
+    Stock {
+        #[command(subcommand)]
+        command: HubStockCommand,
+    },
     /// Make the hub's own TLS key and certificate for its host names and addresses, and say
     /// what to copy into each register's `[sync] ca_file`.
     Cert {
@@ -270,6 +275,11 @@ enum ChainCommand {
         #[command(subcommand)]
         command: ChainCatalogCommand,
     },
+    /// Load counts, goods received and corrections as stock movements (sku,quantity,kind,note).
+    Stock {
+        #[command(subcommand)]
+        command: ChainStockCommand,
+    },
     /// Name every rival revision of a sealed document, every break in a register's chain and
     /// every document that fails validation (exit 1 when there is any).
     Check {
@@ -289,6 +299,17 @@ enum ChainUserCommand {
         code: String,
         #[arg(long)]
         password: String,
+        #[arg(long)]
+        url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ChainStockCommand {
+    /// Write a stock CSV's rows as movements in caja-docs (a count becomes the movement that
+    /// brings the on-hand the views give to the counted figure). All or nothing.
+    Import {
+        file: PathBuf,
         #[arg(long)]
         url: String,
     },
@@ -323,6 +344,13 @@ enum HubCatalogCommand {
         #[arg(long)]
         replace: bool,
     },
+}
+
+#[derive(Subcommand, serde::Serialize, serde::Deserialize)]
+enum HubStockCommand {
+    /// Load a stock CSV: `sku,quantity,kind,note`, kind `count` (what is on the shelf now),
+    /// `receipt` (goods received) or `adjust` (a signed correction). All or nothing.
+    Import { file: PathBuf },
 }
 
 #[derive(Subcommand, serde::Serialize, serde::Deserialize)]
@@ -1190,8 +1218,42 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
                 &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
             );
         }
+        HubCommand::Stock {
+            command: HubStockCommand::Import { file },
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
+            let rows = caja::csvio::read_stock(&bytes)
+                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
+            let loaded = hub
+                .import_stock(&rows)?
+                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
+            said.out = stock_lines(&loaded, w);
+        }
     }
     Ok(said)
+}
+
+/// What a stock load did, a line per row: the SKU, before and after.
+fn stock_lines(loaded: &[caja::sync::hub_stock::Loaded], w: &CliWords) -> String {
+    use caja::sync::hub_stock::milli_text;
+    let mut out = String::new();
+    for l in loaded {
+        out.push_str(&fill(
+            w.stock_line,
+            &[
+                ("sku", &l.sku),
+                ("before", &milli_text(l.before)),
+                ("after", &milli_text(l.after)),
+            ],
+        ));
+        out.push('\n');
+    }
+    out.push_str(&fill(
+        w.stock_loaded,
+        &[("count", &loaded.len().to_string())],
+    ));
+    out.push('\n');
+    out
 }
 
 /// `caja chain`: in the language of this machine's locale (a chain's admin has no store).
@@ -1257,6 +1319,18 @@ fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
                     ]
                 )
             );
+        }
+        ChainCommand::Stock {
+            command: ChainStockCommand::Import { file, url },
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
+            let rows = caja::csvio::read_stock(&bytes)
+                .map_err(|e| not_imported(&file, &e.words(lang), w))?;
+            let mut c = chain::connect(&url).map_err(sync_err)?;
+            let loaded = chain::stock_import(&mut c, &rows)
+                .map_err(sync_err)?
+                .map_err(|e| not_imported(&file, &e.words(lang), w))?;
+            print!("{}", stock_lines(&loaded, w));
         }
         ChainCommand::Check { url, purge_rivals } => {
             let mut c = chain::connect(&url).map_err(sync_err)?;
@@ -1379,6 +1453,9 @@ fn hub_cmd(
             // The serving hub reads the file from its own working folder.
             if let HubCommand::Catalog {
                 command: HubCatalogCommand::Import { file, .. },
+            }
+            | HubCommand::Stock {
+                command: HubStockCommand::Import { file },
             } = &mut c
             {
                 *file = std::path::absolute(&*file)?;

@@ -9,6 +9,7 @@ mod common;
 use common::couch::{self, Couch};
 use common::*;
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 fn chain(args: &[&str]) -> std::process::Output {
     let mut a = vec!["chain"];
@@ -533,4 +534,129 @@ fn couchdb_and_the_hub_give_the_same_verdicts_and_a_register_syncs_with_either()
     // Two chains for FV1 now (the store before and the one that took over): not a break.
     let o = chain(&["check", "--url", &url]);
     assert!(o.status.success(), "{}", text(&o));
+}
+
+/// Stock on the chain: the same register's documents on the hub and, replicated, on CouchDB,
+/// and the same load through `caja hub stock import` and `caja chain stock import`: the
+/// `_design/caja` views `stock` and `kardex` give the hub's figures.
+#[test]
+fn the_chains_stock_views_give_the_hubs_figures() {
+    let Some(couch) = couch::start() else { return };
+    let url = couch.admin_url();
+    assert!(chain(&["setup", "--url", &url]).status.success());
+    let hub_dir = tempfile::tempdir().unwrap();
+    let h = hub(hub_dir.path());
+    let dir = tempfile::tempdir().unwrap();
+    init_cli(dir.path());
+    let d = dir.path().to_str().unwrap();
+    let csv = dir.path().join("catalog.csv");
+    std::fs::write(&csv, run(&["catalog", "export", "--data-dir", d]).stdout).unwrap();
+    let cop = caja::domain::money::Currency::by_code("COP").unwrap();
+    let products = caja::csvio::read_catalog(&std::fs::read(&csv).unwrap(), &cop).unwrap();
+    h.hub.import_catalog(&products, &cop, false).unwrap();
+    assert!(
+        chain(&["catalog", "import", csv.to_str().unwrap(), "--url", &url])
+            .status
+            .success()
+    );
+    std::fs::write(
+        dir.path().join("caja.toml"),
+        format!(
+            "[sync]\nurl = \"http://{}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n",
+            h.addr
+        ),
+    )
+    .unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "15"])
+            .status
+            .success()
+    );
+    assert!(run(&["sync", "--data-dir", d, "--push"]).status.success());
+    let up = json!({
+        "source": format!("http://admin:clave-admin-segura@{}/caja-docs", h.addr),
+        "target": format!("{url}/caja-docs"),
+    });
+    let (s, v) = couch.admin("POST", "_replicate", Some(&up));
+    assert_eq!((s, v["ok"].clone()), (200, json!(true)), "{v}");
+
+    // The same load on both.
+    let sold = h.hub.store().stock("2000-01-01").unwrap();
+    let moved: Vec<&str> = sold
+        .iter()
+        .filter(|l| l.on_hand != 0)
+        .map(|l| l.sku.as_str())
+        .collect();
+    let (a, b) = (moved[0], moved[1]);
+    let load = dir.path().join("load.csv");
+    std::fs::write(
+        &load,
+        format!("sku,quantity,kind,note\n{a},10,count,conteo\n{b},2.5,receipt,factura\n{a},-1,adjust,roto\n"),
+    )
+    .unwrap();
+    let rows = caja::csvio::read_stock(&std::fs::read(&load).unwrap()).unwrap();
+    h.hub.import_stock(&rows).unwrap().unwrap();
+    let o = chain(&["stock", "import", load.to_str().unwrap(), "--url", &url]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{a}: ")) && text(&o).contains("→ 10"),
+        "{}",
+        text(&o)
+    );
+    // A SKU the chain's catalog lacks refuses the load, naming its line.
+    std::fs::write(&load, "sku,quantity,kind,note\nNOPE-1,1,receipt,\n").unwrap();
+    let o = chain(&["stock", "import", load.to_str().unwrap(), "--url", &url]);
+    assert!(
+        !o.status.success() && text(&o).contains("línea 2"),
+        "{}",
+        text(&o)
+    );
+
+    let hub_levels: HashMap<String, i64> = h
+        .hub
+        .store()
+        .stock("2000-01-01")
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.on_hand != 0)
+        .map(|l| (l.sku, l.on_hand))
+        .collect();
+    let (_, view) = couch.admin("GET", "caja-docs/_design/caja/_view/stock?group=true", None);
+    let couch_levels: HashMap<String, i64> = view["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["value"].as_i64() != Some(0))
+        .map(|r| {
+            (
+                r["key"].as_str().unwrap().to_string(),
+                r["value"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(couch_levels, hub_levels);
+    assert_eq!(hub_levels[a], 9000);
+    // The kardex of one product: as many movements, the same last balance.
+    let (_, total) = h.hub.store().kardex(a, 1, 1).unwrap();
+    let path = format!(
+        "caja-docs/_design/caja/_view/kardex?startkey={}&endkey={}",
+        caja_url(&json!([a])),
+        caja_url(&json!([a, {}]))
+    );
+    let (_, k) = couch.admin("GET", &path, None);
+    assert_eq!(k["rows"].as_array().unwrap().len() as u64, total, "{k}");
+    // Stock movements do not trouble the chain's check.
+    let o = chain(&["check", "--url", &url]);
+    assert!(o.status.success(), "{}", text(&o));
+    h.stop();
+}
+
+fn caja_url(v: &Value) -> String {
+    v.to_string()
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -115,6 +115,8 @@ pub struct CliWords {
     pub chain_missing: &'static str,
     pub chain_purged: &'static str,
     pub chain_gap: &'static str,
+    pub stock_line: &'static str,
+    pub stock_loaded: &'static str,
     /// The answers that mean yes.
     pub yes: &'static [&'static str],
 }
@@ -231,6 +233,8 @@ impl CliWords {
             self.chain_missing,
             self.chain_purged,
             self.chain_gap,
+            self.stock_line,
+            self.stock_loaded,
         ]
     }
 }
@@ -348,6 +352,8 @@ const ES: CliWords = CliWords {
     chain_missing: "{id}: el documento anterior de su caja (hash {prev}) no está en el servidor",
     chain_purged: "{id}: revisiones rivales quitadas",
     chain_gap: "faltan en el servidor los números {first} a {last}",
+    stock_line: "{sku}: {before} → {after}",
+    stock_loaded: "{count} movimientos de existencias cargados",
     yes: &["sí", "si", "s", "yes", "y"],
 };
 
@@ -464,6 +470,8 @@ const EN: CliWords = CliWords {
     chain_missing: "{id}: the document before it in its register's chain (hash {prev}) is not on the server",
     chain_purged: "{id}: rival revisions removed",
     chain_gap: "the server lacks the numbers {first} to {last}",
+    stock_line: "{sku}: {before} → {after}",
+    stock_loaded: "{count} stock movements loaded",
     yes: &["yes", "y", "sí", "si", "s"],
 };
 

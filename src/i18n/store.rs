@@ -575,6 +575,26 @@ const TEXTS: &[(&str, &str, &str)] = &[
         "the final consumer is not a customer record",
     ),
     (
+        "csv_stock_qty",
+        "'{value}': una cantidad de unidades con hasta 3 decimales (un conteo desde 0, un ingreso mayor que 0, un ajuste distinto de 0)",
+        "'{value}': a number of units with up to 3 decimals (a count from 0, a receipt above 0, an adjustment other than 0)",
+    ),
+    (
+        "csv_stock_kind",
+        "'{value}': use count, receipt o adjust",
+        "'{value}': use count, receipt or adjust",
+    ),
+    (
+        "csv_unknown_sku",
+        "'{sku}' no está en el catálogo",
+        "'{sku}' is not in the catalog",
+    ),
+    (
+        "csv_stock_note",
+        "la nota tiene caracteres de control o más de 200 caracteres",
+        "the note has control characters or more than 200 characters",
+    ),
+    (
         "csv_customer_again",
         "{key} ya aparece en la línea {first}",
         "{key} already appears on line {first}",

@@ -337,6 +337,112 @@ pub fn catalog_import(
     Ok((written, unchanged, deleted))
 }
 
+/// Writes a stock load's rows as movements in `caja-docs` (`stock:LOAD-LINE`): a SKU the
+/// catalog does not have refuses the whole load (its line named) before anything is written;
+/// a count becomes the movement that brings the on-hand the `stock` view gives (and the rows
+/// before it in the same load) to the counted figure.
+pub fn stock_import(
+    c: &mut Client,
+    rows: &[crate::csvio::StockRow],
+) -> Result<Result<Vec<super::hub_stock::Loaded>, crate::csvio::CsvError>, SyncError> {
+    use super::hub_stock::{Loaded, milli_text};
+    use crate::csvio::{CsvError, CsvProblem, StockKind};
+    let mut skus: Vec<&str> = rows.iter().map(|r| r.sku.as_str()).collect();
+    skus.sort_unstable();
+    skus.dedup();
+    let mut known = std::collections::HashSet::new();
+    let mut on_hand: HashMap<String, i64> = HashMap::new();
+    for chunk in skus.chunks(1000) {
+        let keys: Vec<String> = chunk.iter().map(|s| format!("product:{s}")).collect();
+        let found = expect(
+            c,
+            "POST",
+            &format!("{CATALOG_DB}/_all_docs"),
+            Some(&json!({ "keys": keys })),
+            &[200],
+        )?;
+        for r in found["rows"].as_array().into_iter().flatten() {
+            if r.get("error").is_none() && r["value"]["deleted"] != true {
+                if let Some(id) = r["key"].as_str() {
+                    known.insert(id.trim_start_matches("product:").to_string());
+                }
+            }
+        }
+        let levels = expect(
+            c,
+            "POST",
+            &format!("{DOCS_DB}/_design/caja/_view/stock?group=true"),
+            Some(&json!({ "keys": chunk })),
+            &[200],
+        )?;
+        for r in levels["rows"].as_array().into_iter().flatten() {
+            if let (Some(k), Some(v)) = (r["key"].as_str(), r["value"].as_i64()) {
+                on_hand.insert(k.to_string(), v);
+            }
+        }
+    }
+    if let Some(r) = rows.iter().find(|r| !known.contains(&r.sku)) {
+        return Ok(Err(CsvError {
+            line: r.line,
+            column: Some("sku".into()),
+            problem: CsvProblem::UnknownSku { sku: r.sku.clone() },
+        }));
+    }
+    let now = chrono::Local::now();
+    let load = now.format("%Y%m%dT%H%M%S%3f").to_string();
+    let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+    let mut docs = Vec::with_capacity(rows.len());
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let before = on_hand.get(&r.sku).copied().unwrap_or(0);
+        let delta = match r.kind {
+            StockKind::Count => r.milli - before,
+            StockKind::Receipt | StockKind::Adjust => r.milli,
+        };
+        let after = before + delta;
+        on_hand.insert(r.sku.clone(), after);
+        let mut d = json!({
+            "_id": format!("stock:{load}-{}", r.line),
+            "type": "stock",
+            "sku": r.sku,
+            "kind": r.kind.code(),
+            "quantity": milli_text(delta),
+            "note": r.note,
+            "at": at,
+        });
+        if r.kind == StockKind::Count {
+            d["counted"] = json!(milli_text(r.milli));
+        }
+        docs.push(d);
+        out.push(Loaded {
+            sku: r.sku.clone(),
+            before,
+            after,
+        });
+    }
+    for chunk in docs.chunks(1000) {
+        let answer = expect(
+            c,
+            "POST",
+            &format!("{DOCS_DB}/_bulk_docs"),
+            Some(&json!({ "docs": chunk })),
+            &[201, 202],
+        )?;
+        if let Some(failed) = answer
+            .as_array()
+            .and_then(|a| a.iter().find(|r| r.get("error").is_some()))
+        {
+            return Err(SyncError::Protocol(format!(
+                "{}: {} ({})",
+                failed["id"].as_str().unwrap_or("?"),
+                failed["error"].as_str().unwrap_or("?"),
+                failed["reason"].as_str().unwrap_or("")
+            )));
+        }
+    }
+    Ok(Ok(out))
+}
+
 /// Every row of `db/_all_docs` whose id starts with `prefix`, with its document and its
 /// conflicts, 1000 at a time.
 fn visit_all(
@@ -507,7 +613,7 @@ impl Checker {
                     own: own.clone(),
                     rivals,
                 });
-            } else if rev != own && !id.starts_with("points:") {
+            } else if rev != own && doc.get("hash").is_some() && !id.starts_with("points:") {
                 report.findings.push(Finding::ForeignRevision {
                     id: id.clone(),
                     rev,

@@ -1043,6 +1043,17 @@ impl Hub {
             }
             _ => {}
         }
+        if parts[0] == "_caja" {
+            return match (&who, method) {
+                (Who::Admin(_), Method::Get) => {
+                    self.head_office(parts.get(1).map(String::as_str).unwrap_or(""), &query(url))
+                }
+                (Who::Admin(_), _) => error(405, "method_not_allowed", "GET only"),
+                (Who::Register(_), _) => {
+                    error(403, "forbidden", "the head office's pages are for an admin")
+                }
+            };
+        }
         let db = parts[0].as_str();
         if !DATABASES.contains(&db) && !matches!(self.store.has_db(db), Ok(true)) {
             if *method == Method::Put && parts.len() == 1 {
@@ -1447,6 +1458,151 @@ impl Hub {
             )),
         })();
         r.unwrap_or_else(|e| e)
+    }
+
+    /// The head office's reads: `_caja/stock` and `_caja/kardex?sku=` (CSV by default, or
+    /// `format=json`).
+    fn head_office(&self, what: &str, q: &HashMap<String, String>) -> Reply {
+        use super::hub_stock::milli_text;
+        let allowed: &[&str] = match what {
+            "stock" => &["format", "date"],
+            "kardex" => &["format", "sku", "from", "limit"],
+            _ => return error(404, "not_found", "no such page"),
+        };
+        if let Some(k) = q.keys().find(|k| !allowed.contains(&k.as_str())) {
+            return error(
+                400,
+                "bad_request",
+                &format!("this hub does not implement the query parameter {k}"),
+            );
+        }
+        let json_out = match q.get("format").map(String::as_str) {
+            None | Some("csv") => false,
+            Some("json") => true,
+            Some(_) => return error(400, "bad_request", "format is csv or json"),
+        };
+        let csv_reply = |rows: Vec<Vec<String>>| -> Reply {
+            let mut out = Vec::new();
+            {
+                let mut w = csv::Writer::from_writer(&mut out);
+                for r in rows {
+                    if w.write_record(&r).is_err() {
+                        return error(500, "internal", "the CSV could not be written");
+                    }
+                }
+                if w.flush().is_err() {
+                    return error(500, "internal", "the CSV could not be written");
+                }
+            }
+            let r = Response::from_data(out).with_status_code(200);
+            match header("Content-Type", "text/csv; charset=utf-8") {
+                Some(h) => r.with_header(h),
+                None => r,
+            }
+        };
+        match what {
+            "stock" => {
+                let date = match q.get("date") {
+                    Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+                        Ok(d) => d.to_string(),
+                        Err(_) => return error(400, "bad_request", "date is YYYY-MM-DD"),
+                    },
+                    None => chrono::Local::now().date_naive().to_string(),
+                };
+                let lines = match self.store.stock(&date) {
+                    Ok(l) => l,
+                    Err(e) => return hub_error(e),
+                };
+                if json_out {
+                    let rows: Vec<Value> = lines
+                        .iter()
+                        .map(|l| {
+                            json!({"sku": l.sku, "name": l.name, "on_hand": milli_text(l.on_hand),
+                                "sold_today": milli_text(l.sold_today), "last_move": l.last_move})
+                        })
+                        .collect();
+                    return reply(200, &json!({"date": date, "rows": rows}));
+                }
+                let mut rows = vec![
+                    ["sku", "name", "on_hand", "sold_today", "last_move"]
+                        .map(String::from)
+                        .to_vec(),
+                ];
+                rows.extend(lines.into_iter().map(|l| {
+                    vec![
+                        l.sku,
+                        l.name,
+                        milli_text(l.on_hand),
+                        milli_text(l.sold_today),
+                        l.last_move,
+                    ]
+                }));
+                csv_reply(rows)
+            }
+            _ => {
+                let Some(sku) = q.get("sku").filter(|s| !s.is_empty()) else {
+                    return error(400, "bad_request", "sku is missing");
+                };
+                let from = match q.get("from").map(|v| v.parse::<u64>()) {
+                    None => 1,
+                    Some(Ok(v)) => v,
+                    Some(Err(_)) => return error(400, "bad_request", "from is a number"),
+                };
+                let limit = match q.get("limit").map(|v| v.parse::<usize>()) {
+                    None => MAX_PAGE,
+                    Some(Ok(v)) if (1..=MAX_PAGE).contains(&v) => v,
+                    Some(_) => return error(400, "bad_request", "limit is 1 to 10000"),
+                };
+                let (moves, total) = match self.store.kardex(sku, from, limit) {
+                    Ok(k) => k,
+                    Err(e) => return hub_error(e),
+                };
+                if json_out {
+                    let rows: Vec<Value> = moves
+                        .iter()
+                        .map(|m| {
+                            json!({"at": m.at, "document": m.document, "kind": m.kind,
+                                "in": milli_text(m.r#in), "out": milli_text(m.out),
+                                "balance": milli_text(m.balance), "note": m.note})
+                        })
+                        .collect();
+                    return reply(
+                        200,
+                        &json!({"sku": sku, "total": total, "from": from, "rows": rows}),
+                    );
+                }
+                let mut rows = vec![
+                    ["at", "document", "kind", "in", "out", "balance", "note"]
+                        .map(String::from)
+                        .to_vec(),
+                ];
+                rows.extend(moves.into_iter().map(|m| {
+                    vec![
+                        m.at,
+                        m.document,
+                        m.kind,
+                        milli_text(m.r#in),
+                        milli_text(m.out),
+                        milli_text(m.balance),
+                        m.note,
+                    ]
+                }));
+                csv_reply(rows)
+            }
+        }
+    }
+
+    /// Loads a stock file's rows (`caja hub stock import`): see `HubStore::stock_import`.
+    pub fn import_stock(
+        &self,
+        rows: &[crate::csvio::StockRow],
+    ) -> Result<Result<Vec<super::hub_stock::Loaded>, crate::csvio::CsvError>, HubError> {
+        let now = chrono::Local::now();
+        let load = now.format("%Y%m%dT%H%M%S%3f").to_string();
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        let r = self.store.stock_import(rows, &load, &at);
+        self.bump();
+        r
     }
 
     /// The findings of `chain::Checker` over `caja-docs`, as a list.

@@ -249,6 +249,12 @@ pub struct HubStore {
 }
 
 impl HubStore {
+    pub(super) fn db(&self) -> &Database {
+        &self.db
+    }
+}
+
+impl HubStore {
     pub fn open(path: &Path) -> Result<HubStore, HubError> {
         // The hub holds every register's password hash and sales: its owner's alone.
         if let Some(dir) = path.parent() {
@@ -271,6 +277,7 @@ impl HubStore {
             tx.open_table(CHANGES)?;
             tx.open_table(CONFLICTS)?;
             tx.open_table(USERS)?;
+            super::hub_stock::create_tables(&tx)?;
             let mut dbs = tx.open_table(DBS)?;
             for name in DATABASES {
                 if dbs.get(name)?.is_none() {
@@ -550,6 +557,11 @@ impl HubStore {
 
     /// An interactive write (`new_edits` true): the given `_rev` must be the current one.
     pub fn put(&self, db: &str, doc: Value) -> Result<(String, String), HubError> {
+        let moves = if db == "caja-docs" {
+            super::hub_stock::moves_of(&doc)
+        } else {
+            None
+        };
         let (id, rev, deleted, body) = split(doc)?;
         let mut tx = self.db.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
@@ -579,6 +591,9 @@ impl HubStore {
                 body,
             })?;
             docs.insert((db, id.as_str()), rec.as_slice())?;
+            if let (None, Some(m)) = (&current, &moves) {
+                super::hub_stock::apply(&tx, m)?;
+            }
             new_rev
         };
         tx.commit()?;
@@ -628,6 +643,11 @@ impl HubStore {
                     continue;
                 }
                 let ancestors = ancestors(&doc);
+                let moves = if db == "caja-docs" {
+                    super::hub_stock::moves_of(&doc)
+                } else {
+                    None
+                };
                 let (id, rev, deleted, body) = match split(doc) {
                     Ok(x) => x,
                     Err(e) => {
@@ -692,6 +712,10 @@ impl HubStore {
                             body,
                         })?;
                         docs.insert((db, id.as_str()), rec.as_slice())?;
+                        // Stock moves with the document, once: in this transaction.
+                        if let Some(m) = &moves {
+                            super::hub_stock::apply(&tx, m)?;
+                        }
                         Stored::New
                     }
                 };

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod client;
 pub mod http;
 pub mod hub;
+pub mod hub_stock;
 pub mod hub_store;
 pub mod json;
 pub mod session;

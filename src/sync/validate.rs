@@ -21,9 +21,27 @@ pub const SEALED: [&str; 12] = [
     "points",
 ];
 
-/// Whether the document with this id is write-once.
+/// Whether the document with this id is write-once: a register's sealed documents, and the
+/// head office's stock movements.
 pub fn is_sealed(id: &str) -> bool {
-    id.split_once(':').is_some_and(|(t, _)| SEALED.contains(&t))
+    id.split_once(':')
+        .is_some_and(|(t, _)| SEALED.contains(&t) || t == "stock")
+}
+
+/// A stock movement (`caja chain stock import`; only an admin writes one: the id is no
+/// register's): a SKU, a kind, a signed quantity with up to 3 decimals.
+fn stock(id: &str, doc: &Value) -> Result<(), String> {
+    let sku = text(doc, "sku")?;
+    if !crate::domain::catalog::valid_code(sku) {
+        return Err(format!("{id}: {sku:?} is not a SKU"));
+    }
+    if crate::csvio::StockKind::from_code(text(doc, "kind")?).is_none() {
+        return Err(format!("{id}: kind is count, receipt or adjust"));
+    }
+    if super::hub_stock::milli_of(text(doc, "quantity")?).is_none() {
+        return Err(format!("{id}: quantity is not a decimal of up to 3 places"));
+    }
+    Ok(())
 }
 
 fn text<'a>(d: &'a Value, k: &str) -> Result<&'a str, String> {
@@ -115,6 +133,9 @@ pub fn check(doc: &Value, lookup: &dyn Fn(&str) -> Option<Value>) -> Result<(), 
             return Err(format!("{id}: the id is not customer:{}", c.key()));
         }
         return Ok(());
+    }
+    if ty == "stock" {
+        return stock(id, doc);
     }
     if !SEALED.contains(&ty) {
         return Err(format!("{id}: unknown document type {ty:?}"));

@@ -494,3 +494,23 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
 
     docs
 }
+
+/// A basic-auth header's value.
+pub fn basic(user: &str, password: &str) -> String {
+    caja::sync::basic_auth(user, password)
+}
+
+/// A register that sold `n` tickets, claimed and pushed to `h`.
+pub fn pushed(h: &caja::sync::hub::HubHandle, dir: &Path, n: u64) -> Store {
+    let s = demo_store(dir);
+    let products = caja::csvio::demo_catalog(&s.info().currency);
+    for i in 0..n {
+        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        s.commit(&header(22, (i / 60) as i64), body).unwrap();
+    }
+    let mut c = client(h, "FV1", "clave-fv1-segura");
+    caja::sync::client::claim(&s, &mut c).unwrap();
+    let r = caja::sync::client::push(&s, &mut c, |_, _| {}).unwrap();
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    s
+}

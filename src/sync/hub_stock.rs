@@ -1,0 +1,358 @@
+//! Stock at the hub: the quantity on hand per SKU and its kardex (the movement ledger), kept
+//! in the same transaction that stores a register's sale or refund, so that a document stored
+//! once moves stock once (a re-push, a resend or a replicated copy stores nothing, and moves
+//! nothing). The shop loads counts, goods received and corrections (`caja hub stock import`),
+//! each load a movement with its note. Quantities are in thousandths of a unit (weights have
+//! three decimals); a product sold with no count goes negative and is listed as such.
+
+use super::hub_store::{HubError, HubStore};
+use crate::csvio::{StockKind, StockRow};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// SKU → its level.
+const STOCK: TableDefinition<&str, &[u8]> = TableDefinition::new("hub_stock_v1");
+/// (SKU, movement number from 1) → the movement.
+const KARDEX: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("hub_kardex_v1");
+/// (business date, SKU) → thousandths sold that date (sale lines; refunds are not netted).
+const SOLD: TableDefinition<(&str, &str), i64> = TableDefinition::new("hub_sold_v1");
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Level {
+    pub on_hand: i64,
+    pub moves: u64,
+    /// The last movement's time, as its document says it (RFC 3339).
+    pub last_move: String,
+}
+
+#[derive(Serialize, Deserialize)]
+enum LevelRecord {
+    V1(Level),
+}
+
+/// One line of the kardex.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Movement {
+    pub at: String,
+    pub document: String,
+    /// `sale`, `refund`, `count`, `receipt` or `adjust`.
+    pub kind: String,
+    pub r#in: i64,
+    pub out: i64,
+    pub balance: i64,
+    pub note: String,
+}
+
+#[derive(Serialize, Deserialize)]
+enum MovementRecord {
+    V1(Movement),
+}
+
+/// Makes the stock tables (the hub's store opens them all when it opens).
+pub(super) fn create_tables(tx: &WriteTransaction) -> Result<(), HubError> {
+    tx.open_table(STOCK)?;
+    tx.open_table(KARDEX)?;
+    tx.open_table(SOLD)?;
+    Ok(())
+}
+
+fn decode<T: for<'a> Deserialize<'a>>(b: &[u8]) -> Result<T, HubError> {
+    Ok(postcard::from_bytes(b)?)
+}
+
+fn level_of(b: &[u8]) -> Result<Level, HubError> {
+    let LevelRecord::V1(l) = decode(b)?;
+    Ok(l)
+}
+
+/// A decimal quantity ("1", "0.750", "-2") in thousandths; None when it is not one.
+pub fn milli_of(s: &str) -> Option<i64> {
+    let (neg, t) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int.is_empty()
+        || frac.len() > 3
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let v = int
+        .parse::<i64>()
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(format!("{frac:0<3}").parse::<i64>().ok()?)?;
+    Some(if neg { -v } else { v })
+}
+
+/// Thousandths as the decimal a shop reads ("1.5", "-2", "0.375").
+pub fn milli_text(v: i64) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    let (int, frac) = (a / 1000, a % 1000);
+    if frac == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{}", format!("{frac:03}").trim_end_matches('0'))
+    }
+}
+
+/// What a document of `caja-docs` does to stock: (SKU, in, out) per line of a sale (out) or a
+/// refund (in), with the document's time, number and business date.
+pub struct DocMoves {
+    pub at: String,
+    pub document: String,
+    pub kind: &'static str,
+    pub business_date: String,
+    pub lines: Vec<(String, i64)>,
+}
+
+pub fn moves_of(doc: &Value) -> Option<DocMoves> {
+    let kind = match doc["type"].as_str()? {
+        "sale" => "sale",
+        "refund" => "refund",
+        _ => return None,
+    };
+    let lines = doc["lines"]
+        .as_array()?
+        .iter()
+        .filter_map(|l| {
+            Some((
+                l["sku"].as_str()?.to_string(),
+                milli_of(l["qty"].as_str()?)?,
+            ))
+        })
+        .collect();
+    Some(DocMoves {
+        at: doc["at"].as_str().unwrap_or_default().to_string(),
+        document: doc["number"].as_str().unwrap_or_default().to_string(),
+        kind,
+        business_date: doc["business_date"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        lines,
+    })
+}
+
+/// Adds one movement to a SKU's level and kardex, inside the caller's transaction.
+fn record(
+    tx: &WriteTransaction,
+    sku: &str,
+    delta: i64,
+    at: &str,
+    document: &str,
+    kind: &str,
+    note: &str,
+) -> Result<Level, HubError> {
+    let mut stock = tx.open_table(STOCK)?;
+    let mut kardex = tx.open_table(KARDEX)?;
+    let mut level = match stock.get(sku)? {
+        Some(v) => level_of(v.value())?,
+        None => Level::default(),
+    };
+    level.on_hand = level
+        .on_hand
+        .checked_add(delta)
+        .ok_or_else(|| HubError::Bad(format!("{sku}: the quantity on hand overflows")))?;
+    level.moves += 1;
+    level.last_move = at.to_string();
+    let m = Movement {
+        at: at.to_string(),
+        document: document.to_string(),
+        kind: kind.to_string(),
+        r#in: delta.max(0),
+        out: (-delta).max(0),
+        balance: level.on_hand,
+        note: note.to_string(),
+    };
+    kardex.insert(
+        (sku, level.moves),
+        postcard::to_allocvec(&MovementRecord::V1(m))?.as_slice(),
+    )?;
+    stock.insert(
+        sku,
+        postcard::to_allocvec(&LevelRecord::V1(level.clone()))?.as_slice(),
+    )?;
+    Ok(level)
+}
+
+/// Applies a stored document's movements (called once, when the document is new).
+pub fn apply(tx: &WriteTransaction, m: &DocMoves) -> Result<(), HubError> {
+    for (sku, qty) in &m.lines {
+        let delta = if m.kind == "sale" { -qty } else { *qty };
+        record(tx, sku, delta, &m.at, &m.document, m.kind, "")?;
+        if m.kind == "sale" {
+            let mut sold = tx.open_table(SOLD)?;
+            let before = sold
+                .get((m.business_date.as_str(), sku.as_str()))?
+                .map_or(0, |v| v.value());
+            sold.insert(
+                (m.business_date.as_str(), sku.as_str()),
+                before.saturating_add(*qty),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// What one row of a load did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub sku: String,
+    pub before: i64,
+    pub after: i64,
+}
+
+/// A row of `caja hub stock`: a product, what is on hand, what sold on the date, the last
+/// movement's time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StockLine {
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub sold_today: i64,
+    pub last_move: String,
+}
+
+impl HubStore {
+    /// Loads counts, receipts and corrections in one durable transaction: all or nothing. A
+    /// SKU the catalog does not have is refused before anything is written (its line named);
+    /// a count becomes the movement that brings the on-hand to the counted figure. `load` names
+    /// the load (its rows are `stock:LOAD-LINE` in the kardex); `at` is its time.
+    pub fn stock_import(
+        &self,
+        rows: &[StockRow],
+        load: &str,
+        at: &str,
+    ) -> Result<Result<Vec<Loaded>, crate::csvio::CsvError>, HubError> {
+        for r in rows {
+            let held = self.get("caja-catalog", &format!("product:{}", r.sku));
+            if matches!(held, Err(HubError::NotFound)) {
+                return Ok(Err(crate::csvio::CsvError {
+                    line: r.line,
+                    column: Some("sku".into()),
+                    problem: crate::csvio::CsvProblem::UnknownSku { sku: r.sku.clone() },
+                }));
+            }
+            held?;
+        }
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            let before = {
+                let stock = tx.open_table(STOCK)?;
+                let held = stock.get(r.sku.as_str())?;
+                match held {
+                    Some(v) => level_of(v.value())?.on_hand,
+                    None => 0,
+                }
+            };
+            let delta = match r.kind {
+                StockKind::Count => r.milli - before,
+                StockKind::Receipt | StockKind::Adjust => r.milli,
+            };
+            let document = format!("stock:{load}-{}", r.line);
+            let level = record(&tx, &r.sku, delta, at, &document, r.kind.code(), &r.note)?;
+            out.push(Loaded {
+                sku: r.sku.clone(),
+                before,
+                after: level.on_hand,
+            });
+        }
+        tx.commit()?;
+        Ok(Ok(out))
+    }
+
+    /// Every product of the catalog, and every SKU that moved without being in it, with its
+    /// stock and what sold on `date`; by SKU.
+    pub fn stock(&self, date: &str) -> Result<Vec<StockLine>, HubError> {
+        let mut out: std::collections::BTreeMap<String, StockLine> = Default::default();
+        self.visit("caja-catalog", "product:", |id, doc| {
+            let sku = id.trim_start_matches("product:").to_string();
+            out.insert(
+                sku.clone(),
+                StockLine {
+                    sku,
+                    name: doc["name"].as_str().unwrap_or_default().to_string(),
+                    on_hand: 0,
+                    sold_today: 0,
+                    last_move: String::new(),
+                },
+            );
+        })?;
+        let tx = self.db().begin_read()?;
+        let stock = tx.open_table(STOCK)?;
+        for row in stock.iter()? {
+            let (k, v) = row?;
+            let level = level_of(v.value())?;
+            let line = out
+                .entry(k.value().to_string())
+                .or_insert_with(|| StockLine {
+                    sku: k.value().to_string(),
+                    name: String::new(),
+                    on_hand: 0,
+                    sold_today: 0,
+                    last_move: String::new(),
+                });
+            line.on_hand = level.on_hand;
+            line.last_move = level.last_move;
+        }
+        let sold = tx.open_table(SOLD)?;
+        for row in sold.range((date, "")..)? {
+            let (k, v) = row?;
+            let (d, sku) = k.value();
+            if d != date {
+                break;
+            }
+            if let Some(line) = out.get_mut(sku) {
+                line.sold_today = v.value();
+            }
+        }
+        Ok(out.into_values().collect())
+    }
+
+    /// A page of a SKU's kardex from movement `from` (1 is the first), and how many there are.
+    pub fn kardex(
+        &self,
+        sku: &str,
+        from: u64,
+        limit: usize,
+    ) -> Result<(Vec<Movement>, u64), HubError> {
+        let tx = self.db().begin_read()?;
+        let stock = tx.open_table(STOCK)?;
+        let total = match stock.get(sku)? {
+            Some(v) => level_of(v.value())?.moves,
+            None => 0,
+        };
+        let kardex = tx.open_table(KARDEX)?;
+        let mut out = Vec::new();
+        for row in kardex
+            .range((sku, from.max(1))..=(sku, u64::MAX))?
+            .take(limit)
+        {
+            let (_, v) = row?;
+            let MovementRecord::V1(m) = decode(v.value())?;
+            out.push(m);
+        }
+        Ok((out, total))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_read_and_write_in_thousandths() {
+        assert_eq!(milli_of("1"), Some(1000));
+        assert_eq!(milli_of("0.75"), Some(750));
+        assert_eq!(milli_of("-2.125"), Some(-2125));
+        assert_eq!(milli_of("1.2345"), None);
+        assert_eq!(milli_of("x"), None);
+        assert_eq!(milli_of(""), None);
+        assert_eq!(milli_text(-2125), "-2.125");
+        assert_eq!(milli_text(750), "0.75");
+        assert_eq!(milli_text(3000), "3");
+    }
+}

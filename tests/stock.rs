@@ -1,0 +1,253 @@
+//! Stock at the hub (`caja hub stock import`, `/_caja/stock`, `/_caja/kardex`): sales move
+//! stock out once (a re-push or a resend moves nothing again), loads count, receive and
+//! correct, a bad load changes nothing and names its line, and the kardex's last balance is
+//! the on-hand. The hub is the real binary, serving while the loads go through its socket.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::*;
+use serde_json::Value;
+use std::collections::HashMap;
+
+struct Serving(std::process::Child);
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut r = agent
+        .get(url)
+        .header(
+            "Authorization",
+            caja::sync::basic_auth("admin", "clave-admin-segura"),
+        )
+        .call()
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.body_mut().read_to_string().unwrap())
+}
+
+/// On hand per SKU, from `/_caja/stock?format=json`.
+fn on_hand(base: &str) -> HashMap<String, String> {
+    let (s, body) = get(&format!("{base}/_caja/stock?format=json"));
+    assert_eq!(s, 200, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["sku"].as_str().unwrap().to_string(),
+                r["on_hand"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn stock_follows_the_sales_once_and_the_shops_loads() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hd = hub_dir.path().to_str().unwrap();
+    let reg = tempfile::tempdir().unwrap();
+    init_cli(reg.path());
+    let d = reg.path().to_str().unwrap();
+    let catalog = reg.path().join("catalog.csv");
+    std::fs::write(
+        &catalog,
+        run(&["catalog", "export", "--data-dir", d]).stdout,
+    )
+    .unwrap();
+    for args in [
+        vec!["user", "add", "FV1", "--password", "clave-fv1-segura"],
+        vec![
+            "user",
+            "add",
+            "admin",
+            "--password",
+            "clave-admin-segura",
+            "--admin",
+        ],
+        vec!["catalog", "import", catalog.to_str().unwrap()],
+    ] {
+        let mut a = vec!["hub", "--data-dir", hd];
+        a.extend(args);
+        let o = run(&a);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _hub = Serving(
+        caja()
+            .args([
+                "hub",
+                "--data-dir",
+                hd,
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::fs::write(
+        reg.path().join("caja.toml"),
+        format!("[sync]\nurl = \"{base}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n"),
+    )
+    .unwrap();
+    assert!(
+        run(&["soak", "--data-dir", d, "--count", "20"])
+            .status
+            .success()
+    );
+    let mut o = run(&["sync", "--data-dir", d]);
+    for _ in 0..50 {
+        if o.status.success() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        o = run(&["sync", "--data-dir", d]);
+    }
+    assert!(o.status.success(), "{}", text(&o));
+
+    // What the sales took out, from the documents themselves.
+    let mut sold: HashMap<String, i64> = HashMap::new();
+    let (_, all) = get(&format!("{base}/caja-docs/_all_docs?include_docs=true"));
+    let all: Value = serde_json::from_str(&all).unwrap();
+    for row in all["rows"].as_array().unwrap() {
+        if row["doc"]["type"] == "sale" {
+            for l in row["doc"]["lines"].as_array().unwrap() {
+                *sold
+                    .entry(l["sku"].as_str().unwrap().to_string())
+                    .or_default() +=
+                    caja::sync::hub_stock::milli_of(l["qty"].as_str().unwrap()).unwrap();
+            }
+        }
+    }
+    assert!(!sold.is_empty());
+    let first = on_hand(&base);
+    for (sku, q) in &sold {
+        assert_eq!(
+            first[sku],
+            caja::sync::hub_stock::milli_text(-q),
+            "{sku}: sold with no count goes negative"
+        );
+    }
+    // A resend of the day stores nothing new, and moves nothing.
+    let today = chrono::Local::now().date_naive().to_string();
+    let o = run(&["sync", "--data-dir", d, "--resend", &today]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(on_hand(&base), first);
+
+    // Loads while the hub serves: a count, a receipt, a correction.
+    let mut skus: Vec<&String> = sold.keys().collect();
+    skus.sort();
+    let (a, b) = (skus[0].clone(), skus[1].clone());
+    let load = reg.path().join("load.csv");
+    std::fs::write(
+        &load,
+        format!("sku,quantity,kind,note\n{a},10,count,conteo de la mañana\n{b},5,receipt,factura 881\n{a},-1.5,adjust,roto\n"),
+    )
+    .unwrap();
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        hd,
+        "stock",
+        "import",
+        load.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{a}: {} → 10", first[&a])),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("3 movimientos de existencias cargados"),
+        "{}",
+        text(&o)
+    );
+    let after = on_hand(&base);
+    assert_eq!(after[&a], "8.5");
+    let b_before = caja::sync::hub_stock::milli_of(&first[&b]).unwrap();
+    assert_eq!(
+        after[&b],
+        caja::sync::hub_stock::milli_text(b_before + 5000)
+    );
+
+    // A bad load changes nothing and names its line.
+    for (bad, says) in [
+        (
+            format!("sku,quantity,kind,note\n{a},1,count,\nNOPE-9,1,receipt,\n"),
+            "línea 3",
+        ),
+        (
+            format!("sku,quantity,kind,note\n{a},1,sideways,\n"),
+            "use count, receipt o adjust",
+        ),
+        (
+            format!("sku,quantity,kind,note\n{a},-1,receipt,\n"),
+            "línea 2, columna quantity",
+        ),
+    ] {
+        std::fs::write(&load, bad).unwrap();
+        let o = run(&[
+            "hub",
+            "--data-dir",
+            hd,
+            "stock",
+            "import",
+            load.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains(says), "{says}: {}", text(&o));
+        assert_eq!(on_hand(&base), after);
+    }
+
+    // The kardex: every movement, in order, its last balance the on-hand; paged.
+    let (s, csv) = get(&format!("{base}/_caja/kardex?sku={a}"));
+    assert_eq!(s, 200, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "at,document,kind,in,out,balance,note");
+    assert!(lines.iter().any(|l| l.contains(",sale,")), "{csv}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(",count,") && l.contains("conteo de la mañana"))
+    );
+    assert!(
+        lines.last().unwrap().contains(",adjust,0,1.5,8.5,roto"),
+        "{csv}"
+    );
+    let (_, page) = get(&format!(
+        "{base}/_caja/kardex?sku={a}&format=json&from=2&limit=1"
+    ));
+    let page: Value = serde_json::from_str(&page).unwrap();
+    assert_eq!(page["total"], lines.len() as u64 - 1);
+    assert_eq!(page["rows"].as_array().unwrap().len(), 1);
+    // The stock page as CSV; a format it does not write is a 400.
+    let (s, csv) = get(&format!("{base}/_caja/stock"));
+    assert_eq!(s, 200);
+    assert!(
+        csv.starts_with("sku,name,on_hand,sold_today,last_move\n"),
+        "{csv}"
+    );
+    assert!(csv.contains(&format!("\n{a},")), "{csv}");
+    let (s, _) = get(&format!("{base}/_caja/stock?format=xml"));
+    assert_eq!(s, 400);
+}
