@@ -71,7 +71,16 @@ HUB=$!
 PIDS+=("$HUB")
 wait_up "http://127.0.0.1:$HP/_up"
 run hub "http://127.0.0.1:$HP"
-echo "                 the hub's peak memory: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+A="admin:clave-admin-segura@127.0.0.1:$HP"
+echo "                 the hub's peak memory after push and pull: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+"$CAJA" hub --data-dir "$W/hub" user add admin --password clave-admin-segura --admin >/dev/null 2>&1
+t0=$(now); rows=$(curl -sf "http://$A/_caja/stock" | wc -l); t1=$(now)
+echo "                 stock page: $((rows - 1)) products in $(secs "$t0" "$t1") s"
+top=$(curl -sf "http://$A/_caja/stock?format=json" | python3 -c 'import json,sys; r=json.load(sys.stdin)["rows"]; print(min(r, key=lambda x: float(x["on_hand"]))["sku"])')
+total=$(curl -sf "http://$A/_caja/kardex?sku=$top&format=json&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+t0=$(now); curl -sf "http://$A/_caja/kardex?sku=$top&limit=1000&from=$((total > 1000 ? total - 999 : 1))" >/dev/null; t1=$(now)
+echo "                 kardex of $top: $total movements, its last page of 1000 in $(secs "$t0" "$t1") s"
+echo "                 the hub's peak memory after the stock pages: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
 fi
 
 # Apache CouchDB 3.5.

@@ -1509,35 +1509,72 @@ impl Hub {
                     },
                     None => chrono::Local::now().date_naive().to_string(),
                 };
-                let lines = match self.store.stock(&date) {
-                    Ok(l) => l,
-                    Err(e) => return hub_error(e),
-                };
-                if json_out {
-                    let rows: Vec<Value> = lines
-                        .iter()
-                        .map(|l| {
-                            json!({"sku": l.sku, "name": l.name, "on_hand": milli_text(l.on_hand),
-                                "sold_today": milli_text(l.sold_today), "last_move": l.last_move})
+                // Written a line at a time, straight to text, holding no list of products.
+                let mut out = Vec::new();
+                let written = if json_out {
+                    #[derive(serde::Serialize)]
+                    struct Row<'a> {
+                        sku: &'a str,
+                        name: &'a str,
+                        on_hand: String,
+                        sold_today: String,
+                        last_move: &'a str,
+                    }
+                    out.extend_from_slice(format!("{{\"date\":\"{date}\",\"rows\":[").as_bytes());
+                    let mut first = true;
+                    let r = self.store.stock_each(&date, |l| {
+                        if !std::mem::take(&mut first) {
+                            out.push(b',');
+                        }
+                        serde_json::to_writer(
+                            &mut out,
+                            &Row {
+                                sku: &l.sku,
+                                name: &l.name,
+                                on_hand: milli_text(l.on_hand),
+                                sold_today: milli_text(l.sold_today),
+                                last_move: &l.last_move,
+                            },
+                        )
+                        .map_err(|e| HubError::Db(e.to_string()))
+                    });
+                    out.extend_from_slice(b"]}");
+                    r
+                } else {
+                    let mut w = csv::Writer::from_writer(&mut out);
+                    let csv_err = |e: csv::Error| HubError::Db(e.to_string());
+                    let r = w
+                        .write_record(["sku", "name", "on_hand", "sold_today", "last_move"])
+                        .map_err(csv_err)
+                        .and_then(|()| {
+                            self.store.stock_each(&date, |l| {
+                                w.write_record([
+                                    l.sku.as_str(),
+                                    l.name.as_str(),
+                                    &milli_text(l.on_hand),
+                                    &milli_text(l.sold_today),
+                                    l.last_move.as_str(),
+                                ])
+                                .map_err(csv_err)
+                            })
                         })
-                        .collect();
-                    return reply(200, &json!({"date": date, "rows": rows}));
+                        .and_then(|()| w.flush().map_err(|e| HubError::Db(e.to_string())));
+                    drop(w);
+                    r
+                };
+                if let Err(e) = written {
+                    return hub_error(e);
                 }
-                let mut rows = vec![
-                    ["sku", "name", "on_hand", "sold_today", "last_move"]
-                        .map(String::from)
-                        .to_vec(),
-                ];
-                rows.extend(lines.into_iter().map(|l| {
-                    vec![
-                        l.sku,
-                        l.name,
-                        milli_text(l.on_hand),
-                        milli_text(l.sold_today),
-                        l.last_move,
-                    ]
-                }));
-                csv_reply(rows)
+                let r = Response::from_data(out).with_status_code(200);
+                let ct = if json_out {
+                    "application/json"
+                } else {
+                    "text/csv; charset=utf-8"
+                };
+                match header("Content-Type", ct) {
+                    Some(h) => r.with_header(h),
+                    None => r,
+                }
             }
             _ => {
                 let Some(sku) = q.get("sku").filter(|s| !s.is_empty()) else {

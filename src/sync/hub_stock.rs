@@ -267,49 +267,89 @@ impl HubStore {
     /// Every product of the catalog, and every SKU that moved without being in it, with its
     /// stock and what sold on `date`; by SKU.
     pub fn stock(&self, date: &str) -> Result<Vec<StockLine>, HubError> {
-        let mut out: std::collections::BTreeMap<String, StockLine> = Default::default();
-        self.visit("caja-catalog", "product:", |id, doc| {
-            let sku = id.trim_start_matches("product:").to_string();
-            out.insert(
-                sku.clone(),
-                StockLine {
-                    sku,
-                    name: doc["name"].as_str().unwrap_or_default().to_string(),
-                    on_hand: 0,
-                    sold_today: 0,
-                    last_move: String::new(),
-                },
-            );
+        let mut out = Vec::new();
+        self.stock_each(date, |l| {
+            out.push(l);
+            Ok(())
         })?;
+        Ok(out)
+    }
+
+    /// The same, one line at a time and in SKU order, holding no more than a line: the
+    /// catalog and the stock table are both in SKU order, and are read side by side.
+    pub fn stock_each(
+        &self,
+        date: &str,
+        mut f: impl FnMut(StockLine) -> Result<(), HubError>,
+    ) -> Result<(), HubError> {
         let tx = self.db().begin_read()?;
+        let sold_table = tx.open_table(SOLD)?;
+        let sold = |sku: &str| -> Result<i64, HubError> {
+            Ok(sold_table.get((date, sku))?.map_or(0, |v| v.value()))
+        };
         let stock = tx.open_table(STOCK)?;
-        for row in stock.iter()? {
-            let (k, v) = row?;
-            let level = level_of(v.value())?;
-            let line = out
-                .entry(k.value().to_string())
-                .or_insert_with(|| StockLine {
-                    sku: k.value().to_string(),
+        let mut levels = stock.iter()?.peekable();
+        let mut failed: Option<HubError> = None;
+        // Emits the stock-only SKUs that sort before `upto` (all of them with None).
+        let drain = |upto: Option<&str>,
+                     levels: &mut std::iter::Peekable<redb::Range<'_, &str, &[u8]>>,
+                     f: &mut dyn FnMut(StockLine) -> Result<(), HubError>|
+         -> Result<Option<Level>, HubError> {
+            while let Some(next) = levels.peek() {
+                let sku = match next {
+                    Ok((k, _)) => k.value().to_string(),
+                    Err(_) => {
+                        return match levels.next() {
+                            Some(Err(e)) => Err(e.into()),
+                            _ => Ok(None),
+                        };
+                    }
+                };
+                match upto {
+                    Some(u) if sku.as_str() > u => return Ok(None),
+                    _ => {}
+                }
+                let Some(Ok((_, v))) = levels.next() else {
+                    break;
+                };
+                let level = level_of(v.value())?;
+                if upto == Some(sku.as_str()) {
+                    return Ok(Some(level));
+                }
+                f(StockLine {
+                    sold_today: sold(&sku)?,
+                    on_hand: level.on_hand,
+                    last_move: level.last_move,
                     name: String::new(),
-                    on_hand: 0,
-                    sold_today: 0,
-                    last_move: String::new(),
-                });
-            line.on_hand = level.on_hand;
-            line.last_move = level.last_move;
-        }
-        let sold = tx.open_table(SOLD)?;
-        for row in sold.range((date, "")..)? {
-            let (k, v) = row?;
-            let (d, sku) = k.value();
-            if d != date {
-                break;
+                    sku,
+                })?;
             }
-            if let Some(line) = out.get_mut(sku) {
-                line.sold_today = v.value();
+            Ok(None)
+        };
+        self.visit("caja-catalog", "product:", |id, doc| {
+            if failed.is_some() {
+                return;
             }
+            let sku = id.trim_start_matches("product:");
+            let r = drain(Some(sku), &mut levels, &mut f).and_then(|level| {
+                let level = level.unwrap_or_default();
+                f(StockLine {
+                    sku: sku.to_string(),
+                    name: doc["name"].as_str().unwrap_or_default().to_string(),
+                    on_hand: level.on_hand,
+                    sold_today: sold(sku)?,
+                    last_move: level.last_move,
+                })
+            });
+            if let Err(e) = r {
+                failed = Some(e);
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
         }
-        Ok(out.into_values().collect())
+        drain(None, &mut levels, &mut f)?;
+        Ok(())
     }
 
     /// A page of a SKU's kardex from movement `from` (1 is the first), and how many there are.
