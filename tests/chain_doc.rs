@@ -89,6 +89,11 @@ fn the_chain_walk_through_runs_as_written() {
         demo.path().to_str().unwrap(),
     ]);
     std::fs::write(work.path().join("catalogo.csv"), &o.stdout).unwrap();
+    std::fs::write(
+        work.path().join("existencias.csv"),
+        "sku,quantity,kind,note\nARZ500,24,count,conteo de apertura\nARZ1K,12,receipt,factura 1001\n",
+    )
+    .unwrap();
 
     let bin = std::path::Path::new(env!("CARGO_BIN_EXE_caja"))
         .parent()
@@ -124,6 +129,7 @@ fn the_chain_walk_through_runs_as_written() {
     assert!(said.contains("CouchDB 3.5.0"), "{said}");
     assert!(said.contains("usuario FV1 creado"), "{said}");
     assert!(said.contains("recibido (total)"), "{said}");
+    assert!(said.contains("ARZ500: 0 → 24"), "{said}");
     assert!(said.contains("\"state\":"), "{said}");
     assert!(said.contains("documentos de"), "{said}");
 
@@ -191,8 +197,9 @@ fn the_chain_walk_through_runs_as_written() {
     let start = Instant::now();
     loop {
         let (_, v) = couch.admin("GET", "caja-docs", None);
-        // The hub's documents and CouchDB's design document.
-        if v["doc_count"].as_u64() == Some(on_hub + 1) {
+        // The hub's documents, CouchDB's design document and the walk-through's two stock
+        // movements.
+        if v["doc_count"].as_u64() == Some(on_hub + 3) {
             break;
         }
         assert!(
@@ -204,7 +211,7 @@ fn the_chain_walk_through_runs_as_written() {
     let o = run(&["chain", "check", "--url", &couch.admin_url()]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
-        text(&o).contains(&format!("{on_hub} documentos de 1 cajas verificados")),
+        text(&o).contains(&format!("{} documentos de 1 cajas verificados", on_hub + 2)),
         "{}",
         text(&o)
     );
