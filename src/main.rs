@@ -1203,15 +1203,7 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
                     replace,
                 },
         } => {
-            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}",
-                    fill(w.hub_unknown_currency, &[("currency", &currency)])
-                )
-            })?;
-            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
-            let products = caja::csvio::read_catalog(&bytes, &currency)
-                .map_err(|e| not_imported(&file, &e.words(w.language), w))?;
+            let (currency, products) = catalog_file(&file, &currency, w)?;
             let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
             said.err = fill(
                 w.hub_catalog,
@@ -1231,6 +1223,28 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
         }
     }
     Ok(said)
+}
+
+/// A catalog CSV for the hub or the chain: its currency by code, and its products, read and
+/// checked as the register's import reads them.
+fn catalog_file(
+    file: &Path,
+    currency: &str,
+    w: &CliWords,
+) -> Result<(
+    caja::domain::money::Currency,
+    Vec<caja::domain::catalog::Product>,
+)> {
+    let currency = caja::domain::money::Currency::by_code(currency).ok_or_else(|| {
+        anyhow::anyhow!(
+            "{}",
+            fill(w.hub_unknown_currency, &[("currency", currency)])
+        )
+    })?;
+    let bytes = std::fs::read(file).with_context(|| cannot(w.cannot_read, file))?;
+    let products = caja::csvio::read_catalog(&bytes, &currency)
+        .map_err(|e| not_imported(file, &e.words(w.language), w))?;
+    Ok((currency, products))
 }
 
 /// What a stock load did, a line per row: the SKU, before and after.
@@ -1296,15 +1310,7 @@ fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
                     replace,
                 },
         } => {
-            let currency = caja::domain::money::Currency::by_code(&currency).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}",
-                    fill(w.hub_unknown_currency, &[("currency", &currency)])
-                )
-            })?;
-            let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
-            let products = caja::csvio::read_catalog(&bytes, &currency)
-                .map_err(|e| not_imported(&file, &e.words(lang), w))?;
+            let (currency, products) = catalog_file(&file, &currency, w)?;
             let mut c = chain::connect(&url).map_err(sync_err)?;
             let (written, unchanged, deleted) =
                 chain::catalog_import(&mut c, &products, &currency, replace).map_err(sync_err)?;

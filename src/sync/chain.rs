@@ -314,26 +314,7 @@ pub fn catalog_import(
             }
         }
     }
-    for chunk in docs.chunks(1000) {
-        let answer = expect(
-            c,
-            "POST",
-            &format!("{CATALOG_DB}/_bulk_docs"),
-            Some(&json!({"docs": chunk})),
-            &[201, 202],
-        )?;
-        if let Some(failed) = answer
-            .as_array()
-            .and_then(|a| a.iter().find(|r| r.get("error").is_some()))
-        {
-            return Err(SyncError::Protocol(format!(
-                "{}: {} ({})",
-                failed["id"].as_str().unwrap_or("?"),
-                failed["error"].as_str().unwrap_or("?"),
-                failed["reason"].as_str().unwrap_or("")
-            )));
-        }
-    }
+    bulk_write(c, CATALOG_DB, &docs)?;
     Ok((written, unchanged, deleted))
 }
 
@@ -420,11 +401,17 @@ pub fn stock_import(
             after,
         });
     }
+    bulk_write(c, DOCS_DB, &docs)?;
+    Ok(Ok(out))
+}
+
+/// Writes `docs` into `db`, 1000 at a time; the first document CouchDB refuses stops it.
+fn bulk_write(c: &mut Client, db: &str, docs: &[Value]) -> Result<(), SyncError> {
     for chunk in docs.chunks(1000) {
         let answer = expect(
             c,
             "POST",
-            &format!("{DOCS_DB}/_bulk_docs"),
+            &format!("{db}/_bulk_docs"),
             Some(&json!({ "docs": chunk })),
             &[201, 202],
         )?;
@@ -440,7 +427,7 @@ pub fn stock_import(
             )));
         }
     }
-    Ok(Ok(out))
+    Ok(())
 }
 
 /// Every row of `db/_all_docs` whose id starts with `prefix`, with its document and its
