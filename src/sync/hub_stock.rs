@@ -134,65 +134,93 @@ pub fn moves_of(doc: &Value) -> Option<DocMoves> {
     })
 }
 
-/// Adds one movement to a SKU's level and kardex, inside the caller's transaction.
-fn record(
-    tx: &WriteTransaction,
-    sku: &str,
-    delta: i64,
-    at: &str,
-    document: &str,
-    kind: &str,
-    note: &str,
-) -> Result<Level, HubError> {
-    let mut stock = tx.open_table(STOCK)?;
-    let mut kardex = tx.open_table(KARDEX)?;
-    let mut level = match stock.get(sku)? {
-        Some(v) => level_of(v.value())?,
-        None => Level::default(),
-    };
-    level.on_hand = level
-        .on_hand
-        .checked_add(delta)
-        .ok_or_else(|| HubError::Bad(format!("{sku}: the quantity on hand overflows")))?;
-    level.moves += 1;
-    level.last_move = at.to_string();
-    let m = Movement {
-        at: at.to_string(),
-        document: document.to_string(),
-        kind: kind.to_string(),
-        r#in: delta.max(0),
-        out: (-delta).max(0),
-        balance: level.on_hand,
-        note: note.to_string(),
-    };
-    kardex.insert(
-        (sku, level.moves),
-        postcard::to_allocvec(&MovementRecord::V1(m))?.as_slice(),
-    )?;
-    stock.insert(
-        sku,
-        postcard::to_allocvec(&LevelRecord::V1(level.clone()))?.as_slice(),
-    )?;
-    Ok(level)
+/// The stock tables, opened once for a whole write transaction (a sync batch of 500 sales
+/// moves a few thousand lines: opening a table per line would cost more than the line).
+struct Tables<'t> {
+    stock: redb::Table<'t, &'static str, &'static [u8]>,
+    kardex: redb::Table<'t, (&'static str, u64), &'static [u8]>,
+    sold: redb::Table<'t, (&'static str, &'static str), i64>,
 }
 
-/// Applies a stored document's movements (called once, when the document is new).
-pub fn apply(tx: &WriteTransaction, m: &DocMoves) -> Result<(), HubError> {
-    for (sku, qty) in &m.lines {
-        let delta = if m.kind == "sale" { -qty } else { *qty };
-        record(tx, sku, delta, &m.at, &m.document, m.kind, "")?;
-        if m.kind == "sale" {
-            let mut sold = tx.open_table(SOLD)?;
-            let before = sold
-                .get((m.business_date.as_str(), sku.as_str()))?
-                .map_or(0, |v| v.value());
-            sold.insert(
-                (m.business_date.as_str(), sku.as_str()),
-                before.saturating_add(*qty),
-            )?;
-        }
+impl<'t> Tables<'t> {
+    fn open(tx: &'t WriteTransaction) -> Result<Tables<'t>, HubError> {
+        Ok(Tables {
+            stock: tx.open_table(STOCK)?,
+            kardex: tx.open_table(KARDEX)?,
+            sold: tx.open_table(SOLD)?,
+        })
     }
-    Ok(())
+
+    fn on_hand(&self, sku: &str) -> Result<i64, HubError> {
+        Ok(match self.stock.get(sku)? {
+            Some(v) => level_of(v.value())?.on_hand,
+            None => 0,
+        })
+    }
+
+    /// Adds one movement to a SKU's level and kardex.
+    fn record(
+        &mut self,
+        sku: &str,
+        delta: i64,
+        at: &str,
+        document: &str,
+        kind: &str,
+        note: &str,
+    ) -> Result<Level, HubError> {
+        let mut level = match self.stock.get(sku)? {
+            Some(v) => level_of(v.value())?,
+            None => Level::default(),
+        };
+        level.on_hand = level
+            .on_hand
+            .checked_add(delta)
+            .ok_or_else(|| HubError::Bad(format!("{sku}: the quantity on hand overflows")))?;
+        level.moves += 1;
+        level.last_move = at.to_string();
+        let m = Movement {
+            at: at.to_string(),
+            document: document.to_string(),
+            kind: kind.to_string(),
+            r#in: delta.max(0),
+            out: (-delta).max(0),
+            balance: level.on_hand,
+            note: note.to_string(),
+        };
+        self.kardex.insert(
+            (sku, level.moves),
+            postcard::to_allocvec(&MovementRecord::V1(m))?.as_slice(),
+        )?;
+        self.stock.insert(
+            sku,
+            postcard::to_allocvec(&LevelRecord::V1(level.clone()))?.as_slice(),
+        )?;
+        Ok(level)
+    }
+
+    /// A stored document's movements, and what its sale lines sold on its date.
+    fn apply(&mut self, m: &DocMoves) -> Result<(), HubError> {
+        for (sku, qty) in &m.lines {
+            let delta = if m.kind == "sale" { -qty } else { *qty };
+            self.record(sku, delta, &m.at, &m.document, m.kind, "")?;
+            if m.kind == "sale" {
+                let key = (m.business_date.as_str(), sku.as_str());
+                let before = self.sold.get(key)?.map_or(0, |v| v.value());
+                self.sold.insert(key, before.saturating_add(*qty))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Applies the movements of the documents a write stored for the first time (each once), in
+/// the caller's transaction.
+pub fn apply(tx: &WriteTransaction, moves: &[DocMoves]) -> Result<(), HubError> {
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let mut t = Tables::open(tx)?;
+    moves.iter().try_for_each(|m| t.apply(m))
 }
 
 /// What one row of a load did.
@@ -239,26 +267,22 @@ impl HubStore {
         let mut tx = self.db().begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         let mut out = Vec::with_capacity(rows.len());
-        for r in rows {
-            let before = {
-                let stock = tx.open_table(STOCK)?;
-                let held = stock.get(r.sku.as_str())?;
-                match held {
-                    Some(v) => level_of(v.value())?.on_hand,
-                    None => 0,
-                }
-            };
-            let delta = match r.kind {
-                StockKind::Count => r.milli - before,
-                StockKind::Receipt | StockKind::Adjust => r.milli,
-            };
-            let document = format!("stock:{load}-{}", r.line);
-            let level = record(&tx, &r.sku, delta, at, &document, r.kind.code(), &r.note)?;
-            out.push(Loaded {
-                sku: r.sku.clone(),
-                before,
-                after: level.on_hand,
-            });
+        {
+            let mut t = Tables::open(&tx)?;
+            for r in rows {
+                let before = t.on_hand(&r.sku)?;
+                let delta = match r.kind {
+                    StockKind::Count => r.milli - before,
+                    StockKind::Receipt | StockKind::Adjust => r.milli,
+                };
+                let document = format!("stock:{load}-{}", r.line);
+                let level = t.record(&r.sku, delta, at, &document, r.kind.code(), &r.note)?;
+                out.push(Loaded {
+                    sku: r.sku.clone(),
+                    before,
+                    after: level.on_hand,
+                });
+            }
         }
         tx.commit()?;
         Ok(Ok(out))

@@ -591,8 +591,8 @@ impl HubStore {
                 body,
             })?;
             docs.insert((db, id.as_str()), rec.as_slice())?;
-            if let (None, Some(m)) = (&current, &moves) {
-                super::hub_stock::apply(&tx, m)?;
+            if let (None, Some(m)) = (&current, moves) {
+                super::hub_stock::apply(&tx, &[m])?;
             }
             new_rev
         };
@@ -621,6 +621,7 @@ impl HubStore {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         let mut out = Vec::with_capacity(docs_in.len());
+        let mut stock_moves = Vec::new();
         {
             let mut docs = tx.open_table(DOCS)?;
             let mut changes = tx.open_table(CHANGES)?;
@@ -667,7 +668,7 @@ impl HubStore {
                     .get((db, id.as_str()))?
                     .map(|v| decode_doc(v.value()))
                     .transpose()?;
-                let result = match current {
+                let result = match &current {
                     Some(c) if c.rev == rev => Stored::AlreadyThere,
                     Some(_) if conflicts.get((db, id.as_str(), rev.as_str()))?.is_some() => {
                         Stored::AlreadyThere
@@ -683,27 +684,18 @@ impl HubStore {
                         ));
                         continue;
                     }
-                    // A descendant of the revision held (its `_revisions` say so): an edit
-                    // made on the other side, which replaces it, as CouchDB's rev tree would.
-                    Some(c) if ancestors.contains(&c.rev) => {
-                        seq += 1;
-                        changes.remove((db, c.seq))?;
-                        changes.insert((db, seq), id.as_str())?;
-                        let rec = encode_doc(StoredDoc {
-                            rev,
-                            seq,
-                            deleted,
-                            body,
-                        })?;
-                        docs.insert((db, id.as_str()), rec.as_slice())?;
-                        Stored::New
-                    }
-                    Some(_) => {
+                    Some(c) if !ancestors.contains(&c.rev) => {
                         conflicts.insert((db, id.as_str(), rev.as_str()), body.as_str())?;
                         Stored::Conflict
                     }
-                    None => {
+                    // New, or a descendant of the revision held (its `_revisions` say so: an
+                    // edit made on the other side, which replaces it, as CouchDB's rev tree
+                    // would): the winner.
+                    _ => {
                         seq += 1;
+                        if let Some(c) = &current {
+                            changes.remove((db, c.seq))?;
+                        }
                         changes.insert((db, seq), id.as_str())?;
                         let rec = encode_doc(StoredDoc {
                             rev,
@@ -712,9 +704,10 @@ impl HubStore {
                             body,
                         })?;
                         docs.insert((db, id.as_str()), rec.as_slice())?;
-                        // Stock moves with the document, once: in this transaction.
-                        if let Some(m) = &moves {
-                            super::hub_stock::apply(&tx, m)?;
+                        // Stock moves with a document stored for the first time, once, in
+                        // this transaction.
+                        if let (None, Some(m)) = (&current, moves) {
+                            stock_moves.push(m);
                         }
                         Stored::New
                     }
@@ -723,6 +716,7 @@ impl HubStore {
             }
             dbs.insert(db, seq)?;
         }
+        super::hub_stock::apply(&tx, &stock_moves)?;
         tx.commit()?;
         Ok(out)
     }
