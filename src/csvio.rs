@@ -953,4 +953,43 @@ mod tests {
         write_catalog(&mut out, &mxn, m.clone()).unwrap();
         assert_eq!(read_catalog(&out, &mxn).unwrap(), m);
     }
+
+    #[test]
+    fn a_stock_load_reads_each_kind_and_names_a_bad_row() {
+        let rows = read_stock(
+            b"SKU,Quantity,Kind,Note\nA1,0,count,shelf empty\nB2,\"2,5\",receipt,\nA1,-1.125,adjust,broken\n\n",
+        )
+        .unwrap();
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.line, r.sku.as_str(), r.milli, r.kind))
+                .collect::<Vec<_>>(),
+            [
+                (2, "A1", 0, StockKind::Count),
+                (3, "B2", 2_500, StockKind::Receipt),
+                (4, "A1", -1_125, StockKind::Adjust),
+            ]
+        );
+        assert_eq!(rows[2].note, "broken");
+        // The note is optional; a count below zero, a receipt of nothing, a correction of
+        // nothing, four decimals and a kind not known are each named at their line.
+        assert!(read_stock(b"sku,quantity,kind\nA1,3,count\n").is_ok());
+        for (body, line, column) in [
+            ("A1,-1,count", 2, "quantity"),
+            ("A1,0,receipt", 2, "quantity"),
+            ("A1,0,adjust", 2, "quantity"),
+            ("A1,1.2345,receipt", 2, "quantity"),
+            ("A1,1,sold", 2, "kind"),
+            ("bad sku,1,count", 2, "sku"),
+        ] {
+            let e = read_stock(format!("sku,quantity,kind\n{body}\n").as_bytes()).unwrap_err();
+            assert_eq!(
+                (e.line, e.column.as_deref()),
+                (line, Some(column)),
+                "{body}"
+            );
+        }
+        let e = read_stock(b"sku,quantity\nA1,1\n").unwrap_err();
+        assert_eq!(e.problem, CsvProblem::MissingColumn);
+    }
 }
