@@ -412,8 +412,8 @@ impl Document {
 }
 
 /// Hex form of a hash, as sync documents carry it.
-pub fn hex(hash: &[u8; 32]) -> String {
-    hash.iter().map(|b| format!("{b:02x}")).collect()
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl SaleBody {

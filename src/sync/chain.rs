@@ -79,8 +79,11 @@ pub fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) 
         return (url.to_string(), None, None);
     };
     let (user, password) = match userinfo.split_once(':') {
-        Some((u, p)) => (percent_decode(u), Some(percent_decode(p))),
-        None => (percent_decode(userinfo), None),
+        Some((u, p)) => (
+            super::percent_decode(u, false),
+            Some(super::percent_decode(p, false)),
+        ),
+        None => (super::percent_decode(userinfo, false), None),
     };
     let base = if path.is_empty() {
         format!("{scheme}://{host}")
@@ -88,30 +91,6 @@ pub fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) 
         format!("{scheme}://{host}/{path}")
     };
     (base, Some(user), password)
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn expect(

@@ -190,7 +190,7 @@ fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
 fn multipart_mixed(parts: &[Value]) -> Response<std::io::Cursor<Vec<u8>>> {
     let mut b = [0u8; 16];
     let _ = getrandom::fill(&mut b);
-    let boundary: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let boundary = crate::domain::document::hex(&b);
     let mut body = Vec::new();
     for p in parts {
         body.extend_from_slice(
@@ -291,28 +291,7 @@ fn query(url: &str) -> HashMap<String, String> {
 }
 
 fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-                {
-                    Ok(v) => {
-                        out.push(v);
-                        i += 3;
-                        continue;
-                    }
-                    Err(_) => out.push(b'%'),
-                }
-            }
-            b'+' => out.push(b' '),
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    super::percent_decode(s, true)
 }
 
 /// Which ids a register may write: its own documents and its own register document.
@@ -1037,7 +1016,7 @@ impl Hub {
                     if getrandom::fill(&mut b).is_err() {
                         return error(500, "internal", "no randomness");
                     }
-                    uuids.push(b.iter().map(|x| format!("{x:02x}")).collect::<String>());
+                    uuids.push(crate::domain::document::hex(&b));
                 }
                 return reply(200, &json!({"uuids": uuids}));
             }

@@ -30,6 +30,36 @@ pub struct Settings {
     pub ca_file: String,
 }
 
+/// Percent-decodes a URL's part or a form's field (`+` a space when `plus_is_space`, as in a
+/// query string or a form); a `%` not followed by two hex digits stays as it is.
+pub fn percent_decode(s: &str, plus_is_space: bool) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let h = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).copied().and_then(h),
+            b.get(i + 2).copied().and_then(h),
+        ) {
+            (b'%', Some(x), Some(y)) => {
+                out.push((x * 16 + y) as u8);
+                i += 3;
+            }
+            (b'+', _, _) if plus_is_space => {
+                out.push(b' ');
+                i += 1;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Basic-auth header value.
 pub fn basic_auth(user: &str, password: &str) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -105,5 +135,15 @@ mod tests {
             "35.75"
         );
         assert_eq!(units_decimal(-500), "-0.05");
+    }
+
+    #[test]
+    fn percent_decoding_takes_only_two_hex_digits() {
+        assert_eq!(percent_decode("a%20b+c", true), "a b c");
+        assert_eq!(percent_decode("a%20b+c", false), "a b+c");
+        assert_eq!(percent_decode("p%40ss%3Aw", false), "p@ss:w");
+        // Not a hex escape: kept as written (a sign is not a digit).
+        assert_eq!(percent_decode("%+1%zz%4", true), "% 1%zz%4");
+        assert_eq!(percent_decode("caf%C3%A9", true), "café");
     }
 }

@@ -8,6 +8,7 @@
 //! so by itself on the first 401). A removed user's cookie stops working at once (the hub
 //! looks the user up on every request).
 
+use crate::domain::document::hex;
 use sha2::{Digest, Sha256};
 
 /// How long a cookie lasts, in seconds (CouchDB's default `[chttpd_auth] timeout`).
@@ -89,40 +90,12 @@ pub fn credentials(body: &[u8], json: bool) -> Option<(String, String)> {
     for kv in text.split('&') {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
         match k {
-            "name" | "username" => name = Some(form_decode(v)),
-            "password" => password = Some(form_decode(v)),
+            "name" | "username" => name = Some(super::percent_decode(v, true)),
+            "password" => password = Some(super::percent_decode(v, true)),
             _ => {}
         }
     }
     Some((name?, password?))
-}
-
-fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let h = |c: u8| (c as char).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(h),
-            b.get(i + 2).copied().and_then(h),
-        ) {
-            (b'%', Some(x), Some(y)) => {
-                out.push((x * 16 + y) as u8);
-                i += 3;
-            }
-            (b'+', _, _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// HMAC-SHA-256 (RFC 2104) of `msg` under `key` (at most one block long).
@@ -142,10 +115,6 @@ fn hmac_sha256(key: &[u8; 32], msg: &[u8]) -> [u8; 32] {
         .chain_update(inner)
         .finalize()
         .into()
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
