@@ -152,7 +152,28 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-fn reply(status: u16, body: &Value) -> Response<std::io::Cursor<Vec<u8>>> {
+/// `r` with one more header (left as it is when the value cannot be a header's).
+fn with(r: Reply, name: &str, value: &str) -> Reply {
+    match header(name, value) {
+        Some(h) => r.with_header(h),
+        None => r,
+    }
+}
+
+/// The answer to a client throttled for its failed logins.
+fn throttled() -> Reply {
+    with(
+        error(
+            429,
+            "too_many_requests",
+            "too many failed logins: wait a minute",
+        ),
+        "Retry-After",
+        "60",
+    )
+}
+
+fn reply(status: u16, body: &Value) -> Reply {
     let mut r = Response::from_data(body.to_string().into_bytes()).with_status_code(status);
     if let Some(h) = header("Content-Type", "application/json") {
         r.add_header(h);
@@ -160,11 +181,11 @@ fn reply(status: u16, body: &Value) -> Response<std::io::Cursor<Vec<u8>>> {
     r
 }
 
-fn error(status: u16, e: &str, reason: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+fn error(status: u16, e: &str, reason: &str) -> Reply {
     reply(status, &json!({"error": e, "reason": reason}))
 }
 
-fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
+fn hub_error(e: HubError) -> Reply {
     match e {
         HubError::NotFound => error(404, "not_found", "missing"),
         HubError::Conflict => error(409, "conflict", "Document update conflict."),
@@ -187,7 +208,7 @@ fn hub_error(e: HubError) -> Response<std::io::Cursor<Vec<u8>>> {
 
 /// CouchDB's `multipart/mixed` answer to `open_revs` (what its replicator asks for): one
 /// JSON part per revision.
-fn multipart_mixed(parts: &[Value]) -> Response<std::io::Cursor<Vec<u8>>> {
+fn multipart_mixed(parts: &[Value]) -> Reply {
     let mut b = [0u8; 16];
     let _ = getrandom::fill(&mut b);
     let boundary = crate::domain::document::hex(&b);
@@ -199,13 +220,11 @@ fn multipart_mixed(parts: &[Value]) -> Response<std::io::Cursor<Vec<u8>>> {
     }
     body.extend_from_slice(format!("--{boundary}--").as_bytes());
     let r = Response::from_data(body).with_status_code(200);
-    match header(
+    with(
+        r,
         "Content-Type",
         &format!("multipart/mixed; boundary=\"{boundary}\""),
-    ) {
-        Some(h) => r.with_header(h),
-        None => r,
-    }
+    )
 }
 
 /// Refuses, with a 400 that names it, a query parameter the hub does not implement: a client
@@ -215,7 +234,7 @@ fn known_params(
     method: &Method,
     sub: Option<&str>,
     q: &HashMap<String, String>,
-) -> Result<(), Response<std::io::Cursor<Vec<u8>>>> {
+) -> Result<(), Reply> {
     const CHANGES: &[&str] = &[
         "since",
         "limit",
@@ -263,6 +282,11 @@ fn known_params(
         (Method::Get, Some(s)) if !s.starts_with('_') => DOC,
         _ => &[],
     };
+    only_params(q, allowed)
+}
+
+/// A 400 naming the first query parameter not in `allowed`.
+fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Reply> {
     match q.keys().find(|k| !allowed.contains(&k.as_str())) {
         Some(k) => Err(error(
             400,
@@ -270,6 +294,81 @@ fn known_params(
             &format!("this hub does not implement the query parameter {k}"),
         )),
         None => Ok(()),
+    }
+}
+
+/// A head-office table written as it is read: CSV with a header line, or JSON
+/// `{"rows": [{column: text, …}, …], …}`; each cell a string.
+struct Rows {
+    columns: &'static [&'static str],
+    out: Vec<u8>,
+    /// None for JSON.
+    csv: Option<csv::Writer<Vec<u8>>>,
+    rows: usize,
+}
+
+impl Rows {
+    fn new(json: bool, columns: &'static [&'static str]) -> Rows {
+        let mut t = Rows {
+            columns,
+            out: Vec::new(),
+            csv: None,
+            rows: 0,
+        };
+        if json {
+            t.out.extend_from_slice(b"{\"rows\":[");
+        } else {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            // Into memory: it cannot fail.
+            let _ = w.write_record(columns);
+            t.csv = Some(w);
+        }
+        t
+    }
+
+    fn row(&mut self, cells: &[&str]) -> Result<(), HubError> {
+        let bad = |e: String| HubError::Db(format!("a table could not be written: {e}"));
+        match &mut self.csv {
+            Some(w) => w.write_record(cells).map_err(|e| bad(e.to_string()))?,
+            None => {
+                if self.rows > 0 {
+                    self.out.push(b',');
+                }
+                let row: serde_json::Map<String, Value> = self
+                    .columns
+                    .iter()
+                    .zip(cells)
+                    .map(|(k, v)| ((*k).to_string(), Value::String((*v).to_string())))
+                    .collect();
+                serde_json::to_writer(&mut self.out, &row).map_err(|e| bad(e.to_string()))?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// The answer; `extra` are the JSON object's other fields.
+    fn finish(mut self, extra: &[(&str, Value)]) -> Reply {
+        let (body, content_type) = match self.csv.take() {
+            Some(w) => match w.into_inner() {
+                Ok(b) => (b, "text/csv; charset=utf-8"),
+                Err(_) => return error(500, "internal", "the CSV could not be written"),
+            },
+            None => {
+                self.out.push(b']');
+                for (k, v) in extra {
+                    self.out
+                        .extend_from_slice(format!(",{}:{v}", Value::from(*k)).as_bytes());
+                }
+                self.out.push(b'}');
+                (self.out, "application/json")
+            }
+        };
+        with(
+            Response::from_data(body).with_status_code(200),
+            "Content-Type",
+            content_type,
+        )
     }
 }
 
@@ -648,10 +747,7 @@ impl Hub {
                 out.push_str(&json!({"last_seq": v["last_seq"], "pending": 0}).to_string());
                 out.push('\n');
                 let r = Response::from_data(out.into_bytes()).with_status_code(200);
-                return Ok(match header("Content-Type", "application/json") {
-                    Some(h) => r.with_header(h),
-                    None => r,
-                });
+                return Ok(with(r, "Content-Type", "application/json"));
             }
         }
         Ok(reply(200, &v))
@@ -837,15 +933,7 @@ impl Hub {
             Auth::None | Auth::Failed => None,
             Auth::Throttled => {
                 tracing::warn!(client = %req.peer, "hub: too many failed logins; refused for a minute");
-                let r = error(
-                    429,
-                    "too_many_requests",
-                    "too many failed logins: wait a minute",
-                );
-                return match header("Retry-After", "60") {
-                    Some(h) => r.with_header(h),
-                    None => r,
-                };
+                return throttled();
             }
         };
         if req.url.split('?').next() == Some("/_session") {
@@ -868,18 +956,13 @@ impl Hub {
 
     /// CouchDB's `_session`: `POST` logs in (a form or JSON with `name` and `password`) and
     /// sets the cookie, `GET` says who the request's credentials are, `DELETE` logs out.
-    fn session(&self, req: &HttpRequest, who: Option<Who>) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn session(&self, req: &HttpRequest, who: Option<Who>) -> Reply {
         let roles = |w: &Who| match w {
             Who::Admin(n) => (n.clone(), json!(["_admin"])),
             Who::Register(n) => (n.clone(), json!(["register"])),
         };
-        let with_cookie = |r: Response<std::io::Cursor<Vec<u8>>>, cookie: &str| match header(
-            "Set-Cookie",
-            &super::session::set_cookie(cookie),
-        ) {
-            Some(h) => r.with_header(h),
-            None => r,
-        };
+        let with_cookie =
+            |r: Reply, cookie: &str| with(r, "Set-Cookie", &super::session::set_cookie(cookie));
         match req.method {
             Method::Post => {
                 let json_body = req
@@ -889,15 +972,7 @@ impl Hub {
                     Some((name, password)) => match self.login(&name, &password, req.peer) {
                         Auth::Ok(w) => Some(w),
                         Auth::Throttled => {
-                            let r = error(
-                                429,
-                                "too_many_requests",
-                                "too many failed logins: wait a minute",
-                            );
-                            return match header("Retry-After", "60") {
-                                Some(h) => r.with_header(h),
-                                None => r,
-                            };
+                            return throttled();
                         }
                         Auth::None | Auth::Failed => None,
                     },
@@ -950,7 +1025,7 @@ impl Hub {
         who: Option<Who>,
         asked: &Asked,
         body: &[u8],
-    ) -> Response<std::io::Cursor<Vec<u8>>> {
+    ) -> Reply {
         let (html, multipart) = (asked.html, asked.multipart);
         // HEAD is GET without the body (the server leaves the body out).
         let method = if *method == Method::Head {
@@ -972,10 +1047,7 @@ impl Hub {
                     _ => {
                         let r =
                             Response::from_data(b"login required".to_vec()).with_status_code(401);
-                        match header("WWW-Authenticate", "Basic realm=\"caja hub\"") {
-                            Some(h) => r.with_header(h),
-                            None => r,
-                        }
+                        with(r, "WWW-Authenticate", "Basic realm=\"caja hub\"")
                     }
                 };
             }
@@ -1046,7 +1118,7 @@ impl Hub {
             }
             return error(404, "not_found", "Database does not exist.");
         }
-        let json_body = || -> Result<Value, Response<std::io::Cursor<Vec<u8>>>> {
+        let json_body = || -> Result<Value, Reply> {
             serde_json::from_slice(body)
                 .map_err(|e| error(400, "bad_request", &format!("invalid JSON: {e}")))
         };
@@ -1400,10 +1472,7 @@ impl Hub {
                 } else {
                     reply(200, &v)
                 };
-                Ok(match header("ETag", &etag) {
-                    Some(h) => r.with_header(h),
-                    None => r,
-                })
+                Ok(with(r, "ETag", &etag))
             }
             (Method::Put, Some(id)) if !id.starts_with('_') => {
                 may_write(&who, db, id).map_err(|why| error(403, "forbidden", &why))?;
@@ -1448,36 +1517,13 @@ impl Hub {
             "kardex" => &["format", "sku", "from", "limit"],
             _ => return error(404, "not_found", "no such page"),
         };
-        if let Some(k) = q.keys().find(|k| !allowed.contains(&k.as_str())) {
-            return error(
-                400,
-                "bad_request",
-                &format!("this hub does not implement the query parameter {k}"),
-            );
+        if let Err(r) = only_params(q, allowed) {
+            return r;
         }
         let json_out = match q.get("format").map(String::as_str) {
             None | Some("csv") => false,
             Some("json") => true,
             Some(_) => return error(400, "bad_request", "format is csv or json"),
-        };
-        let csv_reply = |rows: Vec<Vec<String>>| -> Reply {
-            let mut out = Vec::new();
-            {
-                let mut w = csv::Writer::from_writer(&mut out);
-                for r in rows {
-                    if w.write_record(&r).is_err() {
-                        return error(500, "internal", "the CSV could not be written");
-                    }
-                }
-                if w.flush().is_err() {
-                    return error(500, "internal", "the CSV could not be written");
-                }
-            }
-            let r = Response::from_data(out).with_status_code(200);
-            match header("Content-Type", "text/csv; charset=utf-8") {
-                Some(h) => r.with_header(h),
-                None => r,
-            }
         };
         match what {
             "stock" => {
@@ -1488,71 +1534,23 @@ impl Hub {
                     },
                     None => chrono::Local::now().date_naive().to_string(),
                 };
-                // Written a line at a time, straight to text, holding no list of products.
-                let mut out = Vec::new();
-                let written = if json_out {
-                    #[derive(serde::Serialize)]
-                    struct Row<'a> {
-                        sku: &'a str,
-                        name: &'a str,
-                        on_hand: String,
-                        sold_today: String,
-                        last_move: &'a str,
-                    }
-                    out.extend_from_slice(format!("{{\"date\":\"{date}\",\"rows\":[").as_bytes());
-                    let mut first = true;
-                    let r = self.store.stock_each(&date, |l| {
-                        if !std::mem::take(&mut first) {
-                            out.push(b',');
-                        }
-                        serde_json::to_writer(
-                            &mut out,
-                            &Row {
-                                sku: &l.sku,
-                                name: &l.name,
-                                on_hand: milli_text(l.on_hand),
-                                sold_today: milli_text(l.sold_today),
-                                last_move: &l.last_move,
-                            },
-                        )
-                        .map_err(|e| HubError::Db(e.to_string()))
-                    });
-                    out.extend_from_slice(b"]}");
-                    r
-                } else {
-                    let mut w = csv::Writer::from_writer(&mut out);
-                    let csv_err = |e: csv::Error| HubError::Db(e.to_string());
-                    let r = w
-                        .write_record(["sku", "name", "on_hand", "sold_today", "last_move"])
-                        .map_err(csv_err)
-                        .and_then(|()| {
-                            self.store.stock_each(&date, |l| {
-                                w.write_record([
-                                    l.sku.as_str(),
-                                    l.name.as_str(),
-                                    &milli_text(l.on_hand),
-                                    &milli_text(l.sold_today),
-                                    l.last_move.as_str(),
-                                ])
-                                .map_err(csv_err)
-                            })
-                        })
-                        .and_then(|()| w.flush().map_err(|e| HubError::Db(e.to_string())));
-                    drop(w);
-                    r
-                };
-                if let Err(e) = written {
-                    return hub_error(e);
-                }
-                let r = Response::from_data(out).with_status_code(200);
-                let ct = if json_out {
-                    "application/json"
-                } else {
-                    "text/csv; charset=utf-8"
-                };
-                match header("Content-Type", ct) {
-                    Some(h) => r.with_header(h),
-                    None => r,
+                // A line at a time, holding no list of products.
+                let mut t = Rows::new(
+                    json_out,
+                    &["sku", "name", "on_hand", "sold_today", "last_move"],
+                );
+                let written = self.store.stock_each(&date, |l| {
+                    t.row(&[
+                        &l.sku,
+                        &l.name,
+                        &milli_text(l.on_hand),
+                        &milli_text(l.sold_today),
+                        &l.last_move,
+                    ])
+                });
+                match written {
+                    Ok(()) => t.finish(&[("date", json!(date))]),
+                    Err(e) => hub_error(e),
                 }
             }
             _ => {
@@ -1573,37 +1571,29 @@ impl Hub {
                     Ok(k) => k,
                     Err(e) => return hub_error(e),
                 };
-                if json_out {
-                    let rows: Vec<Value> = moves
-                        .iter()
-                        .map(|m| {
-                            json!({"at": m.at, "document": m.document, "kind": m.kind,
-                                "in": milli_text(m.r#in), "out": milli_text(m.out),
-                                "balance": milli_text(m.balance), "note": m.note})
-                        })
-                        .collect();
-                    return reply(
-                        200,
-                        &json!({"sku": sku, "total": total, "from": from, "rows": rows}),
-                    );
+                let mut t = Rows::new(
+                    json_out,
+                    &["at", "document", "kind", "in", "out", "balance", "note"],
+                );
+                for m in &moves {
+                    let written = t.row(&[
+                        &m.at,
+                        &m.document,
+                        &m.kind,
+                        &milli_text(m.r#in),
+                        &milli_text(m.out),
+                        &milli_text(m.balance),
+                        &m.note,
+                    ]);
+                    if let Err(e) = written {
+                        return hub_error(e);
+                    }
                 }
-                let mut rows = vec![
-                    ["at", "document", "kind", "in", "out", "balance", "note"]
-                        .map(String::from)
-                        .to_vec(),
-                ];
-                rows.extend(moves.into_iter().map(|m| {
-                    vec![
-                        m.at,
-                        m.document,
-                        m.kind,
-                        milli_text(m.r#in),
-                        milli_text(m.out),
-                        milli_text(m.balance),
-                        m.note,
-                    ]
-                }));
-                csv_reply(rows)
+                t.finish(&[
+                    ("sku", json!(sku)),
+                    ("total", json!(total)),
+                    ("from", json!(from)),
+                ])
             }
         }
     }
@@ -1650,7 +1640,7 @@ impl Hub {
 
     /// The page a browser sees at `/`: every register and the day's sales (`?date=YYYY-MM-DD`,
     /// today by default).
-    fn status_page(&self, query: Option<&str>) -> Response<std::io::Cursor<Vec<u8>>> {
+    fn status_page(&self, query: Option<&str>) -> Reply {
         let today = query
             .into_iter()
             .flat_map(|q| q.split('&'))
@@ -1735,10 +1725,7 @@ impl Hub {
         html.push_str(&self.findings_html());
         html.push_str("</body></html>");
         let r = Response::from_data(html.into_bytes());
-        match header("Content-Type", "text/html; charset=utf-8") {
-            Some(h) => r.with_header(h),
-            None => r,
-        }
+        with(r, "Content-Type", "text/html; charset=utf-8")
     }
 }
 
