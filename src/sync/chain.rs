@@ -93,27 +93,6 @@ pub fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) 
     (base, Some(user), password)
 }
 
-fn expect(
-    c: &mut Client,
-    method: &str,
-    path: &str,
-    body: Option<&Value>,
-    ok: &[u16],
-) -> Result<Value, SyncError> {
-    let (s, v) = c.request(method, path, body)?;
-    if ok.contains(&s) {
-        return Ok(v);
-    }
-    if s == 401 || s == 403 {
-        return Err(SyncError::Auth { status: s });
-    }
-    Err(SyncError::Status {
-        url: path.to_string(),
-        status: s,
-        body: v.to_string().chars().take(300).collect(),
-    })
-}
-
 /// What `setup` did to each thing it looks after: (name, done), done one of created, updated,
 /// unchanged.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -134,7 +113,7 @@ pub enum Step {
 /// `register` role), and `_design/caja` in each (validation; views in `caja-docs`).
 /// Idempotent.
 pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
-    let welcome = expect(c, "GET", "", None, &[200])?;
+    let welcome = c.call_expecting("GET", "", None, &[200])?;
     if welcome["couchdb"] != "Welcome" {
         return Err(SyncError::Protocol(
             "the server at this url is not a CouchDB".into(),
@@ -149,14 +128,7 @@ pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
         let step = match s {
             201 | 202 => Step::Created,
             412 => Step::Unchanged,
-            401 | 403 => return Err(SyncError::Auth { status: s }),
-            _ => {
-                return Err(SyncError::Status {
-                    url: db.into(),
-                    status: s,
-                    body: v.to_string(),
-                });
-            }
+            _ => return Err(c.refused(db, s, &v)),
         };
         report.steps.push((db.to_string(), step));
     }
@@ -166,11 +138,11 @@ pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
     });
     for db in [CATALOG_DB, DOCS_DB, REGISTERS_DB] {
         let path = format!("{db}/_security");
-        let held = expect(c, "GET", &path, None, &[200])?;
+        let held = c.call_expecting("GET", &path, None, &[200])?;
         let step = if held == security {
             Step::Unchanged
         } else {
-            expect(c, "PUT", &path, Some(&security), &[200, 201])?;
+            c.call_expecting("PUT", &path, Some(&security), &[200, 201])?;
             Step::Updated
         };
         report.steps.push((path, step));
@@ -205,16 +177,9 @@ pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
                 want["_rev"] = held["_rev"].clone();
                 Step::Updated
             }
-            401 | 403 => return Err(SyncError::Auth { status: s }),
-            _ => {
-                return Err(SyncError::Status {
-                    url: path,
-                    status: s,
-                    body: held.to_string(),
-                });
-            }
+            _ => return Err(c.refused(&path, s, &held)),
         };
-        expect(c, "PUT", &path, Some(&want), &[201, 202])?;
+        c.call_expecting("PUT", &path, Some(&want), &[201, 202])?;
         report.steps.push((path, step));
     }
     Ok(report)
@@ -235,16 +200,9 @@ pub fn user_add(c: &mut Client, code: &str, password: &str) -> Result<bool, Sync
             user["_rev"] = held["_rev"].clone();
             false
         }
-        401 | 403 => return Err(SyncError::Auth { status: s }),
-        _ => {
-            return Err(SyncError::Status {
-                url: path,
-                status: s,
-                body: held.to_string(),
-            });
-        }
+        _ => return Err(c.refused(&path, s, &held)),
     };
-    expect(c, "PUT", &path, Some(&user), &[201, 202])?;
+    c.call_expecting("PUT", &path, Some(&user), &[201, 202])?;
     Ok(new)
 }
 
@@ -314,8 +272,7 @@ pub fn stock_import(
     let mut on_hand: HashMap<String, i64> = HashMap::new();
     for chunk in skus.chunks(1000) {
         let keys: Vec<String> = chunk.iter().map(|s| format!("product:{s}")).collect();
-        let found = expect(
-            c,
+        let found = c.call_expecting(
             "POST",
             &format!("{CATALOG_DB}/_all_docs"),
             Some(&json!({ "keys": keys })),
@@ -328,8 +285,7 @@ pub fn stock_import(
                 }
             }
         }
-        let levels = expect(
-            c,
+        let levels = c.call_expecting(
             "POST",
             &format!("{DOCS_DB}/_design/caja/_view/stock?group=true"),
             Some(&json!({ "keys": chunk })),
@@ -387,8 +343,7 @@ pub fn stock_import(
 /// Writes `docs` into `db`, 1000 at a time; the first document CouchDB refuses stops it.
 fn bulk_write(c: &mut Client, db: &str, docs: &[Value]) -> Result<(), SyncError> {
     for chunk in docs.chunks(1000) {
-        let answer = expect(
-            c,
+        let answer = c.call_expecting(
             "POST",
             &format!("{db}/_bulk_docs"),
             Some(&json!({ "docs": chunk })),
@@ -424,7 +379,7 @@ fn visit_all(
             "{db}/_all_docs?include_docs=true&conflicts=true&limit=1000&skip={skip}&startkey={}",
             url_encode(&Value::String(start.clone()).to_string())
         );
-        let page = expect(c, "GET", &path, None, &[200])?;
+        let page = c.call_expecting("GET", &path, None, &[200])?;
         let rows = page["rows"].as_array().cloned().unwrap_or_default();
         let mut last = None;
         for row in &rows {
@@ -675,8 +630,7 @@ pub fn purge_rivals(c: &mut Client, report: &CheckReport) -> Result<Vec<String>,
             continue;
         }
         let gone: Vec<&String> = all.into_iter().filter(|r| *r != own).collect();
-        expect(
-            c,
+        c.call_expecting(
             "POST",
             &format!("{DOCS_DB}/_purge"),
             Some(&json!({ id.as_str(): gone })),

@@ -221,7 +221,8 @@ impl Client {
         }
     }
 
-    fn call_expecting(
+    /// A request whose answer must have one of the `ok` statuses.
+    pub(crate) fn call_expecting(
         &mut self,
         method: &str,
         path: &str,
@@ -231,14 +232,21 @@ impl Client {
         let (s, v) = self.request(method, path, body)?;
         if ok.contains(&s) {
             Ok(v)
-        } else if s == 401 {
-            Err(SyncError::Auth { status: s })
         } else {
-            Err(SyncError::Status {
-                url: format!("{}/{path}", self.base),
-                status: s,
-                body: v.to_string().chars().take(300).collect(),
-            })
+            Err(self.refused(path, s, &v))
+        }
+    }
+
+    /// The error for an answer with an unexpected status: a refused login, or the status and
+    /// the start of the body.
+    pub(crate) fn refused(&self, path: &str, status: u16, body: &Value) -> SyncError {
+        if status == 401 {
+            return SyncError::Auth { status };
+        }
+        SyncError::Status {
+            url: format!("{}/{path}", self.base),
+            status,
+            body: body.to_string().chars().take(300).collect(),
         }
     }
 }
