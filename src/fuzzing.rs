@@ -27,6 +27,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("token_answer", token_answer),
     ("backup_file", backup_file),
     ("control_line", control_line),
+    ("stock_csv", stock_csv),
+    ("chain_docs", chain_docs),
 ];
 
 fn currencies() -> impl Iterator<Item = Currency> {
@@ -141,6 +143,46 @@ pub fn push_docs(data: &[u8]) {
     let _ = crate::sync::validate::check(&doc, &|_| None);
     let same = doc.clone();
     let _ = crate::sync::validate::check(&doc, &|_| Some(same.clone()));
+}
+
+/// A stock load (`caja hub stock import`, `caja chain stock import`): every row read keeps
+/// its kind's rule (a count from zero, a receipt above zero, a correction other than zero), a
+/// valid SKU, and a quantity that reads back as itself.
+pub fn stock_csv(data: &[u8]) {
+    use crate::csvio::StockKind;
+    let Ok(rows) = crate::csvio::read_stock(data) else {
+        return;
+    };
+    for r in rows {
+        let ok = match r.kind {
+            StockKind::Count => r.milli >= 0,
+            StockKind::Receipt => r.milli > 0,
+            StockKind::Adjust => r.milli != 0,
+        };
+        assert!(ok, "{r:?}");
+        assert!(crate::domain::catalog::valid_code(&r.sku), "{r:?}");
+        let text = crate::sync::hub_stock::milli_text(r.milli);
+        assert_eq!(crate::sync::hub_stock::milli_of(&text), Some(r.milli));
+    }
+}
+
+/// Documents as a CouchDB's `caja-docs` holds them (a JSON list), through `caja chain
+/// check`'s checker: whatever a server sends, a report and no panic; a finding names a
+/// document it was given.
+pub fn chain_docs(data: &[u8]) {
+    let Ok(serde_json::Value::Array(docs)) = serde_json::from_slice::<serde_json::Value>(data)
+    else {
+        return;
+    };
+    let mut checker = crate::sync::chain::Checker::default();
+    for d in &docs {
+        checker.add(d["_id"].as_str().unwrap_or_default(), d);
+    }
+    let by_id = |id: &str| docs.iter().find(|d| d["_id"] == id).cloned();
+    let report = checker.finish(&by_id);
+    assert!(report.documents <= docs.len());
+    let _ =
+        crate::sync::chain::check_lines(&report, crate::i18n::cli_words(crate::i18n::Language::Es));
 }
 
 /// One HTTP request as the hub handles it once read: the first line is `METHOD URL`, then
