@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side by side, in one run on this machine: a register's push of N sales and its total pull of
-# M products, against the built-in hub, Apache CouchDB 3.5 (../shared/peers) and pouchdb-server
-# (in memory; installed into target/pouchdb-server by this script). Prints wall-clock seconds
-# for each, and the hub's peak memory.
+# M products, against the built-in hub, Apache CouchDB 3.5 (the release CAJA_PEERS names, as
+# for tests/common/couch.rs) and pouchdb-server (in memory; installed into
+# target/pouchdb-server by this script). Prints wall-clock seconds for each, and the hub's
+# peak memory.
 #
 #   bash benches/sync_peers.sh [N=10000] [M=100000]
 #
@@ -86,16 +87,16 @@ fi
 # Apache CouchDB 3.5.
 if ! want couchdb; then
   :
-elif [ -x ../shared/peers/couchdb-start.sh ]; then
+elif [ -n "${CAJA_PEERS:-}" ] && [ -x "$CAJA_PEERS/couchdb-start.sh" ]; then
   CP=$(port)
-  ERL_EPMD_PORT=$(port) ../shared/peers/couchdb-start.sh "$W/couch" "$CP" benchpass1 >/dev/null
+  ERL_EPMD_PORT=$(port) "$CAJA_PEERS/couchdb-start.sh" "$W/couch" "$CP" benchpass1 >/dev/null
   C="http://admin:benchpass1@127.0.0.1:$CP"
   "$CAJA" chain setup --url "$C" >/dev/null
   "$CAJA" chain user add FV1 --password clave-fv1-segura --url "$C" >/dev/null
   "$CAJA" chain catalog import "$W/catalog.csv" --url "$C" >/dev/null
   run couchdb-3.5 "http://127.0.0.1:$CP"
 else
-  echo "couchdb-3.5      left out: no ../shared/peers/couchdb-start.sh"
+  echo "couchdb-3.5      left out: CAJA_PEERS names no couchdb-start.sh"
 fi
 
 # pouchdb-server, in memory.

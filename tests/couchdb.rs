@@ -1,4 +1,4 @@
-//! A chain on the real Apache CouchDB 3.5 (`../shared/peers/`, see tests/common/couch.rs):
+//! A chain on the real Apache CouchDB 3.5 (see tests/common/couch.rs):
 //! `caja chain setup` prepares it (twice: the second run changes nothing), a register syncs
 //! with it unchanged, the `_design/caja` views give the register's own figures, and
 //! `caja chain check` names what CouchDB's validation cannot refuse (a rival root revision of a

@@ -1,11 +1,13 @@
-//! A real Apache CouchDB 3.5 on loopback, from the release in `../shared/peers/` (its README
-//! says how it is built). Each test gets a server of its own, in a temp folder, on a free port,
-//! with an Erlang port mapper of its own (`ERL_EPMD_PORT`): dropping it kills every process
-//! started from that folder, so no test leaves one behind.
+//! A real Apache CouchDB 3.5 on loopback, from the release folder `CAJA_PEERS` names: it holds
+//! the release and `couchdb-start.sh DIR PORT ADMIN_PASSWORD`, which unpacks the release into
+//! DIR, starts it on 127.0.0.1:PORT and prints the server's pid once it answers (`.ci/run`
+//! sets `CAJA_PEERS` to the CI machine's copy). Each test gets a server of its own, in a temp
+//! folder, on a free port, with an Erlang port mapper of its own (`ERL_EPMD_PORT`): dropping it
+//! kills every process started from that folder, so no test leaves one behind.
 //!
-//! `start()` answers None, having said why on stderr, where the release or the library it needs
-//! (Debian's `libicu72`, which `.ci/run` installs) is missing; `CAJA_REQUIRE_COUCHDB=1` turns
-//! that into a failure.
+//! `start()` answers None, having said why on stderr, when `CAJA_PEERS` is not set or the
+//! library the release needs (Debian's `libicu72`, which `.ci/run` installs) is missing;
+//! `CAJA_REQUIRE_COUCHDB=1` turns that into a failure.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -20,9 +22,7 @@ pub struct Couch {
 }
 
 fn peers() -> Option<PathBuf> {
-    let p = std::env::var_os("CAJA_PEERS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/peers"));
+    let p = PathBuf::from(std::env::var_os("CAJA_PEERS")?);
     p.join("couchdb-start.sh").exists().then_some(p)
 }
 
@@ -45,7 +45,7 @@ fn skip(why: &str) -> Option<Couch> {
 
 pub fn start() -> Option<Couch> {
     let Some(peers) = peers() else {
-        return skip("no CouchDB release in ../shared/peers (or CAJA_PEERS)");
+        return skip("CAJA_PEERS names no folder with couchdb-start.sh (a CouchDB 3.5 release)");
     };
     if !Path::new("/usr/lib/x86_64-linux-gnu/libicuuc.so.72").exists() {
         return skip("CouchDB needs Debian's libicu72 (apt-get install -y libicu72)");
