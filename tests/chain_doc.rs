@@ -74,11 +74,7 @@ fn the_chain_walk_through_runs_as_written() {
     let hub_dir = work.path().join("hub");
     let reg_dir = work.path().join("register");
     let _hub = KillUnder(hub_dir.clone());
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     // The catalog the head office loads: the demo's.
     let demo = tempfile::tempdir().unwrap();
     init_cli(demo.path());
@@ -151,11 +147,12 @@ fn the_chain_walk_through_runs_as_written() {
         "1234",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    std::fs::write(
-        fv2.path().join("caja.toml"),
-        format!("[sync]\nurl = \"http://127.0.0.1:{port}\"\nuser = \"FV2\"\npassword = \"clave-de-fv2\"\n"),
-    )
-    .unwrap();
+    sync_to(
+        fv2.path(),
+        &format!("http://127.0.0.1:{port}"),
+        "FV2",
+        "clave-de-fv2",
+    );
     let products = text(&run(&[
         "catalog",
         "export",

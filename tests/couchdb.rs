@@ -20,14 +20,7 @@ fn chain(args: &[&str]) -> std::process::Output {
 /// A register FV1 that syncs with `couch` as its user FV1.
 fn register_on(couch: &Couch, dir: &std::path::Path) {
     init_cli(dir);
-    std::fs::write(
-        dir.join("caja.toml"),
-        format!(
-            "[sync]\nurl = \"{}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n",
-            couch.url()
-        ),
-    )
-    .unwrap();
+    sync_to(dir, &couch.url(), "FV1", "clave-fv1-segura");
 }
 
 #[test]
@@ -254,14 +247,12 @@ fn couchdbs_replicator_takes_the_documents_up_and_the_catalog_down() {
     let dir = tempfile::tempdir().unwrap();
     init_cli(dir.path());
     let d = dir.path().to_str().unwrap();
-    std::fs::write(
-        dir.path().join("caja.toml"),
-        format!(
-            "[sync]\nurl = \"http://{}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n",
-            hub.addr
-        ),
-    )
-    .unwrap();
+    sync_to(
+        dir.path(),
+        &format!("http://{}", hub.addr),
+        "FV1",
+        "clave-fv1-segura",
+    );
     assert!(
         run(&["soak", "--data-dir", d, "--count", "40"])
             .status
@@ -559,14 +550,12 @@ fn the_chains_stock_views_give_the_hubs_figures() {
             .status
             .success()
     );
-    std::fs::write(
-        dir.path().join("caja.toml"),
-        format!(
-            "[sync]\nurl = \"http://{}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n",
-            h.addr
-        ),
-    )
-    .unwrap();
+    sync_to(
+        dir.path(),
+        &format!("http://{}", h.addr),
+        "FV1",
+        "clave-fv1-segura",
+    );
     assert!(
         run(&["soak", "--data-dir", d, "--count", "15"])
             .status

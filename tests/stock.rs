@@ -85,11 +85,7 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
         let o = run(&a);
         assert!(o.status.success(), "{}", text(&o));
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let _hub = Serving(
         caja()
@@ -104,11 +100,7 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
             .spawn()
             .unwrap(),
     );
-    std::fs::write(
-        reg.path().join("caja.toml"),
-        format!("[sync]\nurl = \"{base}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n"),
-    )
-    .unwrap();
+    sync_to(reg.path(), &base, "FV1", "clave-fv1-segura");
     assert!(
         run(&["soak", "--data-dir", d, "--count", "20"])
             .status

@@ -378,11 +378,7 @@ fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
         "clave-fv1-segura",
     ]);
     assert!(o.status.success(), "{}", text(&o));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut hub = caja()
         .args(["hub", "--data-dir", hd, "--listen", &listen])
@@ -392,13 +388,12 @@ fn caja_sync_pushes_to_caja_hub_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     init_cli(dir.path());
     let d = dir.path().to_str().unwrap();
-    std::fs::write(
-        dir.path().join("caja.toml"),
-        format!(
-            "[sync]\nurl = \"http://{listen}\"\nuser = \"FV1\"\npassword = \"clave-fv1-segura\"\n"
-        ),
-    )
-    .unwrap();
+    sync_to(
+        dir.path(),
+        &format!("http://{listen}"),
+        "FV1",
+        "clave-fv1-segura",
+    );
     assert!(
         run(&["soak", "--data-dir", d, "--count", "3"])
             .status

@@ -9,6 +9,7 @@
 //! library the release needs (Debian's `libicu72`, which `.ci/run` installs) is missing;
 //! `CAJA_REQUIRE_COUCHDB=1` turns that into a failure.
 
+use super::free_port;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -24,14 +25,6 @@ pub struct Couch {
 fn peers() -> Option<PathBuf> {
     let p = PathBuf::from(std::env::var_os("CAJA_PEERS")?);
     p.join("couchdb-start.sh").exists().then_some(p)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn skip(why: &str) -> Option<Couch> {

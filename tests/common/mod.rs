@@ -514,3 +514,21 @@ pub fn pushed(h: &caja::sync::hub::HubHandle, dir: &Path, n: u64) -> Store {
     assert!(r.rejected.is_empty(), "{:?}", r.rejected);
     s
 }
+
+/// A loopback port nothing listens on now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Points the register in `dir` at `url` as `user` (a `caja.toml` with only `[sync]`).
+pub fn sync_to(dir: &Path, url: &str, user: &str, password: &str) {
+    std::fs::write(
+        dir.join("caja.toml"),
+        format!("[sync]\nurl = \"{url}\"\nuser = \"{user}\"\npassword = \"{password}\"\n"),
+    )
+    .unwrap();
+}
