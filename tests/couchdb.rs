@@ -226,8 +226,20 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
     assert!(!said.contains("revisión rival;"), "{said}");
     assert!(said.contains("siguen al mismo documento"), "{said}");
     let (_, now) = couch.admin("GET", "caja-docs/sale:FV1-000002", None);
-    assert_eq!(now["_rev"], Value::String(own));
+    assert_eq!(now["_rev"], Value::String(own.clone()));
     assert_ne!(now["cashier"], "otro");
+    // The forgery is kept on the record, whole, where the purge took it from.
+    let (s, kept) = couch.admin(
+        "GET",
+        &format!(
+            "caja-docs/_local/purged%3Asale%3AFV1-000002%3A1-{}",
+            "f".repeat(32)
+        ),
+        None,
+    );
+    assert_eq!(s, 200, "{kept}");
+    assert_eq!(kept["doc"]["cashier"], "otro", "{kept}");
+    assert_eq!(kept["kept"], Value::String(own));
 }
 
 /// The hub as a replication peer of CouchDB: CouchDB's own replicator (`_replicate`, logging in

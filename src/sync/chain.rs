@@ -611,7 +611,8 @@ impl Checker {
 
 /// Removes, with CouchDB's `_purge` (which no validation can stop, and only an admin may
 /// call), every rival revision of a sealed document whose register's own revision the server
-/// holds: the register's own is then the only one, and wins. Returns the ids repaired.
+/// holds: the register's own is then the only one, and wins. Each rival is kept first, whole,
+/// in `_local/purged:ID:REV`. Returns the ids repaired.
 pub fn purge_rivals(c: &mut Client, report: &CheckReport) -> Result<Vec<String>, SyncError> {
     let mut purged = Vec::new();
     for f in &report.findings {
@@ -630,6 +631,24 @@ pub fn purge_rivals(c: &mut Client, report: &CheckReport) -> Result<Vec<String>,
             continue;
         }
         let gone: Vec<&String> = all.into_iter().filter(|r| *r != own).collect();
+        // Nothing leaves without a record: each rival, whole, is kept first in a local
+        // document of the same database (`_local/purged:ID:REV`, never replicated), with when.
+        let at = chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+        for rev in &gone {
+            let body = c.call_expecting(
+                "GET",
+                &format!("{DOCS_DB}/{}?rev={}", url_encode(id), url_encode(rev)),
+                None,
+                &[200],
+            )?;
+            let local = format!("purged:{id}:{rev}");
+            c.call_expecting(
+                "PUT",
+                &format!("{DOCS_DB}/_local/{}", url_encode(&local)),
+                Some(&json!({"purged_at": at, "winner_was": winner, "kept": own, "doc": body})),
+                &[200, 201, 202],
+            )?;
+        }
         c.call_expecting(
             "POST",
             &format!("{DOCS_DB}/_purge"),
