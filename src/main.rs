@@ -1292,6 +1292,9 @@ fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
                     url,
                 },
         } => {
+            if caja::domain::numbering::RegisterCode::parse(&code).is_err() {
+                bail!("{code}: {}", caja::i18n::texts(lang).setup_err_register);
+            }
             let mut c = chain::connect(&url).map_err(sync_err)?;
             let new = chain::user_add(&mut c, &code, &password).map_err(sync_err)?;
             let said = if new {

@@ -62,6 +62,7 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
     assert!(text(&o).contains("usuario FV1 creado"), "{}", text(&o));
     let o = chain(&["user", "add", "fv 1", "--password", "x", "--url", &url]);
     assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Código de caja"), "{}", text(&o));
 
     // The catalog, from a register's export; loaded twice, written once.
     let dir = tempfile::tempdir().unwrap();

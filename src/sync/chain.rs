@@ -115,9 +115,8 @@ pub enum Step {
 pub fn setup(c: &mut Client) -> Result<SetupReport, SyncError> {
     let welcome = c.call_expecting("GET", "", None, &[200])?;
     if welcome["couchdb"] != "Welcome" {
-        return Err(SyncError::Protocol(
-            "the server at this url is not a CouchDB".into(),
-        ));
+        // Said in the reader's language by `SyncError::words`; the detail is the server's.
+        return Err(SyncError::Protocol(welcome.to_string()));
     }
     let mut report = SetupReport {
         version: welcome["version"].as_str().unwrap_or("?").to_string(),
