@@ -82,6 +82,8 @@ total=$(curl -sf "http://$A/_caja/kardex?sku=$top&format=json&limit=1" | python3
 t0=$(now); curl -sf "http://$A/_caja/kardex?sku=$top&limit=1000&from=$((total > 1000 ? total - 999 : 1))" >/dev/null; t1=$(now)
 echo "                 kardex of $top: $total movements, its last page of 1000 in $(secs "$t0" "$t1") s"
 echo "                 the hub's peak memory after the stock pages: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+t0=$(now); curl -sf -H 'Accept: text/html' "http://$A/" >/dev/null; t1=$(now)
+echo "                 status page (with caja chain check's findings over every document): $(secs "$t0" "$t1") s"
 fi
 
 # Apache CouchDB 3.5.
