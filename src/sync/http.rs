@@ -179,6 +179,32 @@ fn plain(status: u16, text: &str) -> Reply {
     Response::from_data(text.as_bytes().to_vec()).with_status_code(status)
 }
 
+/// Connections the kernel holds for the accept loop. std's `TcpListener::bind` asks for 128:
+/// a burst of connections (a client opening hundreds at once while the machine is busy
+/// storing a push) overflows that queue, and the kernel then drops a newcomer's SYN, which
+/// its client sends again only after a second. Linux caps this at `net.core.somaxconn`.
+pub const BACKLOG: i32 = 4096;
+
+/// A listening socket on `addr` with a queue of [`BACKLOG`].
+pub fn bind(addr: &str) -> std::io::Result<TcpListener> {
+    use std::net::ToSocketAddrs;
+    let mut last = std::io::Error::new(std::io::ErrorKind::InvalidInput, "no address");
+    for a in addr.to_socket_addrs()? {
+        let socket = socket2::Socket::new(
+            socket2::Domain::for_address(a),
+            socket2::Type::STREAM,
+            Some(socket2::Protocol::TCP),
+        )?;
+        // As std does: a restarted hub binds again at once over connections in TIME_WAIT.
+        socket.set_reuse_address(true)?;
+        match socket.bind(&a.into()).and_then(|()| socket.listen(BACKLOG)) {
+            Ok(()) => return Ok(socket.into()),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// Serves `listener` with `handler` until stopped.
 pub fn serve(
     listener: TcpListener,
@@ -544,4 +570,35 @@ fn is_timeout(e: &std::io::Error) -> bool {
 /// Where "\r\n\r\n" ends in `b`, if it is there.
 fn find_end(b: &[u8]) -> Option<usize> {
     b.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A burst of connections the accept loop has not reached yet waits in the kernel's
+    /// queue: none is dropped (std's queue of 128 dropped the rest, and each such client
+    /// waited a second for its SYN to be sent again).
+    #[test]
+    fn a_burst_of_connections_waits_in_the_queue() {
+        let Ok(listener) = bind("127.0.0.1:0") else {
+            panic!("no loopback socket")
+        };
+        let Ok(addr) = listener.local_addr() else {
+            panic!("no address")
+        };
+        let cap = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .ok()
+            .and_then(|s| s.trim().parse::<usize>().ok())
+            .unwrap_or(4096);
+        let n = 600.min(cap);
+        let mut held = Vec::new();
+        for i in 0..n {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(300)) {
+                Ok(s) => held.push(s),
+                Err(e) => panic!("connection {i} of {n} not queued: {e}"),
+            }
+        }
+        assert_eq!(held.len(), n);
+    }
 }

@@ -804,8 +804,8 @@ impl Hub {
         listen: &str,
         limits: super::http::Limits,
     ) -> Result<HubHandle, String> {
-        let listener = std::net::TcpListener::bind(listen)
-            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let listener =
+            super::http::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let hub = Arc::new(self);
         let serving = hub.clone();
         let server = super::http::serve(listener, limits, Arc::new(move |req| serving.handle(req)))
