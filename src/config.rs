@@ -34,7 +34,17 @@ pub struct Config {
     pub loyalty: Loyalty,
     pub log: Log,
     pub sync: Sync,
+    pub hub: HubConfig,
     pub register: RegisterConfig,
+}
+
+/// `[hub]`: what the hub's dashboard needs that no register says.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct HubConfig {
+    pub stale_after_hours: u32,
+    /// A currency code; empty: the registers' own.
+    pub currency: String,
 }
 
 /// `[register]`: how the till behaves as a machine.
@@ -495,6 +505,21 @@ impl Config {
         at_least_one("backup.keep", u64::from(self.backup.keep))?;
         range("loyalty.max_percent", self.loyalty.max_percent, 1, 100)?;
         range("token.hours", self.token.hours, 1, 72)?;
+        range(
+            "hub.stale_after_hours",
+            self.hub.stale_after_hours,
+            1,
+            24 * 30,
+        )?;
+        if !self.hub.currency.is_empty()
+            && crate::domain::money::Currency::by_code(&self.hub.currency).is_none()
+        {
+            choice(
+                "hub.currency",
+                &self.hub.currency,
+                &["COP", "CLP", "MXN", "USD", "PEN", "ARS", "GTQ", "EUR"],
+            )?;
+        }
         at_least_one(
             "printer.retry_seconds",
             u64::from(self.printer.retry_seconds),

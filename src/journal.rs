@@ -267,6 +267,102 @@ fn tender_slot(k: TenderKind) -> usize {
 }
 
 impl JournalRow {
+    /// The row of a synced document (DESIGN.md section 10's shapes, money in `currency`'s
+    /// machine form), as the register that wrote it computes it from its store: the head
+    /// office's movements are the registers' journals. None when the document is not one of a
+    /// register's (no number, an unknown type) or a figure does not read in `currency`.
+    pub fn from_json(v: &serde_json::Value, currency: &Currency) -> Option<JournalRow> {
+        use serde_json::Value;
+        let text = |k: &str| v[k].as_str().map(String::from);
+        let money = |x: &Value| -> Option<Money> {
+            match x.as_str() {
+                Some(s) => currency.parse_decimal(s).ok(),
+                None => x.is_null().then_some(Money::ZERO),
+            }
+        };
+        let neg = |m: Money| Money::from_minor(m.minor().saturating_neg());
+        let kind = DocKind::from_code(v["type"].as_str()?)?;
+        let tenders_of = |x: &Value| -> Option<Vec<(TenderKind, Money, Option<String>)>> {
+            x.as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|t| {
+                    Some((
+                        TenderKind::from_code(t["kind"].as_str()?)?,
+                        money(&t["amount"])?,
+                        t["reference"].as_str().map(String::from),
+                    ))
+                })
+                .collect()
+        };
+        let sign = if kind == DocKind::Refund { -1 } else { 1 };
+        let mut tenders = [Money::ZERO; 4];
+        if matches!(kind, DocKind::Sale | DocKind::Refund) {
+            for (k, amount, _) in tenders_of(&v["tenders"])? {
+                let slot = &mut tenders[tender_slot(k)];
+                let amount = Money::from_minor(amount.minor().saturating_mul(sign));
+                *slot = slot.checked_add(amount).unwrap_or(*slot);
+            }
+        }
+        let total = match kind {
+            DocKind::Sale => money(&v["total"])?,
+            DocKind::Refund => neg(money(&v["total"])?),
+            DocKind::CashMove if v["direction"] == "out" => neg(money(&v["amount"])?),
+            DocKind::CashMove => money(&v["amount"])?,
+            _ => Money::ZERO,
+        };
+        let (change, rounding) = match kind {
+            DocKind::Sale => (money(&v["change"])?, money(&v["rounding"])?),
+            DocKind::Refund => (Money::ZERO, neg(money(&v["rounding"])?)),
+            _ => (Money::ZERO, Money::ZERO),
+        };
+        let overrides = v["overrides"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .map(|o| {
+                Some(Override {
+                    action: o["action"].as_str()?.to_string(),
+                    supervisor: o["supervisor"].as_str()?.to_string(),
+                    reason: o["reason"].as_str()?.to_string(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let detail = match kind {
+            DocKind::Void => Detail::Void {
+                position: u32::try_from(v["position"].as_u64()?).ok()?,
+                sku: text("sku")?,
+                qty: crate::domain::qty::Qty::parse(v["qty"].as_str()?).ok()?,
+                unit_price: money(&v["unit_price"])?,
+                amount: money(&v["amount"])?,
+                after_payment: v["after_payment"].as_bool()?,
+            },
+            DocKind::Cancel => Detail::Cancel {
+                held: v["held"].as_bool()?,
+                lines: v["lines"].as_array()?.len(),
+                total: money(&v["total"])?,
+                tenders: tenders_of(&v["tenders"])?,
+            },
+            _ => Detail::None,
+        };
+        Some(JournalRow {
+            number: text("number")?,
+            kind: kind.code(),
+            business_date: text("business_date")?,
+            at: text("at")?,
+            register: text("register")?,
+            cashier: text("cashier")?,
+            total,
+            tenders,
+            change,
+            rounding,
+            overrides,
+            detail,
+        })
+    }
+
     pub fn from_doc(d: &SealedDocument) -> JournalRow {
         let doc = &d.doc;
         // Money paid back counts negative, as in the X and Z.
@@ -384,6 +480,34 @@ const CSV_HEADER: [&str; 14] = [
     "detail",
 ];
 
+/// The columns of `caja journal --format csv` (the head office's movements add `store`).
+pub const CSV_COLUMNS: [&str; 14] = CSV_HEADER;
+
+/// A row's CSV cells, in [`CSV_COLUMNS`]' order.
+pub fn csv_cells(r: JournalRow, currency: &Currency) -> [String; 14] {
+    let m = |v: Money| currency.to_decimal(v);
+    [
+        r.number,
+        r.kind.to_string(),
+        r.business_date,
+        r.at,
+        r.register,
+        r.cashier,
+        m(r.total),
+        m(r.tenders[0]),
+        m(r.tenders[1]),
+        m(r.tenders[2]),
+        m(r.tenders[3]),
+        m(r.change),
+        r.overrides
+            .iter()
+            .map(|o| override_text(o, None))
+            .collect::<Vec<_>>()
+            .join("; "),
+        r.detail.csv(currency),
+    ]
+}
+
 /// Streams the journal as CSV.
 pub fn write_csv<W: Write>(
     store: &(impl DocSource + ?Sized),
@@ -391,31 +515,11 @@ pub fn write_csv<W: Write>(
     out: W,
 ) -> Result<(), JournalError> {
     let currency = &store.info().currency;
-    let m = |v: Money| currency.to_decimal(v);
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
     visit(store, f, |r| {
-        w.write_record([
-            r.number,
-            r.kind.to_string(),
-            r.business_date,
-            r.at,
-            r.register,
-            r.cashier,
-            m(r.total),
-            m(r.tenders[0]),
-            m(r.tenders[1]),
-            m(r.tenders[2]),
-            m(r.tenders[3]),
-            m(r.change),
-            r.overrides
-                .iter()
-                .map(|o| override_text(o, None))
-                .collect::<Vec<_>>()
-                .join("; "),
-            r.detail.csv(currency),
-        ])
-        .map_err(JournalError::from)
+        w.write_record(csv_cells(r, currency))
+            .map_err(JournalError::from)
     })?;
     w.flush()?;
     Ok(())

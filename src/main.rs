@@ -249,6 +249,18 @@ enum HubCommand {
         #[command(subcommand)]
         command: HubStockCommand,
     },
+    /// Print the documents of a business date (the day's movements), as each register's
+    /// `caja journal --format csv` writes them plus `store`, or as JSON.
+    Export {
+        /// The business date (YYYY-MM-DD).
+        #[arg(long)]
+        date: chrono::NaiveDate,
+        /// Only this register's documents.
+        #[arg(long)]
+        register: Option<String>,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+    },
     /// Make the hub's own TLS key and certificate for its host names and addresses, and say
     /// what to copy into each register's `[sync] ca_file`.
     Cert {
@@ -256,6 +268,12 @@ enum HubCommand {
         #[arg(long = "host", required = true)]
         hosts: Vec<String>,
     },
+}
+
+#[derive(Copy, Clone, ValueEnum, serde::Serialize, serde::Deserialize)]
+enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -1210,6 +1228,19 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
                 &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
             );
         }
+        HubCommand::Export {
+            date,
+            register,
+            format,
+        } => {
+            let (body, _) = hub.movements(
+                date,
+                register.as_deref(),
+                matches!(format, ExportFormat::Json),
+            )?;
+            // What a script reads: the bytes as they are (UTF-8 by construction).
+            said.out = String::from_utf8_lossy(&body).into_owned();
+        }
         HubCommand::Stock {
             command: HubStockCommand::Import { file },
         } => {
@@ -1429,6 +1460,22 @@ fn ask_hub(dir: &Path, command: &HubCommand) -> Option<Result<Said>> {
     Some(asked)
 }
 
+/// The head office's settings from the hub folder's `caja.toml`; a file that does not read
+/// leaves the defaults, and says why.
+fn hub_office(dir: &Path) -> caja::sync::hub::Office {
+    match caja::config::Config::load(dir) {
+        Ok(c) => caja::sync::hub::Office {
+            language: c.language,
+            stale_after_hours: c.hub.stale_after_hours,
+            currency: caja::domain::money::Currency::by_code(&c.hub.currency),
+        },
+        Err(e) => {
+            eprintln!("{}", e.words(Language::from_env()));
+            caja::sync::hub::Office::default()
+        }
+    }
+}
+
 fn hub_cmd(
     dir: &Path,
     listen: &str,
@@ -1453,7 +1500,7 @@ fn hub_cmd(
         return Ok(ExitCode::SUCCESS);
     }
     let hub = match caja::sync::hub::Hub::open(dir) {
-        Ok(h) => h,
+        Ok(h) => h.with_office(hub_office(dir)),
         // A hub serves this folder: it runs the command itself.
         Err(e) if command.is_some() => {
             let Some(mut c) = command else {

@@ -373,77 +373,6 @@ fn hub_users_are_listed_changed_and_removed() {
     assert!(!o.status.success());
 }
 
-/// `caja hub` in a process of its own, killed when dropped.
-struct HubProcess {
-    child: std::process::Child,
-    addr: SocketAddr,
-}
-
-impl Drop for HubProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl HubProcess {
-    fn start(dir: &std::path::Path) -> HubProcess {
-        let d = dir.to_str().unwrap();
-        for (user, password, admin) in [
-            ("FV1", "clave-fv1-segura", false),
-            ("FV2", "clave-fv2-segura", false),
-            ("admin", "clave-admin-segura", true),
-        ] {
-            let mut args = vec![
-                "hub",
-                "--data-dir",
-                d,
-                "user",
-                "add",
-                user,
-                "--password",
-                password,
-            ];
-            if admin {
-                args.push("--admin");
-            }
-            let o = run(&args);
-            assert!(o.status.success(), "{}", text(&o));
-        }
-        let mut child = caja()
-            .args(["hub", "--data-dir", d, "--listen", "127.0.0.1:0"])
-            .stderr(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        err.read_line(&mut line).unwrap();
-        let addr = line
-            .trim()
-            .rsplit("http://")
-            .next()
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("no address in {line:?}"));
-        // Keep reading its log so that it never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            let _ = err.read_to_string(&mut sink);
-        });
-        HubProcess { child, addr }
-    }
-
-    /// The most memory the process has held (VmHWM), in KiB.
-    fn peak_rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap()
-    }
-}
-
 /// A register of `code` with `n` sales, claimed on the hub at `addr`.
 fn register(
     dir: &std::path::Path,
@@ -728,11 +657,16 @@ fn the_status_page_nets_refunds() {
     let mut page = String::new();
     sock.read_to_string(&mut page).unwrap();
     let refunded = rf.total.minor();
+    let cop = caja::domain::money::Currency::by_code("COP").unwrap();
+    let m = |v: i64| cop.format_symbol(caja::domain::money::Money::from_minor(v));
+    let body = page.split_once("\r\n\r\n").map_or("", |x| x.1);
+    let cells = common::dashboard_row(body, "FV1");
+    assert_eq!(cells[8], m(sold), "{cells:?}");
+    assert_eq!(cells[9], format!("1 ({})", m(refunded)), "{cells:?}");
+    assert_eq!(cells[10], m(sold - refunded), "{cells:?}");
+    // The totals row across registers says the same.
     assert!(
-        page.contains(&format!(
-            "<td>{sold}</td><td>-{refunded}</td><td>{}</td>",
-            sold - refunded
-        )),
+        page.contains(&format!("<td class=\"n\">{}</td>", m(sold - refunded))),
         "{page}"
     );
     h.stop();

@@ -17,16 +17,17 @@ const LAYERS: &[(&str, u8)] = &[
     ("journal", 4),
     ("soak", 4),
     ("devices", 4),
-    ("sync", 4),
-    ("config", 5),
-    ("provision", 6),
-    ("doctor", 6),
-    ("bench", 6),
-    ("app", 7),
-    ("ui", 8),
-    ("tui", 9),
-    ("bench_register", 9),
-    ("fuzzing", 9),
+    // The hub writes the day's movements as the registers' journals write them.
+    ("sync", 5),
+    ("config", 6),
+    ("provision", 7),
+    ("doctor", 7),
+    ("bench", 7),
+    ("app", 8),
+    ("ui", 9),
+    ("tui", 10),
+    ("bench_register", 10),
+    ("fuzzing", 10),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -5,6 +5,7 @@
 mod cli;
 mod doctor;
 mod errors;
+mod hub;
 mod paper;
 mod screen;
 mod store;
@@ -12,6 +13,7 @@ mod store;
 pub use cli::{CliWords, cli_words};
 pub use doctor::{DoctorWords, doctor_words};
 pub use errors::{domain_words, io_words};
+pub use hub::{HubWords, hub_words};
 pub use paper::{Words, override_name, override_reason, tender_name, words, x_title};
 pub use screen::{Texts, pull_mode_word, texts};
 use serde::Deserialize;

@@ -634,9 +634,35 @@ pub fn report_status(
         doc["last_push"] = json!(now);
         doc["pushed"] = json!(p.sent);
     }
-    if let Some(entry) = store.pull_history()?.pop() {
+    let history = store.pull_history()?;
+    if let Some(entry) = history.last() {
         doc["last_pull"] = json!(entry.to_string());
     }
+    // The same, typed, for the head office's dashboard: the last pull applied, and the
+    // last attempt when it failed after it.
+    use crate::store::history::PullEntry;
+    if let Some(m) = doc.as_object_mut() {
+        m.remove("pull_failed");
+    }
+    for entry in history.iter().rev() {
+        match entry {
+            PullEntry::Pulled {
+                at,
+                mode,
+                puts,
+                removes,
+                ..
+            } => {
+                doc["pulled"] = json!({"at": at, "mode": mode, "puts": puts, "removes": removes});
+                break;
+            }
+            PullEntry::Failed { at, mode, .. } if doc.get("pull_failed").is_none() => {
+                doc["pull_failed"] = json!({"at": at, "mode": mode});
+            }
+            _ => {}
+        }
+    }
+    doc["currency"] = json!(store.info().currency.code);
     doc["queue"] = json!(store.outbox_len()?);
     doc["rejected"] = json!(store.rejected()?.len());
     doc["version"] = json!(env!("CARGO_PKG_VERSION"));

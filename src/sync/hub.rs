@@ -45,6 +45,34 @@ pub struct Hub {
     stopping: std::sync::atomic::AtomicBool,
     /// The longest a `_changes` feed waits for a write (60 s; none under the fuzzer).
     max_wait: std::time::Duration,
+    /// What the head office's pages need of the folder's `caja.toml`.
+    office: Office,
+    /// The last run of the document checks (see `run_checks`), and when.
+    checks: Mutex<Option<Arc<Checked>>>,
+}
+
+/// The document checks' last result, and when they ran.
+type Checked = (chrono::DateTime<chrono::Local>, super::chain::CheckReport);
+
+/// The head office's settings: the hub folder's `language` and `[hub]` in its `caja.toml`
+/// (`caja hub` reads them; see `Hub::with_office`).
+#[derive(Clone, Debug)]
+pub struct Office {
+    pub language: crate::i18n::Language,
+    /// A register whose last catalog pull is older than this is out of date.
+    pub stale_after_hours: u32,
+    /// The currency the dashboard writes money in; None: the registers' own.
+    pub currency: Option<crate::domain::money::Currency>,
+}
+
+impl Default for Office {
+    fn default() -> Office {
+        Office {
+            language: crate::i18n::Language::Es,
+            stale_after_hours: 26,
+            currency: None,
+        }
+    }
 }
 
 /// What `route` reads of a request's headers.
@@ -347,13 +375,12 @@ impl Rows {
         Ok(())
     }
 
-    /// The answer; `extra` are the JSON object's other fields.
-    fn finish(mut self, extra: &[(&str, Value)]) -> Reply {
-        let (body, content_type) = match self.csv.take() {
-            Some(w) => match w.into_inner() {
-                Ok(b) => (b, "text/csv; charset=utf-8"),
-                Err(_) => return error(500, "internal", "the CSV could not be written"),
-            },
+    /// The bytes written; `extra` are the JSON object's other fields.
+    fn into_body(mut self, extra: &[(&str, Value)]) -> Result<Vec<u8>, HubError> {
+        match self.csv.take() {
+            Some(w) => w
+                .into_inner()
+                .map_err(|_| HubError::Db("the CSV could not be written".into())),
             None => {
                 self.out.push(b']');
                 for (k, v) in extra {
@@ -361,22 +388,27 @@ impl Rows {
                         .extend_from_slice(format!(",{}:{v}", Value::from(*k)).as_bytes());
                 }
                 self.out.push(b'}');
-                (self.out, "application/json")
+                Ok(self.out)
             }
-        };
-        with(
-            Response::from_data(body).with_status_code(200),
-            "Content-Type",
-            content_type,
-        )
+        }
     }
-}
 
-/// Text for HTML.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    /// The answer; `extra` are the JSON object's other fields.
+    fn finish(self, extra: &[(&str, Value)]) -> Reply {
+        let content_type = if self.csv.is_some() {
+            "text/csv; charset=utf-8"
+        } else {
+            "application/json"
+        };
+        match self.into_body(extra) {
+            Ok(body) => with(
+                Response::from_data(body).with_status_code(200),
+                "Content-Type",
+                content_type,
+            ),
+            Err(_) => error(500, "internal", "the table could not be written"),
+        }
+    }
 }
 
 /// Query parameters, percent-decoded.
@@ -541,7 +573,73 @@ impl Hub {
             changed: (Mutex::new(0), std::sync::Condvar::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
             max_wait: std::time::Duration::from_secs(60),
+            office: Office::default(),
+            checks: Mutex::new(None),
         })
+    }
+
+    /// Runs the document checks (what `caja chain check` does against CouchDB) over what the
+    /// hub holds, and keeps the result for the dashboard. They read every document: the
+    /// serving hub runs them on a thread of their own (see `serve_with`), never in a request.
+    pub fn run_checks(&self) -> Result<(), HubError> {
+        let mut checker = super::chain::Checker::default();
+        let mut rivals: HashMap<String, Vec<String>> = HashMap::new();
+        for (id, rev) in self.store.conflicts("caja-docs")? {
+            rivals.entry(id).or_default().push(rev);
+        }
+        self.store.visit("caja-docs", "", |id, mut doc| {
+            if let Some(r) = rivals.get(id) {
+                doc["_conflicts"] = json!(r);
+            }
+            checker.add(id, &doc);
+        })?;
+        let report = checker.finish(&|id| self.store.get("caja-docs", id).ok());
+        let mut held = self.checks.lock().unwrap_or_else(|p| p.into_inner());
+        *held = Some(Arc::new((chrono::Local::now(), report)));
+        Ok(())
+    }
+
+    /// Runs the checks when the hub starts, then again after writes, at most once every
+    /// `every` and only once writes have paused for a second, until the hub stops.
+    fn check_in_background(self: &Arc<Hub>, every: std::time::Duration) {
+        use std::time::{Duration, Instant};
+        let hub = Arc::downgrade(self);
+        let spawned = std::thread::Builder::new()
+            .name("hub-checks".into())
+            .spawn(move || {
+                let (mut seen, mut last_run): (Option<u64>, Option<Instant>) = (None, None);
+                loop {
+                    let Some(h) = hub.upgrade() else { return };
+                    if h.stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                        return;
+                    }
+                    let now = h.change_count();
+                    if seen == Some(now) {
+                        // Nothing new: wait for a write (or the hub's stop).
+                        h.wait_change(now, Instant::now() + Duration::from_secs(60));
+                        continue;
+                    }
+                    // Keep to the pace, then wait for writes to pause.
+                    if let Some(next) = last_run.map(|t| t + every)
+                        && Instant::now() < next
+                    {
+                        h.wait_change(now, next);
+                        continue;
+                    }
+                    h.wait_change(now, Instant::now() + Duration::from_secs(1));
+                    if h.change_count() != now {
+                        continue;
+                    }
+                    if let Err(e) = h.run_checks() {
+                        tracing::warn!(error = %e, "hub: the document checks did not run");
+                    }
+                    seen = Some(now);
+                    last_run = Some(Instant::now());
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "hub: no thread for the document checks");
+        }
     }
 
     /// Loads products into `caja-catalog` (upserted; with `replace`, products missing from the
@@ -753,6 +851,12 @@ impl Hub {
         Ok(reply(200, &v))
     }
 
+    /// The head office's language and settings.
+    pub fn with_office(mut self, office: Office) -> Hub {
+        self.office = office;
+        self
+    }
+
     /// The longest a `_changes` feed may wait for a write (what a fuzzer sets to nothing).
     pub fn with_max_wait(mut self, d: std::time::Duration) -> Hub {
         self.max_wait = d;
@@ -807,6 +911,7 @@ impl Hub {
         let listener =
             super::http::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let hub = Arc::new(self);
+        hub.check_in_background(std::time::Duration::from_secs(30));
         let serving = hub.clone();
         let server = super::http::serve(listener, limits, Arc::new(move |req| serving.handle(req)))
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -910,6 +1015,12 @@ impl Hub {
             if !ok || u.is_none() {
                 self.failed(&keys);
                 tracing::warn!(%user, client = %peer, "hub: login refused");
+                self.log(
+                    &user,
+                    super::hub_office::LogEvent::LoginRefused {
+                        address: peer.to_string(),
+                    },
+                );
                 return Auth::Failed;
             }
             if let Ok(mut m) = self.verified.lock() {
@@ -979,16 +1090,31 @@ impl Hub {
                     // No name in the body: the request's own credentials, if any.
                     None => who,
                 };
+                // The login form says where to go next (a path of this hub only), as
+                // CouchDB's `next` does.
+                let next = super::session::field(&req.body, "next")
+                    .or_else(|| query(&req.url).remove("next"))
+                    .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
                 match logged {
                     Some(w) => {
                         let (name, roles) = roles(&w);
                         let cookie = self.session.issue(&name, chrono::Utc::now().timestamp());
-                        with_cookie(
-                            reply(200, &json!({"ok": true, "name": name, "roles": roles})),
-                            &cookie,
-                        )
+                        let r = match &next {
+                            Some(n) => with(
+                                Response::from_data(Vec::new()).with_status_code(303),
+                                "Location",
+                                n,
+                            ),
+                            None => reply(200, &json!({"ok": true, "name": name, "roles": roles})),
+                        };
+                        with_cookie(r, &cookie)
                     }
-                    None => error(401, "unauthorized", "Name or password is incorrect."),
+                    None => match &next {
+                        Some(n) if !json_body => {
+                            self.html(401, super::hub_page::login(self.words(), true, n))
+                        }
+                        _ => error(401, "unauthorized", "Name or password is incorrect."),
+                    },
                 }
             }
             Method::Get | Method::Head => {
@@ -1043,12 +1169,13 @@ impl Hub {
         if parts.is_empty() {
             if html {
                 return match &who {
-                    Some(Who::Admin(_)) => self.status_page(url.split_once('?').map(|q| q.1)),
-                    _ => {
-                        let r =
-                            Response::from_data(b"login required".to_vec()).with_status_code(401);
-                        with(r, "WWW-Authenticate", "Basic realm=\"caja hub\"")
-                    }
+                    Some(Who::Admin(_)) => self.dashboard(&query(url)),
+                    // A person without an admin's login: the form (a register's login is not
+                    // one).
+                    _ => self.html(
+                        401,
+                        super::hub_page::login(self.words(), who.is_some(), "/"),
+                    ),
                 };
             }
             return reply(
@@ -1095,10 +1222,20 @@ impl Hub {
             _ => {}
         }
         if parts[0] == "_caja" {
+            if parts.get(1).map(String::as_str) == Some("logout") {
+                let r = with(
+                    Response::from_data(Vec::new()).with_status_code(303),
+                    "Location",
+                    "/",
+                );
+                return with(r, "Set-Cookie", &super::session::set_cookie(""));
+            }
             return match (&who, method) {
-                (Who::Admin(_), Method::Get) => {
-                    self.head_office(parts.get(1).map(String::as_str).unwrap_or(""), &query(url))
-                }
+                (Who::Admin(_), Method::Get) => self.head_office(
+                    parts.get(1).map(String::as_str).unwrap_or(""),
+                    &query(url),
+                    html,
+                ),
                 (Who::Admin(_), _) => error(405, "method_not_allowed", "GET only"),
                 (Who::Register(_), _) => {
                     error(403, "forbidden", "the head office's pages are for an admin")
@@ -1155,12 +1292,14 @@ impl Hub {
                     .ok_or_else(|| error(400, "bad_request", "docs is missing"))?;
                 let new_edits = v.get("new_edits").and_then(Value::as_bool).unwrap_or(true);
                 if new_edits {
+                    let (mut received, mut refused) = (0u64, Vec::new());
                     let mut out = Vec::new();
                     for d in docs {
                         let id = d["_id"].as_str().unwrap_or("").to_string();
                         if let Err(why) = may_write(&who, db, &id)
                             .and_then(|()| self.valid(db, &d, &|i| self.store.get(db, i).ok()))
                         {
+                            refused.push((id.clone(), why.clone()));
                             out.push(json!({"id": id, "error": "forbidden", "reason": why}));
                             continue;
                         }
@@ -1169,10 +1308,16 @@ impl Hub {
                             continue;
                         }
                         match self.store.put(db, d) {
-                            Ok((id, rev)) => out.push(json!({"ok": true, "id": id, "rev": rev})),
+                            Ok((id, rev)) => {
+                                received += 1;
+                                out.push(json!({"ok": true, "id": id, "rev": rev}))
+                            }
                             Err(HubError::Conflict) => out.push(json!({"id": id, "error": "conflict", "reason": "Document update conflict."})),
                             Err(e) => out.push(json!({"id": id, "error": "bad_request", "reason": e.to_string()})),
                         }
+                    }
+                    if db == "caja-docs" {
+                        self.log_push(&who, received, 0, refused);
                     }
                     return Ok(reply(201, &Value::Array(out)));
                 }
@@ -1209,6 +1354,21 @@ impl Hub {
                     .filter_map(|(id, _)| loyalty.get(id))
                     .collect();
                 self.fold_loyalty(&fresh);
+                if db == "caja-docs" {
+                    let count = |want: &dyn Fn(&Stored) -> bool| {
+                        results
+                            .iter()
+                            .filter(|(_, r)| r.as_ref().is_ok_and(want))
+                            .count() as u64
+                    };
+                    let received = count(&|r| matches!(r, Stored::New | Stored::Conflict));
+                    let already = count(&|r| matches!(r, Stored::AlreadyThere));
+                    let refused = results
+                        .iter()
+                        .filter_map(|(id, r)| r.as_ref().err().map(|why| (id.clone(), why.clone())))
+                        .collect();
+                    self.log_push(&who, received, already, refused);
+                }
                 // With new_edits=false CouchDB lists only the failures.
                 let failures: Vec<Value> = results
                     .into_iter()
@@ -1494,10 +1654,19 @@ impl Hub {
                         "sealed: a stored document is never replaced",
                     ));
                 }
-                self.store
+                let before = (db == "caja-registers")
+                    .then(|| self.store.get(db, id).ok())
+                    .flatten();
+                let after = (db == "caja-registers").then(|| v.clone());
+                let stored = self
+                    .store
                     .put(db, v)
                     .map(|(id, rev)| reply(201, &json!({"ok": true, "id": id, "rev": rev})))
-                    .map_err(hub_error)
+                    .map_err(hub_error)?;
+                if let Some(after) = after {
+                    self.log_register(id, before.as_ref(), &after);
+                }
+                Ok(stored)
             }
             _ => Err(error(
                 405,
@@ -1510,15 +1679,20 @@ impl Hub {
 
     /// The head office's reads: `_caja/stock` and `_caja/kardex?sku=` (CSV by default, or
     /// `format=json`).
-    fn head_office(&self, what: &str, q: &HashMap<String, String>) -> Reply {
+    fn head_office(&self, what: &str, q: &HashMap<String, String>, html: bool) -> Reply {
         use super::hub_stock::milli_text;
         let allowed: &[&str] = match what {
             "stock" => &["format", "date"],
             "kardex" => &["format", "sku", "from", "limit"],
+            "movements" => &["format", "date", "register"],
+            "log" => &["format", "date", "register"],
             _ => return error(404, "not_found", "no such page"),
         };
         if let Err(r) = only_params(q, allowed) {
             return r;
+        }
+        if what == "log" {
+            return self.log_reply(q, html);
         }
         let json_out = match q.get("format").map(String::as_str) {
             None | Some("csv") => false,
@@ -1526,6 +1700,25 @@ impl Hub {
             Some(_) => return error(400, "bad_request", "format is csv or json"),
         };
         match what {
+            "movements" => {
+                let date = match Self::date_of(q) {
+                    Ok(d) => d,
+                    Err(r) => return r,
+                };
+                let content_type = if json_out {
+                    "application/json"
+                } else {
+                    "text/csv; charset=utf-8"
+                };
+                match self.movements(date, q.get("register").map(String::as_str), json_out) {
+                    Ok((body, _)) => with(
+                        Response::from_data(body).with_status_code(200),
+                        "Content-Type",
+                        content_type,
+                    ),
+                    Err(e) => hub_error(e),
+                }
+            }
             "stock" => {
                 let date = match q.get("date") {
                     Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
@@ -1611,121 +1804,280 @@ impl Hub {
         r
     }
 
-    /// The findings of `chain::Checker` over `caja-docs`, as a list.
-    fn findings_html(&self) -> String {
-        let mut checker = super::chain::Checker::default();
-        let mut rivals: HashMap<String, Vec<String>> = HashMap::new();
-        for (id, rev) in self.store.conflicts("caja-docs").unwrap_or_default() {
-            rivals.entry(id).or_default().push(rev);
-        }
-        let visited = self.store.visit("caja-docs", "", |id, mut doc| {
-            if let Some(r) = rivals.get(id) {
-                doc["_conflicts"] = json!(r);
-            }
-            checker.add(id, &doc);
+    /// The sync log of a day (`/_caja/log`): a page for a browser (or `format=html`), CSV
+    /// (`at,register,event,detail`, the detail in the hub's language) for a script.
+    fn log_reply(&self, q: &HashMap<String, String>, html: bool) -> Reply {
+        let date = match Self::date_of(q) {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        let as_html = match q.get("format").map(String::as_str) {
+            None => html,
+            Some("html") => true,
+            Some("csv") => false,
+            Some(_) => return error(400, "bad_request", "format is csv or html"),
+        };
+        // The day in the hub's time zone, midnight to midnight.
+        let bounds = [Some(date), date.succ_opt()].map(|d| {
+            d.and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|t| t.and_local_timezone(chrono::Local).earliest())
+                .map(|t| t.timestamp_millis())
         });
-        if visited.is_err() {
-            return String::new();
+        let [Some(from), Some(to)] = bounds else {
+            return error(400, "bad_request", "no such day here");
+        };
+        let mut entries = Vec::new();
+        let read = self
+            .store
+            .log_each(from, to, q.get("register").map(String::as_str), |e| {
+                entries.push(e.clone());
+                Ok(())
+            });
+        if let Err(e) = read {
+            return hub_error(e);
         }
-        let report = checker.finish(&|id| self.store.get("caja-docs", id).ok());
-        let lines =
-            super::chain::check_lines(&report, crate::i18n::cli_words(crate::i18n::Language::En));
-        let mut out = String::from("<h2>checks</h2><ul>");
-        for l in lines.iter().take(51) {
-            out.push_str(&format!("<li>{}</li>", esc(l)));
+        let texts = crate::i18n::texts(self.office.language);
+        if as_html {
+            return self.html(
+                200,
+                super::hub_page::log_page(self.words(), texts, date, &entries),
+            );
         }
-        out.push_str("</ul>");
-        out
+        let mut t = Rows::new(false, &["at", "register", "event", "detail"]);
+        for e in &entries {
+            let detail = super::hub_page::log_words(self.words(), texts, &e.event);
+            if let Err(e) = t.row(&[
+                &e.at,
+                &e.register,
+                super::hub_page::log_code(&e.event),
+                &detail,
+            ]) {
+                return hub_error(e);
+            }
+        }
+        t.finish(&[])
     }
 
-    /// The page a browser sees at `/`: every register and the day's sales (`?date=YYYY-MM-DD`,
-    /// today by default).
-    fn status_page(&self, query: Option<&str>) -> Reply {
-        let today = query
-            .into_iter()
-            .flat_map(|q| q.split('&'))
-            .find_map(|kv| kv.strip_prefix("date="))
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_else(|| chrono::Local::now().date_naive())
-            .to_string();
-        let mut registers = Vec::new();
-        let _ = self.store.visit("caja-registers", "register:", |id, v| {
-            registers.push((id.to_string(), v))
-        });
-        let mut totals: HashMap<String, (u64, i128)> = HashMap::new();
-        let _ = self.store.visit("caja-docs", "sale:", |id, v| {
-            // The register is the one the id names (the only one allowed to write it), never
-            // what the body claims.
-            let register = id
-                .strip_prefix("sale:")
-                .and_then(|n| crate::domain::numbering::parse_number(n).ok())
-                .map(|(r, _, _)| r.to_string());
-            if let Some(register) = register
-                && v["business_date"] == today
-            {
-                let e = totals.entry(register).or_default();
-                e.0 += 1;
-                // Decimal strings summed exactly as integers of their smallest unit.
-                e.1 += crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));
-            }
-        });
-        // Refunds, counted negative as everywhere (by the register their id names).
-        let mut refunds: HashMap<String, i128> = HashMap::new();
-        let _ = self.store.visit("caja-docs", "refund:", |id, v| {
-            let register = id
-                .strip_prefix("refund:")
-                .and_then(|n| crate::domain::numbering::parse_number(n).ok())
-                .map(|(r, _, _)| r.to_string());
-            if let Some(register) = register
-                && v["business_date"] == today
-            {
-                *refunds.entry(register).or_default() -=
-                    crate::sync::decimal_units(v["total"].as_str().unwrap_or("0"));
-            }
-        });
-        let conflicts = self.store.conflicts("caja-docs").unwrap_or_default();
-        let mut html = format!(
-            "<!doctype html><html><head><meta charset=\"utf-8\"><title>caja hub</title></head><body><h1>caja hub</h1><p>{}</p><table border=\"1\" cellpadding=\"4\"><tr><th>register</th><th>store</th><th>last push</th><th>last pull</th><th>queue</th><th>clock drift</th><th>conflicts</th><th>sales today</th><th>total today</th><th>refunds today</th><th>net today</th></tr>",
-            esc(&today)
-        );
-        for (id, v) in &registers {
-            let code = id.trim_start_matches("register:");
-            let t = totals.get(code).copied().unwrap_or_default();
-            let back = refunds.get(code).copied().unwrap_or_default();
-            let c = conflicts
-                .iter()
-                .filter(|(cid, _)| {
-                    cid.split_once(':')
-                        .is_some_and(|(_, n)| n.starts_with(&format!("{code}-")))
-                })
-                .count();
-            let s = |k: &str| {
-                esc(&v[k]
-                    .as_str()
-                    .map(String::from)
-                    .unwrap_or_else(|| v[k].to_string()))
-            };
-            html.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{c}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(code),
-                s("store"),
-                s("last_push"),
-                s("last_pull"),
-                s("queue"),
-                s("clock_drift_s"),
-                t.0,
-                crate::sync::units_decimal(t.1),
-                crate::sync::units_decimal(back),
-                crate::sync::units_decimal(t.1 + back)
-            ));
+    fn words(&self) -> &'static crate::i18n::HubWords {
+        crate::i18n::hub_words(self.office.language)
+    }
+
+    fn html(&self, status: u16, page: String) -> Reply {
+        let r = Response::from_data(page.into_bytes()).with_status_code(status);
+        let r = with(r, "Content-Type", "text/html; charset=utf-8");
+        // The pages carry a login: no cache keeps them.
+        with(r, "Cache-Control", "no-store")
+    }
+
+    /// Adds a line to the sync log; a log that cannot be written is said, and nothing else
+    /// stops for it.
+    fn log(&self, register: &str, event: super::hub_office::LogEvent) {
+        if let Err(e) = self.store.log(register, event) {
+            tracing::warn!(error = %e, "hub: the sync log was not written");
         }
-        html.push_str("</table>");
-        // What `caja chain check` would say of the documents the hub holds, those that came
-        // by replication included.
-        html.push_str(&self.findings_html());
-        html.push_str("</body></html>");
-        let r = Response::from_data(html.into_bytes());
-        with(r, "Content-Type", "text/html; charset=utf-8")
+    }
+
+    /// What a register's own document says it did, in the log: its claim, a take-over, a
+    /// catalog pull applied or failed (each once: when the document says something new).
+    fn log_register(&self, id: &str, before: Option<&Value>, after: &Value) {
+        use super::hub_office::LogEvent;
+        let Some(code) = id.strip_prefix("register:") else {
+            return;
+        };
+        let store = after["store"].as_str().unwrap_or_default().to_string();
+        let machine = |d: &Value| d["machine_id"].as_str().map(String::from);
+        match before {
+            None => self.log(code, LogEvent::Claim { store }),
+            Some(b) if machine(b) != machine(after) => self.log(
+                code,
+                LogEvent::TakeOver {
+                    store,
+                    previous: b["store"].as_str().unwrap_or_default().to_string(),
+                },
+            ),
+            Some(_) => {}
+        }
+        let old = before.unwrap_or(&Value::Null);
+        if after["pulled"].is_object() && after["pulled"]["at"] != old["pulled"]["at"] {
+            let p = &after["pulled"];
+            self.log(
+                code,
+                LogEvent::Pull {
+                    mode: p["mode"].as_str().unwrap_or_default().to_string(),
+                    products: p["puts"].as_u64().unwrap_or(0),
+                    removed: p["removes"].as_u64().unwrap_or(0),
+                },
+            );
+        }
+        if after["pull_failed"].is_object()
+            && after["pull_failed"]["at"] != old["pull_failed"]["at"]
+        {
+            self.log(
+                code,
+                LogEvent::PullFailed {
+                    mode: after["pull_failed"]["mode"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_string(),
+                },
+            );
+        }
+    }
+
+    /// A push to `caja-docs`, in the log: how many documents were new, already held, refused.
+    fn log_push(&self, who: &Who, received: u64, already: u64, refused: Vec<(String, String)>) {
+        let name = match who {
+            Who::Admin(n) | Who::Register(n) => n,
+        };
+        let refused_count = refused.len() as u64;
+        self.log(
+            name,
+            super::hub_office::LogEvent::Push {
+                received,
+                already,
+                refused_count,
+                refused: refused.into_iter().take(20).collect(),
+            },
+        );
+    }
+
+    /// The date a page asks for (`date=YYYY-MM-DD`), today by default.
+    fn date_of(q: &HashMap<String, String>) -> Result<chrono::NaiveDate, Reply> {
+        match q.get("date") {
+            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| error(400, "bad_request", "date is YYYY-MM-DD")),
+            None => Ok(chrono::Local::now().date_naive()),
+        }
+    }
+
+    /// The dashboard a browser sees at `/` (`?date=YYYY-MM-DD`, today by default). It reads
+    /// the day's figures kept as documents arrive, each register's document, and the last
+    /// run of the checks: never every document.
+    fn dashboard(&self, q: &HashMap<String, String>) -> Reply {
+        if let Err(r) = only_params(q, &["date"]) {
+            return r;
+        }
+        let date = match Self::date_of(q) {
+            Ok(d) => d,
+            Err(r) => return r,
+        };
+        let mut registers = Vec::new();
+        let read = self.store.visit("caja-registers", "register:", |id, v| {
+            registers.push((id.trim_start_matches("register:").to_string(), v))
+        });
+        let figures = read.and_then(|()| self.store.day_figures(&date.to_string()));
+        let figures = match figures {
+            Ok(f) => f,
+            Err(e) => return hub_error(e),
+        };
+        let mut conflicts = std::collections::BTreeMap::new();
+        for (id, _) in self.store.conflicts("caja-docs").unwrap_or_default() {
+            if let Some((_, number)) = id.split_once(':')
+                && let Ok((reg, _, _)) = crate::domain::numbering::parse_number(number)
+            {
+                *conflicts.entry(reg.to_string()).or_insert(0) += 1;
+            }
+        }
+        let checks = self
+            .checks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let board = super::hub_page::Board {
+            words: self.words(),
+            texts: crate::i18n::texts(self.office.language),
+            date,
+            now: chrono::Local::now(),
+            stale_after_hours: self.office.stale_after_hours,
+            currency: self.office.currency.clone(),
+            registers: &registers,
+            figures: &figures,
+            conflicts: &conflicts,
+            checks: checks.as_deref(),
+            cli: crate::i18n::cli_words(self.office.language),
+        };
+        self.html(200, super::hub_page::dashboard(&board))
+    }
+
+    /// The currency a register's documents are written in: the one it reports, else the
+    /// hub's `[hub] currency`, else COP.
+    fn currency_of(&self, register: &str) -> crate::domain::money::Currency {
+        self.store
+            .get("caja-registers", &format!("register:{register}"))
+            .ok()
+            .and_then(|d| {
+                d["currency"]
+                    .as_str()
+                    .and_then(crate::domain::money::Currency::by_code)
+            })
+            .or_else(|| self.office.currency.clone())
+            .or_else(|| crate::domain::money::Currency::by_code("COP"))
+            .unwrap_or_else(|| crate::domain::money::Currency {
+                code: "COP".into(),
+                decimals: 0,
+                symbol: "$".into(),
+                thousands: '.',
+                decimal: ',',
+                cash_step: 1,
+            })
+    }
+
+    /// The day's movements (`/_caja/movements`, `caja hub export`): every document of a
+    /// business date, as its register's `caja journal --format csv` writes it, plus `store`.
+    /// Returns the rows written.
+    pub fn movements(
+        &self,
+        date: chrono::NaiveDate,
+        register: Option<&str>,
+        json_out: bool,
+    ) -> Result<(Vec<u8>, usize), HubError> {
+        const COLUMNS: [&str; 15] = [
+            "number",
+            "type",
+            "business_date",
+            "at",
+            "register",
+            "cashier",
+            "total",
+            "cash",
+            "card",
+            "transfer",
+            "other",
+            "change",
+            "overrides",
+            "detail",
+            "store",
+        ];
+        debug_assert_eq!(COLUMNS[..14], crate::journal::CSV_COLUMNS);
+        let mut t = Rows::new(json_out, &COLUMNS);
+        // Per register: its currency and store name, read once.
+        let mut known: HashMap<String, (crate::domain::money::Currency, String)> = HashMap::new();
+        self.store
+            .movements_each(&date.to_string(), register, |doc| {
+                let reg = doc["register"].as_str().unwrap_or_default().to_string();
+                let (currency, store) = known
+                    .entry(reg.clone())
+                    .or_insert_with(|| {
+                        let store = self
+                            .store
+                            .get("caja-registers", &format!("register:{reg}"))
+                            .ok()
+                            .and_then(|d| d["store"].as_str().map(String::from))
+                            .unwrap_or_default();
+                        (self.currency_of(&reg), store)
+                    })
+                    .clone();
+                let Some(row) = crate::journal::JournalRow::from_json(doc, &currency) else {
+                    tracing::warn!(id = %doc["_id"], "hub: a document that is no journal row");
+                    return Ok(());
+                };
+                let cells = crate::journal::csv_cells(row, &currency);
+                let mut all: Vec<&str> = cells.iter().map(String::as_str).collect();
+                all.push(&store);
+                t.row(&all)
+            })?;
+        let rows = t.rows;
+        Ok((t.into_body(&[("date", json!(date.to_string()))])?, rows))
     }
 }
 

@@ -7,7 +7,9 @@
 
 use super::hub_store::{HubError, HubStore};
 use crate::csvio::{StockKind, StockRow};
-use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
+use redb::{
+    ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -211,6 +213,11 @@ impl<'t> Tables<'t> {
         }
         Ok(())
     }
+}
+
+/// Whether no SKU has a level yet (a store made before stock was kept).
+pub(super) fn is_empty(tx: &WriteTransaction) -> Result<bool, HubError> {
+    Ok(tx.open_table(STOCK)?.is_empty()?)
 }
 
 /// Applies the movements of the documents a write stored for the first time (each once), in

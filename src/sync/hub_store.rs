@@ -245,7 +245,7 @@ pub enum Stored {
 pub type Replicated = (String, Result<Stored, String>);
 
 pub struct HubStore {
-    db: Database,
+    pub(super) db: Database,
 }
 
 impl HubStore {
@@ -278,6 +278,7 @@ impl HubStore {
             tx.open_table(CONFLICTS)?;
             tx.open_table(USERS)?;
             super::hub_stock::create_tables(&tx)?;
+            super::hub_office::create_tables(&tx)?;
             let mut dbs = tx.open_table(DBS)?;
             for name in DATABASES {
                 if dbs.get(name)?.is_none() {
@@ -286,7 +287,60 @@ impl HubStore {
             }
         }
         tx.commit()?;
-        Ok(HubStore { db })
+        let store = HubStore { db };
+        store.derive()?;
+        Ok(store)
+    }
+
+    /// A store made before the head office's figures existed derives them, once, from the
+    /// documents it holds (and stock, when it has none yet): they then read as if every
+    /// document had come after.
+    fn derive(&self) -> Result<(), HubError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        if super::hub_office::derive_once(&tx, "office")? {
+            let stock_empty = super::hub_stock::is_empty(&tx)?;
+            let (mut facts, mut moves) = (Vec::new(), Vec::new());
+            {
+                let docs = tx.open_table(DOCS)?;
+                for r in docs.range(("caja-docs", "")..)? {
+                    let (k, v) = r?;
+                    let (db, id) = k.value();
+                    if db != "caja-docs" {
+                        break;
+                    }
+                    let d = decode_doc(v.value())?;
+                    if d.deleted {
+                        continue;
+                    }
+                    let doc = full(id, &d);
+                    facts.extend(super::hub_office::facts_of(&doc));
+                    if stock_empty {
+                        moves.extend(super::hub_stock::moves_of(&doc));
+                    }
+                }
+            }
+            super::hub_office::apply(&tx, &facts)?;
+            super::hub_stock::apply(&tx, &moves)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// A document as `get` reads it, within a read transaction already open.
+    pub(super) fn get_in(
+        &self,
+        tx: &redb::ReadTransaction,
+        db: &str,
+        id: &str,
+    ) -> Result<Value, HubError> {
+        let docs = tx.open_table(DOCS)?;
+        let d = docs.get((db, id))?.ok_or(HubError::NotFound)?;
+        let d = decode_doc(d.value())?;
+        if d.deleted {
+            return Err(HubError::NotFound);
+        }
+        Ok(full(id, &d))
     }
 
     pub fn has_db(&self, name: &str) -> Result<bool, HubError> {
@@ -557,10 +611,13 @@ impl HubStore {
 
     /// An interactive write (`new_edits` true): the given `_rev` must be the current one.
     pub fn put(&self, db: &str, doc: Value) -> Result<(String, String), HubError> {
-        let moves = if db == "caja-docs" {
-            super::hub_stock::moves_of(&doc)
+        let (moves, facts) = if db == "caja-docs" {
+            (
+                super::hub_stock::moves_of(&doc),
+                super::hub_office::facts_of(&doc),
+            )
         } else {
-            None
+            (None, None)
         };
         let (id, rev, deleted, body) = split(doc)?;
         let mut tx = self.db.begin_write()?;
@@ -591,8 +648,9 @@ impl HubStore {
                 body,
             })?;
             docs.insert((db, id.as_str()), rec.as_slice())?;
-            if let (None, Some(m)) = (&current, moves) {
-                super::hub_stock::apply(&tx, &[m])?;
+            if current.is_none() {
+                super::hub_stock::apply(&tx, moves.as_slice())?;
+                super::hub_office::apply(&tx, facts.as_slice())?;
             }
             new_rev
         };
@@ -622,6 +680,7 @@ impl HubStore {
         tx.set_durability(redb::Durability::Immediate)?;
         let mut out = Vec::with_capacity(docs_in.len());
         let mut stock_moves = Vec::new();
+        let mut office = Vec::new();
         {
             let mut docs = tx.open_table(DOCS)?;
             let mut changes = tx.open_table(CHANGES)?;
@@ -644,10 +703,13 @@ impl HubStore {
                     continue;
                 }
                 let ancestors = ancestors(&doc);
-                let moves = if db == "caja-docs" {
-                    super::hub_stock::moves_of(&doc)
+                let (moves, facts) = if db == "caja-docs" {
+                    (
+                        super::hub_stock::moves_of(&doc),
+                        super::hub_office::facts_of(&doc),
+                    )
                 } else {
-                    None
+                    (None, None)
                 };
                 let (id, rev, deleted, body) = match split(doc) {
                     Ok(x) => x,
@@ -706,8 +768,9 @@ impl HubStore {
                         docs.insert((db, id.as_str()), rec.as_slice())?;
                         // Stock moves with a document stored for the first time, once, in
                         // this transaction.
-                        if let (None, Some(m)) = (&current, moves) {
-                            stock_moves.push(m);
+                        if current.is_none() {
+                            stock_moves.extend(moves);
+                            office.extend(facts);
                         }
                         Stored::New
                     }
@@ -717,6 +780,7 @@ impl HubStore {
             dbs.insert(db, seq)?;
         }
         super::hub_stock::apply(&tx, &stock_moves)?;
+        super::hub_office::apply(&tx, &office)?;
         tx.commit()?;
         Ok(out)
     }

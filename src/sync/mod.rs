@@ -5,6 +5,8 @@ pub mod chain;
 pub mod client;
 pub mod http;
 pub mod hub;
+pub mod hub_office;
+pub mod hub_page;
 pub mod hub_stock;
 pub mod hub_store;
 pub mod json;

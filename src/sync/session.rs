@@ -98,6 +98,15 @@ pub fn credentials(body: &[u8], json: bool) -> Option<(String, String)> {
     Some((name?, password?))
 }
 
+/// One field of a form body (`application/x-www-form-urlencoded`), decoded.
+pub fn field(body: &[u8], name: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+        (k == name).then(|| super::percent_decode(v, true))
+    })
+}
+
 /// HMAC-SHA-256 (RFC 2104) of `msg` under `key` (at most one block long).
 fn hmac_sha256(key: &[u8; 32], msg: &[u8]) -> [u8; 32] {
     let mut ipad = [0x36u8; 64];

@@ -532,3 +532,104 @@ pub fn sync_to(dir: &Path, url: &str, user: &str, password: &str) {
     )
     .unwrap();
 }
+
+/// The cells of the dashboard's row for a register (`<tr><td><b>CODE</b>…`), their tags taken
+/// out and entities read back.
+pub fn dashboard_row(html: &str, code: &str) -> Vec<String> {
+    let start = html
+        .find(&format!("<tr><td><b>{code}</b></td>"))
+        .unwrap_or_else(|| panic!("{code} on the page: {html}"));
+    let tr = &html[start..];
+    let tr = &tr[..tr.find("</tr>").unwrap()];
+    tr.split("<td")
+        .skip(1)
+        .map(|c| {
+            let c = c.split_once('>').map_or(c, |x| x.1);
+            let c = c.trim_end_matches("</td>");
+            let mut out = String::new();
+            let mut in_tag = false;
+            for ch in c.chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    ch if !in_tag => out.push(ch),
+                    _ => {}
+                }
+            }
+            out.replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+        })
+        .collect()
+}
+
+/// `caja hub` in a process of its own, killed when dropped.
+pub struct HubProcess {
+    pub child: std::process::Child,
+    pub addr: std::net::SocketAddr,
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl HubProcess {
+    pub fn start(dir: &std::path::Path) -> HubProcess {
+        let d = dir.to_str().unwrap();
+        for (user, password, admin) in [
+            ("FV1", "clave-fv1-segura", false),
+            ("FV2", "clave-fv2-segura", false),
+            ("admin", "clave-admin-segura", true),
+        ] {
+            let mut args = vec![
+                "hub",
+                "--data-dir",
+                d,
+                "user",
+                "add",
+                user,
+                "--password",
+                password,
+            ];
+            if admin {
+                args.push("--admin");
+            }
+            let o = run(&args);
+            assert!(o.status.success(), "{}", text(&o));
+        }
+        let mut child = caja()
+            .args(["hub", "--data-dir", d, "--listen", "127.0.0.1:0"])
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+        std::io::BufRead::read_line(&mut err, &mut line).unwrap();
+        let addr = line
+            .trim()
+            .rsplit("http://")
+            .next()
+            .and_then(|a| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        // Keep reading its log so that it never blocks on a full pipe.
+        std::thread::spawn(move || {
+            let mut sink = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut sink);
+        });
+        HubProcess { child, addr }
+    }
+
+    /// The most memory the process has held (VmHWM), in KiB.
+    pub fn peak_rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap()
+    }
+}
