@@ -30,9 +30,10 @@ pub fn esc(s: &str) -> String {
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:1em;color:#111;background:#fff}\
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1em 0 .3em}\
 nav a,nav span{margin-right:1em}\
-.wide{overflow-x:auto}table{border-collapse:collapse;font-size:.9em}\
-th,td{border:1px solid #999;padding:.25em .45em;vertical-align:top}\
+.wide{overflow-x:auto}table{border-collapse:collapse;font-size:.85em}\
+th,td{border:1px solid #999;padding:.2em .35em;vertical-align:top}\
 th{background:#eee;text-align:left}td.n{text-align:right;white-space:nowrap}\
+td.t{white-space:nowrap}\
 tr.all td{font-weight:bold;background:#f4f4f4}\
 .mark{color:#fff;background:#b00;padding:0 .3em;border-radius:.2em;white-space:nowrap}\
 ul.warn li{color:#900}small{color:#555}\
@@ -78,6 +79,15 @@ pub fn day(w: &HubWords, d: NaiveDate) -> String {
             format!("{} {} {}", d.day(), w.months[d.month0() as usize], d.year())
         }
         crate::i18n::Language::En => d.to_string(),
+    }
+}
+
+/// A moment in a table: its time alone when it is today, else its date too.
+fn short(w: &HubWords, now: DateTime<Local>, t: DateTime<Local>) -> String {
+    if t.date_naive() == now.date_naive() {
+        t.format("%H:%M").to_string()
+    } else {
+        when(w, t)
     }
 }
 
@@ -220,7 +230,7 @@ pub fn dashboard(b: &Board) -> String {
         let push = match doc["last_push"].as_str().and_then(parse_time) {
             Some(t) => format!(
                 "{}<br><small>{}</small>",
-                esc(&when(w, t)),
+                esc(&short(w, b.now, t)),
                 esc(&ago(w, b.now, t))
             ),
             None => esc(w.never),
@@ -235,7 +245,7 @@ pub fn dashboard(b: &Board) -> String {
                 let mode = doc["pulled"]["mode"].as_str().unwrap_or_default();
                 pull.push_str(&format!(
                     "{} ({})<br><small>{}</small>",
-                    esc(&when(w, t)),
+                    esc(&short(w, b.now, t)),
                     esc(crate::i18n::pull_mode_word(b.texts, mode)),
                     esc(&ago(w, b.now, t))
                 ));
@@ -312,22 +322,27 @@ pub fn dashboard(b: &Board) -> String {
         } else {
             "0".to_string()
         };
+        let about = [doc["store"].as_str(), doc["version"].as_str()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
         rows.push_str(&format!(
-            "<tr><td><b>{}</b></td><td>{}</td><td>{push}</td><td>{pull}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{refused_cell}</td>\
-             <td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{} ({})</td>\
-             <td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td><b>{}</b><br><small>{}</small></td><td class=\"t\">{push}</td>\
+             <td class=\"t\">{pull}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{refused_cell}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
+             <td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td>{}</td></tr>",
             esc(code),
-            esc(doc["store"].as_str().unwrap_or_default()),
+            esc(&about),
             queue.map(|q| q.to_string()).unwrap_or_default(),
             esc(&drift),
             f.sales,
             esc(&m(f.sales_total)),
-            f.refunds,
             esc(&m(f.refunds_total)),
+            f.refunds,
             esc(&m(f.net())),
             esc(&z),
-            esc(doc["version"].as_str().unwrap_or_default()),
         ));
         all.sales += f.sales;
         all.sales_total = all.sales_total.saturating_add(f.sales_total);
@@ -354,15 +369,14 @@ pub fn dashboard(b: &Board) -> String {
     } else {
         let m = |units: i128| money(&shop, units);
         body.push_str(&format!(
-            "<div class=\"wide\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
+            "<div class=\"wide\"><table><thead><tr><th>{}</th><th>{}</th><th>{}</th>\
              <th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th>\
-             <th>{}</th><th>{}</th></tr></thead><tbody>{rows}</tbody><tfoot><tr class=\"all\">\
-             <td colspan=\"4\">{}</td><td class=\"n\">{all_queue}</td><td></td>\
+             <th>{}</th></tr></thead><tbody>{rows}</tbody><tfoot><tr class=\"all\">\
+             <td colspan=\"3\">{}</td><td class=\"n\">{all_queue}</td><td></td>\
              <td class=\"n\">{all_refused}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>\
-             <td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td></td><td></td></tr></tfoot>\
+             <td class=\"n\">{} ({})</td><td class=\"n\">{}</td><td></td></tr></tfoot>\
              </table></div>",
             esc(w.register),
-            esc(w.store),
             esc(w.last_push),
             esc(w.last_pull),
             esc(w.queue),
@@ -373,12 +387,11 @@ pub fn dashboard(b: &Board) -> String {
             esc(w.refunds),
             esc(w.net),
             esc(w.closing),
-            esc(w.version),
             esc(w.all_registers),
             all.sales,
             esc(&m(all.sales_total)),
-            all.refunds,
             esc(&m(all.refunds_total)),
+            all.refunds,
             esc(&m(all.net())),
         ));
     }

@@ -533,11 +533,12 @@ pub fn sync_to(dir: &Path, url: &str, user: &str, password: &str) {
     .unwrap();
 }
 
-/// The cells of the dashboard's row for a register (`<tr><td><b>CODE</b>…`), their tags taken
-/// out and entities read back.
+/// The cells of the dashboard's row for a register (`<tr><td><b>CODE</b>…`): the register
+/// with its store and version, last push, last pull, queue, drift, refused, sales, total,
+/// refunds ("$ 5.000 (1)"), net, Z; their tags taken out and entities read back.
 pub fn dashboard_row(html: &str, code: &str) -> Vec<String> {
     let start = html
-        .find(&format!("<tr><td><b>{code}</b></td>"))
+        .find(&format!("<tr><td><b>{code}</b><br>"))
         .unwrap_or_else(|| panic!("{code} on the page: {html}"));
     let tr = &html[start..];
     let tr = &tr[..tr.find("</tr>").unwrap()];
