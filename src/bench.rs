@@ -433,6 +433,7 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     let store = Store::open(work)?;
     z_report(&store, &products, out)?;
     sync_bench(&store, &catalog, work, out)?;
+    office_bench(work, out)?;
     drop(store);
     open_bench(work, &products, opts.open_docs, out)?;
     let exe = std::env::current_exe()?;
@@ -704,6 +705,117 @@ fn sync_bench(
         .output()?;
     anyhow::ensure!(child.status.success(), "the pull probe failed");
     out.write_all(&child.stdout)?;
+    handle.stop();
+    Ok(())
+}
+
+/// The head office's pages over a hub holding 20 registers' day of 5,000 sales each: the
+/// dashboard (budget 100 ms), the day's movements as CSV, the stock page.
+fn office_bench(work: &std::path::Path, out: &mut impl Write) -> Result<()> {
+    use serde_json::json;
+    const REGISTERS: u64 = 20;
+    const SALES: u64 = 5_000;
+    let hub = crate::sync::hub::Hub::open(&work.join("hub-office"))?;
+    hub.store().add_user("admin", "bench-password", true)?;
+    let today = chrono::Local::now().date_naive().to_string();
+    let at = chrono::Local::now().to_rfc3339();
+    let t = Instant::now();
+    for r in 1..=REGISTERS {
+        let code = format!("FV{r}");
+        hub.store().put(
+            "caja-registers",
+            json!({"_id": format!("register:{code}"), "type": "register", "register": code,
+                "store": "Tienda", "currency": "COP", "last_push": at, "clock": at, "queue": 0,
+                "pulled": {"at": at, "mode": "partial", "puts": 0, "removes": 0}}),
+        )?;
+        let mut n = 0;
+        while n < SALES {
+            let batch: Vec<serde_json::Value> = (n + 1..=(n + 500).min(SALES))
+                .map(|i| {
+                    let number = format!("{code}-{i:06}");
+                    json!({"_id": format!("sale:{number}"), "_rev": format!("1-{:032x}", r * 1_000_000 + i),
+                        "type": "sale", "register": code, "number": number, "business_date": today,
+                        "at": at, "cashier": "ana", "total": "11900",
+                        "lines": [{"sku": format!("SKU{}", i % 997), "qty": "1", "total": "11900"}],
+                        "tenders": [{"kind": "cash", "amount": "20000"}], "change": "8100",
+                        "rounding": "0"})
+                })
+                .collect();
+            n += batch.len() as u64;
+            hub.store()
+                .replicate("caja-docs", batch, |_| Ok(()), |_, _| Ok(()), |_| true)?;
+        }
+    }
+    writeln!(
+        out,
+        "hub stores {} sales of {REGISTERS} registers  {}",
+        REGISTERS * SALES,
+        ms(t.elapsed())
+    )?;
+    let handle = hub.serve("127.0.0.1:0").map_err(anyhow::Error::msg)?;
+    // The checks read every document once, on their own thread: let them finish first.
+    let waited = Instant::now();
+    while handle.hub.checked_at().is_none() && waited.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    writeln!(
+        out,
+        "hub checks over them (background)  {}",
+        ms(waited.elapsed())
+    )?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let auth = crate::sync::basic_auth("admin", "bench-password");
+    let get = |path: &str, html: bool| -> Result<(Duration, usize)> {
+        let t = Instant::now();
+        let mut req = agent
+            .get(format!("http://{}{path}", handle.addr))
+            .header("Authorization", &auth);
+        if html {
+            req = req.header("Accept", "text/html");
+        }
+        let mut r = req.call()?;
+        anyhow::ensure!(r.status() == 200, "{path}: {}", r.status());
+        let len = r
+            .body_mut()
+            .with_config()
+            .limit(1 << 30)
+            .read_to_vec()?
+            .len();
+        Ok((t.elapsed(), len))
+    };
+    get("/", true)?;
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..30 {
+        let (d, n) = get("/", true)?;
+        times.push(d);
+        size = n;
+    }
+    let s = stats(times);
+    writeln!(
+        out,
+        "dashboard, {REGISTERS} registers x {SALES} sales  median {}  p99 {}  ({} KiB; budget 100 ms)",
+        ms(s.median),
+        ms(s.p99),
+        size / 1024
+    )?;
+    let (d, n) = get(&format!("/_caja/movements?date={today}"), false)?;
+    writeln!(
+        out,
+        "movements CSV of the day            {}  ({} KiB)",
+        ms(d),
+        n / 1024
+    )?;
+    let (d, n) = get("/_caja/stock", false)?;
+    writeln!(
+        out,
+        "stock page, 997 products            {}  ({} KiB)",
+        ms(d),
+        n / 1024
+    )?;
     handle.stop();
     Ok(())
 }

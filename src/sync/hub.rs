@@ -599,6 +599,12 @@ impl Hub {
         Ok(())
     }
 
+    /// When the document checks last ran (None: not yet).
+    pub fn checked_at(&self) -> Option<chrono::DateTime<chrono::Local>> {
+        let held = self.checks.lock().unwrap_or_else(|p| p.into_inner());
+        held.as_ref().map(|c| c.0)
+    }
+
     /// Runs the checks when the hub starts, then again after writes, at most once every
     /// `every` and only once writes have paused for a second, until the hub stops.
     fn check_in_background(self: &Arc<Hub>, every: std::time::Duration) {
