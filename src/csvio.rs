@@ -284,6 +284,17 @@ pub fn read_catalog_each(
     currency: &Currency,
     mut each: impl FnMut(Product) -> Result<(), CsvError>,
 ) -> Result<u64, CsvError> {
+    read_catalog_rows(input, currency, |p, _| each(p)).map(|(n, _)| n)
+}
+
+/// As [`read_catalog_each`], with each row's `min_stock` (the optional column the head office
+/// keeps a product's lowest stock in; a register has no use for it) in thousandths of a unit.
+/// Returns the rows read and whether the file has that column.
+pub fn read_catalog_rows(
+    input: impl std::io::Read,
+    currency: &Currency,
+    mut each: impl FnMut(Product, Option<i64>) -> Result<(), CsvError>,
+) -> Result<(u64, bool), CsvError> {
     use std::io::BufRead;
     let lines = Lines::default();
     let counting = Counting {
@@ -337,6 +348,7 @@ pub fn read_catalog_each(
             "active" => "active",
             "sold_by" => "sold_by",
             "open_price" => "open_price",
+            "min_stock" => "min_stock",
             "barcode" => {
                 barcode_cols.push(i);
                 continue;
@@ -430,6 +442,25 @@ pub fn read_catalog_each(
                 },
             )
         })?;
+        // The head office's lowest stock: empty, zero or a positive quantity.
+        let min_s = field("min_stock")?;
+        let min_stock = match min_s.as_str() {
+            "" => None,
+            m if m.trim_start_matches('0').is_empty() => Some(0),
+            m => Some(
+                crate::domain::qty::Qty::parse(m)
+                    .map_err(|_| {
+                        err(
+                            line,
+                            Some("min_stock"),
+                            CsvProblem::StockQty {
+                                value: min_s.clone(),
+                            },
+                        )
+                    })?
+                    .milli(),
+            ),
+        };
         let mut barcodes: Vec<String> = Vec::new();
         for i in &barcode_cols {
             let raw = rec.get(*i).unwrap_or(&[]);
@@ -485,10 +516,10 @@ pub fn read_catalog_each(
                 ));
             }
         }
-        each(p)?;
+        each(p, min_stock)?;
         count += 1;
     }
-    Ok(count)
+    Ok((count, cols.contains_key("min_stock")))
 }
 
 /// Writes a catalog CSV that [`read_catalog`] reads back unchanged.
@@ -811,6 +842,39 @@ mod tests {
 
     fn cop() -> Currency {
         Currency::by_code("COP").unwrap()
+    }
+
+    /// The head office's `min_stock` column: a register's import reads the file as ever (and
+    /// keeps no minimum); the hub reads each row's minimum in thousandths.
+    #[test]
+    fn a_catalog_may_carry_each_products_minimum_stock() {
+        let csv = b"sku,name,price,tax_rate,min_stock\nA1,Arroz,3500,5,2.5\nB2,Sal,1500,0,\nC3,Agua,900,0,0\n";
+        assert_eq!(read_catalog(csv, &cop()).unwrap().len(), 3);
+        let mut mins = Vec::new();
+        let (n, has) = read_catalog_rows(&csv[..], &cop(), |p, m| {
+            mins.push((p.sku, m));
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((n, has), (3, true));
+        assert_eq!(
+            mins,
+            [
+                ("A1".into(), Some(2500)),
+                ("B2".into(), None),
+                ("C3".into(), Some(0))
+            ]
+        );
+        let bad = b"sku,name,price,tax_rate,min_stock\nA1,Arroz,3500,5,-1\n";
+        let e = read_catalog(bad, &cop()).unwrap_err();
+        assert_eq!((e.line, e.column.as_deref()), (2, Some("min_stock")));
+        let (_, has) = read_catalog_rows(
+            &b"sku,name,price,tax_rate\nA1,Arroz,3500,5\n"[..],
+            &cop(),
+            |_, _| Ok(()),
+        )
+        .unwrap();
+        assert!(!has);
     }
 
     #[test]

@@ -1222,7 +1222,11 @@ fn hub_admin(hub: &caja::sync::hub::Hub, command: HubCommand, w: &CliWords) -> R
                 },
         } => {
             let (currency, products) = catalog_file(&file, &currency, w)?;
+            let mins = min_stock_of(&file, &currency, w)?;
             let (n, deleted) = hub.import_catalog(&products, &currency, replace)?;
+            if let Some(mins) = mins {
+                hub.store().set_min_stock(&mins)?;
+            }
             said.err = fill(
                 w.hub_catalog,
                 &[("count", &n.to_string()), ("deleted", &deleted.to_string())],
@@ -1276,6 +1280,25 @@ fn catalog_file(
     let products = caja::csvio::read_catalog(&bytes, &currency)
         .map_err(|e| not_imported(file, &e.words(w.language), w))?;
     Ok((currency, products))
+}
+
+/// The `min_stock` column of a catalog file, when it has one: each product's lowest stock
+/// (SKU, thousandths), for the hub's dashboard.
+fn min_stock_of(
+    file: &Path,
+    currency: &caja::domain::money::Currency,
+    w: &CliWords,
+) -> Result<Option<Vec<(String, i64)>>> {
+    let bytes = std::fs::read(file).with_context(|| cannot(w.cannot_read, file))?;
+    let mut mins = Vec::new();
+    let (_, has) = caja::csvio::read_catalog_rows(&bytes[..], currency, |p, m| {
+        if let Some(m) = m {
+            mins.push((p.sku, m));
+        }
+        Ok(())
+    })
+    .map_err(|e| not_imported(file, &e.words(w.language), w))?;
+    Ok(has.then_some(mins))
 }
 
 /// What a stock load did, a line per row: the SKU, before and after.

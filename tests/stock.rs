@@ -243,3 +243,124 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
     let (s, _) = get(&format!("{base}/_caja/stock?format=xml"));
     assert_eq!(s, 400);
 }
+
+/// The catalog's optional `min_stock` column: the dashboard lists, in the hub's language, the
+/// products at or below their minimum and those below zero, and drops one once it is stocked
+/// again; a bad minimum refuses the file, naming its line.
+#[test]
+fn the_dashboard_lists_low_and_negative_stock() {
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hd = hub_dir.path().to_str().unwrap();
+    let csv = hub_dir.path().join("catalogo.csv");
+    std::fs::write(
+        &csv,
+        "sku,barcode,name,price,tax_rate,min_stock\n\
+         ARZ1K,,Arroz 1 kg,3500,5,10\n\
+         ACE1L,,Aceite 1 L,11900,19,\n\
+         LEC1L,,Leche 1 L,3200,0,4\n\
+         SAL1K,,Sal 1 kg,1500,0,0\n",
+    )
+    .unwrap();
+    for args in [
+        vec![
+            "user",
+            "add",
+            "admin",
+            "--password",
+            "clave-admin-segura",
+            "--admin",
+        ],
+        vec!["catalog", "import", csv.to_str().unwrap()],
+    ] {
+        let mut a = vec!["hub", "--data-dir", hd];
+        a.extend(args);
+        let o = run(&a);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let load = hub_dir.path().join("conteo.csv");
+    std::fs::write(
+        &load,
+        "sku,quantity,kind,note\nARZ1K,12,count,\nLEC1L,20,count,\nSAL1K,5,count,\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        hd,
+        "stock",
+        "import",
+        load.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    // A bad minimum: the file is refused, naming the line, and nothing changes.
+    let bad = hub_dir.path().join("malo.csv");
+    std::fs::write(
+        &bad,
+        "sku,barcode,name,price,tax_rate,min_stock\nARZ1K,,Arroz 1 kg,3500,5,mucho\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "hub",
+        "--data-dir",
+        hd,
+        "catalog",
+        "import",
+        bad.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("línea 2"), "{}", text(&o));
+
+    let h = caja::sync::hub::Hub::open(hub_dir.path())
+        .unwrap()
+        .serve("127.0.0.1:0")
+        .unwrap();
+    // Sales: 3 of rice (12 → 9, under its 10), 2 of oil (never counted: -2).
+    let sale = |n: u32, sku: &str, qty: &str| {
+        serde_json::json!({"_id": format!("sale:FV1-{n:06}"), "type": "sale",
+            "number": format!("FV1-{n:06}"), "business_date": "2026-11-22",
+            "at": "2026-11-22T10:00:00-05:00", "total": "1",
+            "lines": [{"sku": sku, "qty": qty}]})
+    };
+    h.hub
+        .store()
+        .put("caja-docs", sale(1, "ARZ1K", "3"))
+        .unwrap();
+    h.hub
+        .store()
+        .put("caja-docs", sale(2, "ACE1L", "2"))
+        .unwrap();
+    let page = || {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        agent
+            .get(format!("http://{}/", h.addr))
+            .header("Accept", "text/html")
+            .header(
+                "Authorization",
+                caja::sync::basic_auth("admin", "clave-admin-segura"),
+            )
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+    };
+    let html = page();
+    assert!(html.contains("Existencias bajas"), "{html}");
+    assert!(
+        html.contains("ARZ1K Arroz 1 kg: quedan 9 (mínimo 10)"),
+        "{html}"
+    );
+    assert!(html.contains("ACE1L Aceite 1 L: -2, negativo"), "{html}");
+    // Milk (20, minimum 4) and salt (5, minimum 0) are fine.
+    assert!(!html.contains("LEC1L") && !html.contains("SAL1K"), "{html}");
+    // Rice received: off the list.
+    let rows = caja::csvio::read_stock(b"sku,quantity,kind,note\nARZ1K,6,receipt,\n").unwrap();
+    h.hub.import_stock(&rows).unwrap().unwrap();
+    let html = page();
+    assert!(!html.contains("ARZ1K Arroz"), "{html}");
+    assert!(html.contains("ACE1L Aceite 1 L: -2"), "{html}");
+    h.stop();
+}

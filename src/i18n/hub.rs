@@ -67,6 +67,10 @@ pub struct HubWords {
     pub log_pull_failed: &'static str,
     pub log_login_refused: &'static str,
     pub back: &'static str,
+    pub low_stock: &'static str,
+    pub low_min: &'static str,
+    pub low_negative: &'static str,
+    pub low_more: &'static str,
     pub months: [&'static str; 12],
 }
 
@@ -133,6 +137,10 @@ const ES: HubWords = HubWords {
     log_pull_failed: "la descarga del catálogo ({mode}) falló en la caja",
     log_login_refused: "usuario o contraseña rechazados (desde {address})",
     back: "Volver al tablero",
+    low_stock: "Existencias bajas",
+    low_min: "{sku} {name}: quedan {on_hand} (mínimo {min})",
+    low_negative: "{sku} {name}: {on_hand}, negativo: se vendió más de lo registrado; cuente y cargue las existencias",
+    low_more: "y {count} más: vea las existencias",
     months: [
         "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
     ],
@@ -201,6 +209,10 @@ const EN: HubWords = HubWords {
     log_pull_failed: "the catalog pull ({mode}) failed at the register",
     log_login_refused: "user or password refused (from {address})",
     back: "Back to the dashboard",
+    low_stock: "Low stock",
+    low_min: "{sku} {name}: {on_hand} left (minimum {min})",
+    low_negative: "{sku} {name}: {on_hand}, negative: more was sold than recorded; count it and load the stock",
+    low_more: "and {count} more: see the stock",
     months: [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
@@ -246,6 +258,9 @@ mod tests {
             (ES.log_pull, EN.log_pull),
             (ES.log_pull_failed, EN.log_pull_failed),
             (ES.log_login_refused, EN.log_login_refused),
+            (ES.low_min, EN.low_min),
+            (ES.low_negative, EN.low_negative),
+            (ES.low_more, EN.low_more),
         ];
         for (es, en) in pairs {
             assert_eq!(names(es), names(en), "{es} / {en}");

@@ -1989,7 +1989,13 @@ impl Hub {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone();
+        let (low, low_total) = match self.store.low_stock(50) {
+            Ok(l) => l,
+            Err(e) => return hub_error(e),
+        };
         let board = super::hub_page::Board {
+            low: &low,
+            low_total,
             words: self.words(),
             texts: crate::i18n::texts(self.office.language),
             date,

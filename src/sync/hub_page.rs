@@ -137,6 +137,9 @@ pub struct Board<'a> {
     /// The last run of the document checks, and when.
     pub checks: Option<&'a (DateTime<Local>, CheckReport)>,
     pub cli: &'static crate::i18n::CliWords,
+    /// Products at or below their minimum or below zero (the first few), and how many.
+    pub low: &'a [super::hub_stock::LowLine],
+    pub low_total: u64,
 }
 
 impl Board<'_> {
@@ -403,6 +406,37 @@ pub fn dashboard(b: &Board) -> String {
         esc(w.movements_link),
         esc(w.stock_link),
     ));
+    // Stock that needs the shop: at or below its minimum, or negative.
+    if !b.low.is_empty() {
+        use super::hub_stock::milli_text;
+        body.push_str(&format!("<h2>{}</h2><ul class=\"warn\">", esc(w.low_stock)));
+        for l in b.low {
+            let on_hand = milli_text(l.on_hand);
+            let args = [
+                ("sku", l.sku.as_str()),
+                ("name", l.name.as_str()),
+                ("on_hand", on_hand.as_str()),
+            ];
+            let line = match l.min {
+                Some(m) if l.on_hand >= 0 => {
+                    let min = milli_text(m);
+                    let mut a = args.to_vec();
+                    a.push(("min", &min));
+                    fill(w.low_min, &a)
+                }
+                _ => fill(w.low_negative, &args),
+            };
+            body.push_str(&format!("<li>{}</li>", esc(&line)));
+        }
+        body.push_str("</ul>");
+        let more = b.low_total.saturating_sub(b.low.len() as u64);
+        if more > 0 {
+            body.push_str(&format!(
+                "<p><a href=\"/_caja/stock\">{}</a></p>",
+                esc(&fill(w.low_more, &[("count", &more.to_string())]))
+            ));
+        }
+    }
     // What `caja chain check` would say of what the hub holds.
     body.push_str(&format!("<h2>{}</h2>", esc(w.checks)));
     match b.checks {

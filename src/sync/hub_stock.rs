@@ -19,6 +19,11 @@ const STOCK: TableDefinition<&str, &[u8]> = TableDefinition::new("hub_stock_v1")
 const KARDEX: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("hub_kardex_v1");
 /// (business date, SKU) → thousandths sold that date (sale lines; refunds are not netted).
 const SOLD: TableDefinition<(&str, &str), i64> = TableDefinition::new("hub_sold_v1");
+/// SKU → the lowest stock the shop wants of it (the catalog's `min_stock`), in thousandths.
+const MIN: TableDefinition<&str, i64> = TableDefinition::new("hub_min_stock_v1");
+/// SKU → its on-hand, for every SKU at or below its minimum or below zero: what the
+/// dashboard lists without reading every level.
+const LOW: TableDefinition<&str, i64> = TableDefinition::new("hub_low_stock_v1");
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Level {
@@ -56,7 +61,14 @@ pub(super) fn create_tables(tx: &WriteTransaction) -> Result<(), HubError> {
     tx.open_table(STOCK)?;
     tx.open_table(KARDEX)?;
     tx.open_table(SOLD)?;
+    tx.open_table(MIN)?;
+    tx.open_table(LOW)?;
     Ok(())
+}
+
+/// Whether `on_hand` is to be listed: below zero, or at or below a minimum set.
+fn is_low(on_hand: i64, min: Option<i64>) -> bool {
+    on_hand < 0 || min.is_some_and(|m| on_hand <= m)
 }
 
 fn decode<T: for<'a> Deserialize<'a>>(b: &[u8]) -> Result<T, HubError> {
@@ -142,6 +154,8 @@ struct Tables<'t> {
     stock: redb::Table<'t, &'static str, &'static [u8]>,
     kardex: redb::Table<'t, (&'static str, u64), &'static [u8]>,
     sold: redb::Table<'t, (&'static str, &'static str), i64>,
+    min: redb::Table<'t, &'static str, i64>,
+    low: redb::Table<'t, &'static str, i64>,
 }
 
 impl<'t> Tables<'t> {
@@ -150,6 +164,8 @@ impl<'t> Tables<'t> {
             stock: tx.open_table(STOCK)?,
             kardex: tx.open_table(KARDEX)?,
             sold: tx.open_table(SOLD)?,
+            min: tx.open_table(MIN)?,
+            low: tx.open_table(LOW)?,
         })
     }
 
@@ -197,6 +213,12 @@ impl<'t> Tables<'t> {
             sku,
             postcard::to_allocvec(&LevelRecord::V1(level.clone()))?.as_slice(),
         )?;
+        let min = self.min.get(sku)?.map(|v| v.value());
+        if is_low(level.on_hand, min) {
+            self.low.insert(sku, level.on_hand)?;
+        } else {
+            self.low.remove(sku)?;
+        }
         Ok(level)
     }
 
@@ -236,6 +258,15 @@ pub struct Loaded {
     pub sku: String,
     pub before: i64,
     pub after: i64,
+}
+
+/// A product the dashboard lists: at or below its minimum, or below zero.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowLine {
+    pub sku: String,
+    pub name: String,
+    pub on_hand: i64,
+    pub min: Option<i64>,
 }
 
 /// A row of `caja hub stock`: a product, what is on hand, what sold on the date, the last
@@ -293,6 +324,63 @@ impl HubStore {
         }
         tx.commit()?;
         Ok(Ok(out))
+    }
+
+    /// Sets every product's minimum stock at once (a catalog file with a `min_stock` column:
+    /// a product it leaves empty has none), and lists again what is low.
+    pub fn set_min_stock(&self, mins: &[(String, i64)]) -> Result<(), HubError> {
+        let mut tx = self.db().begin_write()?;
+        tx.set_durability(redb::Durability::Immediate)?;
+        {
+            let mut t = Tables::open(&tx)?;
+            t.min.retain(|_, _| false)?;
+            for (sku, m) in mins {
+                t.min.insert(sku.as_str(), *m)?;
+            }
+            t.low.retain(|_, _| false)?;
+            for row in t.stock.iter()? {
+                let (k, v) = row?;
+                let on_hand = level_of(v.value())?.on_hand;
+                let min = t.min.get(k.value())?.map(|v| v.value());
+                if is_low(on_hand, min) {
+                    t.low.insert(k.value(), on_hand)?;
+                }
+            }
+            // A product with a minimum that never moved has nothing on hand.
+            for (sku, m) in mins {
+                if *m >= 0 && t.stock.get(sku.as_str())?.is_none() {
+                    t.low.insert(sku.as_str(), 0)?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The products at or below their minimum or below zero, by SKU (the first `limit`), with
+    /// their name, on-hand and minimum; and how many there are.
+    pub fn low_stock(&self, limit: usize) -> Result<(Vec<LowLine>, u64), HubError> {
+        let tx = self.db().begin_read()?;
+        let low = tx.open_table(LOW)?;
+        let min = tx.open_table(MIN)?;
+        let total = low.len()?;
+        let mut out = Vec::new();
+        for row in low.iter()?.take(limit) {
+            let (k, v) = row?;
+            let sku = k.value();
+            let name = self
+                .get_in(&tx, "caja-catalog", &format!("product:{sku}"))
+                .ok()
+                .and_then(|d| d["name"].as_str().map(String::from))
+                .unwrap_or_default();
+            out.push(LowLine {
+                sku: sku.to_string(),
+                name,
+                on_hand: v.value(),
+                min: min.get(sku)?.map(|v| v.value()),
+            });
+        }
+        Ok((out, total))
     }
 
     /// Every product of the catalog, and every SKU that moved without being in it, with its
