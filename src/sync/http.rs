@@ -144,7 +144,7 @@ impl HttpRequest {
     }
 }
 
-pub type Reply = Response<std::io::Cursor<Vec<u8>>>;
+pub type Reply = tiny_http::ResponseBox;
 pub type Handler = dyn Fn(&HttpRequest) -> Reply + Send + Sync;
 
 /// A server running on its own threads.
@@ -176,7 +176,9 @@ impl Running {
 }
 
 fn plain(status: u16, text: &str) -> Reply {
-    Response::from_data(text.as_bytes().to_vec()).with_status_code(status)
+    Response::from_data(text.as_bytes().to_vec())
+        .with_status_code(status)
+        .boxed()
 }
 
 /// Connections the kernel holds for the accept loop. std's `TcpListener::bind` asks for 128:
@@ -403,17 +405,170 @@ fn connection(stream: impl Conn, limits: &Limits, handler: &Handler) {
 /// tiny_http keeps a response's `Connection` header to itself, so the line goes in after the
 /// status line.
 fn print(resp: Reply, w: &mut impl Write, head_only: bool, close: bool) -> std::io::Result<()> {
+    CUT.with(|c| c.set(false));
+    let mut w = UnlessCut { inner: w };
     if !close {
-        return resp.raw_print(w, HTTPVersion(1, 1), &[], head_only, None);
+        return resp.raw_print(&mut w, HTTPVersion(1, 1), &[], head_only, None);
     }
-    let mut out = Vec::new();
-    resp.raw_print(&mut out, HTTPVersion(1, 1), &[], head_only, None)?;
-    let at = out
-        .windows(2)
-        .position(|p| p == b"\r\n")
-        .map_or(out.len(), |p| p + 2);
-    out.splice(at..at, b"Connection: close\r\n".iter().copied());
-    w.write_all(&out)
+    let mut w = CloseAfterStatus {
+        inner: &mut w,
+        said: false,
+        line: Vec::new(),
+    };
+    resp.raw_print(&mut w, HTTPVersion(1, 1), &[], head_only, None)?;
+    w.flush()
+}
+
+thread_local! {
+    /// Set when a streamed body fails midway (see `ChunkReader`), on the connection's thread
+    /// that reads it: from then on nothing more is written, not even the chunked encoding's
+    /// last chunk, which would make a cut answer look whole.
+    static CUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+struct UnlessCut<'a, W: Write> {
+    inner: &'a mut W,
+}
+
+impl<W: Write> Write for UnlessCut<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if CUT.with(std::cell::Cell::get) {
+            return Err(std::io::Error::other("the answer was cut off"));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if CUT.with(std::cell::Cell::get) {
+            return Err(std::io::Error::other("the answer was cut off"));
+        }
+        self.inner.flush()
+    }
+}
+
+/// Writes through, adding `Connection: close` after the status line; the body streams as it
+/// comes, never held whole.
+struct CloseAfterStatus<'a, W: Write> {
+    inner: &'a mut W,
+    said: bool,
+    line: Vec<u8>,
+}
+
+impl<W: Write> Write for CloseAfterStatus<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.said {
+            return self.inner.write(buf);
+        }
+        self.line.extend_from_slice(buf);
+        if let Some(p) = self.line.windows(2).position(|p| p == b"\r\n") {
+            let rest = self.line.split_off(p + 2);
+            self.inner.write_all(&self.line)?;
+            self.inner.write_all(b"Connection: close\r\n")?;
+            self.inner.write_all(&rest)?;
+            self.said = true;
+            self.line = Vec::new();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.said && !self.line.is_empty() {
+            self.inner.write_all(&self.line)?;
+            self.line.clear();
+        }
+        self.inner.flush()
+    }
+}
+
+/// A `200` whose body `produce` writes on a thread of its own while the client reads it
+/// (chunked): memory holds a few 64 KiB chunks, whatever the body's size. A client that goes
+/// away stops the producer at its next write; a producer that fails midway cuts the answer
+/// off without its last chunk, so the client sees it incomplete, never a short table that
+/// looks whole.
+pub fn streamed(
+    content_type: &str,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()> + Send + 'static,
+) -> Reply {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<u8>, String>>(4);
+    let spawned = std::thread::Builder::new()
+        .name("hub-stream".into())
+        .spawn(move || {
+            let mut w = ChunkWriter {
+                tx,
+                buf: Vec::with_capacity(CHUNK),
+            };
+            let done = produce(&mut w).and_then(|()| w.flush());
+            if let Err(e) = done
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                tracing::warn!(error = %e, "hub: a streamed answer stopped");
+                let _ = w.tx.send(Err(e.to_string()));
+            }
+        });
+    if spawned.is_err() {
+        return plain(503, "busy");
+    }
+    let reader = ChunkReader {
+        rx,
+        cur: std::io::Cursor::new(Vec::new()),
+    };
+    let mut r = Response::new(tiny_http::StatusCode(200), Vec::new(), reader, None, None);
+    if let Ok(h) = tiny_http::Header::from_bytes(&b"Content-Type"[..], content_type.as_bytes()) {
+        r.add_header(h);
+    }
+    r.boxed()
+}
+
+const CHUNK: usize = 64 * 1024;
+
+struct ChunkWriter {
+    tx: std::sync::mpsc::SyncSender<Result<Vec<u8>, String>>,
+    buf: Vec<u8>,
+}
+
+impl Write for ChunkWriter {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(b);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK));
+        self.tx
+            .send(Ok(chunk))
+            .map_err(|_| std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+    }
+}
+
+struct ChunkReader {
+    rx: std::sync::mpsc::Receiver<Result<Vec<u8>, String>>,
+    cur: std::io::Cursor<Vec<u8>>,
+}
+
+impl std::io::Read for ChunkReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.cur.read(out)?;
+            if n > 0 || out.is_empty() {
+                return Ok(n);
+            }
+            match self.rx.recv() {
+                Ok(Ok(next)) => self.cur = std::io::Cursor::new(next),
+                Ok(Err(why)) => {
+                    CUT.with(|c| c.set(true));
+                    return Err(std::io::Error::other(why));
+                }
+                // The producer is done.
+                Err(_) => return Ok(0),
+            }
+        }
+    }
 }
 
 /// Reads until `deadline`, however the bytes trickle in.
@@ -600,5 +755,59 @@ mod tests {
             }
         }
         assert_eq!(held.len(), n);
+    }
+
+    /// A streamed answer arrives whole, in chunks, over a kept-alive or a closing connection;
+    /// one whose producer fails midway arrives cut off, so the client sees it incomplete.
+    #[test]
+    fn a_streamed_answer_is_whole_or_visibly_cut() {
+        let Ok(listener) = bind("127.0.0.1:0") else {
+            panic!("no loopback socket")
+        };
+        let handler: Arc<Handler> = Arc::new(|req: &HttpRequest| {
+            let fail = req.url.contains("fail");
+            streamed("text/plain", move |w| {
+                for i in 0..20_000 {
+                    writeln!(w, "line {i}")?;
+                    if fail && i == 10_000 {
+                        return Err(std::io::Error::other("the store went away"));
+                    }
+                }
+                Ok(())
+            })
+        });
+        let Ok(running) = serve(listener, Limits::default(), handler) else {
+            panic!("not serving")
+        };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        for close in [false, true] {
+            let mut req = agent.get(format!("http://{}/whole", running.addr));
+            if close {
+                req = req.header("Connection", "close");
+            }
+            let Ok(mut r) = req.call() else {
+                panic!("no answer")
+            };
+            assert_eq!(r.status(), 200);
+            let Ok(body) = r.body_mut().with_config().limit(1 << 24).read_to_string() else {
+                panic!("the body did not read")
+            };
+            assert_eq!(body.lines().count(), 20_000);
+            assert!(body.ends_with("line 19999\n"));
+        }
+        let Ok(mut r) = agent.get(format!("http://{}/fail", running.addr)).call() else {
+            panic!("no answer")
+        };
+        assert!(
+            r.body_mut()
+                .with_config()
+                .limit(1 << 24)
+                .read_to_string()
+                .is_err()
+        );
+        running.stop();
     }
 }

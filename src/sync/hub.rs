@@ -24,7 +24,7 @@ enum Who {
 }
 
 pub struct Hub {
-    store: HubStore,
+    store: Arc<HubStore>,
     /// Verified (user, SHA-256 of password) pairs: argon2 runs once per user and password, not
     /// once per request.
     verified: Mutex<HashMap<String, [u8; 32]>>,
@@ -202,7 +202,9 @@ fn throttled() -> Reply {
 }
 
 fn reply(status: u16, body: &Value) -> Reply {
-    let mut r = Response::from_data(body.to_string().into_bytes()).with_status_code(status);
+    let mut r = Response::from_data(body.to_string().into_bytes())
+        .with_status_code(status)
+        .boxed();
     if let Some(h) = header("Content-Type", "application/json") {
         r.add_header(h);
     }
@@ -247,7 +249,7 @@ fn multipart_mixed(parts: &[Value]) -> Reply {
         );
     }
     body.extend_from_slice(format!("--{boundary}--").as_bytes());
-    let r = Response::from_data(body).with_status_code(200);
+    let r = Response::from_data(body).with_status_code(200).boxed();
     with(
         r,
         "Content-Type",
@@ -325,42 +327,61 @@ fn only_params(q: &HashMap<String, String>, allowed: &[&str]) -> Result<(), Repl
     }
 }
 
+/// The stock page's columns.
+const STOCK_COLUMNS: [&str; 5] = ["sku", "name", "on_hand", "sold_today", "last_move"];
+
 /// A head-office table written as it is read: CSV with a header line, or JSON
-/// `{"rows": [{column: text, …}, …], …}`; each cell a string.
-struct Rows {
+/// `{"rows": [{column: text, …}, …], …}`; each cell a string. Into memory (`Rows::new`) or
+/// into any writer, such as a streamed answer's (`Rows::to`).
+struct Rows<W: std::io::Write = Vec<u8>> {
     columns: &'static [&'static str],
-    out: Vec<u8>,
-    /// None for JSON.
-    csv: Option<csv::Writer<Vec<u8>>>,
+    sink: Sink<W>,
     rows: usize,
 }
 
-impl Rows {
-    fn new(json: bool, columns: &'static [&'static str]) -> Rows {
-        let mut t = Rows {
+enum Sink<W: std::io::Write> {
+    Csv(csv::Writer<W>),
+    Json(W),
+}
+
+fn table_error(e: impl std::fmt::Display) -> HubError {
+    HubError::Db(format!("a table could not be written: {e}"))
+}
+
+impl Rows<Vec<u8>> {
+    fn new(json: bool, columns: &'static [&'static str]) -> Rows<Vec<u8>> {
+        // Into memory: it cannot fail.
+        Rows::to(Vec::new(), json, columns).unwrap_or_else(|_| Rows {
             columns,
-            out: Vec::new(),
-            csv: None,
+            sink: Sink::Json(Vec::new()),
             rows: 0,
-        };
-        if json {
-            t.out.extend_from_slice(b"{\"rows\":[");
+        })
+    }
+}
+
+impl<W: std::io::Write> Rows<W> {
+    fn to(mut out: W, json: bool, columns: &'static [&'static str]) -> Result<Rows<W>, HubError> {
+        let sink = if json {
+            out.write_all(b"{\"rows\":[").map_err(table_error)?;
+            Sink::Json(out)
         } else {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            // Into memory: it cannot fail.
-            let _ = w.write_record(columns);
-            t.csv = Some(w);
-        }
-        t
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(columns).map_err(table_error)?;
+            Sink::Csv(w)
+        };
+        Ok(Rows {
+            columns,
+            sink,
+            rows: 0,
+        })
     }
 
     fn row(&mut self, cells: &[&str]) -> Result<(), HubError> {
-        let bad = |e: String| HubError::Db(format!("a table could not be written: {e}"));
-        match &mut self.csv {
-            Some(w) => w.write_record(cells).map_err(|e| bad(e.to_string()))?,
-            None => {
+        match &mut self.sink {
+            Sink::Csv(w) => w.write_record(cells).map_err(table_error)?,
+            Sink::Json(out) => {
                 if self.rows > 0 {
-                    self.out.push(b',');
+                    out.write_all(b",").map_err(table_error)?;
                 }
                 let row: serde_json::Map<String, Value> = self
                     .columns
@@ -368,41 +389,41 @@ impl Rows {
                     .zip(cells)
                     .map(|(k, v)| ((*k).to_string(), Value::String((*v).to_string())))
                     .collect();
-                serde_json::to_writer(&mut self.out, &row).map_err(|e| bad(e.to_string()))?;
+                serde_json::to_writer(&mut *out, &row).map_err(table_error)?;
             }
         }
         self.rows += 1;
         Ok(())
     }
 
-    /// The bytes written; `extra` are the JSON object's other fields.
-    fn into_body(mut self, extra: &[(&str, Value)]) -> Result<Vec<u8>, HubError> {
-        match self.csv.take() {
-            Some(w) => w
-                .into_inner()
-                .map_err(|_| HubError::Db("the CSV could not be written".into())),
-            None => {
-                self.out.push(b']');
+    /// The writer, the table ended; `extra` are the JSON object's other fields.
+    fn into_body(self, extra: &[(&str, Value)]) -> Result<W, HubError> {
+        match self.sink {
+            Sink::Csv(w) => w.into_inner().map_err(|e| table_error(e.error())),
+            Sink::Json(mut out) => {
+                out.write_all(b"]").map_err(table_error)?;
                 for (k, v) in extra {
-                    self.out
-                        .extend_from_slice(format!(",{}:{v}", Value::from(*k)).as_bytes());
+                    out.write_all(format!(",{}:{v}", Value::from(*k)).as_bytes())
+                        .map_err(table_error)?;
                 }
-                self.out.push(b'}');
-                Ok(self.out)
+                out.write_all(b"}").map_err(table_error)?;
+                Ok(out)
             }
         }
     }
+}
 
+impl Rows<Vec<u8>> {
     /// The answer; `extra` are the JSON object's other fields.
     fn finish(self, extra: &[(&str, Value)]) -> Reply {
-        let content_type = if self.csv.is_some() {
+        let content_type = if matches!(self.sink, Sink::Csv(_)) {
             "text/csv; charset=utf-8"
         } else {
             "application/json"
         };
         match self.into_body(extra) {
             Ok(body) => with(
-                Response::from_data(body).with_status_code(200),
+                Response::from_data(body).with_status_code(200).boxed(),
                 "Content-Type",
                 content_type,
             ),
@@ -563,7 +584,7 @@ impl Hub {
             .map_err(|e| HubError::Db(e.to_string()))?
             .to_string();
         Ok(Hub {
-            store: HubStore::open(&dir.join("hub.redb"))?,
+            store: Arc::new(HubStore::open(&dir.join("hub.redb"))?),
             verified: Mutex::new(HashMap::new()),
             decoy,
             failures: Mutex::new(HashMap::new()),
@@ -850,7 +871,9 @@ impl Hub {
                 }
                 out.push_str(&json!({"last_seq": v["last_seq"], "pending": 0}).to_string());
                 out.push('\n');
-                let r = Response::from_data(out.into_bytes()).with_status_code(200);
+                let r = Response::from_data(out.into_bytes())
+                    .with_status_code(200)
+                    .boxed();
                 return Ok(with(r, "Content-Type", "application/json"));
             }
         }
@@ -1107,7 +1130,9 @@ impl Hub {
                         let cookie = self.session.issue(&name, chrono::Utc::now().timestamp());
                         let r = match &next {
                             Some(n) => with(
-                                Response::from_data(Vec::new()).with_status_code(303),
+                                Response::from_data(Vec::new())
+                                    .with_status_code(303)
+                                    .boxed(),
                                 "Location",
                                 n,
                             ),
@@ -1230,7 +1255,9 @@ impl Hub {
         if parts[0] == "_caja" {
             if parts.get(1).map(String::as_str) == Some("logout") {
                 let r = with(
-                    Response::from_data(Vec::new()).with_status_code(303),
+                    Response::from_data(Vec::new())
+                        .with_status_code(303)
+                        .boxed(),
                     "Location",
                     "/",
                 );
@@ -1634,7 +1661,9 @@ impl Hub {
                 // The revision is the document's ETag: a client that holds it gets a 304.
                 let etag = format!("\"{}\"", v["_rev"].as_str().unwrap_or_default());
                 let r = if asked.if_none_match == Some(etag.as_str()) {
-                    Response::from_data(Vec::new()).with_status_code(304)
+                    Response::from_data(Vec::new())
+                        .with_status_code(304)
+                        .boxed()
                 } else {
                     reply(200, &v)
                 };
@@ -1716,14 +1745,13 @@ impl Hub {
                 } else {
                     "text/csv; charset=utf-8"
                 };
-                match self.movements(date, q.get("register").map(String::as_str), json_out) {
-                    Ok((body, _)) => with(
-                        Response::from_data(body).with_status_code(200),
-                        "Content-Type",
-                        content_type,
-                    ),
-                    Err(e) => hub_error(e),
-                }
+                let (store, office) = (self.store.clone(), self.office.clone());
+                let register = q.get("register").cloned();
+                super::http::streamed(content_type, move |out| {
+                    movements_to(&store, &office, date, register.as_deref(), json_out, out)
+                        .map(|_| ())
+                        .map_err(|e| std::io::Error::other(e.to_string()))
+                })
             }
             "stock" => {
                 let date = match q.get("date") {
@@ -1733,24 +1761,31 @@ impl Hub {
                     },
                     None => chrono::Local::now().date_naive().to_string(),
                 };
-                // A line at a time, holding no list of products.
-                let mut t = Rows::new(
-                    json_out,
-                    &["sku", "name", "on_hand", "sold_today", "last_move"],
-                );
-                let written = self.store.stock_each(&date, |l| {
-                    t.row(&[
-                        &l.sku,
-                        &l.name,
-                        &milli_text(l.on_hand),
-                        &milli_text(l.sold_today),
-                        &l.last_move,
-                    ])
-                });
-                match written {
-                    Ok(()) => t.finish(&[("date", json!(date))]),
-                    Err(e) => hub_error(e),
-                }
+                // A line at a time, streamed as it is read: no list of products, and no
+                // whole page, is ever held.
+                let store = self.store.clone();
+                let content_type = if json_out {
+                    "application/json"
+                } else {
+                    "text/csv; charset=utf-8"
+                };
+                super::http::streamed(content_type, move |out| {
+                    let io = |e: HubError| std::io::Error::other(e.to_string());
+                    let mut t = Rows::to(out, json_out, &STOCK_COLUMNS).map_err(io)?;
+                    store
+                        .stock_each(&date, |l| {
+                            t.row(&[
+                                &l.sku,
+                                &l.name,
+                                &milli_text(l.on_hand),
+                                &milli_text(l.sold_today),
+                                &l.last_move,
+                            ])
+                        })
+                        .map_err(io)?;
+                    t.into_body(&[("date", json!(date))]).map_err(io)?;
+                    Ok(())
+                })
             }
             _ => {
                 let Some(sku) = q.get("sku").filter(|s| !s.is_empty()) else {
@@ -1869,7 +1904,9 @@ impl Hub {
     }
 
     fn html(&self, status: u16, page: String) -> Reply {
-        let r = Response::from_data(page.into_bytes()).with_status_code(status);
+        let r = Response::from_data(page.into_bytes())
+            .with_status_code(status)
+            .boxed();
         let r = with(r, "Content-Type", "text/html; charset=utf-8");
         // The pages carry a login: no cache keeps them.
         with(r, "Cache-Control", "no-store")
@@ -2011,86 +2048,110 @@ impl Hub {
         self.html(200, super::hub_page::dashboard(&board))
     }
 
-    /// The currency a register's documents are written in: the one it reports, else the
-    /// hub's `[hub] currency`, else COP.
-    fn currency_of(&self, register: &str) -> crate::domain::money::Currency {
-        self.store
-            .get("caja-registers", &format!("register:{register}"))
-            .ok()
-            .and_then(|d| {
-                d["currency"]
-                    .as_str()
-                    .and_then(crate::domain::money::Currency::by_code)
-            })
-            .or_else(|| self.office.currency.clone())
-            .or_else(|| crate::domain::money::Currency::by_code("COP"))
-            .unwrap_or_else(|| crate::domain::money::Currency {
-                code: "COP".into(),
-                decimals: 0,
-                symbol: "$".into(),
-                thousands: '.',
-                decimal: ',',
-                cash_step: 1,
-            })
-    }
-
     /// The day's movements (`/_caja/movements`, `caja hub export`): every document of a
     /// business date, as its register's `caja journal --format csv` writes it, plus `store`.
-    /// Returns the rows written.
+    /// Returns the bytes and the rows written.
     pub fn movements(
         &self,
         date: chrono::NaiveDate,
         register: Option<&str>,
         json_out: bool,
     ) -> Result<(Vec<u8>, usize), HubError> {
-        const COLUMNS: [&str; 15] = [
-            "number",
-            "type",
-            "business_date",
-            "at",
-            "register",
-            "cashier",
-            "total",
-            "cash",
-            "card",
-            "transfer",
-            "other",
-            "change",
-            "overrides",
-            "detail",
-            "store",
-        ];
-        debug_assert_eq!(COLUMNS[..14], crate::journal::CSV_COLUMNS);
-        let mut t = Rows::new(json_out, &COLUMNS);
-        // Per register: its currency and store name, read once.
-        let mut known: HashMap<String, (crate::domain::money::Currency, String)> = HashMap::new();
-        self.store
-            .movements_each(&date.to_string(), register, |doc| {
-                let reg = doc["register"].as_str().unwrap_or_default().to_string();
-                let (currency, store) = known
-                    .entry(reg.clone())
-                    .or_insert_with(|| {
-                        let store = self
-                            .store
-                            .get("caja-registers", &format!("register:{reg}"))
-                            .ok()
-                            .and_then(|d| d["store"].as_str().map(String::from))
-                            .unwrap_or_default();
-                        (self.currency_of(&reg), store)
-                    })
-                    .clone();
-                let Some(row) = crate::journal::JournalRow::from_json(doc, &currency) else {
-                    tracing::warn!(id = %doc["_id"], "hub: a document that is no journal row");
-                    return Ok(());
-                };
-                let cells = crate::journal::csv_cells(row, &currency);
-                let mut all: Vec<&str> = cells.iter().map(String::as_str).collect();
-                all.push(&store);
-                t.row(&all)
-            })?;
-        let rows = t.rows;
-        Ok((t.into_body(&[("date", json!(date.to_string()))])?, rows))
+        let mut out = Vec::new();
+        let rows = movements_to(
+            &self.store,
+            &self.office,
+            date,
+            register,
+            json_out,
+            &mut out,
+        )?;
+        Ok((out, rows))
     }
+}
+
+/// The currency a register's documents are written in: the one it reports, else the hub's
+/// `[hub] currency`, else COP.
+fn currency_of(
+    store: &HubStore,
+    office: &Office,
+    register: &str,
+) -> crate::domain::money::Currency {
+    store
+        .get("caja-registers", &format!("register:{register}"))
+        .ok()
+        .and_then(|d| {
+            d["currency"]
+                .as_str()
+                .and_then(crate::domain::money::Currency::by_code)
+        })
+        .or_else(|| office.currency.clone())
+        .or_else(|| crate::domain::money::Currency::by_code("COP"))
+        .unwrap_or_else(|| crate::domain::money::Currency {
+            code: "COP".into(),
+            decimals: 0,
+            symbol: "$".into(),
+            thousands: '.',
+            decimal: ',',
+            cash_step: 1,
+        })
+}
+
+/// Writes the day's movements (see `Hub::movements`) into `out`, a document at a time.
+fn movements_to(
+    store: &HubStore,
+    office: &Office,
+    date: chrono::NaiveDate,
+    register: Option<&str>,
+    json_out: bool,
+    out: impl std::io::Write,
+) -> Result<usize, HubError> {
+    const COLUMNS: [&str; 15] = [
+        "number",
+        "type",
+        "business_date",
+        "at",
+        "register",
+        "cashier",
+        "total",
+        "cash",
+        "card",
+        "transfer",
+        "other",
+        "change",
+        "overrides",
+        "detail",
+        "store",
+    ];
+    debug_assert_eq!(COLUMNS[..14], crate::journal::CSV_COLUMNS);
+    let mut t = Rows::to(out, json_out, &COLUMNS)?;
+    // Per register: its currency and store name, read once.
+    let mut known: HashMap<String, (crate::domain::money::Currency, String)> = HashMap::new();
+    store.movements_each(&date.to_string(), register, |doc| {
+        let reg = doc["register"].as_str().unwrap_or_default().to_string();
+        let (currency, name) = known
+            .entry(reg.clone())
+            .or_insert_with(|| {
+                let name = store
+                    .get("caja-registers", &format!("register:{reg}"))
+                    .ok()
+                    .and_then(|d| d["store"].as_str().map(String::from))
+                    .unwrap_or_default();
+                (currency_of(store, office, &reg), name)
+            })
+            .clone();
+        let Some(row) = crate::journal::JournalRow::from_json(doc, &currency) else {
+            tracing::warn!(id = %doc["_id"], "hub: a document that is no journal row");
+            return Ok(());
+        };
+        let cells = crate::journal::csv_cells(row, &currency);
+        let mut all: Vec<&str> = cells.iter().map(String::as_str).collect();
+        all.push(&name);
+        t.row(&all)
+    })?;
+    let rows = t.rows;
+    t.into_body(&[("date", json!(date.to_string()))])?;
+    Ok(rows)
 }
 
 #[cfg(test)]
