@@ -736,7 +736,8 @@ fn office_bench(work: &std::path::Path, out: &mut impl Write) -> Result<()> {
                     json!({"_id": format!("sale:{number}"), "_rev": format!("1-{:032x}", r * 1_000_000 + i),
                         "type": "sale", "register": code, "number": number, "business_date": today,
                         "at": at, "cashier": "ana", "total": "11900",
-                        "lines": [{"sku": format!("SKU{}", i % 997), "qty": "1", "total": "11900"}],
+                        "lines": [{"sku": format!("SKU{}", i % 997), "qty": "1", "total": "11900"},
+                            {"sku": "BOLSA", "qty": "1", "total": "0"}],
                         "tenders": [{"kind": "cash", "amount": "20000"}], "change": "8100",
                         "rounding": "0"})
                 })
@@ -812,10 +813,24 @@ fn office_bench(work: &std::path::Path, out: &mut impl Write) -> Result<()> {
     let (d, n) = get("/_caja/stock", false)?;
     writeln!(
         out,
-        "stock page, 997 products            {}  ({} KiB)",
+        "stock page, 998 products            {}  ({} KiB)",
         ms(d),
         n / 1024
     )?;
+    // One product in every sale: a kardex of 100,000 movements, read by pages.
+    let moves = REGISTERS * SALES;
+    for (from, limit) in [(1, 1000), (moves - 999, 1000), (moves / 2, 10_000)] {
+        let (d, n) = get(
+            &format!("/_caja/kardex?sku=BOLSA&from={from}&limit={limit}"),
+            false,
+        )?;
+        writeln!(
+            out,
+            "kardex of {moves} movements, {limit} from {from}  {}  ({} KiB)",
+            ms(d),
+            n / 1024
+        )?;
+    }
     handle.stop();
     Ok(())
 }

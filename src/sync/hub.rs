@@ -340,7 +340,7 @@ struct Rows<W: std::io::Write = Vec<u8>> {
 }
 
 enum Sink<W: std::io::Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Json(W),
 }
 
@@ -367,7 +367,7 @@ impl<W: std::io::Write> Rows<W> {
         } else {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(columns).map_err(table_error)?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         };
         Ok(Rows {
             columns,
@@ -399,7 +399,7 @@ impl<W: std::io::Write> Rows<W> {
     /// The writer, the table ended; `extra` are the JSON object's other fields.
     fn into_body(self, extra: &[(&str, Value)]) -> Result<W, HubError> {
         match self.sink {
-            Sink::Csv(w) => w.into_inner().map_err(|e| table_error(e.error())),
+            Sink::Csv(w) => (*w).into_inner().map_err(|e| table_error(e.error())),
             Sink::Json(mut out) => {
                 out.write_all(b"]").map_err(table_error)?;
                 for (k, v) in extra {
@@ -579,7 +579,7 @@ impl Hub {
         getrandom::fill(&mut secret).map_err(|e| HubError::Db(e.to_string()))?;
         let salt =
             SaltString::encode_b64(&secret[..16]).map_err(|e| HubError::Db(e.to_string()))?;
-        let decoy = argon2::Argon2::default()
+        let decoy = HubStore::hasher()
             .hash_password(&secret[16..], &salt)
             .map_err(|e| HubError::Db(e.to_string()))?
             .to_string();
@@ -1054,6 +1054,14 @@ impl Hub {
             }
             if let Ok(mut m) = self.verified.lock() {
                 m.insert(user.clone(), digest);
+            }
+            // A hash written with older settings is written again with the hub's own, so
+            // that every name costs the same to check as the decoy (and as little memory).
+            if let Some(u) = &u
+                && !u.password_hash.contains("$m=7168,t=5,p=1$")
+                && let Err(e) = self.store.add_user(&user, password, u.admin)
+            {
+                tracing::warn!(%user, error = %e, "hub: an old password hash was not renewed");
             }
         }
         match u {
@@ -2158,6 +2166,37 @@ fn movements_to(
 mod argon_tests {
     use super::verify_in;
     use argon2::password_hash::{PasswordHasher, SaltString};
+
+    /// A password hashed with argon2's defaults (19 MiB, what earlier hubs wrote) still logs
+    /// in, and is written again with the hub's settings (7 MiB): the old hash costs more to
+    /// check than an unknown name's decoy would.
+    #[test]
+    fn an_older_hash_logs_in_and_is_renewed() {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = super::Hub::open(dir.path()).unwrap();
+        let salt = SaltString::encode_b64(b"sixteen byte slt").unwrap();
+        let old = argon2::Argon2::default()
+            .hash_password(b"clave-fv1-segura", &salt)
+            .unwrap()
+            .to_string();
+        assert!(old.contains("$m=19456,t=2,p=1$"), "{old}");
+        hub.store.add_user_hash("FV1", &old, false).unwrap();
+        let peer = std::net::IpAddr::from([127, 0, 0, 1]);
+        assert!(matches!(
+            hub.login("FV1", "clave-fv1-segura", peer),
+            super::Auth::Ok(super::Who::Register(_))
+        ));
+        let renewed = hub.store.user("FV1").unwrap().unwrap().password_hash;
+        assert!(renewed.contains("$m=7168,t=5,p=1$"), "{renewed}");
+        assert!(matches!(
+            hub.login("FV1", "clave-fv1-segura", peer),
+            super::Auth::Ok(_)
+        ));
+        assert!(matches!(
+            hub.login("FV1", "otra-clave", peer),
+            super::Auth::Failed
+        ));
+    }
 
     #[test]
     fn the_reused_memory_verifies_like_argon2_itself() {

@@ -269,7 +269,7 @@ impl HubStore {
         }
         crate::store::files::private_file(path)?;
         let db = Database::builder()
-            .set_cache_size(16 * 1024 * 1024)
+            .set_cache_size(8 * 1024 * 1024)
             .create(path)?;
         let tx = db.begin_write()?;
         {
@@ -389,6 +389,33 @@ impl HubStore {
         )
     }
 
+    /// The password hash the hub writes: Argon2id with 7 MiB, 5 passes, one lane, one of the
+    /// settings OWASP's password storage guidance gives as equal in strength to its first
+    /// (19 MiB, 2 passes) for a server short of memory, as a shop's hub on a thin client is.
+    /// A hash written with other settings still verifies: they are in its PHC string.
+    pub fn hasher() -> argon2::Argon2<'static> {
+        let params = argon2::Params::new(7 * 1024, 5, 1, None).unwrap_or_default();
+        argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+    }
+
+    /// A user with a hash made elsewhere (a test's older settings).
+    #[cfg(test)]
+    pub(super) fn add_user_hash(
+        &self,
+        name: &str,
+        hash: &str,
+        admin: bool,
+    ) -> Result<(), HubError> {
+        let rec = postcard::to_allocvec(&HubUserRecord::V1(HubUser {
+            password_hash: hash.to_string(),
+            admin,
+        }))?;
+        let tx = self.db.begin_write()?;
+        tx.open_table(USERS)?.insert(name, rec.as_slice())?;
+        tx.commit()?;
+        Ok(())
+    }
+
     pub fn add_user(&self, name: &str, password: &str, admin: bool) -> Result<(), HubError> {
         use argon2::password_hash::{PasswordHasher, SaltString};
         if password.len() < 8 {
@@ -397,7 +424,7 @@ impl HubStore {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| HubError::Db(e.to_string()))?;
         let salt = SaltString::encode_b64(&salt).map_err(|e| HubError::Db(e.to_string()))?;
-        let hash = argon2::Argon2::default()
+        let hash = HubStore::hasher()
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| HubError::Db(e.to_string()))?
             .to_string();
