@@ -6,6 +6,17 @@
 // Tests may unwrap; the product may not (see [lints] in Cargo.toml).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+/// The version, the commit it was built from and the build date (`src/build.rs`), as
+/// `caja --version` and `caja doctor` say it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("CAJA_COMMIT"),
+    ", built ",
+    env!("CAJA_BUILD_DATE"),
+    ")"
+);
+
 pub mod app;
 pub mod bench;
 pub mod bench_register;

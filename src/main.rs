@@ -19,7 +19,7 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(
     name = "caja",
-    version,
+    version = caja::VERSION,
     about = "A terminal cash register that never loses a sale"
 )]
 struct Cli {
@@ -158,6 +158,13 @@ enum Command {
     /// Opens the store once and prints how long it took (run by `caja bench`).
     #[command(hide = true)]
     BenchOpen,
+    /// Writes the manual pages (`man/caja.1.gz`, one per command) and the bash, zsh and fish
+    /// completions into DIR, from this CLI's definition (what the Debian package installs).
+    #[command(hide = true)]
+    Assets {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Sell demo tickets in a loop, printing each number once durable (disk burn-in).
     Soak {
         /// Stop after this many tickets (default: until killed).
@@ -679,6 +686,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
             password,
         }) => {
             caja::bench::pull_probe(&dir, &url, &user, &password, &mut std::io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Assets { out }) => {
+            assets(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::BenchOpen) => {
@@ -1417,6 +1428,47 @@ fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The manual pages and completions the Debian package installs, made from the CLI itself:
+/// `caja(1)`, and `caja-CMD(1)` for each command a person runs (the hidden ones are left out).
+fn assets(out: &Path) -> Result<()> {
+    use clap::CommandFactory;
+    let man = out.join("man");
+    let completions = out.join("completions");
+    std::fs::create_dir_all(&man)?;
+    std::fs::create_dir_all(&completions)?;
+    let cmd = Cli::command();
+    let page = |c: clap::Command, name: &str| -> Result<()> {
+        let mut text = Vec::new();
+        clap_mangen::Man::new(c)
+            .date(env!("CAJA_BUILD_DATE"))
+            .source(format!("caja {}", env!("CARGO_PKG_VERSION")))
+            .manual("caja")
+            .render(&mut text)?;
+        std::fs::write(man.join(format!("{name}.1")), text)?;
+        Ok(())
+    };
+    page(cmd.clone(), "caja")?;
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = format!("caja-{}", sub.get_name());
+        page(
+            sub.clone()
+                .display_name(&name)
+                .bin_name(format!("caja {}", sub.get_name())),
+            &name,
+        )?;
+    }
+    use clap_complete::Shell;
+    for (shell, file) in [
+        (Shell::Bash, "caja.bash"),
+        (Shell::Zsh, "_caja"),
+        (Shell::Fish, "caja.fish"),
+    ] {
+        let mut f = std::fs::File::create(completions.join(file))?;
+        clap_complete::generate(shell, &mut Cli::command(), "caja", &mut f);
+    }
+    Ok(())
 }
 
 /// The socket a serving hub answers its admin commands on.
