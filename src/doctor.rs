@@ -47,7 +47,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
     let mut out = vec![f(
         Level::Ok,
         "caja",
-        fill(w.version, &[("version", crate::VERSION)]),
+        fill(w.version, &[("version", crate::version::VERSION)]),
     )];
     let config = match loaded {
         Ok(c) => {

@@ -6,17 +6,6 @@
 // Tests may unwrap; the product may not (see [lints] in Cargo.toml).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-/// The version, the commit it was built from and the build date (`src/build.rs`), as
-/// `caja --version` and `caja doctor` say it.
-pub const VERSION: &str = concat!(
-    env!("CARGO_PKG_VERSION"),
-    " (commit ",
-    env!("CAJA_COMMIT"),
-    ", built ",
-    env!("CAJA_BUILD_DATE"),
-    ")"
-);
-
 pub mod app;
 pub mod bench;
 pub mod bench_register;
@@ -36,3 +25,5 @@ pub mod store;
 pub mod sync;
 pub mod tui;
 pub mod ui;
+pub mod version;
+pub use version::VERSION;
