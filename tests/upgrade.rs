@@ -25,6 +25,21 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
+/// `caja journal --format csv` of every date.
+fn journal_csv(dir: &str) -> std::process::Output {
+    run(&[
+        "journal",
+        "--data-dir",
+        dir,
+        "--from",
+        "2000-01-01",
+        "--to",
+        "2100-01-01",
+        "--format",
+        "csv",
+    ])
+}
+
 fn releases() -> Vec<std::path::PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     let mut out: Vec<_> = std::fs::read_dir(dir)
@@ -50,17 +65,7 @@ fn a_register_of_an_earlier_release_checks_and_sells() {
         let d = reg.to_str().unwrap();
         let o = run(&["check", "--data-dir", d]);
         assert!(o.status.success(), "{release:?}: {}", text(&o));
-        let before = run(&[
-            "journal",
-            "--data-dir",
-            d,
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--format",
-            "csv",
-        ]);
+        let before = journal_csv(d);
         assert!(before.status.success(), "{}", text(&before));
         let sales_before = String::from_utf8_lossy(&before.stdout)
             .lines()
@@ -70,17 +75,7 @@ fn a_register_of_an_earlier_release_checks_and_sells() {
         // It sells, numbering on from where it was, and still checks clean.
         let o = run(&["soak", "--data-dir", d, "--count", "2"]);
         assert!(o.status.success(), "{}", text(&o));
-        let after = run(&[
-            "journal",
-            "--data-dir",
-            d,
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--format",
-            "csv",
-        ]);
+        let after = journal_csv(d);
         let text_after = String::from_utf8_lossy(&after.stdout).into_owned();
         assert!(
             text_after.contains("FV1-000006") && text_after.contains("FV1-000007"),
@@ -133,17 +128,7 @@ fn a_hub_of_an_earlier_release_serves_its_documents() {
         assert!(hub.store().user("admin").unwrap().unwrap().admin);
         // The head office's figures of what it holds.
         let reg = release.join("reg");
-        let o = run(&[
-            "journal",
-            "--data-dir",
-            reg.to_str().unwrap(),
-            "--from",
-            "2000-01-01",
-            "--to",
-            "2100-01-01",
-            "--format",
-            "csv",
-        ]);
+        let o = journal_csv(reg.to_str().unwrap());
         let date = String::from_utf8_lossy(&o.stdout)
             .lines()
             .nth(1)
