@@ -810,6 +810,18 @@ impl Hub {
         } else {
             None
         };
+        // The plain page (what a register's catalog pull and most replicators read): its text
+        // written straight from the store, no value built per row or document.
+        if continuous.is_none() && doc_ids.is_none() && selector.is_none() && !conflicts {
+            let body = self
+                .store
+                .changes_text(db, since, limit, include_docs, all_leaves)
+                .map_err(hub_error)?;
+            let r = Response::from_data(body.into_bytes())
+                .with_status_code(200)
+                .boxed();
+            return Ok(with(r, "Content-Type", "application/json"));
+        }
         let needs_doc = include_docs || selector.is_some();
         let page = |since: u64| -> Result<Value, Response<_>> {
             let mut v = self
@@ -1509,12 +1521,18 @@ impl Hub {
                             .collect::<Result<Vec<_>, _>>()?,
                     );
                 }
-                let mut v = self.store.all_docs(db, &a).map_err(hub_error)?;
+                // Written as text straight from the store (a register's total pull reads the
+                // whole catalog so).
+                let mut text = self.store.all_docs_text(db, &a).map_err(hub_error)?;
                 if flag("update_seq") {
-                    v["update_seq"] =
-                        self.store.db_info(db).map_err(hub_error)?["update_seq"].clone();
+                    let seq = self.store.db_info(db).map_err(hub_error)?["update_seq"].clone();
+                    text.pop();
+                    text.push_str(&format!(",\"update_seq\":{seq}}}"));
                 }
-                Ok(reply(200, &v))
+                let r = Response::from_data(text.into_bytes())
+                    .with_status_code(200)
+                    .boxed();
+                Ok(with(r, "Content-Type", "application/json"))
             }
             // A replicator's checkpoints: any logged-in user, small, never replicated.
             (Method::Get, Some(sub)) if sub.starts_with("_local/") => {

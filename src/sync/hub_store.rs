@@ -202,6 +202,25 @@ fn full(id: &str, d: &StoredDoc) -> Value {
     v
 }
 
+/// `full`, written as text without parsing the body: `_id`, `_rev` (and `_deleted`) in front
+/// of the stored body's fields (a compact JSON object without `_` keys, as `split` made it).
+fn full_text(id: &str, d: &StoredDoc, out: &mut String) {
+    out.push_str("{\"_id\":");
+    out.push_str(&Value::from(id).to_string());
+    out.push_str(",\"_rev\":");
+    out.push_str(&Value::from(d.rev.as_str()).to_string());
+    if d.deleted {
+        out.push_str(",\"_deleted\":true");
+    }
+    match d.body.trim().strip_prefix('{').map(str::trim_start) {
+        Some(rest) if !rest.starts_with('}') => {
+            out.push(',');
+            out.push_str(rest);
+        }
+        _ => out.push('}'),
+    }
+}
+
 /// An `_all_docs` query (docs/PROTOCOL.md).
 #[derive(Debug, Clone)]
 pub struct AllDocs {
@@ -891,6 +910,71 @@ impl HubStore {
         Ok(json!({"results": results, "last_seq": last.to_string()}))
     }
 
+    /// A page of `changes` written as its JSON text directly, `{"results":[…],"last_seq":"N"}`:
+    /// no value is built for a row or a document (a register's catalog pull reads 100,000
+    /// documents this way). The same rows and fields as `changes`.
+    pub fn changes_text(
+        &self,
+        db: &str,
+        since: u64,
+        limit: usize,
+        include_docs: bool,
+        all_leaves: bool,
+    ) -> Result<String, HubError> {
+        let tx = self.db.begin_read()?;
+        let changes = tx.open_table(CHANGES)?;
+        let docs = tx.open_table(DOCS)?;
+        let conflicts = tx.open_table(CONFLICTS)?;
+        let mut out = String::with_capacity(if include_docs { 512 } else { 96 } * limit.min(1000));
+        out.push_str("{\"results\":[");
+        let mut last = since;
+        let mut first = true;
+        for row in changes
+            .range((db, since.saturating_add(1))..=(db, u64::MAX))?
+            .take(limit)
+        {
+            let (k, id) = row?;
+            let (_, seq) = k.value();
+            last = seq;
+            let id = id.value();
+            let Some(d) = docs.get((db, id))? else {
+                continue;
+            };
+            let d = decode_doc(d.value())?;
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str("{\"seq\":\"");
+            out.push_str(&seq.to_string());
+            out.push_str("\",\"id\":");
+            out.push_str(&Value::from(id).to_string());
+            out.push_str(",\"changes\":[{\"rev\":");
+            out.push_str(&Value::from(d.rev.as_str()).to_string());
+            out.push('}');
+            if all_leaves {
+                for rev in Self::conflict_revs(&conflicts, db, id)? {
+                    out.push_str(",{\"rev\":");
+                    out.push_str(&Value::from(rev).to_string());
+                    out.push('}');
+                }
+            }
+            out.push(']');
+            if d.deleted {
+                out.push_str(",\"deleted\":true");
+            }
+            if include_docs {
+                out.push_str(",\"doc\":");
+                full_text(id, &d, &mut out);
+            }
+            out.push('}');
+        }
+        out.push_str("],\"last_seq\":\"");
+        out.push_str(&last.to_string());
+        out.push_str("\"}");
+        Ok(out)
+    }
+
     /// Writes many documents over whatever revisions `db` holds, in one durable transaction
     /// (an admin's catalog import). A document equal to the stored one is left alone.
     pub fn upsert_many(&self, db: &str, docs_in: Vec<Value>) -> Result<usize, HubError> {
@@ -946,33 +1030,66 @@ impl HubStore {
     /// `_all_docs`: by keys, or a page of ids between `start` and `end` (either way with
     /// `descending`), after skipping `skip` rows.
     pub fn all_docs(&self, db: &str, q: &AllDocs) -> Result<Value, HubError> {
+        let text = self.all_docs_text(db, q)?;
+        serde_json::from_str(&text).map_err(|e| HubError::Db(e.to_string()))
+    }
+
+    /// `all_docs`, written as its JSON text directly (`{"offset":0,"rows":[…]}`): no value is
+    /// built for a row or a document (a register's total pull reads 100,000 products so).
+    pub fn all_docs_text(&self, db: &str, q: &AllDocs) -> Result<String, HubError> {
         let tx = self.db.begin_read()?;
         let docs = tx.open_table(DOCS)?;
         let conflicts = tx.open_table(CONFLICTS)?;
-        let row = |id: &str, d: &StoredDoc| -> Result<Value, HubError> {
-            let mut r = json!({"id": id, "key": id, "value": {"rev": d.rev}});
-            if d.deleted {
-                r["value"]["deleted"] = json!(true);
-                r["doc"] = Value::Null;
+        let mut out =
+            String::with_capacity(if q.include_docs { 512 } else { 96 } * q.limit.min(1000));
+        out.push_str("{\"offset\":0,\"rows\":[");
+        // Rows after the first follow a comma.
+        let next = |out: &mut String| {
+            if !out.ends_with('[') {
+                out.push(',');
             }
-            if q.include_docs && !d.deleted {
-                r["doc"] = full(id, d);
+        };
+        let row = |out: &mut String, id: &str, d: &StoredDoc| -> Result<(), HubError> {
+            next(out);
+            let id_json = Value::from(id).to_string();
+            out.push_str("{\"id\":");
+            out.push_str(&id_json);
+            out.push_str(",\"key\":");
+            out.push_str(&id_json);
+            out.push_str(",\"value\":{\"rev\":");
+            out.push_str(&Value::from(d.rev.as_str()).to_string());
+            if d.deleted {
+                out.push_str(",\"deleted\":true},\"doc\":null}");
+                return Ok(());
+            }
+            out.push('}');
+            if q.include_docs {
+                out.push_str(",\"doc\":");
+                full_text(id, d, out);
                 if q.conflicts {
                     let revs = Self::conflict_revs(&conflicts, db, id)?;
                     if !revs.is_empty() {
-                        r["doc"]["_conflicts"] = json!(revs);
+                        out.pop();
+                        out.push_str(",\"_conflicts\":");
+                        out.push_str(&Value::from(revs).to_string());
+                        out.push('}');
                     }
                 }
             }
-            Ok(r)
+            out.push('}');
+            Ok(())
         };
-        let mut rows = Vec::new();
         match &q.keys {
             Some(keys) => {
                 for k in keys.iter().skip(q.skip).take(q.limit) {
                     match docs.get((db, k.as_str()))? {
-                        Some(v) => rows.push(row(k, &decode_doc(v.value())?)?),
-                        None => rows.push(json!({"key": k, "error": "not_found"})),
+                        Some(v) => row(&mut out, k, &decode_doc(v.value())?)?,
+                        None => {
+                            next(&mut out);
+                            out.push_str("{\"key\":");
+                            out.push_str(&Value::from(k.as_str()).to_string());
+                            out.push_str(",\"error\":\"not_found\"}");
+                        }
                     }
                 }
             }
@@ -1000,12 +1117,13 @@ impl HubStore {
                     // A descending read's end (the low bound) honours inclusive_end.
                     !(q.descending && !q.inclusive_end && q.end.as_deref() == Some(id))
                 };
-                let mut skipped = 0;
-                let mut visit = |k: redb::AccessGuard<'_, (&str, &str)>,
+                let (mut skipped, mut taken) = (0, 0);
+                let mut visit = |out: &mut String,
+                                 k: redb::AccessGuard<'_, (&str, &str)>,
                                  v: redb::AccessGuard<'_, &[u8]>|
                  -> Result<bool, HubError> {
                     let (kdb, id) = k.value();
-                    if kdb != db || rows.len() >= q.limit {
+                    if kdb != db || taken >= q.limit {
                         return Ok(false);
                     }
                     if !within(id) {
@@ -1022,27 +1140,29 @@ impl HubStore {
                         skipped += 1;
                         return Ok(true);
                     }
-                    rows.push(row(id, &d)?);
+                    taken += 1;
+                    row(out, id, &d)?;
                     Ok(true)
                 };
                 if q.descending {
                     for r in range.rev() {
                         let (k, v) = r?;
-                        if !visit(k, v)? {
+                        if !visit(&mut out, k, v)? {
                             break;
                         }
                     }
                 } else {
                     for r in range {
                         let (k, v) = r?;
-                        if !visit(k, v)? {
+                        if !visit(&mut out, k, v)? {
                             break;
                         }
                     }
                 }
             }
         }
-        Ok(json!({"offset": 0, "rows": rows}))
+        out.push_str("]}");
+        Ok(out)
     }
 
     /// Conflict branches per id prefix ("sale:FV1-" -> 2), for the status page.
@@ -1082,5 +1202,89 @@ impl HubStore {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page written as text is the page built as values: the same rows, revisions, leaves,
+    /// deletions and documents, whatever the options.
+    #[test]
+    fn the_changes_page_written_as_text_is_the_same_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = HubStore::open(&dir.path().join("hub.redb")).unwrap();
+        let db = "caja-docs";
+        s.put(
+            db,
+            json!({"_id": "a", "name": "Ñandú \"uno\"", "n": 1, "x": {"y": [1, 2]}}),
+        )
+        .unwrap();
+        s.put(db, json!({"_id": "vacío"})).unwrap();
+        let (_, rev) = s.put(db, json!({"_id": "b", "v": 1})).unwrap();
+        s.put(db, json!({"_id": "b", "_rev": rev, "_deleted": true}))
+            .unwrap();
+        // A conflict branch on "a".
+        s.replicate(
+            db,
+            vec![json!({"_id": "a", "_rev": "1-ffff", "name": "otra"})],
+            |_| Ok(()),
+            |_, _| Ok(()),
+            |_| false,
+        )
+        .unwrap();
+        // _all_docs, written as text: rows, a deleted and a missing key, conflicts.
+        let q = AllDocs {
+            keys: Some(vec!["a".into(), "b".into(), "zz".into()]),
+            include_docs: true,
+            conflicts: true,
+            limit: 10,
+            inclusive_end: true,
+            ..Default::default()
+        };
+        let v = s.all_docs(db, &q).unwrap();
+        assert_eq!(v["offset"], 0);
+        assert_eq!(v["rows"][0]["doc"]["name"], "Ñandú \"uno\"");
+        assert_eq!(v["rows"][0]["doc"]["x"]["y"][1], 2);
+        assert_eq!(v["rows"][0]["doc"]["_conflicts"], json!(["1-ffff"]));
+        assert_eq!(v["rows"][0]["key"], "a");
+        assert_eq!(v["rows"][1]["value"]["deleted"], true);
+        assert!(v["rows"][1]["doc"].is_null());
+        assert_eq!(v["rows"][2], json!({"key": "zz", "error": "not_found"}));
+        let q = AllDocs {
+            include_docs: true,
+            limit: 10,
+            inclusive_end: true,
+            ..Default::default()
+        };
+        let v = s.all_docs(db, &q).unwrap();
+        let ids: Vec<&str> = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["a", "vacío"]);
+        assert_eq!(
+            v["rows"][1]["doc"],
+            json!({"_id": "vacío", "_rev": v["rows"][1]["value"]["rev"]})
+        );
+        for since in [0, 1, 3] {
+            for limit in [1, 2, 10] {
+                for include_docs in [false, true] {
+                    for all_leaves in [false, true] {
+                        let want = s
+                            .changes(db, since, limit, include_docs, all_leaves)
+                            .unwrap();
+                        let text = s
+                            .changes_text(db, since, limit, include_docs, all_leaves)
+                            .unwrap();
+                        let got: Value = serde_json::from_str(&text).unwrap();
+                        assert_eq!(got, want, "since {since} limit {limit} docs {include_docs}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -43,29 +43,40 @@ pub fn start() -> Option<Couch> {
     if !Path::new("/usr/lib/x86_64-linux-gnu/libicuuc.so.72").exists() {
         return skip("CouchDB needs Debian's libicu72 (apt-get install -y libicu72)");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let epmd = free_port();
-    let out = Command::new(peers.join("couchdb-start.sh"))
-        .arg(dir.path())
-        .arg(port.to_string())
-        .arg(ADMIN_PASSWORD)
-        .env("ERL_EPMD_PORT", epmd.to_string())
-        .output()
-        .unwrap();
-    let couch = |pid| Couch { dir, port, pid };
-    let pid: u32 = match String::from_utf8_lossy(&out.stdout).trim().parse() {
-        Ok(pid) if out.status.success() => pid,
-        _ => {
-            let c = couch(0);
-            panic!(
-                "CouchDB did not start: {}{}",
-                String::from_utf8_lossy(&out.stderr),
-                std::fs::read_to_string(c.dir.path().join("stdout.log")).unwrap_or_default()
-            );
+    // Erlang starts the port mapper (epmd) of its ERL_EPMD_PORT itself; when several servers
+    // start at once, a node may try to register before its epmd listens ("register/listen
+    // error: econnrefused"), and then stops. That start is tried again, on new ports.
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let epmd = free_port();
+        let out = Command::new(peers.join("couchdb-start.sh"))
+            .arg(dir.path())
+            .arg(port.to_string())
+            .arg(ADMIN_PASSWORD)
+            .env("ERL_EPMD_PORT", epmd.to_string())
+            .output()
+            .unwrap();
+        let couch = |pid| Couch { dir, port, pid };
+        match String::from_utf8_lossy(&out.stdout).trim().parse() {
+            Ok(pid) if out.status.success() => return Some(couch(pid)),
+            _ => {
+                let c = couch(0);
+                let why = format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stderr),
+                    std::fs::read_to_string(c.dir.path().join("stdout.log")).unwrap_or_default()
+                );
+                if attempt < 3 && why.contains("register/listen error") {
+                    eprintln!("CouchDB's node found no port mapper yet; starting it again");
+                    continue;
+                }
+                panic!("CouchDB did not start: {why}");
+            }
         }
-    };
-    Some(couch(pid))
+    }
 }
 
 impl Couch {
