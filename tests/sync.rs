@@ -272,7 +272,10 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
         let cells = common::dashboard_row(&html, code);
         assert_eq!(cells.len(), 11, "{cells:?}");
         assert!(cells[0].contains("Tienda Uno"), "{cells:?}");
-        assert!(cells[1].contains("hace 0 min"), "last push: {cells:?}");
+        assert!(
+            cells[1].contains("hace ") && cells[1].contains(" min"),
+            "last push: {cells:?}"
+        );
         assert!(!cells[1].contains('T'), "no ISO time: {cells:?}");
         assert_eq!(cells[3], "0", "queue: {cells:?}");
         let drift: i64 = cells[4].trim_end_matches(" s").parse().unwrap();
