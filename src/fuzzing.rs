@@ -166,8 +166,9 @@ pub fn stock_csv(data: &[u8]) {
     }
 }
 
-/// Documents as a CouchDB's `caja-docs` holds them (a JSON list), through `caja chain
-/// check`'s checker: whatever a server sends, a report and no panic; a finding names a
+/// Documents as a CouchDB's `caja-docs` or the hub holds them (a JSON list), through `caja
+/// chain check`'s checker and the head office's readers (the movements' journal rows, the
+/// day's figures, stock): whatever a server sends, a report and no panic; a finding names a
 /// document it was given.
 pub fn chain_docs(data: &[u8]) {
     let Ok(serde_json::Value::Array(docs)) = serde_json::from_slice::<serde_json::Value>(data)
@@ -177,6 +178,18 @@ pub fn chain_docs(data: &[u8]) {
     let mut checker = crate::sync::chain::Checker::default();
     for d in &docs {
         checker.add(d["_id"].as_str().unwrap_or_default(), d);
+    }
+    // What the hub's head office reads of the same documents: the journal row of the day's
+    // movements (in every currency), the day's figures and the stock movements.
+    for d in &docs {
+        for c in currencies() {
+            if let Some(row) = crate::journal::JournalRow::from_json(d, &c) {
+                assert_eq!(Some(row.number.as_str()), d["number"].as_str());
+                let _ = crate::journal::csv_cells(row, &c);
+            }
+        }
+        let _ = crate::sync::hub_office::facts_of(d);
+        let _ = crate::sync::hub_stock::moves_of(d);
     }
     let by_id = |id: &str| docs.iter().find(|d| d["_id"] == id).cloned();
     let report = checker.finish(&by_id);
