@@ -585,22 +585,24 @@ pub const CUSTOMER_COLUMNS: [&str; 6] = [
 
 /// Reads a customers CSV: every row checked (a NIT's check digit included); the first bad row
 /// fails the whole file with its line and column.
-pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Customer>, CsvError> {
-    use crate::domain::customer::{Customer, CustomerError};
-    let (mut rdr, lines) = reader(bytes);
-    let mut records = rdr.byte_records();
-    let expected = CUSTOMER_COLUMNS.join(",");
+/// The header line of a CSV whose columns are `columns`, in any order: each column's place.
+/// An empty file, an unknown or repeated column, or one of `required` missing is refused on
+/// line 1, naming it.
+fn header_columns(
+    records: &mut impl Iterator<Item = Result<csv::ByteRecord, csv::Error>>,
+    columns: &[&'static str],
+    required: &[&'static str],
+) -> Result<HashMap<&'static str, usize>, CsvError> {
+    let expected = columns.join(",");
     let header = match records.next() {
         Some(Ok(h)) => h,
         Some(Err(e)) => return Err(err(1, None, CsvProblem::Malformed(e.to_string()))),
-        None => {
-            return Err(err(1, None, CsvProblem::Empty { header: expected }));
-        }
+        None => return Err(err(1, None, CsvProblem::Empty { header: expected })),
     };
     let mut cols: HashMap<&'static str, usize> = HashMap::new();
     for (i, raw) in header.iter().enumerate() {
         let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
-        let Some(key) = CUSTOMER_COLUMNS.iter().find(|c| **c == name) else {
+        let Some(key) = columns.iter().find(|c| **c == name) else {
             return Err(err(
                 1,
                 Some(&name),
@@ -613,11 +615,23 @@ pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Custo
             return Err(err(1, Some(key), CsvProblem::ColumnTwice));
         }
     }
-    for need in ["doc_type", "doc_number", "name"] {
+    for need in required {
         if !cols.contains_key(need) {
             return Err(err(1, Some(need), CsvProblem::MissingColumn));
         }
     }
+    Ok(cols)
+}
+
+pub fn read_customers(bytes: &[u8]) -> Result<Vec<crate::domain::customer::Customer>, CsvError> {
+    use crate::domain::customer::{Customer, CustomerError};
+    let (mut rdr, lines) = reader(bytes);
+    let mut records = rdr.byte_records();
+    let cols = header_columns(
+        &mut records,
+        &CUSTOMER_COLUMNS,
+        &["doc_type", "doc_number", "name"],
+    )?;
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for rec in records {
@@ -714,33 +728,7 @@ pub struct StockRow {
 pub fn read_stock(bytes: &[u8]) -> Result<Vec<StockRow>, CsvError> {
     let (mut rdr, lines) = reader(bytes);
     let mut records = rdr.byte_records();
-    let expected = STOCK_COLUMNS.join(",");
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(err(1, None, CsvProblem::Malformed(e.to_string()))),
-        None => return Err(err(1, None, CsvProblem::Empty { header: expected })),
-    };
-    let mut cols: HashMap<&'static str, usize> = HashMap::new();
-    for (i, raw) in header.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw).trim().to_ascii_lowercase();
-        let Some(key) = STOCK_COLUMNS.iter().find(|c| **c == name) else {
-            return Err(err(
-                1,
-                Some(&name),
-                CsvProblem::UnknownColumn {
-                    expected: Some(expected),
-                },
-            ));
-        };
-        if cols.insert(key, i).is_some() {
-            return Err(err(1, Some(key), CsvProblem::ColumnTwice));
-        }
-    }
-    for need in ["sku", "quantity", "kind"] {
-        if !cols.contains_key(need) {
-            return Err(err(1, Some(need), CsvProblem::MissingColumn));
-        }
-    }
+    let cols = header_columns(&mut records, &STOCK_COLUMNS, &["sku", "quantity", "kind"])?;
     let mut out = Vec::new();
     for rec in records {
         let rec = rec.map_err(|e| malformed(e, &lines))?;

@@ -480,10 +480,19 @@ const CSV_HEADER: [&str; 14] = [
     "detail",
 ];
 
-/// The columns of `caja journal --format csv` (the head office's movements add `store`).
-pub const CSV_COLUMNS: [&str; 14] = CSV_HEADER;
+/// The head office's day's movements: the journal's columns and the register's `store`.
+pub const MOVEMENT_COLUMNS: [&str; 15] = {
+    let mut out = [""; 15];
+    let mut i = 0;
+    while i < CSV_HEADER.len() {
+        out[i] = CSV_HEADER[i];
+        i += 1;
+    }
+    out[14] = "store";
+    out
+};
 
-/// A row's CSV cells, in [`CSV_COLUMNS`]' order.
+/// A row's CSV cells, in the order of `caja journal --format csv`'s header.
 pub fn csv_cells(r: JournalRow, currency: &Currency) -> [String; 14] {
     let m = |v: Money| currency.to_decimal(v);
     [

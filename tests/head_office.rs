@@ -25,8 +25,13 @@ fn agent() -> ureq::Agent {
 
 /// GET with an admin's basic auth, as a browser asks (`Accept: text/html`).
 fn get(h: &caja::sync::hub::HubHandle, path: &str) -> (u16, String) {
+    get_at(h.addr, path)
+}
+
+/// The same, of the hub at `addr`.
+fn get_at(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
     let mut r = agent()
-        .get(format!("http://{}{path}", h.addr))
+        .get(format!("http://{addr}{path}"))
         .header("Accept", "text/html")
         .header("Authorization", basic(ADMIN.0, ADMIN.1))
         .call()
@@ -570,17 +575,7 @@ fn the_serving_hub_exports_and_speaks_its_folders_language() {
     let mut c = caja::sync::client::Client::new(&settings).unwrap();
     claim(&fv1, &mut c).unwrap();
     push(&fv1, &mut c, |_, _| {}).unwrap();
-    let page = |path: &str| -> String {
-        agent()
-            .get(format!("http://{}{path}", h.addr))
-            .header("Accept", "text/html")
-            .header("Authorization", basic(ADMIN.0, ADMIN.1))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_to_string()
-            .unwrap()
-    };
+    let page = |path: &str| get_at(h.addr, path).1;
     let html = page("/?date=2026-11-22");
     assert!(
         html.contains("Shop head office") && html.contains("All registers"),

@@ -2133,25 +2133,7 @@ fn movements_to(
     json_out: bool,
     out: impl std::io::Write,
 ) -> Result<usize, HubError> {
-    const COLUMNS: [&str; 15] = [
-        "number",
-        "type",
-        "business_date",
-        "at",
-        "register",
-        "cashier",
-        "total",
-        "cash",
-        "card",
-        "transfer",
-        "other",
-        "change",
-        "overrides",
-        "detail",
-        "store",
-    ];
-    debug_assert_eq!(COLUMNS[..14], crate::journal::CSV_COLUMNS);
-    let mut t = Rows::to(out, json_out, &COLUMNS)?;
+    let mut t = Rows::to(out, json_out, &crate::journal::MOVEMENT_COLUMNS)?;
     // Per register: its currency and store name, read once.
     let mut known: HashMap<String, (crate::domain::money::Currency, String)> = HashMap::new();
     store.movements_each(&date.to_string(), register, |doc| {

@@ -875,39 +875,8 @@ impl HubStore {
         include_docs: bool,
         all_leaves: bool,
     ) -> Result<Value, HubError> {
-        let tx = self.db.begin_read()?;
-        let changes = tx.open_table(CHANGES)?;
-        let docs = tx.open_table(DOCS)?;
-        let conflicts = tx.open_table(CONFLICTS)?;
-        let mut results = Vec::new();
-        let mut last = since;
-        for row in changes
-            .range((db, since.saturating_add(1))..=(db, u64::MAX))?
-            .take(limit)
-        {
-            let (k, id) = row?;
-            let (_, seq) = k.value();
-            last = seq;
-            let Some(d) = docs.get((db, id.value()))? else {
-                continue;
-            };
-            let d = decode_doc(d.value())?;
-            let mut leaves = vec![json!({"rev": d.rev})];
-            if all_leaves {
-                for rev in Self::conflict_revs(&conflicts, db, id.value())? {
-                    leaves.push(json!({ "rev": rev }));
-                }
-            }
-            let mut r = json!({"seq": seq.to_string(), "id": id.value(), "changes": leaves});
-            if d.deleted {
-                r["deleted"] = json!(true);
-            }
-            if include_docs {
-                r["doc"] = full(id.value(), &d);
-            }
-            results.push(r);
-        }
-        Ok(json!({"results": results, "last_seq": last.to_string()}))
+        let text = self.changes_text(db, since, limit, include_docs, all_leaves)?;
+        serde_json::from_str(&text).map_err(|e| HubError::Db(e.to_string()))
     }
 
     /// A page of `changes` written as its JSON text directly, `{"results":[…],"last_seq":"N"}`:
@@ -1209,8 +1178,8 @@ impl HubStore {
 mod tests {
     use super::*;
 
-    /// The page written as text is the page built as values: the same rows, revisions, leaves,
-    /// deletions and documents, whatever the options.
+    /// The page written as text reads as JSON whatever the options, with the rows, revisions,
+    /// leaves, deletions and documents the store holds.
     #[test]
     fn the_changes_page_written_as_text_is_the_same_page() {
         let dir = tempfile::tempdir().unwrap();
@@ -1270,6 +1239,23 @@ mod tests {
             v["rows"][1]["doc"],
             json!({"_id": "vacío", "_rev": v["rows"][1]["value"]["rev"]})
         );
+        // The changes page, field by field: "a" (with its conflict leaf), "vacío", and "b" deleted.
+        let v = s.changes(db, 0, 10, true, true).unwrap();
+        let rows = v["results"].as_array().unwrap();
+        let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["a", "vacío", "b"]);
+        assert_eq!(rows[2]["deleted"], true);
+        assert_eq!(rows[2]["doc"]["_deleted"], true);
+        assert_eq!(rows[0]["changes"].as_array().unwrap().len(), 2);
+        assert_eq!(rows[0]["doc"]["name"], "Ñandú \"uno\"");
+        assert_eq!(rows[0]["doc"]["x"]["y"][1], 2);
+        assert_eq!(rows[0]["doc"]["_id"], "a");
+        assert_eq!(rows[0]["doc"]["_rev"], rows[0]["changes"][0]["rev"]);
+        assert_eq!(rows[1]["doc"]["_id"], "vacío");
+        assert_eq!(v["last_seq"], rows[2]["seq"]);
+        let plain = s.changes(db, 0, 10, false, false).unwrap();
+        assert!(plain["results"][0]["doc"].is_null());
+        assert_eq!(plain["results"][0]["changes"].as_array().unwrap().len(), 1);
         for since in [0, 1, 3] {
             for limit in [1, 2, 10] {
                 for include_docs in [false, true] {
