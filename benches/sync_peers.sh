@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Side by side, in one run on this machine: a register's push of N sales and its total pull of
-# M products, against the built-in hub, Apache CouchDB 3.5 (the release CAJA_PEERS names, as
-# for tests/common/couch.rs) and pouchdb-server (in memory; installed into
-# target/pouchdb-server by this script). Prints wall-clock seconds for each, and the hub's
-# peak memory.
+# Side by side, in one run on this machine: a register's push of N sales and its replace pull
+# of M products, against the built-in hub, Apache CouchDB 3.5 (the release CAJA_PEERS names,
+# as for tests/common/couch.rs) and pouchdb-server (in memory; installed into
+# target/pouchdb-server by this script). Prints wall-clock seconds for each, the hub's and the
+# register's peak memory, and the median of ROUNDS rounds (each on fresh servers, taking turns)
+# with the hub's speed against each other server.
 #
 #   bash benches/sync_peers.sh [N=10000] [M=100000]
 #
-# PEERS="hub couchdb pouchdb" (the default) picks which servers run.
+# PEERS="hub couchdb pouchdb" (the default) picks which servers run; ROUNDS=3 how many times;
+# PULL=replace the pull's mode (replace, total or partial).
 #
 # Each server gets the same register store (copied) and the same catalog CSV. A server whose
 # program is missing is left out, said so.
@@ -38,9 +40,14 @@ awk -v m="$M" 'BEGIN { print "sku,barcode,name,price,tax_rate";
   for (i = 1; i <= m; i++) printf "P%07d,77%011d,Producto de prueba %d,%d,19\n", i, i, i, 1000 + i % 5000 }' \
   >"$W/catalog.csv"
 
-# run NAME URL: push, then a total pull into a fresh register.
+PULL=${PULL:-replace}
+ROUNDS=${ROUNDS:-3}
+: >"$W/results"
+
+# run NAME URL: push, then a pull into a fresh copy of the register.
 run() {
   local name=$1 url=$2
+  rm -rf "$W/reg-$name"
   cp -r "$W/reg" "$W/reg-$name"
   sed -i -e "/^\[sync\]/,/^\[/{s|^url = .*|url = \"$url\"|;s|^user = .*|user = \"FV1\"|}" \
     -e "/^\[sync\]/,/^\[/s|^password = .*|password = \"clave-fv1-segura\"|" "$W/reg-$name/caja.toml"
@@ -49,22 +56,26 @@ run() {
   "$CAJA" sync --data-dir "$W/reg-$name" --push >/dev/null 2>"$W/$name-push.log" \
     || { tail -3 "$W/$name-push.log"; return 1; }
   t1=$(now)
-  "$CAJA" sync --data-dir "$W/reg-$name" --pull total >/dev/null 2>"$W/$name-pull.log" \
+  /usr/bin/time -f '%M' -o "$W/$name-pull.rss" \
+    "$CAJA" sync --data-dir "$W/reg-$name" --pull "$PULL" >/dev/null 2>"$W/$name-pull.log" \
     || { tail -3 "$W/$name-pull.log"; return 1; }
   t2=$(now)
   local pushed pulled
   pushed=$(grep -o 'enviados [0-9]*' "$W/$name-push.log" | tail -1)
   pulled=$(grep -o '[0-9]* en el catálogo' "$W/$name-pull.log" | tail -1)
-  printf '%-16s push %7s s (%s)   pull total %7s s (%s)\n' "$name" "$(secs "$t0" "$t1")" \
-    "$pushed" "$(secs "$t1" "$t2")" "$pulled"
+  printf '%-16s push %7s s (%s)   pull %s %6s s (%s; register peak %s KiB)\n' "$name" \
+    "$(secs "$t0" "$t1")" "$pushed" "$PULL" "$(secs "$t1" "$t2")" "$pulled" \
+    "$(tail -1 "$W/$name-pull.rss")"
+  echo "$name $(secs "$t0" "$t1") $(secs "$t1" "$t2")" >>"$W/results"
 }
 
 PEERS=${PEERS:-hub couchdb pouchdb}
 want() { case " $PEERS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 # The built-in hub.
-if want hub; then
+hub_round() {
 HP=$(port)
+rm -rf "$W/hub"
 "$CAJA" hub --data-dir "$W/hub" user add FV1 --password clave-fv1-segura >/dev/null 2>&1
 "$CAJA" hub --data-dir "$W/hub" catalog import "$W/catalog.csv" >/dev/null 2>&1
 "$CAJA" hub --data-dir "$W/hub" --listen "127.0.0.1:$HP" 2>/dev/null &
@@ -74,6 +85,7 @@ wait_up "http://127.0.0.1:$HP/_up"
 run hub "http://127.0.0.1:$HP"
 A="admin:clave-admin-segura@127.0.0.1:$HP"
 echo "                 the hub's peak memory after push and pull: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
+if [ "$1" -gt 1 ]; then kill "$HUB"; wait "$HUB" 2>/dev/null || true; return 0; fi
 "$CAJA" hub --data-dir "$W/hub" user add admin --password clave-admin-segura --admin >/dev/null 2>&1
 t0=$(now); rows=$(curl -sf "http://$A/_caja/stock" | wc -l); t1=$(now)
 echo "                 stock page: $((rows - 1)) products in $(secs "$t0" "$t1") s"
@@ -84,13 +96,16 @@ echo "                 kardex of $top: $total movements, its last page of 1000 i
 echo "                 the hub's peak memory after the stock pages: $(awk '/VmHWM/ { print $2, $3 }' /proc/$HUB/status)"
 t0=$(now); curl -sf -H 'Accept: text/html' "http://$A/" >/dev/null; t1=$(now)
 echo "                 status page (with caja chain check's findings over every document): $(secs "$t0" "$t1") s"
-fi
+kill "$HUB"; wait "$HUB" 2>/dev/null || true
+}
 
 # Apache CouchDB 3.5.
+couch_round() {
 if ! want couchdb; then
   :
 elif [ -n "${CAJA_PEERS:-}" ] && [ -x "$CAJA_PEERS/couchdb-start.sh" ]; then
   CP=$(port)
+  rm -rf "$W/couch"
   ERL_EPMD_PORT=$(port) "$CAJA_PEERS/couchdb-start.sh" "$W/couch" "$CP" benchpass1 >/dev/null
   C="http://admin:benchpass1@127.0.0.1:$CP"
   "$CAJA" chain setup --url "$C" >/dev/null
@@ -100,9 +115,11 @@ elif [ -n "${CAJA_PEERS:-}" ] && [ -x "$CAJA_PEERS/couchdb-start.sh" ]; then
 else
   echo "couchdb-3.5      left out: CAJA_PEERS names no couchdb-start.sh"
 fi
+}
 
 # pouchdb-server, in memory.
 PS=target/pouchdb-server
+pouch_round() {
 if ! want pouchdb; then
   :
 elif command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" ] ||
@@ -111,12 +128,38 @@ elif command -v npm >/dev/null && { [ -x "$PS/node_modules/.bin/pouchdb-server" 
   PP=$(port)
   (cd "$W" && exec "$OLDPWD/$PS/node_modules/.bin/pouchdb-server" --in-memory --port "$PP" \
     >/dev/null 2>&1) &
-  PIDS+=("$!")
+  local pp=$!
+  PIDS+=("$pp")
   wait_up "http://127.0.0.1:$PP/"
   for db in caja-catalog caja-docs caja-registers; do curl -sf -X PUT "http://127.0.0.1:$PP/$db" >/dev/null; done
   "$CAJA" chain user add FV1 --password clave-fv1-segura --url "http://127.0.0.1:$PP" >/dev/null
   "$CAJA" chain catalog import "$W/catalog.csv" --url "http://127.0.0.1:$PP" >/dev/null
   run pouchdb-server "http://127.0.0.1:$PP"
+  pkill -P "$pp" 2>/dev/null || true
+  kill "$pp" 2>/dev/null || true
 else
   echo "pouchdb-server   left out: npm could not install it"
 fi
+}
+
+for r in $(seq "$ROUNDS"); do
+  echo "round $r of $ROUNDS:"
+  if want hub; then hub_round "$r"; fi
+  couch_round
+  pouch_round
+done
+
+# The medians, and the hub's speed against each other server.
+awk '
+  { push[$1] = push[$1] " " $2; pull[$1] = pull[$1] " " $3 }
+  function median(list,   a, n, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  END {
+    print "medians:"
+    for (k in push) { mp[k] = median(push[k]); ml[k] = median(pull[k]); printf "%-16s push %6.2f s   pull %6.2f s\n", k, mp[k], ml[k] }
+    if ("hub" in mp) for (k in mp) if (k != "hub")
+      printf "the hub against %-16s push %.1fx as fast, pull %.1fx as fast\n", k, mp[k] / mp["hub"], ml[k] / ml["hub"]
+  }' "$W/results"

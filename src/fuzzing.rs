@@ -127,8 +127,22 @@ pub fn pull_docs(data: &[u8]) {
         return;
     };
     for c in currencies() {
-        if let Ok(p) = crate::sync::client::product_from(&doc, &c) {
+        let slow = crate::sync::client::product_from(&doc, &c);
+        if let Ok(p) = &slow {
             assert!(p.validate().is_ok(), "{p:?}");
+        }
+        // The fast reader of a page's text reads every document as the slow one does.
+        if let Ok(text) = std::str::from_utf8(data) {
+            let fast = crate::sync::client::product_from_text(text, &c);
+            assert_eq!(
+                fast.as_ref().ok(),
+                slow.as_ref().ok(),
+                "{text}: the fast and the slow reader disagree"
+            );
+            assert_eq!(
+                fast.err().map(|e| e.to_string()),
+                slow.err().map(|e| e.to_string())
+            );
         }
     }
     let _ = crate::sync::client::customer_from(&doc);

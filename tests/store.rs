@@ -578,3 +578,119 @@ fn the_pull_history_reads_old_lines_and_typed_entries() {
     let r = Store::open(fresh.path()).unwrap();
     assert_eq!(r.pull_history().unwrap(), h);
 }
+
+/// A long pull's changes (products put, renamed, given new barcodes, removed, put again, a
+/// barcode moving from one product to another) leave the products, the barcode index and the
+/// name index exactly as applying each change in order would: the name index is written in
+/// sorted batches and the product write hands back the version it replaces, so this holds
+/// them to a model.
+#[test]
+fn a_pull_leaves_the_catalog_and_its_indexes_as_its_changes_in_order() {
+    use caja::domain::catalog::{Product, search_words};
+    use caja::store::history::PullEntry;
+    use std::collections::{BTreeMap, BTreeSet};
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo_store(dir.path());
+    let mut model: BTreeMap<String, Product> = BTreeMap::new();
+    for sku in ["ARZ500", "PAN500"] {
+        model.insert(sku.into(), store.product(sku).unwrap().unwrap());
+    }
+    let vocabulary = [
+        "arroz", "leche", "pan", "queso", "producto", "de", "prueba", "agua", "café", "azúcar",
+    ];
+    let mut rng = caja::bench::Rng::new(11);
+    let mut version = 0u64;
+    let mut every_barcode = BTreeSet::new();
+    let template = store.product("ARZ500").unwrap().unwrap();
+    for round in 0..3 {
+        let mut spool = store.pull_spool().unwrap();
+        // The first round moves ARZ500's barcode to a new product, and gives ARZ500 another.
+        if round == 0 {
+            let moved = template.barcodes[0].clone();
+            let mut taker = template.clone();
+            taker.sku = "TAKER".into();
+            taker.barcodes = vec![moved];
+            let mut arz = template.clone();
+            arz.barcodes = vec!["7799000000001".into()];
+            every_barcode.extend(arz.barcodes.iter().chain(&taker.barcodes).cloned());
+            for p in [taker, arz] {
+                spool.put(&p).unwrap();
+                model.insert(p.sku.clone(), p);
+            }
+        }
+        for _ in 0..4_000 {
+            let sku = format!("S{:03}", rng.below(300));
+            if rng.below(5) == 0 {
+                spool.remove(&sku).unwrap();
+                model.remove(&sku);
+                continue;
+            }
+            version += 1;
+            let words: Vec<&str> = (0..1 + rng.below(3))
+                .map(|_| vocabulary[rng.below(vocabulary.len() as u64) as usize])
+                .collect();
+            let mut p = template.clone();
+            p.sku = sku.clone();
+            p.name = format!("{} {version}", words.join(" "));
+            p.barcodes = (0..rng.below(3))
+                .map(|i| format!("{:012}{i}", version))
+                .collect();
+            every_barcode.extend(p.barcodes.iter().cloned());
+            spool.put(&p).unwrap();
+            model.insert(sku, p);
+        }
+        let entry = PullEntry::Imported {
+            at: "2026-12-07T09:00:00-05:00".into(),
+            file: format!("round {round}"),
+            rows: 0,
+        };
+        store
+            .import_spool(spool, ApplyMode::Upsert, &entry)
+            .unwrap();
+    }
+    // The products of the model, and nothing else of theirs.
+    let demo_left = store.catalog_len().unwrap() - model.len() as u64;
+    for (sku, p) in &model {
+        assert_eq!(store.product(sku).unwrap().as_ref(), Some(p), "{sku}");
+    }
+    for n in 0..300 {
+        let sku = format!("S{n:03}");
+        assert_eq!(
+            store.product(&sku).unwrap().is_some(),
+            model.contains_key(&sku)
+        );
+    }
+    // Every barcode ever given finds the product holding it now, or nothing.
+    let holder: BTreeMap<&String, &String> = model
+        .values()
+        .flat_map(|p| p.barcodes.iter().map(move |b| (b, &p.sku)))
+        .collect();
+    for b in &every_barcode {
+        let found = store.lookup_code(b).unwrap().map(|p| p.sku);
+        assert_eq!(found.as_ref(), holder.get(b).copied(), "barcode {b}");
+    }
+    drop(store);
+    // The name index holds each word of each product's name now, and no other word of theirs.
+    let db = redb::Database::open(dir.path().join("caja.redb")).unwrap();
+    let tx = redb::ReadableDatabase::begin_read(&db).unwrap();
+    let t = tx.open_table(caja::store::tables::NAME_WORDS).unwrap();
+    let indexed: BTreeSet<String> = t
+        .iter()
+        .unwrap()
+        .map(|r| r.unwrap().0.value().to_string())
+        .filter(|k| {
+            let sku = k.split('\u{0}').nth(1).unwrap_or("");
+            model.contains_key(sku) || sku.starts_with('S') && sku.len() == 4
+        })
+        .collect();
+    let want: BTreeSet<String> = model
+        .values()
+        .flat_map(|p| {
+            search_words(&p.name)
+                .into_iter()
+                .map(move |w| format!("{w}\u{0}{}", p.sku))
+        })
+        .collect();
+    assert_eq!(indexed, want);
+    assert!(demo_left > 0);
+}

@@ -1,6 +1,7 @@
 //! The catalog: products by SKU, a barcode index, and a word-prefix index for name search.
 //! A whole import or pull is applied in one transaction: on any error the old catalog stays.
 
+use super::batch::{TableBatch, WordBatch};
 use super::codec::{ProductRecord, decode, encode};
 use super::history::PullEntry;
 use super::tables::{BARCODES, NAME_WORDS, PRODUCTS};
@@ -73,16 +74,12 @@ pub(super) fn name_has(name: &str, query: &[String]) -> bool {
     query.len() < 2 || name_matches(&search_words(name), query)
 }
 
-fn word_key(word: &str, sku: &str) -> String {
-    format!("{word}\u{0}{sku}")
-}
-
-/// Writes a product and indexes its barcodes and name words. A barcode another product holds
-/// is refused (the caller unindexed every product it replaces first).
+/// Writes a product and indexes its barcodes and name words, one at a time (the rebuild of a
+/// damaged store). A barcode another product holds is refused.
 pub(super) fn store_indexed(
     table: &mut redb::Table<&str, &[u8]>,
     barcodes: &mut redb::Table<&str, &str>,
-    words: &mut redb::Table<&str, u64>,
+    words: &mut redb::Table<&'static str, u64>,
     p: &Product,
 ) -> Result<(), StoreError> {
     for b in &p.barcodes {
@@ -99,7 +96,7 @@ pub(super) fn store_indexed(
     let folded = search_words(&p.name);
     let sketch = prefix_sketch(&folded);
     for w in &folded {
-        words.insert(word_key(w, &p.sku).as_str(), sketch)?;
+        words.insert(format!("{w}\u{0}{}", p.sku).as_str(), sketch)?;
     }
     table.insert(
         p.sku.as_str(),
@@ -108,21 +105,130 @@ pub(super) fn store_indexed(
     Ok(())
 }
 
-fn unindex(tx: &WriteTransaction, p: &Product) -> Result<(), StoreError> {
-    let mut barcodes = tx.open_table(BARCODES)?;
-    for b in &p.barcodes {
-        let ours = barcodes
-            .get(b.as_str())?
-            .is_some_and(|v| v.value() == p.sku);
-        if ours {
-            barcodes.remove(b.as_str())?;
+/// The catalog's three tables inside a write transaction, with the changes not written yet
+/// (see `batch`): every read answers from those changes first, so a pull reads what it wrote.
+struct CatalogWriter<'t> {
+    products: redb::Table<'t, &'static str, &'static [u8]>,
+    barcodes: redb::Table<'t, &'static str, &'static str>,
+    words: redb::Table<'t, &'static str, u64>,
+    new_products: TableBatch<Vec<u8>>,
+    new_barcodes: TableBatch<String>,
+    new_words: WordBatch,
+}
+
+impl<'t> CatalogWriter<'t> {
+    fn open(tx: &'t WriteTransaction) -> Result<Self, StoreError> {
+        let products = tx.open_table(PRODUCTS)?;
+        let barcodes = tx.open_table(BARCODES)?;
+        Ok(CatalogWriter {
+            new_products: TableBatch::new(products.len()?),
+            new_barcodes: TableBatch::new(barcodes.len()?),
+            products,
+            barcodes,
+            words: tx.open_table(NAME_WORDS)?,
+            new_words: WordBatch::default(),
+        })
+    }
+
+    /// The product a SKU holds now.
+    fn product(&self, sku: &str) -> Result<Option<Product>, StoreError> {
+        match self.new_products.pending(sku) {
+            Some(bytes) => bytes.map(|b| decode_product(b, sku)).transpose(),
+            None => self
+                .products
+                .get(sku)?
+                .map(|v| decode_product(v.value(), sku))
+                .transpose(),
         }
     }
-    let mut words = tx.open_table(NAME_WORDS)?;
-    for w in search_words(&p.name) {
-        words.remove(word_key(&w, &p.sku).as_str())?;
+
+    /// The SKU a barcode belongs to now.
+    fn owner(&self, barcode: &str) -> Result<Option<String>, StoreError> {
+        Ok(match self.new_barcodes.pending(barcode) {
+            Some(owner) => owner.cloned(),
+            None => self.barcodes.get(barcode)?.map(|v| v.value().to_string()),
+        })
     }
-    Ok(())
+
+    /// Writes a (validated) product; returns the version it replaces.
+    fn put(&mut self, p: &Product) -> Result<Option<Product>, StoreError> {
+        let current = self.product(&p.sku)?;
+        self.new_products
+            .put(&p.sku, encode(&ProductRecord::V2(p.clone()))?);
+        Ok(current)
+    }
+
+    /// Removes a SKU; returns the product it held.
+    fn remove(&mut self, sku: &str) -> Result<Option<Product>, StoreError> {
+        let current = self.product(sku)?;
+        if current.is_some() {
+            self.new_products.remove(sku);
+        }
+        Ok(current)
+    }
+
+    /// Takes a product's barcodes (those still its own) out of the barcode index.
+    fn unindex_barcodes(&mut self, p: &Product) -> Result<(), StoreError> {
+        for b in &p.barcodes {
+            if self.owner(b)?.is_some_and(|o| o == p.sku) {
+                self.new_barcodes.remove(b);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes a product out of both indexes.
+    fn unindex(&mut self, p: &Product) -> Result<(), StoreError> {
+        self.unindex_barcodes(p)?;
+        for w in search_words(&p.name) {
+            self.new_words.remove(&w, &p.sku);
+        }
+        Ok(())
+    }
+
+    /// Indexes a product's barcodes and name words. A barcode another product holds is
+    /// refused.
+    fn index(&mut self, p: &Product) -> Result<(), StoreError> {
+        for b in &p.barcodes {
+            if let Some(owner) = self.owner(b)?
+                && owner != p.sku
+            {
+                return Err(StoreError::BarcodeTaken {
+                    barcode: b.clone(),
+                    sku: owner,
+                });
+            }
+            self.new_barcodes.put(b, p.sku.clone());
+        }
+        let folded = search_words(&p.name);
+        let sketch = prefix_sketch(&folded);
+        for w in &folded {
+            self.new_words.put(w, &p.sku, sketch);
+        }
+        Ok(())
+    }
+
+    /// Writes out whichever batch has grown to its size.
+    fn flush_full(&mut self) -> Result<(), StoreError> {
+        if self.new_products.full() {
+            self.new_products.flush(&mut self.products)?;
+        }
+        if self.new_barcodes.full() {
+            self.new_barcodes.flush(&mut self.barcodes)?;
+        }
+        if self.new_words.full() {
+            self.new_words.flush(&mut self.words)?;
+        }
+        Ok(())
+    }
+
+    /// Writes out every change; returns the number of products.
+    fn finish(mut self) -> Result<u64, StoreError> {
+        self.new_products.flush(&mut self.products)?;
+        self.new_barcodes.flush(&mut self.barcodes)?;
+        self.new_words.flush(&mut self.words)?;
+        Ok(self.products.len()?)
+    }
 }
 
 /// One change of a pull, as spooled to disk.
@@ -286,32 +392,22 @@ impl Store {
             tx.delete_table(PRODUCTS)?;
             tx.delete_table(BARCODES)?;
             tx.delete_table(NAME_WORDS)?;
-        } else {
-            // Unindex every product being replaced first, so barcodes may move between them.
-            let old: Vec<Product> = {
-                let t = tx.open_table(PRODUCTS)?;
-                let mut v = Vec::new();
-                for p in products {
-                    if let Some(bytes) = t.get(p.sku.as_str())? {
-                        v.push(decode_product(bytes.value(), &p.sku)?);
-                    }
-                }
-                v
-            };
-            for p in &old {
-                unindex(tx, p)?;
-            }
-            report.updated = old.len() as u64;
         }
-        {
-            let mut table = tx.open_table(PRODUCTS)?;
-            let mut barcodes = tx.open_table(BARCODES)?;
-            let mut words = tx.open_table(NAME_WORDS)?;
-            for p in products {
-                store_indexed(&mut table, &mut barcodes, &mut words, p)?;
+        let mut w = CatalogWriter::open(tx)?;
+        // Unindex every product being replaced first, so barcodes may move between them.
+        for p in products {
+            if let Some(old) = w.product(&p.sku)? {
+                w.unindex(&old)?;
+                report.updated += 1;
             }
-            report.total = table.len()?;
+            w.flush_full()?;
         }
+        for p in products {
+            w.put(p)?;
+            w.index(p)?;
+            w.flush_full()?;
+        }
+        report.total = w.finish()?;
         report.added = products.len() as u64 - report.updated;
         Ok(report)
     }
@@ -376,7 +472,10 @@ impl Store {
                 tx.delete_table(PRODUCTS)?;
                 tx.delete_table(BARCODES)?;
                 tx.delete_table(NAME_WORDS)?;
-            } else {
+            }
+            let mut w = CatalogWriter::open(&tx)?;
+            if mode == ApplyMode::Upsert {
+                // Barcodes only: the old version's words leave with it in the second pass.
                 read_spool(&path, |rec| {
                     let sku = match &rec {
                         SpoolRecord::Put(p) => p.sku.as_str(),
@@ -385,81 +484,60 @@ impl Store {
                             return Ok(());
                         }
                     };
-                    let old = tx
-                        .open_table(PRODUCTS)?
-                        .get(sku)?
-                        .map(|v| decode_product(v.value(), sku))
-                        .transpose()?;
-                    if let Some(old) = old {
-                        unindex(&tx, &old)?;
+                    if let Some(old) = w.product(sku)? {
+                        w.unindex_barcodes(&old)?;
                     }
-                    Ok(())
+                    w.flush_full()
                 })?;
             }
-            {
-                let mut table = tx.open_table(PRODUCTS)?;
-                let mut barcodes = tx.open_table(BARCODES)?;
-                let mut words = tx.open_table(NAME_WORDS)?;
-                read_spool(&path, |rec| {
-                    let sku = match &rec {
-                        SpoolRecord::Put(p) => p.sku.clone(),
-                        SpoolRecord::Remove(sku) => sku.clone(),
-                        SpoolRecord::PutCustomer(c, points) => {
-                            let pulled = super::customers::PulledCustomer {
-                                customer: c.clone(),
-                                points: *points,
-                            };
-                            if let Some(line) = self.apply_pulled_customer(&tx, pulled, cursor)? {
-                                superseded.push(line);
-                            }
-                            return Ok(());
+            read_spool(&path, |rec| {
+                let current = match &rec {
+                    SpoolRecord::Put(p) => {
+                        p.validate().map_err(|err| StoreError::Product {
+                            sku: p.sku.clone(),
+                            err,
+                        })?;
+                        w.put(p)?
+                    }
+                    SpoolRecord::Remove(sku) => w.remove(sku)?,
+                    SpoolRecord::PutCustomer(c, points) => {
+                        let pulled = super::customers::PulledCustomer {
+                            customer: c.clone(),
+                            points: *points,
+                        };
+                        if let Some(line) = self.apply_pulled_customer(&tx, pulled, cursor)? {
+                            superseded.push(line);
                         }
-                        SpoolRecord::RemoveCustomer(key) => {
-                            self.remove_customer_in(&tx, key)?;
-                            return Ok(());
-                        }
-                    };
-                    // What this pull wrote for the SKU before (or the old version, already
-                    // unindexed by the first pass) leaves the indexes first.
-                    let current = table
-                        .get(sku.as_str())?
-                        .map(|v| decode_product(v.value(), &sku))
-                        .transpose()?;
-                    if let Some(c) = &current {
-                        for b in &c.barcodes {
-                            if barcodes.get(b.as_str())?.is_some_and(|v| v.value() == sku) {
-                                barcodes.remove(b.as_str())?;
-                            }
-                        }
-                        for w in search_words(&c.name) {
-                            words.remove(word_key(&w, &sku).as_str())?;
+                        return Ok(());
+                    }
+                    SpoolRecord::RemoveCustomer(key) => {
+                        self.remove_customer_in(&tx, key)?;
+                        return Ok(());
+                    }
+                };
+                // What the SKU held (the old version, its barcodes already unindexed by the
+                // first pass, or what this pull wrote for it before) leaves the indexes first.
+                if let Some(c) = &current {
+                    w.unindex(c)?;
+                }
+                match &rec {
+                    SpoolRecord::Put(p) => {
+                        w.index(p)?;
+                        if current.is_some() {
+                            report.updated += 1;
+                        } else {
+                            report.added += 1;
                         }
                     }
-                    match rec {
-                        SpoolRecord::PutCustomer(..) | SpoolRecord::RemoveCustomer(_) => {}
-                        SpoolRecord::Remove(_) => {
-                            if current.is_some() {
-                                table.remove(sku.as_str())?;
-                                report.removed += 1;
-                            }
-                        }
-                        SpoolRecord::Put(p) => {
-                            p.validate().map_err(|err| StoreError::Product {
-                                sku: p.sku.clone(),
-                                err,
-                            })?;
-                            store_indexed(&mut table, &mut barcodes, &mut words, &p)?;
-                            if current.is_some() {
-                                report.updated += 1;
-                            } else {
-                                report.added += 1;
-                            }
+                    _ => {
+                        if current.is_some() {
+                            report.removed += 1;
                         }
                     }
-                    Ok(())
-                })?;
-                report.total = table.len()?;
-            }
+                }
+                w.flush_full()
+            })?;
+            report.total = w.finish()?;
             if let Some(checkpoint) = checkpoint {
                 tx.open_table(super::tables::META)?.insert(
                     super::tables::meta_keys::PULL_CHECKPOINT,

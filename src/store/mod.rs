@@ -2,6 +2,7 @@
 //! integrity check.
 
 pub mod backup;
+mod batch;
 pub mod catalog;
 pub mod check;
 pub mod codec;
@@ -229,7 +230,13 @@ macro_rules! db_errors {
         }
     )*};
 }
-db_errors!(TransactionError, TableError, CommitError, DatabaseError);
+db_errors!(
+    TransactionError,
+    TableError,
+    CommitError,
+    DatabaseError,
+    CursorError
+);
 
 impl From<redb::SetDurabilityError> for StoreError {
     fn from(e: redb::SetDurabilityError) -> Self {

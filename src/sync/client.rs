@@ -137,8 +137,8 @@ impl Client {
         &mut self,
         method: &str,
         path: &str,
-        body: Option<&Value>,
-    ) -> Result<(u16, Value), SyncError> {
+        body: Option<&str>,
+    ) -> Result<(u16, String), SyncError> {
         let url = format!("{}/{path}", self.base);
         let unreachable = |e: ureq::Error| SyncError::Unreachable {
             url: url.clone(),
@@ -169,9 +169,8 @@ impl Client {
                 if let Some(a) = &self.auth {
                     r = r.header("Authorization", a);
                 }
-                let bytes = b.map(|v| v.to_string()).unwrap_or_default();
                 r.header("Content-Type", "application/json")
-                    .send(bytes.as_bytes())
+                    .send(b.unwrap_or_default().as_bytes())
             }
         };
         let mut resp = resp.map_err(unreachable)?;
@@ -191,17 +190,30 @@ impl Client {
             .limit(MAX_RESPONSE)
             .read_to_string()
             .map_err(unreachable)?;
-        let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
-        Ok((status, v))
+        Ok((status, text))
     }
 
     /// A request, tried again with backoff on network errors and server errors (5xx, 429).
+    /// The answer's JSON, or its text as a JSON string when it is not JSON.
     pub fn request(
         &mut self,
         method: &str,
         path: &str,
         body: Option<&Value>,
     ) -> Result<(u16, Value), SyncError> {
+        let body = body.map(Value::to_string);
+        let (status, text) = self.request_text(method, path, body.as_deref())?;
+        Ok((status, json_or_text(text)))
+    }
+
+    /// As [`Client::request`], with the body given as JSON text and the answer's text
+    /// unparsed.
+    fn request_text(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<(u16, String), SyncError> {
         let mut wait = Duration::from_millis(250);
         let mut attempt = 0;
         loop {
@@ -218,6 +230,35 @@ impl Client {
             std::thread::sleep(wait);
             wait = (wait * 2).min(Duration::from_secs(8));
             attempt += 1;
+        }
+    }
+
+    /// A GET whose answer must be 200, as text: a page of the catalog is read straight into
+    /// typed rows, without building a JSON tree of it first.
+    fn get_text(&mut self, path: &str) -> Result<String, SyncError> {
+        let (s, text) = self.request_text("GET", path, None)?;
+        if s == 200 {
+            Ok(text)
+        } else {
+            Err(self.refused(path, s, &json_or_text(text)))
+        }
+    }
+
+    /// A request with a body already in JSON text, whose answer must have one of the `ok`
+    /// statuses.
+    fn call_text_expecting(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: &str,
+        ok: &[u16],
+    ) -> Result<Value, SyncError> {
+        let (s, text) = self.request_text(method, path, Some(body))?;
+        let v = json_or_text(text);
+        if ok.contains(&s) {
+            Ok(v)
+        } else {
+            Err(self.refused(path, s, &v))
         }
     }
 
@@ -249,6 +290,10 @@ impl Client {
             body: body.to_string().chars().take(300).collect(),
         }
     }
+}
+
+fn json_or_text(text: String) -> Value {
+    serde_json::from_str(&text).unwrap_or(Value::String(text))
 }
 
 /// What a push did.
@@ -318,47 +363,91 @@ pub struct TakeOver {
 /// Pages through the ids of `db` that start with `prefix` (`_all_docs` with `startkey` and
 /// `endkey`, the next page from the last id with `skip=1`), handing each page's rows to `f`.
 /// Returns how many pages there were.
+/// A page of `_all_docs`, its documents left as text until a caller reads them.
+#[derive(serde::Deserialize)]
+struct RawPage<'a> {
+    #[serde(borrow)]
+    rows: Vec<RawRow<'a>>,
+}
+
+/// One row of `_all_docs`: its id, and its document when asked for.
+#[derive(serde::Deserialize)]
+struct RawRow<'a> {
+    #[serde(borrow)]
+    id: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    doc: Option<&'a serde_json::value::RawValue>,
+}
+
+impl RawRow<'_> {
+    /// The row's document as a JSON value (`null` when it has none).
+    fn doc_value(&self) -> Value {
+        self.doc
+            .and_then(|d| serde_json::from_str(d.get()).ok())
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// Calls `f` with each page of the ids under `prefix` (and their documents when asked), in
+/// order. The next page is asked for while `f` reads this one: a thread fetches ahead by one
+/// page, so the server's time and the register's overlap.
 fn visit_prefix(
     c: &mut Client,
     db: &str,
     prefix: &str,
     include_docs: bool,
-    mut f: impl FnMut(&[Value]) -> Result<(), SyncError>,
+    mut f: impl FnMut(&[RawRow]) -> Result<(), SyncError>,
 ) -> Result<u64, SyncError> {
     let end = serde_json::to_string(&format!("{prefix}\u{fff0}")).unwrap_or_default();
-    let mut start = prefix.to_string();
-    let mut skip = 0;
-    let mut pages = 0;
-    loop {
-        let key = serde_json::to_string(&start).unwrap_or_default();
-        let page = c.call_expecting(
-            "GET",
-            &format!(
-                "{db}/_all_docs?include_docs={include_docs}&limit={PAGE}&skip={skip}&startkey={}&endkey={}",
-                url_encode(&key),
-                url_encode(&end)
-            ),
-            None,
-            &[200],
-        )?;
-        let rows = page["rows"]
-            .as_array()
-            .ok_or_else(|| SyncError::Protocol("_all_docs without rows".into()))?;
-        let mine = rows
-            .iter()
-            .take_while(|r| r["id"].as_str().is_some_and(|i| i.starts_with(prefix)))
-            .count();
-        let Some(last) = rows[..mine].last().and_then(|r| r["id"].as_str()) else {
-            return Ok(pages);
-        };
-        start = last.to_string();
-        f(&rows[..mine])?;
-        pages += 1;
-        if mine < rows.len() || rows.len() < PAGE {
-            return Ok(pages);
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<String, SyncError>>(1);
+        s.spawn(move || {
+            let mut start = prefix.to_string();
+            let mut skip = 0;
+            loop {
+                let key = serde_json::to_string(&start).unwrap_or_default();
+                let text = c.get_text(&format!(
+                    "{db}/_all_docs?include_docs={include_docs}&limit={PAGE}&skip={skip}&startkey={}&endkey={}",
+                    url_encode(&key),
+                    url_encode(&end)
+                ));
+                // Where the next page starts: after this page's last id, when the page was
+                // full and all of it under the prefix.
+                let next = text.as_ref().ok().and_then(|t| {
+                    let page: RawPage = serde_json::from_str(t).ok()?;
+                    let last = page.rows.last()?;
+                    (page.rows.len() >= PAGE && last.id.starts_with(prefix))
+                        .then(|| last.id.to_string())
+                });
+                // The reader stops listening when it has failed.
+                if tx.send(text).is_err() {
+                    return;
+                }
+                match next {
+                    Some(n) => start = n,
+                    None => return,
+                }
+                skip = 1;
+            }
+        });
+        let mut pages = 0;
+        for text in rx {
+            let text = text?;
+            let page: RawPage = serde_json::from_str(&text)
+                .map_err(|e| SyncError::Protocol(format!("_all_docs without rows: {e}")))?;
+            let rows = &page.rows;
+            let mine = rows.iter().take_while(|r| r.id.starts_with(prefix)).count();
+            if mine == 0 {
+                break;
+            }
+            f(&rows[..mine])?;
+            pages += 1;
+            if mine < rows.len() || rows.len() < PAGE {
+                break;
+            }
         }
-        skip = 1;
-    }
+        Ok(pages)
+    })
 }
 
 /// The highest number the server holds for `code`'s documents of one type, paging through the
@@ -376,7 +465,7 @@ fn highest_number(
         *scanned += rows.len() as u64;
         for number in rows
             .iter()
-            .filter_map(|r| r["id"].as_str()?.strip_prefix(&format!("{}:", kind.code())))
+            .filter_map(|r| r.id.strip_prefix(&format!("{}:", kind.code())))
         {
             if let Ok((reg, k, n)) = parse_number(number)
                 && k == kind
@@ -476,7 +565,16 @@ pub fn take_over(
 }
 
 /// One batch: (chain position, id, revision, JSON).
-type Batch = Vec<(u64, String, String, Value)>;
+/// Documents to push: outbox sequence, id, revision and the document's JSON text.
+type Batch = Vec<(u64, String, String, String)>;
+
+fn batch_entry(
+    seq: u64,
+    d: &crate::domain::SealedDocument,
+    currency: &crate::domain::Currency,
+) -> (u64, String, String, String) {
+    (seq, doc_id(d), doc_rev(d), to_json(d, currency).to_string())
+}
 
 /// Sends one batch: `_revs_diff` says what the server lacks, `_all_docs` shows ids it holds at
 /// another revision (a collision: stop, never push), `_bulk_docs` with `new_edits: false`
@@ -497,7 +595,7 @@ fn send_batch(
         Some(&Value::Object(asked)),
         &[200],
     )?;
-    let missing: Vec<&(u64, String, String, Value)> = batch
+    let missing: Vec<&(u64, String, String, String)> = batch
         .iter()
         .filter(|(_, id, rev, _)| {
             diff[id.as_str()]["missing"]
@@ -529,13 +627,18 @@ fn send_batch(
             return Err(SyncError::Collision(id.to_string()));
         }
     }
-    let docs: Vec<&Value> = missing.iter().map(|m| &m.3).collect();
-    let answer = c.call_expecting(
-        "POST",
-        &format!("{DOCS_DB}/_bulk_docs"),
-        Some(&json!({"docs": docs, "new_edits": false})),
-        &[201, 202],
-    )?;
+    // The documents' text, made once when the batch was read, goes as it is.
+    let mut body = String::with_capacity(missing.iter().map(|m| m.3.len() + 1).sum::<usize>() + 32);
+    body.push_str("{\"docs\":[");
+    for (i, m) in missing.iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&m.3);
+    }
+    body.push_str("],\"new_edits\":false}");
+    let answer =
+        c.call_text_expecting("POST", &format!("{DOCS_DB}/_bulk_docs"), &body, &[201, 202])?;
     let failures = answer
         .as_array()
         .ok_or_else(|| SyncError::Protocol(format!("_bulk_docs answered {answer}")))?;
@@ -567,26 +670,44 @@ pub fn push(
     let total = store.outbox_len()?;
     let mut report = PushReport::default();
     let mut done = 0u64;
-    loop {
-        let from = store.push_cursor()? + 1;
-        let mut batch = Vec::with_capacity(BATCH);
-        store.visit_from(from, |seq, d| {
-            batch.push((seq, doc_id(&d), doc_rev(&d), to_json(&d, &currency)));
-            if batch.len() >= BATCH {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
+    let from = store.push_cursor()? + 1;
+    // One thread reads and writes out the next batch while the server takes this one.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, StoreError>>(1);
+        let currency = &currency;
+        s.spawn(move || {
+            let mut from = from;
+            loop {
+                let mut batch = Vec::with_capacity(BATCH);
+                let read = store.visit_from(from, |seq, d| {
+                    batch.push(batch_entry(seq, &d, currency));
+                    if batch.len() >= BATCH {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                });
+                let next = batch.last().map(|b| b.0 + 1);
+                let stop = read.is_err() || next.is_none();
+                // The sender stops when the pusher has stopped listening (an error).
+                if tx.send(read.map(|()| batch)).is_err() || stop {
+                    return;
+                }
+                from = next.unwrap_or(from);
             }
-        })?;
-        let Some(last_seq) = batch.last().map(|b| b.0) else {
-            break;
-        };
-        let rejected = send_batch(c, &batch, &mut report)?;
-        store.acknowledge_with_rejects(last_seq, &rejected)?;
-        done += batch.len() as u64;
-        progress(done, total.max(done));
-    }
-    Ok(report)
+        });
+        for batch in rx {
+            let batch = batch?;
+            let Some(last_seq) = batch.last().map(|b| b.0) else {
+                break;
+            };
+            let rejected = send_batch(c, &batch, &mut report)?;
+            store.acknowledge_with_rejects(last_seq, &rejected)?;
+            done += batch.len() as u64;
+            progress(done, total.max(done));
+        }
+        Ok(report)
+    })
 }
 
 /// Sends every document of one business date again, whatever the push cursor says: the server
@@ -601,7 +722,7 @@ pub fn resend_date(
     let mut batch: Batch = Vec::with_capacity(BATCH);
     let mut failed = None;
     store.visit_dates(date, date, |seq, d| {
-        batch.push((seq, doc_id(d), doc_rev(d), to_json(d, &currency)));
+        batch.push(batch_entry(seq, d, &currency));
         if batch.len() >= BATCH {
             if let Err(e) = send_batch(c, &batch, &mut report) {
                 failed = Some(e);
@@ -923,6 +1044,68 @@ fn refuse_or_stop<T>(
     }
 }
 
+/// A catalog document in the shape the hub and `caja chain` write, read without a JSON tree.
+/// Any other shape (a field of another type, an escaped id) is read by [`product_from`],
+/// which says what is wrong with it.
+#[derive(serde::Deserialize)]
+struct ProductDoc<'a> {
+    #[serde(rename = "_id", borrow)]
+    id: &'a str,
+    #[serde(borrow)]
+    sku: &'a str,
+    #[serde(borrow)]
+    name: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    barcodes: Option<Vec<&'a str>>,
+    #[serde(borrow)]
+    price: &'a str,
+    #[serde(borrow)]
+    tax_rate: &'a str,
+    #[serde(default)]
+    active: Option<bool>,
+    #[serde(borrow, default)]
+    sold_by: Option<&'a str>,
+    #[serde(default)]
+    open_price: Option<bool>,
+}
+
+/// A product from its catalog document's text: [`product_from`]'s product and refusals.
+pub fn product_from_text(
+    text: &str,
+    currency: &crate::domain::money::Currency,
+) -> Result<crate::domain::catalog::Product, SyncError> {
+    use crate::domain::catalog::{Product, SoldBy};
+    use crate::domain::qty::TaxRate;
+    let fast = serde_json::from_str::<ProductDoc>(text).ok().and_then(|d| {
+        let sold_by = match d.sold_by {
+            None => SoldBy::Unit,
+            Some(s) => SoldBy::parse(s)?,
+        };
+        let sku = d.id.strip_prefix("product:").filter(|s| *s == d.sku)?;
+        Some(Product {
+            sku: sku.to_string(),
+            name: d.name.into_owned(),
+            barcodes: d
+                .barcodes
+                .unwrap_or_default()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            price: currency.parse_decimal(d.price).ok()?,
+            tax_rate: TaxRate::parse_percent(d.tax_rate).ok()?,
+            active: d.active.unwrap_or(true),
+            sold_by,
+            open_price: d.open_price.unwrap_or(false),
+        })
+        .filter(|p| p.validate().is_ok())
+    });
+    match fast {
+        Some(p) => Ok(p),
+        // Whatever is wrong, the slow reader finds and words it.
+        None => product_from(&serde_json::from_str(text).unwrap_or(Value::Null), currency),
+    }
+}
+
 /// A product from its catalog document.
 pub fn product_from(
     doc: &Value,
@@ -1098,7 +1281,7 @@ pub fn pull(
                 pages += visit_prefix(c, CATALOG_DB, "customer:", true, |rows| {
                     for r in rows {
                         if let Some((customer, points)) =
-                            refuse_or_stop(mode, &mut refused, customer_from(&r["doc"]))?
+                            refuse_or_stop(mode, &mut refused, customer_from(&r.doc_value()))?
                         {
                             spool.put_customer(customer, points)?;
                         }
@@ -1107,8 +1290,9 @@ pub fn pull(
                 })?;
                 pages += visit_prefix(c, CATALOG_DB, "product:", true, |rows| {
                     for r in rows {
+                        let doc = r.doc.map(|d| d.get()).unwrap_or("null");
                         if let Some(p) =
-                            refuse_or_stop(mode, &mut refused, product_from(&r["doc"], &currency))?
+                            refuse_or_stop(mode, &mut refused, product_from_text(doc, &currency))?
                         {
                             spool.put(&p)?;
                         }
@@ -1159,4 +1343,53 @@ pub fn pull(
         });
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Documents in the hub's shape and in every shape a server might send instead: the fast
+    /// reader of a page's text takes or refuses each exactly as the JSON-tree reader does.
+    #[test]
+    fn the_fast_reader_reads_every_product_as_the_slow_one() {
+        let docs = [
+            r#"{"_id":"product:A1","_rev":"1-x","sku":"A1","name":"Arroz","barcodes":["7701"],"price":"2500","tax_rate":"19","active":true,"sold_by":"unit","open_price":false}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz \"extra\"","price":"2500","tax_rate":"5"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Queso","price":"12.5","tax_rate":"0","sold_by":"weight"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","barcodes":null,"sold_by":null,"open_price":null,"active":null,"price":"2500","tax_rate":"19"}"#,
+            r#"{"_id":"product:A\u0031","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","sku":"A2","name":"Arroz","price":"2500","tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":2500,"tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"-1","tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"190"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"","price":"2500","tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19","barcodes":"7701"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19","barcodes":[7701]}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19","sold_by":"box"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19","open_price":"no"}"#,
+            r#"{"_id":"product:A1","sku":"A1","name":"Arroz","price":"2500","tax_rate":"19","active":"no"}"#,
+            r#"{"_id":"product:A1","sku":"A1","sku":"A2","name":"Arroz","price":"2500","tax_rate":"19"}"#,
+            r#"{"_id":"product:A1","name":"Arroz","price":"2500","tax_rate":"19"}"#,
+            r#"{"sku":"A1","name":"Arroz","price":"2500","tax_rate":"19"}"#,
+            r#"[1,2]"#,
+            r#"null"#,
+        ];
+        let mut fast_taken = 0;
+        for code in ["COP", "USD"] {
+            let currency = crate::domain::money::Currency::by_code(code).unwrap();
+            for d in docs {
+                let slow = product_from(&serde_json::from_str(d).unwrap_or(Value::Null), &currency);
+                let fast = product_from_text(d, &currency);
+                assert_eq!(fast.as_ref().ok(), slow.as_ref().ok(), "{d}");
+                assert_eq!(
+                    fast.as_ref().err().map(|e| e.to_string()),
+                    slow.as_ref().err().map(|e| e.to_string()),
+                    "{d}"
+                );
+                fast_taken += u32::from(fast.is_ok());
+            }
+        }
+        assert!(fast_taken >= 6, "only {fast_taken} documents read");
+    }
 }

@@ -227,6 +227,13 @@ mod tests {
     use crate::domain::ticket::TicketLine;
 
     #[test]
+    fn hashes_are_lower_case_hex_two_digits_a_byte() {
+        use crate::domain::document::hex;
+        assert_eq!(hex(&[0x00, 0x0f, 0xa5, 0xff, 0x10]), "000fa5ff10");
+        assert_eq!(hex(&[]), "");
+    }
+
+    #[test]
     fn a_sale_has_the_contract_shape_with_decimal_strings() {
         let cop = Currency::by_code("COP").unwrap();
         let body = SaleBody::build(
