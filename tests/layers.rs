@@ -29,6 +29,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("tui", 10),
     ("bench_register", 10),
     ("fuzzing", 10),
+    // The binary's command line (src/cli/, a module of main.rs): above the whole library.
+    ("cli", 11),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -1062,7 +1062,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
         matches!(e, SyncEvent::Pushed(_) | SyncEvent::Failed(_))
     });
     let p = screen(&app, 80, 24);
-    assert!(p.contains("sin conexión") || p.contains("claimed"), "{p}");
+    assert!(p.contains("ya la reclamó"), "{p}");
     assert!(p.contains("T tomar este código"), "{p}");
     assert_eq!(app.outbox, 2, "nothing left the register");
 

@@ -343,14 +343,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = Database::create(dir.path().join("a.redb")).unwrap();
         let b = Database::create(dir.path().join("b.redb")).unwrap();
-        let mut rng = crate::bench::Rng::new(7);
+        // A small fixed generator: the same changes every run.
+        let mut state = 7u64;
+        let mut below = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
         let words = ["de", "leche", "pan", "producto", "prueba", "zumo"];
         let mut changes = Vec::new();
         for _ in 0..20_000 {
-            let w = words[rng.below(words.len() as u64) as usize];
-            let sku = format!("S{:05}", rng.below(5_000));
-            let put = rng.below(4) != 0;
-            changes.push((w, sku, put, rng.below(1 << 20)));
+            let w = words[below(words.len() as u64) as usize];
+            let sku = format!("S{:05}", below(5_000));
+            let put = below(4) != 0;
+            changes.push((w, sku, put, below(1 << 20)));
         }
         for db in [&a, &b] {
             let tx = db.begin_write().unwrap();

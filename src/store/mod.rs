@@ -642,15 +642,29 @@ pub(crate) fn open_read_only(
     })
 }
 
-/// Runs `f`, turning a panic into an error message without printing it.
 /// What a page redb cannot make sense of is called (translated where it is shown).
 pub const NONSENSE_PAGE: &str = "a page that makes no sense";
 
+thread_local! {
+    /// How deep this thread is inside [`quietly`].
+    static QUIET: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether a panic on this thread now is one [`quietly`] catches and words itself: the
+/// process's panic hook says nothing of it.
+pub fn panic_is_quiet() -> bool {
+    QUIET.with(|q| q.get() > 0)
+}
+
+/// Runs `f`, turning a panic into an error message.
+///
+/// The process's one panic hook (`main` installs it) asks [`panic_is_quiet`] and says nothing
+/// of a panic this catches; the hook is never swapped, so a panic on another thread meanwhile
+/// is reported as ever.
 pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let prev = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
+    QUIET.with(|q| q.set(q.get() + 1));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    std::panic::set_hook(prev);
+    QUIET.with(|q| q.set(q.get().saturating_sub(1)));
     r.map_err(|p| {
         let msg = p
             .downcast_ref::<String>()
@@ -1098,5 +1112,32 @@ impl Store {
             .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
             .map(u64::from_le_bytes)
             .unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caught_panic_is_quiet_only_on_its_own_thread_and_only_while_caught() {
+        assert!(!panic_is_quiet());
+        let seen_inside = std::sync::Mutex::new(Vec::new());
+        let r: Result<(), String> = quietly(|| {
+            seen_inside.lock().unwrap().push(panic_is_quiet());
+            // Another thread meanwhile is not quiet: its panic would be reported.
+            let other = std::thread::spawn(panic_is_quiet).join().unwrap();
+            seen_inside.lock().unwrap().push(other);
+            // Nested, and still quiet after the inner one returns.
+            let inner: Result<(), String> = quietly(|| panic!("inner"));
+            assert_eq!(inner, Err("inner".to_string()));
+            seen_inside.lock().unwrap().push(panic_is_quiet());
+            panic!("a page it cannot read")
+        });
+        assert_eq!(r, Err("a page it cannot read".to_string()));
+        assert_eq!(*seen_inside.lock().unwrap(), vec![true, false, true]);
+        assert!(!panic_is_quiet());
+        let unreachable: Result<(), String> = quietly(|| unreachable!());
+        assert_eq!(unreachable, Err(NONSENSE_PAGE.to_string()));
     }
 }

@@ -66,14 +66,6 @@ impl Request {
     }
 }
 
-/// A backup the register made for another process.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SharedBackup {
-    pub path: PathBuf,
-    pub documents: u64,
-    pub bytes: u64,
-}
-
 /// The socket being served; dropping it stops serving and removes the socket.
 pub struct Sharing {
     path: PathBuf,
@@ -261,7 +253,7 @@ pub fn ask(
     dir: &Path,
     req: &Request,
     out: &mut dyn Write,
-) -> Result<Option<SharedBackup>, StoreError> {
+) -> Result<Option<super::backup::BackupDone>, StoreError> {
     let path = dir.join(SOCKET);
     let conn = UnixStream::connect(&path).map_err(|e| {
         StoreError::Io(io::Error::new(
@@ -300,7 +292,7 @@ pub fn ask(
                 documents.and_then(|d| d.parse().ok()),
                 bytes.and_then(|b| b.parse().ok()),
             ) {
-                (Some(p), Some(documents), Some(bytes)) => Ok(Some(SharedBackup {
+                (Some(p), Some(documents), Some(bytes)) => Ok(Some(super::backup::BackupDone {
                     path: PathBuf::from(p),
                     documents,
                     bytes,
