@@ -573,7 +573,7 @@ pub fn demo_catalog(currency: &Currency) -> Vec<Product> {
     v
 }
 
-/// The columns of a customers CSV, in order (DESIGN.md section 10).
+/// The columns of a customers CSV, in order (README.md, "Commands").
 pub const CUSTOMER_COLUMNS: [&str; 6] = [
     "doc_type",
     "doc_number",

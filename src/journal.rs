@@ -267,7 +267,7 @@ fn tender_slot(k: TenderKind) -> usize {
 }
 
 impl JournalRow {
-    /// The row of a synced document (DESIGN.md section 10's shapes, money in `currency`'s
+    /// The row of a synced document (docs/PROTOCOL.md's shapes, money in `currency`'s
     /// machine form), as the register that wrote it computes it from its store: the head
     /// office's movements are the registers' journals. None when the document is not one of a
     /// register's (no number, an unknown type) or a figure does not read in `currency`.

@@ -1,4 +1,4 @@
-//! The command-line contract of DESIGN.md section 10, driven through the real binary.
+//! The command-line contract (README.md, "Commands"), driven through the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;

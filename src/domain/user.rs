@@ -25,8 +25,8 @@ impl Role {
     }
 }
 
-/// What a role may do. Supervisor overrides (DESIGN.md section 7) are `Supervise`: a cashier
-/// reaches them only through a supervisor's PIN or a usage token.
+/// What a role may do. Supervisor overrides are `Supervise`: a cashier reaches them only
+/// through a supervisor's PIN or a usage token.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Permission {
     /// Open a shift and sell.

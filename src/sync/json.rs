@@ -1,6 +1,6 @@
-//! Documents as the JSON the sync server stores (DESIGN.md section 10): money and rates as
-//! decimal strings, never floats; a deterministic `_id` from the type and number, and a
-//! deterministic `_rev` from the document's chain hash, so pushing one twice is harmless.
+//! Documents as the JSON the sync server stores (docs/PROTOCOL.md, "Document shapes"): money
+//! and rates as decimal strings, never floats; a deterministic `_id` from the type and number,
+//! and a deterministic `_rev` from the document's chain hash, so pushing one twice is harmless.
 
 use crate::domain::document::{DocBody, SealedDocument, hex};
 use crate::domain::money::{Currency, Money};
@@ -20,7 +20,7 @@ pub fn doc_id(d: &SealedDocument) -> String {
     }
 }
 
-/// A customer's fields as the sync documents carry them (DESIGN.md section 10).
+/// A customer's fields as the sync documents carry them (docs/PROTOCOL.md).
 pub fn customer_json(c: &crate::domain::customer::Customer) -> Value {
     json!({
         "doc_type": c.doc_type.code(),
@@ -32,7 +32,7 @@ pub fn customer_json(c: &crate::domain::customer::Customer) -> Value {
     })
 }
 
-/// A product as `caja-catalog` holds it (DESIGN.md section 10).
+/// A product as `caja-catalog` holds it (docs/PROTOCOL.md).
 pub fn product_json(p: &crate::domain::catalog::Product, currency: &Currency) -> Value {
     json!({
         "_id": format!("product:{}", p.sku),
