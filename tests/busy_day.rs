@@ -10,59 +10,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use caja::app::{App, Clock, Popup, Screen};
+use caja::app::{App, Screen};
 use caja::config::Config;
 use caja::devices::printer::spawn;
 use caja::domain::document::{CashDirection, DocBody, SealedDocument};
 use caja::domain::money::{Currency, Money};
 use caja::domain::tender::TenderKind;
 use caja::store::Store;
-use chrono::{FixedOffset, TimeZone};
+
 use common::*;
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
-
-fn clock() -> Clock {
-    Box::new(|| {
-        FixedOffset::west_opt(5 * 3600)
-            .unwrap()
-            .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-            .unwrap()
-    })
-}
-
-/// xorshift64*: the same day every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-/// The supervisor's PIN in whatever PIN popup is open.
-fn pin(app: &mut App) {
-    assert!(
-        matches!(app.popup, Some(Popup::Pin(_))),
-        "no PIN asked: {}",
-        msg(app)
-    );
-    keys(app, "ana\n1234\n");
-    assert!(app.popup.is_none(), "PIN refused: {}", msg(app));
-}
-
-fn menu(app: &mut App, item: &str) {
-    key(app, KeyCode::F(9));
-    pin(app);
-    assert!(matches!(app.screen, Screen::Menu), "{}", msg(app));
-    keys(app, item);
-}
 
 /// Goods sold by the unit, with their demo prices (tax included).
 const UNITS: [(&str, i64); 10] = [
@@ -99,7 +57,7 @@ struct Day {
     /// The ticket being rung, for messages.
     t: u32,
     app: App,
-    rng: Rng,
+    rng: caja::bench::Rng,
     did: Did,
     cop: Currency,
 }
@@ -513,7 +471,7 @@ fn a_busy_day_reconciles_to_the_peso() {
         dir.path().to_path_buf(),
         Some(Store::open(dir.path()).unwrap()),
         config.clone(),
-        clock(),
+        clock_at(10, 0),
     );
     let store: Arc<Store> = app.store.clone().unwrap();
     let (printer, _events) = spawn(store.clone(), config.printer_setup(dir.path()));
@@ -522,7 +480,7 @@ fn a_busy_day_reconciles_to_the_peso() {
     let mut day = Day {
         t: 0,
         app,
-        rng: Rng(0x00c0_ffee_d00d_f00d),
+        rng: caja::bench::Rng::new(0x00c0_ffee_d00d_f00d),
         did: Did::default(),
         cop: cop.clone(),
     };

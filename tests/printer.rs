@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use caja::app::{App, Screen};
+use caja::app::Screen;
 use caja::config::Config;
 use caja::devices::codepage::CodePage;
 use caja::devices::escpos::Pulse;
@@ -264,15 +264,14 @@ fn network_printer_on_loopback_holds_then_prints_once() {
 #[test]
 fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() {
     let dir = tempfile::tempdir().unwrap();
-    drop(demo_store(dir.path()));
     // A port with nobody listening.
     let addr = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap();
-    let mut app = App::new(
-        dir.path().to_path_buf(),
-        Some(Store::open(dir.path()).unwrap()),
+    // The journal is read for today: the register's clock is the real one.
+    let mut app = selling_with(
+        dir.path(),
         Config::defaults(),
         Box::new(|| chrono::Local::now().fixed_offset()),
     );
@@ -281,16 +280,7 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
         setup(Endpoint::Tcp(addr.to_string())),
     );
     app.printer = Some(cmds);
-    for c in "ana\n1234\n0\nana\n1234\nHUE30\n".chars() {
-        app.on_key(KeyEvent::new(
-            if c == '\n' {
-                KeyCode::Enter
-            } else {
-                KeyCode::Char(c)
-            },
-            KeyModifiers::NONE,
-        ));
-    }
+    keys(&mut app, "HUE30\n");
     app.on_key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE));
     app.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
     assert!(matches!(app.screen, Screen::Sale));
@@ -356,10 +346,8 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
         }
     });
     let dir = tempfile::tempdir().unwrap();
-    drop(demo_store(dir.path()));
-    let mut app = App::new(
-        dir.path().to_path_buf(),
-        Some(Store::open(dir.path()).unwrap()),
+    let mut app = selling_with(
+        dir.path(),
         Config::defaults(),
         Box::new(|| chrono::Local::now().fixed_offset()),
     );
@@ -385,28 +373,10 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
             String::from_utf8_lossy(&got.lock().unwrap())
         );
     };
-    for c in "ana\n1234\n0\nana\n1234\nHUE30\n".chars() {
-        app.on_key(KeyEvent::new(
-            if c == '\n' {
-                KeyCode::Enter
-            } else {
-                KeyCode::Char(c)
-            },
-            KeyModifiers::NONE,
-        ));
-    }
+    keys(&mut app, "HUE30\n");
     wait_for_bytes(b"\x0c\x1bQAHuevos AA x 30      \r\x1bQB1 x 18.500    18.500\r");
-    app.on_key(KeyEvent::new(KeyCode::F(12), KeyModifiers::NONE));
-    for c in "20.000\n".chars() {
-        app.on_key(KeyEvent::new(
-            if c == '\n' {
-                KeyCode::Enter
-            } else {
-                KeyCode::Char(c)
-            },
-            KeyModifiers::NONE,
-        ));
-    }
+    key(&mut app, KeyCode::F(12));
+    keys(&mut app, "20.000\n");
     wait_for_bytes(b"\x1bQATOTAL       $ 18.500\r\x1bQBCAMBIO       $ 1.500\r");
     drop(slave);
 }

@@ -13,7 +13,6 @@ use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use std::path::Path;
 
 fn clock() -> Clock {
     clock_at_941()
@@ -21,37 +20,6 @@ fn clock() -> Clock {
 
 fn mono() -> Theme {
     mono_theme()
-}
-
-/// An app over a demo store, logged in as the supervisor `ana`.
-fn selling(dir: &Path) -> App {
-    drop(demo_store(dir));
-    let mut app = App::new(
-        dir.to_path_buf(),
-        Some(Store::open(dir).unwrap()),
-        Config::defaults(),
-        clock(),
-    );
-    keys(&mut app, "ana\n1234\n");
-    assert!(
-        matches!(app.screen, Screen::Opening(_)),
-        "no shift opening: {:?}",
-        app.message
-    );
-    // The store's first business date: the supervisor confirms it.
-    keys(&mut app, "0\n");
-    assert!(
-        matches!(app.popup, Some(Popup::Pin(_))),
-        "{:?}",
-        app.message
-    );
-    keys(&mut app, "ana\n1234\n");
-    assert!(
-        matches!(app.screen, Screen::Sale),
-        "login failed: {:?}",
-        app.message
-    );
-    app
 }
 
 /// Hands the sync worker's events to the register until one that `want` picks has come.

@@ -57,12 +57,59 @@ pub fn demo_store(dir: &Path) -> Store {
 
 /// The register's clock stopped at 2026-11-22 09:41, Bogotá time.
 pub fn clock_at_941() -> caja::app::Clock {
-    Box::new(|| {
+    clock_at(9, 41)
+}
+
+/// The register's clock stopped on 2026-11-22 at `hour`:`minute`, Bogotá time.
+pub fn clock_at(hour: u32, minute: u32) -> caja::app::Clock {
+    Box::new(move || {
         FixedOffset::west_opt(5 * 3600)
             .unwrap()
-            .with_ymd_and_hms(2026, 11, 22, 9, 41, 0)
+            .with_ymd_and_hms(2026, 11, 22, hour, minute, 0)
             .unwrap()
     })
+}
+
+/// An app over a demo store in `dir`, its first business date opened and the supervisor
+/// `ana` logged in at the sale screen.
+pub fn selling_with(
+    dir: &Path,
+    config: caja::config::Config,
+    clock: caja::app::Clock,
+) -> caja::app::App {
+    use caja::app::{App, Popup, Screen};
+    drop(demo_store(dir));
+    let mut app = App::new(
+        dir.to_path_buf(),
+        Some(Store::open(dir).unwrap()),
+        config,
+        clock,
+    );
+    keys(&mut app, "ana\n1234\n");
+    assert!(
+        matches!(app.screen, Screen::Opening(_)),
+        "no shift opening: {:?}",
+        app.message
+    );
+    // The store's first business date: the supervisor confirms it.
+    keys(&mut app, "0\n");
+    assert!(
+        matches!(app.popup, Some(Popup::Pin(_))),
+        "{:?}",
+        app.message
+    );
+    keys(&mut app, "ana\n1234\n");
+    assert!(
+        matches!(app.screen, Screen::Sale),
+        "login failed: {:?}",
+        app.message
+    );
+    app
+}
+
+/// [`selling_with`] the default settings and the clock at 09:41.
+pub fn selling(dir: &Path) -> caja::app::App {
+    selling_with(dir, caja::config::Config::defaults(), clock_at_941())
 }
 
 /// The default theme without colours, on a UTF-8 xterm: screens compare as plain text.
@@ -397,10 +444,21 @@ pub fn settle(app: &mut caja::app::App) {
     app.poll_background();
 }
 
+/// The supervisor ana's PIN in whatever PIN popup is open.
+pub fn pin(app: &mut caja::app::App) {
+    assert!(
+        matches!(app.popup, Some(caja::app::Popup::Pin(_))),
+        "no PIN asked: {}",
+        msg(app)
+    );
+    keys(app, "ana\n1234\n");
+    assert!(app.popup.is_none(), "PIN refused: {}", msg(app));
+}
+
 /// F9, the supervisor ana's PIN, then `item` of the supervisor menu.
 pub fn menu(app: &mut caja::app::App, item: &str) {
     key(app, ratatui::crossterm::event::KeyCode::F(9));
-    keys(app, "ana\n1234\n");
+    pin(app);
     assert!(
         matches!(app.screen, caja::app::Screen::Menu),
         "{:?}",
