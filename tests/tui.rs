@@ -223,6 +223,10 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::F(8));
     assert!(matches!(app.popup, Some(Popup::Pin(_))));
+    // The prompt names the action by its word on the key bar (it read "Para: F8", a lookup
+    // of the key bar's text that could not find it).
+    let p = screen(&app, 80, 24);
+    assert!(p.contains("Para: Anula"), "{p}");
     keys(&mut app, "luis\n5555\n");
     assert!(
         matches!(app.popup, Some(Popup::Pin(_))),

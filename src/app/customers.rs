@@ -2,6 +2,7 @@
 //! offline (checked field by field), or take it off the ticket. A ticket without a customer is a
 //! final consumer's sale.
 
+use super::keys::CustomerAction;
 use super::{App, Level, Screen, edit};
 use crate::domain::customer::Customer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -143,13 +144,15 @@ impl App {
                 }
                 None => {}
             },
-            KeyCode::F(2) => s.form = Some(CustomerForm::new("")),
-            KeyCode::F(4) => {
+            code if CustomerAction::of(code) == Some(CustomerAction::New) => {
+                s.form = Some(CustomerForm::new(""))
+            }
+            code if CustomerAction::of(code) == Some(CustomerAction::Edit) => {
                 if let Some(c) = s.results.get(s.selected) {
                     s.form = Some(CustomerForm::edit_of(c));
                 }
             }
-            KeyCode::F(8) | KeyCode::Delete => {
+            code if CustomerAction::of(code) == Some(CustomerAction::Delete) => {
                 self.attach_customer(None);
                 return;
             }
@@ -171,7 +174,7 @@ impl App {
             }
             KeyCode::Down | KeyCode::Tab => f.focus = (f.focus + 1).min(FIELDS - 1),
             KeyCode::Enter if f.focus < FIELDS - 1 => f.focus += 1,
-            KeyCode::Enter | KeyCode::F(12) => {
+            KeyCode::Enter | super::keys::CONFIRM => {
                 let v = &f.values;
                 let c = match Customer::new(&v[0], &v[1], &v[2], &v[3], &v[4], &v[5]) {
                     Ok(c) => c,

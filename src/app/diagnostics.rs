@@ -126,7 +126,7 @@ impl App {
                 }
                 return;
             }
-            KeyCode::Char('r') | KeyCode::F(5) if !d.running => self.run_checks(&mut d, false),
+            KeyCode::Char('r') | super::keys::RERUN if !d.running => self.run_checks(&mut d, false),
             KeyCode::Char('1') => {
                 self.printer_cmd(PrinterCmd::TestPage);
                 self.info(Level::Info, self.texts.diag_sent);

@@ -241,7 +241,7 @@ impl App {
             return;
         };
         // A supervisor reaches the menu from here too: unlock a user, users, diagnostics.
-        if key.code == KeyCode::F(9) {
+        if super::keys::is_menu(key.code) {
             return self.guard(super::Guarded::Menu);
         }
         match form.key(key) {

@@ -1,5 +1,6 @@
 //! The journal screen: filters, then the documents, their totals, a print and a CSV export.
 
+use super::keys::ReportAction;
 use super::{App, Level, Popup, Screen, edit};
 use crate::devices::printer::PrinterCmd;
 use crate::domain::money::Money;
@@ -145,12 +146,12 @@ impl App {
             KeyCode::Down => st.scroll = (st.scroll + 1).min(st.rows.len().saturating_sub(1)),
             KeyCode::PageUp => st.scroll = st.scroll.saturating_sub(10),
             KeyCode::PageDown => st.scroll = (st.scroll + 10).min(st.rows.len().saturating_sub(1)),
-            KeyCode::F(5) => {
+            code if ReportAction::of(code) == Some(ReportAction::Print) => {
                 let r = self.journal_receipt(&st);
                 self.printer_cmd(PrinterCmd::Print(Box::new(r)));
                 self.info(Level::Ok, self.texts.report_printing);
             }
-            KeyCode::F(6) => {
+            code if ReportAction::of(code) == Some(ReportAction::Export) => {
                 self.popup = Some(Popup::JournalExport(
                     self.dir.join("diario.csv").display().to_string(),
                 ));

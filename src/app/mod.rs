@@ -9,6 +9,7 @@ mod damaged;
 mod diagnostics;
 mod forms;
 mod journal;
+pub mod keys;
 mod opening;
 mod payment;
 mod refund;
@@ -534,12 +535,12 @@ impl App {
         // waits up to ESC_WAIT for its digit and acts alone when that passes (or at once on a
         // second Esc).
         if let KeyCode::Char(c) = key.code
-            && let Some(n) = fn_of_digit(c)
+            && let Some(f) = keys::function_key_of_digit(c)
         {
             let waiting = self.esc_pending.is_some_and(|at| at.elapsed() < ESC_WAIT);
             if key.modifiers.contains(KeyModifiers::ALT) || waiting && key.modifiers.is_empty() {
                 self.esc_pending = None;
-                return self.act(KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+                return self.act(KeyEvent::new(f, KeyModifiers::NONE));
             }
         }
         if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
@@ -757,14 +758,3 @@ pub fn edit(s: &mut String, key: KeyEvent) -> bool {
 
 /// How long a lone Esc waits for the digit that makes it a function key.
 pub const ESC_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
-
-/// The function key that Esc then `c` stands for: 1..9, 0 (F10), - (F11), = (F12).
-fn fn_of_digit(c: char) -> Option<u8> {
-    match c {
-        '1'..='9' => Some(c as u8 - b'0'),
-        '0' => Some(10),
-        '-' => Some(11),
-        '=' => Some(12),
-        _ => None,
-    }
-}

@@ -159,7 +159,7 @@ impl App {
                 self.screen = Screen::Login(LoginForm::default());
             }
             // A supervisor closes the day or answers a token without opening a shift.
-            KeyCode::F(9) => self.guard(Guarded::Menu),
+            code if super::keys::is_menu(code) => self.guard(Guarded::Menu),
             KeyCode::Enter => {
                 let Some(store) = &self.store else { return };
                 let float = match store.info().currency.parse_local(form.float.trim()) {

@@ -1,6 +1,7 @@
 //! Payment: tenders until the ticket is covered, then one durable commit, the receipt to the
 //! printer worker, and a fresh ticket at once.
 
+use super::keys::PaymentAction;
 use super::{App, LastSale, Level, Screen, Ticket, edit};
 use crate::devices::printer::PrinterCmd;
 use crate::domain::document::SaleBody;
@@ -68,13 +69,11 @@ impl App {
                 self.tender(Tender::cash(amount));
             }
             // Loyalty points: the typed amount, or as much as the customer may use.
-            KeyCode::F(5) => {
+            code if PaymentAction::of(code) == Some(PaymentAction::Points) => {
                 let typed = std::mem::take(&mut p.input);
                 self.points_tender(&typed, &currency);
             }
-            KeyCode::F(n @ 2..=4) => {
-                let kind =
-                    [TenderKind::Card, TenderKind::Transfer, TenderKind::Other][usize::from(n - 2)];
+            code if let Some(PaymentAction::Tender(kind)) = PaymentAction::of(code) => {
                 let amount = if p.input.trim().is_empty() {
                     Ok(self.due())
                 } else {

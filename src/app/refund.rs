@@ -225,7 +225,7 @@ impl App {
                     }
                     r.input.clear();
                 }
-                KeyCode::F(12) => {
+                super::keys::CONFIRM => {
                     if r.returns.iter().any(|q| q.milli() > 0) {
                         self.popup = Some(Popup::RefundReason(String::new()));
                     } else {

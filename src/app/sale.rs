@@ -1,5 +1,6 @@
 //! The sale screen: scanning, quantities, search, voids, discounts, hold and recall.
 
+use super::keys::{self, SaleAction};
 use super::{App, Guarded, Level, Popup, Screen, edit};
 use crate::domain::catalog::Product;
 use crate::domain::document::{CancelBody, DocBody, Override, VoidBody};
@@ -119,10 +120,11 @@ impl App {
     pub(super) fn sale_key(&mut self, key: KeyEvent) {
         // Selling needs an open shift: after a shift or the day closed under this user, the
         // sale screen leads back to the shift opening (F9 still reaches the supervisor menu).
-        if self.shift.is_none() && key.code != KeyCode::F(9) {
+        if self.shift.is_none() && !keys::is_menu(key.code) {
             self.after_login();
             return;
         }
+        let action = SaleAction::of(key.code);
         match key.code {
             KeyCode::Enter if !self.input.trim().is_empty() => {
                 let input = std::mem::take(&mut self.input);
@@ -133,8 +135,8 @@ impl App {
                 self.ticket.selected =
                     (self.ticket.selected + 1).min(self.ticket.lines.len().saturating_sub(1))
             }
-            KeyCode::F(1) => self.screen = Screen::Help,
-            KeyCode::F(2) => {
+            _ if action == Some(SaleAction::Help) => self.screen = Screen::Help,
+            _ if action == Some(SaleAction::Search) => {
                 let mut s = SearchState {
                     query: std::mem::take(&mut self.input),
                     ..SearchState::default()
@@ -142,17 +144,19 @@ impl App {
                 self.run_search(&mut s);
                 self.screen = Screen::Search(s);
             }
-            KeyCode::F(3) => self.open_customers(),
-            KeyCode::F(4) if !self.ticket.is_empty() => {
+            _ if action == Some(SaleAction::Customer) => self.open_customers(),
+            _ if action == Some(SaleAction::Discount) && !self.ticket.is_empty() => {
                 self.popup = Some(Popup::Discount(String::new()))
             }
-            KeyCode::F(5) => self.hold(),
-            KeyCode::F(6) => self.open_recall(),
-            KeyCode::F(7) => match self.last_sale.as_ref().map(|l| l.number.clone()) {
-                Some(n) => self.reprint(&n),
-                None => self.info(Level::Info, self.texts.nothing_to_reprint),
-            },
-            KeyCode::F(8) if !self.ticket.is_empty() => {
+            _ if action == Some(SaleAction::Hold) => self.hold(),
+            _ if action == Some(SaleAction::Recall) => self.open_recall(),
+            _ if action == Some(SaleAction::Reprint) => {
+                match self.last_sale.as_ref().map(|l| l.number.clone()) {
+                    Some(n) => self.reprint(&n),
+                    None => self.info(Level::Info, self.texts.nothing_to_reprint),
+                }
+            }
+            _ if action == Some(SaleAction::VoidLine) && !self.ticket.is_empty() => {
                 let i = self.ticket.selected;
                 if self.ticket.tenders.is_empty() {
                     self.void_line(i, None)
@@ -160,9 +164,9 @@ impl App {
                     self.guard(Guarded::VoidLine(i))
                 }
             }
-            KeyCode::F(9) => self.guard(Guarded::Menu),
-            KeyCode::F(10) => self.open_sync_panel(),
-            KeyCode::F(12) if !self.ticket.is_empty() => {
+            _ if action == Some(SaleAction::Menu) => self.guard(Guarded::Menu),
+            _ if action == Some(SaleAction::Sync) => self.open_sync_panel(),
+            _ if action == Some(SaleAction::Pay) && !self.ticket.is_empty() => {
                 if let Some(store) = &self.store {
                     let total = store.info().currency.format_symbol(self.ticket.total());
                     self.show(

@@ -149,12 +149,7 @@ pub fn popup(f: &mut Frame, app: &App, theme: &Theme, p: &Popup) {
         ),
         Popup::Pin(p) => {
             let what = match &p.action {
-                Guarded::VoidLine(_) => t
-                    .keys_sale
-                    .split("F8 ")
-                    .nth(1)
-                    .and_then(|s| s.split(' ').next())
-                    .unwrap_or("F8"),
+                Guarded::VoidLine(_) => crate::app::keys::SaleAction::VoidLine.word(t),
                 Guarded::Discount(..) => t.discount_title,
                 Guarded::Menu => t.menu_title,
                 Guarded::OpenDay(..) => t.opening_title,

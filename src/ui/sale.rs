@@ -2,6 +2,7 @@
 
 use super::{big, message_style};
 use crate::app::App;
+use crate::app::keys::SALE_KEYS;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -84,20 +85,20 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     if app.esc_pending.is_some() {
         f.render_widget(Paragraph::new(t.keys_esc).style(theme.selected), keys);
     } else {
-        f.render_widget(Paragraph::new(key_bar(t.keys_sale, theme)), keys);
+        f.render_widget(Paragraph::new(key_bar(t, theme)), keys);
     }
 }
 
 /// "1Ayuda 2Busca ...": the numbers plain, the labels highlighted, as Midnight Commander's.
-fn key_bar<'a>(bar: &'a str, theme: &Theme) -> Line<'a> {
+/// The sale screen's keys from the keymap: each key's number, then its word.
+fn key_bar(t: &crate::i18n::Texts, theme: &Theme) -> Line<'static> {
     let mut spans = Vec::new();
-    for (i, item) in bar.split(' ').enumerate() {
-        let digits = item.bytes().take_while(u8::is_ascii_digit).count();
+    for (i, (n, action)) in SALE_KEYS.iter().enumerate() {
         if i > 0 {
             spans.push(Span::styled(" ", theme.base));
         }
-        spans.push(Span::styled(&item[..digits], theme.base));
-        spans.push(Span::styled(&item[digits..], theme.selected));
+        spans.push(Span::styled(n.to_string(), theme.base));
+        spans.push(Span::styled(action.word(t), theme.selected));
     }
     Line::from(spans)
 }

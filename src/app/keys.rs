@@ -1,0 +1,183 @@
+//! The register's function keys, declared once. Each screen asks here what a key does there;
+//! the sale screen's key bar and the supervisor's PIN prompt are written from here too. A key
+//! moves by changing one line of this file.
+//!
+//! Terminals without function keys reach them as Esc and a digit (see `App::on_key`), which
+//! arrive here as the same function keys.
+
+use crate::i18n::Texts;
+use ratatui::crossterm::event::KeyCode;
+
+/// The function key a digit stands for after Esc (the Midnight Commander way): 1..9 are
+/// F1..F9, 0 is F10, `-` F11 and `=` F12.
+pub fn function_key_of_digit(c: char) -> Option<KeyCode> {
+    let n = match c {
+        '1'..='9' => c as u8 - b'0',
+        '0' => 10,
+        '-' => 11,
+        '=' => 12,
+        _ => return None,
+    };
+    Some(KeyCode::F(n))
+}
+
+/// What a function key does on the sale screen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SaleAction {
+    Help,
+    Search,
+    Customer,
+    Discount,
+    Hold,
+    Recall,
+    Reprint,
+    VoidLine,
+    /// The supervisor menu; also from the login and the shift opening.
+    Menu,
+    Sync,
+    Pay,
+}
+
+/// The sale screen's keys (F1..F12), in the order the key bar shows them.
+pub const SALE_KEYS: [(u8, SaleAction); 11] = [
+    (1, SaleAction::Help),
+    (2, SaleAction::Search),
+    (3, SaleAction::Customer),
+    (4, SaleAction::Discount),
+    (5, SaleAction::Hold),
+    (6, SaleAction::Recall),
+    (7, SaleAction::Reprint),
+    (8, SaleAction::VoidLine),
+    (9, SaleAction::Menu),
+    (10, SaleAction::Sync),
+    (12, SaleAction::Pay),
+];
+
+impl SaleAction {
+    /// The action of a key on the sale screen.
+    pub fn of(code: KeyCode) -> Option<SaleAction> {
+        let KeyCode::F(n) = code else { return None };
+        SALE_KEYS.iter().find(|(k, _)| *k == n).map(|(_, a)| *a)
+    }
+
+    /// The function key's number.
+    pub fn number(self) -> u8 {
+        SALE_KEYS
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or(0, |(k, _)| *k)
+    }
+
+    /// The action's word on the key bar.
+    pub fn word(self, t: &Texts) -> &'static str {
+        match self {
+            SaleAction::Help => t.key_help,
+            SaleAction::Search => t.key_search,
+            SaleAction::Customer => t.key_customer,
+            SaleAction::Discount => t.key_discount,
+            SaleAction::Hold => t.key_hold,
+            SaleAction::Recall => t.key_recall,
+            SaleAction::Reprint => t.key_reprint,
+            SaleAction::VoidLine => t.key_void,
+            SaleAction::Menu => t.key_menu,
+            SaleAction::Sync => t.key_sync,
+            SaleAction::Pay => t.key_pay,
+        }
+    }
+}
+
+/// Whether `code` opens the supervisor menu (from the sale, the login or the shift opening).
+pub fn is_menu(code: KeyCode) -> bool {
+    SaleAction::of(code) == Some(SaleAction::Menu)
+}
+
+/// The key that confirms a list's work: pays a ticket, returns a refund's lines, saves a
+/// customer. The same key as paying.
+pub const CONFIRM: KeyCode = KeyCode::F(12);
+
+/// What a function key does on the payment screen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PaymentAction {
+    /// A tender of another kind than cash (the typed amount, or what is due).
+    Tender(crate::domain::tender::TenderKind),
+    /// Loyalty points: the typed amount, or as much as the customer may use.
+    Points,
+}
+
+impl PaymentAction {
+    pub fn of(code: KeyCode) -> Option<PaymentAction> {
+        use crate::domain::tender::TenderKind;
+        match code {
+            KeyCode::F(2) => Some(PaymentAction::Tender(TenderKind::Card)),
+            KeyCode::F(3) => Some(PaymentAction::Tender(TenderKind::Transfer)),
+            KeyCode::F(4) => Some(PaymentAction::Tender(TenderKind::Other)),
+            KeyCode::F(5) => Some(PaymentAction::Points),
+            _ => None,
+        }
+    }
+}
+
+/// What a function key does in the customer list.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CustomerAction {
+    New,
+    Edit,
+    Delete,
+}
+
+impl CustomerAction {
+    pub fn of(code: KeyCode) -> Option<CustomerAction> {
+        match code {
+            KeyCode::F(2) => Some(CustomerAction::New),
+            KeyCode::F(4) => Some(CustomerAction::Edit),
+            KeyCode::F(8) | KeyCode::Delete => Some(CustomerAction::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// What a function key does on the sales report screen.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReportAction {
+    Print,
+    Export,
+}
+
+impl ReportAction {
+    pub fn of(code: KeyCode) -> Option<ReportAction> {
+        match code {
+            KeyCode::F(5) => Some(ReportAction::Print),
+            KeyCode::F(6) => Some(ReportAction::Export),
+            _ => None,
+        }
+    }
+}
+
+/// The key that runs the diagnostics again (besides `r`).
+pub const RERUN: KeyCode = KeyCode::F(5);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sale_key_is_one_action_and_back() {
+        for (n, a) in SALE_KEYS {
+            assert_eq!(SaleAction::of(KeyCode::F(n)), Some(a));
+            assert_eq!(a.number(), n);
+        }
+        assert_eq!(SaleAction::of(KeyCode::F(11)), None);
+        assert_eq!(SaleAction::of(KeyCode::Char('1')), None);
+        assert!(is_menu(KeyCode::F(9)));
+        assert_eq!(function_key_of_digit('1'), Some(KeyCode::F(1)));
+        assert_eq!(function_key_of_digit('0'), Some(KeyCode::F(10)));
+        assert_eq!(function_key_of_digit('='), Some(KeyCode::F(12)));
+        assert_eq!(function_key_of_digit('a'), None);
+        // Every action has a word in both languages.
+        for lang in [crate::i18n::Language::Es, crate::i18n::Language::En] {
+            for (_, a) in SALE_KEYS {
+                assert!(!a.word(crate::i18n::texts(lang)).is_empty(), "{a:?}");
+            }
+        }
+    }
+}
