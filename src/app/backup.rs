@@ -111,30 +111,4 @@ impl App {
             _ => {}
         }
     }
-
-    /// Picks up background work of the supervisor's screens; true when the screen changed.
-    pub(super) fn poll_supervisor(&mut self) -> bool {
-        let mut changed = self.poll_close_day();
-        if let Some(rx) = &self.backup_job
-            && let Ok(s) = rx.try_recv()
-        {
-            self.backup_job = None;
-            match s {
-                StepStatus::Ok(d) => {
-                    self.info(Level::Ok, fill(self.texts.backup_done, &[("detail", &d)]))
-                }
-                StepStatus::Warn(d) => self.info(Level::Warn, d),
-                StepStatus::Fail(d) => {
-                    self.info(Level::Error, fill(self.texts.backup_failed, &[("why", &d)]))
-                }
-                _ => {}
-            }
-            changed = true;
-        }
-        changed
-    }
-
-    pub(super) fn supervisor_busy(&self) -> bool {
-        self.backup_job.is_some() || matches!(&self.screen, Screen::CloseDay(st) if st.running)
-    }
 }

@@ -19,7 +19,7 @@ pub struct DiagState {
     pub findings: Vec<Finding>,
     pub running: bool,
     pub text: Vec<String>,
-    results: Option<Receiver<Vec<Finding>>>,
+    pub(super) results: Option<Receiver<Vec<Finding>>>,
 }
 
 /// The last `n` lines of the log.
@@ -81,29 +81,6 @@ impl App {
         });
         d.running = true;
         d.results = Some(rx);
-    }
-
-    /// Picks up finished background checks; true when the screen changed.
-    pub fn poll_background(&mut self) -> bool {
-        let supervisor = self.poll_supervisor();
-        let Screen::Diagnostics(d) = &mut self.screen else {
-            return supervisor;
-        };
-        let Some(rx) = &d.results else { return false };
-        match rx.try_recv() {
-            Ok(findings) => {
-                d.findings = findings;
-                d.running = false;
-                d.results = None;
-                true
-            }
-            Err(_) => false,
-        }
-    }
-
-    /// True while checks run in the background (the event loop then looks more often).
-    pub fn background_busy(&self) -> bool {
-        matches!(&self.screen, Screen::Diagnostics(d) if d.running) || self.supervisor_busy()
     }
 
     pub(super) fn diag_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {

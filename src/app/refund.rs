@@ -1,12 +1,12 @@
-//! The supervisor menu (F9): refunds, unlocking users, logging out; and the recall list (F6).
+//! A refund: the sale found by its number, the quantities given back per line, the reason,
+//! then one document that cannot give back more than was sold.
 
-use super::{App, Level, LoginForm, Popup, Screen, edit};
-use crate::domain::document::{CashDirection, DocBody, Override, SaleBody};
+use super::{App, Level, Popup, Screen, edit};
+use crate::domain::document::{DocBody, Override, SaleBody};
 use crate::domain::qty::Qty;
 use crate::domain::refund::ReturnedLine;
 use crate::domain::tender::TenderKind;
 use crate::i18n::fill;
-use crate::store::held::HeldTicket;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Default)]
@@ -22,170 +22,7 @@ pub struct RefundState {
     pub input: String,
 }
 
-#[derive(Default)]
-pub struct RecallState {
-    pub list: Vec<(u64, HeldTicket)>,
-    pub selected: usize,
-}
-
 impl App {
-    pub(super) fn menu_key(&mut self, key: KeyEvent) {
-        if self.user.is_none() {
-            return self.login_menu_key(key);
-        }
-        match key.code {
-            // A refund is a document of the open business date: none is open after a Z.
-            KeyCode::Char('1') if self.day.open.is_none() => {
-                self.screen = Screen::Sale;
-                self.after_login();
-                self.info(Level::Warn, self.texts.refund_needs_day);
-            }
-            KeyCode::Char('1') => self.screen = Screen::Refund(RefundState::default()),
-            KeyCode::Char('2') => {
-                self.screen = Screen::Sale;
-                self.popup = Some(Popup::Unlock(String::new()));
-            }
-            KeyCode::Char('3') => {
-                self.user = None;
-                self.supervisor = None;
-                self.screen = Screen::Login(LoginForm::default());
-            }
-            KeyCode::Char('4') => self.quit = true,
-            KeyCode::Char('5') => {
-                self.screen = Screen::Sale;
-                self.popup = Some(Popup::Reprint(String::new()));
-            }
-            KeyCode::Char('6') => {
-                self.screen = Screen::Sale;
-                self.popup = Some(Popup::NoSale(String::new()));
-            }
-            KeyCode::Char('7') => self.open_diagnostics(),
-            KeyCode::Char(c @ ('8' | '9')) => {
-                self.screen = Screen::Sale;
-                self.popup = Some(Popup::Cash(super::CashForm {
-                    direction: if c == '8' {
-                        CashDirection::In
-                    } else {
-                        CashDirection::Out
-                    },
-                    amount: String::new(),
-                    reason: String::new(),
-                    on_reason: false,
-                }));
-            }
-            KeyCode::Char('u' | 'U') => {
-                self.screen = Screen::Sale;
-                self.popup = Some(Popup::User(super::UserForm::default()));
-            }
-            KeyCode::Char('0') => self.open_shift_close(),
-            KeyCode::Char('f' | 'F') => self.ask_correct_day(),
-            KeyCode::Char('x' | 'X') => self.x_report(),
-            KeyCode::Char('z' | 'Z') => self.open_close_day(),
-            KeyCode::Char('d' | 'D' | 'j' | 'J') => self.open_journal(),
-            KeyCode::Char('b' | 'B') => self.backup_now(),
-            KeyCode::Char('t' | 'T') => {
-                self.screen = Screen::Sale;
-                let register = self
-                    .store
-                    .as_ref()
-                    .map(|s| s.info().register.to_string())
-                    .unwrap_or_default();
-                self.popup = Some(Popup::TokenAnswer(super::TokenAnswerForm {
-                    register,
-                    code: String::new(),
-                    on_code: true,
-                    result: None,
-                }));
-            }
-            KeyCode::Esc if self.shift.is_none() => self.after_login(),
-            KeyCode::Esc => self.screen = Screen::Sale,
-            _ => {}
-        }
-    }
-
-    /// The supervisor menu reached from the login screen (F9), with nobody logged in: what
-    /// needs no till: unlock a user, users, diagnostics, close the register.
-    fn login_menu_key(&mut self, key: KeyEvent) {
-        let to_login = |app: &mut App| {
-            app.screen = Screen::Login(LoginForm::default());
-        };
-        match key.code {
-            KeyCode::Char('2') => {
-                to_login(self);
-                self.popup = Some(Popup::Unlock(String::new()));
-            }
-            KeyCode::Char('u' | 'U') => {
-                to_login(self);
-                self.popup = Some(Popup::User(super::UserForm::default()));
-            }
-            KeyCode::Char('7') => self.open_diagnostics(),
-            KeyCode::Char('4') => self.quit = true,
-            KeyCode::Esc => {
-                self.supervisor = None;
-                to_login(self);
-            }
-            KeyCode::Char(_) => self.info(Level::Warn, self.texts.menu_login_first),
-            _ => {}
-        }
-    }
-
-    pub(super) fn unlock(&mut self, name: &str) {
-        let Some(store) = &self.store else { return };
-        match store.unlock_user(name.trim()) {
-            Ok(()) => self.info(
-                Level::Ok,
-                fill(self.texts.unlocked, &[("name", name.trim())]),
-            ),
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    /// Queues a copy of any document's receipt.
-    pub(super) fn reprint(&mut self, number: &str) {
-        let Some(store) = &self.store else { return };
-        let number = number.trim().to_ascii_uppercase();
-        match store.queue_reprint(&number) {
-            Ok(()) => {
-                self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
-                self.info(
-                    Level::Ok,
-                    fill(self.texts.reprint_queued, &[("number", &number)]),
-                );
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    /// Opens the drawer with no sale, recorded as a document under the supervisor's name.
-    pub(super) fn no_sale(&mut self, reason: &str) {
-        let supervisor = self.supervisor.clone().unwrap_or_default();
-        let body = crate::domain::document::NoSaleBody {
-            reason: reason.trim().to_string(),
-            overrides: vec![Override {
-                action: "no_sale".into(),
-                supervisor,
-                reason: reason.trim().into(),
-            }],
-        };
-        let header = self.header();
-        let Some(store) = &self.store else { return };
-        match store.commit_printed(&header, DocBody::NoSale(body)) {
-            Ok(c) => {
-                tracing::info!(number = %c.number, supervisor = ?self.supervisor, "drawer opened without a sale");
-                self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);
-                self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer(Some(
-                    c.number.clone(),
-                )));
-                self.outbox += 1;
-                self.info(
-                    Level::Ok,
-                    fill(self.texts.no_sale_done, &[("number", &c.number)]),
-                );
-            }
-            Err(e) => self.store_error(e),
-        }
-    }
-
     pub(super) fn refund_key(&mut self, key: KeyEvent) {
         let Screen::Refund(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
             return;
@@ -325,69 +162,6 @@ impl App {
                 self.outbox += 1;
                 self.screen = Screen::Sale;
             }
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    pub(super) fn open_recall(&mut self) {
-        let Some(store) = &self.store else { return };
-        match store.held() {
-            Ok(list) if list.is_empty() => self.info(Level::Info, self.texts.nothing_held),
-            Ok(list) => self.screen = Screen::Recall(RecallState { list, selected: 0 }),
-            Err(e) => self.store_error(e),
-        }
-    }
-
-    pub(super) fn recall_key(&mut self, key: KeyEvent) {
-        let Screen::Recall(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
-        match key.code {
-            KeyCode::Esc => return,
-            KeyCode::Up => r.selected = r.selected.saturating_sub(1),
-            KeyCode::Down => r.selected = (r.selected + 1).min(r.list.len().saturating_sub(1)),
-            KeyCode::Enter => {
-                if let Some((id, _)) = r.list.get(r.selected) {
-                    let id = *id;
-                    self.recall(id);
-                    return;
-                }
-            }
-            // Delete: the held ticket is given up, on the record; with tenders taken, a
-            // supervisor decides.
-            KeyCode::Delete => {
-                if let Some((id, h)) = r.list.get(r.selected) {
-                    let id = *id;
-                    if h.tenders.is_empty() {
-                        self.delete_held(id, None);
-                    } else {
-                        self.guard(super::Guarded::DeleteHeld(id));
-                    }
-                    return;
-                }
-            }
-            _ => {}
-        }
-        self.screen = Screen::Recall(r);
-    }
-
-    /// Deletes a held ticket, recorded as a cancelled ticket.
-    pub(super) fn delete_held(&mut self, id: u64, authorized: Option<Override>) {
-        let Some(store) = self.store.clone() else {
-            return;
-        };
-        self.screen = Screen::Sale;
-        let header = self.header();
-        match store.delete_held(id, &header, "", authorized.into_iter().collect()) {
-            Ok(Some(c)) => {
-                tracing::info!(number = %c.number, held = id, "held ticket deleted");
-                self.outbox += 1;
-                self.info(
-                    Level::Info,
-                    fill(self.texts.held_deleted, &[("number", &c.number)]),
-                );
-            }
-            Ok(None) => self.info(Level::Warn, self.texts.nothing_held),
             Err(e) => self.store_error(e),
         }
     }
