@@ -7,10 +7,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
-pub mod bench;
-pub mod bench_register;
 pub mod config;
 pub mod csvio;
+pub mod dev;
 pub mod devices;
 pub mod doctor;
 pub mod domain;
@@ -20,7 +19,6 @@ pub mod journal;
 pub mod log;
 pub mod provision;
 pub mod receipt;
-pub mod soak;
 pub mod store;
 pub mod sync;
 pub mod tui;

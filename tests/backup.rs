@@ -41,7 +41,7 @@ fn a_backup_during_sales_holds_exactly_what_was_committed_before_it_and_restores
         std::thread::spawn(move || {
             let mut i = 0;
             while selling.load(Ordering::SeqCst) || i < 40 {
-                let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+                let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
                 store.commit(&header(22, 0), body).unwrap();
                 i += 1;
             }

@@ -37,7 +37,7 @@ fn a_person_reads_the_dashboard_in_chromium() {
     // Today's sales, so that the dashboard's default day has them.
     let today = chrono::Local::now().date_naive();
     for i in 0..40 {
-        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         let mut hd = header(22, i as i64);
         hd.business_date = today;
         s.commit(&hd, body).unwrap();

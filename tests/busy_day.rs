@@ -57,7 +57,7 @@ struct Day {
     /// The ticket being rung, for messages.
     t: u32,
     app: App,
-    rng: caja::bench::Rng,
+    rng: caja::dev::bench::Rng,
     did: Did,
     cop: Currency,
 }
@@ -480,7 +480,7 @@ fn a_busy_day_reconciles_to_the_peso() {
     let mut day = Day {
         t: 0,
         app,
-        rng: caja::bench::Rng::new(0x00c0_ffee_d00d_f00d),
+        rng: caja::dev::bench::Rng::new(0x00c0_ffee_d00d_f00d),
         did: Did::default(),
         cop: cop.clone(),
     };

@@ -294,7 +294,7 @@ fn the_stores_date_search_lists_each_dates_documents_around_a_correction() {
     assert!(same.to_string().contains("nothing to correct"), "{same}");
     store.correct_day(&at("2026-12-07"), vec![ov()]).unwrap();
     let products = caja::csvio::demo_catalog(&store.info().currency);
-    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 1).unwrap();
     store.commit(&at("2026-12-07"), body).unwrap();
     let late = store
         .correct_day(&at("2026-12-06"), vec![ov()])

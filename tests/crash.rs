@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use caja::bench::Rng;
+use caja::dev::bench::Rng;
 use caja::domain::numbering::{DocKind, parse_number};
 use caja::store::Store;
 use common::*;

@@ -283,7 +283,7 @@ fn damage_the_register_finds_while_it_runs_stops_documents_until_the_rebuild() {
     assert!(!problems.is_empty(), "flip at {at}");
     // No document is written on top of the damage.
     let products = caja::csvio::demo_catalog(&store.info().currency);
-    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 1).unwrap();
     let e = store
         .commit(&header(1, 0), body)
         .expect_err("a document was written into a damaged store");

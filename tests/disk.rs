@@ -96,8 +96,8 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_register_sells_again_once_space
     let mut refused = None;
     let mut acked = 10;
     for i in 0..400 {
-        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
-        match store.commit_printed(&caja::soak::header_now("ana"), body) {
+        let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
+        match store.commit_printed(&caja::dev::soak::header_now("ana"), body) {
             Ok(_) => acked += 1,
             Err(e) => {
                 refused = Some(e);
@@ -111,17 +111,17 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_register_sells_again_once_space
     let en = e.words(caja::i18n::Language::En, None);
     assert!(en.starts_with("the disk is full (0 MiB free)"), "{en}");
     // Again while still full: the same words, never redb's "Previous I/O error".
-    let body = caja::soak::soak_ticket(&store, &products, 1).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 1).unwrap();
     let again = store
-        .commit(&caja::soak::header_now("ana"), body)
+        .commit(&caja::dev::soak::header_now("ana"), body)
         .unwrap_err()
         .words(caja::i18n::Language::Es, None);
     assert!(again.contains("disco"), "{again}");
     // Space is back: the register sells again, without a restart.
     std::fs::remove_file(filler).unwrap();
-    let body = caja::soak::soak_ticket(&store, &products, 2).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 2).unwrap();
     let c = store
-        .commit(&caja::soak::header_now("ana"), body)
+        .commit(&caja::dev::soak::header_now("ana"), body)
         .expect("the register sells once space is back");
     acked += 1;
     assert_eq!(c.number, format!("FV1-{acked:06}"));

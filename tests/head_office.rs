@@ -50,7 +50,7 @@ fn register(dir: &Path, code: &str) -> Store {
 fn sell(s: &Store, n: u64) {
     let products = caja::csvio::demo_catalog(&s.info().currency);
     for i in 0..n {
-        let body = caja::soak::soak_ticket(s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
 }

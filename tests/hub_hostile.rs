@@ -390,7 +390,7 @@ fn register(
         .map(|i| {
             (
                 header(22, (i / 60) as i64),
-                caja::soak::soak_ticket(&s, &products, i).unwrap(),
+                caja::dev::soak::soak_ticket(&s, &products, i).unwrap(),
             )
         })
         .collect();

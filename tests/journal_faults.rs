@@ -150,7 +150,7 @@ fn a_record_this_caja_cannot_read_at_the_tail_is_set_aside_and_the_shop_sells() 
         ("en", true, "was written by a newer caja (record version 3)"),
     ] {
         let t = store_with_sales("Tienda", lang, 30);
-        let mut rng = caja::bench::Rng::new(5);
+        let mut rng = caja::dev::bench::Rng::new(5);
         let mut body: Vec<u8> = (0..100).map(|_| rng.below(256) as u8).collect();
         // A newer caja's envelope starts with its variant's index (V3 is 2); random bytes
         // whose first byte reads as a huge index are garbled.
@@ -182,9 +182,9 @@ fn a_record_this_caja_cannot_read_at_the_tail_is_set_aside_and_the_shop_sells() 
             "{what}: the record's bytes are not kept"
         );
         // It sells: the next document is #31, journaled after #30.
-        let body = caja::soak::soak_ticket(&s, &demo_products(&s), 0).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &demo_products(&s), 0).unwrap();
         let c = s
-            .commit(&caja::soak::header_now("ana"), body)
+            .commit(&caja::dev::soak::header_now("ana"), body)
             .expect("a sale after the record was set aside");
         assert_eq!(c.seq, 31, "{what}");
         drop(s);

@@ -16,21 +16,21 @@ const LAYERS: &[(&str, u8)] = &[
     ("store", 3),
     ("log", 4),
     ("journal", 4),
-    ("soak", 4),
     ("devices", 4),
     // The hub writes the day's movements as the registers' journals write them.
     ("sync", 5),
     ("config", 6),
     ("provision", 7),
     ("doctor", 7),
-    ("bench", 7),
     ("app", 8),
     ("ui", 9),
     ("tui", 10),
-    ("bench_register", 10),
     ("fuzzing", 10),
+    // The developer tools (src/dev/: benchmarks, the register probe, the soak): above every
+    // module of the register and the hub, which never use them.
+    ("dev", 11),
     // The binary's command line (src/cli/, a module of main.rs): above the whole library.
-    ("cli", 11),
+    ("cli", 12),
 ];
 
 fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {

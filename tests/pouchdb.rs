@@ -33,7 +33,7 @@ fn pouchdb_replicates_with_the_hub() {
     let s = demo_store(rdir.path());
     let products = caja::csvio::demo_catalog(&s.info().currency);
     for i in 0..25 {
-        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
     let mut c = client(&h, "FV1", "clave-fv1-segura");

@@ -204,8 +204,8 @@ fn header(i: u64) -> DocHeader {
 }
 
 fn products() -> Vec<Product> {
-    let mut rng = caja::bench::Rng::new(7);
-    caja::bench::synthetic_catalog(40, &mut rng)
+    let mut rng = caja::dev::bench::Rng::new(7);
+    caja::dev::bench::synthetic_catalog(40, &mut rng)
 }
 
 /// redb over the simulated disk.
@@ -297,7 +297,7 @@ fn run_till_on(sales: u64, space: Option<&Fault>) -> Shared {
     }
     let mut refused = 0;
     for i in 0..sales {
-        let Ok(body) = caja::soak::soak_ticket(&store, &products, i) else {
+        let Ok(body) = caja::dev::soak::soak_ticket(&store, &products, i) else {
             assert!(space.is_some());
             continue;
         };
@@ -445,7 +445,7 @@ fn verify(image: Image, acked: &[String], what: &str) {
     let next = store
         .commit(
             &header(10_000),
-            caja::soak::soak_ticket(&store, &products(), 1).unwrap(),
+            caja::dev::soak::soak_ticket(&store, &products(), 1).unwrap(),
         )
         .unwrap();
     assert_eq!(
@@ -460,7 +460,7 @@ fn every_acknowledged_sale_survives_a_power_cut_at_any_write() {
     // 300 sales cross two checkpoints (every 128 journaled documents) and six printer flushes.
     let disk = run_till(300);
     let log = disk.lock().unwrap().log.clone();
-    let mut rng = caja::bench::Rng::new(2026);
+    let mut rng = caja::dev::bench::Rng::new(2026);
     let mut tried = 0;
     // Every write, resize and sync of the log is a cut point; the three ways the unsynced
     // writes may land are tried at each, with a random tear of the last one.
@@ -475,7 +475,7 @@ fn every_acknowledged_sale_survives_a_power_cut_at_any_write() {
                 0 => after_cut(&log, cut, &mut |_| false, tear),
                 1 => after_cut(&log, cut, &mut |_| true, tear),
                 _ => {
-                    let mut r = caja::bench::Rng::new(cut as u64);
+                    let mut r = caja::dev::bench::Rng::new(cut as u64);
                     after_cut(&log, cut, &mut |_| r.below(2) == 0, tear)
                 }
             };
@@ -574,7 +574,7 @@ fn a_journal_that_cannot_be_written_loses_no_sale() {
     let products = products();
     let mut numbers = Vec::new();
     for i in 0..5 {
-        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
         numbers.push(store.commit(&header(100 + i), body).unwrap().number);
     }
     assert!(store.journal_failure().is_some());
@@ -633,7 +633,7 @@ fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
     let mut acked: Vec<String> = (1..=10).map(|n| format!("FV1-{n:06}")).collect();
     let mut refused = None;
     for i in 0..5000u64 {
-        let mut body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        let mut body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
         if let DocBody::Sale(s) = &mut body {
             let line = s.lines[0].clone();
             s.lines = vec![line; 200];
@@ -696,7 +696,7 @@ fn after_a_full_disk_the_journal_is_caught_up_and_no_half_made_file_is_left() {
     let files = journal_files(&disk);
     space.set(0);
     for i in 0..4 {
-        let body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
         store.commit_printed(&header(i), body).unwrap();
         let why = store.journal_failure().expect("the journal is failing");
         assert!(why.contains("disk is full"), "{why}");
@@ -714,7 +714,7 @@ fn after_a_full_disk_the_journal_is_caught_up_and_no_half_made_file_is_left() {
     drop(again);
     // Space is back: the next sale catches the journal up, without a restart.
     space.set(i64::MAX);
-    let body = caja::soak::soak_ticket(&store, &products, 4).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 4).unwrap();
     store.commit(&header(4), body).unwrap();
     assert_eq!(store.journal_failure(), None);
     let image = disk.lock().unwrap().live.clone();
@@ -885,7 +885,7 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_store_recovers_without_a_restar
     // Large tickets until the store must write and cannot.
     let mut refused = Vec::new();
     for i in 0..3000u64 {
-        let mut body = caja::soak::soak_ticket(&store, &products, i).unwrap();
+        let mut body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
         if let DocBody::Sale(s) = &mut body {
             let line = s.lines[0].clone();
             s.lines = vec![line; 100];
@@ -923,7 +923,7 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_store_recovers_without_a_restar
     // Space is back: the next sale is taken, numbered right after the last acknowledged one,
     // without a restart.
     space.set(i64::MAX);
-    let body = caja::soak::soak_ticket(&store, &products, 7).unwrap();
+    let body = caja::dev::soak::soak_ticket(&store, &products, 7).unwrap();
     let c = store
         .commit(&header(9_000), body)
         .expect("the store takes sales again once space is back");

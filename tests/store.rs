@@ -598,7 +598,7 @@ fn a_pull_leaves_the_catalog_and_its_indexes_as_its_changes_in_order() {
     let vocabulary = [
         "arroz", "leche", "pan", "queso", "producto", "de", "prueba", "agua", "café", "azúcar",
     ];
-    let mut rng = caja::bench::Rng::new(11);
+    let mut rng = caja::dev::bench::Rng::new(11);
     let mut version = 0u64;
     let mut every_barcode = BTreeSet::new();
     let template = store.product("ARZ500").unwrap().unwrap();

@@ -24,7 +24,7 @@ fn sell_from(s: &Store, start: u64, n: u64) {
         products
     };
     for i in start..start + n {
-        let body = caja::soak::soak_ticket(s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(s, &products, i).unwrap();
         s.commit(&header(22, (i / 60) as i64), body).unwrap();
     }
 }

@@ -62,7 +62,7 @@ fn a_register_syncs_over_https_with_the_shops_own_certificate() {
     let dir = tempfile::tempdir().unwrap();
     let s = demo_store(dir.path());
     for i in 0..20 {
-        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
     let mut c = client(&url, &cert).unwrap();

@@ -1004,7 +1004,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     let old = demo_store(old_dir.path());
     let products = caja::csvio::demo_catalog(&old.info().currency);
     for i in 0..5 {
-        let body = caja::soak::soak_ticket(&old, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&old, &products, i).unwrap();
         old.commit(&common::header(21, i as i64), body).unwrap();
     }
     let mut c = caja::sync::client::Client::new(&config.sync).unwrap();

@@ -51,13 +51,13 @@ pub(super) fn bench(dir: &Path, a: BenchArgs) -> Result<ExitCode> {
             .map(Path::to_path_buf)
             .unwrap_or_else(std::env::temp_dir)
     });
-    let opts = caja::bench::BenchOptions {
+    let opts = caja::dev::bench::BenchOptions {
         dir: target,
         items: a.items,
         sales: a.sales,
         open_docs: a.open_docs,
     };
-    caja::bench::run(&opts, &mut std::io::stdout().lock())?;
+    caja::dev::bench::run(&opts, &mut std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -71,13 +71,13 @@ pub(super) fn bench_register(
 ) -> Result<ExitCode> {
     let out = &mut std::io::stdout().lock();
     let scans = scans.max(1);
-    caja::bench_register::probe(dir, items, tickets, scans, scanner, out)?;
+    caja::dev::register_probe::probe(dir, items, tickets, scans, scanner, out)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `caja bench-pull`: one replace pull from a server, timed, with the peak memory.
 pub(super) fn bench_pull(dir: &Path, url: &str, user: &str, password: &str) -> Result<ExitCode> {
-    caja::bench::pull_probe(dir, url, user, password, &mut std::io::stdout().lock())?;
+    caja::dev::bench::pull_probe(dir, url, user, password, &mut std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -101,6 +101,6 @@ pub(super) fn soak(dir: &Path, count: Option<u64>, cashier: &str) -> Result<Exit
     let _sharing = caja::store::share::serve(store.clone(), dir, cli_words_for(dir).language)
         .map_err(|e| eprintln!("read requests will not be answered: {e}"))
         .ok();
-    caja::soak::run(&store, cashier, count, &mut std::io::stdout().lock())?;
+    caja::dev::soak::run(&store, cashier, count, &mut std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -480,7 +480,7 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
     let s = demo_store(dir);
     let products = caja::csvio::demo_catalog(&s.info().currency);
     for i in 0..3 {
-        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
     s.refund(
@@ -563,7 +563,7 @@ pub fn pushed(h: &caja::sync::hub::HubHandle, dir: &Path, n: u64) -> Store {
     let s = demo_store(dir);
     let products = caja::csvio::demo_catalog(&s.info().currency);
     for i in 0..n {
-        let body = caja::soak::soak_ticket(&s, &products, i).unwrap();
+        let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, (i / 60) as i64), body).unwrap();
     }
     let mut c = client(h, "FV1", "clave-fv1-segura");

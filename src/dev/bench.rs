@@ -2,11 +2,11 @@
 //! Every figure is measured in this run; nothing is assumed.
 
 use crate::csvio::write_catalog;
+use crate::dev::soak::{header_now, soak_ticket};
 use crate::domain::catalog::Product;
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::RegisterCode;
 use crate::domain::qty::TaxRate;
-use crate::soak::{header_now, soak_ticket};
 use crate::store::{InitParams, Store};
 use anyhow::{Context, Result};
 use std::io::Write;

@@ -3,8 +3,8 @@
 //! (through the real crossterm backend into a counter), and resident memory while selling.
 
 use crate::app::{App, system_clock};
-use crate::bench::{Rng, stats};
 use crate::config::Config;
+use crate::dev::bench::{Rng, stats};
 use crate::store::Store;
 use crate::ui::{self, theme::TermEnv, theme::Theme};
 use anyhow::Result;
