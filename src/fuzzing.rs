@@ -121,8 +121,22 @@ pub fn store_records(data: &[u8]) {
     let _ = crate::store::customers::decode_customer(data, "fuzz");
 }
 
-/// A catalog or customer document as a pull applies it (the server's JSON).
+/// A catalog or customer document as a pull applies it (the server's JSON), and a page of
+/// `_all_docs` as the pull reads it: rows whose documents stay text until each is read.
 pub fn pull_docs(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(page) = crate::sync::client::RawPage::parse(text)
+    {
+        for row in &page.rows {
+            let doc = row.doc.map_or("null", |d| d.get());
+            for c in currencies() {
+                if let Ok(p) = crate::sync::client::product_from_text(doc, &c) {
+                    assert!(p.validate().is_ok(), "{p:?}");
+                }
+            }
+            let _ = crate::sync::client::customer_from(&row.doc_value());
+        }
+    }
     let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };

@@ -166,6 +166,14 @@ fn make_seed_corpus() {
         "deleted",
         br#"{"_id":"product:X","_rev":"2-b","_deleted":true}"#,
     );
+    // A page of _all_docs as a total or replace pull reads it: a customer, a product in the
+    // hub's shape (an escaped quote in its name) and one the typed reader leaves to the slow
+    // one (its price a number).
+    put(
+        "pull_docs",
+        "page",
+        include_bytes!("../fuzz/corpus/pull_docs/seed-page"),
+    );
     // Requests to the hub, as a CouchDB client sends them.
     let auth = "Authorization: Basic RlYxOnBhc3N3b3JkMQ==";
     put("hub_request", "welcome", b"GET /\n\n");

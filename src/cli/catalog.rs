@@ -26,11 +26,11 @@ pub(super) fn catalog(dir: &Path, c: CatalogCommand) -> Result<ExitCode> {
     let w = cli_words_for(dir);
     let currency = store.info().currency.clone();
     match c {
-        CatalogCommand::Import {
+        CatalogCommand::Import(ImportArgs {
             file,
             mode,
             allow_empty,
-        } => {
+        }) => {
             // Read row by row into a spool beside the store, then applied in one transaction:
             // a catalog of any size in a few MiB, and a bad row changes nothing.
             let input = std::fs::File::open(&file).with_context(|| cannot(w.cannot_read, &file))?;
@@ -100,11 +100,11 @@ pub(super) fn customers(dir: &Path, c: CustomersCommand) -> Result<ExitCode> {
     }
     let store = Store::open(dir)?;
     match c {
-        CustomersCommand::Import {
+        CustomersCommand::Import(ImportArgs {
             file,
             mode,
             allow_empty,
-        } => {
+        }) => {
             let bytes = std::fs::read(&file).with_context(|| cannot(w.cannot_read, &file))?;
             let list = caja::csvio::read_customers(&bytes)
                 .map_err(|e| not_imported(&file, &e.words(w.language), w))?;

@@ -212,17 +212,21 @@ enum Lang {
     En,
 }
 
+/// A CSV to import into the register's store: the catalog's or the customers'.
+#[derive(Args)]
+struct ImportArgs {
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "upsert")]
+    mode: Mode,
+    /// Let `--mode replace` with a file of no rows empty the whole list.
+    #[arg(long)]
+    allow_empty: bool,
+}
+
 #[derive(Subcommand)]
 enum CatalogCommand {
     /// Import a CSV (sku,barcode,name,price,tax_rate); a bad file changes nothing.
-    Import {
-        file: PathBuf,
-        #[arg(long, value_enum, default_value = "upsert")]
-        mode: Mode,
-        /// Let `--mode replace` with a file of no rows empty the whole list.
-        #[arg(long)]
-        allow_empty: bool,
-    },
+    Import(ImportArgs),
     /// Write the catalog as CSV to standard output.
     Export,
 }
@@ -230,14 +234,7 @@ enum CatalogCommand {
 #[derive(Subcommand)]
 enum CustomersCommand {
     /// Import a CSV; a bad file changes nothing and names the line and column.
-    Import {
-        file: PathBuf,
-        #[arg(long, value_enum, default_value = "upsert")]
-        mode: Mode,
-        /// Let `--mode replace` with a file of no rows empty the whole list.
-        #[arg(long)]
-        allow_empty: bool,
-    },
+    Import(ImportArgs),
     /// Write the customers as CSV to standard output (or to FILE).
     Export { file: Option<PathBuf> },
 }

@@ -123,6 +123,19 @@ pub struct Currency {
 
 impl Currency {
     /// The currencies caja knows by code. COP rounds cash to 50 pesos, the smallest coin in use.
+    /// Colombian pesos: the currency a shop has when nothing says another (a new store's
+    /// default, the hub's when no register has reported one).
+    pub fn cop() -> Currency {
+        Currency {
+            code: "COP".into(),
+            decimals: 0,
+            symbol: "$".into(),
+            thousands: '.',
+            decimal: ',',
+            cash_step: 50,
+        }
+    }
+
     pub fn by_code(code: &str) -> Option<Currency> {
         let c = |code: &str, decimals, symbol: &str, thousands, decimal, cash_step| Currency {
             code: code.to_string(),
@@ -133,7 +146,7 @@ impl Currency {
             cash_step,
         };
         Some(match code.to_ascii_uppercase().as_str() {
-            "COP" => c("COP", 0, "$", '.', ',', 50),
+            "COP" => Currency::cop(),
             "CLP" => c("CLP", 0, "$", '.', ',', 10),
             "MXN" => c("MXN", 2, "$", ',', '.', 10),
             "USD" => c("USD", 2, "$", ',', '.', 1),
@@ -358,6 +371,12 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_currency_is_the_table_s_cop() {
+        assert_eq!(Currency::by_code("cop"), Some(Currency::cop()));
+        assert_eq!(Currency::cop().cash_step, 50);
+    }
     use proptest::prelude::*;
 
     fn cop() -> Currency {

@@ -157,39 +157,38 @@ impl<T: AsRef<[u8]>> TableBatch<T> {
     }
 }
 
-impl TableBatch<Vec<u8>> {
-    /// Applies every change to `table`, in key order, and empties the batch.
-    pub(super) fn flush(
-        &mut self,
-        table: &mut Table<&'static str, &'static [u8]>,
-    ) -> Result<(), StoreError> {
-        let changes = std::mem::take(&mut self.changes);
-        self.bytes = 0;
-        let mut puts = Vec::with_capacity(changes.len());
-        for (key, change) in &changes {
-            match change {
-                Some(v) => puts.push((key.as_str(), v.as_slice())),
-                None => {
-                    table.remove(key.as_str())?;
-                }
-            }
-        }
-        insert_sorted(table, &puts)
+/// What a [`TableBatch`] holds for one value of a table whose values are `Self::In`.
+pub(super) trait Stored {
+    type In: redb::Value + 'static;
+    fn stored(&self) -> <Self::In as redb::Value>::SelfType<'_>;
+}
+
+impl Stored for Vec<u8> {
+    type In = &'static [u8];
+    fn stored(&self) -> &[u8] {
+        self
     }
 }
 
-impl TableBatch<String> {
+impl Stored for String {
+    type In = &'static str;
+    fn stored(&self) -> &str {
+        self
+    }
+}
+
+impl<T: Stored + AsRef<[u8]>> TableBatch<T> {
     /// Applies every change to `table`, in key order, and empties the batch.
     pub(super) fn flush(
         &mut self,
-        table: &mut Table<&'static str, &'static str>,
+        table: &mut Table<&'static str, T::In>,
     ) -> Result<(), StoreError> {
         let changes = std::mem::take(&mut self.changes);
         self.bytes = 0;
         let mut puts = Vec::with_capacity(changes.len());
         for (key, change) in &changes {
             match change {
-                Some(v) => puts.push((key.as_str(), v.as_str())),
+                Some(v) => puts.push((key.as_str(), v.stored())),
                 None => {
                     table.remove(key.as_str())?;
                 }

@@ -365,23 +365,31 @@ pub struct TakeOver {
 /// Returns how many pages there were.
 /// A page of `_all_docs`, its documents left as text until a caller reads them.
 #[derive(serde::Deserialize)]
-struct RawPage<'a> {
+pub(crate) struct RawPage<'a> {
     #[serde(borrow)]
-    rows: Vec<RawRow<'a>>,
+    pub(crate) rows: Vec<RawRow<'a>>,
+}
+
+impl<'a> RawPage<'a> {
+    /// A page of `_all_docs` as the server sent it.
+    pub(crate) fn parse(text: &'a str) -> Result<RawPage<'a>, SyncError> {
+        serde_json::from_str(text)
+            .map_err(|e| SyncError::Protocol(format!("_all_docs without rows: {e}")))
+    }
 }
 
 /// One row of `_all_docs`: its id, and its document when asked for.
 #[derive(serde::Deserialize)]
-struct RawRow<'a> {
+pub(crate) struct RawRow<'a> {
     #[serde(borrow)]
-    id: std::borrow::Cow<'a, str>,
+    pub(crate) id: std::borrow::Cow<'a, str>,
     #[serde(borrow, default)]
-    doc: Option<&'a serde_json::value::RawValue>,
+    pub(crate) doc: Option<&'a serde_json::value::RawValue>,
 }
 
 impl RawRow<'_> {
     /// The row's document as a JSON value (`null` when it has none).
-    fn doc_value(&self) -> Value {
+    pub(crate) fn doc_value(&self) -> Value {
         self.doc
             .and_then(|d| serde_json::from_str(d.get()).ok())
             .unwrap_or(Value::Null)
@@ -389,8 +397,9 @@ impl RawRow<'_> {
 }
 
 /// Calls `f` with each page of the ids under `prefix` (and their documents when asked), in
-/// order. The next page is asked for while `f` reads this one: a thread fetches ahead by one
-/// page, so the server's time and the register's overlap.
+/// order. The next page is asked for while `f` reads this one: as soon as a page's rows are
+/// split out, the reader tells a fetching thread where the next page starts, so the server's
+/// time and the register's overlap and no page is parsed twice.
 fn visit_prefix(
     c: &mut Client,
     db: &str,
@@ -400,7 +409,9 @@ fn visit_prefix(
 ) -> Result<u64, SyncError> {
     let end = serde_json::to_string(&format!("{prefix}\u{fff0}")).unwrap_or_default();
     std::thread::scope(|s| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<String, SyncError>>(1);
+        let (pages_tx, pages) = std::sync::mpsc::sync_channel::<Result<String, SyncError>>(1);
+        // Where the next page starts (after the id given); closed when there is none.
+        let (next_tx, next) = std::sync::mpsc::channel::<String>();
         s.spawn(move || {
             let mut start = prefix.to_string();
             let mut skip = 0;
@@ -411,42 +422,39 @@ fn visit_prefix(
                     url_encode(&key),
                     url_encode(&end)
                 ));
-                // Where the next page starts: after this page's last id, when the page was
-                // full and all of it under the prefix.
-                let next = text.as_ref().ok().and_then(|t| {
-                    let page: RawPage = serde_json::from_str(t).ok()?;
-                    let last = page.rows.last()?;
-                    (page.rows.len() >= PAGE && last.id.starts_with(prefix))
-                        .then(|| last.id.to_string())
-                });
-                // The reader stops listening when it has failed.
-                if tx.send(text).is_err() {
+                if pages_tx.send(text).is_err() {
                     return;
                 }
-                match next {
-                    Some(n) => start = n,
-                    None => return,
+                match next.recv() {
+                    Ok(after) => start = after,
+                    Err(_) => return,
                 }
                 skip = 1;
             }
         });
-        let mut pages = 0;
-        for text in rx {
+        let mut pages_read = 0;
+        for text in pages {
             let text = text?;
-            let page: RawPage = serde_json::from_str(&text)
-                .map_err(|e| SyncError::Protocol(format!("_all_docs without rows: {e}")))?;
+            let page = RawPage::parse(&text)?;
             let rows = &page.rows;
             let mine = rows.iter().take_while(|r| r.id.starts_with(prefix)).count();
-            if mine == 0 {
+            let Some(last) = rows[..mine].last() else {
                 break;
+            };
+            let more = mine == rows.len() && rows.len() >= PAGE;
+            if more {
+                // The fetcher asks for the next page while this one is read.
+                let _ = next_tx.send(last.id.to_string());
             }
             f(&rows[..mine])?;
-            pages += 1;
-            if mine < rows.len() || rows.len() < PAGE {
+            pages_read += 1;
+            if !more {
                 break;
             }
         }
-        Ok(pages)
+        // Dropping the sender ends the fetcher once it has handed over its last page.
+        drop(next_tx);
+        Ok(pages_read)
     })
 }
 

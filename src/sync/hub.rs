@@ -2113,15 +2113,7 @@ fn currency_of(
                 .and_then(crate::domain::money::Currency::by_code)
         })
         .or_else(|| office.currency.clone())
-        .or_else(|| crate::domain::money::Currency::by_code("COP"))
-        .unwrap_or_else(|| crate::domain::money::Currency {
-            code: "COP".into(),
-            decimals: 0,
-            symbol: "$".into(),
-            thousands: '.',
-            decimal: ',',
-            cash_step: 1,
-        })
+        .unwrap_or_else(crate::domain::money::Currency::cop)
 }
 
 /// Writes the day's movements (see `Hub::movements`) into `out`, a document at a time.

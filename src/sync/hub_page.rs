@@ -157,15 +157,7 @@ impl Board<'_> {
         seen.into_iter()
             .max_by_key(|(_, n)| *n)
             .and_then(|(code, _)| Currency::by_code(code))
-            .or_else(|| Currency::by_code("COP"))
-            .unwrap_or(Currency {
-                code: "COP".into(),
-                decimals: 0,
-                symbol: "$".into(),
-                thousands: '.',
-                decimal: ',',
-                cash_step: 1,
-            })
+            .unwrap_or_else(Currency::cop)
     }
 }
 
