@@ -6,6 +6,7 @@ use crate::devices::escpos::Pulse;
 use crate::devices::printer::PrinterSetup;
 use crate::devices::transport::Endpoint;
 pub use crate::i18n::Language;
+use crate::i18n::Word;
 use crate::receipt::ShopLines;
 /// The `[sync]` section, defined where it is used.
 pub use crate::sync::Settings as Sync;
@@ -294,23 +295,23 @@ impl ConfigProblem {
                     last.to_string()
                 } else {
                     fill(
-                        t("config_or"),
+                        t(Word::ConfigOr),
                         &[("some", &rest.join(", ")), ("last", last)],
                     )
                 };
                 fill(
-                    t("config_choice"),
+                    t(Word::ConfigChoice),
                     &[("key", key), ("value", value), ("choices", &list)],
                 )
             }
-            ConfigProblem::AtLeastOne(key) => fill(t("config_at_least_one"), &[("key", key)]),
+            ConfigProblem::AtLeastOne(key) => fill(t(Word::ConfigAtLeastOne), &[("key", key)]),
             ConfigProblem::Range {
                 key,
                 value,
                 from,
                 to,
             } => fill(
-                t("config_range"),
+                t(Word::ConfigRange),
                 &[
                     ("key", key),
                     ("value", value),
@@ -322,30 +323,34 @@ impl ConfigProblem {
                 let why = match why {
                     Some(e) => crate::i18n::domain_words(e, crate::i18n::texts(lang), None)
                         .unwrap_or_else(|| e.to_string()),
-                    None => t("config_amount").to_string(),
+                    None => t(Word::ConfigAmount).to_string(),
                 };
                 fill(
-                    t("config_value"),
+                    t(Word::ConfigValue),
                     &[("key", key), ("value", value), ("why", &why)],
                 )
             }
             ConfigProblem::Time { key, value } => fill(
-                t("config_value"),
-                &[("key", key), ("value", value), ("why", t("config_time"))],
+                t(Word::ConfigValue),
+                &[("key", key), ("value", value), ("why", t(Word::ConfigTime))],
             ),
             ConfigProblem::Device { key, value } => fill(
-                t("config_value"),
-                &[("key", key), ("value", value), ("why", t("config_device"))],
+                t(Word::ConfigValue),
+                &[
+                    ("key", key),
+                    ("value", value),
+                    ("why", t(Word::ConfigDevice)),
+                ],
             ),
             ConfigProblem::Scale { index, why } => {
                 use crate::domain::scale::RuleError as R;
                 let why = match why {
-                    R::Prefix(p) => fill(t("scale_prefix"), &[("prefix", p)]),
+                    R::Prefix(p) => fill(t(Word::ScalePrefix), &[("prefix", p)]),
                     R::NoValueDigits {
                         prefix,
                         item_digits,
                     } => fill(
-                        t("scale_no_value"),
+                        t(Word::ScaleNoValue),
                         &[("prefix", prefix), ("digits", &item_digits.to_string())],
                     ),
                     R::Decimals {
@@ -353,7 +358,7 @@ impl ConfigProblem {
                         value_digits,
                         most,
                     } => fill(
-                        t("scale_decimals"),
+                        t(Word::ScaleDecimals),
                         &[
                             ("decimals", &decimals.to_string()),
                             ("digits", &value_digits.to_string()),
@@ -362,7 +367,7 @@ impl ConfigProblem {
                     ),
                 };
                 fill(
-                    t("config_scale"),
+                    t(Word::ConfigScale),
                     &[("index", &index.to_string()), ("why", &why)],
                 )
             }

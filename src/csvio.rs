@@ -5,6 +5,7 @@
 use crate::domain::catalog::{Product, SoldBy};
 use crate::domain::money::Currency;
 use crate::domain::qty::TaxRate;
+use crate::i18n::Word;
 use crate::i18n::{Language, fill, store_text};
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -109,59 +110,59 @@ impl CsvError {
                     None => std::io::Error::new(*kind, text.clone()),
                 };
                 fill(
-                    t("csv_cannot_read"),
+                    t(Word::CsvCannotRead),
                     &[("detail", &crate::i18n::io_words(&e, lang))],
                 )
             }
             P::Malformed(d) => d.clone(),
-            P::Empty { header } => fill(t("csv_empty"), &[("header", header)]),
+            P::Empty { header } => fill(t(Word::CsvEmpty), &[("header", header)]),
             P::UnknownColumn {
                 expected: Some(expected),
-            } => fill(t("csv_unknown_column"), &[("expected", expected)]),
-            P::UnknownColumn { expected: None } => t("csv_unknown_catalog_column").into(),
-            P::ColumnTwice => t("csv_column_twice").into(),
-            P::MissingColumn => t("csv_missing_column").into(),
+            } => fill(t(Word::CsvUnknownColumn), &[("expected", expected)]),
+            P::UnknownColumn { expected: None } => t(Word::CsvUnknownCatalogColumn).into(),
+            P::ColumnTwice => t(Word::CsvColumnTwice).into(),
+            P::MissingColumn => t(Word::CsvMissingColumn).into(),
             P::TooManyFields { found, columns } => fill(
-                t("csv_too_many_fields"),
+                t(Word::CsvTooManyFields),
                 &[
                     ("found", &found.to_string()),
                     ("columns", &columns.to_string()),
                 ],
             ),
-            P::NotUtf8 => t("csv_not_utf8").into(),
+            P::NotUtf8 => t(Word::CsvNotUtf8).into(),
             P::Amount(e) => domain(e),
-            P::NegativePrice { price } => fill(t("csv_negative_price"), &[("price", price)]),
+            P::NegativePrice { price } => fill(t(Word::CsvNegativePrice), &[("price", price)]),
             P::Rate(e) => domain(e),
-            P::Flag { value } => fill(t("csv_flag"), &[("value", value)]),
-            P::SoldBy { value } => fill(t("csv_sold_by"), &[("value", value)]),
+            P::Flag { value } => fill(t(Word::CsvFlag), &[("value", value)]),
+            P::SoldBy { value } => fill(t(Word::CsvSoldBy), &[("value", value)]),
             P::Product(e) => domain(e),
             P::SkuAgain { sku, first } => fill(
-                t("csv_sku_again"),
+                t(Word::CsvSkuAgain),
                 &[("sku", sku), ("first", &first.to_string())],
             ),
             P::BarcodeAgain { barcode, first } => fill(
-                t("csv_barcode_again"),
+                t(Word::CsvBarcodeAgain),
                 &[("barcode", barcode), ("first", &first.to_string())],
             ),
             P::Customer(e) => domain(e),
-            P::FinalConsumer => t("csv_final_consumer").into(),
+            P::FinalConsumer => t(Word::CsvFinalConsumer).into(),
             P::CustomerAgain { key, first } => fill(
-                t("csv_customer_again"),
+                t(Word::CsvCustomerAgain),
                 &[("key", key), ("first", &first.to_string())],
             ),
-            P::StockQty { value } => fill(t("csv_stock_qty"), &[("value", value)]),
-            P::StockKind { value } => fill(t("csv_stock_kind"), &[("value", value)]),
-            P::StockNote => t("csv_stock_note").into(),
-            P::UnknownSku { sku } => fill(t("csv_unknown_sku"), &[("sku", sku)]),
+            P::StockQty { value } => fill(t(Word::CsvStockQty), &[("value", value)]),
+            P::StockKind { value } => fill(t(Word::CsvStockKind), &[("value", value)]),
+            P::StockNote => t(Word::CsvStockNote).into(),
+            P::UnknownSku { sku } => fill(t(Word::CsvUnknownSku), &[("sku", sku)]),
             P::Other(d) => d.clone(),
         };
         let line = self.line.to_string();
         match &self.column {
             Some(c) => fill(
-                t("csv_at_column"),
+                t(Word::CsvAtColumn),
                 &[("line", &line), ("column", c), ("what", &what)],
             ),
-            None => fill(t("csv_at"), &[("line", &line), ("what", &what)]),
+            None => fill(t(Word::CsvAt), &[("line", &line), ("what", &what)]),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::domain::document::{DocBody, Override, SealedDocument};
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
+use crate::i18n::Word;
 use crate::i18n::{CliWords, Language, cli_words, fill};
 use crate::store::{DocSource, StoreError};
 use chrono::NaiveDate;
@@ -418,7 +419,7 @@ impl JournalError {
         match self {
             JournalError::Store(e) => e.words(lang, None),
             JournalError::Io(e) => fill(
-                crate::i18n::store_text(lang, "journal_write"),
+                crate::i18n::store_text(lang, Word::JournalWrite),
                 &[("detail", &e.to_string())],
             ),
         }

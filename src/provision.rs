@@ -5,6 +5,7 @@ use crate::csvio::demo_catalog;
 use crate::domain::money::Currency;
 use crate::domain::numbering::RegisterCode;
 use crate::domain::user::{valid_pin, valid_user_name};
+use crate::i18n::Word;
 use crate::store::catalog::ApplyMode;
 use crate::store::{InitParams, STORE_FILE, Store, StoreError};
 use std::path::Path;
@@ -55,7 +56,7 @@ impl ProvisionError {
             ProvisionError::Pin => t.setup_err_pin.into(),
             ProvisionError::Currency(_) => t.setup_err_currency.into(),
             ProvisionError::Exists(dir) => {
-                fill(store_text(lang, "already_exists"), &[("path", dir)])
+                fill(store_text(lang, Word::AlreadyExists), &[("path", dir)])
             }
             ProvisionError::Store(e) => e.words(lang, None),
             ProvisionError::Config { path, err } => format!(

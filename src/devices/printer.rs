@@ -7,6 +7,7 @@ use super::escpos::{Pulse, encode};
 use super::status::{self, PrinterStatus};
 use super::transport::{Endpoint, Link};
 use crate::i18n::Language;
+use crate::i18n::Word;
 use crate::receipt::{Align, Line, Receipt, ShopLines, Style};
 use crate::store::Store;
 use crate::store::spool::PrintJob;
@@ -82,23 +83,23 @@ impl Fault {
             Fault::Status(st) => {
                 let w = status_words(st, texts(lang));
                 if w.is_empty() {
-                    t("prn_waiting").into()
+                    t(Word::PrnWaiting).into()
                 } else {
                     w.join(", ")
                 }
             }
-            Fault::Io(IoWhy::Refused, _) => t("prn_refused").into(),
-            Fault::Io(IoWhy::TimedOut, _) => t("prn_timed_out").into(),
-            Fault::Io(IoWhy::NotFound, d) => fill(t("prn_not_found"), &[("detail", d)]),
-            Fault::Io(IoWhy::Denied, d) => fill(t("prn_denied"), &[("detail", d)]),
-            Fault::Io(IoWhy::Busy, _) => t("prn_busy").into(),
+            Fault::Io(IoWhy::Refused, _) => t(Word::PrnRefused).into(),
+            Fault::Io(IoWhy::TimedOut, _) => t(Word::PrnTimedOut).into(),
+            Fault::Io(IoWhy::NotFound, d) => fill(t(Word::PrnNotFound), &[("detail", d)]),
+            Fault::Io(IoWhy::Denied, d) => fill(t(Word::PrnDenied), &[("detail", d)]),
+            Fault::Io(IoWhy::Busy, _) => t(Word::PrnBusy).into(),
             Fault::Io(IoWhy::Other, d) => d.clone(),
-            Fault::Device(d) => fill(t("prn_device"), &[("detail", d)]),
-            Fault::Spool(d) => fill(t("prn_spool"), &[("detail", d)]),
-            Fault::Document(d) => fill(t("prn_document"), &[("detail", d)]),
-            Fault::NoDrawerOnFile => t("prn_no_drawer").into(),
-            Fault::Unreachable => t("prn_unreachable").into(),
-            Fault::Waiting => t("prn_waiting").into(),
+            Fault::Device(d) => fill(t(Word::PrnDevice), &[("detail", d)]),
+            Fault::Spool(d) => fill(t(Word::PrnSpool), &[("detail", d)]),
+            Fault::Document(d) => fill(t(Word::PrnDocument), &[("detail", d)]),
+            Fault::NoDrawerOnFile => t(Word::PrnNoDrawer).into(),
+            Fault::Unreachable => t(Word::PrnUnreachable).into(),
+            Fault::Waiting => t(Word::PrnWaiting).into(),
         }
     }
 }
@@ -394,14 +395,14 @@ impl Worker {
                 &self.test_page_title(),
             ),
         };
-        let what = crate::i18n::store_text(self.setup.language, "test_page");
+        let what = crate::i18n::store_text(self.setup.language, Word::TestPage);
         self.send_now(what, bytes);
     }
 
     /// "caja: página de prueba (Pc858, 42 columnas)".
     fn test_page_title(&self) -> String {
         crate::i18n::fill(
-            crate::i18n::store_text(self.setup.language, "test_page_title"),
+            crate::i18n::store_text(self.setup.language, Word::TestPageTitle),
             &[
                 ("code_page", &format!("{:?}", self.setup.code_page)),
                 ("columns", &self.setup.columns.to_string()),

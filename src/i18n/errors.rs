@@ -4,6 +4,7 @@
 
 use super::{Texts, fill};
 use crate::domain::money::Currency;
+use crate::i18n::Word;
 
 /// The words of a domain error in `t`'s language, or None when `e` is not one. `currency`
 /// formats an amount a tender lacks (without it, the amount shows in minor units).
@@ -21,12 +22,12 @@ pub fn domain_words(
         use crate::domain::catalog::CatalogError as C;
         let k = |key| super::store_text(t.language, key);
         return Some(match c {
-            C::BadSku(s) => fill(k("cat_bad_sku"), &[("sku", s)]),
-            C::BadBarcode(b) => fill(k("cat_bad_barcode"), &[("barcode", b)]),
-            C::NameEmpty => k("cat_name_empty").into(),
-            C::NameTooLong(n) => fill(k("cat_name_long"), &[("chars", &n.to_string())]),
-            C::NameControl { at } => fill(k("cat_name_control"), &[("at", &at.to_string())]),
-            C::NegativePrice => k("cat_negative_price").into(),
+            C::BadSku(s) => fill(k(Word::CatBadSku), &[("sku", s)]),
+            C::BadBarcode(b) => fill(k(Word::CatBadBarcode), &[("barcode", b)]),
+            C::NameEmpty => k(Word::CatNameEmpty).into(),
+            C::NameTooLong(n) => fill(k(Word::CatNameLong), &[("chars", &n.to_string())]),
+            C::NameControl { at } => fill(k(Word::CatNameControl), &[("at", &at.to_string())]),
+            C::NegativePrice => k(Word::CatNegativePrice).into(),
         });
     }
     if let Some(m) = e.downcast_ref::<MoneyError>() {
@@ -131,7 +132,7 @@ pub fn domain_words(
                     (Es, w) => w,
                 };
                 fill(
-                    super::store_text(t.language, "doc_mismatch"),
+                    super::store_text(t.language, Word::DocMismatch),
                     &[("part", part)],
                 )
             }
@@ -148,14 +149,14 @@ pub fn io_words(e: &std::io::Error, lang: super::Language) -> String {
     let k = |key| super::store_text(lang, key);
     match (e.kind(), e.raw_os_error()) {
         // The disk's own faults, as the store words them.
-        (K::StorageFull, _) | (_, Some(28)) => k("disk_full").into(),
-        (K::ReadOnlyFilesystem, _) | (_, Some(30)) => k("disk_read_only").into(),
-        (K::NotFound, _) => k("os_not_found").into(),
-        (K::PermissionDenied, _) => k("os_permission").into(),
-        (K::IsADirectory, _) | (_, Some(21)) => k("os_is_dir").into(),
-        (K::NotADirectory, _) | (_, Some(20)) => k("os_not_dir").into(),
-        (K::AlreadyExists, _) => k("os_exists").into(),
-        (K::TimedOut, _) => k("os_timed_out").into(),
-        _ => fill(k("os_other"), &[("why", &e.to_string())]),
+        (K::StorageFull, _) | (_, Some(28)) => k(Word::DiskFull).into(),
+        (K::ReadOnlyFilesystem, _) | (_, Some(30)) => k(Word::DiskReadOnly).into(),
+        (K::NotFound, _) => k(Word::OsNotFound).into(),
+        (K::PermissionDenied, _) => k(Word::OsPermission).into(),
+        (K::IsADirectory, _) | (_, Some(21)) => k(Word::OsIsDir).into(),
+        (K::NotADirectory, _) | (_, Some(20)) => k(Word::OsNotDir).into(),
+        (K::AlreadyExists, _) => k(Word::OsExists).into(),
+        (K::TimedOut, _) => k(Word::OsTimedOut).into(),
+        _ => fill(k(Word::OsOther), &[("why", &e.to_string())]),
     }
 }

@@ -17,7 +17,7 @@ pub use hub::{HubWords, hub_words};
 pub use paper::{Words, override_name, override_reason, tender_name, words, x_title};
 pub use screen::{Texts, pull_mode_word, texts};
 use serde::Deserialize;
-pub use store::store_text;
+pub use store::{Word, store_text};
 
 #[derive(Copy, Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

@@ -8,6 +8,7 @@ use crate::domain::document::BusinessDate;
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, format_number};
 use crate::domain::report::ReportBuilder;
+use crate::i18n::Word;
 use crate::i18n::{Language, fill, store_text};
 use redb::{ReadableDatabase, ReadableTable};
 use std::collections::HashMap;
@@ -155,11 +156,11 @@ impl Problem {
         let t = |key| store_text(lang, key);
         let n = |key, number: &str| fill(t(key), &[("number", number)]);
         match self {
-            P::PageChecks => t("page_checks").into(),
-            P::Unreadable(d) => fill(t("unreadable"), &[("detail", d)]),
-            P::NotComparable(d) => fill(t("not_comparable"), &[("detail", d)]),
+            P::PageChecks => t(Word::PageChecks).into(),
+            P::Unreadable(d) => fill(t(Word::Unreadable), &[("detail", d)]),
+            P::NotComparable(d) => fill(t(Word::NotComparable), &[("detail", d)]),
             P::JournalHeader { file, fault } => fill(
-                t("journal_header"),
+                t(Word::JournalHeader),
                 &[("file", file), ("detail", &fault.words(lang))],
             ),
             P::JournalForeign {
@@ -167,9 +168,9 @@ impl Problem {
                 name,
                 store_id,
             } => foreign_words(lang, file, name, store_id),
-            P::JournalEmpty => t("journal_empty").into(),
+            P::JournalEmpty => t(Word::JournalEmpty).into(),
             P::JournalSetAside { from, file, why } => fill(
-                t("journal_set_aside"),
+                t(Word::JournalSetAside),
                 &[
                     ("from", &from.to_string()),
                     ("file", file),
@@ -183,9 +184,9 @@ impl Problem {
                 store_copy,
             } => fill(
                 t(if *store_copy {
-                    "journal_bytes"
+                    Word::JournalBytes
                 } else {
-                    "journal_bytes_alone"
+                    Word::JournalBytesAlone
                 }),
                 &[
                     ("file", file),
@@ -194,68 +195,73 @@ impl Problem {
                 ],
             ),
             P::JournalGap { from, to } if from == to => {
-                fill(t("journal_gap_one"), &[("from", &from.to_string())])
+                fill(t(Word::JournalGapOne), &[("from", &from.to_string())])
             }
             P::JournalGap { from, to } => fill(
-                t("journal_gap"),
+                t(Word::JournalGap),
                 &[("from", &from.to_string()), ("to", &to.to_string())],
             ),
             P::JournalRecordHash { seq } => {
-                fill(t("journal_record_hash"), &[("seq", &seq.to_string())])
+                fill(t(Word::JournalRecordHash), &[("seq", &seq.to_string())])
             }
-            P::JournalDiffers { seq } => fill(t("journal_differs"), &[("seq", &seq.to_string())]),
-            P::Journal(d) => fill(t("journal"), &[("detail", d)]),
-            P::Gap { from, to } if from == to => fill(t("gap_one"), &[("from", &from.to_string())]),
+            P::JournalDiffers { seq } => {
+                fill(t(Word::JournalDiffers), &[("seq", &seq.to_string())])
+            }
+            P::Journal(d) => fill(t(Word::Journal), &[("detail", d)]),
+            P::Gap { from, to } if from == to => {
+                fill(t(Word::GapOne), &[("from", &from.to_string())])
+            }
             P::Gap { from, to } => fill(
-                t("gap"),
+                t(Word::Gap),
                 &[("from", &from.to_string()), ("to", &to.to_string())],
             ),
             P::UnreadableDocument { seq, detail } => fill(
-                t("unreadable_document"),
+                t(Word::UnreadableDocument),
                 &[("seq", &seq.to_string()), ("detail", detail)],
             ),
             P::UnreadableRecord { seq, newer: None } => {
-                fill(t("unreadable_record"), &[("seq", &seq.to_string())])
+                fill(t(Word::UnreadableRecord), &[("seq", &seq.to_string())])
             }
             P::UnreadableRecord {
                 seq,
                 newer: Some(v),
             } => fill(
-                t("newer_record"),
+                t(Word::NewerRecord),
                 &[("seq", &seq.to_string()), ("version", &v.to_string())],
             ),
-            P::UnreadableProduct { sku, detail } => {
-                fill(t("unreadable_product"), &[("sku", sku), ("detail", detail)])
-            }
-            P::ChainBroken(number) => n("chain_broken", number),
-            P::Edited(number) => n("edited", number),
+            P::UnreadableProduct { sku, detail } => fill(
+                t(Word::UnreadableProduct),
+                &[("sku", sku), ("detail", detail)],
+            ),
+            P::ChainBroken(number) => n(Word::ChainBroken, number),
+            P::Edited(number) => n(Word::Edited, number),
             P::Numbering { number, expected } => fill(
-                t("numbering"),
+                t(Word::Numbering),
                 &[("number", number), ("expected", expected)],
             ),
-            P::Counters(number) => n("counters", number),
+            P::Counters(number) => n(Word::Counters, number),
             P::ForeignNumber { number, register } => fill(
-                t("foreign_number"),
+                t(Word::ForeignNumber),
                 &[("number", number), ("register", register)],
             ),
             P::DateBack { number, date } => {
-                fill(t("date_back"), &[("number", number), ("date", date)])
+                fill(t(Word::DateBack), &[("number", number), ("date", date)])
             }
             P::DateClosed { number, date } => {
-                fill(t("date_closed"), &[("number", number), ("date", date)])
+                fill(t(Word::DateClosed), &[("number", number), ("date", date)])
             }
-            P::ZMismatch(number) => n("z_mismatch", number),
+            P::ZMismatch(number) => n(Word::ZMismatch, number),
             P::Figures { number, err } => {
                 let detail = crate::i18n::domain_words(err, crate::i18n::texts(lang), None)
                     .unwrap_or_else(|| err.to_string());
-                fill(t("figures"), &[("number", number), ("detail", &detail)])
+                fill(t(Word::Figures), &[("number", number), ("detail", &detail)])
             }
             P::RefundOver {
                 number,
                 original,
                 line,
             } => fill(
-                t("refund_over"),
+                t(Word::RefundOver),
                 &[
                     ("number", number),
                     ("original", original),
@@ -267,23 +273,24 @@ impl Problem {
                 original,
                 line,
             } => fill(
-                t("refund_no_line"),
+                t(Word::RefundNoLine),
                 &[
                     ("number", number),
                     ("original", original),
                     ("line", &line.to_string()),
                 ],
             ),
-            P::NoSaleUnauthorized(number) => n("no_sale_unauthorized", number),
-            P::CashMoveNotPositive(number) => n("cash_move_not_positive", number),
-            P::VoidUnauthorized(number) => n("void_unauthorized", number),
-            P::VoidNegative(number) => n("void_negative", number),
-            P::CancelUnauthorized(number) => n("cancel_unauthorized", number),
-            P::OrphanBarcode { barcode, sku } => {
-                fill(t("orphan_barcode"), &[("barcode", barcode), ("sku", sku)])
-            }
+            P::NoSaleUnauthorized(number) => n(Word::NoSaleUnauthorized, number),
+            P::CashMoveNotPositive(number) => n(Word::CashMoveNotPositive, number),
+            P::VoidUnauthorized(number) => n(Word::VoidUnauthorized, number),
+            P::VoidNegative(number) => n(Word::VoidNegative, number),
+            P::CancelUnauthorized(number) => n(Word::CancelUnauthorized, number),
+            P::OrphanBarcode { barcode, sku } => fill(
+                t(Word::OrphanBarcode),
+                &[("barcode", barcode), ("sku", sku)],
+            ),
             P::BarcodeNotIndexed { sku, barcode } => fill(
-                t("barcode_not_indexed"),
+                t(Word::BarcodeNotIndexed),
                 &[("barcode", barcode), ("sku", sku)],
             ),
         }
@@ -312,7 +319,7 @@ impl Problem {
 pub(crate) fn foreign_words(lang: Language, file: &str, name: &str, store_id: &str) -> String {
     let short: String = store_id.chars().take(4).collect();
     fill(
-        store_text(lang, "journal_foreign"),
+        store_text(lang, Word::JournalForeign),
         &[("file", file), ("name", name), ("id", &short)],
     )
 }
@@ -337,9 +344,9 @@ pub enum Note {
 impl Note {
     pub fn words(&self, lang: Language) -> String {
         match self {
-            Note::Unclosed => store_text(lang, "note_unclosed").into(),
+            Note::Unclosed => store_text(lang, Word::NoteUnclosed).into(),
             Note::JournalBehind { from, to } => fill(
-                store_text(lang, "note_journal_behind"),
+                store_text(lang, Word::NoteJournalBehind),
                 &[("from", &from.to_string()), ("to", &to.to_string())],
             ),
         }

@@ -22,6 +22,7 @@ use super::StoreError;
 use super::check::Problem;
 use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, encode};
 use crate::domain::document::SealedDocument;
+use crate::i18n::Word;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -306,18 +307,18 @@ impl HeaderFault {
         use crate::i18n::{fill, store_text};
         let t = |k| store_text(lang, k);
         match self {
-            HeaderFault::Empty => t("header_empty").into(),
-            HeaderFault::NotAJournal => t("header_not_journal").into(),
+            HeaderFault::Empty => t(Word::HeaderEmpty).into(),
+            HeaderFault::NotAJournal => t(Word::HeaderNotJournal).into(),
             HeaderFault::Newer(v) => fill(
-                t("header_newer"),
+                t(Word::HeaderNewer),
                 &[
                     ("found", &v.to_string()),
                     ("supported", &FORMAT.to_string()),
                 ],
             ),
-            HeaderFault::CutShort => t("header_cut_short").into(),
-            HeaderFault::Checksum => t("header_checksum").into(),
-            HeaderFault::Undecodable(_) => t("header_undecodable").into(),
+            HeaderFault::CutShort => t(Word::HeaderCutShort).into(),
+            HeaderFault::Checksum => t(Word::HeaderChecksum).into(),
+            HeaderFault::Undecodable(_) => t(Word::HeaderUndecodable).into(),
         }
     }
 }

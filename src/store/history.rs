@@ -5,6 +5,7 @@
 use super::codec::{decode, encode};
 use super::tables::{PULL_HISTORY, PULL_HISTORY_V2};
 use super::{Store, StoreError};
+use crate::i18n::Word;
 use crate::i18n::{Language, fill, pull_mode_word, store_text, texts};
 use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -118,7 +119,7 @@ impl PullEntry {
                 ],
             ),
             PullEntry::Imported { at, file, rows } => fill(
-                store_text(lang, "history_imported"),
+                store_text(lang, Word::HistoryImported),
                 &[
                     ("at", &when(at)),
                     ("file", file),
@@ -126,7 +127,7 @@ impl PullEntry {
                 ],
             ),
             PullEntry::Superseded { key, number } => fill(
-                store_text(lang, "history_superseded"),
+                store_text(lang, Word::HistorySuperseded),
                 &[("key", key), ("number", number)],
             ),
             PullEntry::Text(line) => line.clone(),

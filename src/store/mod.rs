@@ -27,6 +27,7 @@ use crate::domain::money::{Currency, MoneyError};
 use crate::domain::numbering::{AuthorizedRange, DocKind, NumberingError, RegisterCode};
 use crate::domain::refund::RefundError;
 use crate::domain::user::Role;
+use crate::i18n::Word;
 use codec::{RangesRecord, StoreInfo, StoreInfoRecord, decode, encode};
 use redb::{Database, ReadableDatabase, ReadableTable};
 use std::path::{Path, PathBuf};
@@ -165,10 +166,10 @@ impl DiskFault {
         match self {
             DiskFault::Full {
                 free_mib: Some(mib),
-            } => crate::i18n::fill(t("disk_full_free"), &[("mib", &mib.to_string())]),
-            DiskFault::Full { free_mib: None } => t("disk_full").into(),
-            DiskFault::ReadOnly => t("disk_read_only").into(),
-            DiskFault::Earlier => t("disk_earlier").into(),
+            } => crate::i18n::fill(t(Word::DiskFullFree), &[("mib", &mib.to_string())]),
+            DiskFault::Full { free_mib: None } => t(Word::DiskFull).into(),
+            DiskFault::ReadOnly => t(Word::DiskReadOnly).into(),
+            DiskFault::Earlier => t(Word::DiskEarlier).into(),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::tables::{
 use super::{CACHE_BYTES, STORE_FILE, StoreError, quietly};
 use crate::domain::document::{BusinessDate, DocBody};
 use crate::domain::numbering::{DocKind, parse_number};
+use crate::i18n::Word;
 use redb::{Database, ReadableDatabase, ReadableTable};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -79,20 +80,20 @@ impl Lost {
             } => {
                 let part = part.words(lang);
                 let what = match from_backup {
-                    Some(b) => fill(t("part_from_backup"), &[("part", &part), ("backup", b)]),
+                    Some(b) => fill(t(Word::PartFromBackup), &[("part", &part), ("backup", b)]),
                     None => part,
                 };
                 fill(
-                    t("lost_part"),
+                    t(Word::LostPart),
                     &[("what", &what), ("rows", &rows.to_string()), ("why", why)],
                 )
             }
             Lost::Journal(p) => p.words(lang),
-            Lost::StoreUnreadable(why) => fill(t("lost_store"), &[("why", &why.words(lang))]),
-            Lost::FromBackup => t("lost_from_backup").into(),
-            Lost::NoBackup => t("lost_no_backup").into(),
-            Lost::Missing { seq } => seq_words("lost_missing", seq),
-            Lost::Unchained { seq } => seq_words("lost_unchained", seq),
+            Lost::StoreUnreadable(why) => fill(t(Word::LostStore), &[("why", &why.words(lang))]),
+            Lost::FromBackup => t(Word::LostFromBackup).into(),
+            Lost::NoBackup => t(Word::LostNoBackup).into(),
+            Lost::Missing { seq } => seq_words(Word::LostMissing, seq),
+            Lost::Unchained { seq } => seq_words(Word::LostUnchained, seq),
         }
     }
 }
@@ -118,7 +119,7 @@ impl Recovered {
         let part = self.part.words(lang);
         match &self.from_backup {
             Some(b) => crate::i18n::fill(
-                crate::i18n::store_text(lang, "part_from_backup"),
+                crate::i18n::store_text(lang, Word::PartFromBackup),
                 &[("part", &part), ("backup", b)],
             ),
             None => part,
@@ -315,11 +316,11 @@ impl WhyNot {
         use crate::i18n::{fill, store_text};
         let t = |key| store_text(lang, key);
         match self {
-            WhyNot::NoFile => t("whynot_no_file").into(),
-            WhyNot::LockedByFailedOpen => t("whynot_locked").into(),
-            WhyNot::Disk(d) => fill(t("whynot_copy"), &[("why", &d.words(lang))]),
-            WhyNot::Copy(e) => fill(t("whynot_copy"), &[("why", e)]),
-            WhyNot::Database(e) => fill(t("whynot_database"), &[("why", e)]),
+            WhyNot::NoFile => t(Word::WhynotNoFile).into(),
+            WhyNot::LockedByFailedOpen => t(Word::WhynotLocked).into(),
+            WhyNot::Disk(d) => fill(t(Word::WhynotCopy), &[("why", &d.words(lang))]),
+            WhyNot::Copy(e) => fill(t(Word::WhynotCopy), &[("why", e)]),
+            WhyNot::Database(e) => fill(t(Word::WhynotDatabase), &[("why", e)]),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! for logs.
 
 use crate::domain::money::Currency;
+use crate::i18n::Word;
 use crate::i18n::{Language, fill, store_text};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -122,87 +123,88 @@ impl Refusal {
         use Refusal as R;
         let t = |key| store_text(lang, key);
         match self {
-            R::DayAlreadyOpen { open } => fill(t("day_already_open"), &[("open", open)]),
-            R::DayNeedsSupervisor { date } => fill(t("day_needs_supervisor"), &[("date", date)]),
-            R::DaySame { date } => fill(t("day_same"), &[("date", date)]),
+            R::DayAlreadyOpen { open } => fill(t(Word::DayAlreadyOpen), &[("open", open)]),
+            R::DayNeedsSupervisor { date } => fill(t(Word::DayNeedsSupervisor), &[("date", date)]),
+            R::DaySame { date } => fill(t(Word::DaySame), &[("date", date)]),
             R::DayHasSales { date, number } => {
-                fill(t("day_has_sales"), &[("date", date), ("number", number)])
+                fill(t(Word::DayHasSales), &[("date", date), ("number", number)])
             }
             R::DayNotThis { open, date } => {
-                fill(t("day_not_this"), &[("open", open), ("date", date)])
+                fill(t(Word::DayNotThis), &[("open", open), ("date", date)])
             }
-            R::NoDayOpen { date: None } => t("no_day_open").into(),
-            R::NoDayOpen { date: Some(date) } => fill(t("no_day_open_for"), &[("date", date)]),
+            R::NoDayOpen { date: None } => t(Word::NoDayOpen).into(),
+            R::NoDayOpen { date: Some(date) } => fill(t(Word::NoDayOpenFor), &[("date", date)]),
             R::ShiftAlreadyOpen { cashier } => {
-                fill(t("shift_already_open"), &[("cashier", cashier)])
+                fill(t(Word::ShiftAlreadyOpen), &[("cashier", cashier)])
             }
-            R::NoShift { cashier } => fill(t("no_shift"), &[("cashier", cashier)]),
+            R::NoShift { cashier } => fill(t(Word::NoShift), &[("cashier", cashier)]),
             R::CannotClose { date, shifts, held } => {
                 let mut why: Vec<String> = shifts
                     .iter()
-                    .map(|c| fill(t("blocker_shift"), &[("cashier", c)]))
+                    .map(|c| fill(t(Word::BlockerShift), &[("cashier", c)]))
                     .collect();
                 if *held > 0 {
-                    why.push(fill(t("blocker_held"), &[("count", &held.to_string())]));
+                    why.push(fill(t(Word::BlockerHeld), &[("count", &held.to_string())]));
                 }
                 fill(
-                    t("cannot_close"),
+                    t(Word::CannotClose),
                     &[("date", date), ("why", &why.join("; "))],
                 )
             }
-            R::FloatNegative => t("float_negative").into(),
-            R::CountedNegative => t("counted_negative").into(),
-            R::ProductTwice { sku } => fill(t("product_twice"), &[("sku", sku)]),
-            R::FinalConsumer => t("final_consumer").into(),
-            R::NothingChanged { key } => fill(t("nothing_changed"), &[("key", key)]),
-            R::CustomerTwice { key } => fill(t("customer_twice"), &[("key", key)]),
+            R::FloatNegative => t(Word::FloatNegative).into(),
+            R::CountedNegative => t(Word::CountedNegative).into(),
+            R::ProductTwice { sku } => fill(t(Word::ProductTwice), &[("sku", sku)]),
+            R::FinalConsumer => t(Word::FinalConsumer).into(),
+            R::NothingChanged { key } => fill(t(Word::NothingChanged), &[("key", key)]),
+            R::CustomerTwice { key } => fill(t(Word::CustomerTwice), &[("key", key)]),
             R::CustomerRow { key, err } => {
                 let why = crate::i18n::domain_words(err, crate::i18n::texts(lang), None)
                     .unwrap_or_else(|| err.to_string());
-                fill(t("customer_row"), &[("key", key), ("why", &why)])
+                fill(t(Word::CustomerRow), &[("key", key), ("why", &why)])
             }
-            R::HeldWithTenders => t("held_with_tenders").into(),
+            R::HeldWithTenders => t(Word::HeldWithTenders).into(),
             R::RangeEmpty { from, to } => fill(
-                t("range_empty"),
+                t(Word::RangeEmpty),
                 &[("from", &from.to_string()), ("to", &to.to_string())],
             ),
-            R::BadUserName { name } => fill(t("bad_user_name"), &[("name", name)]),
-            R::NotABackup { path } => fill(t("not_a_backup"), &[("path", path)]),
+            R::BadUserName { name } => fill(t(Word::BadUserName), &[("name", name)]),
+            R::NotABackup { path } => fill(t(Word::NotABackup), &[("path", path)]),
             R::BackupChanged { path, sum } => {
-                fill(t("backup_changed"), &[("path", path), ("sum", sum)])
+                fill(t(Word::BackupChanged), &[("path", path), ("sum", sum)])
             }
-            R::BackupRepaired { path } => fill(t("backup_repaired"), &[("path", path)]),
+            R::BackupRepaired { path } => fill(t(Word::BackupRepaired), &[("path", path)]),
             R::BackupForeign {
                 path,
                 name,
                 register,
             } => fill(
-                t("backup_foreign"),
+                t(Word::BackupForeign),
                 &[("path", path), ("name", name), ("register", register)],
             ),
-            R::StoreUnknown { dir } => fill(t("store_unknown"), &[("dir", dir)]),
+            R::StoreUnknown { dir } => fill(t(Word::StoreUnknown), &[("dir", dir)]),
             R::NotVerified {
                 path,
                 problem: Some(p),
             } => fill(
-                t("not_verified"),
+                t(Word::NotVerified),
                 &[("path", path), ("problem", &p.words(lang))],
             ),
             R::NotVerified {
                 path,
                 problem: None,
-            } => fill(t("not_verified_count"), &[("path", path)]),
-            R::FolderName { dir } => fill(t("folder_name"), &[("dir", dir)]),
-            R::NotAFolder { dir } => fill(t("not_a_folder"), &[("dir", dir)]),
-            R::RunningRegister { said } => fill(t("running_register"), &[("said", said)]),
+            } => fill(t(Word::NotVerifiedCount), &[("path", path)]),
+            R::FolderName { dir } => fill(t(Word::FolderName), &[("dir", dir)]),
+            R::NotAFolder { dir } => fill(t(Word::NotAFolder), &[("dir", dir)]),
+            R::RunningRegister { said } => fill(t(Word::RunningRegister), &[("said", said)]),
             R::ForeignJournal {
                 file,
                 name,
                 store_id,
             } => super::check::foreign_words(lang, file, name, store_id),
-            R::JournalNotWhole { problem } => {
-                fill(t("journal_not_whole"), &[("problem", &problem.words(lang))])
-            }
+            R::JournalNotWhole { problem } => fill(
+                t(Word::JournalNotWhole),
+                &[("problem", &problem.words(lang))],
+            ),
         }
     }
 }
@@ -238,15 +240,15 @@ impl super::StoreError {
                 fill(t.err_date_closed, &[("given", given), ("closed", closed)])
             }
             E::DateBackwards { given, last } => {
-                fill(s("date_backwards"), &[("given", given), ("last", last)])
+                fill(s(Word::DateBackwards), &[("given", given), ("last", last)])
             }
             E::BarcodeTaken { barcode, sku } => {
-                fill(s("barcode_taken"), &[("barcode", barcode), ("sku", sku)])
+                fill(s(Word::BarcodeTaken), &[("barcode", barcode), ("sku", sku)])
             }
             E::Product { sku, err } => {
                 let why =
                     crate::i18n::domain_words(err, t, currency).unwrap_or_else(|| err.to_string());
-                fill(s("product"), &[("sku", sku), ("why", &why)])
+                fill(s(Word::Product), &[("sku", sku), ("why", &why)])
             }
             E::Refund(r) => match r {
                 RefundError::Exceeds { line, left } => fill(
@@ -259,14 +261,15 @@ impl super::StoreError {
                         ),
                     ],
                 ),
-                RefundError::Empty => s("refund_empty").into(),
+                RefundError::Empty => s(Word::RefundEmpty).into(),
                 RefundError::NoSuchLine(line) => fill(
-                    s("refund_no_such_line"),
+                    s(Word::RefundNoSuchLine),
                     &[("line", &(line + 1).to_string())],
                 ),
-                RefundError::Repeated { line } => {
-                    fill(s("refund_repeated"), &[("line", &(line + 1).to_string())])
-                }
+                RefundError::Repeated { line } => fill(
+                    s(Word::RefundRepeated),
+                    &[("line", &(line + 1).to_string())],
+                ),
                 RefundError::Money(m) => return crate::i18n::domain_words(m, t, currency),
             },
             E::Refused(r) => r.words(lang),
@@ -301,35 +304,35 @@ impl super::StoreError {
         let s = |key| store_text(lang, key);
         let path = |p: &std::path::Path| p.display().to_string();
         match self {
-            E::NotInitialized(d) => fill(s("not_initialized"), &[("dir", &path(d))]),
-            E::AlreadyExists(p) => fill(s("already_exists"), &[("path", &path(p))]),
-            E::InUse(p) => fill(s("in_use"), &[("path", &path(p))]),
+            E::NotInitialized(d) => fill(s(Word::NotInitialized), &[("dir", &path(d))]),
+            E::AlreadyExists(p) => fill(s(Word::AlreadyExists), &[("path", &path(p))]),
+            E::InUse(p) => fill(s(Word::InUse), &[("path", &path(p))]),
             E::NewerSchema {
                 path: p,
                 found,
                 supported,
             } => fill(
-                s("newer_schema"),
+                s(Word::NewerSchema),
                 &[
                     ("path", &path(p)),
                     ("found", &found.to_string()),
                     ("supported", &supported.to_string()),
                 ],
             ),
-            E::Corrupt(d) => fill(s("corrupt"), &[("detail", d)]),
-            E::NotAStore(p) => fill(s("not_a_store"), &[("path", &path(p))]),
+            E::Corrupt(d) => fill(s(Word::Corrupt), &[("detail", d)]),
+            E::NotAStore(p) => fill(s(Word::NotAStore), &[("path", &path(p))]),
             E::Unreadable { path: p, detail } => {
                 let detail = if detail == super::NONSENSE_PAGE {
-                    s("nonsense_page")
+                    s(Word::NonsensePage)
                 } else {
                     detail
                 };
                 fill(
-                    s("unreadable_file"),
+                    s(Word::UnreadableFile),
                     &[("path", &path(p)), ("detail", detail)],
                 )
             }
-            E::Db(d) => fill(s("db"), &[("detail", d)]),
+            E::Db(d) => fill(s(Word::Db), &[("detail", d)]),
             E::Disk(d) => d.words(lang),
             E::Io(e) => crate::i18n::io_words(e, lang),
             E::Found(p) => p.words(lang),

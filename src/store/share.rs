@@ -12,6 +12,7 @@
 //! backup one line `path<TAB>documents<TAB>bytes`.
 
 use super::{Store, StoreError};
+use crate::i18n::Word;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -166,7 +167,7 @@ fn answer(store: &Store, conn: UnixStream, lang: crate::i18n::Language) -> io::R
     let line = request_line(&conn, REQUEST_DEADLINE)?;
     let mut out = io::BufWriter::new(&conn);
     let Some(req) = Request::parse(&line) else {
-        let said = crate::i18n::store_text(lang, "request_unknown");
+        let said = crate::i18n::store_text(lang, Word::RequestUnknown);
         writeln!(out, "error\t{said}")?;
         return out.flush();
     };

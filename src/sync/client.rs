@@ -4,6 +4,7 @@
 
 use super::json::{doc_id, doc_rev, to_json};
 use crate::domain::numbering::{DocKind, parse_number};
+use crate::i18n::Word;
 use crate::store::history::Worded;
 use crate::store::{Store, StoreError};
 use serde_json::{Value, json};
@@ -60,26 +61,28 @@ impl SyncError {
         use crate::i18n::{fill, store_text};
         let t = |key| store_text(lang, key);
         match self {
-            SyncError::NotConfigured => t("sync_not_configured").into(),
+            SyncError::NotConfigured => t(Word::SyncNotConfigured).into(),
             SyncError::Unreachable { url, why } => fill(
-                t("sync_unreachable"),
+                t(Word::SyncUnreachable),
                 &[("url", url), ("why", &why.words(lang))],
             ),
             SyncError::Status { url, status, body } => fill(
-                t("sync_status"),
+                t(Word::SyncStatus),
                 &[
                     ("url", url),
                     ("status", &status.to_string()),
                     ("body", body),
                 ],
             ),
-            SyncError::Auth { status } => fill(t("sync_auth"), &[("status", &status.to_string())]),
-            SyncError::Claimed { code, other } => {
-                fill(t("sync_claimed"), &[("code", code), ("other", other)])
+            SyncError::Auth { status } => {
+                fill(t(Word::SyncAuth), &[("status", &status.to_string())])
             }
-            SyncError::Collision(id) => fill(t("sync_collision"), &[("id", id)]),
-            SyncError::TakeOverClash(n) => fill(t("sync_take_over_clash"), &[("number", n)]),
-            SyncError::Protocol(d) => fill(t("sync_protocol"), &[("detail", d)]),
+            SyncError::Claimed { code, other } => {
+                fill(t(Word::SyncClaimed), &[("code", code), ("other", other)])
+            }
+            SyncError::Collision(id) => fill(t(Word::SyncCollision), &[("id", id)]),
+            SyncError::TakeOverClash(n) => fill(t(Word::SyncTakeOverClash), &[("number", n)]),
+            SyncError::Protocol(d) => fill(t(Word::SyncProtocol), &[("detail", d)]),
             SyncError::BadDocument(d) => d.words(lang),
             SyncError::Store(e) => e.words(lang, None),
         }
@@ -933,15 +936,15 @@ impl NetWhy {
         use crate::i18n::{fill, store_text};
         let t = |key| store_text(lang, key);
         match self {
-            NetWhy::Refused => t("net_refused").into(),
-            NetWhy::TimedOut => t("net_timed_out").into(),
-            NetWhy::HostNotFound => t("net_host_not_found").into(),
-            NetWhy::NoRoute => t("net_no_route").into(),
-            NetWhy::Dropped => t("net_dropped").into(),
-            NetWhy::Untrusted(d) => fill(t("net_untrusted"), &[("detail", d)]),
-            NetWhy::CaAsServer => t("net_ca_as_server").into(),
-            NetWhy::CaUnreadable(d) => fill(t("net_ca_unreadable"), &[("detail", d)]),
-            NetWhy::CaNoPem => t("net_ca_no_pem").into(),
+            NetWhy::Refused => t(Word::NetRefused).into(),
+            NetWhy::TimedOut => t(Word::NetTimedOut).into(),
+            NetWhy::HostNotFound => t(Word::NetHostNotFound).into(),
+            NetWhy::NoRoute => t(Word::NetNoRoute).into(),
+            NetWhy::Dropped => t(Word::NetDropped).into(),
+            NetWhy::Untrusted(d) => fill(t(Word::NetUntrusted), &[("detail", d)]),
+            NetWhy::CaAsServer => t(Word::NetCaAsServer).into(),
+            NetWhy::CaUnreadable(d) => fill(t(Word::NetCaUnreadable), &[("detail", d)]),
+            NetWhy::CaNoPem => t(Word::NetCaNoPem).into(),
             NetWhy::Other(d) => d.clone(),
         }
     }
@@ -993,22 +996,22 @@ impl BadDoc {
         };
         let field = |name: &str, why: String| format!("{name}: {why}");
         let why = match &self.why {
-            BadDocWhy::Missing(k) => fill(t("doc_missing"), &[("field", k)]),
-            BadDocWhy::SkuNotId(sku) => fill(t("doc_sku_not_id"), &[("sku", sku)]),
-            BadDocWhy::BarcodeNotText => t("doc_barcode_not_text").into(),
-            BadDocWhy::BarcodesNotList => t("doc_barcodes_not_list").into(),
+            BadDocWhy::Missing(k) => fill(t(Word::DocMissing), &[("field", k)]),
+            BadDocWhy::SkuNotId(sku) => fill(t(Word::DocSkuNotId), &[("sku", sku)]),
+            BadDocWhy::BarcodeNotText => t(Word::DocBarcodeNotText).into(),
+            BadDocWhy::BarcodesNotList => t(Word::DocBarcodesNotList).into(),
             BadDocWhy::Price(e) => field("price", domain(e)),
             BadDocWhy::TaxRate(e) => field("tax_rate", domain(e)),
-            BadDocWhy::SoldBy => t("doc_sold_by").into(),
-            BadDocWhy::OpenPrice => t("doc_open_price").into(),
+            BadDocWhy::SoldBy => t(Word::DocSoldBy).into(),
+            BadDocWhy::OpenPrice => t(Word::DocOpenPrice).into(),
             BadDocWhy::Product(e) => domain(e),
             BadDocWhy::Customer(e) => domain(e),
-            BadDocWhy::KeyNotId(key) => fill(t("doc_key_not_id"), &[("key", key)]),
-            BadDocWhy::Points(p) => fill(t("doc_points"), &[("value", p)]),
+            BadDocWhy::KeyNotId(key) => fill(t(Word::DocKeyNotId), &[("key", key)]),
+            BadDocWhy::Points(p) => fill(t(Word::DocPoints), &[("value", p)]),
         };
-        let text = fill(t("doc_refused"), &[("id", &self.id), ("why", &why)]);
+        let text = fill(t(Word::DocRefused), &[("id", &self.id), ("why", &why)]);
         if self.stopped {
-            fill(t("doc_stopped"), &[("refusal", &text)])
+            fill(t(Word::DocStopped), &[("refusal", &text)])
         } else {
             text
         }

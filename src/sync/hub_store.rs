@@ -2,6 +2,7 @@
 //! branches) over one redb file. Nothing is ever overwritten by a replicated write: a second
 //! revision of an id becomes a conflict branch beside the winner, as CouchDB keeps it.
 
+use crate::i18n::Word;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -78,8 +79,8 @@ impl HubError {
     pub fn words(&self, lang: crate::i18n::Language) -> String {
         use crate::i18n::store_text;
         match self {
-            HubError::ShortPassword => store_text(lang, "hub_short_password").into(),
-            HubError::InUse => store_text(lang, "hub_in_use").into(),
+            HubError::ShortPassword => store_text(lang, Word::HubShortPassword).into(),
+            HubError::InUse => store_text(lang, Word::HubInUse).into(),
             other => other.to_string(),
         }
     }
