@@ -1,7 +1,7 @@
 //! The sales journal: one row per document in a date range, as text for people or CSV for
 //! spreadsheets.
 
-use crate::domain::document::{DocBody, Override, SealedDocument};
+use crate::domain::document::{DocBody, Override, OverrideAction, SealedDocument};
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
@@ -212,7 +212,11 @@ impl Detail {
 /// An override as the CSV writes it ("void_line by ana (wrong item)"), or for people in `lang`.
 pub fn override_text(o: &Override, lang: Option<Language>) -> String {
     let (w, action, reason) = match lang {
-        None => (cli_words(Language::En), o.action.clone(), o.reason.clone()),
+        None => (
+            cli_words(Language::En),
+            o.action.code().to_string(),
+            o.reason.clone(),
+        ),
         Some(l) => (
             cli_words(l),
             crate::i18n::override_name(&o.action, l),
@@ -325,7 +329,7 @@ impl JournalRow {
             .iter()
             .map(|o| {
                 Some(Override {
-                    action: o["action"].as_str()?.to_string(),
+                    action: OverrideAction::from_code(o["action"].as_str()?),
                     supervisor: o["supervisor"].as_str()?.to_string(),
                     reason: o["reason"].as_str()?.to_string(),
                 })

@@ -680,7 +680,7 @@ mod tests {
                 held_deleted: 1,
                 given_back: Money::from_minor(5_000_000),
                 overrides: vec![OverrideCount {
-                    action: "cash_out_over".into(),
+                    action: crate::domain::document::OverrideAction::CashOutOver,
                     count: 4,
                 }],
             }),
@@ -720,7 +720,8 @@ mod tests {
                     );
                 }
                 assert!(text.iter().any(|t| t.ends_with("FV1-004321")));
-                let name = override_name("cash_out_over", lang);
+                let name =
+                    override_name(&crate::domain::document::OverrideAction::CashOutOver, lang);
                 assert!(text.iter().any(|t| t.contains(&name)), "{name}");
             }
         }

@@ -580,7 +580,7 @@ fn a_busy_day_reconciles_to_the_peso() {
         trail
             .overrides
             .iter()
-            .find(|o| o.action == a)
+            .find(|o| o.action.code() == a)
             .map_or(0, |o| o.count)
     };
     assert_eq!(by_kind("void_line"), did.voided_after_payment);

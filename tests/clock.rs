@@ -151,7 +151,10 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
             assert_eq!(c.opened, "FV1-DA-000001");
             assert_eq!(c.floats, Money::from_minor(100_000));
             assert_eq!(c.overrides[0].supervisor, "ana");
-            assert_eq!(c.overrides[0].action, "correct_day");
+            assert_eq!(
+                c.overrides[0].action,
+                caja::domain::document::OverrideAction::CorrectDay
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -279,7 +282,7 @@ fn the_stores_date_search_lists_each_dates_documents_around_a_correction() {
         ..header(22, 0)
     };
     let ov = || caja::domain::document::Override {
-        action: "correct_day".into(),
+        action: caja::domain::document::OverrideAction::CorrectDay,
         supervisor: "ana".into(),
         reason: "wrong clock".into(),
     };

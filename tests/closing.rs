@@ -61,7 +61,7 @@ fn sale(
 
 fn ov(action: &str) -> Override {
     Override {
-        action: action.into(),
+        action: caja::domain::document::OverrideAction::from_code(action),
         supervisor: "ana".into(),
         reason: "test".into(),
     }
@@ -254,7 +254,7 @@ fn shifts_x_and_z_add_up_to_the_hand_computed_day() {
                 .iter()
                 .zip([2, 1, 1])
                 .map(|(a, count)| OverrideCount {
-                    action: a.to_string(),
+                    action: caja::domain::document::OverrideAction::from_code(a),
                     count,
                 })
                 .collect(),

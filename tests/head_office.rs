@@ -84,7 +84,7 @@ fn busy_day(s: &Store) {
             amount: caja::domain::Money::from_minor(7_000),
             after_payment,
             overrides: vec![caja::domain::document::Override {
-                action: "void_line".into(),
+                action: caja::domain::document::OverrideAction::VoidLine,
                 supervisor: "ana".into(),
                 reason: "wrong item".into(),
             }],

@@ -153,7 +153,7 @@ proptest! {
             rounding,
             reason: "producto en mal estado, el cliente trae la factura".into(),
             overrides: vec![caja::domain::document::Override {
-                action: "refund".into(),
+                action: caja::domain::document::OverrideAction::Refund,
                 supervisor: "ana".into(),
                 reason: "x".into(),
             }],
@@ -234,7 +234,7 @@ fn example_receipts_at_42_columns() {
         rounding,
         reason: "empaque roto".into(),
         overrides: vec![caja::domain::document::Override {
-            action: "refund".into(),
+            action: caja::domain::document::OverrideAction::Refund,
             supervisor: "ana".into(),
             reason: "empaque roto".into(),
         }],
@@ -251,7 +251,7 @@ fn example_receipts_at_42_columns() {
         amount: Money::from_minor(150_000),
         reason: "consignación al banco".into(),
         overrides: vec![caja::domain::document::Override {
-            action: "cash_out".into(),
+            action: caja::domain::document::OverrideAction::CashOut,
             supervisor: "ana".into(),
             reason: "consignación al banco".into(),
         }],

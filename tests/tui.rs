@@ -253,7 +253,7 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     assert!(second.after_payment && second.amount.is_positive());
     assert_eq!(
         (
-            second.overrides[0].action.as_str(),
+            second.overrides[0].action.code(),
             second.overrides[0].supervisor.as_str()
         ),
         ("void_line", "ana")
@@ -304,7 +304,12 @@ fn f8_void_and_esc_cancel_are_recorded_and_appear_in_the_x() {
         panic!()
     };
     assert_eq!((c.lines.len(), c.total, c.held), (1, total, false));
-    assert!(c.overrides.iter().any(|o| o.action == "discount"), "{c:?}");
+    assert!(
+        c.overrides
+            .iter()
+            .any(|o| o.action == caja::domain::document::OverrideAction::Discount),
+        "{c:?}"
+    );
     menu(&mut app, "x");
     let x = screen(&app, 80, 24);
     assert!(
@@ -513,11 +518,9 @@ fn cash_out_over_the_drawer_needs_a_pin() {
     keys(&mut app, "ana\n1234\n");
     let (_, d) = store.doc_by_number("FV1-MC-000002").unwrap().unwrap();
     assert!(
-        d.doc
-            .body
-            .overrides()
-            .iter()
-            .any(|o| o.action == "cash_out_over" && o.supervisor == "ana"),
+        d.doc.body.overrides().iter().any(|o| o.action
+            == caja::domain::document::OverrideAction::CashOutOver
+            && o.supervisor == "ana"),
         "{:?}",
         d.doc.body
     );
@@ -536,7 +539,10 @@ fn discounts_over_the_limit_need_a_supervisor() {
     assert!(matches!(app.popup, Some(Popup::Pin(_))));
     keys(&mut app, "ana\n1234\n");
     assert!(app.ticket.total() < Money::from_minor(9_000));
-    assert_eq!(app.ticket.overrides[0].action, "discount");
+    assert_eq!(
+        app.ticket.overrides[0].action,
+        caja::domain::document::OverrideAction::Discount
+    );
 }
 
 #[test]
@@ -1795,7 +1801,10 @@ fn a_quantity_over_the_limit_asks_a_supervisor_and_no_figure_is_cut() {
     assert!(app.popup.is_none(), "{:?}", app.message);
     assert_eq!(app.ticket.lines.len(), 4);
     assert!(
-        app.ticket.overrides.iter().any(|o| o.action == "quantity"),
+        app.ticket
+            .overrides
+            .iter()
+            .any(|o| o.action == caja::domain::document::OverrideAction::Quantity),
         "{:?}",
         app.ticket.overrides
     );

@@ -74,8 +74,8 @@ impl App {
         }
         body.overrides.push(Override {
             action: match f.direction {
-                CashDirection::In => "cash_in".into(),
-                CashDirection::Out => "cash_out".into(),
+                CashDirection::In => crate::domain::document::OverrideAction::CashIn,
+                CashDirection::Out => crate::domain::document::OverrideAction::CashOut,
             },
             supervisor: self.supervisor.clone().unwrap_or_default(),
             reason: f.reason.trim().into(),

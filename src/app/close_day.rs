@@ -112,9 +112,11 @@ impl CloseJob {
             }
             say(STEP_Z, StepStatus::Running);
             let ov = Override {
-                action: "close_day".into(),
+                action: crate::domain::document::OverrideAction::CloseDay,
                 supervisor: self.supervisor.clone(),
-                reason: "close of day".into(),
+                reason: crate::domain::document::RegisterReason::CloseOfDay
+                    .text()
+                    .into(),
             };
             match self.store.close_day(&self.header, vec![ov]) {
                 Ok((c, _)) => {

@@ -137,11 +137,15 @@ impl App {
             .map(|u| u.name.clone())
             .unwrap_or_default();
         let body = NoSaleBody {
-            reason: "drawer test".into(),
+            reason: crate::domain::document::RegisterReason::DrawerTest
+                .text()
+                .into(),
             overrides: vec![Override {
-                action: "drawer_test".into(),
+                action: crate::domain::document::OverrideAction::DrawerTest,
                 supervisor: who,
-                reason: "diagnostics".into(),
+                reason: crate::domain::document::RegisterReason::Diagnostics
+                    .text()
+                    .into(),
             }],
         };
         let header = self.header();

@@ -140,7 +140,7 @@ impl App {
         let body = crate::domain::document::NoSaleBody {
             reason: reason.trim().to_string(),
             overrides: vec![Override {
-                action: "no_sale".into(),
+                action: crate::domain::document::OverrideAction::NoSale,
                 supervisor,
                 reason: reason.trim().into(),
             }],

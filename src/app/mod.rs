@@ -43,7 +43,7 @@ pub use users::UserForm;
 
 use crate::config::{Config, Language};
 use crate::devices::printer::{PrinterCmd, PrinterEvent, PrinterState};
-use crate::domain::document::{Override, Stamp};
+use crate::domain::document::{Override, OverrideAction, RegisterReason, Stamp};
 use crate::domain::money::Money;
 use crate::i18n::{Texts, texts};
 use crate::store::{DocHeader, Store, User};
@@ -519,11 +519,16 @@ impl App {
     }
 
     /// Records who authorized what, inside the document it allows.
-    fn override_by(&self, supervisor: &str, action: &str, reason: &str) -> Override {
+    fn override_by(
+        &self,
+        supervisor: &str,
+        action: OverrideAction,
+        reason: RegisterReason,
+    ) -> Override {
         Override {
-            action: action.into(),
+            action,
             supervisor: supervisor.into(),
-            reason: reason.into(),
+            reason: reason.text().into(),
         }
     }
 
@@ -697,20 +702,35 @@ impl App {
     fn authorized(&mut self, supervisor: &str, action: Guarded) {
         match action {
             Guarded::VoidLine(i) => {
-                let ov = self.override_by(supervisor, "void_line", "after payment started");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::VoidLine,
+                    RegisterReason::AfterPaymentStarted,
+                );
                 self.void_line(i, Some(ov));
             }
             Guarded::Cancel => {
-                let ov = self.override_by(supervisor, "cancel", "tenders given back");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::Cancel,
+                    RegisterReason::TendersGivenBack,
+                );
                 self.cancel_ticket(Some(ov));
             }
             Guarded::DeleteHeld(id) => {
-                let ov = self.override_by(supervisor, "cancel", "held ticket deleted");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::Cancel,
+                    RegisterReason::HeldTicketDeleted,
+                );
                 self.delete_held(id, Some(ov));
             }
             Guarded::CashOut(amount, reason) => {
-                let ov =
-                    self.override_by(supervisor, "cash_out_over", "more than the drawer holds");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::CashOutOver,
+                    RegisterReason::OverDrawer,
+                );
                 let f = CashForm {
                     direction: crate::domain::document::CashDirection::Out,
                     amount,
@@ -720,7 +740,11 @@ impl App {
                 self.commit_cash(&f, Some(ov));
             }
             Guarded::Discount(target, d) => {
-                let ov = self.override_by(supervisor, "discount", "over the limit");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::Discount,
+                    RegisterReason::OverLimit,
+                );
                 if self.set_discount(target, d) {
                     self.ticket.overrides.push(ov);
                 }
@@ -730,11 +754,15 @@ impl App {
                 self.screen = Screen::Menu;
             }
             Guarded::OpenDay(date, float, why) => {
-                let ov = self.override_by(supervisor, "open_day", why.reason());
+                let ov = self.override_by(supervisor, OverrideAction::OpenDay, why.reason());
                 self.open_shift(date, true, float, vec![ov]);
             }
             Guarded::Quantity(q) => {
-                let ov = self.override_by(supervisor, "quantity", "over the limit");
+                let ov = self.override_by(
+                    supervisor,
+                    OverrideAction::Quantity,
+                    RegisterReason::OverLimit,
+                );
                 self.put_line(&q.product, q.qty, q.unit_price, Some(ov));
             }
             Guarded::TakeOver => {

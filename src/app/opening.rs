@@ -3,7 +3,7 @@
 
 use super::{App, Guarded, Level, LoginForm, Screen, edit};
 use crate::domain::day::{Why, propose};
-use crate::domain::document::Override;
+use crate::domain::document::{Override, OverrideAction, RegisterReason};
 use crate::domain::money::Money;
 use crate::domain::user::Permission;
 use crate::i18n::fill;
@@ -258,7 +258,11 @@ impl App {
             .clone()
             .or_else(|| self.user.as_ref().map(|u| u.name.clone()))
             .unwrap_or_default();
-        let ov = self.override_by(&supervisor, "correct_day", "wrong clock");
+        let ov = self.override_by(
+            &supervisor,
+            OverrideAction::CorrectDay,
+            RegisterReason::WrongClock,
+        );
         let mut header = self.header();
         header.business_date = date;
         match store.correct_day(&header, vec![ov]) {

@@ -120,7 +120,7 @@ impl App {
             .collect();
         let supervisor = self.supervisor.clone().unwrap_or_default();
         let ov = Override {
-            action: "refund".into(),
+            action: crate::domain::document::OverrideAction::Refund,
             supervisor,
             reason: reason.trim().into(),
         };

@@ -83,9 +83,9 @@ impl App {
             Vec::new()
         } else {
             vec![Override {
-                action: "close_shift".into(),
+                action: crate::domain::document::OverrideAction::CloseShift,
                 supervisor: self.supervisor.clone().unwrap_or_default(),
-                reason: format!("shift of {}", shift.cashier),
+                reason: crate::domain::document::RegisterReason::shift_of(&shift.cashier),
             }]
         };
         match store.close_shift(&self.header(), &shift.cashier, counted, overrides) {

@@ -2,6 +2,7 @@
 //! supervisor. The register sells on its open business date, not on the wall clock: a day that
 //! runs past midnight stays one business date until its close (Z).
 
+use super::document::RegisterReason;
 use chrono::NaiveDate;
 
 /// How opening a date relates to the last close.
@@ -51,11 +52,11 @@ pub enum Why {
 
 impl Why {
     /// The override's reason as stored in the document (English, worded for people at the edge).
-    pub fn reason(self) -> &'static str {
+    pub fn reason(self) -> RegisterReason {
         match self {
-            Why::FirstDate => "first business date",
-            Why::Gap { .. } | Why::ClosedToday { .. } => "date out of sequence",
-            Why::ServerDate { .. } => "clock differs from the server",
+            Why::FirstDate => RegisterReason::FirstBusinessDate,
+            Why::Gap { .. } | Why::ClosedToday { .. } => RegisterReason::DateOutOfSequence,
+            Why::ServerDate { .. } => RegisterReason::ServerClock,
         }
     }
 }

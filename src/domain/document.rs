@@ -70,10 +70,188 @@ impl std::fmt::Display for BusinessDate {
 /// A supervisor's authorization recorded inside the document it allowed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Override {
-    pub action: String,
+    pub action: OverrideAction,
     pub supervisor: String,
+    /// A [`RegisterReason`]'s words, or what a person typed (a cash movement's reason).
     pub reason: String,
 }
+
+/// What a supervisor's override allowed, or what the register recorded on its own (a
+/// shift's or a day's close, the drawer test).
+///
+/// Stored as its code, a string: the bytes are those of the `String` this type replaced,
+/// in postcard and in JSON, so every store and journal written before reads the same. A
+/// code this caja does not know (from a newer register, through the hub) is kept as read.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OverrideAction {
+    Discount,
+    VoidLine,
+    Cancel,
+    Refund,
+    NoSale,
+    CashIn,
+    CashOut,
+    CashOutOver,
+    OpenDay,
+    CorrectDay,
+    Price,
+    Quantity,
+    CloseDay,
+    CloseShift,
+    DrawerTest,
+    Other(String),
+}
+
+impl OverrideAction {
+    /// Every action this caja names (not `Other`).
+    pub const KNOWN: [OverrideAction; 15] = [
+        OverrideAction::Discount,
+        OverrideAction::VoidLine,
+        OverrideAction::Cancel,
+        OverrideAction::Refund,
+        OverrideAction::NoSale,
+        OverrideAction::CashIn,
+        OverrideAction::CashOut,
+        OverrideAction::CashOutOver,
+        OverrideAction::OpenDay,
+        OverrideAction::CorrectDay,
+        OverrideAction::Price,
+        OverrideAction::Quantity,
+        OverrideAction::CloseDay,
+        OverrideAction::CloseShift,
+        OverrideAction::DrawerTest,
+    ];
+
+    /// The stored code.
+    pub fn code(&self) -> &str {
+        use OverrideAction as A;
+        match self {
+            A::Discount => "discount",
+            A::VoidLine => "void_line",
+            A::Cancel => "cancel",
+            A::Refund => "refund",
+            A::NoSale => "no_sale",
+            A::CashIn => "cash_in",
+            A::CashOut => "cash_out",
+            A::CashOutOver => "cash_out_over",
+            A::OpenDay => "open_day",
+            A::CorrectDay => "correct_day",
+            A::Price => "price",
+            A::Quantity => "quantity",
+            A::CloseDay => "close_day",
+            A::CloseShift => "close_shift",
+            A::DrawerTest => "drawer_test",
+            A::Other(code) => code,
+        }
+    }
+
+    /// The action of a stored code; an unknown one is kept as `Other`.
+    pub fn from_code(code: &str) -> OverrideAction {
+        Self::KNOWN
+            .iter()
+            .find(|a| a.code() == code)
+            .cloned()
+            .unwrap_or_else(|| OverrideAction::Other(code.to_string()))
+    }
+}
+
+/// Ordered by code, as the X and Z reports list them.
+impl Ord for OverrideAction {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.code().cmp(other.code())
+    }
+}
+
+impl PartialOrd for OverrideAction {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Serialize for OverrideAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for OverrideAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        Ok(OverrideAction::from_code(&code))
+    }
+}
+
+/// A reason the register records itself, beside an override or a no-sale. Sealed documents
+/// keep it in English (these words, for people at the edge); receipts and reports read it
+/// back with [`RegisterReason::parse`] to word it in the register's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegisterReason {
+    AfterPaymentStarted,
+    TendersGivenBack,
+    HeldTicketDeleted,
+    OverDrawer,
+    OverLimit,
+    DateOutOfSequence,
+    FirstBusinessDate,
+    ServerClock,
+    WrongClock,
+    CloseOfDay,
+    DrawerTest,
+    Diagnostics,
+}
+
+impl RegisterReason {
+    pub const ALL: [RegisterReason; 12] = [
+        RegisterReason::AfterPaymentStarted,
+        RegisterReason::TendersGivenBack,
+        RegisterReason::HeldTicketDeleted,
+        RegisterReason::OverDrawer,
+        RegisterReason::OverLimit,
+        RegisterReason::DateOutOfSequence,
+        RegisterReason::FirstBusinessDate,
+        RegisterReason::ServerClock,
+        RegisterReason::WrongClock,
+        RegisterReason::CloseOfDay,
+        RegisterReason::DrawerTest,
+        RegisterReason::Diagnostics,
+    ];
+
+    /// The stored words.
+    pub fn text(self) -> &'static str {
+        use RegisterReason as R;
+        match self {
+            R::AfterPaymentStarted => "after payment started",
+            R::TendersGivenBack => "tenders given back",
+            R::HeldTicketDeleted => "held ticket deleted",
+            R::OverDrawer => "more than the drawer holds",
+            R::OverLimit => "over the limit",
+            R::DateOutOfSequence => "date out of sequence",
+            R::FirstBusinessDate => "first business date",
+            R::ServerClock => "clock differs from the server",
+            R::WrongClock => "wrong clock",
+            R::CloseOfDay => "close of day",
+            R::DrawerTest => "drawer test",
+            R::Diagnostics => "diagnostics",
+        }
+    }
+
+    /// The register's reason these stored words are, if they are one.
+    pub fn parse(text: &str) -> Option<RegisterReason> {
+        Self::ALL.into_iter().find(|r| r.text() == text)
+    }
+
+    /// The words of a shift's close: "shift of {cashier}".
+    pub fn shift_of(cashier: &str) -> String {
+        format!("{SHIFT_OF}{cashier}")
+    }
+
+    /// The cashier of a shift close's words.
+    pub fn shift_cashier(text: &str) -> Option<&str> {
+        text.strip_prefix(SHIFT_OF)
+    }
+}
+
+const SHIFT_OF: &str = "shift of ";
 
 /// A sold line as committed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -78,7 +78,7 @@ pub struct Trail {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OverrideCount {
-    pub action: String,
+    pub action: super::document::OverrideAction,
     pub count: u32,
 }
 
@@ -175,7 +175,7 @@ impl ReportBuilder {
         self.r.overrides = self.r.overrides.saturating_add(overrides.len() as u32);
         for o in overrides {
             let by = &mut self.trail.overrides;
-            match by.binary_search_by(|c| c.action.as_str().cmp(&o.action)) {
+            match by.binary_search_by(|c| c.action.cmp(&o.action)) {
                 Ok(i) => by[i].count = by[i].count.saturating_add(1),
                 Err(i) => by.insert(
                     i,
@@ -198,7 +198,10 @@ impl ReportBuilder {
                 add(&mut r.discounts, s.discount)?;
                 add(&mut r.sales_total, s.total)?;
                 add(&mut r.rounding, s.rounding)?;
-                let voids = overrides.iter().filter(|o| o.action == "void_line").count();
+                let voids = overrides
+                    .iter()
+                    .filter(|o| o.action == super::document::OverrideAction::VoidLine)
+                    .count();
                 r.voids = r.voids.saturating_add(voids as u32);
                 for t in &s.tenders {
                     self.tender(t.kind, t.amount)?;

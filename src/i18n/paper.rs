@@ -1,6 +1,7 @@
 //! The words on paper: receipts and printed reports, by name, in both languages.
 
 use super::Language;
+use crate::domain::document::{OverrideAction, RegisterReason};
 use crate::domain::tender::TenderKind;
 
 /// The words a receipt and a printed report use, by name.
@@ -227,66 +228,60 @@ pub fn words(lang: Language) -> &'static Words {
 }
 
 /// A supervisor override's action as people read it.
-pub fn override_name(action: &str, lang: Language) -> String {
-    let es = lang == Language::Es;
-    let known = match action {
-        "discount" => Some(if es { "Descuento" } else { "Discount" }),
-        "void_line" => Some(if es { "Anular línea" } else { "Void line" }),
-        "cancel" => Some(if es {
-            "Anular tiquete"
-        } else {
-            "Cancel ticket"
-        }),
-        "refund" => Some(if es { "Devolución" } else { "Refund" }),
-        "no_sale" => Some(if es { "Sin venta" } else { "No sale" }),
-        "cash_in" => Some(if es { "Entrada" } else { "Cash in" }),
-        "cash_out" => Some(if es { "Salida" } else { "Cash out" }),
-        "cash_out_over" => Some(if es {
-            "Salida sobre caja"
-        } else {
-            "Cash out over drawer"
-        }),
-        "open_day" => Some(if es {
-            "Día fuera de orden"
-        } else {
-            "Date out of sequence"
-        }),
-        "correct_day" => Some(if es {
-            "Corrección de fecha"
-        } else {
-            "Date correction"
-        }),
-        "price" => Some(if es { "Precio" } else { "Price" }),
-        "quantity" => Some(if es { "Cantidad" } else { "Quantity" }),
-        _ => None,
+pub fn override_name(action: &OverrideAction, lang: Language) -> String {
+    use OverrideAction as A;
+    let (es, en) = match action {
+        A::Discount => ("Descuento", "Discount"),
+        A::VoidLine => ("Anular línea", "Void line"),
+        A::Cancel => ("Anular tiquete", "Cancel ticket"),
+        A::Refund => ("Devolución", "Refund"),
+        A::NoSale => ("Sin venta", "No sale"),
+        A::CashIn => ("Entrada", "Cash in"),
+        A::CashOut => ("Salida", "Cash out"),
+        A::CashOutOver => ("Salida sobre caja", "Cash out over drawer"),
+        A::OpenDay => ("Día fuera de orden", "Date out of sequence"),
+        A::CorrectDay => ("Corrección de fecha", "Date correction"),
+        A::Price => ("Precio", "Price"),
+        A::Quantity => ("Cantidad", "Quantity"),
+        A::CloseDay => ("Cierre del día", "Close of day"),
+        A::CloseShift => ("Cierre de turno", "Shift close"),
+        A::DrawerTest => ("Prueba del cajón", "Drawer test"),
+        A::Other(code) => return code.clone(),
     };
-    known.map_or_else(|| action.to_string(), str::to_string)
+    match lang {
+        Language::Es => es,
+        Language::En => en,
+    }
+    .to_string()
 }
 
 /// A reason the register itself recorded (with a supervisor's override, or on the drawer
 /// test's no-sale), as people read it: sealed documents keep it in English ("after payment
 /// started"); a reason a person typed stays as typed.
 pub fn override_reason(reason: &str, lang: Language) -> String {
+    use RegisterReason as R;
     if lang == Language::En {
         return reason.to_string();
     }
-    if let Some(cashier) = reason.strip_prefix("shift of ") {
+    if let Some(cashier) = RegisterReason::shift_cashier(reason) {
         return format!("turno de {cashier}");
     }
-    match reason {
-        "after payment started" => "con el pago iniciado",
-        "tenders given back" => "pagos devueltos",
-        "held ticket deleted" => "tiquete en espera borrado",
-        "more than the drawer holds" => "más de lo que hay en el cajón",
-        "over the limit" => "sobre el límite",
-        "date out of sequence" => "fecha fuera de orden",
-        "first business date" => "primera fecha de la tienda",
-        "clock differs from the server" => "el reloj difiere del servidor",
-        "wrong clock" => "reloj equivocado",
-        "close of day" => "cierre del día",
-        "drawer test" => "prueba del cajón",
-        "diagnostics" => "diagnóstico",
-        other => other,
+    let Some(known) = RegisterReason::parse(reason) else {
+        return reason.to_string();
+    };
+    match known {
+        R::AfterPaymentStarted => "con el pago iniciado",
+        R::TendersGivenBack => "pagos devueltos",
+        R::HeldTicketDeleted => "tiquete en espera borrado",
+        R::OverDrawer => "más de lo que hay en el cajón",
+        R::OverLimit => "sobre el límite",
+        R::DateOutOfSequence => "fecha fuera de orden",
+        R::FirstBusinessDate => "primera fecha de la tienda",
+        R::ServerClock => "el reloj difiere del servidor",
+        R::WrongClock => "reloj equivocado",
+        R::CloseOfDay => "cierre del día",
+        R::DrawerTest => "prueba del cajón",
+        R::Diagnostics => "diagnóstico",
     }
     .to_string()
 }
@@ -320,5 +315,21 @@ mod tests {
         assert_eq!(es("shift of ana"), "turno de ana");
         assert_eq!(es("cliente devolvió"), "cliente devolvió");
         assert_eq!(override_reason("drawer test", Language::En), "drawer test");
+        for r in RegisterReason::ALL {
+            assert_ne!(es(r.text()), r.text(), "{r:?} has no Spanish");
+        }
+    }
+
+    /// Every action the register records has a name in each language, and a code this caja
+    /// does not know shows as stored.
+    #[test]
+    fn every_action_has_a_name() {
+        for a in OverrideAction::KNOWN {
+            for lang in [Language::Es, Language::En] {
+                assert_ne!(override_name(&a, lang), a.code(), "{a:?}");
+            }
+        }
+        let newer = OverrideAction::from_code("price_match");
+        assert_eq!(override_name(&newer, Language::Es), "price_match");
     }
 }

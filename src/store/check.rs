@@ -928,7 +928,12 @@ pub(super) fn check_chain(
                 }
             }
             DocBody::Cancel(c) => {
-                if !c.tenders.is_empty() && !c.overrides.iter().any(|o| o.action == "cancel") {
+                if !c.tenders.is_empty()
+                    && !c
+                        .overrides
+                        .iter()
+                        .any(|o| o.action == crate::domain::document::OverrideAction::Cancel)
+                {
                     note(problems, Problem::CancelUnauthorized(label.clone()));
                 }
             }

@@ -147,7 +147,11 @@ impl Store {
         let Some(h) = remove_held(&tx, id)? else {
             return Ok(None);
         };
-        if !h.tenders.is_empty() && !overrides.iter().any(|o| o.action == "cancel") {
+        if !h.tenders.is_empty()
+            && !overrides
+                .iter()
+                .any(|o| o.action == crate::domain::document::OverrideAction::Cancel)
+        {
             return Err(super::Refusal::HeldWithTenders.into());
         }
         let total =

@@ -103,7 +103,7 @@ fn report(c: &Currency, r: &Report) -> Value {
             "cancelled_amount": m(t.cancelled_amount),
             "held_deleted": t.held_deleted,
             "given_back": m(t.given_back),
-            "overrides": t.overrides.iter().map(|o| json!({"action": o.action, "count": o.count})).collect::<Vec<_>>(),
+            "overrides": t.overrides.iter().map(|o| json!({"action": o.action.code(), "count": o.count})).collect::<Vec<_>>(),
         })),
     })
 }
@@ -128,7 +128,7 @@ pub fn to_json(d: &SealedDocument, c: &Currency) -> Value {
         .body
         .overrides()
         .iter()
-        .map(|o| json!({"action": o.action, "supervisor": o.supervisor, "reason": o.reason}))
+        .map(|o| json!({"action": o.action.code(), "supervisor": o.supervisor, "reason": o.reason}))
         .collect();
     if !overrides.is_empty() {
         v["overrides"] = Value::Array(overrides);

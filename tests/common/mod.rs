@@ -505,7 +505,7 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
     s.commit(&header(22, 11), DocBody::CashMove(cash)).unwrap();
     // A date opened and corrected by a supervisor (a date correction is sealed too).
     let ov = caja::domain::document::Override {
-        action: "correct_day".into(),
+        action: caja::domain::document::OverrideAction::CorrectDay,
         supervisor: "ana".into(),
         reason: "wrong clock".into(),
     };
