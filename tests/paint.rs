@@ -118,6 +118,7 @@ fn painting_the_input_line_alone_shows_what_a_whole_frame_shows() {
     let mut painter = caja::ui::Painter::default();
     let mut screen = Screen::new();
     let mut partial = 0;
+    let mut typed: Vec<usize> = Vec::new();
     let mut press = |app: &mut App, code: KeyCode, mods: KeyModifiers| {
         app.on_key(KeyEvent::new(code, mods));
         if code == KeyCode::Esc {
@@ -128,6 +129,9 @@ fn painting_the_input_line_alone_shows_what_a_whole_frame_shows() {
             .paint(&mut term, app, &theme, app.input_only)
             .unwrap();
         let bytes = std::mem::take(&mut *sink.0.lock().unwrap());
+        if app.input_only && matches!(code, KeyCode::Char(_)) {
+            typed.push(bytes.len());
+        }
         screen.feed(&bytes);
         assert_eq!(screen.text(), whole(app, &theme), "after {code:?}");
     };
@@ -166,4 +170,10 @@ fn painting_the_input_line_alone_shows_what_a_whole_frame_shows() {
         partial > 20,
         "the input line was painted alone {partial} times"
     );
+    // A typed character sends the cells that changed, not the whole line (about 163 bytes
+    // when the line was repainted whole).
+    let most = typed.iter().max().copied().unwrap_or(0);
+    let mean = typed.iter().sum::<usize>() / typed.len().max(1);
+    assert!(typed.len() > 20, "{typed:?}");
+    assert!(mean < 100 && most < 140, "bytes per typed key: {typed:?}");
 }

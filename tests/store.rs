@@ -90,10 +90,19 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
         30,
         "a late acknowledgement never re-queues"
     );
+    // Each commit answers the outbox after it, as a later count does.
+    let c = s
+        .commit(&header(22, 50), sale(&s, &[("ARZ500", 1000)]))
+        .unwrap();
+    assert_eq!((c.seq, c.outbox), (41, 31));
+    let c = s
+        .commit_printed(&header(22, 51), sale(&s, &[("ARZ500", 1000)]))
+        .unwrap();
+    assert_eq!((c.outbox, s.outbox_len().unwrap()), (32, 32));
     drop(s);
     let r = check_dir(dir.path(), |_| {}).unwrap();
     assert!(r.ok(), "{:?}", r.problems);
-    assert_eq!(r.documents, 40);
+    assert_eq!(r.documents, 42);
 }
 
 #[test]

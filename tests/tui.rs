@@ -1137,6 +1137,10 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
         app.ticket.customer.is_none(),
         "the next ticket starts without a customer"
     );
+    // The store said how many documents wait: the day, the shift, the customer, the sale and
+    // its points movement.
+    let waiting = app.store.as_ref().unwrap().outbox_len().unwrap();
+    assert_eq!((app.outbox, waiting), (5, 5));
     printed("FV1-000001");
 
     // The second: found by name, 30 of its points (300) pay part, cash the rest.

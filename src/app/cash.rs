@@ -84,7 +84,7 @@ impl App {
         match store.commit_printed(&self.header(), DocBody::CashMove(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, "cash movement");
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.printer_cmd(PrinterCmd::Wake);
                 self.printer_cmd(PrinterCmd::OpenDrawer(Some(c.number.clone())));
                 let t = fill(

@@ -259,7 +259,8 @@ impl App {
         }
         if z_done {
             self.shift = None;
-            self.outbox += 1;
+            // The Z was committed by the worker, which holds its `Committed`.
+            self.refresh_outbox();
             self.printer_cmd(PrinterCmd::Wake);
             self.refresh_day();
         }

@@ -187,8 +187,8 @@ impl App {
                     return FormResult::Back;
                 };
                 return match store.save_customer(&self.header(), c.clone()) {
-                    Ok(_) => {
-                        self.outbox += 1;
+                    Ok(done) => {
+                        self.outbox = done.outbox;
                         FormResult::Saved(c)
                     }
                     Err(e) => {

@@ -154,7 +154,7 @@ impl App {
                 self.printer_cmd(crate::devices::printer::PrinterCmd::OpenDrawer(Some(
                     c.number.clone(),
                 )));
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.info(
                     Level::Ok,
                     fill(self.texts.no_sale_done, &[("number", &c.number)]),

@@ -446,7 +446,7 @@ impl App {
         self.info(Level::Error, words);
     }
 
-    fn refresh_outbox(&mut self) {
+    pub(super) fn refresh_outbox(&mut self) {
         if let Some(s) = &self.store {
             self.outbox = s.outbox_len().unwrap_or(self.outbox);
         }

@@ -201,7 +201,7 @@ impl App {
             match store.open_day(&header, overrides) {
                 Ok(c) => {
                     tracing::info!(number = %c.number, %date, "business date opened");
-                    self.outbox += 1;
+                    self.outbox = c.outbox;
                 }
                 Err(e) => return self.store_error(e),
             }
@@ -210,7 +210,7 @@ impl App {
             Ok(c) => {
                 tracing::info!(number = %c.number, cashier = %header.cashier, "shift opened");
                 self.shift = Some(c.number.clone());
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.refresh_day();
                 self.screen = Screen::Sale;
                 let t = fill(
@@ -268,7 +268,7 @@ impl App {
         match store.correct_day(&header, vec![ov]) {
             Ok(c) => {
                 tracing::warn!(number = %c.number, %date, "business date corrected");
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.refresh_day();
                 let t = fill(
                     self.texts.correct_day_done,

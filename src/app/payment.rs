@@ -196,10 +196,8 @@ impl App {
         let header = self.header();
         let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
         match store.commit_sale(&header, body, &self.loyalty()) {
-            Ok((c, points)) => {
-                if points.is_some() {
-                    self.outbox += 1;
-                }
+            Ok((c, _points)) => {
+                self.outbox = c.outbox;
                 tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");
                 self.printer_cmd(PrinterCmd::Wake);
                 if cash {
@@ -224,7 +222,6 @@ impl App {
                     change,
                 });
                 self.ticket = Ticket::default();
-                self.outbox += 1;
                 // The sale is durable in the store; its second copy is not being written.
                 if store.journal_failure().is_some() {
                     let number = self.last_sale.as_ref().map(|l| l.number.clone());

@@ -66,7 +66,7 @@ impl App {
         match store.delete_held(id, &header, "", authorized.into_iter().collect()) {
             Ok(Some(c)) => {
                 tracing::info!(number = %c.number, held = id, "held ticket deleted");
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.info(
                     Level::Info,
                     fill(self.texts.held_deleted, &[("number", &c.number)]),

@@ -159,7 +159,7 @@ impl App {
                         &[("number", &c.number), ("paid", &paid)],
                     ),
                 );
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.screen = Screen::Sale;
             }
             Err(e) => self.store_error(e),

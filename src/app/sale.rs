@@ -451,7 +451,7 @@ impl App {
         match store.commit(&self.header(), DocBody::Void(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, sku = %line.sku, amount = amount.minor(), "line voided");
-                self.outbox += 1;
+                self.outbox = c.outbox;
             }
             // The line stays: a void that is not on the record did not happen.
             Err(e) => return self.store_error(e),
@@ -496,7 +496,7 @@ impl App {
         match store.commit(&self.header(), DocBody::Cancel(body)) {
             Ok(c) => {
                 tracing::info!(number = %c.number, total = self.ticket.total().minor(), "ticket cancelled");
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.ticket = Ticket::default();
                 let text = if give_back {
                     fill(self.texts.cancelled_give_back, &[("number", &c.number)])

@@ -91,7 +91,7 @@ impl App {
         match store.close_shift(&self.header(), &shift.cashier, counted, overrides) {
             Ok((c, report)) => {
                 tracing::info!(number = %c.number, cashier = %shift.cashier, "shift closed");
-                self.outbox += 1;
+                self.outbox = c.outbox;
                 self.printer_cmd(PrinterCmd::Wake);
                 let m = |v: Money| currency.format(v);
                 let diff = report.difference().ok().flatten().unwrap_or(Money::ZERO);

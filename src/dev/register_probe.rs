@@ -107,6 +107,7 @@ pub fn probe(
     let mut rng = Rng::new(9);
     let before = counter.0.load(Ordering::Relaxed);
     let mut keys = 0u64;
+    let (mut typed, mut typed_bytes) = (0u64, 0u64);
     let mut scans = Vec::new();
     for i in 0..tickets * per_ticket {
         let code = format!("77{:011}", rng.below(items));
@@ -114,7 +115,10 @@ pub fn probe(
             if scanner {
                 app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
             } else {
+                let at = counter.0.load(Ordering::Relaxed);
                 press(&mut app, &mut term, KeyCode::Char(c))?;
+                typed_bytes += counter.0.load(Ordering::Relaxed) - at;
+                typed += 1;
             }
             keys += 1;
         }
@@ -133,6 +137,13 @@ pub fn probe(
     writeln!(out, "scan_to_line_median_us {}", s.median.as_micros())?;
     writeln!(out, "scan_to_line_p99_us {}", s.p99.as_micros())?;
     writeln!(out, "bytes_per_key {:.1}", bytes as f64 / keys as f64)?;
+    if typed > 0 {
+        writeln!(
+            out,
+            "bytes_per_typed_key {:.1}",
+            typed_bytes as f64 / typed as f64
+        )?;
+    }
     writeln!(out, "keys {keys}")?;
     writeln!(
         out,

@@ -131,8 +131,8 @@ impl Store {
             local_edit: Some(c.number.clone()),
         };
         put(&tx, &stored)?;
-        self.finish(tx, super::durable::Mode::Both)?;
-        Ok(c)
+        let outbox = self.finish(tx, super::durable::Mode::Both)?;
+        Ok(c.with_outbox(outbox))
     }
 
     /// A customer by key ("NIT-900173769-1").
@@ -444,8 +444,8 @@ impl Store {
                 }),
             )?;
         }
-        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
-        Ok((c, movement))
+        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
+        Ok((c.with_outbox(outbox), movement))
     }
 
     /// The points movement a sale or refund wrote, if any (it follows its document).

@@ -186,8 +186,8 @@ impl Store {
         };
         let c = self.append(&tx, header, DocBody::DayOpen(body))?;
         set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
-        self.finish(tx, super::durable::Mode::Both)?;
-        Ok(c)
+        let outbox = self.finish(tx, super::durable::Mode::Both)?;
+        Ok(c.with_outbox(outbox))
     }
 
     /// Moves the open business date, which has no sale yet, to `header.business_date` (a
@@ -249,8 +249,8 @@ impl Store {
         };
         let c = self.append(&tx, header, DocBody::DayCorrect(body))?;
         set_date(&tx, meta_keys::OPEN_DAY, Some(date))?;
-        self.finish(tx, super::durable::Mode::Both)?;
-        Ok(c)
+        let outbox = self.finish(tx, super::durable::Mode::Both)?;
+        Ok(c.with_outbox(outbox))
     }
 
     /// What a sync last saw of the server's clock: (its time, this machine's time), both in
@@ -354,8 +354,8 @@ impl Store {
         let c = self.append(&tx, header, DocBody::ShiftOpen(ShiftOpenBody { float }))?;
         tx.open_table(SHIFTS)?
             .insert(header.cashier.as_str(), c.seq)?;
-        self.finish(tx, super::durable::Mode::Both)?;
-        Ok(c)
+        let outbox = self.finish(tx, super::durable::Mode::Both)?;
+        Ok(c.with_outbox(outbox))
     }
 
     /// The X report of `cashier`'s open shift: no count, nothing written.
@@ -405,8 +405,8 @@ impl Store {
         };
         let c = self.append(&tx, header, DocBody::ShiftClose(body))?;
         tx.open_table(SHIFTS)?.remove(cashier)?;
-        self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
-        Ok((c, report))
+        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
+        Ok((c.with_outbox(outbox), report))
     }
 
     /// The X report of a business date so far: nothing written.
@@ -451,9 +451,9 @@ impl Store {
         let c = self.append(&tx, &header, DocBody::Closing(body))?;
         set_date(&tx, meta_keys::CLOSED_THROUGH, Some(date))?;
         set_date(&tx, meta_keys::OPEN_DAY, None)?;
-        self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
+        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Both)?;
         self.set_closed_through(date);
-        Ok((c, report))
+        Ok((c.with_outbox(outbox), report))
     }
 }
 

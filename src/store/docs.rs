@@ -34,6 +34,15 @@ pub struct Committed {
     pub hash: [u8; 32],
     /// Set when the authorized numbering range is nearly used up.
     pub numbers_left: Option<u64>,
+    /// The documents waiting for the sync server once this commit is done: this one, what
+    /// was committed with it, and every earlier one not yet acknowledged.
+    pub outbox: u64,
+}
+
+impl Committed {
+    pub(super) fn with_outbox(self, outbox: u64) -> Committed {
+        Committed { outbox, ..self }
+    }
 }
 
 /// The end of the chain: what numbering and sealing the next document needs.
@@ -347,6 +356,7 @@ impl Store {
                 number,
                 hash,
                 numbers_left: next.remaining_warning,
+                outbox: 0,
             },
             bytes,
             head,
@@ -482,8 +492,8 @@ impl Store {
             }
         }
         tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
-        self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
-        Ok(c)
+        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
+        Ok(c.with_outbox(outbox))
     }
 
     /// What earlier refunds of the sale `number` took back, line by line (0 where nothing).
@@ -570,6 +580,7 @@ impl Store {
 
     /// Documents committed but not yet acknowledged by the sync server.
     pub fn outbox_len(&self) -> Result<u64, StoreError> {
+        // The same count as `Committed::outbox`, read outside a commit.
         let cursor = self.meta_u64(meta_keys::PUSH_CURSOR)?;
         let last = self.last_doc()?.map(|(s, _)| s).unwrap_or(0);
         Ok(last.saturating_sub(cursor))

@@ -18,7 +18,7 @@ use super::tables::{DOCS, REFUNDS};
 use super::{Store, StoreError};
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, parse_number};
-use redb::{ReadableDatabase, WriteTransaction};
+use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
 use std::sync::atomic::Ordering;
 
 /// Journaled documents between two durable redb commits. Each checkpoint rewrites the tree
@@ -47,6 +47,17 @@ pub struct Reconciled {
     pub problems: Vec<super::check::Problem>,
 }
 
+/// The last chain position the sync server acknowledged, as `tx` sees it.
+fn push_cursor(tx: &WriteTransaction) -> Result<u64, StoreError> {
+    let meta = tx.open_table(super::tables::META)?;
+    let cursor = meta
+        .get(super::tables::meta_keys::PUSH_CURSOR)?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map(u64::from_le_bytes)
+        .unwrap_or(0);
+    Ok(cursor)
+}
+
 impl Store {
     /// Stages the journal record of a document appended in the live write transaction. redb
     /// runs one write transaction at a time, so the staged records are that transaction's; a
@@ -59,13 +70,15 @@ impl Store {
         staged.push(rec);
     }
 
-    /// Commits a transaction that appended documents, the way `mode` says. A disk fault is
-    /// noted, so that the next write reopens redb (see [`Store::met`]).
-    pub(super) fn finish(&self, tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+    /// Commits a transaction that appended documents, the way `mode` says: the one place a
+    /// transaction of documents ends, so it answers the outbox's length after it (see
+    /// [`super::Committed::outbox`]). A disk fault is noted, so that the next write reopens
+    /// redb (see [`Store::met`]).
+    pub(super) fn finish(&self, tx: WriteTransaction, mode: Mode) -> Result<u64, StoreError> {
         self.finish_tx(tx, mode).map_err(|e| self.met(e))
     }
 
-    fn finish_tx(&self, mut tx: WriteTransaction, mode: Mode) -> Result<(), StoreError> {
+    fn finish_tx(&self, mut tx: WriteTransaction, mode: Mode) -> Result<u64, StoreError> {
         if let Some(why) = self.damaged() {
             self.staged
                 .lock()
@@ -74,6 +87,7 @@ impl Store {
             return Err(StoreError::Damaged(why));
         }
         let mode = if self.journal_ok() { mode } else { Mode::Both };
+        let pushed = push_cursor(&tx)?;
         match mode {
             Mode::Journal => tx.set_durability(redb::Durability::None)?,
             Mode::Both => {
@@ -89,6 +103,11 @@ impl Store {
             return Err(e.into());
         }
         let records = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()));
+        let outbox = records
+            .iter()
+            .map(|r| r.seq.saturating_sub(pushed))
+            .max()
+            .unwrap_or(0);
         // A journal that failed earlier is caught up from redb first (this document with the
         // rest): once the disk takes writes again, the journal is whole without a restart.
         let written = if self.journal_ok() {
@@ -96,7 +115,7 @@ impl Store {
         } else {
             self.journal_catch_up()
         };
-        match (mode, written) {
+        let done = match (mode, written) {
             (Mode::Both, Ok(())) => {
                 self.unsynced.store(0, Ordering::Relaxed);
                 Ok(())
@@ -123,7 +142,8 @@ impl Store {
                 self.note_journal_failure(&e);
                 self.checkpoint()
             }
-        }
+        };
+        done.map(|()| outbox)
     }
 
     /// The till's commit of one document (a sale, a void, a cash movement...), with its
@@ -155,13 +175,14 @@ impl Store {
         if !self.journal_ok() {
             // Without a journal, redb alone makes the document durable.
             let c = self.append(&tx, header, body)?;
-            if receipt {
-                self.commit_with_receipt(tx, &c, Mode::Both)?;
+            let outbox = if receipt {
+                self.commit_with_receipt(tx, &c, Mode::Both)?
             } else {
-                self.finish(tx, Mode::Both)?;
-            }
-            return Ok(c);
+                self.finish(tx, Mode::Both)?
+            };
+            return Ok(c.with_outbox(outbox));
         }
+        let pushed = push_cursor(&tx)?;
         let cached = self.head.lock().unwrap_or_else(|p| p.into_inner()).take();
         let head = match cached {
             Some(h) => Some(h),
@@ -237,7 +258,8 @@ impl Store {
             }
         };
         self.removed(&printed, result.is_ok());
-        result.map(|()| c)
+        let outbox = c.seq.saturating_sub(pushed);
+        result.map(|()| c.with_outbox(outbox))
     }
 
     /// Hands a job to the applier thread (started on first use); gives it back when there is

@@ -168,7 +168,7 @@ impl Store {
             overrides: h.overrides.into_iter().chain(overrides).collect(),
         };
         let c = self.append(&tx, header, DocBody::Cancel(body))?;
-        self.finish(tx, super::durable::Mode::Both)?;
-        Ok(Some(c))
+        let outbox = self.finish(tx, super::durable::Mode::Both)?;
+        Ok(Some(c.with_outbox(outbox)))
     }
 }

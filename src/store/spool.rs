@@ -91,7 +91,7 @@ impl Store {
         tx: redb::WriteTransaction,
         c: &Committed,
         mode: super::durable::Mode,
-    ) -> Result<(), StoreError> {
+    ) -> Result<u64, StoreError> {
         let printed = self.take_printed();
         let queued = (|| {
             let mut jobs = tx.open_table(PRINT_JOBS)?;

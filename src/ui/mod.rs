@@ -113,14 +113,16 @@ fn fold_ascii(buf: &mut Buffer) {
 }
 
 /// Puts frames on a terminal: the whole screen, or, when only what the cashier is typing
-/// changed, just the input line (a keystroke then costs a line, not a frame and its diff).
+/// changed, just the cells of the input line that changed (a keystroke then costs a few
+/// cells, not a frame and its diff).
 #[derive(Default)]
 pub struct Painter {
     /// The screen of the last whole frame.
     area: Option<Rect>,
-    /// The input line as last written on its own, which the terminal's own record of the
-    /// screen does not know about.
-    written: Option<(Rect, Buffer)>,
+    /// The input line's row as the last whole frame drew it: the terminal's own record.
+    record: Option<(Rect, Buffer)>,
+    /// The input line as last written on its own, which the terminal's record does not know.
+    shown: Option<(Rect, Buffer)>,
 }
 
 impl Painter {
@@ -148,14 +150,21 @@ impl Painter {
             if theme.ascii {
                 fold_ascii(&mut buf);
             }
+            // What the terminal shows in that row now: the line written last, or the frame's.
+            let now = [&self.shown, &self.record]
+                .into_iter()
+                .flatten()
+                .find(|(r, _)| *r == row)
+                .map(|(_, b)| b);
             let cells = buf
                 .content
                 .iter()
                 .enumerate()
+                .filter(|(i, c)| now.is_none_or(|b| b.content.get(*i) != Some(*c)))
                 .map(|(i, c)| (row.x + i as u16, row.y, c));
             term.backend_mut().draw(cells)?;
             Backend::flush(term.backend_mut())?;
-            self.written = Some((row, buf));
+            self.shown = Some((row, buf));
             return Ok(());
         }
         let frame = term.draw(|f| draw(f, app, theme))?;
@@ -163,14 +172,28 @@ impl Painter {
         // Where the line written on its own differs from this frame but the terminal's record
         // already matched it, the terminal skipped the cell: write it now.
         let mut fix: Vec<(u16, u16, Cell)> = Vec::new();
-        if let Some((row, written)) = self.written.take() {
+        if let Some((row, shown)) = self.shown.take() {
+            let record = self.record.as_ref().filter(|(r, _)| *r == row);
             for x in row.left()..row.right() {
                 let new = &frame.buffer[(x, row.y)];
-                if written[(x, row.y)] != *new {
+                let skipped = record.is_none_or(|(_, b)| b[(x, row.y)] == *new);
+                if shown[(x, row.y)] != *new && skipped {
                     fix.push((x, row.y, new.clone()));
                 }
             }
         }
+        let row = sale::input_row(frame.area, app).intersection(frame.area);
+        let mut record = self.record.take().map_or_else(
+            || Buffer::empty(row),
+            |(_, mut b)| {
+                b.resize(row);
+                b
+            },
+        );
+        for x in row.left()..row.right() {
+            record[(x, row.y)] = frame.buffer[(x, row.y)].clone();
+        }
+        self.record = Some((row, record));
         if !fix.is_empty() {
             term.backend_mut()
                 .draw(fix.iter().map(|(x, y, c)| (*x, *y, c)))?;
