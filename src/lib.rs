@@ -19,6 +19,7 @@ pub mod journal;
 pub mod log;
 pub mod provision;
 pub mod receipt;
+pub mod sink;
 pub mod store;
 pub mod sync;
 pub mod tui;

@@ -12,7 +12,6 @@
 mod common;
 use caja::app::{App, Screen};
 use caja::config::Config;
-use caja::devices::printer::spawn;
 use caja::domain::document::{CashDirection, DocBody, SealedDocument};
 use caja::domain::money::{Currency, Money};
 use caja::domain::tender::TenderKind;
@@ -474,8 +473,8 @@ fn a_busy_day_reconciles_to_the_peso() {
         clock_at(10, 0),
     );
     let store: Arc<Store> = app.store.clone().unwrap();
-    let (printer, _events) = spawn(store.clone(), config.printer_setup(dir.path()));
-    app.printer = Some(printer);
+    // The printer and the other workers as the terminal loop starts them.
+    app.start_workers();
     let cop = store.info().currency.clone();
     let mut day = Day {
         t: 0,
@@ -512,11 +511,12 @@ fn a_busy_day_reconciles_to_the_peso() {
     key(&mut day.app, KeyCode::Enter);
     let start = std::time::Instant::now();
     while day.app.background_busy() {
-        day.app.poll_background();
+        if let Some(ev) = day.app.next_event(std::time::Duration::from_millis(50)) {
+            day.app.handle(ev);
+        }
         assert!(start.elapsed().as_secs() < 60, "the close never ended");
-        std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    day.app.poll_background();
+    day.app.settle();
 
     let docs = all_docs(&store);
     let z = docs

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, u8)] = &[
     ("domain", 0),
     ("version", 0),
+    ("sink", 0),
     ("i18n", 1),
     ("csvio", 2),
     ("receipt", 3),

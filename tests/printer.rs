@@ -188,7 +188,8 @@ fn held_then_printed_once(endpoint: Endpoint, printer: &FakePrinter) {
     let store = Arc::new(demo_store(dir.path()));
     printer.paper_out.store(true, Ordering::SeqCst);
     let number = sell(&store);
-    let (cmds, events) = spawn(store.clone(), setup(endpoint));
+    let (sink, events) = caja::sink::Sink::channel();
+    let cmds = spawn(store.clone(), setup(endpoint), sink);
     wait_for(
         &events,
         "paper out",
@@ -275,9 +276,11 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
         Config::defaults(),
         Box::new(|| chrono::Local::now().fixed_offset()),
     );
-    let (cmds, events) = spawn(
+    let (sink, events) = caja::sink::Sink::channel();
+    let cmds = spawn(
         app.store.clone().unwrap(),
         setup(Endpoint::Tcp(addr.to_string())),
+        sink,
     );
     app.printer = Some(cmds);
     keys(&mut app, "HUE30\n");
@@ -357,7 +360,8 @@ fn the_customer_display_shows_the_last_item_then_total_and_change() {
         parity: serialport::Parity::None,
         flow: serialport::FlowControl::None,
     };
-    let (tx, _errors) = caja::devices::display::spawn(ep, caja::devices::display::Protocol::Cd5220);
+    let (errors, _errors) = caja::sink::Sink::channel();
+    let tx = caja::devices::display::spawn(ep, caja::devices::display::Protocol::Cd5220, errors);
     app.display = Some(tx);
     let wait_for_bytes = |want: &[u8]| {
         let start = Instant::now();
@@ -388,7 +392,8 @@ fn the_test_page_and_the_drawer_speak_the_registers_language() {
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(demo_store(dir.path()));
     let out = dir.path().join("receipts.txt");
-    let (cmds, events) = spawn(store, setup(Endpoint::File(out.clone())));
+    let (sink, events) = caja::sink::Sink::channel();
+    let cmds = spawn(store, setup(Endpoint::File(out.clone())), sink);
     cmds.send(PrinterCmd::TestPage).unwrap();
     wait_for(
         &events,

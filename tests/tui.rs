@@ -22,19 +22,16 @@ fn mono() -> Theme {
     mono_theme()
 }
 
-/// Hands the sync worker's events to the register until one that `want` picks has come.
-fn sync_events(
-    app: &mut App,
-    rx: &std::sync::mpsc::Receiver<caja::sync::worker::SyncEvent>,
-    want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool,
-) {
+/// Hands the register's events to it, as the terminal loop does, until a sync event that
+/// `want` picks has come.
+fn sync_events(app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool) {
     let start = std::time::Instant::now();
     loop {
-        let ev = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .expect("the sync worker answered");
-        let done = want(&ev);
-        app.on_sync(ev);
+        let ev = app
+            .next_event(std::time::Duration::from_secs(20))
+            .expect("the workers answered");
+        let done = matches!(&ev, caja::app::events::Event::Sync(e) if want(e));
+        app.handle(ev);
         if done {
             return;
         }
@@ -711,12 +708,14 @@ fn a_technician_lands_on_live_diagnostics_with_secrets_masked() {
     keys(&mut app, "tec\n7777\n");
     assert!(matches!(app.screen, Screen::Diagnostics(_)));
     let start = std::time::Instant::now();
-    while !app.poll_background() {
+    while app.background_busy() {
+        if let Some(ev) = app.next_event(std::time::Duration::from_millis(20)) {
+            app.handle(ev);
+        }
         assert!(
             start.elapsed() < std::time::Duration::from_secs(15),
             "the checks never finished"
         );
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let shown = screen(&app, 80, 24);
     assert!(
@@ -944,9 +943,9 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
         config.clone(),
         clock(),
     );
-    let (tx, rx) =
-        caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
-    app.sync = Some(tx);
+    // The workers as the terminal loop starts them: the sync reports into the app's queue.
+    app.start_workers();
+    assert!(app.sync.is_some());
     keys(&mut app, "ana\n1234\n0\nana\n1234\nHUE30\n");
     key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Enter);
@@ -958,7 +957,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
     // Push now; the worker answers while the register stays responsive.
     keys(&mut app, "p");
     let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
-        sync_events(app, &rx, want)
+        sync_events(app, want)
     };
     wait_for(&mut app, &|e| {
         matches!(
@@ -1027,11 +1026,11 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
         config.clone(),
         clock(),
     );
-    let (tx, rx) =
-        caja::sync::worker::start(app.store.clone().unwrap(), config.sync.clone()).unwrap();
-    app.sync = Some(tx);
+    // The workers as the terminal loop starts them: the sync reports into the app's queue.
+    app.start_workers();
+    assert!(app.sync.is_some());
     let wait_for = |app: &mut App, want: &dyn Fn(&caja::sync::worker::SyncEvent) -> bool| {
-        sync_events(app, &rx, want)
+        sync_events(app, want)
     };
     keys(&mut app, "ana\n1234\n0\nana\n1234\n");
     key(&mut app, KeyCode::F(10));
@@ -1073,7 +1072,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
 
 #[test]
 fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt() {
-    use caja::devices::printer::{PrinterEvent, spawn};
+    use caja::devices::printer::PrinterEvent;
     let dir = tempfile::tempdir().unwrap();
     drop(demo_store(dir.path()));
     let mut config = Config::defaults();
@@ -1088,15 +1087,16 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
         config.clone(),
         clock(),
     );
-    let (printer, events) = spawn(app.store.clone().unwrap(), config.printer_setup(dir.path()));
-    app.printer = Some(printer);
-    let printed = |number: &str| {
+    app.start_workers();
+    let printed = |app: &mut App, number: &str| {
         let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while std::time::Instant::now() < until {
-            if let Ok(PrinterEvent::Printed(n)) =
-                events.recv_timeout(std::time::Duration::from_millis(200))
-                && n == number
-            {
+            let Some(ev) = app.next_event(std::time::Duration::from_millis(200)) else {
+                continue;
+            };
+            let done = matches!(&ev, caja::app::events::Event::Printer(PrinterEvent::Printed(n)) if n == number);
+            app.handle(ev);
+            if done {
                 return;
             }
         }
@@ -1141,7 +1141,7 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     // its points movement.
     let waiting = app.store.as_ref().unwrap().outbox_len().unwrap();
     assert_eq!((app.outbox, waiting), (5, 5));
-    printed("FV1-000001");
+    printed(&mut app, "FV1-000001");
 
     // The second: found by name, 30 of its points (300) pay part, cash the rest.
     key(&mut app, KeyCode::F(3));
@@ -1166,7 +1166,7 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     assert!(p.contains("30 puntos"), "{p}");
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.last_sale.as_ref().unwrap().number, "FV1-000002");
-    printed("FV1-000002");
+    printed(&mut app, "FV1-000002");
 
     let receipts = std::fs::read_to_string(dir.path().join("recibos.txt")).unwrap();
     let second = &receipts[receipts.find("FV1-000002").unwrap()..];

@@ -1,11 +1,11 @@
 //! A backup from the supervisor menu, on a thread, and the supervisor's background work.
 
 use super::StepStatus;
+use super::events::{Event, Job};
 use super::{App, Level, Screen};
 use crate::i18n::{Texts, fill};
 use crate::store::{Store, StoreError};
 use std::path::PathBuf;
-use std::sync::mpsc::channel;
 
 /// Takes a backup to the configured directory; the step's result in words.
 pub(super) fn backup_step(
@@ -62,7 +62,7 @@ impl App {
         let Some(store) = self.store.clone() else {
             return;
         };
-        let (tx, rx) = channel();
+        let done = self.events.sender();
         let (t, dir, keep, at) = (
             self.texts,
             self.config.backup.dir.clone(),
@@ -70,9 +70,11 @@ impl App {
             self.now(),
         );
         std::thread::spawn(move || {
-            let _ = tx.send(backup_step(&store, t, &dir, keep, at));
+            let _ = done.send(Event::Job(Job::Backup(backup_step(
+                &store, t, &dir, keep, at,
+            ))));
         });
-        self.backup_job = Some(rx);
+        self.backup_running = true;
         self.screen = Screen::Sale;
         self.info(Level::Info, self.texts.backup_running);
     }
@@ -88,8 +90,8 @@ impl App {
     pub(super) fn read_only_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
         use ratatui::crossterm::event::KeyCode;
         match key.code {
-            KeyCode::Char('b' | 'B') if self.backup_job.is_none() => {
-                let (tx, rx) = channel();
+            KeyCode::Char('b' | 'B') if !self.backup_running => {
+                let done = self.events.sender();
                 let (t, dir, to, keep, at) = (
                     self.texts,
                     self.dir.clone(),
@@ -101,9 +103,9 @@ impl App {
                     let step = backup_step_with(t, &to, None, |path| {
                         crate::store::StoreReader::open(&dir)?.backup_to(&dir, path, at, keep)
                     });
-                    let _ = tx.send(step);
+                    let _ = done.send(Event::Job(Job::Backup(step)));
                 });
-                self.backup_job = Some(rx);
+                self.backup_running = true;
                 self.info(Level::Info, self.texts.backup_running);
             }
             // A kiosk has nothing else to run: it stays on this screen.

@@ -1,15 +1,16 @@
 //! The close of day: the Z and the routine around it, a step at a time on a worker thread.
 
 use super::backup::backup_step;
+use super::events::{Event, Job};
 use super::{App, Level, LoginForm, Screen};
 use crate::devices::printer::PrinterCmd;
 use crate::domain::document::Override;
 use crate::i18n::{Texts, fill};
+use crate::sink::Sink;
 use crate::store::{DocHeader, Store};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, Sender, channel};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepStatus {
@@ -27,7 +28,6 @@ pub struct CloseDayState {
     pub running: bool,
     /// The Z closing's number, once committed: a retry then starts after it.
     pub closed: Option<String>,
-    events: Option<Receiver<(usize, StepStatus)>>,
 }
 
 pub(super) const STEP_SHIFTS: usize = 0;
@@ -71,10 +71,10 @@ pub(super) struct CloseJob {
 }
 
 impl CloseJob {
-    fn run(self, tx: &Sender<(usize, StepStatus)>) {
+    fn run(self, tx: &Sink<(usize, StepStatus)>) {
         let t = self.texts;
         let say = |i: usize, s: StepStatus| {
-            let _ = tx.send((i, s));
+            tx.send((i, s));
         };
         let lang = self.language;
         let currency = self.store.info().currency.clone();
@@ -172,7 +172,6 @@ impl App {
             steps: steps(self.texts),
             running: false,
             closed: None,
-            events: None,
         });
     }
 
@@ -217,45 +216,29 @@ impl App {
                     at,
                     skip_z,
                 };
-                let (tx, rx) = channel();
-                std::thread::spawn(move || job.run(&tx));
+                let steps = self.events.sink(|(i, s)| Event::Job(Job::CloseDay(i, s)));
+                let ended = self.events.sender();
+                std::thread::spawn(move || {
+                    job.run(&steps);
+                    let _ = ended.send(Event::Job(Job::CloseDayEnded));
+                });
                 st.running = true;
-                st.events = Some(rx);
             }
             _ => {}
         }
     }
 
-    /// Picks up the close-of-day worker's progress; true when the screen changed.
-    pub(super) fn poll_close_day(&mut self) -> bool {
+    /// A step of the close of day changed; true when the screen did.
+    pub(super) fn close_day_step(&mut self, i: usize, s: StepStatus) -> bool {
         let Screen::CloseDay(st) = &mut self.screen else {
             return false;
         };
-        let Some(rx) = &st.events else { return false };
-        let mut changed = false;
-        let mut z_done = false;
-        loop {
-            match rx.try_recv() {
-                Ok((i, s)) => {
-                    if i == STEP_Z
-                        && let StepStatus::Ok(n) = &s
-                    {
-                        st.closed = Some(n.clone());
-                        z_done = true;
-                    }
-                    if let Some(step) = st.steps.get_mut(i) {
-                        step.1 = s;
-                    }
-                    changed = true;
-                }
-                Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
-                    st.running = false;
-                    st.events = None;
-                    changed = true;
-                    break;
-                }
-            }
+        let z_done = i == STEP_Z && matches!(s, StepStatus::Ok(_));
+        if let (true, StepStatus::Ok(n)) = (z_done, &s) {
+            st.closed = Some(n.clone());
+        }
+        if let Some(step) = st.steps.get_mut(i) {
+            step.1 = s;
         }
         if z_done {
             self.shift = None;
@@ -264,9 +247,15 @@ impl App {
             self.printer_cmd(PrinterCmd::Wake);
             self.refresh_day();
         }
-        if changed
-            && let Screen::CloseDay(st) = &self.screen
-            && !st.running
+        true
+    }
+
+    /// The close of day's worker ended: the message line sums it up.
+    pub(super) fn close_day_ended(&mut self) -> bool {
+        let Screen::CloseDay(st) = &mut self.screen else {
+            return false;
+        };
+        st.running = false;
         {
             let attention: Vec<&str> = st
                 .steps
@@ -286,6 +275,6 @@ impl App {
                 self.info(Level::Warn, t);
             }
         }
-        changed
+        true
     }
 }

@@ -1,11 +1,11 @@
 //! The technician's diagnostics screen: the doctor's checks live (on a thread, so the screen
 //! never freezes), and actions to exercise each device.
 
+use super::events::{Event, Job};
 use super::{App, Level, Screen};
 use crate::devices::printer::PrinterCmd;
 use crate::doctor::{self, Finding};
 use crate::domain::document::{DocBody, NoSaleBody, Override};
-use std::sync::mpsc::{Receiver, channel};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DiagView {
@@ -19,7 +19,8 @@ pub struct DiagState {
     pub findings: Vec<Finding>,
     pub running: bool,
     pub text: Vec<String>,
-    pub(super) results: Option<Receiver<Vec<Finding>>>,
+    /// Which run of the checks this screen waits for (see [`super::events::Job::Checks`]).
+    pub(super) run: u64,
 }
 
 /// The last `n` lines of the log.
@@ -54,14 +55,16 @@ impl App {
             findings: Vec::new(),
             running: false,
             text: Vec::new(),
-            results: None,
+            run: 0,
         };
         self.run_checks(&mut d, false);
         self.screen = Screen::Diagnostics(d);
     }
 
-    fn run_checks(&self, d: &mut DiagState, sync_only: bool) {
-        let (tx, rx) = channel();
+    fn run_checks(&mut self, d: &mut DiagState, sync_only: bool) {
+        self.check_runs += 1;
+        let run = self.check_runs;
+        let done = self.events.sender();
         let (config, dir, store) = (self.config.clone(), self.dir.clone(), self.store.clone());
         std::thread::spawn(move || {
             let mut out = Vec::new();
@@ -77,10 +80,10 @@ impl App {
                 }
                 out.extend(doctor::device_checks(&config, &dir));
             }
-            let _ = tx.send(out);
+            let _ = done.send(Event::Job(Job::Checks { run, findings: out }));
         });
         d.running = true;
-        d.results = Some(rx);
+        d.run = run;
     }
 
     pub(super) fn diag_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {

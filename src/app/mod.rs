@@ -7,8 +7,8 @@ mod close_day;
 mod customers;
 mod damaged;
 mod diagnostics;
+pub mod events;
 mod forms;
-mod jobs;
 mod journal;
 pub mod keys;
 mod menu;
@@ -187,8 +187,6 @@ pub struct App {
     /// The customer display: (top line, bottom line).
     pub display: Option<Sender<(String, String)>>,
     pub printer_state: Option<PrinterState>,
-    /// Receipts may be waiting: the event loop then listens to the printer more often.
-    pub printer_busy: bool,
     /// Ring the terminal bell on the next draw (unknown code).
     pub beep: bool,
     pub quit: bool,
@@ -201,7 +199,14 @@ pub struct App {
     pub shift: Option<String>,
     /// Usage-token answers tried at this register (rate-limited).
     pub token_guard: crate::domain::token::TokenGuard,
-    backup_job: Option<std::sync::mpsc::Receiver<StepStatus>>,
+    /// A backup runs on a thread; its result arrives as [`events::Job::Backup`].
+    backup_running: bool,
+    /// The diagnostics' runs of checks so far (each run's result names its run).
+    check_runs: u64,
+    /// The one event queue (see [`events`]).
+    events: events::Queue,
+    /// Answers to the command line's read requests while the register runs.
+    sharing: Option<crate::store::share::Sharing>,
     /// News from the background waiting for the message line (see [`App::notice`]).
     pub queued: std::collections::VecDeque<Message>,
     /// When the message line last changed.
@@ -243,7 +248,6 @@ impl App {
             printer: None,
             display: None,
             printer_state: None,
-            printer_busy: false,
             beep: false,
             quit: false,
             day: Default::default(),
@@ -251,7 +255,10 @@ impl App {
             sync: None,
             sync_status: SyncStatus::default(),
             token_guard: Default::default(),
-            backup_job: None,
+            backup_running: false,
+            check_runs: 0,
+            events: events::Queue::default(),
+            sharing: None,
             queued: Default::default(),
             shown_at: None,
             message_min: MESSAGE_MIN,
@@ -458,14 +465,11 @@ impl App {
         match ev {
             PrinterEvent::State(s) => {
                 tracing::info!(state = ?s, "printer");
-                self.printer_busy = !matches!(s, PrinterState::Ready | PrinterState::NoStatus);
                 self.printer_state = Some(s);
             }
-            PrinterEvent::Printed(_) => {}
-            PrinterEvent::Idle => self.printer_busy = false,
+            PrinterEvent::Printed(_) | PrinterEvent::Idle => {}
             PrinterEvent::Waiting(number, why) => {
                 tracing::warn!(%number, %why, "receipt waiting");
-                self.printer_busy = true;
                 // The header already shows the printer's trouble: a retry says so again only
                 // over an earlier printer message, never over what the cashier just did.
                 let why = why.words(self.config.language);
@@ -511,10 +515,8 @@ impl App {
 
     /// Tells the printer worker something; a register without one (tests) just skips it.
     pub fn printer_cmd(&mut self, cmd: PrinterCmd) {
-        if let Some(tx) = &self.printer
-            && tx.send(cmd).is_ok()
-        {
-            self.printer_busy = true;
+        if let Some(tx) = &self.printer {
+            let _ = tx.send(cmd);
         }
     }
 

@@ -4,7 +4,8 @@
 
 use super::codepage::CodePage;
 use super::transport::{Endpoint, Link};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use crate::sink::Sink;
+use std::sync::mpsc::{Sender, channel};
 use std::time::Duration;
 
 pub const WIDTH: usize = 20;
@@ -69,14 +70,15 @@ pub fn two_cols(label: &str, amount: &str) -> String {
     )
 }
 
-/// Starts the display thread; messages are (top, bottom). Failures come back on the receiver,
-/// once per new kind of failure.
+/// Starts the display thread; messages are (top, bottom). Failures go to `errors`, once per
+/// new kind of failure.
 pub fn spawn(
     endpoint: Endpoint,
     protocol: Protocol,
-) -> (Sender<(String, String)>, Receiver<String>) {
+    errors: Sink<String>,
+) -> Sender<(String, String)> {
     let (tx, rx) = channel::<(String, String)>();
-    let (err_tx, err_rx) = channel();
+    let err_tx = errors;
     std::thread::spawn(move || {
         let mut link: Option<Link> = None;
         let mut last_error: Option<String> = None;
@@ -90,7 +92,7 @@ pub fn spawn(
                     .map_err(|e| e.to_string())
                     .map_err(|e| {
                         if last_error.as_ref() != Some(&e) {
-                            let _ = err_tx.send(e.clone());
+                            err_tx.send(e.clone());
                             last_error = Some(e);
                         }
                     })
@@ -100,7 +102,7 @@ pub fn spawn(
                 if let Err(e) = l.send(&frame(protocol, &msg.0, &msg.1)) {
                     let e = e.to_string();
                     if last_error.as_ref() != Some(&e) {
-                        let _ = err_tx.send(e.clone());
+                        err_tx.send(e.clone());
                         last_error = Some(e);
                     }
                     link = None;
@@ -110,7 +112,7 @@ pub fn spawn(
             }
         }
     });
-    (tx, err_rx)
+    tx
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::transport::{Endpoint, Link};
 use crate::i18n::Language;
 use crate::i18n::Word;
 use crate::receipt::{Align, Line, Receipt, ShopLines, Style};
+use crate::sink::Sink;
 use crate::store::Store;
 use crate::store::spool::PrintJob;
 
@@ -167,31 +168,32 @@ pub struct PrinterSetup {
     pub timeout: Duration,
 }
 
-/// Starts the worker over `store`; it ends when the command sender is dropped.
+/// Starts the worker over `store`, reporting to `events`; it ends when the command sender is
+/// dropped.
 pub fn spawn(
     store: Arc<Store>,
     setup: PrinterSetup,
-) -> (Sender<PrinterCmd>, Receiver<PrinterEvent>) {
+    events: Sink<PrinterEvent>,
+) -> Sender<PrinterCmd> {
     let (cmd_tx, cmd_rx) = channel();
-    let (ev_tx, ev_rx) = channel();
     std::thread::spawn(move || {
         Worker {
             store,
             setup,
-            events: ev_tx,
+            events,
             state: None,
         }
         .run(&cmd_rx)
     });
     // Look at the spool at once: jobs may be waiting from before a restart.
     let _ = cmd_tx.send(PrinterCmd::Wake);
-    (cmd_tx, ev_rx)
+    cmd_tx
 }
 
 struct Worker {
     store: Arc<Store>,
     setup: PrinterSetup,
-    events: Sender<PrinterEvent>,
+    events: Sink<PrinterEvent>,
     state: Option<PrinterState>,
 }
 
@@ -225,7 +227,7 @@ impl Worker {
     }
 
     fn say(&self, e: PrinterEvent) {
-        let _ = self.events.send(e);
+        self.events.send(e);
     }
 
     fn set_state(&mut self, s: PrinterState) {

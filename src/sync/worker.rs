@@ -5,10 +5,11 @@ use super::client::{
     Client, PullMode, PullReport, PushReport, TakeOver, claim, pull, push, report_status,
     resend_date, take_over,
 };
+use crate::sink::Sink;
 use crate::store::Store;
 use chrono::{DateTime, Local, NaiveTime, TimeDelta};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::mpsc::{RecvTimeoutError, Sender, channel};
 use std::time::Duration;
 
 /// What the register asks of the worker.
@@ -100,7 +101,7 @@ pub fn remember_server_clock(store: &Store, c: &Client) {
     }
 }
 
-fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
+fn run_push(store: &Store, c: &mut Client, events: &Sink<SyncEvent>) -> bool {
     let r = claim(store, c).and_then(|()| {
         push(store, c, |done, total| {
             let _ = events.send(SyncEvent::Progress(Progress::Pushing { done, total }));
@@ -124,7 +125,7 @@ fn run_push(store: &Store, c: &mut Client, events: &Sender<SyncEvent>) -> bool {
     }
 }
 
-fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncEvent>) {
+fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sink<SyncEvent>) {
     let r = pull(store, c, mode, |n| {
         let _ = events.send(SyncEvent::Progress(Progress::Pulling(n)));
     });
@@ -141,14 +142,16 @@ fn run_pull(store: &Store, c: &mut Client, mode: PullMode, events: &Sender<SyncE
     }
 }
 
-/// Starts the worker; it stops when the command sender is dropped. None when sync is off.
+/// Starts the worker, reporting to `events`; it stops when the command sender is dropped.
+/// None when sync is off.
 pub fn start(
     store: Arc<Store>,
     cfg: super::Settings,
-) -> Option<(Sender<SyncCmd>, Receiver<SyncEvent>)> {
+    events: Sink<SyncEvent>,
+) -> Option<Sender<SyncCmd>> {
     let mut client = Client::new(&cfg).ok()?.retries(2);
     let (cmd_tx, cmd_rx) = channel::<SyncCmd>();
-    let (ev_tx, ev_rx) = channel();
+    let ev_tx = events;
     let interval = Duration::from_secs(u64::from(cfg.interval_minutes.max(1)) * 60);
     std::thread::spawn(move || {
         // The first sync a few seconds after start, once the cashier's screen is up.
@@ -206,7 +209,7 @@ pub fn start(
             }
         }
     });
-    Some((cmd_tx, ev_rx))
+    Some(cmd_tx)
 }
 
 #[cfg(test)]

@@ -434,14 +434,15 @@ pub fn drawn(
 pub fn settle(app: &mut caja::app::App) {
     let start = std::time::Instant::now();
     while app.background_busy() {
-        app.poll_background();
+        if let Some(ev) = app.next_event(std::time::Duration::from_millis(50)) {
+            app.handle(ev);
+        }
         assert!(
             start.elapsed().as_secs() < 30,
             "background work never ended"
         );
-        std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    app.poll_background();
+    app.settle();
 }
 
 /// The supervisor ana's PIN in whatever PIN popup is open.
