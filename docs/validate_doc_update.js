@@ -1,5 +1,5 @@
 function (n, o, u) {
-  // caja-docs on CouchDB: the same rules as the built-in hub (src/sync/validate.rs), as far as
+  // caja-docs on CouchDB: the same rules as the built-in hub (src/hub/validate.rs), as far as
   // a validate_doc_update can see: it reads only the new and the stored document, so a points
   // movement is checked for its shape here and against its sale by the back office.
   var SEALED = ["sale", "refund", "cash", "nosale", "day_open", "day_correct", "shift_open",

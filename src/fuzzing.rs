@@ -168,9 +168,9 @@ pub fn push_docs(data: &[u8]) {
     let Ok(doc) = serde_json::from_slice::<serde_json::Value>(data) else {
         return;
     };
-    let _ = crate::sync::validate::check(&doc, &|_| None);
+    let _ = crate::hub::validate::check(&doc, &|_| None);
     let same = doc.clone();
-    let _ = crate::sync::validate::check(&doc, &|_| Some(same.clone()));
+    let _ = crate::hub::validate::check(&doc, &|_| Some(same.clone()));
 }
 
 /// A stock load (`caja hub stock import`, `caja chain stock import`): every row read keeps
@@ -189,8 +189,8 @@ pub fn stock_csv(data: &[u8]) {
         };
         assert!(ok, "{r:?}");
         assert!(crate::domain::catalog::valid_code(&r.sku), "{r:?}");
-        let text = crate::sync::hub_stock::milli_text(r.milli);
-        assert_eq!(crate::sync::hub_stock::milli_of(&text), Some(r.milli));
+        let text = crate::hub::stock::milli_text(r.milli);
+        assert_eq!(crate::hub::stock::milli_of(&text), Some(r.milli));
     }
 }
 
@@ -203,7 +203,7 @@ pub fn chain_docs(data: &[u8]) {
     else {
         return;
     };
-    let mut checker = crate::sync::chain::Checker::default();
+    let mut checker = crate::hub::chain::Checker::default();
     for d in &docs {
         checker.add(d["_id"].as_str().unwrap_or_default(), d);
     }
@@ -216,24 +216,24 @@ pub fn chain_docs(data: &[u8]) {
                 let _ = crate::journal::csv_cells(row, &c);
             }
         }
-        let _ = crate::sync::hub_office::facts_of(d);
-        let _ = crate::sync::hub_stock::moves_of(d);
+        let _ = crate::hub::office::facts_of(d);
+        let _ = crate::hub::stock::moves_of(d);
     }
     let by_id = |id: &str| docs.iter().find(|d| d["_id"] == id).cloned();
     let report = checker.finish(&by_id);
     assert!(report.documents <= docs.len());
     let _ =
-        crate::sync::chain::check_lines(&report, crate::i18n::cli_words(crate::i18n::Language::Es));
+        crate::hub::chain::check_lines(&report, crate::i18n::cli_words(crate::i18n::Language::Es));
 }
 
 /// One HTTP request as the hub handles it once read: the first line is `METHOD URL`, then
 /// `Name: value` headers, a blank line, and the body.
 pub fn hub_request(data: &[u8]) {
     use std::sync::OnceLock;
-    static HUB: OnceLock<Option<(tempfile_free::Dir, crate::sync::hub::Hub)>> = OnceLock::new();
+    static HUB: OnceLock<Option<(tempfile_free::Dir, crate::hub::Hub)>> = OnceLock::new();
     let Some((_, hub)) = HUB.get_or_init(|| {
         let dir = tempfile_free::Dir::new("hub")?;
-        let hub = crate::sync::hub::Hub::open(dir.path())
+        let hub = crate::hub::Hub::open(dir.path())
             .ok()?
             .with_max_wait(std::time::Duration::ZERO);
         let _ = hub.store().add_user("FV1", "password1", false);
@@ -264,7 +264,7 @@ pub fn hub_request(data: &[u8]) {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
         .collect();
-    let req = crate::sync::http::HttpRequest {
+    let req = crate::hub::http::HttpRequest {
         method,
         url: url.to_string(),
         headers,

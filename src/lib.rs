@@ -14,6 +14,7 @@ pub mod devices;
 pub mod doctor;
 pub mod domain;
 pub mod fuzzing;
+pub mod hub;
 pub mod i18n;
 pub mod journal;
 pub mod log;

@@ -184,7 +184,7 @@ fn the_chain_walk_through_runs_as_written() {
     );
     let o = run(&["sync", "--data-dir", f]);
     assert!(o.status.success(), "{}", text(&o));
-    let mut hub_client = caja::sync::chain::connect(&format!(
+    let mut hub_client = caja::hub::chain::connect(&format!(
         "http://replicador:clave-del-replicador@127.0.0.1:{port}"
     ))
     .unwrap();

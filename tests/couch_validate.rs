@@ -1,5 +1,5 @@
 //! CouchDB parity: docs/validate_doc_update.js, run by Node.js as CouchDB would run it, accepts
-//! and refuses the same documents as the built-in hub's checks (src/sync/validate.rs), and
+//! and refuses the same documents as the built-in hub's checks (src/hub/validate.rs), and
 //! refuses every edit or delete of a stored sealed document. Skipped, saying so, where there is
 //! no `node`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -24,7 +24,7 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
     // none of these cite one).
     let hub: Vec<bool> = docs
         .iter()
-        .map(|d| caja::sync::validate::check(d, &|_| None).is_ok())
+        .map(|d| caja::hub::validate::check(d, &|_| None).is_ok())
         .collect();
     assert!(hub[0] && !hub[docs.len() - 1], "{hub:?}");
     let verdict = |id: &str, field: &str| {
@@ -48,11 +48,11 @@ fn couchdb_validation_refuses_what_the_hub_refuses() {
     let mut cases: Vec<Value> = docs.iter().map(|d| json!({"n": d, "o": null})).collect();
     let sealed = docs
         .iter()
-        .filter(|d| caja::sync::validate::is_sealed(d["_id"].as_str().unwrap_or("")))
+        .filter(|d| caja::hub::validate::is_sealed(d["_id"].as_str().unwrap_or("")))
         .filter(|d| d.get("_deleted").is_none())
         .count();
     for d in docs.iter().filter(|d| {
-        caja::sync::validate::is_sealed(d["_id"].as_str().unwrap_or(""))
+        caja::hub::validate::is_sealed(d["_id"].as_str().unwrap_or(""))
             && d.get("_deleted").is_none()
     }) {
         cases.push(json!({"n": d, "o": d}));

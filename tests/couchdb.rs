@@ -158,7 +158,7 @@ fn a_chain_on_couchdb_is_set_up_synced_and_checked() {
 
     // The forgery CouchDB cannot refuse: the register posts a second root revision of its own
     // sealed sale (cashier changed, sums intact), which becomes the winner.
-    let mut forger = caja::sync::chain::connect(&format!(
+    let mut forger = caja::hub::chain::connect(&format!(
         "http://FV1:clave-fv1-segura@127.0.0.1:{}",
         couch.port
     ))
@@ -396,7 +396,7 @@ fn couchdb_and_the_hub_give_the_same_verdicts_and_a_register_syncs_with_either()
     let hub_dir = tempfile::tempdir().unwrap();
     let h = hub(hub_dir.path());
     let connect = |base: String| {
-        caja::sync::chain::connect(&base.replacen("://", "://FV1:clave-fv1-segura@", 1)).unwrap()
+        caja::hub::chain::connect(&base.replacen("://", "://FV1:clave-fv1-segura@", 1)).unwrap()
     };
     let mut on_couch = connect(couch.url());
     let mut on_hub = connect(format!("http://{}", h.addr));

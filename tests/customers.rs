@@ -418,8 +418,7 @@ fn a_customer_made_offline_reaches_the_hub_once_and_the_servers_edit_wins() {
     let (_, edit) = s.doc_by_number("FV1-CL-000002").unwrap().unwrap();
     let rev = caja::sync::json::doc_rev(&edit);
     h.stop();
-    let hub_store =
-        caja::sync::hub_store::HubStore::open(&hub_dir.path().join("hub.redb")).unwrap();
+    let hub_store = caja::hub::store::HubStore::open(&hub_dir.path().join("hub.redb")).unwrap();
     let conflicts = hub_store.conflicts("caja-docs").unwrap();
     assert_eq!(
         conflicts,

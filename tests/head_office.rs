@@ -24,7 +24,7 @@ fn agent() -> ureq::Agent {
 }
 
 /// GET with an admin's basic auth, as a browser asks (`Accept: text/html`).
-fn get(h: &caja::sync::hub::HubHandle, path: &str) -> (u16, String) {
+fn get(h: &caja::hub::HubHandle, path: &str) -> (u16, String) {
     get_at(h.addr, path)
 }
 
@@ -103,7 +103,7 @@ fn busy_day(s: &Store) {
     s.close_day(&header(22, 600), Vec::new()).unwrap();
 }
 
-fn sync(h: &caja::sync::hub::HubHandle, s: &Store, user: &str, password: &str) {
+fn sync(h: &caja::hub::HubHandle, s: &Store, user: &str, password: &str) {
     let mut c = client(h, user, password);
     claim(s, &mut c).unwrap();
     let r = push(s, &mut c, |_, _| {}).unwrap();
@@ -230,10 +230,10 @@ fn the_days_movements_are_the_registers_journals() {
 }
 
 /// A hub (users FV1, FV2, admin) whose folder's language is `language`.
-fn hub_in(dir: &Path, language: &str) -> caja::sync::hub::HubHandle {
-    let hub = caja::sync::hub::Hub::open(dir)
+fn hub_in(dir: &Path, language: &str) -> caja::hub::HubHandle {
+    let hub = caja::hub::Hub::open(dir)
         .unwrap()
-        .with_office(caja::sync::hub::Office {
+        .with_office(caja::hub::Office {
             language: if language == "en" {
                 caja::i18n::Language::En
             } else {
@@ -255,7 +255,7 @@ const ADMIN_USER: (&str, &str, bool) = ("admin", "clave-admin-segura", true);
 
 /// A register document as an older sync would leave it, written by the admin: its last pull
 /// `hours` ago.
-fn put_register(h: &caja::sync::hub::HubHandle, code: &str, pulled_hours_ago: i64) {
+fn put_register(h: &caja::hub::HubHandle, code: &str, pulled_hours_ago: i64) {
     let at = (chrono::Local::now() - chrono::Duration::hours(pulled_hours_ago))
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
     let doc = serde_json::json!({

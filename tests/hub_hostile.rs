@@ -160,7 +160,7 @@ fn a_poisoned_customer_is_refused_and_pulls_go_on() {
     // One put in the catalog's store by hand (a file edited, another tool): a partial pull
     // refuses it by id and reason and applies the rest; a replace stops and changes nothing.
     h.stop();
-    let hub_again = caja::sync::hub::Hub::open(dir.path()).unwrap();
+    let hub_again = caja::hub::Hub::open(dir.path()).unwrap();
     hub_again.store().put("caja-catalog", bad).unwrap();
     let h = hub_again.serve("127.0.0.1:0").unwrap();
     let rdir = tempfile::tempdir().unwrap();
@@ -735,12 +735,12 @@ fn connect_from(from: std::net::Ipv4Addr, to: SocketAddr) -> TcpStream {
 #[test]
 fn one_address_cannot_take_every_connection() {
     let dir = tempfile::tempdir().unwrap();
-    let hub = caja::sync::hub::Hub::open(dir.path()).unwrap();
-    let limits = caja::sync::http::Limits {
+    let hub = caja::hub::Hub::open(dir.path()).unwrap();
+    let limits = caja::hub::http::Limits {
         connections: 40,
         per_address: 8,
         head_time: Duration::from_millis(700),
-        ..caja::sync::http::Limits::default()
+        ..caja::hub::http::Limits::default()
     };
     let h = hub.serve_with("127.0.0.1:0", limits).unwrap();
     let idle: Vec<TcpStream> = (0..8)

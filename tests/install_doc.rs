@@ -84,7 +84,7 @@ fn the_hubs_steps_run_as_written() {
     }
     // Users, the catalog, the certificate.
     assert!(ran >= 4, "{ran} steps");
-    let h = caja::sync::hub::Hub::open(&hub).unwrap();
+    let h = caja::hub::Hub::open(&hub).unwrap();
     assert!(h.store().user("admin").unwrap().unwrap().admin);
     assert!(h.store().user("FV1").unwrap().is_some());
     assert!(

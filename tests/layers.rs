@@ -21,6 +21,8 @@ const LAYERS: &[(&str, u8)] = &[
     // The hub writes the day's movements as the registers' journals write them.
     ("sync", 5),
     ("config", 6),
+    // The other end of sync: the built-in hub and a chain's CouchDB (`caja hub`, `caja chain`).
+    ("hub", 6),
     ("provision", 7),
     ("doctor", 7),
     ("app", 8),

@@ -126,7 +126,7 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
                 *sold
                     .entry(l["sku"].as_str().unwrap().to_string())
                     .or_default() +=
-                    caja::sync::hub_stock::milli_of(l["qty"].as_str().unwrap()).unwrap();
+                    caja::hub::stock::milli_of(l["qty"].as_str().unwrap()).unwrap();
             }
         }
     }
@@ -135,7 +135,7 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
     for (sku, q) in &sold {
         assert_eq!(
             first[sku],
-            caja::sync::hub_stock::milli_text(-q),
+            caja::hub::stock::milli_text(-q),
             "{sku}: sold with no count goes negative"
         );
     }
@@ -176,11 +176,8 @@ fn stock_follows_the_sales_once_and_the_shops_loads() {
     );
     let after = on_hand(&base);
     assert_eq!(after[&a], "8.5");
-    let b_before = caja::sync::hub_stock::milli_of(&first[&b]).unwrap();
-    assert_eq!(
-        after[&b],
-        caja::sync::hub_stock::milli_text(b_before + 5000)
-    );
+    let b_before = caja::hub::stock::milli_of(&first[&b]).unwrap();
+    assert_eq!(after[&b], caja::hub::stock::milli_text(b_before + 5000));
 
     // A bad load changes nothing and names its line.
     for (bad, says) in [
@@ -310,7 +307,7 @@ fn the_dashboard_lists_low_and_negative_stock() {
     assert!(!o.status.success());
     assert!(text(&o).contains("línea 2"), "{}", text(&o));
 
-    let h = caja::sync::hub::Hub::open(hub_dir.path())
+    let h = caja::hub::Hub::open(hub_dir.path())
         .unwrap()
         .serve("127.0.0.1:0")
         .unwrap();

@@ -6,9 +6,9 @@
 
 mod common;
 use caja::config::Config;
+use caja::hub::{Hub, HubHandle};
 use caja::store::Store;
 use caja::sync::client::{Client, SyncError, claim, push, report_status};
-use caja::sync::hub::{Hub, HubHandle};
 use common::*;
 use std::time::Instant;
 

@@ -4,8 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use caja::hub::Hub;
 use caja::sync::client::{Client, PullMode, claim, pull, push};
-use caja::sync::hub::Hub;
 use common::*;
 use std::path::Path;
 
@@ -52,8 +52,8 @@ fn a_register_syncs_over_https_with_the_shops_own_certificate() {
         false,
     )
     .unwrap();
-    let limits = caja::sync::http::Limits {
-        tls: Some(caja::sync::http::tls_server_config(&cert, &key).unwrap()),
+    let limits = caja::hub::http::Limits {
+        tls: Some(caja::hub::http::tls_server_config(&cert, &key).unwrap()),
         ..Default::default()
     };
     let h = hub.serve_with("127.0.0.1:0", limits).unwrap();
@@ -91,14 +91,14 @@ fn a_register_syncs_over_https_with_the_shops_own_certificate() {
 }
 
 /// A hub serving `cert`/`key` over TLS with the user FV1.
-fn tls_hub(cert: &Path, key: &Path) -> (tempfile::TempDir, caja::sync::hub::HubHandle) {
+fn tls_hub(cert: &Path, key: &Path) -> (tempfile::TempDir, caja::hub::HubHandle) {
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = Hub::open(hub_dir.path()).unwrap();
     hub.store()
         .add_user("FV1", "clave-fv1-segura", false)
         .unwrap();
-    let limits = caja::sync::http::Limits {
-        tls: Some(caja::sync::http::tls_server_config(cert, key).unwrap()),
+    let limits = caja::hub::http::Limits {
+        tls: Some(caja::hub::http::tls_server_config(cert, key).unwrap()),
         ..Default::default()
     };
     let h = hub.serve_with("127.0.0.1:0", limits).unwrap();

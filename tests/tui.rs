@@ -920,7 +920,7 @@ fn a_supervisors_day_from_the_keyboard() {
 
 #[test]
 fn the_sync_panel_pushes_and_pulls_in_the_background() {
-    use caja::sync::hub::Hub;
+    use caja::hub::Hub;
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = Hub::open(hub_dir.path()).unwrap();
     hub.store()
@@ -991,7 +991,7 @@ fn the_sync_panel_pushes_and_pulls_in_the_background() {
 
 #[test]
 fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
-    use caja::sync::hub::Hub;
+    use caja::hub::Hub;
     use caja::sync::worker::SyncEvent;
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = Hub::open(hub_dir.path()).unwrap();

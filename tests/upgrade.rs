@@ -122,7 +122,7 @@ fn a_hub_of_an_earlier_release_serves_its_documents() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("hub");
         copy(&release.join("hub"), &dir);
-        let hub = caja::sync::hub::Hub::open(&dir).unwrap();
+        let hub = caja::hub::Hub::open(&dir).unwrap();
         let ids = hub.store().ids("caja-docs", "sale:").unwrap();
         assert_eq!(ids.len(), 5, "{release:?}");
         assert!(hub.store().user("admin").unwrap().unwrap().admin);

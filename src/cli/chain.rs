@@ -5,7 +5,7 @@ use super::*;
 
 /// `caja chain`: in the language of this machine's locale (a chain's admin has no store).
 pub(super) fn chain_cmd(command: ChainCommand) -> Result<ExitCode> {
-    use caja::sync::chain;
+    use caja::hub::chain;
     let w = cli_words(Language::from_env());
     let lang = w.language;
     let sync_err = |e: caja::sync::client::SyncError| anyhow::anyhow!("{}", e.words(lang));

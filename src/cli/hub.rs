@@ -23,11 +23,7 @@ impl Said {
 
 /// The hub's admin commands (users, catalog), on the hub itself: run here, or, while a hub
 /// serves the folder, inside it through its socket (`DIR/hub.sock`).
-pub(super) fn hub_admin(
-    hub: &caja::sync::hub::Hub,
-    command: HubCommand,
-    w: &CliWords,
-) -> Result<Said> {
+pub(super) fn hub_admin(hub: &caja::hub::Hub, command: HubCommand, w: &CliWords) -> Result<Said> {
     let mut said = Said::default();
     match command {
         HubCommand::Cert { .. } => {}
@@ -158,8 +154,8 @@ pub(super) fn min_stock_of(
 }
 
 /// What a stock load did, a line per row: the SKU, before and after.
-pub(super) fn stock_lines(loaded: &[caja::sync::hub_stock::Loaded], w: &CliWords) -> String {
-    use caja::sync::hub_stock::milli_text;
+pub(super) fn stock_lines(loaded: &[caja::hub::stock::Loaded], w: &CliWords) -> String {
+    use caja::hub::stock::milli_text;
     let mut out = String::new();
     for l in loaded {
         out.push_str(&fill(
@@ -188,7 +184,7 @@ pub(super) fn hub_socket(dir: &Path) -> PathBuf {
 /// Serves the hub's admin commands on `DIR/hub.sock` (0600, in the hub's 0700 folder: only its
 /// user may ask): one command per connection, as one JSON line; the answer is one JSON line,
 /// what the command printed (`out`, `err`) or why it failed (`error`).
-pub(super) fn serve_hub_admin(dir: &Path, hub: std::sync::Arc<caja::sync::hub::Hub>) -> Result<()> {
+pub(super) fn serve_hub_admin(dir: &Path, hub: std::sync::Arc<caja::hub::Hub>) -> Result<()> {
     use std::io::{BufRead, Read, Write};
     use std::os::unix::fs::PermissionsExt;
     let path = hub_socket(dir);
@@ -246,16 +242,16 @@ pub(super) fn ask_hub(dir: &Path, command: &HubCommand) -> Option<Result<Said>> 
 
 /// The head office's settings from the hub folder's `caja.toml`; a file that does not read
 /// leaves the defaults, and says why.
-pub(super) fn hub_office(dir: &Path) -> caja::sync::hub::Office {
+pub(super) fn hub_office(dir: &Path) -> caja::hub::Office {
     match caja::config::Config::load(dir) {
-        Ok(c) => caja::sync::hub::Office {
+        Ok(c) => caja::hub::Office {
             language: c.language,
             stale_after_hours: c.hub.stale_after_hours,
             currency: caja::domain::money::Currency::by_code(&c.hub.currency),
         },
         Err(e) => {
             eprintln!("{}", e.words(Language::from_env()));
-            caja::sync::hub::Office::default()
+            caja::hub::Office::default()
         }
     }
 }
@@ -269,14 +265,14 @@ pub(super) fn hub_cmd(
 ) -> Result<ExitCode> {
     let tls = match (tls_cert, tls_key) {
         (Some(c), Some(k)) => {
-            Some(caja::sync::http::tls_server_config(&c, &k).map_err(anyhow::Error::msg)?)
+            Some(caja::hub::http::tls_server_config(&c, &k).map_err(anyhow::Error::msg)?)
         }
         _ => None,
     };
     let w = cli_words_for(dir);
     // The certificate needs no hub store: it is made beside it, even while the hub serves.
     if let Some(HubCommand::Cert { hosts }) = &command {
-        let made = caja::sync::http::make_certificate(dir, hosts)?;
+        let made = caja::hub::http::make_certificate(dir, hosts)?;
         let (cert, key) = (
             made.cert.display().to_string(),
             made.key.display().to_string(),
@@ -290,7 +286,7 @@ pub(super) fn hub_cmd(
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let hub = match caja::sync::hub::Hub::open(dir) {
+    let hub = match caja::hub::Hub::open(dir) {
         Ok(h) => h.with_office(hub_office(dir)),
         // A hub serves this folder: it runs the command itself.
         Err(e) if command.is_some() => {
@@ -318,7 +314,7 @@ pub(super) fn hub_cmd(
         Some(c) => hub_admin(&hub, c, w)?.show(),
         None => {
             let scheme = if tls.is_some() { "https" } else { "http" };
-            let limits = caja::sync::http::Limits {
+            let limits = caja::hub::http::Limits {
                 tls,
                 ..Default::default()
             };

@@ -647,7 +647,7 @@ pub(crate) fn error_words(e: &anyhow::Error, w: &CliWords) -> String {
     if let Some(se) = e.downcast_ref::<caja::store::StoreError>() {
         return se.words(w.language, None);
     }
-    if let Some(he) = e.downcast_ref::<caja::sync::hub_store::HubError>() {
+    if let Some(he) = e.downcast_ref::<caja::hub::store::HubError>() {
         return he.words(w.language);
     }
     if let Some(se) = e.downcast_ref::<caja::sync::client::SyncError>() {

@@ -645,7 +645,7 @@ fn sync_bench(
     out: &mut impl Write,
 ) -> Result<()> {
     use crate::sync::client::{Client, claim, push};
-    let hub = crate::sync::hub::Hub::open(&work.join("hub"))?;
+    let hub = crate::hub::Hub::open(&work.join("hub"))?;
     hub.store().add_user("FV1", "bench-password", false)?;
     let cop = store.info().currency.clone();
     let t = Instant::now();
@@ -715,7 +715,7 @@ fn office_bench(work: &std::path::Path, out: &mut impl Write) -> Result<()> {
     use serde_json::json;
     const REGISTERS: u64 = 20;
     const SALES: u64 = 5_000;
-    let hub = crate::sync::hub::Hub::open(&work.join("hub-office"))?;
+    let hub = crate::hub::Hub::open(&work.join("hub-office"))?;
     hub.store().add_user("admin", "bench-password", true)?;
     let today = chrono::Local::now().date_naive().to_string();
     let at = chrono::Local::now().to_rfc3339();

@@ -1,17 +1,10 @@
-//! Sync with the back office over the subset of CouchDB's HTTP API in docs/PROTOCOL.md: the
-//! register's client (claim, push, status) and the built-in hub.
+//! The register's side of sync with the back office, over the subset of CouchDB's HTTP API in
+//! docs/PROTOCOL.md: the client (claim, push, pull, status), the documents' JSON shapes, and
+//! the background worker. The other end (the built-in hub, and a chain's CouchDB set up by
+//! `caja chain`) is `crate::hub`.
 
-pub mod chain;
 pub mod client;
-pub mod http;
-pub mod hub;
-pub mod hub_office;
-pub mod hub_page;
-pub mod hub_stock;
-pub mod hub_store;
 pub mod json;
-pub mod session;
-pub mod validate;
 pub mod worker;
 
 use serde::Deserialize;

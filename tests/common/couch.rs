@@ -97,7 +97,7 @@ impl Couch {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> (u16, serde_json::Value) {
-        let mut c = caja::sync::chain::connect(&self.admin_url()).unwrap();
+        let mut c = caja::hub::chain::connect(&self.admin_url()).unwrap();
         c.request(method, path, body).unwrap()
     }
 }

@@ -184,8 +184,8 @@ pub fn journal(data: &str, from: &str, to: &str, extra: &[&str]) -> Output {
 }
 
 /// A hub on loopback with users FV1, FV2 and an admin.
-pub fn hub(dir: &Path) -> caja::sync::hub::HubHandle {
-    let hub = caja::sync::hub::Hub::open(dir).unwrap();
+pub fn hub(dir: &Path) -> caja::hub::HubHandle {
+    let hub = caja::hub::Hub::open(dir).unwrap();
     hub.store()
         .add_user("FV1", "clave-fv1-segura", false)
         .unwrap();
@@ -199,11 +199,7 @@ pub fn hub(dir: &Path) -> caja::sync::hub::HubHandle {
 }
 
 /// A sync client of `h` as `user`, trying a failed request once more.
-pub fn client(
-    h: &caja::sync::hub::HubHandle,
-    user: &str,
-    password: &str,
-) -> caja::sync::client::Client {
+pub fn client(h: &caja::hub::HubHandle, user: &str, password: &str) -> caja::sync::client::Client {
     let mut c = caja::config::Config::defaults().sync;
     c.url = format!("http://{}", h.addr);
     c.user = user.into();
@@ -560,7 +556,7 @@ pub fn basic(user: &str, password: &str) -> String {
 }
 
 /// A register that sold `n` tickets, claimed and pushed to `h`.
-pub fn pushed(h: &caja::sync::hub::HubHandle, dir: &Path, n: u64) -> Store {
+pub fn pushed(h: &caja::hub::HubHandle, dir: &Path, n: u64) -> Store {
     let s = demo_store(dir);
     let products = caja::csvio::demo_catalog(&s.info().currency);
     for i in 0..n {

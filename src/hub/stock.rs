@@ -5,7 +5,7 @@
 //! each load a movement with its note. Quantities are in thousandths of a unit (weights have
 //! three decimals); a product sold with no count goes negative and is listed as such.
 
-use super::hub_store::{HubError, HubStore};
+use super::store::{HubError, HubStore};
 use crate::csvio::{StockKind, StockRow};
 use redb::{
     ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction,

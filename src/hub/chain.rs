@@ -7,7 +7,7 @@
 //! Everything here is plain CouchDB 3.x HTTP, admin-only, and idempotent: `setup` run twice
 //! changes nothing the second time.
 
-use super::client::{CATALOG_DB, Client, DOCS_DB, REGISTERS_DB, SyncError, url_encode};
+use crate::sync::client::{CATALOG_DB, Client, DOCS_DB, REGISTERS_DB, SyncError, url_encode};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -56,7 +56,7 @@ pub fn connect(url: &str) -> Result<Client, SyncError> {
     let (base, user, password) = split_credentials(url);
     let user = user.or_else(|| std::env::var("CAJA_COUCH_USER").ok());
     let password = password.or_else(|| std::env::var("CAJA_COUCH_PASSWORD").ok());
-    let settings = super::Settings {
+    let settings = crate::sync::Settings {
         url: base,
         user: user.unwrap_or_default(),
         password: password.unwrap_or_default(),
@@ -80,10 +80,10 @@ pub fn split_credentials(url: &str) -> (String, Option<String>, Option<String>) 
     };
     let (user, password) = match userinfo.split_once(':') {
         Some((u, p)) => (
-            super::percent_decode(u, false),
-            Some(super::percent_decode(p, false)),
+            crate::sync::percent_decode(u, false),
+            Some(crate::sync::percent_decode(p, false)),
         ),
-        None => (super::percent_decode(userinfo, false), None),
+        None => (crate::sync::percent_decode(userinfo, false), None),
     };
     let base = if path.is_empty() {
         format!("{scheme}://{host}")
@@ -225,7 +225,7 @@ pub fn catalog_import(
     let mut unchanged = 0;
     let mut keep = std::collections::HashSet::new();
     for p in products {
-        let mut d = super::json::product_json(p, currency);
+        let mut d = crate::sync::json::product_json(p, currency);
         let id = format!("product:{}", p.sku);
         keep.insert(id.clone());
         if let Some(h) = held.get(&id) {
@@ -261,8 +261,8 @@ pub fn catalog_import(
 pub fn stock_import(
     c: &mut Client,
     rows: &[crate::csvio::StockRow],
-) -> Result<Result<Vec<super::hub_stock::Loaded>, crate::csvio::CsvError>, SyncError> {
-    use super::hub_stock::{Loaded, milli_text};
+) -> Result<Result<Vec<super::stock::Loaded>, crate::csvio::CsvError>, SyncError> {
+    use super::stock::{Loaded, milli_text};
     use crate::csvio::{CsvError, CsvProblem, StockKind};
     let mut skus: Vec<&str> = rows.iter().map(|r| r.sku.as_str()).collect();
     skus.sort_unstable();

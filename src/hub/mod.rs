@@ -2,8 +2,17 @@
 //! registers use (docs/PROTOCOL.md), over its own redb file, with basic auth per register and a
 //! prefix rule: a register writes only its own documents.
 
-use super::http::{HttpRequest, Reply};
-use super::hub_store::{DATABASES, HubError, HubStore, Stored};
+pub mod chain;
+pub mod http;
+pub mod office;
+pub mod page;
+pub mod session;
+pub mod stock;
+pub mod store;
+pub mod validate;
+
+use self::http::{HttpRequest, Reply};
+use self::store::{DATABASES, HubError, HubStore, Stored};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -38,7 +47,7 @@ pub struct Hub {
     /// would settle in many malloc arenas and stay.
     argon_memory: Mutex<Vec<argon2::Block>>,
     /// Signs the `_session` cookies (see `session`).
-    session: super::session::SessionKey,
+    session: self::session::SessionKey,
     /// Bumped after every write, for the `_changes` feeds that wait (longpoll, continuous).
     changed: (Mutex<u64>, std::sync::Condvar),
     /// Set when the hub stops: no feed waits any more.
@@ -52,7 +61,7 @@ pub struct Hub {
 }
 
 /// The document checks' last result, and when they ran.
-type Checked = (chrono::DateTime<chrono::Local>, super::chain::CheckReport);
+type Checked = (chrono::DateTime<chrono::Local>, self::chain::CheckReport);
 
 /// The head office's settings: the hub folder's `language` and `[hub]` in its `caja.toml`
 /// (`caja hub` reads them; see `Hub::with_office`).
@@ -144,7 +153,7 @@ pub struct HubHandle {
     pub addr: SocketAddr,
     /// The hub it serves: what its admin commands work on while it serves.
     pub hub: Arc<Hub>,
-    server: super::http::Running,
+    server: self::http::Running,
 }
 
 impl HubHandle {
@@ -443,7 +452,7 @@ fn query(url: &str) -> HashMap<String, String> {
 }
 
 fn decode(s: &str) -> String {
-    super::percent_decode(s, true)
+    crate::sync::percent_decode(s, true)
 }
 
 /// Which ids a register may write: its own documents and its own register document.
@@ -486,11 +495,11 @@ fn catalog_doc_ok(doc: &Value) -> Result<(), String> {
     let usd = crate::domain::money::Currency::by_code("USD")
         .ok_or_else(|| "no currency to check prices with".to_string())?;
     if id.starts_with("product:") {
-        super::client::product_from(doc, &usd)
+        crate::sync::client::product_from(doc, &usd)
             .map(|_| ())
             .map_err(|e| e.to_string())
     } else if id.starts_with("customer:") {
-        super::client::customer_from(doc)
+        crate::sync::client::customer_from(doc)
             .map(|_| ())
             .map_err(|e| e.to_string())
     } else {
@@ -557,7 +566,7 @@ impl Hub {
         lookup: &dyn Fn(&str) -> Option<Value>,
     ) -> Result<(), String> {
         if db == "caja-docs" {
-            super::validate::check(doc, lookup)
+            self::validate::check(doc, lookup)
         } else if !doc.is_object() {
             Err("a document must be a JSON object".into())
         } else if db == CATALOG {
@@ -569,7 +578,7 @@ impl Hub {
 
     /// A sealed document the hub already holds: write-once.
     fn sealed_and_held(&self, db: &str, id: &str) -> bool {
-        db == "caja-docs" && super::validate::is_sealed(id) && self.store.get(db, id).is_ok()
+        db == "caja-docs" && self::validate::is_sealed(id) && self.store.get(db, id).is_ok()
     }
 
     pub fn open(dir: &Path) -> Result<Hub, HubError> {
@@ -589,7 +598,7 @@ impl Hub {
             decoy,
             failures: Mutex::new(HashMap::new()),
             argon_memory: Mutex::new(Vec::new()),
-            session: super::session::SessionKey::new()
+            session: self::session::SessionKey::new()
                 .map_err(|e| HubError::Db(format!("no randomness from the system: {e}")))?,
             changed: (Mutex::new(0), std::sync::Condvar::new()),
             stopping: std::sync::atomic::AtomicBool::new(false),
@@ -603,7 +612,7 @@ impl Hub {
     /// hub holds, and keeps the result for the dashboard. They read every document: the
     /// serving hub runs them on a thread of their own (see `serve_with`), never in a request.
     pub fn run_checks(&self) -> Result<(), HubError> {
-        let mut checker = super::chain::Checker::default();
+        let mut checker = self::chain::Checker::default();
         let mut rivals: HashMap<String, Vec<String>> = HashMap::new();
         for (id, rev) in self.store.conflicts("caja-docs")? {
             rivals.entry(id).or_default().push(rev);
@@ -683,7 +692,7 @@ impl Hub {
                 .iter()
                 .map(|p| {
                     keep.insert(format!("product:{}", p.sku));
-                    super::json::product_json(p, currency)
+                    crate::sync::json::product_json(p, currency)
                 })
                 .collect();
             self.store.upsert_many("caja-catalog", docs)?;
@@ -940,21 +949,17 @@ impl Hub {
     /// Serves on `listen` until stopped: a thread per connection, every read under a deadline
     /// (see `sync::http`).
     pub fn serve(self, listen: &str) -> Result<HubHandle, String> {
-        self.serve_with(listen, super::http::Limits::default())
+        self.serve_with(listen, self::http::Limits::default())
     }
 
     /// Serves with the given limits (tests shorten the deadlines).
-    pub fn serve_with(
-        self,
-        listen: &str,
-        limits: super::http::Limits,
-    ) -> Result<HubHandle, String> {
+    pub fn serve_with(self, listen: &str, limits: self::http::Limits) -> Result<HubHandle, String> {
         let listener =
-            super::http::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            self::http::bind(listen).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         let hub = Arc::new(self);
         hub.check_in_background(std::time::Duration::from_secs(30));
         let serving = hub.clone();
-        let server = super::http::serve(listener, limits, Arc::new(move |req| serving.handle(req)))
+        let server = self::http::serve(listener, limits, Arc::new(move |req| serving.handle(req)))
             .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
         Ok(HubHandle {
             addr: server.addr,
@@ -994,7 +999,7 @@ impl Hub {
     /// Who sent a request: basic auth, else a `_session` cookie.
     fn who(&self, req: &HttpRequest) -> Auth {
         let Some(auth) = req.header("Authorization") else {
-            let Some(cookie) = req.header("Cookie").and_then(super::session::cookie_of) else {
+            let Some(cookie) = req.header("Cookie").and_then(self::session::cookie_of) else {
                 return Auth::None;
             };
             let now = chrono::Utc::now().timestamp();
@@ -1058,7 +1063,7 @@ impl Hub {
                 tracing::warn!(%user, client = %peer, "hub: login refused");
                 self.log(
                     &user,
-                    super::hub_office::LogEvent::LoginRefused {
+                    self::office::LogEvent::LoginRefused {
                         address: peer.to_string(),
                     },
                 );
@@ -1122,13 +1127,13 @@ impl Hub {
             Who::Register(n) => (n.clone(), json!(["register"])),
         };
         let with_cookie =
-            |r: Reply, cookie: &str| with(r, "Set-Cookie", &super::session::set_cookie(cookie));
+            |r: Reply, cookie: &str| with(r, "Set-Cookie", &self::session::set_cookie(cookie));
         match req.method {
             Method::Post => {
                 let json_body = req
                     .header("Content-Type")
                     .is_some_and(|c| c.contains("json"));
-                let logged = match super::session::credentials(&req.body, json_body) {
+                let logged = match self::session::credentials(&req.body, json_body) {
                     Some((name, password)) => match self.login(&name, &password, req.peer) {
                         Auth::Ok(w) => Some(w),
                         Auth::Throttled => {
@@ -1141,7 +1146,7 @@ impl Hub {
                 };
                 // The login form says where to go next (a path of this hub only), as
                 // CouchDB's `next` does.
-                let next = super::session::field(&req.body, "next")
+                let next = self::session::field(&req.body, "next")
                     .or_else(|| query(&req.url).remove("next"))
                     .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'));
                 match logged {
@@ -1162,7 +1167,7 @@ impl Hub {
                     }
                     None => match &next {
                         Some(n) if !json_body => {
-                            self.html(401, super::hub_page::login(self.words(), true, n))
+                            self.html(401, self::page::login(self.words(), true, n))
                         }
                         _ => error(401, "unauthorized", "Name or password is incorrect."),
                     },
@@ -1223,10 +1228,7 @@ impl Hub {
                     Some(Who::Admin(_)) => self.dashboard(&query(url)),
                     // A person without an admin's login: the form (a register's login is not
                     // one).
-                    _ => self.html(
-                        401,
-                        super::hub_page::login(self.words(), who.is_some(), "/"),
-                    ),
+                    _ => self.html(401, self::page::login(self.words(), who.is_some(), "/")),
                 };
             }
             return reply(
@@ -1281,7 +1283,7 @@ impl Hub {
                     "Location",
                     "/",
                 );
-                return with(r, "Set-Cookie", &super::session::set_cookie(""));
+                return with(r, "Set-Cookie", &self::session::set_cookie(""));
             }
             return match (&who, method) {
                 (Who::Admin(_), Method::Get) => self.head_office(
@@ -1399,7 +1401,7 @@ impl Hub {
                         docs,
                         |id| may_write(&who, db, id),
                         |d, lookup| self.valid(db, d, lookup),
-                        |id| db == "caja-docs" && super::validate::is_sealed(id),
+                        |id| db == "caja-docs" && self::validate::is_sealed(id),
                     )
                     .map_err(hub_error)?;
                 let fresh: Vec<&Value> = results
@@ -1479,7 +1481,7 @@ impl Hub {
                     })
                 };
                 let flag = |k: &str| q.get(k).is_some_and(|v| v == "true");
-                let mut a = super::hub_store::AllDocs {
+                let mut a = self::store::AllDocs {
                     include_docs: flag("include_docs"),
                     conflicts: flag("conflicts"),
                     descending: flag("descending"),
@@ -1593,7 +1595,7 @@ impl Hub {
                         Ok(mut doc) => {
                             if with_history {
                                 let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
-                                doc["_revisions"] = super::hub_store::revisions(&rev);
+                                doc["_revisions"] = self::store::revisions(&rev);
                             }
                             json!({ "ok": doc })
                         }
@@ -1647,7 +1649,7 @@ impl Hub {
                                 Ok(mut doc) => {
                                     if with_history {
                                         let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
-                                        doc["_revisions"] = super::hub_store::revisions(&rev);
+                                        doc["_revisions"] = self::store::revisions(&rev);
                                     }
                                     json!({ "ok": doc })
                                 }
@@ -1663,7 +1665,7 @@ impl Hub {
                 let mut v = self.store.get(db, id).map_err(hub_error)?;
                 if q.get("revs").is_some_and(|r| r == "true") {
                     let rev = v["_rev"].as_str().unwrap_or_default().to_string();
-                    v["_revisions"] = super::hub_store::revisions(&rev);
+                    v["_revisions"] = self::store::revisions(&rev);
                 }
                 if q.get("conflicts").is_some_and(|r| r == "true") {
                     let revs: Vec<String> = self
@@ -1742,7 +1744,7 @@ impl Hub {
     /// The head office's reads: `_caja/stock` and `_caja/kardex?sku=` (CSV by default, or
     /// `format=json`).
     fn head_office(&self, what: &str, q: &HashMap<String, String>, html: bool) -> Reply {
-        use super::hub_stock::milli_text;
+        use self::stock::milli_text;
         let allowed: &[&str] = match what {
             "stock" => &["format", "date"],
             "kardex" => &["format", "sku", "from", "limit"],
@@ -1774,7 +1776,7 @@ impl Hub {
                 };
                 let (store, office) = (self.store.clone(), self.office.clone());
                 let register = q.get("register").cloned();
-                super::http::streamed(content_type, move |out| {
+                self::http::streamed(content_type, move |out| {
                     movements_to(&store, &office, date, register.as_deref(), json_out, out)
                         .map(|_| ())
                         .map_err(|e| std::io::Error::other(e.to_string()))
@@ -1796,7 +1798,7 @@ impl Hub {
                 } else {
                     "text/csv; charset=utf-8"
                 };
-                super::http::streamed(content_type, move |out| {
+                self::http::streamed(content_type, move |out| {
                     let io = |e: HubError| std::io::Error::other(e.to_string());
                     let mut t = Rows::to(out, json_out, &STOCK_COLUMNS).map_err(io)?;
                     store
@@ -1863,7 +1865,7 @@ impl Hub {
     pub fn import_stock(
         &self,
         rows: &[crate::csvio::StockRow],
-    ) -> Result<Result<Vec<super::hub_stock::Loaded>, crate::csvio::CsvError>, HubError> {
+    ) -> Result<Result<Vec<self::stock::Loaded>, crate::csvio::CsvError>, HubError> {
         let now = chrono::Local::now();
         let load = now.format("%Y%m%dT%H%M%S%3f").to_string();
         let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
@@ -1908,18 +1910,13 @@ impl Hub {
         if as_html {
             return self.html(
                 200,
-                super::hub_page::log_page(self.words(), texts, date, &entries),
+                self::page::log_page(self.words(), texts, date, &entries),
             );
         }
         let mut t = Rows::new(false, &["at", "register", "event", "detail"]);
         for e in &entries {
-            let detail = super::hub_page::log_words(self.words(), texts, &e.event);
-            if let Err(e) = t.row(&[
-                &e.at,
-                &e.register,
-                super::hub_page::log_code(&e.event),
-                &detail,
-            ]) {
+            let detail = self::page::log_words(self.words(), texts, &e.event);
+            if let Err(e) = t.row(&[&e.at, &e.register, self::page::log_code(&e.event), &detail]) {
                 return hub_error(e);
             }
         }
@@ -1941,7 +1938,7 @@ impl Hub {
 
     /// Adds a line to the sync log; a log that cannot be written is said, and nothing else
     /// stops for it.
-    fn log(&self, register: &str, event: super::hub_office::LogEvent) {
+    fn log(&self, register: &str, event: self::office::LogEvent) {
         if let Err(e) = self.store.log(register, event) {
             tracing::warn!(error = %e, "hub: the sync log was not written");
         }
@@ -1950,7 +1947,7 @@ impl Hub {
     /// What a register's own document says it did, in the log: its claim, a take-over, a
     /// catalog pull applied or failed (each once: when the document says something new).
     fn log_register(&self, id: &str, before: Option<&Value>, after: &Value) {
-        use super::hub_office::LogEvent;
+        use self::office::LogEvent;
         let Some(code) = id.strip_prefix("register:") else {
             return;
         };
@@ -2002,7 +1999,7 @@ impl Hub {
         let refused_count = refused.len() as u64;
         self.log(
             name,
-            super::hub_office::LogEvent::Push {
+            self::office::LogEvent::Push {
                 received,
                 already,
                 refused_count,
@@ -2057,7 +2054,7 @@ impl Hub {
             Ok(l) => l,
             Err(e) => return hub_error(e),
         };
-        let board = super::hub_page::Board {
+        let board = self::page::Board {
             low: &low,
             low_total,
             words: self.words(),
@@ -2072,7 +2069,7 @@ impl Hub {
             checks: checks.as_deref(),
             cli: crate::i18n::cli_words(self.office.language),
         };
-        self.html(200, super::hub_page::dashboard(&board))
+        self.html(200, self::page::dashboard(&board))
     }
 
     /// The day's movements (`/_caja/movements`, `caja hub export`): every document of a

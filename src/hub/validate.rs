@@ -38,7 +38,7 @@ fn stock(id: &str, doc: &Value) -> Result<(), String> {
     if crate::csvio::StockKind::from_code(text(doc, "kind")?).is_none() {
         return Err(format!("{id}: kind is count, receipt or adjust"));
     }
-    if super::hub_stock::milli_of(text(doc, "quantity")?).is_none() {
+    if super::stock::milli_of(text(doc, "quantity")?).is_none() {
         return Err(format!("{id}: quantity is not a decimal of up to 3 places"));
     }
     Ok(())
@@ -62,7 +62,7 @@ fn amount(d: &Value, k: &str) -> Result<i128, String> {
     if !ok {
         return Err(format!("{k} {s:?} is not a decimal amount"));
     }
-    Ok(super::decimal_units(s))
+    Ok(crate::sync::decimal_units(s))
 }
 
 fn array<'a>(d: &'a Value, k: &str) -> Result<&'a Vec<Value>, String> {

@@ -8,7 +8,7 @@
 //! kept in ten-thousandths of the currency's unit (as `caja chain`'s views keep it), so no
 //! currency is needed to add it up; the page formats it in the shop's.
 
-use super::hub_store::{HubError, HubStore};
+use super::store::{HubError, HubStore};
 use redb::{ReadableDatabase, ReadableTable, TableDefinition, WriteTransaction};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,7 +101,7 @@ pub fn facts_of(doc: &Value) -> Option<DocFacts> {
     let date = doc["business_date"].as_str()?;
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     let register = register_of(id, doc)?;
-    let units = |k: &str| super::decimal_units(doc[k].as_str().unwrap_or("0"));
+    let units = |k: &str| crate::sync::decimal_units(doc[k].as_str().unwrap_or("0"));
     let mut f = DayFigures {
         documents: 1,
         ..Default::default()
@@ -123,7 +123,7 @@ pub fn facts_of(doc: &Value) -> Option<DocFacts> {
         },
         "closing" => {
             let r = &doc["report"];
-            let u = |k: &str| r[k].as_str().map(super::decimal_units);
+            let u = |k: &str| r[k].as_str().map(crate::sync::decimal_units);
             f.closing = Some(Closing {
                 number: doc["number"].as_str().unwrap_or_default().to_string(),
                 at: doc["at"].as_str().unwrap_or_default().to_string(),

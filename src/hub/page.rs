@@ -4,7 +4,7 @@
 //! machine's time zone, money as the shop writes it.
 
 use super::chain::CheckReport;
-use super::hub_office::{DayFigures, LogEntry, LogEvent};
+use super::office::{DayFigures, LogEntry, LogEvent};
 use crate::domain::money::{Currency, Money};
 use crate::i18n::{HubWords, fill};
 use chrono::{DateTime, Local, NaiveDate};
@@ -138,7 +138,7 @@ pub struct Board<'a> {
     pub checks: Option<&'a (DateTime<Local>, CheckReport)>,
     pub cli: &'static crate::i18n::CliWords,
     /// Products at or below their minimum or below zero (the first few), and how many.
-    pub low: &'a [super::hub_stock::LowLine],
+    pub low: &'a [super::stock::LowLine],
     pub low_total: u64,
 }
 
@@ -400,7 +400,7 @@ pub fn dashboard(b: &Board) -> String {
     ));
     // Stock that needs the shop: at or below its minimum, or negative.
     if !b.low.is_empty() {
-        use super::hub_stock::milli_text;
+        use super::stock::milli_text;
         body.push_str(&format!("<h2>{}</h2><ul class=\"warn\">", esc(w.low_stock)));
         for l in b.low {
             let on_hand = milli_text(l.on_hand);

@@ -297,8 +297,8 @@ impl HubStore {
             tx.open_table(CHANGES)?;
             tx.open_table(CONFLICTS)?;
             tx.open_table(USERS)?;
-            super::hub_stock::create_tables(&tx)?;
-            super::hub_office::create_tables(&tx)?;
+            super::stock::create_tables(&tx)?;
+            super::office::create_tables(&tx)?;
             let mut dbs = tx.open_table(DBS)?;
             for name in DATABASES {
                 if dbs.get(name)?.is_none() {
@@ -318,8 +318,8 @@ impl HubStore {
     fn derive(&self) -> Result<(), HubError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
-        if super::hub_office::derive_once(&tx, "office")? {
-            let stock_empty = super::hub_stock::is_empty(&tx)?;
+        if super::office::derive_once(&tx, "office")? {
+            let stock_empty = super::stock::is_empty(&tx)?;
             let (mut facts, mut moves) = (Vec::new(), Vec::new());
             {
                 let docs = tx.open_table(DOCS)?;
@@ -334,14 +334,14 @@ impl HubStore {
                         continue;
                     }
                     let doc = full(id, &d);
-                    facts.extend(super::hub_office::facts_of(&doc));
+                    facts.extend(super::office::facts_of(&doc));
                     if stock_empty {
-                        moves.extend(super::hub_stock::moves_of(&doc));
+                        moves.extend(super::stock::moves_of(&doc));
                     }
                 }
             }
-            super::hub_office::apply(&tx, &facts)?;
-            super::hub_stock::apply(&tx, &moves)?;
+            super::office::apply(&tx, &facts)?;
+            super::stock::apply(&tx, &moves)?;
         }
         tx.commit()?;
         Ok(())
@@ -659,10 +659,7 @@ impl HubStore {
     /// An interactive write (`new_edits` true): the given `_rev` must be the current one.
     pub fn put(&self, db: &str, doc: Value) -> Result<(String, String), HubError> {
         let (moves, facts) = if db == "caja-docs" {
-            (
-                super::hub_stock::moves_of(&doc),
-                super::hub_office::facts_of(&doc),
-            )
+            (super::stock::moves_of(&doc), super::office::facts_of(&doc))
         } else {
             (None, None)
         };
@@ -696,8 +693,8 @@ impl HubStore {
             })?;
             docs.insert((db, id.as_str()), rec.as_slice())?;
             if current.is_none() {
-                super::hub_stock::apply(&tx, moves.as_slice())?;
-                super::hub_office::apply(&tx, facts.as_slice())?;
+                super::stock::apply(&tx, moves.as_slice())?;
+                super::office::apply(&tx, facts.as_slice())?;
             }
             new_rev
         };
@@ -751,10 +748,7 @@ impl HubStore {
                 }
                 let ancestors = ancestors(&doc);
                 let (moves, facts) = if db == "caja-docs" {
-                    (
-                        super::hub_stock::moves_of(&doc),
-                        super::hub_office::facts_of(&doc),
-                    )
+                    (super::stock::moves_of(&doc), super::office::facts_of(&doc))
                 } else {
                     (None, None)
                 };
@@ -826,8 +820,8 @@ impl HubStore {
             }
             dbs.insert(db, seq)?;
         }
-        super::hub_stock::apply(&tx, &stock_moves)?;
-        super::hub_office::apply(&tx, &office)?;
+        super::stock::apply(&tx, &stock_moves)?;
+        super::office::apply(&tx, &office)?;
         tx.commit()?;
         Ok(out)
     }

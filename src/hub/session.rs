@@ -90,8 +90,8 @@ pub fn credentials(body: &[u8], json: bool) -> Option<(String, String)> {
     for kv in text.split('&') {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
         match k {
-            "name" | "username" => name = Some(super::percent_decode(v, true)),
-            "password" => password = Some(super::percent_decode(v, true)),
+            "name" | "username" => name = Some(crate::sync::percent_decode(v, true)),
+            "password" => password = Some(crate::sync::percent_decode(v, true)),
             _ => {}
         }
     }
@@ -103,7 +103,7 @@ pub fn field(body: &[u8], name: &str) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
     text.split('&').find_map(|kv| {
         let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-        (k == name).then(|| super::percent_decode(v, true))
+        (k == name).then(|| crate::sync::percent_decode(v, true))
     })
 }
 

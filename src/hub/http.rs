@@ -116,7 +116,7 @@ impl Default for Limits {
             head_bytes: 8 * 1024,
             head_time: Duration::from_secs(10),
             idle: Duration::from_secs(30),
-            max_body: super::hub::MAX_BODY,
+            max_body: super::MAX_BODY,
             body_rate: 32 * 1024,
             connections: 512,
             per_address: 64,
