@@ -1,7 +1,7 @@
 //! The register's side of sync with the back office, over the subset of CouchDB's HTTP API in
 //! docs/PROTOCOL.md: the client (claim, push, pull, status), the documents' JSON shapes, and
 //! the background worker. The other end (the built-in hub, and a chain's CouchDB set up by
-//! `caja chain`) is `crate::hub`.
+//! `caja chain`) is in src/hub/.
 
 pub mod client;
 pub mod json;
