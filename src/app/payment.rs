@@ -132,7 +132,7 @@ impl App {
             .tenders
             .iter()
             .filter(|t| t.kind == TenderKind::Points)
-            .map(|t| crate::store::customers::points_of(t.reference.as_deref()))
+            .map(|t| crate::domain::loyalty::points_of(t.reference.as_deref()))
             .sum();
         let balance = balance - used;
         let amount = if typed.trim().is_empty() {

@@ -3,6 +3,7 @@
 //! server last said plus this register's movements it had not yet counted.
 
 use super::money::{Money, MoneyError};
+use super::tender::{Tender, TenderKind};
 use serde::{Deserialize, Serialize};
 
 /// The shop's loyalty rules (`[loyalty]` in caja.toml). The default is off.
@@ -54,8 +55,91 @@ pub enum PointsError {
     OverPercent(u32),
     #[error("a final consumer sale earns and spends no points; attach a customer (F3)")]
     NoCustomer,
+    #[error("{points} points are worth {worth}, not the {paid} their tenders say")]
+    WrongWorth {
+        points: i64,
+        worth: Money,
+        paid: Money,
+    },
     #[error(transparent)]
     Money(#[from] MoneyError),
+}
+
+/// The points a points tender's reference carries: its first word ("120 points" and
+/// "120 puntos" are 120; anything else is 0).
+pub fn points_of(reference: Option<&str>) -> i64 {
+    reference
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+/// What a sale's points tenders redeem.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Redemption {
+    pub points: i64,
+    /// What those tenders paid.
+    pub paid: Money,
+}
+
+/// The points a sale's tenders redeem, checked against the rules: points only when loyalty
+/// is on, and worth exactly what their tenders paid.
+pub fn redemption(rules: &Rules, tenders: &[Tender]) -> Result<Redemption, PointsError> {
+    let points_tenders = || tenders.iter().filter(|t| t.kind == TenderKind::Points);
+    let points = points_tenders()
+        .map(|t| points_of(t.reference.as_deref()))
+        .sum();
+    let paid = Money::sum(points_tenders().map(|t| t.amount))?;
+    if points > 0 {
+        if !rules.enabled() {
+            return Err(PointsError::Disabled);
+        }
+        let worth = Money::from_minor(points).mul_div(rules.point_value.minor(), 1)?;
+        if worth != paid {
+            return Err(PointsError::WrongWorth {
+                points,
+                worth,
+                paid,
+            });
+        }
+    }
+    Ok(Redemption { points, paid })
+}
+
+/// What a sale does to its customer's points: `lines` (SKU and total) earn, `r` redeems.
+/// `balance` is asked only when points are redeemed; a redemption beyond it is refused. None
+/// when the movement is nothing. A sale without a customer (`has_customer` false) earns
+/// nothing and may redeem nothing.
+pub fn sale_movement<E: From<PointsError> + From<MoneyError>>(
+    rules: &Rules,
+    lines: &[(String, Money)],
+    r: Redemption,
+    has_customer: bool,
+    balance: impl FnOnce() -> Result<i64, E>,
+) -> Result<Option<Movement>, E> {
+    if !has_customer {
+        return if r.points > 0 {
+            Err(PointsError::NoCustomer.into())
+        } else {
+            Ok(None)
+        };
+    }
+    let earned = earned(rules, lines, r.paid)?;
+    if r.points > 0 {
+        let balance = balance()?;
+        if r.points > balance {
+            return Err(PointsError::Insufficient {
+                balance: balance.max(0),
+                wanted: r.points,
+            }
+            .into());
+        }
+    }
+    Ok(Some(Movement {
+        earned,
+        redeemed: r.points,
+    })
+    .filter(|m| m.earned != 0 || m.redeemed != 0))
 }
 
 /// Points earned by a sale: the eligible lines' totals (tax included, after discounts), less
@@ -162,6 +246,75 @@ mod tests {
 
     fn m(v: i64) -> Money {
         Money::from_minor(v)
+    }
+
+    /// A sale's points tenders: their points read from the reference, worth checked, the
+    /// balance asked only when points are spent, a sale without a customer spends none.
+    #[test]
+    fn a_sales_points_are_checked_by_the_rules() {
+        let pts = |points: i64, amount: i64| Tender {
+            kind: TenderKind::Points,
+            amount: m(amount),
+            reference: Some(format!("{points} puntos")),
+        };
+        let cash = Tender::cash(m(5_000));
+        let r = redemption(&rules(), &[pts(120, 1_200), cash.clone()]).unwrap();
+        assert_eq!((r.points, r.paid), (120, m(1_200)));
+        assert!(matches!(
+            redemption(&rules(), &[pts(120, 1_300)]),
+            Err(PointsError::WrongWorth { points: 120, .. })
+        ));
+        let off = Rules {
+            earn_every: Money::ZERO,
+            ..rules()
+        };
+        assert!(matches!(
+            redemption(&off, &[pts(1, 10)]),
+            Err(PointsError::Disabled)
+        ));
+        assert_eq!(redemption(&off, &[cash]).unwrap(), Redemption::default());
+
+        let lines = vec![("ARZ500".to_string(), m(12_500))];
+        let asked = std::cell::Cell::new(false);
+        let balance = |b: i64| {
+            asked.set(true);
+            Ok::<_, PointsError>(b)
+        };
+        // Earning only: the balance is not read.
+        let earn = sale_movement(&rules(), &lines, Redemption::default(), true, || balance(0));
+        assert_eq!(
+            earn.unwrap(),
+            Some(Movement {
+                earned: 12,
+                redeemed: 0
+            })
+        );
+        assert!(!asked.get());
+        // Spending more than the balance is refused.
+        let spend = sale_movement(&rules(), &lines, r, true, || balance(100));
+        assert!(matches!(
+            spend,
+            Err(PointsError::Insufficient {
+                balance: 100,
+                wanted: 120
+            })
+        ));
+        assert!(asked.get());
+        // No customer: nothing earned, nothing spent.
+        assert!(matches!(
+            sale_movement(&rules(), &lines, r, false, || balance(0)),
+            Err(PointsError::NoCustomer)
+        ));
+        assert_eq!(
+            sale_movement(&rules(), &lines, Redemption::default(), false, || balance(
+                0
+            ))
+            .unwrap(),
+            None
+        );
+        assert_eq!(points_of(Some("75 points")), 75);
+        assert_eq!(points_of(Some("voucher")), 0);
+        assert_eq!(points_of(None), 0);
     }
 
     #[test]

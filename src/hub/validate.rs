@@ -91,7 +91,7 @@ fn points_tendered(doc: &Value) -> i64 {
         .into_iter()
         .flatten()
         .filter(|t| t.get("kind").and_then(Value::as_str) == Some("points"))
-        .map(|t| crate::store::customers::points_of(t.get("reference").and_then(Value::as_str)))
+        .map(|t| crate::domain::loyalty::points_of(t.get("reference").and_then(Value::as_str)))
         .sum()
 }
 

@@ -75,6 +75,23 @@ pub fn domain_words(
             P::OverTicketLimit(n) => fill(t.err_points_ticket, &[("most", &n.to_string())]),
             P::OverPercent(n) => fill(t.err_points_percent, &[("percent", &n.to_string())]),
             P::NoCustomer => t.err_points_no_customer.into(),
+            P::WrongWorth {
+                points,
+                worth,
+                paid,
+            } => {
+                let money = |m: &crate::domain::money::Money| {
+                    currency.map_or_else(|| m.minor().to_string(), |c| c.format(*m))
+                };
+                fill(
+                    super::store_text(t.language, super::Word::PointsWorth),
+                    &[
+                        ("points", &points.to_string()),
+                        ("worth", &money(worth)),
+                        ("paid", &money(paid)),
+                    ],
+                )
+            }
             P::Money(m) => return domain_words(m, t, currency),
         });
     }

@@ -989,7 +989,12 @@ words![
         "la tienda se encontró dañada ({detail}); no se escriben más documentos en ella: reinicie la caja, que ofrece reconstruirla",
         "the store was found damaged ({detail}); no more documents are written to it: restart the register, which offers the rebuild",
     ),
-    (Db, "archivo de la tienda: {detail}", "store file: {detail}",),
+    (Db, "archivo de la tienda: {detail}", "store file: {detail}"),
+    (
+        PointsWorth,
+        "{points} puntos valen {worth}, no los {paid} que dicen sus pagos",
+        "{points} points are worth {worth}, not the {paid} their tenders say",
+    ),
 ];
 
 /// The text of the store's `word` in `lang`.

@@ -376,56 +376,19 @@ impl Store {
         body: SaleBody,
         rules: &Rules,
     ) -> Result<(Committed, Option<Movement>), StoreError> {
-        let redeemed: i64 = body
-            .tenders
-            .iter()
-            .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
-            .map(|t| points_of(t.reference.as_deref()))
-            .sum();
-        let paid_with_points = Money::sum(
-            body.tenders
-                .iter()
-                .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
-                .map(|t| t.amount),
-        )?;
-        if redeemed > 0 {
-            if !rules.enabled() {
-                return Err(loyalty::PointsError::Disabled.into());
-            }
-            let worth = Money::from_minor(redeemed).mul_div(rules.point_value.minor(), 1)?;
-            if worth != paid_with_points {
-                return Err(StoreError::Invalid(format!(
-                    "{redeemed} points are worth {worth}, not {paid_with_points}"
-                )));
-            }
-        }
+        // The rules are the domain's; the store reads the balance and writes the movement.
+        let redeemed = loyalty::redemption(rules, &body.tenders)?;
         let customer = body.customer.clone();
-        let movement = match &customer {
-            Some(key) => {
-                let lines: Vec<(String, Money)> = body
-                    .lines
-                    .iter()
-                    .map(|l| (l.sku.clone(), l.total))
-                    .collect();
-                let earned = loyalty::earned(rules, &lines, paid_with_points)?;
-                if redeemed > 0 {
-                    let balance = self.points_balance(key)?;
-                    if redeemed > balance {
-                        return Err(loyalty::PointsError::Insufficient {
-                            balance: balance.max(0),
-                            wanted: redeemed,
-                        }
-                        .into());
-                    }
-                }
-                Some(Movement { earned, redeemed })
-            }
-            None if redeemed > 0 => {
-                return Err(loyalty::PointsError::NoCustomer.into());
-            }
-            None => None,
-        };
-        let movement = movement.filter(|m| m.earned != 0 || m.redeemed != 0);
+        let lines: Vec<(String, Money)> = body
+            .lines
+            .iter()
+            .map(|l| (l.sku.clone(), l.total))
+            .collect();
+        let movement = loyalty::sale_movement(rules, &lines, redeemed, customer.is_some(), || {
+            customer
+                .as_deref()
+                .map_or(Ok(0), |key| self.points_balance(key))
+        })?;
         if movement.is_none() || customer.is_none() {
             // One document: the till's own commit.
             let c = self.commit_one(header, DocBody::Sale(body), true)?;
@@ -460,12 +423,4 @@ impl Store {
             None => None,
         })
     }
-}
-
-/// The points a points tender's reference carries ("120 points" -> 120).
-pub fn points_of(reference: Option<&str>) -> i64 {
-    reference
-        .and_then(|r| r.split_whitespace().next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0)
 }

@@ -237,7 +237,7 @@ fn points_tendered(
         .iter()
         .filter(|t| t.kind == crate::domain::tender::TenderKind::Points)
     {
-        points = points.saturating_add(super::customers::points_of(t.reference.as_deref()));
+        points = points.saturating_add(crate::domain::loyalty::points_of(t.reference.as_deref()));
         value = value.saturating_add(t.amount.minor());
     }
     (points, crate::domain::money::Money::from_minor(value))
