@@ -211,9 +211,9 @@ pub fn chain_docs(data: &[u8]) {
     // movements (in every currency), the day's figures and the stock movements.
     for d in &docs {
         for c in currencies() {
-            if let Some(row) = crate::journal::JournalRow::from_json(d, &c) {
+            if let Some(row) = crate::sales_journal::JournalRow::from_json(d, &c) {
                 assert_eq!(Some(row.number.as_str()), d["number"].as_str());
-                let _ = crate::journal::csv_cells(row, &c);
+                let _ = crate::sales_journal::csv_cells(row, &c);
             }
         }
         let _ = crate::hub::office::facts_of(d);

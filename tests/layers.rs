@@ -16,7 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("receipt", 3),
     ("store", 3),
     ("log", 4),
-    ("journal", 4),
+    ("sales_journal", 4),
     ("devices", 4),
     // The hub writes the day's movements as the registers' journals write them.
     ("sync", 5),

@@ -290,11 +290,11 @@ fn a_sale_commits_while_the_printer_is_unreachable_and_prints_when_it_returns() 
     let number = app.last_sale.clone().expect("the sale committed").number;
     // In the journal already (read through the register's own store: redb locks the file).
     let today = chrono::Local::now().date_naive();
-    let f = caja::journal::JournalFilter {
+    let f = caja::sales_journal::JournalFilter {
         kind: Some(caja::domain::numbering::DocKind::Sale),
-        ..caja::journal::JournalFilter::dates(today, today)
+        ..caja::sales_journal::JournalFilter::dates(today, today)
     };
-    let rows = caja::journal::rows(&**app.store.as_ref().unwrap(), &f).unwrap();
+    let rows = caja::sales_journal::rows(&**app.store.as_ref().unwrap(), &f).unwrap();
     assert_eq!(
         rows.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(),
         [number.as_str()]

@@ -32,9 +32,9 @@ pub(super) fn journal_cmd(dir: &Path, a: JournalArgs) -> Result<ExitCode> {
     };
     match a.format {
         Format::Text => {
-            caja::journal::write_text(&*store, &f, w.language, std::io::stdout().lock())?;
+            caja::sales_journal::write_text(&*store, &f, w.language, std::io::stdout().lock())?;
         }
-        Format::Csv => caja::journal::write_csv(&*store, &f, std::io::stdout().lock())?,
+        Format::Csv => caja::sales_journal::write_csv(&*store, &f, std::io::stdout().lock())?,
     }
     Ok(ExitCode::SUCCESS)
 }

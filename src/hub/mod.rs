@@ -2122,7 +2122,7 @@ fn movements_to(
     json_out: bool,
     out: impl std::io::Write,
 ) -> Result<usize, HubError> {
-    let mut t = Rows::to(out, json_out, &crate::journal::MOVEMENT_COLUMNS)?;
+    let mut t = Rows::to(out, json_out, &crate::sales_journal::MOVEMENT_COLUMNS)?;
     // Per register: its currency and store name, read once.
     let mut known: HashMap<String, (crate::domain::money::Currency, String)> = HashMap::new();
     store.movements_each(&date.to_string(), register, |doc| {
@@ -2138,11 +2138,11 @@ fn movements_to(
                 (currency_of(store, office, &reg), name)
             })
             .clone();
-        let Some(row) = crate::journal::JournalRow::from_json(doc, &currency) else {
+        let Some(row) = crate::sales_journal::JournalRow::from_json(doc, &currency) else {
             tracing::warn!(id = %doc["_id"], "hub: a document that is no journal row");
             return Ok(());
         };
-        let cells = crate::journal::csv_cells(row, &currency);
+        let cells = crate::sales_journal::csv_cells(row, &currency);
         let mut all: Vec<&str> = cells.iter().map(String::as_str).collect();
         all.push(&name);
         t.row(&all)

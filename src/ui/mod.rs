@@ -7,13 +7,13 @@ mod forms;
 mod close_day;
 mod customers;
 mod diagnostics;
-mod journal;
 mod opening;
 mod overlays;
 mod payment;
 mod refund;
 mod report;
 pub mod sale;
+mod sales_journal;
 mod shift_close;
 mod sync_panel;
 pub mod theme;
@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
         Screen::Login(form) => forms::login(f, app, theme, form),
         Screen::Diagnostics(d) => diagnostics::diagnostics(f, app, theme, d),
         Screen::Opening(o) => opening::opening(f, app, theme, o),
-        Screen::Journal(j) => journal::journal(f, app, theme, j),
+        Screen::Journal(j) => sales_journal::journal(f, app, theme, j),
         _ => {
             sale::sale(f, app, theme);
             match &app.screen {

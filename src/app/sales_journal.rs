@@ -7,8 +7,8 @@ use crate::domain::money::Money;
 use crate::domain::numbering::DocKind;
 use crate::domain::tender::TenderKind;
 use crate::i18n::fill;
-use crate::journal::{JournalFilter, JournalRow};
 use crate::receipt::{Align, Line, Receipt, Style, two};
+use crate::sales_journal::{JournalFilter, JournalRow};
 use chrono::NaiveDate;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use std::path::PathBuf;
@@ -114,8 +114,8 @@ impl App {
         st.tenders = [Money::ZERO; 4];
         st.scroll = 0;
         st.truncated = false;
-        let mut totals = crate::journal::Totals::default();
-        let r = crate::journal::visit(&*store, &f, |row| {
+        let mut totals = crate::sales_journal::Totals::default();
+        let r = crate::sales_journal::visit(&*store, &f, |row| {
             totals.add(&row)?;
             if st.rows.len() < JOURNAL_SCREEN_ROWS {
                 st.rows.push(row);
@@ -220,10 +220,10 @@ impl App {
             .create(true)
             .truncate(true)
             .open(&tmp)
-            .map_err(crate::journal::JournalError::from)
+            .map_err(crate::sales_journal::JournalError::from)
             .and_then(|file| {
                 let mut w = std::io::BufWriter::new(file);
-                crate::journal::write_csv(&*store, &f, &mut w)?;
+                crate::sales_journal::write_csv(&*store, &f, &mut w)?;
                 use std::io::Write;
                 w.flush()?;
                 w.get_ref().sync_all()?;
