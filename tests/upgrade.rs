@@ -73,8 +73,21 @@ fn a_register_of_an_earlier_release_checks_and_sells() {
             .count();
         assert_eq!(sales_before, 5, "{release:?}");
         // It sells, numbering on from where it was, and still checks clean.
+        let old_file = reg.join("journal").join("ej-000000000001.cj");
+        let old_bytes = std::fs::read(&old_file).unwrap();
+        assert_eq!(&old_bytes[..8], b"CAJAEJ\x00\x01", "{release:?}");
         let o = run(&["soak", "--data-dir", d, "--count", "2"]);
         assert!(o.status.success(), "{}", text(&o));
+        // The old journal file (format 1, no marks records) is never appended to: the sales
+        // went into a new file of format 2.
+        assert_eq!(std::fs::read(&old_file).unwrap(), old_bytes, "{release:?}");
+        let newer: Vec<_> = std::fs::read_dir(reg.join("journal"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| *p != old_file)
+            .collect();
+        assert_eq!(newer.len(), 1, "{newer:?}");
+        assert_eq!(&std::fs::read(&newer[0]).unwrap()[..8], b"CAJAEJ\x00\x02");
         let after = journal_csv(d);
         let text_after = String::from_utf8_lossy(&after.stdout).into_owned();
         assert!(

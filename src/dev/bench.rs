@@ -338,8 +338,8 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
     let w2 = write_bytes();
     for body in bodies {
         store.commit_printed(&header_now("bench"), body)?;
-        for (id, _) in store.print_jobs()? {
-            store.print_done(id);
+        for (id, job) in store.print_jobs()? {
+            store.print_done(id, &job);
         }
     }
     let w3 = write_bytes();

@@ -216,8 +216,9 @@ impl Worker {
                 }
             }
             wait = if self.print_all() {
-                // Everything printed: write the printed marks now and sleep until woken.
-                let _ = self.store.flush_printed();
+                // Everything printed: sleep until woken. The printed marks ride on the next
+                // document's write (see `Store::printer_idle`).
+                let _ = self.store.printer_idle();
                 self.say(PrinterEvent::Idle);
                 None
             } else {
@@ -297,13 +298,13 @@ impl Worker {
                     let e = Fault::Document(e);
                     let _ = self.store.print_failed(id, &e.to_string());
                     self.say(PrinterEvent::Waiting(job.number.clone(), e));
-                    self.store.print_done(id);
+                    self.store.print_done(id, &job);
                     continue;
                 }
             };
             match link.send(&bytes) {
                 Ok(()) => {
-                    self.store.print_done(id);
+                    self.store.print_done(id, &job);
                     self.say(PrinterEvent::Printed(job.number));
                 }
                 Err(e) => {

@@ -3,8 +3,10 @@
 //! A sale (and the other documents of the till: refunds, cash movements, no-sales) goes into redb
 //! in a non-durable commit and is acknowledged once its journal record is synced: one page and
 //! one `fdatasync`, the disk's floor. For a single document (`commit_one`) redb's commit runs on
-//! a store thread while the journal syncs. Every [`CHECKPOINT_EVERY`] such documents, when the
-//! printer goes idle, and on a clean stop, redb is committed durably. The rarer documents that
+//! a store thread while the journal syncs. Every [`CHECKPOINT_EVERY`] such documents, and when
+//! the register stops cleanly, redb is committed durably. A printed receipt's mark rides on the next
+//! document (its job's removal in redb's transaction, a marks record in its journal write), so
+//! replay does not print it again. The rarer documents that
 //! change state beside the chain (opening a day or a shift, a close, a customer edit) commit
 //! redb durably first and then write their journal record.
 //!
@@ -293,7 +295,7 @@ impl Store {
         }
     }
 
-    fn journal_ok(&self) -> bool {
+    pub(super) fn journal_ok(&self) -> bool {
         self.journal_error
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -346,15 +348,23 @@ impl Store {
         Ok(())
     }
 
+    /// Writes `records` to the journal with the receipts printed since the last append (see
+    /// [`super::ejournal::mark_code`]): the marks ride in the same write and the same sync.
     fn journal_append(&self, records: &[JournalRecord]) -> Result<(), StoreError> {
         if records.is_empty() {
             return Ok(());
         }
+        let marks = self.take_journal_marks();
         let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
-        match j.as_mut() {
-            Some(j) => j.append(records),
+        let written = match j.as_mut() {
+            Some(j) => j.append_marked(records, &marks),
             None => Err(StoreError::Io(std::io::Error::other("no journal is open"))),
+        };
+        drop(j);
+        if written.is_err() {
+            self.return_journal_marks(marks);
         }
+        written
     }
 
     /// Commits redb durably: every document since the last checkpoint is then in both copies.
@@ -426,7 +436,10 @@ impl Store {
         problems: &mut Vec<super::check::Problem>,
     ) -> Result<u64, StoreError> {
         use super::check::Problem;
-        let records = journal.records_after(r_last)?;
+        // What the printer took since redb's state was last made durable: those receipts are
+        // not queued again, and their jobs from before leave the queue.
+        let (records, printed) = journal.tail_after(r_last)?;
+        let printed: std::collections::HashSet<u64> = printed.into_iter().collect();
         let mut tx = self.begin_write()?;
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
@@ -454,10 +467,13 @@ impl Store {
                 break;
             }
             tx.open_table(DOCS)?.insert(rec.seq, rec.body.as_slice())?;
-            redo_side_effects(&tx, rec.seq, &d.doc)?;
+            redo_side_effects(&tx, rec.seq, &d.doc, &printed)?;
             prev = d.hash;
             expect += 1;
             replayed += 1;
+        }
+        if !printed.is_empty() {
+            super::spool::forget_printed(&tx, &printed)?;
         }
         tx.commit()?;
         if replayed > 0 {
@@ -543,14 +559,16 @@ impl Apply {
 }
 
 /// What the transaction that committed a journaled document wrote beside it: the receipt
-/// job of a document that prints one (a receipt may print twice after a power cut, never not
-/// at all), and the refund index.
+/// job of a document that prints one, unless the journal's marks say the printer took it (a
+/// receipt may print twice after a power cut, never not at all), and the refund index.
 pub(super) fn redo_side_effects(
     tx: &WriteTransaction,
     seq: u64,
     doc: &crate::domain::document::Document,
+    printed: &std::collections::HashSet<u64>,
 ) -> Result<(), StoreError> {
-    if super::spool::prints(&doc.body) {
+    let took = printed.contains(&super::ejournal::mark_code(seq, false));
+    if super::spool::prints(&doc.body) && !took {
         super::spool::queue_job(tx, seq, &doc.number, false)?;
     }
     if let DocBody::Refund(r) = &doc.body

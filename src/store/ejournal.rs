@@ -2,7 +2,7 @@
 //!
 //! A document is acknowledged once its journal record is on the disk (`fdatasync`); redb takes
 //! the same document in a non-durable commit and is checkpointed durably every few documents,
-//! when the till goes idle and on a clean stop. On open the records past redb's last document
+//! and on a clean stop. On open the records past redb's last document
 //! are replayed into it. The journal is what `caja rebuild` recreates a damaged store from.
 //!
 //! Files live in `DIR/journal/`, named `ej-NNNNNNNNNNNN.cj` after the chain position of their
@@ -11,12 +11,18 @@
 //! `docs/JOURNAL.md`:
 //!
 //! ```text
-//! file    = "CAJAEJ" 0x00 0x01 | info_len u32 | crc32(info) u32 | info (postcard StoreInfoRecord)
-//!           | record* | zeros
+//! file    = "CAJAEJ" 0x00 version | info_len u32 | crc32(info) u32 | info (postcard StoreInfoRecord)
+//!           | (record | marks)* | zeros
 //! record  = "EJR1" | len u32 | crc32(seq | hash | body) u32 | seq u64 | hash [32] | body [len]
+//! marks   = "EJP1" | len u32 | crc32(after | zeros | body) u32 | after u64 | zeros [32] | body [len]
 //! ```
 //! All integers little-endian; `body` is the postcard `DocRecord` that redb holds, `hash` the
-//! document's chain hash.
+//! document's chain hash. A marks record (format 2) lists receipts the printer took since the
+//! last one, as `u64`s (a document's chain position times two, plus one for a reprint); it is
+//! written in the same write and sync as the next document's record, so it costs no page of
+//! its own, and `after` is the chain position it follows. Replaying the journal after a crash
+//! does not queue those receipts again. Format 1 files (no marks) are read as before; the
+//! first append after opening one starts a new file.
 
 use super::StoreError;
 use super::check::Problem;
@@ -29,10 +35,21 @@ use std::path::{Path, PathBuf};
 /// The journal's folder inside the data directory.
 pub const JOURNAL_DIR: &str = "journal";
 /// The file's magic: "CAJAEJ", 0, then the journal format's version ([`FORMAT`]).
-const FILE_MAGIC: &[u8; 8] = b"CAJAEJ\x00\x01";
-/// The journal format this caja writes and reads; a file of a higher one is a newer caja's.
-pub const FORMAT: u8 = 1;
+const FILE_MAGIC: &[u8; 8] = b"CAJAEJ\x00\x02";
+/// The journal format this caja writes (2: with marks records); it reads 1 and 2, and a file
+/// of a higher one is a newer caja's.
+pub const FORMAT: u8 = 2;
 const REC_MAGIC: &[u8; 4] = b"EJR1";
+/// A marks record's magic (format 2).
+const MARK_MAGIC: &[u8; 4] = b"EJP1";
+/// No marks record lists more receipts than this; a longer one is damage.
+const MARKS_MAX: u32 = 64 * 1024;
+
+/// The code a marks record keeps for a printed receipt: its document's chain position, and
+/// whether it was a reprint.
+pub fn mark_code(seq: u64, reprint: bool) -> u64 {
+    seq.saturating_mul(2) | u64::from(reprint)
+}
 /// magic, len, crc, seq, hash.
 const REC_HEAD: usize = 4 + 4 + 4 + 8 + 32;
 /// A file grows by this much at a time, zero-filled and synced once.
@@ -254,10 +271,56 @@ pub struct FileScan {
     pub end: u64,
     /// Bytes past `end` that are not zero (a write cut short by a power loss, or damage).
     pub torn: u64,
+    /// The marks records: the chain position each follows, and the receipts it lists (see
+    /// [`mark_code`]).
+    pub marks: Vec<(u64, Vec<u64>)>,
 }
 
 fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// What a file holds at one place.
+enum Item {
+    Doc(JournalRecord),
+    Marks { after: u64, codes: Vec<u64> },
+}
+
+/// Reads the record or the marks at `at`, if a whole valid one is there.
+fn item_at(b: &[u8], at: usize) -> Option<(Item, usize)> {
+    if b.get(at..at + 4)? == MARK_MAGIC {
+        let len = u32_at(b, at + 4)?;
+        if len > MARKS_MAX * 8 || len % 8 != 0 {
+            return None;
+        }
+        let crc = u32_at(b, at + 8)?;
+        let end = at + REC_HEAD + len as usize;
+        if crc32(b.get(at + 12..end)?) != crc {
+            return None;
+        }
+        let after = u64::from_le_bytes(b.get(at + 12..at + 20)?.try_into().ok()?);
+        let codes = b[at + REC_HEAD..end]
+            .chunks_exact(8)
+            .filter_map(|c| c.try_into().ok().map(u64::from_le_bytes))
+            .collect();
+        return Some((Item::Marks { after, codes }, end));
+    }
+    record_at(b, at).map(|(r, end)| (Item::Doc(r), end))
+}
+
+/// Frames a marks record following chain position `after` into `v`.
+fn write_marks(after: u64, codes: &[u64], v: &mut Vec<u8>) {
+    let at = v.len();
+    v.extend_from_slice(MARK_MAGIC);
+    v.extend_from_slice(&((codes.len() * 8) as u32).to_le_bytes());
+    v.extend_from_slice(&[0; 4]);
+    v.extend_from_slice(&after.to_le_bytes());
+    v.extend_from_slice(&[0; 32]);
+    for c in codes {
+        v.extend_from_slice(&c.to_le_bytes());
+    }
+    let crc = crc32(&v[at + 12..]);
+    v[at + 8..at + 12].copy_from_slice(&crc.to_le_bytes());
 }
 
 /// Reads the record at `at`, if a whole valid one is there.
@@ -339,7 +402,7 @@ pub fn read_header(b: &[u8]) -> Result<(StoreInfo, usize), HeaderFault> {
     }
     match b.get(7) {
         Some(&v) if v > FORMAT => return Err(HeaderFault::Newer(v)),
-        Some(&FORMAT) => {}
+        Some(1..=FORMAT) => {}
         _ => return Err(HeaderFault::NotAJournal),
     }
     let len = u32_at(b, 8).ok_or(HeaderFault::CutShort)? as usize;
@@ -410,9 +473,14 @@ pub fn scan_file(b: &[u8], start: usize) -> FileScan {
     };
     let mut at = start;
     while at < b.len() {
-        if let Some((r, next)) = record_at(b, at) {
-            scan.records.push(r);
-            scan.starts.push(at as u64);
+        if let Some((item, next)) = item_at(b, at) {
+            match item {
+                Item::Doc(r) => {
+                    scan.records.push(r);
+                    scan.starts.push(at as u64);
+                }
+                Item::Marks { after, codes } => scan.marks.push((after, codes)),
+            }
             at = next;
             scan.end = at as u64;
             continue;
@@ -422,8 +490,9 @@ pub fn scan_file(b: &[u8], start: usize) -> FileScan {
             break;
         }
         // Something that is not a record: find the next one that is.
-        let resume = (at + 1..b.len().saturating_sub(REC_HEAD - 1))
-            .find(|&i| b[i..i + 4] == *REC_MAGIC && record_at(b, i).is_some());
+        let resume = (at + 1..b.len().saturating_sub(REC_HEAD - 1)).find(|&i| {
+            (b[i..i + 4] == *REC_MAGIC || b[i..i + 4] == *MARK_MAGIC) && item_at(b, i).is_some()
+        });
         match resume {
             Some(i) => {
                 scan.damaged.push((at as u64, i as u64));
@@ -499,6 +568,9 @@ pub struct Journal {
     /// How to take back the last append: its file, where it began, and the chain position and
     /// hash before it.
     undo: Option<Undo>,
+    /// The file appended to is of format 1, which has no marks records: the next append
+    /// starts a new file.
+    old_format: bool,
 }
 
 /// The last append, as [`Journal::withdraw_last`] takes it back.
@@ -541,6 +613,7 @@ impl Journal {
             last_hash: None,
             head_len,
             undo: None,
+            old_format: false,
         };
         journal.locate(&names)?;
         Ok(journal)
@@ -571,6 +644,7 @@ impl Journal {
                 io.sync(name, false)?;
             }
             self.current = Some((name.clone(), scan.end, b.len() as u64));
+            self.old_format = b.get(7) == Some(&1);
             if !scan.records.is_empty() || *first_seq <= 1 {
                 break;
             }
@@ -633,6 +707,16 @@ impl Journal {
     /// Appends records (consecutive, following `last_seq`) and makes them durable with one sync.
     /// A failed append leaves the journal as it was: no record acknowledged, no half-made file.
     pub fn append(&mut self, records: &[JournalRecord]) -> Result<(), StoreError> {
+        self.append_marked(records, &[])
+    }
+
+    /// Appends records as [`Journal::append`] does, with a marks record of `marks` (see
+    /// [`mark_code`]) before them, in the same write and the same sync.
+    pub fn append_marked(
+        &mut self,
+        records: &[JournalRecord],
+        marks: &[u64],
+    ) -> Result<(), StoreError> {
         let Some(first) = records.first() else {
             return Ok(());
         };
@@ -644,14 +728,20 @@ impl Journal {
             )));
         }
         let mut bytes = Vec::new();
+        if !marks.is_empty() {
+            write_marks(self.last_seq, marks, &mut bytes);
+        }
         for r in records {
             r.write_into(&mut bytes);
         }
         let len = bytes.len() as u64;
         // The file appended to, or a new one named after its first record (`previous` then
-        // keeps what was current, to put back should the new file fail).
+        // keeps what was current, to put back should the new file fail). A file of the old
+        // format is not appended to: it cannot hold marks.
         let (name, end, alloc, previous) = match self.current.take() {
-            Some((n, e, a)) if e + len <= FILE_MAX || e <= self.head_len => (n, e, a, None),
+            Some((n, e, a)) if !self.old_format && (e + len <= FILE_MAX || e <= self.head_len) => {
+                (n, e, a, None)
+            }
             other => (file_name(first.seq), 0, 0, Some(other)),
         };
         let fresh = previous.is_some();
@@ -677,6 +767,7 @@ impl Journal {
             last_hash: self.last_hash,
         });
         self.current = Some((name, end + len, alloc));
+        self.old_format = false;
         if let Some(r) = records.last() {
             self.last_seq = r.seq;
             self.last_hash = Some(r.hash);
@@ -777,24 +868,32 @@ impl Journal {
     /// The records after chain position `seq`, reading only the files that can hold them (the
     /// open after a power cut replays a few documents, not the whole journal).
     pub fn records_after(&mut self, seq: u64) -> Result<Vec<JournalRecord>, StoreError> {
+        Ok(self.tail_after(seq)?.0)
+    }
+
+    /// The records after chain position `seq`, and the receipts the marks records written
+    /// after it list (see [`mark_code`]): what was printed since redb last made its state
+    /// durable at `seq`.
+    pub fn tail_after(&mut self, seq: u64) -> Result<(Vec<JournalRecord>, Vec<u64>), StoreError> {
         let names = file_names(self.io.as_mut())?;
         // The last file that starts at or before seq + 1, and every one after it.
         let from = names
             .iter()
             .rposition(|(first, _)| *first <= seq + 1)
             .unwrap_or(0);
-        let mut out = Vec::new();
+        let (mut out, mut printed) = (Vec::new(), Vec::new());
         for (_, name) in &names[from..] {
             let b = self.io.read(name)?;
             let start = read_header(&b).map_or(16, |(_, s)| s);
-            out.extend(
-                scan_file(&b, start)
-                    .records
-                    .into_iter()
-                    .filter(|r| r.seq > seq),
-            );
+            let scan = scan_file(&b, start);
+            out.extend(scan.records.into_iter().filter(|r| r.seq > seq));
+            for (after, codes) in scan.marks {
+                if after >= seq {
+                    printed.extend(codes);
+                }
+            }
         }
-        Ok(out)
+        Ok((out, printed))
     }
 }
 
@@ -1062,5 +1161,33 @@ mod tests {
         assert_eq!(s.records.len(), 1);
         assert!(s.damaged.is_empty());
         assert!(s.torn > s.end);
+    }
+
+    /// A marks record between two document records is read as marks, not as damage; a
+    /// damaged one is damage, and the records around it are still found.
+    #[test]
+    fn marks_ride_between_records() {
+        let r = |seq: u64| JournalRecord {
+            seq,
+            hash: [seq as u8; 32],
+            body: vec![seq as u8; 5],
+        };
+        let mut file = vec![0u8; 16];
+        file.extend(r(1).to_bytes());
+        let marks_at = file.len();
+        write_marks(1, &[mark_code(1, false), mark_code(1, true)], &mut file);
+        file.extend(r(2).to_bytes());
+        file.extend(vec![0u8; 64]);
+        let s = scan_file(&file, 16);
+        assert_eq!(s.records.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(s.marks, vec![(1, vec![2, 3])]);
+        assert!(s.damaged.is_empty() && s.torn == 0);
+        assert_eq!(s.end as usize, file.len() - 64);
+        // A flipped byte in the marks: damage, and both records still read.
+        file[marks_at + REC_HEAD] ^= 1;
+        let s = scan_file(&file, 16);
+        assert_eq!(s.records.len(), 2);
+        assert!(s.marks.is_empty());
+        assert_eq!(s.damaged.len(), 1);
     }
 }
