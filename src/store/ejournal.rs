@@ -728,8 +728,8 @@ impl Journal {
             )));
         }
         let mut bytes = Vec::new();
-        if !marks.is_empty() {
-            write_marks(self.last_seq, marks, &mut bytes);
+        for chunk in marks.chunks(MARKS_MAX as usize) {
+            write_marks(self.last_seq, chunk, &mut bytes);
         }
         for r in records {
             r.write_into(&mut bytes);
