@@ -115,7 +115,7 @@ pub struct Log {
 pub struct Printer {
     pub device: String,
     pub columns: u16,
-    pub code_page: String,
+    pub code_page: CodePage,
     pub retry_seconds: u32,
 }
 
@@ -132,14 +132,83 @@ pub struct Drawer {
     pub pin: u8,
     pub on_ms: u16,
     pub off_ms: u16,
-    pub open_level: String,
+    pub open_level: OpenLevel,
+}
+
+/// Which level on the drawer sensor's pin means "open".
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenLevel {
+    High,
+    Low,
+}
+
+impl OpenLevel {
+    /// The names `caja.toml` may give.
+    pub const NAMES: &'static [&'static str] = &["high", "low"];
+
+    fn parse(s: &str) -> Option<OpenLevel> {
+        match s {
+            "high" => Some(OpenLevel::High),
+            "low" => Some(OpenLevel::Low),
+            _ => None,
+        }
+    }
+}
+
+/// The settings that take one of a few names, refused by name (with the names they may take)
+/// before the file is read into typed values, so that serde's English never stands in for the
+/// folder's language and no unknown name falls back to a default in silence.
+fn check_choices(t: &toml::Table) -> Result<(), ConfigProblem> {
+    /// A section, a key in it, whether a name is one it takes, and the names.
+    type Named = (
+        &'static str,
+        &'static str,
+        fn(&str) -> bool,
+        &'static [&'static str],
+    );
+    let known: [Named; 3] = [
+        (
+            "printer",
+            "code_page",
+            |s| CodePage::parse(s).is_some(),
+            CodePage::NAMES,
+        ),
+        (
+            "display",
+            "protocol",
+            |s| crate::devices::display::Protocol::parse(s).is_some(),
+            crate::devices::display::Protocol::NAMES,
+        ),
+        (
+            "drawer",
+            "open_level",
+            |s| OpenLevel::parse(s).is_some(),
+            OpenLevel::NAMES,
+        ),
+    ];
+    for (section, key, ok, choices) in known {
+        if let Some(value) = t
+            .get(section)
+            .and_then(|s| s.get(key))
+            .and_then(toml::Value::as_str)
+            && !ok(value)
+        {
+            return Err(ConfigProblem::Choice {
+                key: format!("{section}.{key}"),
+                value: value.to_string(),
+                choices,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Display {
     pub device: String,
-    pub protocol: String,
+    pub protocol: crate::devices::display::Protocol,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -400,14 +469,14 @@ impl Config {
         let c = self;
         PrinterSetup {
             endpoint: Endpoint::parse(&c.printer.device, data_dir),
-            code_page: CodePage::parse(&c.printer.code_page).unwrap_or(CodePage::Pc858),
+            code_page: c.printer.code_page,
             columns: c.printer.columns,
             pulse: Pulse {
                 pin: c.drawer.pin,
                 on_ms: c.drawer.on_ms,
                 off_ms: c.drawer.off_ms,
             },
-            drawer_open_high: c.drawer.open_level == "high",
+            drawer_open_high: c.drawer.open_level == OpenLevel::High,
             shop: ShopLines {
                 header: c.receipt.header.clone(),
                 footer: c.receipt.footer.clone(),
@@ -435,6 +504,7 @@ impl Config {
         let mut base: toml::Table = DEFAULT_TOML.parse().map_err(toml)?;
         let over: toml::Table = text.parse().map_err(toml)?;
         merge(&mut base, over);
+        check_choices(&base).map_err(bad)?;
         let cfg: Config = base.try_into().map_err(toml)?;
         cfg.validate().map_err(bad)?;
         Ok(cfg)
@@ -500,13 +570,6 @@ impl Config {
             &self.printer.columns.to_string(),
             &["32", "42", "48"],
         )?;
-        if crate::devices::codepage::CodePage::parse(&self.printer.code_page).is_none() {
-            choice(
-                "printer.code_page",
-                &self.printer.code_page,
-                &["pc858", "pc850", "wpc1252"],
-            )?;
-        }
         at_least_one("backup.keep", u64::from(self.backup.keep))?;
         range("loyalty.max_percent", self.loyalty.max_percent, 1, 100)?;
         range("token.hours", self.token.hours, 1, 72)?;
@@ -529,18 +592,6 @@ impl Config {
             "printer.retry_seconds",
             u64::from(self.printer.retry_seconds),
         )?;
-        choice(
-            "drawer.open_level",
-            &self.drawer.open_level,
-            &["high", "low"],
-        )?;
-        if crate::devices::display::Protocol::parse(&self.display.protocol).is_none() {
-            choice(
-                "display.protocol",
-                &self.display.protocol,
-                &["cd5220", "epson"],
-            )?;
-        }
         if !self.display.device.is_empty()
             && crate::devices::transport::Endpoint::parse(&self.display.device, Path::new("."))
                 .is_err()
@@ -600,7 +651,7 @@ mod tests {
                 pin: 2,
                 on_ms: 25,
                 off_ms: 250,
-                open_level: "high".into()
+                open_level: OpenLevel::High
             }
         );
         assert_eq!(
@@ -609,6 +660,48 @@ mod tests {
                 .language,
             Language::En
         );
+    }
+
+    /// A named setting reads as its type; an unknown name is refused by name, with the names
+    /// it may take, in the folder's language, and never falls back to a default.
+    #[test]
+    fn named_settings_are_typed_and_an_unknown_name_is_refused_by_name() {
+        let c = Config::parse_str(
+            "[printer]\ncode_page = \"WPC1252\"\n[display]\nprotocol = \"epson\"\n[drawer]\nopen_level = \"low\"\n",
+            Path::new("caja.toml"),
+        )
+        .unwrap();
+        assert_eq!(c.printer.code_page, CodePage::Wpc1252);
+        assert_eq!(
+            c.display.protocol,
+            crate::devices::display::Protocol::EpsonDmD
+        );
+        assert_eq!(c.drawer.open_level, OpenLevel::Low);
+        assert!(!c.printer_setup(Path::new(".")).drawer_open_high);
+        for (text, key, value) in [
+            (
+                "[printer]\ncode_page = \"pc437\"\n",
+                "printer.code_page",
+                "pc437",
+            ),
+            ("[display]\nprotocol = \"vfd\"\n", "display.protocol", "vfd"),
+            (
+                "[drawer]\nopen_level = \"HIGH\"\n",
+                "drawer.open_level",
+                "HIGH",
+            ),
+        ] {
+            match Config::parse_str(text, Path::new("caja.toml")) {
+                Err(ConfigError::Bad {
+                    problem:
+                        ConfigProblem::Choice {
+                            key: k, value: v, ..
+                        },
+                    ..
+                }) => assert_eq!((k.as_str(), v.as_str()), (key, value)),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
     }
 
     #[test]

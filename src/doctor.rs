@@ -389,7 +389,10 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         }
         return vec![f(Level::Ok, "printer", fill(w.writable, &[("dev", dev)]))];
     }
-    match status::query(&mut link, c.drawer.open_level == "high") {
+    match status::query(
+        &mut link,
+        c.drawer.open_level == crate::config::OpenLevel::High,
+    ) {
         Ok(Some(st)) => {
             let mut v = Vec::new();
             let words = st

@@ -203,7 +203,7 @@ impl App {
     }
 
     fn start_display(&mut self) {
-        use crate::devices::display::{self, Protocol};
+        use crate::devices::display;
         use crate::devices::transport::Endpoint;
         if self.config.display.device.is_empty() {
             return;
@@ -211,10 +211,9 @@ impl App {
         let Ok(ep) = Endpoint::parse(&self.config.display.device, &self.dir) else {
             return;
         };
-        let protocol = Protocol::parse(&self.config.display.protocol).unwrap_or(Protocol::Cd5220);
         self.display = Some(display::spawn(
             ep,
-            protocol,
+            self.config.display.protocol,
             self.events.sink(Event::Display),
         ));
     }

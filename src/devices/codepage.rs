@@ -4,7 +4,10 @@
 #[path = "codepage_tables.rs"]
 mod tables;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// Read from `caja.toml` by name (`pc858`, `pc850`, `wpc1252`); an unknown name is refused
+/// by name when the file is read (`config::check_choices`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum CodePage {
     /// PC858: PC850 with the euro sign; the default (Spanish letters, ¿ ¡ and €).
     Pc858,
@@ -12,7 +15,17 @@ pub enum CodePage {
     Wpc1252,
 }
 
+impl TryFrom<String> for CodePage {
+    type Error = String;
+    fn try_from(s: String) -> Result<CodePage, String> {
+        CodePage::parse(&s).ok_or_else(|| format!("unknown code page {s}"))
+    }
+}
+
 impl CodePage {
+    /// The names `caja.toml` may give.
+    pub const NAMES: &'static [&'static str] = &["pc858", "pc850", "wpc1252"];
+
     pub fn parse(s: &str) -> Option<CodePage> {
         match s.to_ascii_lowercase().as_str() {
             "pc858" => Some(CodePage::Pc858),

@@ -10,13 +10,26 @@ use std::time::Duration;
 
 pub const WIDTH: usize = 20;
 
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// Read from `caja.toml` by name (`cd5220`, `epson`); an unknown name is refused by name when
+/// the file is read (`config::check_choices`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub enum Protocol {
     Cd5220,
     EpsonDmD,
 }
 
+impl TryFrom<String> for Protocol {
+    type Error = String;
+    fn try_from(s: String) -> Result<Protocol, String> {
+        Protocol::parse(&s).ok_or_else(|| format!("unknown display protocol {s}"))
+    }
+}
+
 impl Protocol {
+    /// The names `caja.toml` may give.
+    pub const NAMES: &'static [&'static str] = &["cd5220", "epson"];
+
     pub fn parse(s: &str) -> Option<Protocol> {
         match s.to_ascii_lowercase().as_str() {
             "cd5220" => Some(Protocol::Cd5220),
