@@ -156,6 +156,11 @@ impl OpenLevel {
     }
 }
 
+/// The themes `theme` names.
+const THEMES: &[&str] = &["default", "mono", "high-contrast"];
+/// The levels `[log] level` names.
+const LOG_LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace"];
+
 /// The settings that take one of a few names, refused by name (with the names they may take)
 /// before the file is read into typed values, so that serde's English never stands in for the
 /// folder's language and no unknown name falls back to a default in silence.
@@ -167,7 +172,9 @@ fn check_choices(t: &toml::Table) -> Result<(), ConfigProblem> {
         fn(&str) -> bool,
         &'static [&'static str],
     );
-    let known: [Named; 3] = [
+    let known: [Named; 5] = [
+        ("", "theme", |s| THEMES.contains(&s), THEMES),
+        ("log", "level", |s| LOG_LEVELS.contains(&s), LOG_LEVELS),
         (
             "printer",
             "code_page",
@@ -188,14 +195,17 @@ fn check_choices(t: &toml::Table) -> Result<(), ConfigProblem> {
         ),
     ];
     for (section, key, ok, choices) in known {
-        if let Some(value) = t
-            .get(section)
-            .and_then(|s| s.get(key))
-            .and_then(toml::Value::as_str)
+        // A key of the file's top level has no section.
+        let table = if section.is_empty() {
+            Some(t)
+        } else {
+            t.get(section).and_then(toml::Value::as_table)
+        };
+        if let Some(value) = table.and_then(|s| s.get(key)).and_then(toml::Value::as_str)
             && !ok(value)
         {
             return Err(ConfigProblem::Choice {
-                key: format!("{section}.{key}"),
+                key: [section, key].join(if section.is_empty() { "" } else { "." }),
                 value: value.to_string(),
                 choices,
             });
@@ -564,7 +574,6 @@ impl Config {
                 Ok(())
             }
         };
-        choice("theme", &self.theme, &["default", "mono", "high-contrast"])?;
         choice(
             "printer.columns",
             &self.printer.columns.to_string(),
@@ -614,11 +623,6 @@ impl Config {
                 value: self.sync.daily_at.clone(),
             });
         }
-        choice(
-            "log.level",
-            &self.log.level,
-            &["error", "warn", "info", "debug", "trace"],
-        )?;
         at_least_one(
             "sync.interval_minutes",
             u64::from(self.sync.interval_minutes),
@@ -690,6 +694,8 @@ mod tests {
                 "drawer.open_level",
                 "HIGH",
             ),
+            ("theme = \"neon\"\n", "theme", "neon"),
+            ("[log]\nlevel = \"loud\"\n", "log.level", "loud"),
         ] {
             match Config::parse_str(text, Path::new("caja.toml")) {
                 Err(ConfigError::Bad {
