@@ -131,8 +131,9 @@ impl App {
         }
         match key.code {
             KeyCode::Esc => return,
-            KeyCode::Up => s.selected = s.selected.saturating_sub(1),
-            KeyCode::Down => s.selected = (s.selected + 1).min(s.results.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                s.selected = super::keys::step(s.selected, s.results.len(), key.code)
+            }
             KeyCode::Enter => match s.results.get(s.selected).cloned() {
                 Some(c) => {
                     self.attach_customer(Some(c));

@@ -21,6 +21,16 @@ pub fn function_key_of_digit(c: char) -> Option<KeyCode> {
     Some(KeyCode::F(n))
 }
 
+/// Where Up and Down move a list's selection (or a view's scroll) of `len` rows from `at`:
+/// one row, and never past either end.
+pub fn step(at: usize, len: usize, code: KeyCode) -> usize {
+    match code {
+        KeyCode::Up => at.saturating_sub(1),
+        KeyCode::Down => (at + 1).min(len.saturating_sub(1)),
+        _ => at,
+    }
+}
+
 /// What a function key does on the sale screen.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum SaleAction {
@@ -179,5 +189,15 @@ mod tests {
                 assert!(!a.word(crate::i18n::texts(lang)).is_empty(), "{a:?}");
             }
         }
+    }
+
+    #[test]
+    fn up_and_down_stay_in_the_list() {
+        assert_eq!(step(0, 3, KeyCode::Up), 0);
+        assert_eq!(step(1, 3, KeyCode::Up), 0);
+        assert_eq!(step(1, 3, KeyCode::Down), 2);
+        assert_eq!(step(2, 3, KeyCode::Down), 2);
+        assert_eq!(step(0, 0, KeyCode::Down), 0);
+        assert_eq!(step(1, 3, KeyCode::Enter), 1);
     }
 }

@@ -29,8 +29,9 @@ impl App {
         };
         match key.code {
             KeyCode::Esc => return,
-            KeyCode::Up => r.selected = r.selected.saturating_sub(1),
-            KeyCode::Down => r.selected = (r.selected + 1).min(r.list.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                r.selected = super::keys::step(r.selected, r.list.len(), key.code)
+            }
             KeyCode::Enter => {
                 if let Some((id, _)) = r.list.get(r.selected) {
                     let id = *id;

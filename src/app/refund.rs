@@ -39,8 +39,9 @@ impl App {
             let lines = r.returns.len();
             match key.code {
                 KeyCode::Esc => return,
-                KeyCode::Up => r.selected = r.selected.saturating_sub(1),
-                KeyCode::Down => r.selected = (r.selected + 1).min(lines.saturating_sub(1)),
+                KeyCode::Up | KeyCode::Down => {
+                    r.selected = super::keys::step(r.selected, lines, key.code)
+                }
                 KeyCode::Enter => {
                     // Empty or 0: nothing of this line goes back (a line set by mistake clears).
                     let q = if matches!(r.input.trim(), "" | "0") {

@@ -58,8 +58,9 @@ impl App {
             return;
         };
         match key.code {
-            KeyCode::Up => v.scroll = v.scroll.saturating_sub(1),
-            KeyCode::Down => v.scroll = (v.scroll + 1).min(v.lines.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                v.scroll = super::keys::step(v.scroll, v.lines.len(), key.code)
+            }
             KeyCode::PageUp => v.scroll = v.scroll.saturating_sub(10),
             KeyCode::PageDown => v.scroll = (v.scroll + 10).min(v.lines.len().saturating_sub(1)),
             KeyCode::Char('p' | 'P') => {

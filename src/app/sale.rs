@@ -640,8 +640,9 @@ impl App {
         };
         match key.code {
             KeyCode::Esc => return,
-            KeyCode::Up => s.selected = s.selected.saturating_sub(1),
-            KeyCode::Down => s.selected = (s.selected + 1).min(s.results.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                s.selected = super::keys::step(s.selected, s.results.len(), key.code)
+            }
             KeyCode::Enter => {
                 if let Some(p) = s.results.get(s.selected).cloned() {
                     self.add_product(&p, Qty::ONE);

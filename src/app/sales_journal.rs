@@ -142,8 +142,9 @@ impl App {
             KeyCode::Tab => st.focus = (st.focus + 1) % JOURNAL_FIELDS,
             KeyCode::BackTab => st.focus = (st.focus + JOURNAL_FIELDS - 1) % JOURNAL_FIELDS,
             KeyCode::Enter => self.run_journal(&mut st),
-            KeyCode::Up => st.scroll = st.scroll.saturating_sub(1),
-            KeyCode::Down => st.scroll = (st.scroll + 1).min(st.rows.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                st.scroll = super::keys::step(st.scroll, st.rows.len(), key.code)
+            }
             KeyCode::PageUp => st.scroll = st.scroll.saturating_sub(10),
             KeyCode::PageDown => st.scroll = (st.scroll + 10).min(st.rows.len().saturating_sub(1)),
             code if ReportAction::of(code) == Some(ReportAction::Print) => {

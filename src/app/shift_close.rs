@@ -46,8 +46,9 @@ impl App {
         };
         match key.code {
             KeyCode::Esc => self.screen = Screen::Sale,
-            KeyCode::Up => st.selected = st.selected.saturating_sub(1),
-            KeyCode::Down => st.selected = (st.selected + 1).min(st.shifts.len().saturating_sub(1)),
+            KeyCode::Up | KeyCode::Down => {
+                st.selected = super::keys::step(st.selected, st.shifts.len(), key.code)
+            }
             KeyCode::Enter if !st.counted.trim().is_empty() => {
                 let Some(shift) = st.shifts.get(st.selected).cloned() else {
                     return;
