@@ -55,6 +55,18 @@ fn trimmed(mut b: Vec<u8>) -> Vec<u8> {
     b
 }
 
+/// The journal seed with a marks record reaches the marks reader: the record reads as marks,
+/// not as damage, and the documents after it are all found.
+#[test]
+fn the_journal_seed_with_marks_reads_them() {
+    let b = std::fs::read(corpus_dir("journal_file").join("seed-marks")).unwrap();
+    let (_, start) = caja::store::ejournal::read_header(&b).unwrap();
+    let scan = caja::store::ejournal::scan_file(&b, start);
+    assert_eq!(scan.marks, vec![(0, vec![2, 3])]);
+    assert!(scan.damaged.is_empty());
+    assert_eq!(scan.records.len(), 6);
+}
+
 #[test]
 #[ignore = "makes the seed corpus again; run by hand"]
 fn make_seed_corpus() {
@@ -124,6 +136,22 @@ fn make_seed_corpus() {
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x40;
     put("journal_file", "one-byte-flipped", &flipped);
+    // A marks record (the receipts the printer took) before the documents, as the till writes
+    // one before the next document's record.
+    let (_, start) = caja::store::ejournal::read_header(&journal).unwrap();
+    let mut marks = b"EJP1".to_vec();
+    marks.extend(16u32.to_le_bytes());
+    marks.extend([0; 4]);
+    marks.extend(0u64.to_le_bytes());
+    marks.extend([0; 32]);
+    marks.extend(caja::store::ejournal::mark_code(1, false).to_le_bytes());
+    marks.extend(caja::store::ejournal::mark_code(1, true).to_le_bytes());
+    let crc = caja::store::ejournal::crc32(&marks[12..]);
+    marks[8..12].copy_from_slice(&crc.to_le_bytes());
+    let mut with_marks = journal[..start].to_vec();
+    with_marks.extend(marks);
+    with_marks.extend(&journal[start..]);
+    put("journal_file", "marks", &with_marks);
     // The documents' records, as redb and the journal hold them.
     let (head, start) = caja::store::ejournal::read_header(&journal).unwrap();
     let _ = head;

@@ -457,12 +457,10 @@ impl Store {
             let mut report = ApplyReport::default();
             let mut superseded = Vec::new();
             // This register's points movements after the cursor are not in the balances pulled.
-            let cursor = tx
-                .open_table(super::tables::META)?
-                .get(super::tables::meta_keys::PUSH_CURSOR)?
-                .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-                .map(u64::from_le_bytes)
-                .unwrap_or(0);
+            let cursor = super::tables::meta_u64_in(
+                &tx.open_table(super::tables::META)?,
+                super::tables::meta_keys::PUSH_CURSOR,
+            )?;
             if mode == ApplyMode::Replace {
                 // Customers whose last edit here the server has not answered yet stay.
                 if checkpoint.is_some() {

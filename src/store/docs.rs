@@ -636,11 +636,7 @@ impl Store {
         tx.set_quick_repair(true);
         {
             let mut meta = tx.open_table(META)?;
-            let cur = meta
-                .get(meta_keys::PUSH_CURSOR)?
-                .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-                .map(u64::from_le_bytes)
-                .unwrap_or(0);
+            let cur = super::tables::meta_u64_in(&meta, meta_keys::PUSH_CURSOR)?;
             // The cursor only moves forward: a late acknowledgement never re-queues anything.
             if seq > cur {
                 meta.insert(meta_keys::PUSH_CURSOR, seq.to_le_bytes().as_slice())?;

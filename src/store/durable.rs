@@ -20,7 +20,7 @@ use super::tables::{DOCS, REFUNDS};
 use super::{Store, StoreError};
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, parse_number};
-use redb::{ReadableDatabase, ReadableTable, WriteTransaction};
+use redb::{ReadableDatabase, WriteTransaction};
 use std::sync::atomic::Ordering;
 
 /// Journaled documents between two durable redb commits. Each checkpoint rewrites the tree
@@ -52,12 +52,7 @@ pub struct Reconciled {
 /// The last chain position the sync server acknowledged, as `tx` sees it.
 fn push_cursor(tx: &WriteTransaction) -> Result<u64, StoreError> {
     let meta = tx.open_table(super::tables::META)?;
-    let cursor = meta
-        .get(super::tables::meta_keys::PUSH_CURSOR)?
-        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-        .map(u64::from_le_bytes)
-        .unwrap_or(0);
-    Ok(cursor)
+    super::tables::meta_u64_in(&meta, super::tables::meta_keys::PUSH_CURSOR)
 }
 
 impl Store {
@@ -436,8 +431,8 @@ impl Store {
         problems: &mut Vec<super::check::Problem>,
     ) -> Result<u64, StoreError> {
         use super::check::Problem;
-        // What the printer took since redb's state was last made durable: those receipts are
-        // not queued again, and their jobs from before leave the queue.
+        // What the printer took since redb's state was last made durable: those jobs leave the
+        // queue, the replayed documents' with the older ones.
         let (records, printed) = journal.tail_after(r_last)?;
         let printed: std::collections::HashSet<u64> = printed.into_iter().collect();
         let mut tx = self.begin_write()?;
@@ -467,7 +462,7 @@ impl Store {
                 break;
             }
             tx.open_table(DOCS)?.insert(rec.seq, rec.body.as_slice())?;
-            redo_side_effects(&tx, rec.seq, &d.doc, &printed)?;
+            redo_side_effects(&tx, rec.seq, &d.doc)?;
             prev = d.hash;
             expect += 1;
             replayed += 1;
@@ -559,16 +554,15 @@ impl Apply {
 }
 
 /// What the transaction that committed a journaled document wrote beside it: the receipt
-/// job of a document that prints one, unless the journal's marks say the printer took it (a
-/// receipt may print twice after a power cut, never not at all), and the refund index.
+/// job of a document that prints one (a receipt may print twice after a power cut, never not
+/// at all; the journal's marks then take back those the printer took, see
+/// `spool::forget_printed`), and the refund index.
 pub(super) fn redo_side_effects(
     tx: &WriteTransaction,
     seq: u64,
     doc: &crate::domain::document::Document,
-    printed: &std::collections::HashSet<u64>,
 ) -> Result<(), StoreError> {
-    let took = printed.contains(&super::ejournal::mark_code(seq, false));
-    if super::spool::prints(&doc.body) && !took {
+    if super::spool::prints(&doc.body) {
         super::spool::queue_job(tx, seq, &doc.number, false)?;
     }
     if let DocBody::Refund(r) = &doc.body

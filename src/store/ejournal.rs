@@ -239,16 +239,10 @@ impl JournalRecord {
 
     /// Appends the framed record to `v` (the sale path frames into one buffer, no copy more).
     fn write_into(&self, v: &mut Vec<u8>) {
-        let at = v.len();
         v.reserve(REC_HEAD + self.body.len());
-        v.extend_from_slice(REC_MAGIC);
-        v.extend_from_slice(&(self.body.len() as u32).to_le_bytes());
-        v.extend_from_slice(&[0; 4]);
-        v.extend_from_slice(&self.seq.to_le_bytes());
-        v.extend_from_slice(&self.hash);
-        v.extend_from_slice(&self.body);
-        let crc = crc32(&v[at + 12..]);
-        v[at + 8..at + 12].copy_from_slice(&crc.to_le_bytes());
+        write_frame(v, REC_MAGIC, self.seq, &self.hash, |v| {
+            v.extend_from_slice(&self.body)
+        });
     }
 
     #[cfg(test)]
@@ -286,67 +280,105 @@ enum Item {
     Marks { after: u64, codes: Vec<u64> },
 }
 
-/// Reads the record or the marks at `at`, if a whole valid one is there.
-fn item_at(b: &[u8], at: usize) -> Option<(Item, usize)> {
-    if b.get(at..at + 4)? == MARK_MAGIC {
-        let len = u32_at(b, at + 4)?;
-        if len > MARKS_MAX * 8 || len % 8 != 0 {
-            return None;
-        }
-        let crc = u32_at(b, at + 8)?;
-        let end = at + REC_HEAD + len as usize;
-        if crc32(b.get(at + 12..end)?) != crc {
-            return None;
-        }
-        let after = u64::from_le_bytes(b.get(at + 12..at + 20)?.try_into().ok()?);
-        let codes = b[at + REC_HEAD..end]
-            .chunks_exact(8)
-            .filter_map(|c| c.try_into().ok().map(u64::from_le_bytes))
-            .collect();
-        return Some((Item::Marks { after, codes }, end));
-    }
-    record_at(b, at).map(|(r, end)| (Item::Doc(r), end))
-}
-
-/// Frames a marks record following chain position `after` into `v`.
-fn write_marks(after: u64, codes: &[u64], v: &mut Vec<u8>) {
+/// Frames one item into `v`: `magic`, the body's length, the CRC-32 of what follows it, `seq`,
+/// `hash`, and the body `body` writes. Records and marks share the frame.
+fn write_frame(
+    v: &mut Vec<u8>,
+    magic: &[u8; 4],
+    seq: u64,
+    hash: &[u8; 32],
+    body: impl FnOnce(&mut Vec<u8>),
+) {
     let at = v.len();
-    v.extend_from_slice(MARK_MAGIC);
-    v.extend_from_slice(&((codes.len() * 8) as u32).to_le_bytes());
-    v.extend_from_slice(&[0; 4]);
-    v.extend_from_slice(&after.to_le_bytes());
-    v.extend_from_slice(&[0; 32]);
-    for c in codes {
-        v.extend_from_slice(&c.to_le_bytes());
-    }
+    v.extend_from_slice(magic);
+    v.extend_from_slice(&[0; 8]);
+    v.extend_from_slice(&seq.to_le_bytes());
+    v.extend_from_slice(hash);
+    body(v);
+    let len = (v.len() - at - REC_HEAD) as u32;
+    v[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
     let crc = crc32(&v[at + 12..]);
     v[at + 8..at + 12].copy_from_slice(&crc.to_le_bytes());
 }
 
-/// Reads the record at `at`, if a whole valid one is there.
-fn record_at(b: &[u8], at: usize) -> Option<(JournalRecord, usize)> {
-    if b.get(at..at + 4)? != REC_MAGIC {
+/// One framed item as read: a record, or marks (whose `seq` is the position they follow).
+struct Frame<'a> {
+    seq: u64,
+    hash: [u8; 32],
+    body: &'a [u8],
+    /// Where the frame ends in the file.
+    end: usize,
+}
+
+/// The frame of `magic` at `at`, if a whole one with a valid CRC is there and its body is at
+/// most `max` bytes.
+fn frame_at<'a>(b: &'a [u8], at: usize, magic: &[u8; 4], max: u32) -> Option<Frame<'a>> {
+    if b.get(at..at + 4)? != magic {
         return None;
     }
     let len = u32_at(b, at + 4)?;
-    if len > RECORD_MAX {
+    if len > max {
         return None;
     }
     let crc = u32_at(b, at + 8)?;
     let end = at + REC_HEAD + len as usize;
-    let covered = b.get(at + 12..end)?;
-    if crc32(covered) != crc {
+    if crc32(b.get(at + 12..end)?) != crc {
         return None;
     }
     let seq = u64::from_le_bytes(b.get(at + 12..at + 20)?.try_into().ok()?);
     let hash: [u8; 32] = b.get(at + 20..at + 52)?.try_into().ok()?;
+    Some(Frame {
+        seq,
+        hash,
+        body: &b[at + REC_HEAD..end],
+        end,
+    })
+}
+
+/// Reads the record or the marks at `at`, if a whole valid one is there.
+fn item_at(b: &[u8], at: usize) -> Option<(Item, usize)> {
+    match b.get(at..at + 4)? {
+        m if m == MARK_MAGIC => {
+            let f = frame_at(b, at, MARK_MAGIC, MARKS_MAX * 8)?;
+            if f.body.len() % 8 != 0 {
+                return None;
+            }
+            let codes = f
+                .body
+                .chunks_exact(8)
+                .filter_map(|c| c.try_into().ok().map(u64::from_le_bytes))
+                .collect();
+            Some((
+                Item::Marks {
+                    after: f.seq,
+                    codes,
+                },
+                f.end,
+            ))
+        }
+        _ => record_at(b, at).map(|(r, end)| (Item::Doc(r), end)),
+    }
+}
+
+/// Frames a marks record following chain position `after` into `v`.
+fn write_marks(after: u64, codes: &[u64], v: &mut Vec<u8>) {
+    write_frame(v, MARK_MAGIC, after, &[0; 32], |v| {
+        for c in codes {
+            v.extend_from_slice(&c.to_le_bytes());
+        }
+    });
+}
+
+/// Reads the record at `at`, if a whole valid one is there.
+fn record_at(b: &[u8], at: usize) -> Option<(JournalRecord, usize)> {
+    let f = frame_at(b, at, REC_MAGIC, RECORD_MAX)?;
     Some((
         JournalRecord {
-            seq,
-            hash,
-            body: b[at + REC_HEAD..end].to_vec(),
+            seq: f.seq,
+            hash: f.hash,
+            body: f.body.to_vec(),
         },
-        end,
+        f.end,
     ))
 }
 
@@ -865,15 +897,10 @@ impl Journal {
         self.last_hash
     }
 
-    /// The records after chain position `seq`, reading only the files that can hold them (the
-    /// open after a power cut replays a few documents, not the whole journal).
-    pub fn records_after(&mut self, seq: u64) -> Result<Vec<JournalRecord>, StoreError> {
-        Ok(self.tail_after(seq)?.0)
-    }
-
     /// The records after chain position `seq`, and the receipts the marks records written
     /// after it list (see [`mark_code`]): what was printed since redb last made its state
-    /// durable at `seq`.
+    /// durable at `seq`. Only the files that can hold them are read (the open after a power
+    /// cut replays a few documents, not the whole journal).
     pub fn tail_after(&mut self, seq: u64) -> Result<(Vec<JournalRecord>, Vec<u64>), StoreError> {
         let names = file_names(self.io.as_mut())?;
         // The last file that starts at or before seq + 1, and every one after it.

@@ -1107,12 +1107,7 @@ impl Store {
     /// Reads a u64 from the meta table.
     pub fn meta_u64(&self, key: &str) -> Result<u64, StoreError> {
         let tx = self.db()?.begin_read()?;
-        let meta = tx.open_table(META)?;
-        Ok(meta
-            .get(key)?
-            .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-            .map(u64::from_le_bytes)
-            .unwrap_or(0))
+        tables::meta_u64_in(&tx.open_table(META)?, key)
     }
 }
 

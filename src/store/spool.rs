@@ -197,12 +197,16 @@ impl Store {
     }
 
     /// The printer took the job: it leaves the queue at once, and the disk with the next write
-    /// (its removal in redb's transaction, its mark in the journal's record).
+    /// (its removal in redb's transaction; for a document's own receipt, its mark in the
+    /// journal's record). A copy asked for with F7 gets no mark: its job was queued durably,
+    /// and a second copy of the same document asked for later must never be taken back by
+    /// the first one's mark after a crash.
     pub fn print_done(&self, id: u64, job: &PrintJob) {
         let mut m = self.marks();
         m.printed.push(id);
-        m.journal
-            .push(super::ejournal::mark_code(job.seq, job.reprint));
+        if !job.reprint {
+            m.journal.push(super::ejournal::mark_code(job.seq, false));
+        }
     }
 
     pub(super) fn take_journal_marks(&self) -> Vec<u64> {

@@ -58,6 +58,18 @@ pub const CUSTOMER_WORDS: TableDefinition<&str, u64> = TableDefinition::new("cus
 pub const CUSTOMER_WORDS_V1: TableDefinition<&str, &str> =
     TableDefinition::new("customer_words_v1");
 
+/// A u64 kept in the meta table (0 when absent), read in any transaction.
+pub fn meta_u64_in(
+    meta: &impl redb::ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<u64, super::StoreError> {
+    Ok(meta
+        .get(key)?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map(u64::from_le_bytes)
+        .unwrap_or(0))
+}
+
 pub mod meta_keys {
     pub const SCHEMA: &str = "schema_version";
     pub const STORE: &str = "store";
