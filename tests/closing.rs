@@ -11,6 +11,7 @@ use caja::domain::refund::ReturnedLine;
 use caja::domain::report::{OverrideCount, Report, Trail};
 use caja::domain::tender::{Tender, TenderKind};
 use caja::domain::ticket::{Discount, TaxLine, TicketLine};
+use caja::store::Commit;
 use caja::store::held::HeldTicket;
 use caja::store::{DocHeader, Store, StoreError};
 use chrono::NaiveDate;
@@ -123,16 +124,19 @@ fn sell_the_day(s: &Store) {
     cash_move(s, &at("luis", 6), CashDirection::In, 20_000, "cambio");
     cash_move(s, &at("ana", 7), CashDirection::Out, 15_000, "proveedor");
     // One of S1's two bottles back: 10.710, paid back as 10.700 in cash.
-    s.refund(
+    s.commit(
         &at("ana", 8),
-        "FV1-000001",
-        &[ReturnedLine {
-            line: 0,
-            qty: Qty::ONE,
-        }],
-        "cliente",
-        vec![ov("refund")],
-        &Default::default(),
+        Commit::refund(
+            "FV1-000001",
+            &[ReturnedLine {
+                line: 0,
+                qty: Qty::ONE,
+            }],
+            "cliente",
+            vec![ov("refund")],
+            &Default::default(),
+        )
+        .printed(),
     )
     .unwrap();
     // S4 (luis): 5.900 paid with 6.000.

@@ -11,6 +11,7 @@ use caja::domain::money::Money;
 use caja::domain::qty::Qty;
 use caja::domain::tender::{Tender, TenderKind};
 use caja::domain::ticket::TicketLine;
+use caja::store::Commit;
 use caja::store::Store;
 use caja::store::customers::CustomerMode;
 use caja::sync::client::{PullMode, claim, pull, push};
@@ -202,9 +203,11 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
         Some(&c),
         0,
     );
-    let (done, mv) = s.commit_sale(&header(22, 1), body, &rules()).unwrap();
+    let done = s
+        .commit(&header(22, 1), Commit::sale(body, &rules()).printed())
+        .unwrap();
     assert_eq!(
-        mv,
+        done.movement,
         Some(Movement {
             earned: 24,
             redeemed: 0
@@ -217,18 +220,25 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
     // More than the balance is refused, and nothing is written.
     let last = s.last_doc().unwrap().unwrap().0;
     let greedy = sale(&s, &[("HUE30", 1)], Some(&c), 25);
-    let e = s.commit_sale(&header(22, 2), greedy, &rules()).unwrap_err();
+    let e = s
+        .commit(&header(22, 2), Commit::sale(greedy, &rules()).printed())
+        .unwrap_err();
     assert!(e.to_string().contains("has 24 points"), "{e}");
     assert_eq!(s.last_doc().unwrap().unwrap().0, last, "nothing written");
     // Points without a customer are refused too.
     let anon = sale(&s, &[("HUE30", 1)], None, 5);
-    assert!(s.commit_sale(&header(22, 2), anon, &rules()).is_err());
+    assert!(
+        s.commit(&header(22, 2), Commit::sale(anon, &rules()).printed())
+            .is_err()
+    );
 
     // 20 points (200) pay part of 18.500: 18.300 paid with money earns 18.
     let spend = sale(&s, &[("HUE30", 1)], Some(&c), 20);
-    let (spent, mv) = s.commit_sale(&header(22, 3), spend, &rules()).unwrap();
+    let spent = s
+        .commit(&header(22, 3), Commit::sale(spend, &rules()).printed())
+        .unwrap();
     assert_eq!(
-        mv,
+        spent.movement,
         Some(Movement {
             earned: 18,
             redeemed: 20
@@ -243,13 +253,9 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
         line: 0,
         qty: Qty::units(1).unwrap(),
     }];
-    s.refund(
+    s.commit(
         &header(22, 4),
-        &done.number,
-        &lines,
-        "roto",
-        vec![],
-        &rules(),
+        Commit::refund(&done.number, &lines, "roto", vec![], &rules()).printed(),
     )
     .unwrap();
     assert_eq!(s.points_balance(&key).unwrap(), 22 - 3);
@@ -263,13 +269,9 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
             qty: Qty::units(1).unwrap(),
         },
     ];
-    s.refund(
+    s.commit(
         &header(22, 5),
-        &done.number,
-        &rest,
-        "todo",
-        vec![],
-        &rules(),
+        Commit::refund(&done.number, &rest, "todo", vec![], &rules()).printed(),
     )
     .unwrap();
     assert_eq!(s.points_balance(&key).unwrap(), 19 - 21);
@@ -281,13 +283,9 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
         qty: Qty::units(1).unwrap(),
     }];
     let back = s
-        .refund(
+        .commit(
             &header(22, 6),
-            &spent.number,
-            &eggs,
-            "roto",
-            vec![],
-            &rules(),
+            Commit::refund(&spent.number, &eggs, "roto", vec![], &rules()).printed(),
         )
         .unwrap();
     let (_, doc) = s.doc_by_number(&back.number).unwrap().unwrap();
@@ -329,7 +327,8 @@ fn a_customer_made_offline_reaches_the_hub_once_and_the_servers_edit_wins() {
     // Offline: the customer and a sale with points.
     s.save_customer(&header(22, 0), c.clone()).unwrap();
     let body = sale(&s, &[("HUE30", 2)], Some(&c), 0);
-    s.commit_sale(&header(22, 1), body, &rules()).unwrap();
+    s.commit(&header(22, 1), Commit::sale(body, &rules()).printed())
+        .unwrap();
     let usb = tempfile::tempdir().unwrap();
     let backup = s
         .backup_to(usb.path(), chrono::Local::now().fixed_offset(), 1)

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use caja::store::Commit;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,7 +98,10 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_register_sells_again_once_space
     let mut acked = 10;
     for i in 0..400 {
         let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
-        match store.commit_printed(&caja::dev::soak::header_now("ana"), body) {
+        match store.commit(
+            &caja::dev::soak::header_now("ana"),
+            Commit::from(body).printed(),
+        ) {
             Ok(_) => acked += 1,
             Err(e) => {
                 refused = Some(e);

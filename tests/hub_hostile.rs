@@ -5,6 +5,7 @@
 
 mod common;
 use caja::domain::document::DocBody;
+use caja::store::Commit;
 use caja::store::Store;
 use caja::sync::client::{claim, push};
 use common::*;
@@ -387,14 +388,9 @@ fn register(
     s.apply_catalog(&products, caja::store::catalog::ApplyMode::Replace)
         .unwrap();
     let bodies: Vec<_> = (0..n)
-        .map(|i| {
-            (
-                header(22, (i / 60) as i64),
-                caja::dev::soak::soak_ticket(&s, &products, i).unwrap(),
-            )
-        })
+        .map(|i| caja::dev::soak::soak_ticket(&s, &products, i).unwrap())
         .collect();
-    s.commit_many(bodies).unwrap();
+    s.commit(&header(22, 0), Commit::docs(bodies)).unwrap();
     let mut c = caja::config::Config::defaults().sync;
     c.url = format!("http://{addr}");
     c.user = code.into();
@@ -613,16 +609,19 @@ fn the_status_page_nets_refunds() {
     let rdir = tempfile::tempdir().unwrap();
     let s = pushed(&h, rdir.path(), 2);
     let r = s
-        .refund(
+        .commit(
             &header(22, 30),
-            "FV1-000001",
-            &[caja::domain::refund::ReturnedLine {
-                line: 0,
-                qty: caja::domain::qty::Qty::ONE,
-            }],
-            "roto",
-            Vec::new(),
-            &Default::default(),
+            Commit::refund(
+                "FV1-000001",
+                &[caja::domain::refund::ReturnedLine {
+                    line: 0,
+                    qty: caja::domain::qty::Qty::ONE,
+                }],
+                "roto",
+                Vec::new(),
+                &Default::default(),
+            )
+            .printed(),
         )
         .unwrap();
     let mut c = client(&h, "FV1", "clave-fv1-segura");

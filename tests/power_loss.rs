@@ -12,6 +12,7 @@ use caja::domain::catalog::Product;
 use caja::domain::document::{DocBody, Stamp};
 use caja::domain::money::Currency;
 use caja::domain::numbering::RegisterCode;
+use caja::store::Commit;
 use caja::store::ejournal::JournalIo;
 use caja::store::{DocHeader, InitParams, Store};
 use std::collections::{BTreeMap, HashSet};
@@ -304,7 +305,7 @@ fn run_till_on(sales: u64, space: Option<&Fault>) -> Shared {
         let c = if i % 3 == 0 {
             store.commit(&header(i), body)
         } else {
-            store.commit_printed(&header(i), body)
+            store.commit(&header(i), Commit::from(body).printed())
         };
         match c {
             Ok(c) => record(&disk, Op::Ack(c.number.clone())),
@@ -655,7 +656,7 @@ fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
             let line = s.lines[0].clone();
             s.lines = vec![line; 200];
         }
-        match store.commit_printed(&header(100 + i), body) {
+        match store.commit(&header(100 + i), Commit::from(body).printed()) {
             Ok(c) => acked.push(c.number),
             Err(e) => {
                 refused = Some(e.to_string());
@@ -714,7 +715,9 @@ fn after_a_full_disk_the_journal_is_caught_up_and_no_half_made_file_is_left() {
     space.set(0);
     for i in 0..4 {
         let body = caja::dev::soak::soak_ticket(&store, &products, i).unwrap();
-        store.commit_printed(&header(i), body).unwrap();
+        store
+            .commit(&header(i), Commit::from(body).printed())
+            .unwrap();
         let why = store.journal_failure().expect("the journal is failing");
         assert!(why.contains("disk is full"), "{why}");
     }
@@ -907,7 +910,7 @@ fn a_full_disk_refuses_the_sale_in_words_and_the_store_recovers_without_a_restar
             let line = s.lines[0].clone();
             s.lines = vec![line; 100];
         }
-        match store.commit_printed(&header(100 + i), body) {
+        match store.commit(&header(100 + i), Commit::from(body).printed()) {
             Ok(c) => acked.push(c.number),
             Err(e) => refused.push(e),
         }

@@ -17,6 +17,7 @@ use caja::domain::qty::Qty;
 use caja::domain::tender::Tender;
 use caja::domain::ticket::TicketLine;
 use caja::receipt::ShopLines;
+use caja::store::Commit;
 use caja::store::Store;
 use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -158,7 +159,7 @@ fn sell(store: &Store) -> String {
     )
     .unwrap();
     store
-        .commit_printed(&header(22, 0), DocBody::Sale(body))
+        .commit(&header(22, 0), Commit::from(DocBody::Sale(body)).printed())
         .unwrap()
         .number
 }

@@ -10,6 +10,7 @@ use caja::domain::qty::Qty;
 use caja::domain::refund::{RefundError, ReturnedLine};
 use caja::domain::tender::Tender;
 use caja::domain::ticket::TicketLine;
+use caja::store::Commit;
 use caja::store::catalog::ApplyMode;
 use caja::store::check::check_dir;
 use caja::store::users::Login;
@@ -96,13 +97,25 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
         .unwrap();
     assert_eq!((c.seq, c.outbox), (41, 31));
     let c = s
-        .commit_printed(&header(22, 51), sale(&s, &[("ARZ500", 1000)]))
+        .commit(
+            &header(22, 51),
+            Commit::from(sale(&s, &[("ARZ500", 1000)])).printed(),
+        )
         .unwrap();
     assert_eq!((c.outbox, s.outbox_len().unwrap()), (32, 32));
+    assert_eq!(s.print_jobs().unwrap().len(), 1, "the printed commit queued its receipt");
+    // A batch: one transaction, the first document answered with the count and the outbox.
+    let batch = (0..3).map(|_| sale(&s, &[("ARZ500", 1000)]));
+    let c = s.commit(&header(22, 52), Commit::docs(batch)).unwrap();
+    assert_eq!((c.seq, c.documents, c.outbox), (43, 3, 35));
+    assert_eq!(s.print_jobs().unwrap().len(), 1, "a batch queues no receipt");
+    let e = s.commit(&header(22, 53), Commit::docs(Vec::new())).unwrap_err();
+    assert!(e.to_string().contains("nothing to commit"), "{e}");
+    assert_eq!(s.last_doc().unwrap().unwrap().0, 45, "nothing written");
     drop(s);
     let r = check_dir(dir.path(), |_| {}).unwrap();
     assert!(r.ok(), "{:?}", r.problems);
-    assert_eq!(r.documents, 42);
+    assert_eq!(r.documents, 45);
 }
 
 #[test]
@@ -132,52 +145,61 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
         )
         .unwrap();
     let r1 = s
-        .refund(
+        .commit(
             &header(22, 5),
-            &sold.number,
-            &[ReturnedLine {
-                line: 1,
-                qty: Qty::from_milli(2000),
-            }],
-            "broken bottles",
-            vec![],
-            &Default::default(),
+            Commit::refund(
+                &sold.number,
+                &[ReturnedLine {
+                    line: 1,
+                    qty: Qty::from_milli(2000),
+                }],
+                "broken bottles",
+                vec![],
+                &Default::default(),
+            )
+            .printed(),
         )
         .unwrap();
     assert_eq!(r1.number, "FV1-DV-000001");
     let e = s
-        .refund(
+        .commit(
             &header(22, 6),
-            &sold.number,
-            &[ReturnedLine {
-                line: 1,
-                qty: Qty::from_milli(2000),
-            }],
-            "again",
-            vec![],
-            &Default::default(),
+            Commit::refund(
+                &sold.number,
+                &[ReturnedLine {
+                    line: 1,
+                    qty: Qty::from_milli(2000),
+                }],
+                "again",
+                vec![],
+                &Default::default(),
+            )
+            .printed(),
         )
         .unwrap_err();
     assert!(
         matches!(e, StoreError::Refund(RefundError::Exceeds { line: 1, .. })),
         "{e}"
     );
-    s.refund(
+    s.commit(
         &header(22, 7),
-        &sold.number,
-        &[
-            ReturnedLine {
-                line: 1,
-                qty: Qty::from_milli(1000),
-            },
-            ReturnedLine {
-                line: 0,
-                qty: Qty::from_milli(2000),
-            },
-        ],
-        "all back",
-        vec![],
-        &Default::default(),
+        Commit::refund(
+            &sold.number,
+            &[
+                ReturnedLine {
+                    line: 1,
+                    qty: Qty::from_milli(1000),
+                },
+                ReturnedLine {
+                    line: 0,
+                    qty: Qty::from_milli(2000),
+                },
+            ],
+            "all back",
+            vec![],
+            &Default::default(),
+        )
+        .printed(),
     )
     .unwrap();
     let (_, d) = s.doc_by_number("FV1-DV-000002").unwrap().unwrap();
@@ -187,30 +209,36 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
     // 2 x 18.500 + 1 x 2.500.
     assert_eq!(r.total, Money::from_minor(39_500));
     assert!(matches!(
-        s.refund(
+        s.commit(
             &header(22, 8),
-            "FV1-000099",
-            &[ReturnedLine {
-                line: 0,
-                qty: Qty::ONE
-            }],
-            "x",
-            vec![],
-            &Default::default()
+            Commit::refund(
+                "FV1-000099",
+                &[ReturnedLine {
+                    line: 0,
+                    qty: Qty::ONE
+                }],
+                "x",
+                vec![],
+                &Default::default()
+            )
+            .printed()
         ),
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.refund(
+        s.commit(
             &header(22, 8),
-            "FV1-DV-000001",
-            &[ReturnedLine {
-                line: 0,
-                qty: Qty::ONE
-            }],
-            "x",
-            vec![],
-            &Default::default()
+            Commit::refund(
+                "FV1-DV-000001",
+                &[ReturnedLine {
+                    line: 0,
+                    qty: Qty::ONE
+                }],
+                "x",
+                vec![],
+                &Default::default()
+            )
+            .printed()
         ),
         Err(StoreError::NotASale(_))
     ));

@@ -4,6 +4,7 @@ use super::{App, Guarded, Level, Popup, edit};
 use crate::devices::printer::PrinterCmd;
 use crate::domain::document::{CashDirection, CashMoveBody, DocBody, Override};
 use crate::i18n::fill;
+use crate::store::Commit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 /// Cash in or out: amount, then reason.
@@ -81,7 +82,10 @@ impl App {
             reason: f.reason.trim().into(),
         });
         body.overrides.extend(over);
-        match store.commit_printed(&self.header(), DocBody::CashMove(body)) {
+        match store.commit(
+            &self.header(),
+            Commit::from(DocBody::CashMove(body)).printed(),
+        ) {
             Ok(c) => {
                 tracing::info!(number = %c.number, "cash movement");
                 self.outbox = c.outbox;

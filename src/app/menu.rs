@@ -4,6 +4,7 @@
 use super::{App, Level, LoginForm, Popup, RefundState, Screen};
 use crate::domain::document::{CashDirection, DocBody, Override};
 use crate::i18n::fill;
+use crate::store::Commit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -147,7 +148,7 @@ impl App {
         };
         let header = self.header();
         let Some(store) = &self.store else { return };
-        match store.commit_printed(&header, DocBody::NoSale(body)) {
+        match store.commit(&header, Commit::from(DocBody::NoSale(body)).printed()) {
             Ok(c) => {
                 tracing::info!(number = %c.number, supervisor = ?self.supervisor, "drawer opened without a sale");
                 self.printer_cmd(crate::devices::printer::PrinterCmd::Wake);

@@ -8,6 +8,7 @@ use crate::domain::document::SaleBody;
 use crate::domain::money::Money;
 use crate::domain::tender::{Tender, TenderError, TenderKind, remaining, settle};
 use crate::i18n::fill;
+use crate::store::Commit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Default)]
@@ -195,8 +196,9 @@ impl App {
         let (total, change) = (body.total, body.change);
         let header = self.header();
         let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
-        match store.commit_sale(&header, body, &self.loyalty()) {
-            Ok((c, _points)) => {
+        let rules = self.loyalty();
+        match store.commit(&header, Commit::sale(body, &rules).printed()) {
+            Ok(c) => {
                 self.outbox = c.outbox;
                 tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");
                 self.printer_cmd(PrinterCmd::Wake);

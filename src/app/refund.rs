@@ -7,6 +7,7 @@ use crate::domain::qty::Qty;
 use crate::domain::refund::ReturnedLine;
 use crate::domain::tender::TenderKind;
 use crate::i18n::fill;
+use crate::store::Commit;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Default)]
@@ -129,14 +130,9 @@ impl App {
         let Some(store) = self.store.clone() else {
             return;
         };
-        match store.refund(
-            &header,
-            &number,
-            &returned,
-            reason,
-            vec![ov],
-            &self.loyalty(),
-        ) {
+        let rules = self.loyalty();
+        let refund = Commit::refund(&number, &returned, reason, vec![ov], &rules).printed();
+        match store.commit(&header, refund) {
             Ok(c) => {
                 tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
                 let tenders = match store.doc(c.seq).ok().flatten().map(|d| d.doc.body) {

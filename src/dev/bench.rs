@@ -7,6 +7,7 @@ use crate::domain::catalog::Product;
 use crate::domain::money::{Currency, Money};
 use crate::domain::numbering::RegisterCode;
 use crate::domain::qty::TaxRate;
+use crate::store::Commit;
 use crate::store::{InitParams, Store};
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -337,7 +338,7 @@ fn run_in(opts: &BenchOptions, work: &std::path::Path, out: &mut impl Write) -> 
         .collect::<Result<_, _>>()?;
     let w2 = write_bytes();
     for body in bodies {
-        store.commit_printed(&header_now("bench"), body)?;
+        store.commit(&header_now("bench"), Commit::from(body).printed())?;
         for (id, job) in store.print_jobs()? {
             store.print_done(id, &job);
         }
@@ -504,9 +505,9 @@ fn open_bench(
     while made < docs {
         let n = (docs - made).min(10_000);
         let bodies: Vec<_> = (made..made + n)
-            .map(|i| Ok((header_now("bench"), soak_ticket(&store, products, i)?)))
+            .map(|i| soak_ticket(&store, products, i))
             .collect::<Result<_, crate::store::StoreError>>()?;
-        store.commit_many(bodies)?;
+        store.commit(&header_now("bench"), Commit::docs(bodies))?;
         made += n;
     }
     let fill = t.elapsed();

@@ -11,7 +11,7 @@ use super::{Store, StoreError};
 use crate::domain::catalog::search_words;
 use crate::domain::customer::{Customer, DocType, key as customer_key};
 use crate::domain::document::{CustomerBody, DocBody, PointsBody, SaleBody};
-use crate::domain::loyalty::{self, Movement, Rules};
+use crate::domain::loyalty::{self, Rules};
 use crate::domain::money::Money;
 use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, WriteTransaction};
 use serde::{Deserialize, Serialize};
@@ -368,14 +368,15 @@ impl Store {
     }
 
     /// Commits a sale and, when it has a customer and loyalty is on, the customer's points
-    /// movement, then queues the receipt: one durable transaction. A redemption beyond the
+    /// movement (and the receipt when asked): one durable transaction. A redemption beyond the
     /// balance the register knows is refused and nothing is written.
-    pub fn commit_sale(
+    pub(super) fn commit_sale(
         &self,
         header: &DocHeader,
         body: SaleBody,
         rules: &Rules,
-    ) -> Result<(Committed, Option<Movement>), StoreError> {
+        receipt: bool,
+    ) -> Result<Committed, StoreError> {
         // The rules are the domain's; the store reads the balance and writes the movement.
         let redeemed = loyalty::redemption(rules, &body.tenders)?;
         let customer = body.customer.clone();
@@ -389,26 +390,27 @@ impl Store {
                 .as_deref()
                 .map_or(Ok(0), |key| self.points_balance(key))
         })?;
-        if movement.is_none() || customer.is_none() {
+        let (Some(m), Some(key)) = (movement, customer) else {
             // One document: the till's own commit.
-            let c = self.commit_one(header, DocBody::Sale(body), true)?;
-            return Ok((c, movement));
-        }
+            return self.commit_one(header, DocBody::Sale(body), receipt);
+        };
         let tx = self.begin_write()?;
         let c = self.append(&tx, header, DocBody::Sale(body))?;
-        if let (Some(m), Some(key)) = (&movement, customer) {
-            self.append(
-                &tx,
-                header,
-                DocBody::Points(PointsBody {
-                    source: c.number.clone(),
-                    customer: key,
-                    movement: m.clone(),
-                }),
-            )?;
-        }
-        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
-        Ok((c.with_outbox(outbox), movement))
+        self.append(
+            &tx,
+            header,
+            DocBody::Points(PointsBody {
+                source: c.number.clone(),
+                customer: key,
+                movement: m.clone(),
+            }),
+        )?;
+        let c = Committed {
+            documents: 2,
+            movement: Some(m),
+            ..c
+        };
+        self.end(tx, c, receipt)
     }
 
     /// The points movement a sale or refund wrote, if any (it follows its document).

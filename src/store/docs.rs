@@ -37,6 +37,11 @@ pub struct Committed {
     /// The documents waiting for the sync server once this commit is done: this one, what
     /// was committed with it, and every earlier one not yet acknowledged.
     pub outbox: u64,
+    /// How many documents the commit wrote: this one and what followed it in the same
+    /// transaction (a points movement, the rest of a batch).
+    pub documents: u64,
+    /// The customer's points movement a sale or refund wrote with it.
+    pub movement: Option<crate::domain::loyalty::Movement>,
 }
 
 impl Committed {
@@ -244,28 +249,6 @@ fn points_tendered(
 }
 
 impl Store {
-    /// Commits one document: numbered, chained, durable. The only way a document enters the store.
-    pub fn commit(&self, header: &DocHeader, body: DocBody) -> Result<Committed, StoreError> {
-        self.commit_one(header, body, false)
-    }
-
-    /// Commits many documents in one transaction and one journal sync: for tools that load a
-    /// store (the benchmark's million documents), never for the till, whose every document is
-    /// acknowledged on its own.
-    pub fn commit_many(
-        &self,
-        docs: impl IntoIterator<Item = (DocHeader, DocBody)>,
-    ) -> Result<u64, StoreError> {
-        let tx = self.begin_write()?;
-        let mut n = 0;
-        for (header, body) in docs {
-            self.append(&tx, &header, body)?;
-            n += 1;
-        }
-        self.finish(tx, super::durable::Mode::Journal)?;
-        Ok(n)
-    }
-
     pub(super) fn append(
         &self,
         tx: &WriteTransaction,
@@ -357,6 +340,8 @@ impl Store {
                 hash,
                 numbers_left: next.remaining_warning,
                 outbox: 0,
+                documents: 1,
+                movement: None,
             },
             bytes,
             head,
@@ -365,7 +350,8 @@ impl Store {
 
     /// Refunds lines of a committed sale to cash. Checks, in the same transaction, that nothing
     /// is given back twice.
-    pub fn refund(
+    #[allow(clippy::too_many_arguments)] // `Commit::refund`'s fields, and the receipt flag
+    pub(super) fn refund(
         &self,
         header: &DocHeader,
         original: &str,
@@ -373,6 +359,7 @@ impl Store {
         reason: &str,
         overrides: Vec<Override>,
         rules: &crate::domain::loyalty::Rules,
+        receipt: bool,
     ) -> Result<Committed, StoreError> {
         if reason.trim().is_empty() {
             return Err(StoreError::Doc(crate::domain::document::DocError::NoReason));
@@ -462,7 +449,7 @@ impl Store {
                 .filter(|l| !rules.excluded.contains(&l.sku))
                 .map(|l| l.total),
         )?;
-        let c = self.append(&tx, header, DocBody::Refund(body))?;
+        let mut c = self.append(&tx, header, DocBody::Refund(body))?;
         if let Some((p, already, _)) = points {
             let sale_eligible = crate::domain::money::Money::sum(
                 sale.lines
@@ -477,23 +464,25 @@ impl Store {
                 refunded_eligible,
             );
             if back > 0 || give_points > 0 {
+                let movement = crate::domain::loyalty::Movement {
+                    earned: -back,
+                    redeemed: -give_points,
+                };
                 self.append(
                     &tx,
                     header,
                     DocBody::Points(PointsBody {
                         source: c.number.clone(),
                         customer: p.customer,
-                        movement: crate::domain::loyalty::Movement {
-                            earned: -back,
-                            redeemed: -give_points,
-                        },
+                        movement: movement.clone(),
                     }),
                 )?;
+                c.documents = 2;
+                c.movement = Some(movement);
             }
         }
         tx.open_table(REFUNDS)?.insert((sale_seq, c.seq), ())?;
-        let outbox = self.commit_with_receipt(tx, &c, super::durable::Mode::Journal)?;
-        Ok(c.with_outbox(outbox))
+        self.end(tx, c, receipt)
     }
 
     /// What earlier refunds of the sale `number` took back, line by line (0 where nothing).

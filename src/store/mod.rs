@@ -6,6 +6,7 @@ mod batch;
 pub mod catalog;
 pub mod check;
 pub mod codec;
+pub mod commit;
 pub mod customers;
 pub mod day;
 pub mod docs;
@@ -35,6 +36,7 @@ use std::sync::RwLock;
 use tables::{META, SCHEMA_VERSION, meta_keys};
 
 pub use codec::User;
+pub use commit::Commit;
 pub use docs::{Committed, DocHeader};
 pub use durable::Reconciled;
 pub use refusal::Refusal;

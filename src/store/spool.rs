@@ -11,7 +11,7 @@
 //! may print once more. A duplicate receipt is harmless where a lost one is not.
 
 use super::codec::{decode, encode};
-use super::docs::{Committed, DocHeader};
+use super::docs::Committed;
 use super::tables::PRINT_JOBS;
 use super::{Store, StoreError};
 use crate::domain::document::DocBody;
@@ -102,15 +102,6 @@ pub(super) fn forget_printed(
 }
 
 impl Store {
-    /// Commits a document and queues its receipt, in one durable transaction.
-    pub fn commit_printed(
-        &self,
-        header: &DocHeader,
-        body: DocBody,
-    ) -> Result<Committed, StoreError> {
-        self.commit_one(header, body, true)
-    }
-
     /// Queues the receipt of `c` (appended in `tx`) and commits `tx` as `mode` says, carrying
     /// the printed marks kept in memory.
     pub(super) fn commit_with_receipt(

@@ -4,6 +4,7 @@
 use caja::domain::document::Stamp;
 use caja::domain::money::Currency;
 use caja::domain::numbering::RegisterCode;
+use caja::store::Commit;
 use caja::store::catalog::ApplyMode;
 use caja::store::{DocHeader, InitParams, Store};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
@@ -480,16 +481,19 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
         let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
-    s.refund(
+    s.commit(
         &header(22, 10),
-        "FV1-000001",
-        &[ReturnedLine {
-            line: 0,
-            qty: Qty::ONE,
-        }],
-        "roto",
-        Vec::new(),
-        &Default::default(),
+        Commit::refund(
+            "FV1-000001",
+            &[ReturnedLine {
+                line: 0,
+                qty: Qty::ONE,
+            }],
+            "roto",
+            Vec::new(),
+            &Default::default(),
+        )
+        .printed(),
     )
     .unwrap();
     let mut cash = CashMoveBody::new(
