@@ -16,6 +16,7 @@ pub mod domain;
 pub mod fuzzing;
 pub mod hub;
 pub mod i18n;
+pub mod keymap;
 pub mod log;
 pub mod provision;
 pub mod receipt;

@@ -103,13 +103,23 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
         )
         .unwrap();
     assert_eq!((c.outbox, s.outbox_len().unwrap()), (32, 32));
-    assert_eq!(s.print_jobs().unwrap().len(), 1, "the printed commit queued its receipt");
+    assert_eq!(
+        s.print_jobs().unwrap().len(),
+        1,
+        "the printed commit queued its receipt"
+    );
     // A batch: one transaction, the first document answered with the count and the outbox.
     let batch = (0..3).map(|_| sale(&s, &[("ARZ500", 1000)]));
     let c = s.commit(&header(22, 52), Commit::docs(batch)).unwrap();
     assert_eq!((c.seq, c.documents, c.outbox), (43, 3, 35));
-    assert_eq!(s.print_jobs().unwrap().len(), 1, "a batch queues no receipt");
-    let e = s.commit(&header(22, 53), Commit::docs(Vec::new())).unwrap_err();
+    assert_eq!(
+        s.print_jobs().unwrap().len(),
+        1,
+        "a batch queues no receipt"
+    );
+    let e = s
+        .commit(&header(22, 53), Commit::docs(Vec::new()))
+        .unwrap_err();
     assert!(e.to_string().contains("nothing to commit"), "{e}");
     assert_eq!(s.last_doc().unwrap().unwrap().0, 45, "nothing written");
     drop(s);

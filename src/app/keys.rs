@@ -1,12 +1,24 @@
-//! The register's function keys, declared once. Each screen asks here what a key does there;
-//! the sale screen's key bar and the supervisor's PIN prompt are written from here too. A key
-//! moves by changing one line of this file.
+//! A key press read through the keymap (`crate::keymap`, where every function key is declared
+//! once). Each screen asks here what a key does there; the sale screen's key bar and the
+//! supervisor's PIN prompt are written from here too.
 //!
 //! Terminals without function keys reach them as Esc and a digit (see `App::on_key`), which
 //! arrive here as the same function keys.
 
 use crate::i18n::Texts;
+use crate::keymap::Key;
 use ratatui::crossterm::event::KeyCode;
+
+/// The key press of a keymap's key.
+pub const fn code(key: Key) -> KeyCode {
+    KeyCode::F(key.number())
+}
+
+/// Which of `keys` `code` is.
+fn which(code: KeyCode, keys: &[Key]) -> Option<Key> {
+    let KeyCode::F(n) = code else { return None };
+    keys.iter().copied().find(|k| k.number() == n)
+}
 
 /// The function key a digit stands for after Esc (the Midnight Commander way): 1..9 are
 /// F1..F9, 0 is F10, `-` F11 and `=` F12.
@@ -50,17 +62,17 @@ pub enum SaleAction {
 
 /// The sale screen's keys (F1..F12), in the order the key bar shows them.
 pub const SALE_KEYS: [(u8, SaleAction); 11] = [
-    (1, SaleAction::Help),
-    (2, SaleAction::Search),
-    (3, SaleAction::Customer),
-    (4, SaleAction::Discount),
-    (5, SaleAction::Hold),
-    (6, SaleAction::Recall),
-    (7, SaleAction::Reprint),
-    (8, SaleAction::VoidLine),
-    (9, SaleAction::Menu),
-    (10, SaleAction::Sync),
-    (12, SaleAction::Pay),
+    (Key::Help.number(), SaleAction::Help),
+    (Key::Search.number(), SaleAction::Search),
+    (Key::Customer.number(), SaleAction::Customer),
+    (Key::Discount.number(), SaleAction::Discount),
+    (Key::Hold.number(), SaleAction::Hold),
+    (Key::Recall.number(), SaleAction::Recall),
+    (Key::Reprint.number(), SaleAction::Reprint),
+    (Key::VoidLine.number(), SaleAction::VoidLine),
+    (Key::Menu.number(), SaleAction::Menu),
+    (Key::Sync.number(), SaleAction::Sync),
+    (Key::Pay.number(), SaleAction::Pay),
 ];
 
 impl SaleAction {
@@ -103,7 +115,7 @@ pub fn is_menu(code: KeyCode) -> bool {
 
 /// The key that confirms a list's work: pays a ticket, returns a refund's lines, saves a
 /// customer. The same key as paying.
-pub const CONFIRM: KeyCode = KeyCode::F(12);
+pub const CONFIRM: KeyCode = code(Key::Confirm);
 
 /// What a function key does on the payment screen.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -117,13 +129,13 @@ pub enum PaymentAction {
 impl PaymentAction {
     pub fn of(code: KeyCode) -> Option<PaymentAction> {
         use crate::domain::tender::TenderKind;
-        match code {
-            KeyCode::F(2) => Some(PaymentAction::Tender(TenderKind::Card)),
-            KeyCode::F(3) => Some(PaymentAction::Tender(TenderKind::Transfer)),
-            KeyCode::F(4) => Some(PaymentAction::Tender(TenderKind::Other)),
-            KeyCode::F(5) => Some(PaymentAction::Points),
-            _ => None,
-        }
+        const KEYS: [Key; 4] = [Key::Card, Key::Transfer, Key::OtherTender, Key::Points];
+        Some(match which(code, &KEYS)? {
+            Key::Card => PaymentAction::Tender(TenderKind::Card),
+            Key::Transfer => PaymentAction::Tender(TenderKind::Transfer),
+            Key::OtherTender => PaymentAction::Tender(TenderKind::Other),
+            _ => PaymentAction::Points,
+        })
     }
 }
 
@@ -137,12 +149,15 @@ pub enum CustomerAction {
 
 impl CustomerAction {
     pub fn of(code: KeyCode) -> Option<CustomerAction> {
-        match code {
-            KeyCode::F(2) => Some(CustomerAction::New),
-            KeyCode::F(4) => Some(CustomerAction::Edit),
-            KeyCode::F(8) | KeyCode::Delete => Some(CustomerAction::Delete),
-            _ => None,
+        if code == KeyCode::Delete {
+            return Some(CustomerAction::Delete);
         }
+        const KEYS: [Key; 3] = [Key::NewCustomer, Key::EditCustomer, Key::RemoveCustomer];
+        Some(match which(code, &KEYS)? {
+            Key::NewCustomer => CustomerAction::New,
+            Key::EditCustomer => CustomerAction::Edit,
+            _ => CustomerAction::Delete,
+        })
     }
 }
 
@@ -155,16 +170,15 @@ pub enum ReportAction {
 
 impl ReportAction {
     pub fn of(code: KeyCode) -> Option<ReportAction> {
-        match code {
-            KeyCode::F(5) => Some(ReportAction::Print),
-            KeyCode::F(6) => Some(ReportAction::Export),
-            _ => None,
-        }
+        Some(match which(code, &[Key::Print, Key::Export])? {
+            Key::Print => ReportAction::Print,
+            _ => ReportAction::Export,
+        })
     }
 }
 
 /// The key that runs the diagnostics again (besides `r`).
-pub const RERUN: KeyCode = KeyCode::F(5);
+pub const RERUN: KeyCode = code(Key::Rerun);
 
 #[cfg(test)]
 mod tests {
@@ -176,6 +190,13 @@ mod tests {
             assert_eq!(SaleAction::of(KeyCode::F(n)), Some(a));
             assert_eq!(a.number(), n);
         }
+        // The key bar shows every key the keymap gives the sale screen, in its order.
+        let sale: Vec<u8> = Key::ALL
+            .iter()
+            .filter(|k| k.place() == crate::keymap::Place::Sale)
+            .map(|k| k.number())
+            .collect();
+        assert_eq!(sale, SALE_KEYS.map(|(n, _)| n));
         assert_eq!(SaleAction::of(KeyCode::F(11)), None);
         assert_eq!(SaleAction::of(KeyCode::Char('1')), None);
         assert!(is_menu(KeyCode::F(9)));

@@ -22,8 +22,34 @@ macro_rules! words {
             /// Every word, in the table's order.
             pub const ALL: &[Word] = &[$(Word::$key),*];
 
-            /// The word in `lang`.
+            /// The word in `lang`, its keys written from the keymap (`{key:menu}` reads "F9").
             pub fn text(self, lang: Language) -> &'static str {
+                let raw = self.written(lang);
+                if !raw.contains("{key:") {
+                    return raw;
+                }
+                static KEYED: std::sync::LazyLock<[Vec<&'static str>; 2]> =
+                    std::sync::LazyLock::new(|| {
+                        [Language::Es, Language::En].map(|lang| {
+                            Word::ALL
+                                .iter()
+                                .map(|w| -> &'static str {
+                                    let s = w.written(lang);
+                                    if s.contains("{key:") {
+                                        Box::leak(crate::keymap::with_keys(s).into_boxed_str())
+                                    } else {
+                                        s
+                                    }
+                                })
+                                .collect()
+                        })
+                    });
+                let i = usize::from(lang == Language::En);
+                KEYED[i].get(self as usize).copied().unwrap_or(raw)
+            }
+
+            /// The word in `lang` as the table writes it.
+            pub(crate) fn written(self, lang: Language) -> &'static str {
                 match lang {
                     Language::Es => match self {
                         $(Word::$key => $es),*
@@ -956,8 +982,8 @@ words![
     ),
     (
         InUse,
-        "la caja está en uso: una caja en marcha tiene abierto {path}; deténgala primero (un usuario bloqueado se desbloquea desde su menú de supervisor, F9); `caja journal`, `check`, `doctor`, `backup` y las exportaciones de catálogo y clientes funcionan mientras vende",
-        "the register is in use: a running caja has {path} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `check`, `doctor`, `backup` and the catalog and customer exports work while it sells",
+        "la caja está en uso: una caja en marcha tiene abierto {path}; deténgala primero (un usuario bloqueado se desbloquea desde su menú de supervisor, {key:menu}); `caja journal`, `check`, `doctor`, `backup` y las exportaciones de catálogo y clientes funcionan mientras vende",
+        "the register is in use: a running caja has {path} open; stop it first (a locked user is unlocked from its supervisor menu, {key:menu}); `caja journal`, `check`, `doctor`, `backup` and the catalog and customer exports work while it sells",
     ),
     (
         NewerSchema,
