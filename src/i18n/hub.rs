@@ -3,75 +3,77 @@
 
 use super::Language;
 
-pub struct HubWords {
-    pub language: Language,
-    /// `<html lang>`.
-    pub lang: &'static str,
-    pub title: &'static str,
-    pub day: &'static str,
-    pub previous_day: &'static str,
-    pub next_day: &'static str,
-    pub today: &'static str,
-    pub refresh: &'static str,
-    pub updated: &'static str,
-    pub register: &'static str,
-    pub last_push: &'static str,
-    pub last_pull: &'static str,
-    pub queue: &'static str,
-    pub drift: &'static str,
-    pub refused: &'static str,
-    pub sales: &'static str,
-    pub total: &'static str,
-    pub refunds: &'static str,
-    pub net: &'static str,
-    pub closing: &'static str,
-    pub all_registers: &'static str,
-    pub no_registers: &'static str,
-    pub never: &'static str,
-    pub ago_minutes: &'static str,
-    pub ago_hours: &'static str,
-    pub ago_days: &'static str,
-    pub seconds: &'static str,
-    pub out_of_date: &'static str,
-    pub stale_pull: &'static str,
-    pub never_pulled: &'static str,
-    pub pull_failed: &'static str,
-    pub silent: &'static str,
-    pub z_counted: &'static str,
-    pub z_not_counted: &'static str,
-    pub z_none: &'static str,
-    pub refused_call: &'static str,
-    pub tampering_call: &'static str,
-    pub checks: &'static str,
-    pub checks_pending: &'static str,
-    pub checks_at: &'static str,
-    pub links: &'static str,
-    pub log_link: &'static str,
-    pub movements_link: &'static str,
-    pub stock_link: &'static str,
-    pub logout: &'static str,
-    pub login_title: &'static str,
-    pub login_name: &'static str,
-    pub login_password: &'static str,
-    pub login_submit: &'static str,
-    pub login_failed: &'static str,
-    pub log_title: &'static str,
-    pub log_at: &'static str,
-    pub log_what: &'static str,
-    pub log_none: &'static str,
-    pub log_claim: &'static str,
-    pub log_take_over: &'static str,
-    pub log_push: &'static str,
-    pub log_refused_one: &'static str,
-    pub log_pull: &'static str,
-    pub log_pull_failed: &'static str,
-    pub log_login_refused: &'static str,
-    pub back: &'static str,
-    pub low_stock: &'static str,
-    pub low_min: &'static str,
-    pub low_negative: &'static str,
-    pub low_more: &'static str,
-    pub months: [&'static str; 12],
+catalogue! {
+    pub struct HubWords {
+        pub language: Language,
+        /// `<html lang>`.
+        pub lang: &'static str,
+        pub title: &'static str,
+        pub day: &'static str,
+        pub previous_day: &'static str,
+        pub next_day: &'static str,
+        pub today: &'static str,
+        pub refresh: &'static str,
+        pub updated: &'static str,
+        pub register: &'static str,
+        pub last_push: &'static str,
+        pub last_pull: &'static str,
+        pub queue: &'static str,
+        pub drift: &'static str,
+        pub refused: &'static str,
+        pub sales: &'static str,
+        pub total: &'static str,
+        pub refunds: &'static str,
+        pub net: &'static str,
+        pub closing: &'static str,
+        pub all_registers: &'static str,
+        pub no_registers: &'static str,
+        pub never: &'static str,
+        pub ago_minutes: &'static str,
+        pub ago_hours: &'static str,
+        pub ago_days: &'static str,
+        pub seconds: &'static str,
+        pub out_of_date: &'static str,
+        pub stale_pull: &'static str,
+        pub never_pulled: &'static str,
+        pub pull_failed: &'static str,
+        pub silent: &'static str,
+        pub z_counted: &'static str,
+        pub z_not_counted: &'static str,
+        pub z_none: &'static str,
+        pub refused_call: &'static str,
+        pub tampering_call: &'static str,
+        pub checks: &'static str,
+        pub checks_pending: &'static str,
+        pub checks_at: &'static str,
+        pub links: &'static str,
+        pub log_link: &'static str,
+        pub movements_link: &'static str,
+        pub stock_link: &'static str,
+        pub logout: &'static str,
+        pub login_title: &'static str,
+        pub login_name: &'static str,
+        pub login_password: &'static str,
+        pub login_submit: &'static str,
+        pub login_failed: &'static str,
+        pub log_title: &'static str,
+        pub log_at: &'static str,
+        pub log_what: &'static str,
+        pub log_none: &'static str,
+        pub log_claim: &'static str,
+        pub log_take_over: &'static str,
+        pub log_push: &'static str,
+        pub log_refused_one: &'static str,
+        pub log_pull: &'static str,
+        pub log_pull_failed: &'static str,
+        pub log_login_refused: &'static str,
+        pub back: &'static str,
+        pub low_stock: &'static str,
+        pub low_min: &'static str,
+        pub low_negative: &'static str,
+        pub low_more: &'static str,
+        pub months: [&'static str; 12],
+    }
 }
 
 const ES: HubWords = HubWords {
@@ -229,41 +231,8 @@ pub fn hub_words(lang: Language) -> &'static HubWords {
 mod tests {
     use super::*;
 
-    /// Both languages fill the same placeholders in every text.
     #[test]
-    fn both_languages_name_the_same_placeholders() {
-        let names = |t: &str| -> Vec<String> {
-            let mut v: Vec<String> = t
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
-                .collect();
-            v.sort();
-            v
-        };
-        let pairs = [
-            (ES.updated, EN.updated),
-            (ES.ago_minutes, EN.ago_minutes),
-            (ES.stale_pull, EN.stale_pull),
-            (ES.never_pulled, EN.never_pulled),
-            (ES.silent, EN.silent),
-            (ES.z_counted, EN.z_counted),
-            (ES.z_not_counted, EN.z_not_counted),
-            (ES.refused_call, EN.refused_call),
-            (ES.tampering_call, EN.tampering_call),
-            (ES.checks_at, EN.checks_at),
-            (ES.log_claim, EN.log_claim),
-            (ES.log_take_over, EN.log_take_over),
-            (ES.log_push, EN.log_push),
-            (ES.log_pull, EN.log_pull),
-            (ES.log_pull_failed, EN.log_pull_failed),
-            (ES.log_login_refused, EN.log_login_refused),
-            (ES.low_min, EN.low_min),
-            (ES.low_negative, EN.low_negative),
-            (ES.low_more, EN.low_more),
-        ];
-        for (es, en) in pairs {
-            assert_eq!(names(es), names(en), "{es} / {en}");
-        }
+    fn both_languages_have_every_word_with_the_same_placeholders() {
+        crate::i18n::tests::same_words(&ES.all(), &EN.all());
     }
 }

@@ -2,6 +2,86 @@
 //! the words on paper ([`Words`]). The catalogue sits beneath everything that shows or prints,
 //! so the store, the devices and the app name a text without reaching up into the screens.
 
+/// Declares a catalogue's struct (the screens', the paper's, the command line's, the doctor's,
+/// the hub's), and with it `all` (every text, in the declaration's order)
+/// and `map` (the catalogue with every text rewritten), so no hand-kept list can miss a field.
+macro_rules! catalogue {
+    ($(#[$sm:meta])* pub struct $name:ident { $($(#[$m:meta])* $vis:vis $field:ident : $ty:ty,)* }) => {
+        $(#[$sm])*
+        pub struct $name {
+            $($(#[$m])* $vis $field: $ty,)*
+        }
+
+        impl $name {
+            /// Every text of the catalogue, for the tests that hold both languages to the same
+            /// keys and placeholders, and the screens to one language.
+            pub fn all(&self) -> Vec<&'static str> {
+                let mut v = Vec::new();
+                $($crate::i18n::Texty::each(&self.$field, &mut v);)*
+                v
+            }
+
+            /// The catalogue with `f` applied to every text.
+            #[allow(dead_code)] // a catalogue that names no key is never rewritten
+            pub(crate) fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> $name {
+                $name {
+                    $($field: $crate::i18n::Texty::map(&self.$field, f),)*
+                }
+            }
+        }
+    };
+}
+
+/// A field of the catalogue: a text, a list of texts, or the language (no text).
+pub(crate) trait Texty: Sized {
+    fn each(&self, v: &mut Vec<&'static str>);
+    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self;
+}
+
+impl Texty for Language {
+    fn each(&self, _: &mut Vec<&'static str>) {}
+    fn map(&self, _: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
+        *self
+    }
+}
+
+impl Texty for &'static str {
+    fn each(&self, v: &mut Vec<&'static str>) {
+        v.push(self);
+    }
+    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
+        f(self)
+    }
+}
+
+impl Texty for &'static [&'static str] {
+    fn each(&self, v: &mut Vec<&'static str>) {
+        v.extend_from_slice(self);
+    }
+    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
+        // Once per language, for the life of the process (see `texts`).
+        Box::leak(
+            self.iter()
+                .map(|s| f(s))
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        )
+    }
+}
+
+impl<const N: usize> Texty for [&'static str; N] {
+    fn each(&self, v: &mut Vec<&'static str>) {
+        v.extend_from_slice(self);
+    }
+    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
+        let mut out = *self;
+        for s in &mut out {
+            *s = f(s);
+        }
+        out
+    }
+}
+
 mod cli;
 mod doctor;
 mod errors;

@@ -4,79 +4,81 @@ use super::Language;
 use crate::domain::document::{OverrideAction, RegisterReason};
 use crate::domain::tender::TenderKind;
 
-/// The words a receipt and a printed report use, by name.
-pub struct Words {
-    /// The language these words are in.
-    pub language: Language,
-    /// Above a receipt printed again.
-    pub copy: &'static str,
-    pub register: &'static str,
-    pub cashier: &'static str,
-    pub discount: &'static str,
-    pub subtotal: &'static str,
-    pub total: &'static str,
-    pub tax: &'static str,
-    pub base: &'static str,
-    pub tax_included: &'static str,
-    pub rounding: &'static str,
-    /// What a customer pays after cash rounding, and what a refund gives back.
-    pub to_pay: &'static str,
-    pub to_give: &'static str,
-    pub cash: &'static str,
-    pub card: &'static str,
-    pub transfer: &'static str,
-    pub other: &'static str,
-    pub points: &'static str,
-    pub change: &'static str,
-    pub customer: &'static str,
-    pub points_earned: &'static str,
-    pub points_redeemed: &'static str,
-    pub points_balance: &'static str,
-    pub refund_title: &'static str,
-    pub cash_in_title: &'static str,
-    pub cash_out_title: &'static str,
-    pub no_sale_title: &'static str,
-    pub void_title: &'static str,
-    pub cancel_title: &'static str,
-    pub held_deleted_title: &'static str,
-    pub original: &'static str,
-    pub reason: &'static str,
-    pub authorized: &'static str,
-    pub line: &'static str,
-    pub after_payment: &'static str,
-    pub give_back: &'static str,
-    // Reports.
-    pub z_title: &'static str,
-    pub x_title: &'static str,
-    pub sales: &'static str,
-    pub gross: &'static str,
-    pub discounts: &'static str,
-    pub refunds: &'static str,
-    pub net: &'static str,
-    pub by_tender: &'static str,
-    pub taxes: &'static str,
-    pub cash_drawer: &'static str,
-    pub floats: &'static str,
-    pub cash_in: &'static str,
-    pub cash_out: &'static str,
-    pub expected: &'static str,
-    pub counted: &'static str,
-    pub difference: &'static str,
-    pub trail: &'static str,
-    pub voids: &'static str,
-    pub cancelled: &'static str,
-    pub held_deleted: &'static str,
-    pub given_back: &'static str,
-    pub overrides: &'static str,
-    pub no_sales: &'static str,
-    pub shifts_closed: &'static str,
-    pub first: &'static str,
-    pub last: &'static str,
-    pub day_opened: &'static str,
-    pub day_corrected: &'static str,
-    pub day_given_up: &'static str,
-    pub shift_opened: &'static str,
-    pub shift_closed: &'static str,
+catalogue! {
+    /// The words a receipt and a printed report use, by name.
+    pub struct Words {
+        /// The language these words are in.
+        pub language: Language,
+        /// Above a receipt printed again.
+        pub copy: &'static str,
+        pub register: &'static str,
+        pub cashier: &'static str,
+        pub discount: &'static str,
+        pub subtotal: &'static str,
+        pub total: &'static str,
+        pub tax: &'static str,
+        pub base: &'static str,
+        pub tax_included: &'static str,
+        pub rounding: &'static str,
+        /// What a customer pays after cash rounding, and what a refund gives back.
+        pub to_pay: &'static str,
+        pub to_give: &'static str,
+        pub cash: &'static str,
+        pub card: &'static str,
+        pub transfer: &'static str,
+        pub other: &'static str,
+        pub points: &'static str,
+        pub change: &'static str,
+        pub customer: &'static str,
+        pub points_earned: &'static str,
+        pub points_redeemed: &'static str,
+        pub points_balance: &'static str,
+        pub refund_title: &'static str,
+        pub cash_in_title: &'static str,
+        pub cash_out_title: &'static str,
+        pub no_sale_title: &'static str,
+        pub void_title: &'static str,
+        pub cancel_title: &'static str,
+        pub held_deleted_title: &'static str,
+        pub original: &'static str,
+        pub reason: &'static str,
+        pub authorized: &'static str,
+        pub line: &'static str,
+        pub after_payment: &'static str,
+        pub give_back: &'static str,
+        // Reports.
+        pub z_title: &'static str,
+        pub x_title: &'static str,
+        pub sales: &'static str,
+        pub gross: &'static str,
+        pub discounts: &'static str,
+        pub refunds: &'static str,
+        pub net: &'static str,
+        pub by_tender: &'static str,
+        pub taxes: &'static str,
+        pub cash_drawer: &'static str,
+        pub floats: &'static str,
+        pub cash_in: &'static str,
+        pub cash_out: &'static str,
+        pub expected: &'static str,
+        pub counted: &'static str,
+        pub difference: &'static str,
+        pub trail: &'static str,
+        pub voids: &'static str,
+        pub cancelled: &'static str,
+        pub held_deleted: &'static str,
+        pub given_back: &'static str,
+        pub overrides: &'static str,
+        pub no_sales: &'static str,
+        pub shifts_closed: &'static str,
+        pub first: &'static str,
+        pub last: &'static str,
+        pub day_opened: &'static str,
+        pub day_corrected: &'static str,
+        pub day_given_up: &'static str,
+        pub shift_opened: &'static str,
+        pub shift_closed: &'static str,
+    }
 }
 
 const ES: Words = Words {
@@ -305,6 +307,11 @@ pub fn x_title(lang: Language) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn both_languages_have_every_word_with_the_same_placeholders() {
+        crate::i18n::tests::same_words(&ES.all(), &EN.all());
+    }
 
     /// The register's own recorded reasons read in Spanish; what a person typed stays.
     #[test]

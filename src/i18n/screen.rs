@@ -3,84 +3,6 @@
 
 use super::Language;
 
-/// Declares the catalogue's struct, and with it `all` (every text, in the declaration's order)
-/// and `map` (the catalogue with every text rewritten), so no hand-kept list can miss a field.
-macro_rules! catalogue {
-    ($(#[$sm:meta])* pub struct $name:ident { $($(#[$m:meta])* pub $field:ident : $ty:ty,)* }) => {
-        $(#[$sm])*
-        pub struct $name {
-            $($(#[$m])* pub $field: $ty,)*
-        }
-
-        impl $name {
-            /// Every text of the catalogue, for the tests that hold both languages to the same
-            /// keys and placeholders, and the screens to one language.
-            pub fn all(&self) -> Vec<&'static str> {
-                let mut v = Vec::new();
-                $(Texty::each(&self.$field, &mut v);)*
-                v
-            }
-
-            /// The catalogue with `f` applied to every text.
-            fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> $name {
-                $name {
-                    $($field: Texty::map(&self.$field, f),)*
-                }
-            }
-        }
-    };
-}
-
-/// A field of the catalogue: a text, a list of texts, or the language (no text).
-trait Texty: Sized {
-    fn each(&self, v: &mut Vec<&'static str>);
-    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self;
-}
-
-impl Texty for Language {
-    fn each(&self, _: &mut Vec<&'static str>) {}
-    fn map(&self, _: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
-        *self
-    }
-}
-
-impl Texty for &'static str {
-    fn each(&self, v: &mut Vec<&'static str>) {
-        v.push(self);
-    }
-    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
-        f(self)
-    }
-}
-
-impl Texty for &'static [&'static str] {
-    fn each(&self, v: &mut Vec<&'static str>) {
-        v.extend_from_slice(self);
-    }
-    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
-        // Once per language, for the life of the process (see `texts`).
-        Box::leak(
-            self.iter()
-                .map(|s| f(s))
-                .collect::<Vec<_>>()
-                .into_boxed_slice(),
-        )
-    }
-}
-
-impl<const N: usize> Texty for [&'static str; N] {
-    fn each(&self, v: &mut Vec<&'static str>) {
-        v.extend_from_slice(self);
-    }
-    fn map(&self, f: &mut dyn FnMut(&'static str) -> &'static str) -> Self {
-        let mut out = *self;
-        for s in &mut out {
-            *s = f(s);
-        }
-        out
-    }
-}
-
 catalogue! {
     pub struct Texts {
         /// The language these texts are in.
@@ -1401,9 +1323,13 @@ mod tests {
                 assert!(!s.contains("{key:"), "a key the keymap lacks: {s}");
                 assert!(!s.contains('\t'), "a tab left: {s:?}");
             }
-            let cli = crate::i18n::cli::cli_words(lang).all();
-            let doctor = crate::i18n::doctor::doctor_words(lang).all();
-            for s in cli.iter().chain(&doctor) {
+            let others = [
+                crate::i18n::cli_words(lang).all(),
+                crate::i18n::doctor_words(lang).all(),
+                crate::i18n::words(lang).all(),
+                crate::i18n::hub_words(lang).all(),
+            ];
+            for s in others.iter().flatten() {
                 assert_eq!(spelt_key(s), None, "a key spelt out: {s}");
             }
             for w in crate::i18n::Word::ALL {
