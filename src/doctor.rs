@@ -5,7 +5,7 @@
 use crate::config::{Config, Language};
 use crate::devices::status;
 use crate::devices::transport::{Endpoint, Link};
-use crate::i18n::{DoctorWords, doctor_words, fill};
+use crate::i18n::{Check, DoctorWords, doctor_words, fill};
 use crate::store::{STORE_FILE, Store, StoreError, check::check_dir};
 use std::path::Path;
 use std::time::Duration;
@@ -20,14 +20,14 @@ pub enum Level {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     pub level: Level,
-    pub what: String,
+    pub what: Check,
     pub detail: String,
 }
 
-fn f(level: Level, what: &str, detail: impl Into<String>) -> Finding {
+fn f(level: Level, what: Check, detail: impl Into<String>) -> Finding {
     Finding {
         level,
-        what: what.to_string(),
+        what,
         detail: detail.into(),
     }
 }
@@ -46,7 +46,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
     );
     let mut out = vec![f(
         Level::Ok,
-        "caja",
+        Check::Caja,
         fill(w.version, &[("version", crate::version::VERSION)]),
     )];
     let config = match loaded {
@@ -54,7 +54,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
             let path = dir.join(crate::config::CONFIG_FILE).display().to_string();
             out.push(f(
                 Level::Ok,
-                "config",
+                Check::Config,
                 fill(w.config_ok, &[("path", &path)]),
             ));
             c
@@ -62,7 +62,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
         Err(e) => {
             out.push(f(
                 Level::Fail,
-                "config",
+                Check::Config,
                 fill(w.config_bad, &[("why", &e.words(w.language))]),
             ));
             Config::defaults()
@@ -75,7 +75,7 @@ pub fn run(dir: &Path) -> Vec<Finding> {
     out.extend(store_checks(dir, w));
     match devices.join() {
         Ok(v) => out.extend(v),
-        Err(_) => out.push(f(Level::Fail, "doctor", w.probe_failed)),
+        Err(_) => out.push(f(Level::Fail, Check::Doctor, w.probe_failed)),
     }
     out
 }
@@ -99,7 +99,7 @@ pub fn device_checks(config: &Config, dir: &Path) -> Vec<Finding> {
     for h in [printer, display, sync_probe] {
         match h.join() {
             Ok(v) => out.extend(v),
-            Err(_) => out.push(f(Level::Fail, "doctor", w.probe_failed)),
+            Err(_) => out.push(f(Level::Fail, Check::Doctor, w.probe_failed)),
         }
     }
     out
@@ -112,10 +112,10 @@ pub fn open_store_checks(store: &Store, sync_configured: bool, lang: Language) -
     out.extend(queue_checks(store, sync_configured, w));
     out.push(integrity(store.verify(), w.scope_live, w));
     out.push(match store.journal_failure_in(lang) {
-        None => f(Level::Ok, "journal", w.journal_ok),
+        None => f(Level::Ok, Check::Journal, w.journal_ok),
         Some(why) => f(
             Level::Fail,
-            "journal",
+            Check::Journal,
             fill(w.journal_failing, &[("why", &why)]),
         ),
     });
@@ -133,7 +133,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
     if !path.exists() {
         return vec![f(
             Level::Fail,
-            "store",
+            Check::Store,
             fill(w.no_store, &[("dir", &dir.display().to_string())]),
         )];
     }
@@ -146,7 +146,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
             return vec![
                 f(
                     Level::Ok,
-                    "store",
+                    Check::Store,
                     fill(
                         w.store_in_use,
                         &[("mib", &format!("{:.1}", size as f64 / 1048576.0))],
@@ -159,12 +159,12 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
                 ),
             ];
         }
-        Err(e) => return vec![f(Level::Fail, "store", e.words(w.language, None))],
+        Err(e) => return vec![f(Level::Fail, Check::Store, e.words(w.language, None))],
     };
     let info = store.info();
     out.push(f(
         Level::Ok,
-        "store",
+        Check::Store,
         fill(
             w.store_line,
             &[
@@ -185,7 +185,7 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
 fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Finding> {
     let mut out = Vec::new();
     match store.outbox_len() {
-        Ok(0) => out.push(f(Level::Ok, "outbox", w.outbox_empty)),
+        Ok(0) => out.push(f(Level::Ok, Check::Outbox, w.outbox_empty)),
         Ok(n) => {
             let cursor = store
                 .meta_u64(crate::store::tables::meta_keys::PUSH_CURSOR)
@@ -208,17 +208,17 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
             };
             out.push(f(
                 level,
-                "outbox",
+                Check::Outbox,
                 fill(
                     w.outbox_waiting,
                     &[("n", &n.to_string()), ("oldest", &oldest)],
                 ),
             ));
         }
-        Err(e) => out.push(f(Level::Fail, "outbox", e.words(w.language, None))),
+        Err(e) => out.push(f(Level::Fail, Check::Outbox, e.words(w.language, None))),
     }
     match store.print_jobs() {
-        Ok(j) if j.is_empty() => out.push(f(Level::Ok, "print spool", w.spool_empty)),
+        Ok(j) if j.is_empty() => out.push(f(Level::Ok, Check::PrintSpool, w.spool_empty)),
         Ok(j) => {
             let why = j[0]
                 .1
@@ -227,7 +227,7 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 .unwrap_or_else(|| w.spool_untried.into());
             out.push(f(
                 Level::Warn,
-                "print spool",
+                Check::PrintSpool,
                 fill(
                     w.spool_waiting,
                     &[
@@ -238,7 +238,7 @@ fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Fi
                 ),
             ));
         }
-        Err(e) => out.push(f(Level::Fail, "print spool", e.words(w.language, None))),
+        Err(e) => out.push(f(Level::Fail, Check::PrintSpool, e.words(w.language, None))),
     }
     out
 }
@@ -252,7 +252,7 @@ fn integrity(
     match r {
         Ok(r) if r.ok() => f(
             Level::Ok,
-            "integrity",
+            Check::Integrity,
             fill(
                 w.integrity_ok,
                 &[
@@ -264,7 +264,7 @@ fn integrity(
         ),
         Ok(r) => f(
             Level::Fail,
-            "integrity",
+            Check::Integrity,
             fill(
                 w.integrity_bad,
                 &[
@@ -279,7 +279,7 @@ fn integrity(
                 ],
             ),
         ),
-        Err(e) => f(Level::Fail, "integrity", e.words(w.language, None)),
+        Err(e) => f(Level::Fail, Check::Integrity, e.words(w.language, None)),
     }
 }
 
@@ -301,7 +301,7 @@ fn disk(dir: &Path, w: &DoctorWords) -> Finding {
             };
             f(
                 level,
-                "disk",
+                Check::Disk,
                 fill(
                     w.disk_free,
                     &[
@@ -313,7 +313,7 @@ fn disk(dir: &Path, w: &DoctorWords) -> Finding {
         }
         Err(e) => f(
             Level::Warn,
-            "disk",
+            Check::Disk,
             fill(w.disk_unknown, &[("why", &e.to_string())]),
         ),
     }
@@ -336,11 +336,11 @@ pub fn serial_ports(sys_tty: &Path, w: &DoctorWords) -> Finding {
         .unwrap_or_default();
     ports.sort();
     if ports.is_empty() {
-        f(Level::Ok, "serial ports", w.ports_none)
+        f(Level::Ok, Check::SerialPorts, w.ports_none)
     } else {
         f(
             Level::Ok,
-            "serial ports",
+            Check::SerialPorts,
             ports
                 .iter()
                 .map(|p| format!("/dev/{p}"))
@@ -355,13 +355,13 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
     let dev = c.printer.device.as_str();
     let ep = match Endpoint::parse(&c.printer.device, dir) {
         Ok(ep) => ep,
-        Err(e) => return vec![f(Level::Fail, "printer", e)],
+        Err(e) => return vec![f(Level::Fail, Check::Printer, e)],
     };
     // The printer does not take bytes: why, in the technician's language.
     let unreachable = |e: &std::io::Error| {
         vec![f(
             Level::Fail,
-            "printer",
+            Check::Printer,
             fill(
                 w.unreachable,
                 &[
@@ -387,7 +387,11 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         {
             return unreachable(&e);
         }
-        return vec![f(Level::Ok, "printer", fill(w.writable, &[("dev", dev)]))];
+        return vec![f(
+            Level::Ok,
+            Check::Printer,
+            fill(w.writable, &[("dev", dev)]),
+        )];
     }
     match status::query(
         &mut link,
@@ -398,21 +402,21 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
             let words = st
                 .words()
                 .into_iter()
-                .filter(|x| *x != "drawer open")
+                .filter(|x| *x != crate::i18n::PrinterState::DrawerOpen)
                 .map(|x| w.status(x))
                 .collect::<Vec<_>>();
             if st.ready() && !st.paper_near_end {
-                v.push(f(Level::Ok, "printer", fill(w.ready, &[("dev", dev)])));
+                v.push(f(Level::Ok, Check::Printer, fill(w.ready, &[("dev", dev)])));
             } else if st.ready() {
                 v.push(f(
                     Level::Warn,
-                    "printer",
+                    Check::Printer,
                     format!("{dev}: {}", words.join(", ")),
                 ));
             } else {
                 v.push(f(
                     Level::Fail,
-                    "printer",
+                    Check::Printer,
                     format!("{dev}: {}", words.join(", ")),
                 ));
             }
@@ -422,7 +426,7 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
                 } else {
                     Level::Ok
                 },
-                "drawer",
+                Check::Drawer,
                 if st.drawer_open {
                     w.drawer_open
                 } else {
@@ -433,10 +437,10 @@ fn printer(c: &Config, dir: &Path) -> Vec<Finding> {
         }
         Ok(None) => vec![f(
             Level::Warn,
-            "printer",
+            Check::Printer,
             fill(w.no_status, &[("dev", dev)]),
         )],
-        Err(e) => vec![f(Level::Fail, "printer", format!("{dev}: {e}"))],
+        Err(e) => vec![f(Level::Fail, Check::Printer, format!("{dev}: {e}"))],
     }
 }
 
@@ -444,7 +448,7 @@ fn display(c: &Config, dir: &Path) -> Vec<Finding> {
     let w = doctor_words(c.language);
     let dev = c.display.device.as_str();
     if dev.is_empty() {
-        return vec![f(Level::Ok, "display", w.not_configured)];
+        return vec![f(Level::Ok, Check::Display, w.not_configured)];
     }
     match Endpoint::parse(&c.display.device, dir)
         .map_err(std::io::Error::other)
@@ -452,12 +456,12 @@ fn display(c: &Config, dir: &Path) -> Vec<Finding> {
     {
         Ok(_) => vec![f(
             Level::Ok,
-            "display",
+            Check::Display,
             fill(w.display_opens, &[("dev", dev)]),
         )],
         Err(e) => vec![f(
             Level::Fail,
-            "display",
+            Check::Display,
             fill(
                 w.unreachable,
                 &[
@@ -475,7 +479,7 @@ fn display(c: &Config, dir: &Path) -> Vec<Finding> {
 fn sync(c: &Config) -> Vec<Finding> {
     let w = doctor_words(c.language);
     if c.sync.url.is_empty() {
-        return vec![f(Level::Ok, "sync", w.sync_not_configured)];
+        return vec![f(Level::Ok, Check::Sync, w.sync_not_configured)];
     }
     let cfg = ureq::Agent::config_builder()
         .timeout_global(Some(PROBE_TIMEOUT))
@@ -487,7 +491,7 @@ fn sync(c: &Config) -> Vec<Finding> {
     };
     let cfg = match crate::sync::client::tls_config(&c.sync.ca_file) {
         Ok(tls) => cfg.tls_config(tls),
-        Err(e) => return vec![f(Level::Fail, "sync", e.words(w.language))],
+        Err(e) => return vec![f(Level::Fail, Check::Sync, e.words(w.language))],
     };
     let agent: ureq::Agent = cfg.build().into();
     // An authenticated request to the register's database: the root answers anyone, so only
@@ -502,7 +506,7 @@ fn sync(c: &Config) -> Vec<Finding> {
     }
     let mut v = Vec::new();
     if let Some(text) = cleartext_warning(&c.sync.url, w) {
-        v.push(f(Level::Warn, "sync", text));
+        v.push(f(Level::Warn, Check::Sync, text));
     }
     let sent = chrono::Utc::now();
     let user = &c.sync.user;
@@ -513,24 +517,24 @@ fn sync(c: &Config) -> Vec<Finding> {
             v.push(match status {
                 200..=299 => f(
                     Level::Ok,
-                    "sync",
+                    Check::Sync,
                     fill(w.sync_ok, &[("at", at), ("user", user)]),
                 ),
                 401 => f(
                     Level::Fail,
-                    "sync",
+                    Check::Sync,
                     fill(w.sync_401, &[("at", at), ("user", user)]),
                 ),
                 403 => f(
                     Level::Fail,
-                    "sync",
+                    Check::Sync,
                     fill(w.sync_403, &[("at", at), ("user", user)]),
                 ),
-                404 => f(Level::Fail, "sync", fill(w.sync_404, &[("at", at)])),
-                429 => f(Level::Fail, "sync", fill(w.sync_429, &[("at", at)])),
+                404 => f(Level::Fail, Check::Sync, fill(w.sync_404, &[("at", at)])),
+                429 => f(Level::Fail, Check::Sync, fill(w.sync_429, &[("at", at)])),
                 _ => f(
                     Level::Fail,
-                    "sync",
+                    Check::Sync,
                     fill(
                         w.sync_status,
                         &[("at", at), ("status", &status.to_string())],
@@ -551,7 +555,7 @@ fn sync(c: &Config) -> Vec<Finding> {
                 };
                 v.push(f(
                     level,
-                    "clock",
+                    Check::Clock,
                     fill(w.drift, &[("drift", &format!("{drift:+}"))]),
                 ));
             }
@@ -560,7 +564,7 @@ fn sync(c: &Config) -> Vec<Finding> {
         Err(e) => {
             v.push(f(
                 Level::Fail,
-                "sync",
+                Check::Sync,
                 fill(
                     w.unreachable,
                     &[

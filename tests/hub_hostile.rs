@@ -584,7 +584,10 @@ fn doctor_checks_the_credentials() {
     config.sync.user = "FV1".into();
     config.sync.password = "clave-equivocada".into();
     let findings = caja::doctor::sync_check(&config);
-    let sync: Vec<_> = findings.iter().filter(|x| x.what == "sync").collect();
+    let sync: Vec<_> = findings
+        .iter()
+        .filter(|x| x.what == caja::i18n::Check::Sync)
+        .collect();
     assert!(
         sync.iter().any(|x| x.level == caja::doctor::Level::Fail
             && x.detail.contains("rechaza al usuario 'FV1'")),
@@ -593,7 +596,7 @@ fn doctor_checks_the_credentials() {
     config.sync.password = "clave-fv1-segura".into();
     let findings = caja::doctor::sync_check(&config);
     assert!(
-        findings.iter().any(|x| x.what == "sync"
+        findings.iter().any(|x| x.what == caja::i18n::Check::Sync
             && x.level == caja::doctor::Level::Ok
             && x.detail.contains("acepta al usuario 'FV1'")),
         "{findings:?}"

@@ -1,6 +1,7 @@
 //! Printer status through `DLE EOT n`: online, cover, paper, drawer.
 
 use super::transport::Link;
+use crate::i18n::PrinterState;
 
 /// What the printer says about itself.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -36,22 +37,22 @@ impl PrinterStatus {
         }
     }
 
-    /// Words for the screen and `caja doctor`.
-    pub fn words(&self) -> Vec<&'static str> {
+    /// What the screen and `caja doctor` say of the printer (nothing when it is ready).
+    pub fn words(&self) -> Vec<PrinterState> {
         let mut v = Vec::new();
         if self.paper_out {
-            v.push("paper out");
+            v.push(PrinterState::PaperOut);
         } else if self.paper_near_end {
-            v.push("paper near end");
+            v.push(PrinterState::PaperNearEnd);
         }
         if self.cover_open {
-            v.push("cover open");
+            v.push(PrinterState::CoverOpen);
         }
         if self.offline && !self.paper_out && !self.cover_open {
-            v.push("offline");
+            v.push(PrinterState::Offline);
         }
         if self.drawer_open {
-            v.push("drawer open");
+            v.push(PrinterState::DrawerOpen);
         }
         v
     }
@@ -90,9 +91,9 @@ mod tests {
         assert!(ok.ready() && ok.words().is_empty());
         let paper_out = PrinterStatus::decode(0x1A, 0x32, 0x72, true);
         assert!(!paper_out.ready() && paper_out.paper_out && paper_out.offline);
-        assert_eq!(paper_out.words(), vec!["paper out"]);
+        assert_eq!(paper_out.words(), vec![PrinterState::PaperOut]);
         let cover = PrinterStatus::decode(0x1A, 0x16, 0x12, true);
-        assert_eq!(cover.words(), vec!["cover open"]);
+        assert_eq!(cover.words(), vec![PrinterState::CoverOpen]);
         let near = PrinterStatus::decode(0x12, 0x12, 0x1E, true);
         assert!(near.ready() && near.paper_near_end);
         let drawer = PrinterStatus::decode(0x16, 0x12, 0x12, true);

@@ -7,7 +7,7 @@ use super::Language;
 catalogue! {
     pub struct DoctorWords {
         pub language: Language,
-        names: [&'static str; 15],
+        names: [&'static str; Check::ALL.len()],
         pub version: &'static str,
         pub config_ok: &'static str,
         pub config_bad: &'static str,
@@ -49,52 +49,82 @@ catalogue! {
         pub drift: &'static str,
         pub cleartext: &'static str,
         /// A printer's state: paper out, paper near end, cover open, offline, drawer open.
-        status: [&'static str; 5],
+        status: [&'static str; PrinterState::ALL.len()],
     }
 }
 
-/// The checks' keys, in the order of [`DoctorWords::names`].
-const KEYS: [&str; 15] = [
-    "caja",
-    "config",
-    "doctor",
-    "journal",
-    "store",
-    "outbox",
-    "print spool",
-    "integrity",
-    "disk",
-    "serial ports",
-    "printer",
-    "drawer",
-    "display",
-    "sync",
-    "clock",
-];
+macro_rules! keyed {
+    ($(#[$m:meta])* $name:ident { $($v:ident => $code:literal,)* }) => {
+        $(#[$m])*
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($v,)*
+        }
 
-/// The printer's state words as `devices::status` gives them.
-const STATUS: [&str; 5] = [
-    "paper out",
-    "paper near end",
-    "cover open",
-    "offline",
-    "drawer open",
-];
+        impl $name {
+            /// Every one, in the order of its words in [`DoctorWords`].
+            pub const ALL: &[$name] = &[$($name::$v,)*];
+
+            /// Every one's key, in the same order (the English words).
+            pub const CODES: [&'static str; [$($code,)*].len()] = [$($code,)*];
+
+            /// Its key in English, as `caja doctor` prints it for technicians' scripts.
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $($name::$v => $code,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.code())
+            }
+        }
+    };
+}
+
+keyed! {
+    /// A check of `caja doctor` and the diagnostics screen.
+    Check {
+        Caja => "caja",
+        Config => "config",
+        Doctor => "doctor",
+        Journal => "journal",
+        Store => "store",
+        Outbox => "outbox",
+        PrintSpool => "print spool",
+        Integrity => "integrity",
+        Disk => "disk",
+        SerialPorts => "serial ports",
+        Printer => "printer",
+        Drawer => "drawer",
+        Display => "display",
+        Sync => "sync",
+        Clock => "clock",
+    }
+}
+
+keyed! {
+    /// A state of the printer its status bytes report (`devices::status`).
+    PrinterState {
+        PaperOut => "paper out",
+        PaperNearEnd => "paper near end",
+        CoverOpen => "cover open",
+        Offline => "offline",
+        DrawerOpen => "drawer open",
+    }
+}
 
 impl DoctorWords {
-    /// The name of the check `key` as people read it (a key without one shows as itself).
-    pub fn name<'a>(&self, key: &'a str) -> &'a str {
-        KEYS.iter()
-            .position(|k| *k == key)
-            .map_or(key, |i| self.names[i])
+    /// The name of `check` as people read it.
+    pub fn name(&self, check: Check) -> &'static str {
+        self.names[check as usize]
     }
 
-    /// A printer state word in this language (a word without one shows as itself).
-    pub fn status<'a>(&self, word: &'a str) -> &'a str {
-        STATUS
-            .iter()
-            .position(|k| *k == word)
-            .map_or(word, |i| self.status[i])
+    /// A printer state in this language.
+    pub fn status(&self, state: PrinterState) -> &'static str {
+        self.status[state as usize]
     }
 }
 
@@ -168,7 +198,7 @@ const ES: DoctorWords = DoctorWords {
 
 const EN: DoctorWords = DoctorWords {
     language: Language::En,
-    names: KEYS,
+    names: Check::CODES,
     version: "version {version}",
     config_ok: "{path} reads cleanly",
     config_bad: "{why} (the built-in defaults are used for the rest of this report)",
@@ -209,7 +239,7 @@ const EN: DoctorWords = DoctorWords {
     sync_status: "{at} answers {status}",
     drift: "{drift} s against the server (warned past 120 s)",
     cleartext: "{url} is plain http:// to {host}, outside the local network: the sync password travels in clear; use https://",
-    status: STATUS,
+    status: PrinterState::CODES,
 };
 
 /// The doctor's words in `lang`.
@@ -225,14 +255,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_check_and_printer_state_has_its_name_and_keeps_its_key() {
+        for c in Check::ALL {
+            assert_eq!(doctor_words(Language::En).name(*c), c.code());
+            assert!(!doctor_words(Language::Es).name(*c).is_empty());
+        }
+        for s in PrinterState::ALL {
+            assert_eq!(doctor_words(Language::En).status(*s), s.code());
+        }
+        assert_eq!(
+            doctor_words(Language::Es).name(Check::PrintSpool),
+            "por imprimir"
+        );
+        assert_eq!(
+            format!("{:<8}|", Check::Disk),
+            "disk    |",
+            "the key is padded"
+        );
+    }
+
+    #[test]
     fn both_languages_have_every_word_with_the_same_placeholders() {
         crate::i18n::tests::same_words(&ES.all(), &EN.all());
-        assert_eq!(ES.name("printer"), "impresora");
-        assert_eq!(
-            ES.name("a new check"),
-            "a new check",
-            "a key without a name shows as itself"
-        );
-        assert_eq!(ES.status("paper near end"), "papel por acabarse");
+        assert_eq!(ES.name(Check::Printer), "impresora");
+        assert_eq!(ES.status(PrinterState::PaperNearEnd), "papel por acabarse");
     }
 }

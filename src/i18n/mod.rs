@@ -91,7 +91,7 @@ mod screen;
 mod store;
 
 pub use cli::{CliWords, cli_words};
-pub use doctor::{DoctorWords, doctor_words};
+pub use doctor::{Check, DoctorWords, PrinterState, doctor_words};
 pub use errors::{domain_words, io_words};
 pub use hub::{HubWords, hub_words};
 pub use paper::{Words, override_name, override_reason, tender_name, words, x_title};

@@ -34,7 +34,7 @@ pub fn diagnostics(f: &mut Frame, app: &App, theme: &Theme, d: &crate::app::Diag
                     };
                     Line::from(vec![
                         ratatui::text::Span::styled(tag, style),
-                        ratatui::text::Span::raw(format!(" {:<13} {}", w.name(&x.what), x.detail)),
+                        ratatui::text::Span::raw(format!(" {:<13} {}", w.name(x.what), x.detail)),
                     ])
                 })
                 .collect();
