@@ -1623,6 +1623,36 @@ fn an_edited_caja_toml_applies_at_once_and_a_bad_edit_keeps_the_settings() {
 }
 
 #[test]
+fn loyalty_amounts_the_currency_cannot_read_are_said_and_a_reload_with_them_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(demo_store(dir.path()));
+    // At start: loyalty stays off, and the screen says which setting and why.
+    let mut config = Config::defaults();
+    config.loyalty.earn_every = "mil".into();
+    config.loyalty.point_value = "10".into();
+    let store = Store::open(dir.path()).unwrap();
+    let mut app = App::new(dir.path().to_path_buf(), Some(store), config, clock());
+    app.message_min = std::time::Duration::ZERO;
+    assert!(!app.loyalty().enabled());
+    assert!(msg(&app).contains("Puntos apagados"), "{}", msg(&app));
+    assert!(msg(&app).contains("loyalty.earn_every"), "{}", msg(&app));
+    // A valid edit turns it on; a later edit the currency cannot read is refused and the
+    // rules in use stay.
+    let path = dir.path().join("caja.toml");
+    let good = "[loyalty]\nearn_every = \"1.000\"\npoint_value = \"10\"\n";
+    std::fs::write(&path, good).unwrap();
+    app.config_changed(Config::load(dir.path()));
+    assert!(app.loyalty().enabled(), "{}", msg(&app));
+    let every = app.loyalty().earn_every;
+    std::fs::write(&path, good.replace("\"10\"", "\"diez\"")).unwrap();
+    app.config_changed(Config::load(dir.path()));
+    assert!(msg(&app).contains("no es válido"), "{}", msg(&app));
+    assert!(msg(&app).contains("loyalty.point_value"), "{}", msg(&app));
+    assert_eq!(app.config.loyalty.point_value, "10");
+    assert_eq!(app.loyalty().earn_every, every);
+}
+
+#[test]
 fn background_news_waits_its_turn_and_repeats_are_counted() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = selling(dir.path());

@@ -152,6 +152,7 @@ impl App {
                 self.message = None;
                 self.refresh_outbox();
                 self.refresh_day();
+                self.read_loyalty();
             }
             Err(e) => self.store_error(e),
         }

@@ -213,6 +213,7 @@ impl App {
                 self.store = Some(std::sync::Arc::new(store));
                 self.config = Config::load(&self.dir).unwrap_or_else(|_| Config::defaults());
                 self.set_language(language);
+                self.read_loyalty();
                 self.screen = Screen::Login(LoginForm {
                     user: supervisor,
                     pin: String::new(),

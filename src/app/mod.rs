@@ -172,6 +172,9 @@ pub struct App {
     pub store: Option<Arc<Store>>,
     pub config: Config,
     pub texts: &'static Texts,
+    /// The loyalty rules of `[loyalty]` in the store's currency, read when the store opens and
+    /// when `caja.toml` changes (see [`App::loyalty`]).
+    loyalty: crate::domain::loyalty::Rules,
     pub clock: Clock,
     pub screen: Screen,
     pub popup: Option<Popup>,
@@ -234,6 +237,7 @@ impl App {
             dir,
             store,
             texts: texts(config.language),
+            loyalty: Default::default(),
             config,
             clock,
             screen,
@@ -267,6 +271,7 @@ impl App {
         };
         app.refresh_outbox();
         app.refresh_day();
+        app.read_loyalty();
         app
     }
 
@@ -276,6 +281,13 @@ impl App {
     pub fn config_changed(&mut self, loaded: Result<Config, crate::config::ConfigError>) {
         match loaded {
             Ok(new) if new == self.config => {}
+            // Amounts the store's currency cannot read: refused like any invalid setting.
+            Ok(new) if let Err(e) = self.loyalty_of(&new) => {
+                tracing::warn!("caja.toml not reloaded: {e}");
+                let why = e.words(self.config.language);
+                let t = crate::i18n::fill(self.texts.config_invalid, &[("why", &why)]);
+                self.notice(Level::Error, t);
+            }
             Ok(new) => {
                 let restart = new.printer != self.config.printer
                     || new.drawer != self.config.drawer
@@ -286,6 +298,7 @@ impl App {
                 let lang = new.language;
                 self.config = new;
                 self.set_language(lang);
+                self.read_loyalty();
                 let t = self.texts;
                 self.notice(
                     Level::Info,
@@ -680,17 +693,34 @@ impl App {
         }
     }
 
-    /// The loyalty rules of `[loyalty]` in the store's currency (off when they do not parse;
-    /// the log says why).
+    /// The loyalty rules in use.
     pub fn loyalty(&self) -> crate::domain::loyalty::Rules {
-        let Some(store) = &self.store else {
-            return Default::default();
-        };
-        match self.config.loyalty.rules(&store.info().currency) {
-            Ok(r) => r,
+        self.loyalty.clone()
+    }
+
+    /// The loyalty rules `config` gives in the store's currency (none without a store).
+    fn loyalty_of(
+        &self,
+        config: &Config,
+    ) -> Result<crate::domain::loyalty::Rules, crate::config::ConfigProblem> {
+        match &self.store {
+            Some(store) => config.loyalty.rules(&store.info().currency),
+            None => Ok(Default::default()),
+        }
+    }
+
+    /// Reads the loyalty rules of the settings in use. Amounts the store's currency cannot read
+    /// leave loyalty off, and the screen says which setting and why (they are amounts as the
+    /// shop writes them, so only the store, not `caja.toml` alone, can read them).
+    pub(crate) fn read_loyalty(&mut self) {
+        match self.loyalty_of(&self.config) {
+            Ok(r) => self.loyalty = r,
             Err(e) => {
                 tracing::warn!(error = %e, "loyalty rules ignored");
-                Default::default()
+                self.loyalty = Default::default();
+                let why = e.words(self.config.language);
+                let t = crate::i18n::fill(self.texts.loyalty_off, &[("why", &why)]);
+                self.notice(Level::Error, t);
             }
         }
     }
