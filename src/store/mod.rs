@@ -49,92 +49,110 @@ pub const CONFIG_FILE: &str = "caja.toml";
 /// redb's default cache is 1 GiB; a thin client has 512 MB in all.
 pub(crate) const CACHE_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+/// What the store refuses or meets. Its words are [`StoreError::words`], in either language;
+/// `Display` is those words in English (for logs and for `anyhow`), never a second English.
+#[derive(Debug)]
 pub enum StoreError {
-    #[error(
-        "no register has been set up in {0} (run `caja init` or start `caja` for the first-run setup)"
-    )]
     NotInitialized(PathBuf),
-    #[error("{0} already holds a store; refusing to overwrite it")]
     AlreadyExists(PathBuf),
-    #[error(
-        "the register is in use: a running caja has {0} open; stop it first (a locked user is unlocked from its supervisor menu, F9); `caja journal`, `check`, `doctor`, `backup` and the catalog and customer exports work while it sells"
-    )]
     InUse(PathBuf),
-    #[error(
-        "{path} was written by a newer caja (schema {found}, this one reads up to {supported}); update caja"
-    )]
     NewerSchema {
         path: PathBuf,
         found: u32,
         supported: u32,
     },
-    #[error("the store is damaged: {0}")]
     Corrupt(String),
-    #[error("{0} is not a caja store file")]
     NotAStore(PathBuf),
     /// A store file that makes no sense where it is read (redb gave up on a page).
-    #[error(
-        "{path} cannot be read ({detail}); `caja rebuild` recovers every sale from the electronic journal"
-    )]
-    Unreadable { path: PathBuf, detail: String },
+    Unreadable {
+        path: PathBuf,
+        detail: String,
+    },
     /// The register's own check found damage while it ran: no document is written any more.
-    #[error(
-        "the store was found damaged ({0}); no more documents are written to it: restart the register, which offers the rebuild"
-    )]
     Damaged(String),
-    #[error("store file: {0}")]
     Db(String),
     /// The disk refused a write: full, read-only, or an earlier write failed.
-    #[error(transparent)]
     Disk(DiskFault),
-    #[error("{0}")]
     Io(std::io::Error),
-    #[error(
-        "business date {given} is before {last}, the date of the last document; dates never go back"
-    )]
-    DateBackwards { given: String, last: String },
-    #[error(
-        "business date {given} is closed (the last close of day was {closed}); open the next date"
-    )]
-    DateClosed { given: String, closed: String },
-    #[error("no document {0}")]
+    DateBackwards {
+        given: String,
+        last: String,
+    },
+    DateClosed {
+        given: String,
+        closed: String,
+    },
     NotFound(String),
-    #[error("{0} is not a sale")]
     NotASale(String),
-    #[error("barcode {barcode} already belongs to product {sku}")]
-    BarcodeTaken { barcode: String, sku: String },
-    #[error("product {sku}: {err}")]
-    Product { sku: String, err: CatalogError },
-    #[error("unknown user {0}")]
+    BarcodeTaken {
+        barcode: String,
+        sku: String,
+    },
+    Product {
+        sku: String,
+        err: CatalogError,
+    },
     NoSuchUser(String),
-    #[error("user {0} already exists")]
     UserExists(String),
-    #[error("{0} is the only supervisor: make another one first")]
     LastSupervisor(String),
-    #[error("{0}")]
     Invalid(String),
     /// What the check finds, met on the way (a journal record that does not read).
-    #[error(transparent)]
-    Found(#[from] check::Problem),
+    Found(check::Problem),
     /// A refusal a person can meet, in their language through [`Refusal::words`].
-    #[error(transparent)]
-    Refused(#[from] Refusal),
-    #[error(transparent)]
-    Customer(#[from] crate::domain::customer::CustomerError),
-    #[error(transparent)]
-    Points(#[from] crate::domain::loyalty::PointsError),
-    #[error(transparent)]
-    Doc(#[from] DocError),
-    #[error("a PIN is 4 to 12 digits")]
+    Refused(Refusal),
+    Customer(crate::domain::customer::CustomerError),
+    Points(crate::domain::loyalty::PointsError),
+    Doc(DocError),
     BadPin,
-    #[error(transparent)]
-    Numbering(#[from] NumberingError),
-    #[error(transparent)]
-    Refund(#[from] RefundError),
-    #[error(transparent)]
-    Money(#[from] MoneyError),
+    Numbering(NumberingError),
+    Refund(RefundError),
+    Money(MoneyError),
 }
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En, None))
+    }
+}
+
+impl std::error::Error for StoreError {
+    /// As the error it wraps says (the wrapped error is this one's words, not a cause).
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        use StoreError as E;
+        match self {
+            E::Found(e) => e.source(),
+            E::Refused(e) => e.source(),
+            E::Customer(e) => e.source(),
+            E::Points(e) => e.source(),
+            E::Doc(e) => e.source(),
+            E::Numbering(e) => e.source(),
+            E::Refund(e) => e.source(),
+            E::Money(e) => e.source(),
+            E::Disk(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+macro_rules! wraps {
+    ($($variant:ident($t:ty)),* $(,)?) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::$variant(e)
+            }
+        }
+    )*};
+}
+wraps!(
+    Found(check::Problem),
+    Refused(Refusal),
+    Customer(crate::domain::customer::CustomerError),
+    Points(crate::domain::loyalty::PointsError),
+    Doc(DocError),
+    Numbering(NumberingError),
+    Refund(RefundError),
+    Money(MoneyError),
+);
 
 /// What the disk did when a write failed, typed so that the register says it in its language
 /// ([`DiskFault::words`]); `Display` is the English, for logs.

@@ -227,6 +227,10 @@ impl super::StoreError {
         use crate::domain::refund::RefundError;
         let t = crate::i18n::texts(lang);
         let s = |key| store_text(lang, key);
+        // A domain error in the catalogue's words (its own English where the catalogue has none).
+        let domain = |e: &(dyn std::error::Error + 'static)| {
+            crate::i18n::domain_words(e, t, currency).unwrap_or_else(|| e.to_string())
+        };
         Some(match self {
             E::NotFound(n) => fill(t.err_no_document, &[("number", n)]),
             E::NotASale(n) => fill(t.err_not_a_sale, &[("number", n)]),
@@ -270,13 +274,13 @@ impl super::StoreError {
                     s(Word::RefundRepeated),
                     &[("line", &(line + 1).to_string())],
                 ),
-                RefundError::Money(m) => return crate::i18n::domain_words(m, t, currency),
+                RefundError::Money(m) => domain(m),
             },
             E::Refused(r) => r.words(lang),
-            E::Doc(d) => return crate::i18n::domain_words(d, t, currency),
-            E::Money(m) => return crate::i18n::domain_words(m, t, currency),
-            E::Customer(c) => return crate::i18n::domain_words(c, t, currency),
-            E::Points(p) => return crate::i18n::domain_words(p, t, currency),
+            E::Doc(d) => domain(d),
+            E::Money(m) => domain(m),
+            E::Customer(c) => domain(c),
+            E::Points(p) => domain(p),
             _ => return None,
         })
     }
@@ -336,7 +340,10 @@ impl super::StoreError {
             E::Disk(d) => d.words(lang),
             E::Io(e) => crate::i18n::io_words(e, lang),
             E::Found(p) => p.words(lang),
-            other => other.to_string(),
+            E::Invalid(why) => why.clone(),
+            E::Numbering(n) => n.to_string(),
+            // Every other error is a refusal, worded above.
+            other => format!("{other:?}"),
         }
     }
 }
@@ -344,6 +351,56 @@ impl super::StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A store error's `Display` is its English words: one English, with every placeholder
+    /// filled and no key spelt out (the keymap writes it).
+    #[test]
+    fn a_store_error_displays_its_english_words() {
+        use super::super::StoreError as E;
+        use std::path::PathBuf;
+        let s = String::from;
+        let all = [
+            E::NotInitialized(PathBuf::from("/d")),
+            E::AlreadyExists(PathBuf::from("/d/caja.redb")),
+            E::InUse(PathBuf::from("/d/caja.redb")),
+            E::NewerSchema {
+                path: PathBuf::from("/d/caja.redb"),
+                found: 9,
+                supported: 3,
+            },
+            E::Corrupt(s("x")),
+            E::NotAStore(PathBuf::from("/d/x")),
+            E::Damaged(s("x")),
+            E::Db(s("x")),
+            E::Disk(super::super::DiskFault::ReadOnly),
+            E::DateBackwards {
+                given: s("2026-11-29"),
+                last: s("2026-11-30"),
+            },
+            E::DateClosed {
+                given: s("2026-11-29"),
+                closed: s("2026-11-29"),
+            },
+            E::NotFound(s("FV1-000009")),
+            E::NotASale(s("FV1-DV-000001")),
+            E::NoSuchUser(s("ana")),
+            E::LastSupervisor(s("ana")),
+            E::Invalid(s("nothing to commit")),
+            E::BadPin,
+            E::Points(crate::domain::loyalty::PointsError::NoCustomer),
+            E::Refund(crate::domain::refund::RefundError::Empty),
+        ];
+        for e in all {
+            let shown = e.to_string();
+            assert_eq!(shown, e.words(Language::En, None));
+            assert!(!shown.is_empty() && !shown.contains("{"), "{e:?}: {shown}");
+        }
+        assert!(
+            E::InUse(PathBuf::from("/d"))
+                .to_string()
+                .contains("menu, F9)")
+        );
+    }
 
     /// Every refusal has its words in both languages (a key missing from the catalogue would
     /// read as the key itself).
