@@ -297,16 +297,26 @@ impl Scale {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ConfigError {
-    #[error("{path}: {problem}")]
     Bad {
         path: PathBuf,
         problem: ConfigProblem,
     },
-    #[error("{path}: {err}")]
-    Io { path: PathBuf, err: std::io::Error },
+    Io {
+        path: PathBuf,
+        err: std::io::Error,
+    },
 }
+
+/// The error's English words (see [`ConfigError::words`]).
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 impl ConfigError {
     /// The error in `lang` (the operating system's and the TOML reader's words stay as

@@ -22,26 +22,38 @@ pub struct Provision {
 }
 
 /// What is wrong, by field, so a form can point at it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ProvisionError {
-    #[error("the store needs a name")]
     StoreName,
-    #[error(
-        "'{0}' is not a register code: 1 to 8 capital letters and digits, starting with a letter"
-    )]
     Register(String),
-    #[error("'{0}' is not a user name: 1 to 24 lowercase letters, digits, . _ -")]
     Supervisor(String),
-    #[error("a PIN is 4 to 12 digits")]
     Pin,
-    #[error("unknown currency {0} (COP, MXN, USD, CLP, PEN, ARS, GTQ, EUR)")]
     Currency(String),
-    #[error("{0} already holds a store; refusing to overwrite it")]
     Exists(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot write {path}: {err}")]
+    Store(StoreError),
     Config { path: String, err: std::io::Error },
+}
+
+/// The error's English words (see [`ProvisionError::words`]).
+impl std::fmt::Display for ProvisionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
+impl std::error::Error for ProvisionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProvisionError::Store(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for ProvisionError {
+    fn from(e: StoreError) -> Self {
+        ProvisionError::Store(e)
+    }
 }
 
 impl ProvisionError {

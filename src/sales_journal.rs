@@ -409,12 +409,38 @@ impl JournalRow {
 }
 
 /// Why the journal could not be written.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum JournalError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("cannot write the journal: {0}")]
-    Io(#[from] std::io::Error),
+    Store(StoreError),
+    Io(std::io::Error),
+}
+
+/// The error's English words (see [`JournalError::words`]).
+impl std::fmt::Display for JournalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(Language::En))
+    }
+}
+
+impl std::error::Error for JournalError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            JournalError::Store(e) => e.source(),
+            JournalError::Io(e) => Some(e),
+        }
+    }
+}
+
+impl From<StoreError> for JournalError {
+    fn from(e: StoreError) -> Self {
+        JournalError::Store(e)
+    }
+}
+
+impl From<std::io::Error> for JournalError {
+    fn from(e: std::io::Error) -> Self {
+        JournalError::Io(e)
+    }
 }
 
 impl JournalError {

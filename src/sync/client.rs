@@ -19,40 +19,54 @@ pub const BATCH: usize = 500;
 /// The largest response read (CouchDB pages are far smaller).
 const MAX_RESPONSE: u64 = 64 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum SyncError {
-    #[error("sync is not configured ([sync] url is empty)")]
     NotConfigured,
-    #[error("cannot reach {url}: {why}")]
-    Unreachable { url: String, why: NetWhy },
-    #[error("{url} answered {status}: {body}")]
+    Unreachable {
+        url: String,
+        why: NetWhy,
+    },
     Status {
         url: String,
         status: u16,
         body: String,
     },
-    #[error("the server refused the register's user ({status}): check [sync] user and password")]
-    Auth { status: u16 },
-    #[error(
-        "register {code} is claimed on the server by another store ({other}); two registers with one code would mix their documents. A reinstalled register takes its code over with `caja sync --take-over`"
-    )]
-    Claimed { code: String, other: String },
-    #[error(
-        "the server holds {0} at another revision than this register's (another store used this register code, or the server's copy was changed); not pushed, and this register's copy stays the one of record"
-    )]
+    Auth {
+        status: u16,
+    },
+    Claimed {
+        code: String,
+        other: String,
+    },
     Collision(String),
-    #[error(
-        "this store already numbered {0}, a number the server holds for another store with this register code; sealed documents cannot be renumbered. Restore the register's backup instead, or take the code over from a fresh store before selling"
-    )]
     TakeOverClash(String),
-    #[error("the server's answer is not what CouchDB sends: {0}")]
     Protocol(String),
     /// A catalog document the register cannot use: which, and why (the server works; that
     /// document is wrong). `stopped` when it stopped a replace.
-    #[error("{0}")]
     BadDocument(BadDoc),
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
+}
+
+/// The failure's English words (see [`SyncError::words`]): one English for logs and screens.
+impl std::fmt::Display for SyncError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words(crate::i18n::Language::En))
+    }
+}
+
+impl std::error::Error for SyncError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SyncError::Store(e) => e.source(),
+            _ => None,
+        }
+    }
+}
+
+impl From<StoreError> for SyncError {
+    fn from(e: StoreError) -> Self {
+        SyncError::Store(e)
+    }
 }
 
 impl SyncError {
