@@ -657,7 +657,7 @@ impl Store {
 
     /// Notes damage: documents are refused from now on, and the next open refuses the store
     /// until it is rebuilt.
-    pub fn mark_damaged(&self, why: &str) {
+    pub(crate) fn mark_damaged(&self, why: &str) {
         tracing::error!("the store is damaged: {why}");
         *self.damaged.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_string());
         if let Some(dir) = self.path().parent() {

@@ -365,7 +365,7 @@ impl Store {
     /// Commits redb durably: every document since the last checkpoint is then in both copies.
     /// Every durable commit saves redb's allocator state (quick repair), so that the open after
     /// a power cut reads it back instead of walking the whole file.
-    pub fn checkpoint(&self) -> Result<(), StoreError> {
+    pub(crate) fn checkpoint(&self) -> Result<(), StoreError> {
         let done = (|| -> Result<(), StoreError> {
             let mut tx = self.begin_write()?;
             tx.set_durability(redb::Durability::Immediate)?;

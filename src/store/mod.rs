@@ -1085,7 +1085,7 @@ impl Store {
         self.reopen_with = reopen;
     }
 
-    pub fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
+    pub(crate) fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
         let r = self.ranges.read().unwrap_or_else(|p| p.into_inner());
         r.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.clone())
     }
