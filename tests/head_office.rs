@@ -6,8 +6,6 @@
 mod common;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, VoidBody};
 use caja::domain::qty::{Qty, TaxRate};
-use caja::domain::refund::ReturnedLine;
-use caja::store::Commit;
 use caja::store::Store;
 use caja::sync::client::{PullMode, claim, pull, push, report_status};
 use common::*;
@@ -60,21 +58,7 @@ fn busy_day(s: &Store) {
     s.open_day(&header(22, 0), Vec::new()).unwrap();
     sell(s, 50);
     for (number, minute) in [("FV1-000003", 100), ("FV1-000010", 101)] {
-        s.commit(
-            &header(22, minute),
-            Commit::refund(
-                number,
-                &[ReturnedLine {
-                    line: 0,
-                    qty: Qty::ONE,
-                }],
-                "roto",
-                Vec::new(),
-                &Default::default(),
-            )
-            .printed(),
-        )
-        .unwrap();
+        refund_one(s, &header(22, minute), number).unwrap();
     }
     for (i, after_payment) in [(0u32, false), (1, true)] {
         let void = VoidBody {

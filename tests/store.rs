@@ -218,37 +218,11 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
     // 2 x 18.500 + 1 x 2.500.
     assert_eq!(r.total, Money::from_minor(39_500));
     assert!(matches!(
-        s.commit(
-            &header(22, 8),
-            Commit::refund(
-                "FV1-000099",
-                &[ReturnedLine {
-                    line: 0,
-                    qty: Qty::ONE
-                }],
-                "x",
-                vec![],
-                &Default::default()
-            )
-            .printed()
-        ),
+        refund_one(&s, &header(22, 8), "FV1-000099"),
         Err(StoreError::NotFound(_))
     ));
     assert!(matches!(
-        s.commit(
-            &header(22, 8),
-            Commit::refund(
-                "FV1-DV-000001",
-                &[ReturnedLine {
-                    line: 0,
-                    qty: Qty::ONE
-                }],
-                "x",
-                vec![],
-                &Default::default()
-            )
-            .printed()
-        ),
+        refund_one(&s, &header(22, 8), "FV1-DV-000001"),
         Err(StoreError::NotASale(_))
     ));
     drop(s);

@@ -126,6 +126,23 @@ pub fn mono_theme() -> caja::ui::theme::Theme {
 }
 
 /// A fixed clock: 2026-11-22 plus `minutes`, in Bogotá time.
+/// Gives back one unit of the first line of the sale `number`, "roto", its receipt queued.
+pub fn refund_one(
+    s: &Store,
+    h: &DocHeader,
+    number: &str,
+) -> Result<caja::store::Committed, caja::store::StoreError> {
+    let one = [caja::domain::refund::ReturnedLine {
+        line: 0,
+        qty: caja::domain::qty::Qty::ONE,
+    }];
+    let rules = Default::default();
+    s.commit(
+        h,
+        Commit::refund(number, &one, "roto", Vec::new(), &rules).printed(),
+    )
+}
+
 pub fn header(day: u32, minutes: i64) -> DocHeader {
     let tz = FixedOffset::west_opt(5 * 3600).unwrap();
     let at =
@@ -471,8 +488,6 @@ pub fn menu(app: &mut caja::app::App, item: &str) {
 /// validation under Node.js, tests/couchdb.rs on CouchDB itself).
 pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
     use caja::domain::document::{CashDirection, CashMoveBody, DocBody};
-    use caja::domain::qty::Qty;
-    use caja::domain::refund::ReturnedLine;
     use caja::sync::json::to_json;
     use serde_json::{Value, json};
     let s = demo_store(dir);
@@ -481,21 +496,7 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
         let body = caja::dev::soak::soak_ticket(&s, &products, i).unwrap();
         s.commit(&header(22, i as i64), body).unwrap();
     }
-    s.commit(
-        &header(22, 10),
-        Commit::refund(
-            "FV1-000001",
-            &[ReturnedLine {
-                line: 0,
-                qty: Qty::ONE,
-            }],
-            "roto",
-            Vec::new(),
-            &Default::default(),
-        )
-        .printed(),
-    )
-    .unwrap();
+    refund_one(&s, &header(22, 10), "FV1-000001").unwrap();
     let mut cash = CashMoveBody::new(
         CashDirection::Out,
         caja::domain::Money::from_minor(5_000),
