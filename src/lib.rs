@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod hub;
 pub mod i18n;
 pub mod keymap;
+pub mod lock;
 pub mod log;
 pub mod provision;
 pub mod receipt;

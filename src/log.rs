@@ -2,6 +2,7 @@
 //! file becomes `caja.log.1` (replacing the previous one) and a new one starts. Never to the
 //! screen while the register runs. PINs, passwords and tokens are never logged.
 
+use crate::lock::LockAnyway;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ impl CappedLog {
 
 impl Write for CappedLog {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut g = self.0.lock_anyway();
         if g.size + buf.len() as u64 > g.max {
             g.rotate();
         }
@@ -71,7 +72,7 @@ impl Write for CappedLog {
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let mut g = self.0.lock_anyway();
         if let Some(f) = g.file.as_mut() {
             let _ = f.flush();
         }

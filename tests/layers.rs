@@ -11,6 +11,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("version", 0),
     ("sink", 0),
     ("keymap", 0),
+    ("lock", 0),
     ("i18n", 1),
     ("csvio", 2),
     ("receipt", 3),

@@ -5,6 +5,7 @@
 //! and the printer then eats the next two bytes as the pulse times).
 
 use super::codepage::CodePage;
+use crate::lock::LockAnyway;
 use crate::receipt::{Align, Line, Receipt, Style};
 use escpos::driver::Driver;
 use escpos::printer::Printer;
@@ -42,10 +43,7 @@ impl Driver for Capture {
         "capture".into()
     }
     fn write(&self, data: &[u8]) -> escpos::errors::Result<()> {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend_from_slice(data);
+        self.0.lock_anyway().extend_from_slice(data);
         Ok(())
     }
     fn read(&self, _buf: &mut [u8]) -> escpos::errors::Result<usize> {

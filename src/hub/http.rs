@@ -8,6 +8,7 @@
 //! [`Limits::idle`]. Nothing is buffered past those limits. A handler that panics answers 500
 //! and the connection's thread goes on.
 
+use crate::lock::LockAnyway;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
@@ -165,7 +166,7 @@ impl Running {
         // Wake the accept loop.
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         let _ = self.accept.join();
-        for s in self.open.lock().unwrap_or_else(|p| p.into_inner()).values() {
+        for s in self.open.lock_anyway().values() {
             let _ = s.shutdown(std::net::Shutdown::Both);
         }
         let until = Instant::now() + Duration::from_secs(10);
@@ -231,7 +232,7 @@ pub fn serve(
                     let Ok(stream) = conn else { continue };
                     let from = stream.peer_addr().map(|a| a.ip()).ok();
                     let crowded = from.is_some_and(|ip| {
-                        let mut m = per_peer.lock().unwrap_or_else(|p| p.into_inner());
+                        let mut m = per_peer.lock_anyway();
                         let n = m.entry(ip).or_insert(0);
                         if *n >= limits.per_address {
                             return true;
@@ -243,7 +244,7 @@ pub fn serve(
                         let per_peer = per_peer.clone();
                         move || {
                             if let Some(ip) = from {
-                                let mut m = per_peer.lock().unwrap_or_else(|p| p.into_inner());
+                                let mut m = per_peer.lock_anyway();
                                 if let Some(n) = m.get_mut(&ip) {
                                     *n = n.saturating_sub(1);
                                     if *n == 0 {
@@ -275,7 +276,7 @@ pub fn serve(
                     next_id += 1;
                     let id = next_id;
                     if let Ok(c) = stream.try_clone() {
-                        open.lock().unwrap_or_else(|p| p.into_inner()).insert(id, c);
+                        open.lock_anyway().insert(id, c);
                     }
                     let (limits, handler, active2, open2, leave2) = (
                         limits.clone(),
@@ -307,12 +308,12 @@ pub fn serve(
                                 None => connection(stream, &limits, &*handler),
                             }
                             drop(handler);
-                            open2.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                            open2.lock_anyway().remove(&id);
                             active2.fetch_sub(1, Ordering::SeqCst);
                             leave2();
                         });
                     if spawned.is_err() {
-                        open.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                        open.lock_anyway().remove(&id);
                         active.fetch_sub(1, Ordering::SeqCst);
                         leave();
                         tracing::error!("hub: cannot start a connection thread");

@@ -13,6 +13,7 @@ pub mod validate;
 
 use self::http::{HttpRequest, Reply};
 use self::store::{DATABASES, HubError, HubStore, Stored};
+use crate::lock::LockAnyway;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -624,14 +625,14 @@ impl Hub {
             checker.add(id, &doc);
         })?;
         let report = checker.finish(&|id| self.store.get("caja-docs", id).ok());
-        let mut held = self.checks.lock().unwrap_or_else(|p| p.into_inner());
+        let mut held = self.checks.lock_anyway();
         *held = Some(Arc::new((chrono::Local::now(), report)));
         Ok(())
     }
 
     /// When the document checks last ran (None: not yet).
     pub fn checked_at(&self) -> Option<chrono::DateTime<chrono::Local>> {
-        let held = self.checks.lock().unwrap_or_else(|p| p.into_inner());
+        let held = self.checks.lock_anyway();
         held.as_ref().map(|c| c.0)
     }
 
@@ -971,7 +972,7 @@ impl Hub {
     /// Failures of `keys` within the window, dropping older ones.
     fn recent_failures(&self, keys: &[&str]) -> Vec<usize> {
         let now = std::time::Instant::now();
-        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = self.failures.lock_anyway();
         keys.iter()
             .map(|k| {
                 m.get_mut(*k).map_or(0, |v| {
@@ -984,7 +985,7 @@ impl Hub {
 
     fn failed(&self, keys: &[&str]) {
         let now = std::time::Instant::now();
-        let mut m = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut m = self.failures.lock_anyway();
         if m.len() > 50_000 {
             m.retain(|_, v| v.iter().any(|t| now.duration_since(*t) < FAILURE_WINDOW));
         }
@@ -1055,7 +1056,7 @@ impl Hub {
             // An unknown user is checked against the decoy: the same work, then a refusal.
             let hash = u.as_ref().map_or(self.decoy.as_str(), |u| &u.password_hash);
             let ok = {
-                let mut memory = self.argon_memory.lock().unwrap_or_else(|p| p.into_inner());
+                let mut memory = self.argon_memory.lock_anyway();
                 verify_in(&mut memory, hash, password.as_bytes())
             };
             if !ok || u.is_none() {
@@ -2045,11 +2046,7 @@ impl Hub {
                 *conflicts.entry(reg.to_string()).or_insert(0) += 1;
             }
         }
-        let checks = self
-            .checks
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let checks = self.checks.lock_anyway().clone();
         let (low, low_total) = match self.store.low_stock(50) {
             Ok(l) => l,
             Err(e) => return hub_error(e),

@@ -10,6 +10,7 @@ use crate::domain::numbering::{DocKind, format_number};
 use crate::domain::report::ReportBuilder;
 use crate::i18n::Word;
 use crate::i18n::{Language, fill, store_text};
+use crate::lock::LockAnyway;
 use redb::{ReadableDatabase, ReadableTable};
 use std::collections::HashMap;
 use std::path::Path;
@@ -659,7 +660,7 @@ impl Store {
     /// until it is rebuilt.
     pub(crate) fn mark_damaged(&self, why: &str) {
         tracing::error!("the store is damaged: {why}");
-        *self.damaged.lock().unwrap_or_else(|p| p.into_inner()) = Some(why.to_string());
+        *self.damaged.lock_anyway() = Some(why.to_string());
         if let Some(dir) = self.path().parent() {
             let text = format!(
                 "the register found it damaged while it ran: {why}. Rebuild it (from the register's screen, or `caja rebuild`)"
@@ -672,10 +673,7 @@ impl Store {
 
     /// Why the store was found damaged while it ran, if it was.
     pub fn damaged(&self) -> Option<String> {
-        self.damaged
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.damaged.lock_anyway().clone()
     }
 
     /// Verifies every document and the catalog through this open store (no exclusive access

@@ -20,6 +20,7 @@ use super::tables::{DOCS, REFUNDS};
 use super::{Store, StoreError};
 use crate::domain::document::DocBody;
 use crate::domain::numbering::{DocKind, parse_number};
+use crate::lock::LockAnyway;
 use redb::{ReadableDatabase, WriteTransaction};
 use std::sync::atomic::Ordering;
 
@@ -61,8 +62,8 @@ impl Store {
     /// record at or past `seq` left by a transaction that was dropped is discarded.
     pub(super) fn stage(&self, seq: u64, rec: JournalRecord) {
         // An append outside the till's path: the cached end of the chain is no longer known.
-        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        let mut staged = self.staged.lock().unwrap_or_else(|p| p.into_inner());
+        *self.head.lock_anyway() = None;
+        let mut staged = self.staged.lock_anyway();
         staged.retain(|r| r.seq < seq);
         staged.push(rec);
     }
@@ -77,10 +78,7 @@ impl Store {
 
     fn finish_tx(&self, mut tx: WriteTransaction, mode: Mode) -> Result<u64, StoreError> {
         if let Some(why) = self.damaged() {
-            self.staged
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clear();
+            self.staged.lock_anyway().clear();
             return Err(StoreError::Damaged(why));
         }
         let mode = if self.journal_ok() { mode } else { Mode::Both };
@@ -93,13 +91,10 @@ impl Store {
             }
         }
         if let Err(e) = tx.commit() {
-            self.staged
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .clear();
+            self.staged.lock_anyway().clear();
             return Err(e.into());
         }
-        let records = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|p| p.into_inner()));
+        let records = std::mem::take(&mut *self.staged.lock_anyway());
         let outbox = records
             .iter()
             .map(|r| r.seq.saturating_sub(pushed))
@@ -180,7 +175,7 @@ impl Store {
             return Ok(c.with_outbox(outbox));
         }
         let pushed = push_cursor(&tx)?;
-        let cached = self.head.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let cached = self.head.lock_anyway().take();
         let head = match cached {
             Some(h) => Some(h),
             None => last_doc(&tx.open_table(DOCS)?)?.map(|(s, d)| super::docs::Head::of(s, d)),
@@ -226,7 +221,7 @@ impl Store {
         let result = match applied {
             (Ok(()), Ok(())) => {
                 let n = self.unsynced.fetch_add(1, Ordering::Relaxed) + 1;
-                *self.head.lock().unwrap_or_else(|p| p.into_inner()) = Some(head);
+                *self.head.lock_anyway() = Some(head);
                 if n >= CHECKPOINT_EVERY
                     && let Err(e) = self.checkpoint()
                 {
@@ -242,7 +237,7 @@ impl Store {
             (Err(e), Ok(())) => {
                 // The journal holds a document redb refused: take it back, so that the two
                 // agree and a restart does not bring back what was never acknowledged.
-                let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+                let mut j = self.journal.lock_anyway();
                 if let Some(Err(w)) = j.as_mut().map(|j| j.withdraw_last()) {
                     drop(j);
                     self.note_journal_failure(&w);
@@ -262,7 +257,7 @@ impl Store {
     /// Hands a job to the applier thread (started on first use); gives it back when there is
     /// no thread to run it.
     fn applier_send(&self, job: Box<Apply>) -> Result<(), Box<Apply>> {
-        let mut a = self.applier.lock().unwrap_or_else(|p| p.into_inner());
+        let mut a = self.applier.lock_anyway();
         if a.is_none() {
             let (tx, rx) = std::sync::mpsc::channel::<Box<Apply>>();
             let spawned = std::thread::Builder::new()
@@ -291,10 +286,7 @@ impl Store {
     }
 
     pub(super) fn journal_ok(&self) -> bool {
-        self.journal_error
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_none()
+        self.journal_error.lock_anyway().is_none()
     }
 
     fn note_journal_failure(&self, e: &StoreError) {
@@ -304,7 +296,7 @@ impl Store {
             e.words(crate::i18n::Language::En, None),
             e.words(crate::i18n::Language::Es, None),
         ];
-        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(words);
+        *self.journal_error.lock_anyway() = Some(words);
     }
 
     /// Why the journal is not being written, when it is not, in English (for logs).
@@ -314,7 +306,7 @@ impl Store {
 
     /// Why the journal is not being written, in `lang` (the doctor and the diagnostics screen).
     pub fn journal_failure_in(&self, lang: crate::i18n::Language) -> Option<String> {
-        let words = self.journal_error.lock().unwrap_or_else(|p| p.into_inner());
+        let words = self.journal_error.lock_anyway();
         words.as_ref().map(|[en, es]| match lang {
             crate::i18n::Language::En => en.clone(),
             crate::i18n::Language::Es => es.clone(),
@@ -324,7 +316,7 @@ impl Store {
     /// Writes every document of redb that the journal lacks, and when that succeeds clears the
     /// journal's failure: documents go back to being acknowledged through the journal.
     fn journal_catch_up(&self) -> Result<(), StoreError> {
-        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let mut j = self.journal.lock_anyway();
         let Some(journal) = j.as_mut() else {
             return Err(StoreError::Io(std::io::Error::other("no journal is open")));
         };
@@ -339,7 +331,7 @@ impl Store {
                 "the journal takes writes again: {n} documents caught up from the store"
             );
         }
-        *self.journal_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        *self.journal_error.lock_anyway() = None;
         Ok(())
     }
 
@@ -350,7 +342,7 @@ impl Store {
             return Ok(());
         }
         let marks = self.take_journal_marks();
-        let mut j = self.journal.lock().unwrap_or_else(|p| p.into_inner());
+        let mut j = self.journal.lock_anyway();
         let written = match j.as_mut() {
             Some(j) => j.append_marked(records, &marks),
             None => Err(StoreError::Io(std::io::Error::other("no journal is open"))),
@@ -388,7 +380,7 @@ impl Store {
     /// next try needs it.
     pub(super) fn attach_journal(&self, mut journal: Journal) -> Result<Reconciled, StoreError> {
         let r = self.reconcile(&mut journal);
-        *self.journal.lock().unwrap_or_else(|p| p.into_inner()) = Some(journal);
+        *self.journal.lock_anyway() = Some(journal);
         r
     }
 

@@ -29,6 +29,7 @@ use super::check::Problem;
 use super::codec::{DocRecord, StoreInfo, StoreInfoRecord, encode};
 use crate::domain::document::SealedDocument;
 use crate::i18n::Word;
+use crate::lock::LockAnyway;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -1122,7 +1123,7 @@ impl super::DocSource for JournalReader {
     ) -> Result<(), StoreError> {
         use crate::domain::document::BusinessDate;
         let (from, to) = (BusinessDate::from_date(from), BusinessDate::from_date(to));
-        let mut io = self.io.lock().unwrap_or_else(|p| p.into_inner());
+        let mut io = self.io.lock_anyway();
         let mut done = false;
         visit_files(&mut *io, |file| {
             for r in file.scan.records {

@@ -29,6 +29,7 @@ use crate::domain::numbering::{AuthorizedRange, DocKind, NumberingError, Registe
 use crate::domain::refund::RefundError;
 use crate::domain::user::Role;
 use crate::i18n::Word;
+use crate::lock::{LockAnyway, RwAnyway};
 use codec::{RangesRecord, StoreInfo, StoreInfoRecord, decode, encode};
 use redb::{Database, ReadableDatabase, ReadableTable};
 use std::path::{Path, PathBuf};
@@ -958,16 +959,16 @@ impl Store {
     }
 
     pub(crate) fn closed_through(&self) -> Option<crate::domain::document::BusinessDate> {
-        *self.closed.lock().unwrap_or_else(|p| p.into_inner())
+        *self.closed.lock_anyway()
     }
 
     pub(crate) fn set_closed_through(&self, d: crate::domain::document::BusinessDate) {
-        *self.closed.lock().unwrap_or_else(|p| p.into_inner()) = Some(d);
+        *self.closed.lock_anyway() = Some(d);
     }
 
     /// The numbering floor of a document type (0 when the code was never taken over).
     pub fn number_floor(&self, kind: DocKind) -> u64 {
-        let f = self.floor.lock().unwrap_or_else(|p| p.into_inner());
+        let f = self.floor.lock_anyway();
         f.get(kind.index()).copied().unwrap_or(0)
     }
 
@@ -975,7 +976,7 @@ impl Store {
     /// number. Used when this store takes over a register code whose documents the sync server
     /// already holds. A floor never goes down.
     pub fn raise_number_floor(&self, floors: &[(DocKind, u64)]) -> Result<(), StoreError> {
-        let mut guard = self.floor.lock().unwrap_or_else(|p| p.into_inner());
+        let mut guard = self.floor.lock_anyway();
         let mut next = guard.clone();
         next.resize(DocKind::ALL.len().max(next.len()), 0);
         for (k, n) in floors {
@@ -1008,7 +1009,7 @@ impl Store {
     /// redb's handle, for one statement: `self.db()?.begin_read()?`. An error only when redb
     /// was closed after a disk fault and could not be opened again yet.
     pub(crate) fn db(&self) -> Result<Db<'_>, StoreError> {
-        let g = self.db.read().unwrap_or_else(|p| p.into_inner());
+        let g = self.db.read_anyway();
         if g.0.is_none() {
             return Err(StoreError::Disk(DiskFault::Earlier));
         }
@@ -1043,7 +1044,7 @@ impl Store {
     /// since its last durable commit.
     fn reopen(&self) -> Result<(), StoreError> {
         {
-            let mut g = self.db.write().unwrap_or_else(|p| p.into_inner());
+            let mut g = self.db.write_anyway();
             if let Some(old) = g.0.take() {
                 let _ = quietly(move || old.close());
             }
@@ -1053,18 +1054,11 @@ impl Store {
             })??;
             *g = DbGuard::new(db);
         }
-        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = None;
-        self.staged
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        *self.head.lock_anyway() = None;
+        self.staged.lock_anyway().clear();
         // Until the journal's documents are back in redb, nothing is written to it (a number
         // would be given twice): a failure here leaves the reopen due, and the write refused.
-        let journal = self
-            .journal
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
+        let journal = self.journal.lock_anyway().take();
         if let Some(j) = journal {
             let r = self.attach_journal(j)?;
             tracing::warn!(
@@ -1086,7 +1080,7 @@ impl Store {
     }
 
     pub(crate) fn authorized_range(&self, kind: DocKind) -> Option<AuthorizedRange> {
-        let r = self.ranges.read().unwrap_or_else(|p| p.into_inner());
+        let r = self.ranges.read_anyway();
         r.iter().find(|(k, _)| *k == kind).map(|(_, r)| r.clone())
     }
 
@@ -1096,11 +1090,7 @@ impl Store {
         kind: DocKind,
         range: Option<AuthorizedRange>,
     ) -> Result<(), StoreError> {
-        let mut all = self
-            .ranges
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        let mut all = self.ranges.read_anyway().clone();
         all.retain(|(k, _)| *k != kind);
         if let Some(r) = range {
             if r.from == 0 || r.from > r.to {
@@ -1120,7 +1110,7 @@ impl Store {
             encode(&RangesRecord::V1(all.clone()))?.as_slice(),
         )?;
         tx.commit()?;
-        *self.ranges.write().unwrap_or_else(|p| p.into_inner()) = all;
+        *self.ranges.write_anyway() = all;
         Ok(())
     }
 

@@ -15,6 +15,7 @@ use super::docs::Committed;
 use super::tables::PRINT_JOBS;
 use super::{Store, StoreError};
 use crate::domain::document::DocBody;
+use crate::lock::LockAnyway;
 use redb::{ReadableDatabase, ReadableTable};
 use serde::{Deserialize, Serialize};
 
@@ -125,7 +126,7 @@ impl Store {
     }
 
     fn marks(&self) -> std::sync::MutexGuard<'_, Marks> {
-        self.printed.lock().unwrap_or_else(|p| p.into_inner())
+        self.printed.lock_anyway()
     }
 
     /// Takes the printed marks for a transaction that removes their jobs. They stay hidden from
