@@ -197,6 +197,35 @@ mod tests {
             .map(|k| k.number())
             .collect();
         assert_eq!(sale, SALE_KEYS.map(|(n, _)| n));
+        // The other screens' keys, as the hints name them.
+        use crate::domain::tender::TenderKind;
+        assert_eq!(
+            PaymentAction::of(KeyCode::F(2)),
+            Some(PaymentAction::Tender(TenderKind::Card))
+        );
+        assert_eq!(
+            PaymentAction::of(KeyCode::F(4)),
+            Some(PaymentAction::Tender(TenderKind::Other))
+        );
+        assert_eq!(
+            PaymentAction::of(KeyCode::F(5)),
+            Some(PaymentAction::Points)
+        );
+        assert_eq!(PaymentAction::of(KeyCode::F(6)), None);
+        assert_eq!(
+            CustomerAction::of(KeyCode::F(8)),
+            Some(CustomerAction::Delete)
+        );
+        assert_eq!(
+            CustomerAction::of(KeyCode::Delete),
+            Some(CustomerAction::Delete)
+        );
+        assert_eq!(
+            CustomerAction::of(KeyCode::F(4)),
+            Some(CustomerAction::Edit)
+        );
+        assert_eq!(ReportAction::of(KeyCode::F(6)), Some(ReportAction::Export));
+        assert_eq!((CONFIRM, RERUN), (KeyCode::F(12), KeyCode::F(5)));
         assert_eq!(SaleAction::of(KeyCode::F(11)), None);
         assert_eq!(SaleAction::of(KeyCode::Char('1')), None);
         assert!(is_menu(KeyCode::F(9)));
