@@ -184,13 +184,12 @@ fn store_checks(dir: &Path, w: &DoctorWords) -> Vec<Finding> {
 
 fn queue_checks(store: &Store, sync_configured: bool, w: &DoctorWords) -> Vec<Finding> {
     let mut out = Vec::new();
-    match store.outbox_len() {
-        Ok(0) => out.push(f(Level::Ok, Check::Outbox, w.outbox_empty)),
-        Ok(n) => {
-            let cursor = store
-                .meta_u64(crate::store::tables::meta_keys::PUSH_CURSOR)
-                .unwrap_or(0);
-            let oldest = store
+    // The count and the oldest waiting document, from one read of the store.
+    match store.view().and_then(|v| Ok((v.outbox_len()?, v))) {
+        Ok((0, _)) => out.push(f(Level::Ok, Check::Outbox, w.outbox_empty)),
+        Ok((n, v)) => {
+            let cursor = v.push_cursor().unwrap_or(0);
+            let oldest = v
                 .doc(cursor + 1)
                 .ok()
                 .flatten()

@@ -47,12 +47,19 @@ fn a_backup_during_sales_holds_exactly_what_was_committed_before_it_and_restores
             i
         })
     };
-    while store.last_doc().unwrap().map_or(0, |(s, _)| s) < 20 {
+    while store
+        .view()
+        .unwrap()
+        .last_doc()
+        .unwrap()
+        .map_or(0, |(s, _)| s)
+        < 20
+    {
         std::thread::yield_now();
     }
-    let before = store.last_doc().unwrap().unwrap().0;
+    let before = store.view().unwrap().last_doc().unwrap().unwrap().0;
     let done = store.backup_to(usb.path(), now(), 7).unwrap();
-    let after = store.last_doc().unwrap().unwrap().0;
+    let after = store.view().unwrap().last_doc().unwrap().unwrap().0;
     selling.store(false, Ordering::SeqCst);
     let sold = seller.join().unwrap();
     assert!(
@@ -78,13 +85,16 @@ fn a_backup_during_sales_holds_exactly_what_was_committed_before_it_and_restores
     );
     std::fs::copy(&done.path, copy.path().join("caja.redb")).unwrap();
     let restored = Store::open(copy.path()).unwrap();
-    let (last, d) = restored.last_doc().unwrap().unwrap();
+    let (last, d) = restored.view().unwrap().last_doc().unwrap().unwrap();
     assert_eq!(last, done.documents);
-    assert_eq!(d.hash, store.doc(last).unwrap().unwrap().hash);
+    assert_eq!(
+        d.hash,
+        store.view().unwrap().doc(last).unwrap().unwrap().hash
+    );
     drop(restored);
 
     // Restore through the command, with the register closed.
-    let total = store.last_doc().unwrap().unwrap().0;
+    let total = store.view().unwrap().last_doc().unwrap().unwrap().0;
     drop(store);
     let o = run(&[
         "restore",

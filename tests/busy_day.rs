@@ -195,7 +195,16 @@ impl Day {
     fn refund_last(&mut self, whole: bool) {
         let number = self.app.last_sale.as_ref().unwrap().number.clone();
         let store = self.app.store.clone().unwrap();
-        let DocBody::Sale(s) = store.doc_by_number(&number).unwrap().unwrap().1.doc.body else {
+        let DocBody::Sale(s) = store
+            .view()
+            .unwrap()
+            .doc_by_number(&number)
+            .unwrap()
+            .unwrap()
+            .1
+            .doc
+            .body
+        else {
             panic!()
         };
         menu(&mut self.app, "1");
@@ -697,7 +706,7 @@ fn a_busy_day_reconciles_to_the_peso() {
 fn all_docs(store: &Store) -> Vec<SealedDocument> {
     let mut out = Vec::new();
     let mut seq = 1;
-    while let Some(d) = store.doc(seq).unwrap() {
+    while let Some(d) = store.view().unwrap().doc(seq).unwrap() {
         out.push(d);
         seq += 1;
     }

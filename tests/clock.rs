@@ -135,7 +135,7 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
     );
     let store = app.store.clone().unwrap();
     let doc = |n: &str| {
-        let (_, d) = store.doc_by_number(n).unwrap().unwrap();
+        let (_, d) = store.view().unwrap().doc_by_number(n).unwrap().unwrap();
         d.doc
     };
     let sale = doc("FV1-000001");
@@ -171,7 +171,7 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
     assert_eq!(z.sales, 1);
     assert_eq!(z.expected_cash, x.expected_cash);
     assert_eq!(z.counted_cash, Some(x.expected_cash), "no difference");
-    let state = store.day_state().unwrap();
+    let state = store.view().unwrap().day_state().unwrap();
     assert_eq!(state.closed_through, Some(date("2026-12-07")));
     drop(store);
     drop(app);
@@ -202,7 +202,7 @@ fn a_clock_a_year_ahead_asks_a_supervisor_and_the_open_date_is_corrected_on_the_
     let o = run(&["rebuild", "--data-dir", data]);
     assert!(o.status.success(), "{}", text(&o));
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.day_state().unwrap(), state);
+    assert_eq!(store.view().unwrap().day_state().unwrap(), state);
     // The next date follows the close: the day after the corrected date.
     let p = caja::domain::day::propose(state.closed_through, date("2026-12-08"), None);
     assert_eq!((p.date, p.why), (date("2026-12-08"), None));
@@ -244,7 +244,12 @@ fn the_servers_date_is_offered_when_this_clock_disagrees() {
     keys(&mut app, "0\nana\n1234\n");
     assert_eq!(app.day.open, Some(date("2026-12-07")));
     let store = app.store.clone().unwrap();
-    let (_, d) = store.doc_by_number("FV1-DA-000001").unwrap().unwrap();
+    let (_, d) = store
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-DA-000001")
+        .unwrap()
+        .unwrap();
     let ov = d.doc.body.overrides();
     assert_eq!(ov[0].reason, "clock differs from the server");
     // Three days on, the note is too old to say anything.

@@ -282,7 +282,12 @@ fn shifts_x_and_z_add_up_to_the_hand_computed_day() {
     assert_eq!(x.shifts_closed, 2);
 
     // The closing document holds the report, and its receipt is queued.
-    let (_, doc) = s.doc_by_number("FV1-Z-000001").unwrap().unwrap();
+    let (_, doc) = s
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-Z-000001")
+        .unwrap()
+        .unwrap();
     assert!(matches!(&doc.doc.body, DocBody::Closing(c) if c.report == want));
     assert!(
         s.print_jobs()
@@ -303,7 +308,7 @@ fn a_closed_date_refuses_every_new_document() {
     s.close_shift(&at("luis", 22), "luis", m(75_900), Vec::new())
         .unwrap();
     s.close_day(&at("ana", 23), Vec::new()).unwrap();
-    let before = s.last_doc().unwrap().unwrap().0;
+    let before = s.view().unwrap().last_doc().unwrap().unwrap().0;
 
     let body = SaleBody::build(
         &[line("SAL1K", 1, 2_300, 0, None)],
@@ -330,7 +335,7 @@ fn a_closed_date_refuses_every_new_document() {
     // No shift opens without an open date.
     assert!(s.open_shift(&header(23, 0), m(0)).is_err());
     assert_eq!(
-        s.last_doc().unwrap().unwrap().0,
+        s.view().unwrap().last_doc().unwrap().unwrap().0,
         before,
         "nothing was written"
     );
@@ -342,7 +347,7 @@ fn a_closed_date_refuses_every_new_document() {
         .to_string();
     assert!(e.contains("supervisor"), "{e}");
     s.open_day(&header(23, 0), Vec::new()).unwrap();
-    let state = s.day_state().unwrap();
+    let state = s.view().unwrap().day_state().unwrap();
     assert_eq!(state.closed_through, NaiveDate::from_ymd_opt(2026, 11, 22));
     assert_eq!(state.open, NaiveDate::from_ymd_opt(2026, 11, 23));
     // A second open date is refused until this one closes.

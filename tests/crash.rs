@@ -53,10 +53,12 @@ fn every_acknowledged_sale_survives_sigkill() {
     );
 
     let store = Store::open(dir.path()).unwrap();
-    let (_, last) = store.last_doc().unwrap().unwrap();
+    let (_, last) = store.view().unwrap().last_doc().unwrap().unwrap();
     let last_n = last.doc.counter(DocKind::Sale);
     for n in &acknowledged {
         let (_, d) = store
+            .view()
+            .unwrap()
             .doc_by_number(n)
             .unwrap()
             .unwrap_or_else(|| panic!("acknowledged sale {n} is missing"));

@@ -213,17 +213,26 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
         })
     );
     assert_eq!(s.points_balance(&key).unwrap(), 24);
-    let p = s.points_of(done.seq, &done.number).unwrap().unwrap();
+    let p = s
+        .view()
+        .unwrap()
+        .points_of(done.seq, &done.number)
+        .unwrap()
+        .unwrap();
     assert_eq!(p.source, done.number);
 
     // More than the balance is refused, and nothing is written.
-    let last = s.last_doc().unwrap().unwrap().0;
+    let last = s.view().unwrap().last_doc().unwrap().unwrap().0;
     let greedy = sale(&s, &[("HUE30", 1)], Some(&c), 25);
     let e = s
         .commit(&header(22, 2), Commit::sale(greedy, &rules()).printed())
         .unwrap_err();
     assert!(e.to_string().contains("has 24 points"), "{e}");
-    assert_eq!(s.last_doc().unwrap().unwrap().0, last, "nothing written");
+    assert_eq!(
+        s.view().unwrap().last_doc().unwrap().unwrap().0,
+        last,
+        "nothing written"
+    );
     // Points without a customer are refused too.
     let anon = sale(&s, &[("HUE30", 1)], None, 5);
     assert!(
@@ -287,7 +296,12 @@ fn points_are_earned_spent_and_taken_back_by_a_refund() {
             Commit::refund(&spent.number, &eggs, "roto", vec![], &rules()).printed(),
         )
         .unwrap();
-    let (_, doc) = s.doc_by_number(&back.number).unwrap().unwrap();
+    let (_, doc) = s
+        .view()
+        .unwrap()
+        .doc_by_number(&back.number)
+        .unwrap()
+        .unwrap();
     let DocBody::Refund(r) = doc.doc.body else {
         panic!("not a refund")
     };
@@ -397,7 +411,7 @@ fn a_customer_made_offline_reaches_the_hub_once_and_the_servers_edit_wins() {
     assert_eq!((r.sent, r.rejected.len()), (1, 0), "{r:?}");
     pull(&s, &mut reg, PullMode::Partial, |_| {}).unwrap();
     // The server's version wins at the register...
-    let now = s.customer(&c.key()).unwrap().unwrap();
+    let now = s.view().unwrap().customer(&c.key()).unwrap().unwrap();
     assert_eq!(now.customer.address, "Calle 80 # 10-20");
     assert_eq!(now.customer.phone, "6015551234");
     assert_eq!(now.local_edit, None);
@@ -413,7 +427,12 @@ fn a_customer_made_offline_reaches_the_hub_once_and_the_servers_edit_wins() {
         .request("GET", "caja-docs/customer:NIT-900173769-1", None)
         .unwrap();
     assert_eq!(first["phone"], "6015551234");
-    let (_, edit) = s.doc_by_number("FV1-CL-000002").unwrap().unwrap();
+    let (_, edit) = s
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-CL-000002")
+        .unwrap()
+        .unwrap();
     let rev = caja::sync::json::doc_rev(&edit);
     h.stop();
     let hub_store = caja::hub::store::HubStore::open(&hub_dir.path().join("hub.redb")).unwrap();

@@ -111,7 +111,7 @@ fn a_damaged_store_is_reported_and_rebuilt_with_every_sale() {
                 text(&o)
             );
             let s = caja::store::Store::open(&dir).unwrap();
-            let (last, d) = s.last_doc().unwrap().unwrap();
+            let (last, d) = s.view().unwrap().last_doc().unwrap().unwrap();
             assert_eq!(
                 (last, d.doc.number.as_str()),
                 (1000, "FV1-001000"),

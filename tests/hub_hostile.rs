@@ -517,7 +517,7 @@ fn a_hostile_load_stops_nothing() {
         .map(|(s, mut c)| {
             std::thread::spawn(move || {
                 let r = push(&s, &mut c, |_, _| {}).unwrap();
-                (r, s.outbox_len().unwrap())
+                (r, s.view().unwrap().outbox_len().unwrap())
             })
         })
         .collect();
@@ -628,12 +628,14 @@ fn the_status_page_nets_refunds() {
         .unwrap();
     let mut c = client(&h, "FV1", "clave-fv1-segura");
     push(&s, &mut c, |_, _| {}).unwrap();
-    let DocBody::Refund(rf) = s.doc(r.seq).unwrap().unwrap().doc.body else {
+    let DocBody::Refund(rf) = s.view().unwrap().doc(r.seq).unwrap().unwrap().doc.body else {
         panic!()
     };
     let sold: i64 = (1..=2)
         .map(|n| {
             match s
+                .view()
+                .unwrap()
                 .doc_by_number(&format!("FV1-00000{n}"))
                 .unwrap()
                 .unwrap()

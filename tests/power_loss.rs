@@ -670,7 +670,7 @@ fn a_sale_the_store_refuses_is_taken_back_from_the_journal() {
         "the record was taken back"
     );
     // The journal ends where the store does: a restart brings back nothing that was refused.
-    let (last, _) = store.last_doc().unwrap().unwrap();
+    let (last, _) = store.view().unwrap().last_doc().unwrap().unwrap();
     std::mem::forget(store);
     let image = disk.lock().unwrap().live.clone();
     let reopened: Shared = Arc::new(Mutex::new(Disk {
@@ -867,7 +867,7 @@ fn a_journal_file_of_another_store_is_never_replayed_after_any_cut() {
         match open_on(&disk) {
             Ok(s) => panic!(
                 "cut {cut}: opened over another store's journal ({} documents)",
-                s.last_doc().unwrap().map_or(0, |(n, _)| n)
+                s.view().unwrap().last_doc().unwrap().map_or(0, |(n, _)| n)
             ),
             Err(e) => {
                 let w = e.to_string();

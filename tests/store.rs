@@ -74,19 +74,33 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
     let s = Store::open(dir.path()).unwrap();
     for (i, n) in numbers.iter().enumerate() {
         let (seq, d) = s
+            .view()
+            .unwrap()
             .doc_by_number(n)
             .unwrap()
             .unwrap_or_else(|| panic!("{n} not found"));
         assert_eq!((seq, d.doc.number.as_str()), (i as u64 + 1, n.as_str()));
     }
-    assert!(s.doc_by_number("FV1-000035").unwrap().is_none());
-    assert!(s.doc_by_number("FV2-000001").unwrap().is_none());
-    assert_eq!(s.outbox_len().unwrap(), 40);
+    assert!(
+        s.view()
+            .unwrap()
+            .doc_by_number("FV1-000035")
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.view()
+            .unwrap()
+            .doc_by_number("FV2-000001")
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(s.view().unwrap().outbox_len().unwrap(), 40);
     s.acknowledge_through(10).unwrap();
-    assert_eq!(s.outbox_len().unwrap(), 30);
+    assert_eq!(s.view().unwrap().outbox_len().unwrap(), 30);
     s.acknowledge_through(5).unwrap();
     assert_eq!(
-        s.outbox_len().unwrap(),
+        s.view().unwrap().outbox_len().unwrap(),
         30,
         "a late acknowledgement never re-queues"
     );
@@ -101,16 +115,35 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
             Commit::from(sale(&s, &[("ARZ500", 1000)])).printed(),
         )
         .unwrap();
-    assert_eq!((c.outbox, s.outbox_len().unwrap()), (32, 32));
+    assert_eq!(
+        (c.outbox, s.view().unwrap().outbox_len().unwrap()),
+        (32, 32)
+    );
     assert_eq!(
         s.print_jobs().unwrap().len(),
         1,
         "the printed commit queued its receipt"
     );
+    // A view reads one moment: a commit made while it is open is seen by the next view.
+    let before = s.view().unwrap();
+    let c = s
+        .commit(&header(22, 51), sale(&s, &[("ARZ500", 1000)]))
+        .unwrap();
+    assert_eq!(before.outbox_len().unwrap(), 32);
+    assert_eq!(before.last_doc().unwrap().unwrap().0, c.seq - 1);
+    assert!(before.doc(c.seq).unwrap().is_none());
+    drop(before);
+    let now = s.view().unwrap();
+    assert_eq!(
+        (now.outbox_len().unwrap(), now.push_cursor().unwrap()),
+        (33, 10)
+    );
+    assert_eq!(now.doc_by_number(&c.number).unwrap().unwrap().0, c.seq);
+    drop(now);
     // A batch: one transaction, the first document answered with the count and the outbox.
     let batch = (0..3).map(|_| sale(&s, &[("ARZ500", 1000)]));
     let c = s.commit(&header(22, 52), Commit::docs(batch)).unwrap();
-    assert_eq!((c.seq, c.documents, c.outbox), (43, 3, 35));
+    assert_eq!((c.seq, c.documents, c.outbox), (44, 3, 36));
     assert_eq!(
         s.print_jobs().unwrap().len(),
         1,
@@ -120,11 +153,15 @@ fn documents_are_numbered_per_type_without_gaps_and_found_by_number() {
         .commit(&header(22, 53), Commit::docs(Vec::new()))
         .unwrap_err();
     assert!(e.to_string().contains("nothing to commit"), "{e}");
-    assert_eq!(s.last_doc().unwrap().unwrap().0, 45, "nothing written");
+    assert_eq!(
+        s.view().unwrap().last_doc().unwrap().unwrap().0,
+        46,
+        "nothing written"
+    );
     drop(s);
     let r = check_dir(dir.path(), |_| {}).unwrap();
     assert!(r.ok(), "{:?}", r.problems);
-    assert_eq!(r.documents, 45);
+    assert_eq!(r.documents, 46);
 }
 
 #[test]
@@ -211,7 +248,12 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
         .printed(),
     )
     .unwrap();
-    let (_, d) = s.doc_by_number("FV1-DV-000002").unwrap().unwrap();
+    let (_, d) = s
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-DV-000002")
+        .unwrap()
+        .unwrap();
     let DocBody::Refund(r) = d.doc.body else {
         panic!("not a refund")
     };

@@ -57,7 +57,7 @@ fn ten_thousand_documents_reach_the_hub_exactly_once() {
     assert_eq!((r.sent, r.already, r.rejected.len()), (10_000, 0, 0));
     assert_eq!(r.batches, 20);
     assert_eq!(calls, 20, "progress after every batch");
-    assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(s.view().unwrap().outbox_len().unwrap(), 0);
     assert_eq!(doc_count(&h, "caja-docs"), 10_000);
     report_status(&s, &mut c, Some(&r)).unwrap();
     let (_, reg) = c
@@ -77,11 +77,11 @@ fn ten_thousand_documents_reach_the_hub_exactly_once() {
     let again = tempfile::tempdir().unwrap();
     std::fs::copy(&backup.path, again.path().join("caja.redb")).unwrap();
     let copy = Store::open(again.path()).unwrap();
-    assert_eq!(copy.outbox_len().unwrap(), 10_000);
+    assert_eq!(copy.view().unwrap().outbox_len().unwrap(), 10_000);
     claim(&copy, &mut c).unwrap();
     let r = push(&copy, &mut c, |_, _| {}).unwrap();
     assert_eq!((r.sent, r.already), (0, 10_000));
-    assert_eq!(copy.outbox_len().unwrap(), 0);
+    assert_eq!(copy.view().unwrap().outbox_len().unwrap(), 0);
     assert_eq!(doc_count(&h, "caja-docs"), 10_000);
     h.stop();
 }
@@ -106,7 +106,11 @@ fn a_second_store_with_the_same_code_is_refused_and_collides() {
     // Even without the claim, push finds the ids held at other revisions and stops.
     let e = push(&second, &mut c, |_, _| {}).unwrap_err();
     assert!(matches!(e, SyncError::Collision(_)), "{e}");
-    assert_eq!(second.outbox_len().unwrap(), 5, "nothing acknowledged");
+    assert_eq!(
+        second.view().unwrap().outbox_len().unwrap(),
+        5,
+        "nothing acknowledged"
+    );
     assert_eq!(doc_count(&h, "caja-docs"), 30);
     h.stop();
 }
@@ -162,7 +166,7 @@ fn a_reinstalled_register_takes_its_code_over_and_numbers_after_the_server() {
 
     // Numbering continues after the server's last number, and nothing collides.
     sell_from(&new, 2000, 3);
-    let last = new.last_doc().unwrap().unwrap().1;
+    let last = new.view().unwrap().last_doc().unwrap().unwrap().1;
     assert_eq!(last.doc.number, "FV1-000033");
     let r = push(&new, &mut c, |_, _| {}).unwrap();
     assert_eq!((r.sent, r.already), (3, 0));
@@ -257,7 +261,10 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
     });
     assert_eq!(doc_count(&h, "caja-docs"), 2_100);
     assert_eq!(
-        (fv1.outbox_len().unwrap(), fv2.outbox_len().unwrap()),
+        (
+            fv1.view().unwrap().outbox_len().unwrap(),
+            fv2.view().unwrap().outbox_len().unwrap()
+        ),
         (0, 0)
     );
 
@@ -574,7 +581,7 @@ fn faults_between_register_and_hub_lose_nothing_and_duplicate_nothing() {
     let e = claim(&s, &mut c).unwrap_err();
     assert!(matches!(e, SyncError::Unreachable { .. }), "{e}");
     assert!(push(&s, &mut c, |_, _| {}).is_err());
-    assert_eq!(s.outbox_len().unwrap(), 2_000);
+    assert_eq!(s.view().unwrap().outbox_len().unwrap(), 2_000);
 
     // A flaky link: answers lost after the hub stored the batch, 500s and a stall, mixed in.
     proxy.set(|n| match n % 7 {
@@ -599,7 +606,7 @@ fn faults_between_register_and_hub_lose_nothing_and_duplicate_nothing() {
     let mut c = client();
     claim(&s, &mut c).unwrap();
     push(&s, &mut c, |_, _| {}).unwrap();
-    assert_eq!(s.outbox_len().unwrap(), 0);
+    assert_eq!(s.view().unwrap().outbox_len().unwrap(), 0);
     assert_eq!(doc_count(&h, "caja-docs"), 2_000);
     let mut admin = self::client(&h, "admin", "clave-admin-segura");
     let (_, all) = admin

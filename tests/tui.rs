@@ -146,6 +146,8 @@ fn payment_mixed_tenders_commit_and_show_the_change() {
         .store
         .as_ref()
         .unwrap()
+        .view()
+        .unwrap()
         .doc_by_number("FV1-000001")
         .unwrap()
         .unwrap();
@@ -185,8 +187,15 @@ fn a_short_or_garbage_payment_changes_nothing() {
     );
     // Nothing but the day and shift opening was committed.
     let store = app.store.as_ref().unwrap();
-    assert_eq!(store.outbox_len().unwrap(), 2);
-    assert!(store.doc_by_number("FV1-000001").unwrap().is_none());
+    assert_eq!(store.view().unwrap().outbox_len().unwrap(), 2);
+    assert!(
+        store
+            .view()
+            .unwrap()
+            .doc_by_number("FV1-000001")
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
@@ -238,7 +247,16 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     let store = app.store.clone().unwrap();
     // Each void is a document of its own: the first with no supervisor, the second (after a
     // tender was taken) under ana.
-    let void = |n: &str| match store.doc_by_number(n).unwrap().unwrap().1.doc.body {
+    let void = |n: &str| match store
+        .view()
+        .unwrap()
+        .doc_by_number(n)
+        .unwrap()
+        .unwrap()
+        .1
+        .doc
+        .body
+    {
         DocBody::Void(v) => v,
         other => panic!("{other:?}"),
     };
@@ -256,6 +274,8 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     );
     // The sale itself carries no void override any more: nothing is counted twice.
     let DocBody::Sale(s) = store
+        .view()
+        .unwrap()
         .doc_by_number("FV1-000001")
         .unwrap()
         .unwrap()
@@ -295,7 +315,12 @@ fn f8_void_and_esc_cancel_are_recorded_and_appear_in_the_x() {
     key(&mut app, KeyCode::Enter);
     assert!(app.ticket.is_empty());
     let store = app.store.clone().unwrap();
-    let (_, d) = store.doc_by_number("FV1-AN-000001").unwrap().unwrap();
+    let (_, d) = store
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-AN-000001")
+        .unwrap()
+        .unwrap();
     let DocBody::Cancel(c) = d.doc.body else {
         panic!()
     };
@@ -355,7 +380,12 @@ fn cancelling_with_a_card_tendered_needs_a_supervisor_and_lists_the_card() {
     assert!(app.ticket.is_empty(), "{:?}", app.message);
     assert!(msg(&app).contains("FV1-AN-000001"), "{}", msg(&app));
     let store = app.store.clone().unwrap();
-    let (_, d) = store.doc_by_number("FV1-AN-000001").unwrap().unwrap();
+    let (_, d) = store
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-AN-000001")
+        .unwrap()
+        .unwrap();
     let DocBody::Cancel(c) = d.doc.body else {
         panic!()
     };
@@ -415,6 +445,8 @@ fn a_recovered_ticket_keeps_its_card_and_asks_only_for_the_rest() {
         .store
         .as_ref()
         .unwrap()
+        .view()
+        .unwrap()
         .doc_by_number("FV1-000001")
         .unwrap()
         .unwrap();
@@ -452,7 +484,7 @@ fn a_refund_prints_its_receipt_and_opens_the_drawer() {
         .iter()
         .find(|(_, j)| j.number == "FV1-DV-000001")
         .expect("the refund's receipt is queued");
-    let d = store.doc(job.1.seq).unwrap().unwrap();
+    let d = store.view().unwrap().doc(job.1.seq).unwrap().unwrap();
     let text = caja::receipt::Receipt::of(
         &d.doc,
         "Tienda",
@@ -502,17 +534,36 @@ fn cash_out_over_the_drawer_needs_a_pin() {
     );
     key(&mut app, KeyCode::Esc);
     let store = app.store.clone().unwrap();
-    assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_none());
+    assert!(
+        store
+            .view()
+            .unwrap()
+            .doc_by_number("FV1-MC-000001")
+            .unwrap()
+            .is_none()
+    );
     // Within the drawer: no second PIN.
     menu(&mut app, "9");
     keys(&mut app, "1.000\nsencillo\n");
     assert!(app.popup.is_none());
-    assert!(store.doc_by_number("FV1-MC-000001").unwrap().is_some());
+    assert!(
+        store
+            .view()
+            .unwrap()
+            .doc_by_number("FV1-MC-000001")
+            .unwrap()
+            .is_some()
+    );
     // Over it, authorized: recorded as such.
     menu(&mut app, "9");
     keys(&mut app, "50.000\nconsignacion\n");
     keys(&mut app, "ana\n1234\n");
-    let (_, d) = store.doc_by_number("FV1-MC-000002").unwrap().unwrap();
+    let (_, d) = store
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-MC-000002")
+        .unwrap()
+        .unwrap();
     assert!(
         d.doc.body.overrides().iter().any(|o| o.action
             == caja::domain::document::OverrideAction::CashOutOver
@@ -594,6 +645,8 @@ fn refund_from_the_supervisor_menu() {
     let (_, d) = app
         .store
         .as_ref()
+        .unwrap()
+        .view()
         .unwrap()
         .doc_by_number("FV1-DV-000001")
         .unwrap()
@@ -873,7 +926,12 @@ fn a_supervisors_day_from_the_keyboard() {
     );
     keys(&mut app, &format!("{answer}\n"));
     assert!(matches!(app.screen, Screen::Sale), "{}", msg(&app));
-    let (_, opened) = store.doc_by_number("FV1-DA-000002").unwrap().unwrap();
+    let (_, opened) = store
+        .view()
+        .unwrap()
+        .doc_by_number("FV1-DA-000002")
+        .unwrap()
+        .unwrap();
     assert_eq!(opened.doc.business_date.to_string(), "2026-11-23");
     assert_eq!(
         opened.doc.body.overrides()[0].supervisor,
@@ -1063,7 +1121,7 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     key(&mut app, KeyCode::F(12));
     key(&mut app, KeyCode::Enter);
     let store = app.store.clone().unwrap();
-    let (_, last) = store.last_doc().unwrap().unwrap();
+    let (_, last) = store.view().unwrap().last_doc().unwrap().unwrap();
     assert_eq!(last.doc.number, "FV1-000006");
     drop(app);
     h.stop();
@@ -1138,7 +1196,14 @@ fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt
     );
     // The store said how many documents wait: the day, the shift, the customer, the sale and
     // its points movement.
-    let waiting = app.store.as_ref().unwrap().outbox_len().unwrap();
+    let waiting = app
+        .store
+        .as_ref()
+        .unwrap()
+        .view()
+        .unwrap()
+        .outbox_len()
+        .unwrap();
     assert_eq!((app.outbox, waiting), (5, 5));
     printed(&mut app, "FV1-000001");
 
@@ -1425,7 +1490,15 @@ fn a_damaged_store_opens_on_a_screen_where_a_supervisor_rebuilds_it() {
     assert_eq!(std::fs::read(&damaged_aside(&dir)[0]).unwrap(), b);
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen, Screen::Login(_)));
-    let (_, last) = app.store.as_ref().unwrap().last_doc().unwrap().unwrap();
+    let (_, last) = app
+        .store
+        .as_ref()
+        .unwrap()
+        .view()
+        .unwrap()
+        .last_doc()
+        .unwrap()
+        .unwrap();
     assert_eq!(last.doc.number, "FV1-000012");
 }
 

@@ -127,7 +127,12 @@ impl CloseJob {
             }
         }
         say(STEP_SYNC, StepStatus::Running);
-        let waiting = self.store.outbox_len().unwrap_or(0).to_string();
+        let waiting = self
+            .store
+            .view()
+            .and_then(|v| v.outbox_len())
+            .unwrap_or(0)
+            .to_string();
         say(
             STEP_SYNC,
             if !self.sync_configured {

@@ -468,7 +468,7 @@ impl App {
 
     pub(super) fn refresh_outbox(&mut self) {
         if let Some(s) = &self.store {
-            self.outbox = s.outbox_len().unwrap_or(self.outbox);
+            self.outbox = s.view().and_then(|v| v.outbox_len()).unwrap_or(self.outbox);
         }
     }
 

@@ -23,7 +23,7 @@ pub struct OpeningForm {
 impl App {
     pub(super) fn refresh_day(&mut self) {
         if let Some(s) = &self.store
-            && let Ok(d) = s.day_state()
+            && let Ok(d) = s.view().and_then(|v| v.day_state())
         {
             self.day = d;
         }
@@ -127,7 +127,7 @@ impl App {
             }
         }
         if let Some(s) = &self.store
-            && let Ok(Some((_, last))) = s.last_doc()
+            && let Ok(Some((_, last))) = s.view().and_then(|v| v.last_doc())
             && last.doc.at.utc_ms > now.timestamp_millis() + 120_000
         {
             let t = fill(

@@ -82,11 +82,16 @@ impl App {
     fn find_sale(&mut self, r: &mut RefundState) {
         let Some(store) = &self.store else { return };
         let number = r.number.trim().to_ascii_uppercase();
-        match store.doc_by_number(&number) {
+        // The sale and its earlier refunds, from one read of the store.
+        let view = match store.view() {
+            Ok(v) => v,
+            Err(e) => return self.say_error(e),
+        };
+        match view.doc_by_number(&number) {
             Ok(Some((_, d))) => match d.doc.body {
                 DocBody::Sale(s) => {
                     r.returns = vec![Qty::from_milli(0); s.lines.len()];
-                    r.refunded = store
+                    r.refunded = view
                         .refunded_qty(&d.doc.number)
                         .unwrap_or_else(|_| r.returns.clone());
                     r.sale = Some((d.doc.number, s));
@@ -135,7 +140,13 @@ impl App {
         match store.commit(&header, refund) {
             Ok(c) => {
                 tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
-                let tenders = match store.doc(c.seq).ok().flatten().map(|d| d.doc.body) {
+                let tenders = match store
+                    .view()
+                    .and_then(|v| v.doc(c.seq))
+                    .ok()
+                    .flatten()
+                    .map(|d| d.doc.body)
+                {
                     Some(DocBody::Refund(rf)) => rf.tenders,
                     _ => Vec::new(),
                 };

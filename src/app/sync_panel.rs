@@ -33,7 +33,7 @@ impl App {
     pub(super) fn open_sync_panel(&mut self) {
         let Some(store) = &self.store else { return };
         let mut counts = [0u64; DocKind::ALL.len()];
-        let from = store.push_cursor().unwrap_or(0) + 1;
+        let from = store.view().and_then(|v| v.push_cursor()).unwrap_or(0) + 1;
         let _ = store.visit_from(from, |_, d| {
             counts[d.doc.kind().index()] += 1;
             ControlFlow::Continue(())

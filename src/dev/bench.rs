@@ -664,7 +664,7 @@ fn sync_bench(
     cfg.password = "bench-password".into();
     let mut c = Client::new(&cfg)?;
     claim(store, &mut c)?;
-    let queued = store.outbox_len()?;
+    let queued = store.view()?.outbox_len()?;
     let t = Instant::now();
     let r = push(store, &mut c, |_, _| {})?;
     let push_time = t.elapsed();
@@ -886,7 +886,7 @@ fn z_report(store: &Store, products: &[Product], out: &mut impl Write) -> Result
         let expected = store.shift_report(&shift.cashier)?.expected_cash;
         store.close_shift(&header_now("bench"), &shift.cashier, expected, Vec::new())?;
     }
-    if store.day_state()?.open.is_none() {
+    if store.view()?.day_state()?.open.is_none() {
         store.open_day(&header_now("bench"), Vec::new())?;
     }
     let mut times = Vec::new();

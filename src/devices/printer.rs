@@ -328,23 +328,22 @@ impl Worker {
     }
 
     fn bytes(&self, job: &PrintJob) -> Result<Vec<u8>, String> {
-        let d = self
-            .store
+        // The document, its customer and its points, from one read of the store.
+        let view = self.store.view().map_err(|e| e.to_string())?;
+        let d = view
             .doc(job.seq)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("document {} is missing", job.number))?;
         let info = self.store.info();
         let customer = match &d.doc.body {
             crate::domain::document::DocBody::Sale(s) => s.customer.as_ref().map(|key| {
-                let name = self
-                    .store
+                let name = view
                     .customer(key)
                     .ok()
                     .flatten()
                     .map(|c| c.customer.name)
                     .unwrap_or_default();
-                let points = self
-                    .store
+                let points = view
                     .points_of(job.seq, &d.doc.number)
                     .ok()
                     .flatten()

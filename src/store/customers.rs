@@ -6,7 +6,7 @@
 
 use super::codec::{decode, encode};
 use super::docs::{Committed, DocHeader};
-use super::tables::{CUSTOMER_WORDS, CUSTOMERS, DOCS};
+use super::tables::{CUSTOMER_WORDS, CUSTOMERS};
 use super::{Store, StoreError};
 use crate::domain::catalog::search_words;
 use crate::domain::customer::{Customer, DocType, key as customer_key};
@@ -133,19 +133,6 @@ impl Store {
         put(&tx, &stored)?;
         let outbox = self.finish(tx, super::durable::Mode::Both)?;
         Ok(c.with_outbox(outbox))
-    }
-
-    /// A customer by key ("NIT-900173769-1").
-    pub fn customer(&self, key: &str) -> Result<Option<StoredCustomer>, StoreError> {
-        let tx = self.db()?.begin_read()?;
-        let t = match tx.open_table(CUSTOMERS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-            Err(e) => return Err(e.into()),
-        };
-        t.get(key)?
-            .map(|v| decode_customer(v.value(), key))
-            .transpose()
     }
 
     pub fn customers_len(&self) -> Result<u64, StoreError> {
@@ -352,7 +339,7 @@ impl Store {
 
     /// A customer's points: the server's last balance plus this register's movements since.
     pub fn points_balance(&self, key: &str) -> Result<i64, StoreError> {
-        let Some(c) = self.customer(key)? else {
+        let Some(c) = self.view()?.customer(key)? else {
             return Ok(0);
         };
         let mut balance = c.server_points;
@@ -411,18 +398,5 @@ impl Store {
             ..c
         };
         self.end(tx, c, receipt)
-    }
-
-    /// The points movement a sale or refund wrote, if any (it follows its document).
-    pub fn points_of(&self, seq: u64, number: &str) -> Result<Option<PointsBody>, StoreError> {
-        let tx = self.db()?.begin_read()?;
-        let docs = tx.open_table(DOCS)?;
-        Ok(match super::docs::get_doc(&docs, seq + 1)? {
-            Some(d) => match d.doc.body {
-                DocBody::Points(p) if p.source == number => Some(p),
-                _ => None,
-            },
-            None => None,
-        })
     }
 }

@@ -35,7 +35,7 @@ pub struct OpenShift {
     pub float: Money,
 }
 
-fn date_of(v: Option<redb::AccessGuard<'_, &'static [u8]>>) -> Option<BusinessDate> {
+pub(super) fn date_of(v: Option<redb::AccessGuard<'_, &'static [u8]>>) -> Option<BusinessDate> {
     v.and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
         .map(|b| BusinessDate::from_days(i32::from_le_bytes(b)))
 }
@@ -142,18 +142,6 @@ impl Store {
         tx.set_durability(redb::Durability::Immediate)?;
         tx.set_quick_repair(true);
         Ok(tx)
-    }
-
-    /// The last closed date and the open one.
-    pub fn day_state(&self) -> Result<DayState, StoreError> {
-        let tx = self.db()?.begin_read()?;
-        let meta = tx.open_table(META)?;
-        let closed = date_of(meta.get(meta_keys::CLOSED_THROUGH)?);
-        let open = date_of(meta.get(meta_keys::OPEN_DAY)?);
-        Ok(DayState {
-            closed_through: closed.map(BusinessDate::to_date),
-            open: open.map(BusinessDate::to_date),
-        })
     }
 
     /// Opens `header.business_date` for selling. A date more than one day after the last

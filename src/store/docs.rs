@@ -485,61 +485,6 @@ impl Store {
         self.end(tx, c, receipt)
     }
 
-    /// What earlier refunds of the sale `number` took back, line by line (0 where nothing).
-    pub fn refunded_qty(&self, number: &str) -> Result<Vec<crate::domain::qty::Qty>, StoreError> {
-        use crate::domain::qty::Qty;
-        let (_, kind, n) = parse_number(number)?;
-        let tx = self.db()?.begin_read()?;
-        let docs = tx.open_table(DOCS)?;
-        let Some((sale_seq, sale)) = find_number(&docs, kind, n)? else {
-            return Err(StoreError::NotFound(number.to_string()));
-        };
-        let DocBody::Sale(sale) = sale.doc.body else {
-            return Err(StoreError::NotASale(number.to_string()));
-        };
-        let mut out = vec![Qty::from_milli(0); sale.lines.len()];
-        let refunds = match tx.open_table(REFUNDS) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
-            Err(e) => return Err(e.into()),
-        };
-        for row in refunds.range((sale_seq, 0)..=(sale_seq, u64::MAX))? {
-            let (k, _) = row?;
-            if let Some(d) = get_doc(&docs, k.value().1)?
-                && let DocBody::Refund(r) = d.doc.body
-            {
-                for l in r.lines {
-                    if let Some(q) = out.get_mut(l.line as usize) {
-                        *q = q.checked_add(l.qty).unwrap_or(*q);
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-
-    /// The document at a place in the chain.
-    pub fn doc(&self, seq: u64) -> Result<Option<SealedDocument>, StoreError> {
-        let tx = self.db()?.begin_read()?;
-        get_doc(&tx.open_table(DOCS)?, seq)
-    }
-
-    /// The last committed document and its place in the chain.
-    pub fn last_doc(&self) -> Result<Option<(u64, SealedDocument)>, StoreError> {
-        let tx = self.db()?.begin_read()?;
-        last_doc(&tx.open_table(DOCS)?)
-    }
-
-    /// Finds a document by its number ("FV1-000123"), by binary search.
-    pub fn doc_by_number(&self, number: &str) -> Result<Option<(u64, SealedDocument)>, StoreError> {
-        let (reg, kind, n) = parse_number(number)?;
-        if &reg != self.register() {
-            return Ok(None);
-        }
-        let tx = self.db()?.begin_read()?;
-        find_number(&tx.open_table(DOCS)?, kind, n)
-    }
-
     /// Visits documents in chain order whose business date is within `from..=to`.
     pub fn visit_dates(
         &self,
@@ -565,19 +510,6 @@ impl Store {
             }
         }
         Ok(())
-    }
-
-    /// Documents committed but not yet acknowledged by the sync server.
-    pub fn outbox_len(&self) -> Result<u64, StoreError> {
-        // The same count as `Committed::outbox`, read outside a commit.
-        let cursor = self.meta_u64(meta_keys::PUSH_CURSOR)?;
-        let last = self.last_doc()?.map(|(s, _)| s).unwrap_or(0);
-        Ok(last.saturating_sub(cursor))
-    }
-
-    /// The last chain position the sync server acknowledged.
-    pub fn push_cursor(&self) -> Result<u64, StoreError> {
-        self.meta_u64(meta_keys::PUSH_CURSOR)
     }
 
     /// Acknowledges every document up to `seq`, recording the ones the server refused (chain

@@ -21,6 +21,7 @@ pub mod share;
 pub mod spool;
 pub mod tables;
 pub mod users;
+pub mod view;
 
 use crate::domain::catalog::CatalogError;
 use crate::domain::document::DocError;

@@ -152,6 +152,7 @@ impl Store {
     /// Queues a copy of a committed document's receipt (F7, or a supervisor's reprint).
     pub fn queue_reprint(&self, number: &str) -> Result<(), StoreError> {
         let (seq, d) = self
+            .view()?
             .doc_by_number(number)?
             .ok_or_else(|| StoreError::NotFound(number.to_string()))?;
         let mut tx = self.begin_write()?;

@@ -548,7 +548,7 @@ pub fn take_over(
     }
     // Documents numbered here before the take-over and not yet pushed would collide.
     let mut clash = None;
-    store.visit_from(store.push_cursor()? + 1, |_, d| {
+    store.visit_from(store.view()?.push_cursor()? + 1, |_, d| {
         let taken = out
             .floors
             .iter()
@@ -692,10 +692,12 @@ pub fn push(
     mut progress: impl FnMut(u64, u64),
 ) -> Result<PushReport, SyncError> {
     let currency = store.info().currency.clone();
-    let total = store.outbox_len()?;
+    let (total, from) = {
+        let v = store.view()?;
+        (v.outbox_len()?, v.push_cursor()? + 1)
+    };
     let mut report = PushReport::default();
     let mut done = 0u64;
-    let from = store.push_cursor()? + 1;
     // One thread reads and writes out the next batch while the server takes this one.
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Batch, StoreError>>(1);
@@ -809,7 +811,7 @@ pub fn report_status(
         }
     }
     doc["currency"] = json!(store.info().currency.code);
-    doc["queue"] = json!(store.outbox_len()?);
+    doc["queue"] = json!(store.view()?.outbox_len()?);
     doc["rejected"] = json!(store.rejected()?.len());
     doc["version"] = json!(env!("CARGO_PKG_VERSION"));
     doc["clock"] = json!(now);

@@ -516,7 +516,7 @@ pub fn parity_docs(dir: &Path) -> Vec<serde_json::Value> {
     let cur = s.info().currency.clone();
     let mut docs: Vec<Value> = Vec::new();
     let mut seq = 1;
-    while let Some(d) = s.doc(seq).unwrap() {
+    while let Some(d) = s.view().unwrap().doc(seq).unwrap() {
         docs.push(to_json(&d, &cur));
         seq += 1;
     }
