@@ -127,7 +127,11 @@ pub fn probe(
         scans.push(t.elapsed());
         keys += 1;
         if i % per_ticket == per_ticket - 1 {
-            press(&mut app, &mut term, KeyCode::F(12))?;
+            press(
+                &mut app,
+                &mut term,
+                crate::app::keys::code(crate::keymap::Key::Pay),
+            )?;
             press(&mut app, &mut term, KeyCode::Enter)?;
             keys += 2;
         }
