@@ -1,6 +1,7 @@
 //! Backups taken while sales are being committed hold exactly the documents committed before
 //! they began and restore to a store that passes `caja check`; a damaged or foreign backup is
 //! refused and the current store is left unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::store::Store;

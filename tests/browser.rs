@@ -3,6 +3,7 @@
 //! Chromium itself). A person logs in with the form and reads the page; the screenshots stay in
 //! target/test-artifacts. Without Chromium or the package the test says it is skipped, unless
 //! CAJA_REQUIRE_BROWSER is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::sync::client::{claim, push, report_status};

@@ -7,6 +7,7 @@
 //!
 //! At the end every figure is computed here, from the documents and from the printed paper,
 //! never by the report code, and compared with the Z, the shift closes and the journal.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::{App, Screen};

@@ -1,4 +1,5 @@
 //! The command-line contract (README.md, "Commands"), driven through the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;

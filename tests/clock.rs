@@ -1,6 +1,7 @@
 //! A wrong clock and the business date: the first date a store opens, a server that knows the
 //! date, and a supervisor's correction of a date opened by mistake (issue: a clock a year ahead
 //! put the shop a year ahead for good).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::{App, Clock, Popup, Screen};

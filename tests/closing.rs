@@ -1,6 +1,7 @@
 //! The supervisor's day against hand-computed figures: two shifts with floats, mixed tenders,
 //! cash rounding, discounts, a refund, cash in and out, blind counts, the X report and the Z
 //! that locks its date.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, Override, SaleBody, Stamp};

@@ -1,6 +1,7 @@
 //! Crash safety: a child `caja soak` commits sales and prints each number once durable; it is
 //! killed with SIGKILL at pseudo-random moments, 60 times. Every number it printed must be in
 //! the store afterwards, numbers must be gap-free, and `caja check` must pass.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::dev::bench::Rng;

@@ -1,6 +1,7 @@
 //! Customers and loyalty points: search at 100,000 customers, the CSV round trip, a customer
 //! created offline reaching the hub exactly once, the server's version winning an edit made on
 //! both sides (with both kept), and the points a sale earns, spends and a refund takes back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::customer::Customer;

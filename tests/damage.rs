@@ -2,6 +2,7 @@
 //! the register's open, `caja check`, `caja journal` and `caja rebuild` never panic nor speak
 //! of an internal error, and after the rebuild every acknowledged sale is there, with the
 //! damaged file kept aside, untouched.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;

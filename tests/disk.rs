@@ -1,6 +1,7 @@
 //! A real disk that fills up or turns read-only (what the kernel does to a failing flash card):
 //! the store on a small tmpfs of its own. Mounting needs root, which CI has; elsewhere these
 //! tests say why they did not run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::store::Commit;

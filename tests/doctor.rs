@@ -1,6 +1,7 @@
 //! `caja doctor` against loopback printers that answer DLE EOT with each fault, unreachable and
 //! stalled printers and sync servers (it must finish in time and say what is unreachable), and
 //! a healthy setup (exit 0).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;

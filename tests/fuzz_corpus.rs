@@ -5,6 +5,7 @@
 //!
 //! `cargo test --release --test fuzz_corpus -- --ignored` makes the seeds again from a real
 //! store, hub documents and files (see `make_seed_corpus`).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;

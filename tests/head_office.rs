@@ -2,6 +2,7 @@
 //! folder's language, local times, money as the shop writes it, out-of-date registers marked,
 //! totals), the login form, the day's movements an ERP imports (the registers' own journals,
 //! document by document), and the sync log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, VoidBody};

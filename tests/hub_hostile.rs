@@ -1,6 +1,7 @@
 //! The hub against hostile clients on loopback: slow and idle connections, bad bodies, huge
 //! request lines, poisoned and forged documents, rewritten sales, password guessing; and a
 //! hostile load while two registers push 5,000 documents each.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::document::DocBody;

@@ -3,6 +3,7 @@
 //! and filtered `_changes` feeds, `_all_docs` by key and backwards, ETags, and a 400 for what
 //! it does not implement. Apart from tests/hub_hostile.rs, whose load test measures latency:
 //! the logins here cost CPU that would skew it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use common::*;

@@ -1,5 +1,6 @@
 //! The painter writes only the input line when only the input changed: what reaches the
 //! terminal must still be, key after key, exactly the screen a whole frame would show.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::App;

@@ -4,6 +4,7 @@
 //! pinned by tests/pouchdb/package-lock.json and installed by `.ci/run` into target/pouchdb;
 //! without them (or without node) the test says it is skipped, unless CAJA_REQUIRE_POUCHDB is
 //! set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::sync::client::{claim, push};

@@ -2,6 +2,7 @@
 //! real loopback TCP listener. The printer answers DLE EOT with paper out, then ready: the
 //! receipt is held, then printed once and never twice. A sale made while the printer cannot be
 //! reached is in the journal at once, and its receipt prints when the printer comes back.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::Screen;

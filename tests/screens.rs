@@ -1,6 +1,7 @@
 //! Every screen in both languages at 80x24, with a long store name, a long product, a long
 //! customer and long messages: no text of the other language (from the catalogue, or the
 //! English of a report or an error), and no word cut at the edge of its box or the screen.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::{App, Clock, Screen};

@@ -1,5 +1,6 @@
 //! The store against real redb files: numbering, chain, refunds, dates, catalog, users, and
 //! refusing damaged or newer files without touching them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, SaleBody};

@@ -2,6 +2,7 @@
 //! lost acknowledgement duplicates nothing, a second store with the same register code is
 //! refused, a register cannot write another register's documents, and an id the server holds
 //! at another revision is a collision that is never pushed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::config::Config;

@@ -1,6 +1,7 @@
 //! Sync over https://: a register pushes and pulls through a hub serving a self-signed
 //! certificate named in `[sync] ca_file`; a certificate it was not told to trust is refused with
 //! a message that says what to do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::hub::Hub;

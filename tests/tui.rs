@@ -1,5 +1,6 @@
 //! The register's screens through ratatui's TestBackend at 80x24 with a fixed clock: snapshots
 //! of each screen, and key-by-key behaviour a cashier relies on.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 use caja::app::{App, Clock, Popup, Screen};
