@@ -1128,23 +1128,29 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     h.stop();
 }
 
+/// Settings with loyalty points: one point per `earn_every`, worth 10 each.
+fn points_config(earn_every: &str) -> Config {
+    let mut config = Config::defaults();
+    config.loyalty.earn_every = earn_every.into();
+    config.loyalty.point_value = "10".into();
+    config
+}
+
+/// The register on a demo store in `dir`, at its login.
+fn demo_app(dir: &std::path::Path, config: Config) -> App {
+    drop(demo_store(dir));
+    let store = Store::open(dir).unwrap();
+    App::new(dir.to_path_buf(), Some(store), config, clock())
+}
+
 #[test]
 fn a_customer_from_the_keyboard_pays_partly_with_points_and_shows_on_the_receipt() {
     use caja::devices::printer::PrinterEvent;
     let dir = tempfile::tempdir().unwrap();
-    drop(demo_store(dir.path()));
-    let mut config = Config::defaults();
+    let mut config = points_config("1.000");
     config.printer.device = "file:recibos.txt".into();
-    config.loyalty.earn_every = "1.000".into();
-    config.loyalty.point_value = "10".into();
     config.loyalty.max_percent = 50;
-    let store = Store::open(dir.path()).unwrap();
-    let mut app = App::new(
-        dir.path().to_path_buf(),
-        Some(store),
-        config.clone(),
-        clock(),
-    );
+    let mut app = demo_app(dir.path(), config.clone());
     app.start_workers();
     let printed = |app: &mut App, number: &str| {
         let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
@@ -1698,13 +1704,8 @@ fn an_edited_caja_toml_applies_at_once_and_a_bad_edit_keeps_the_settings() {
 #[test]
 fn loyalty_amounts_the_currency_cannot_read_are_said_and_a_reload_with_them_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    drop(demo_store(dir.path()));
     // At start: loyalty stays off, and the screen says which setting and why.
-    let mut config = Config::defaults();
-    config.loyalty.earn_every = "mil".into();
-    config.loyalty.point_value = "10".into();
-    let store = Store::open(dir.path()).unwrap();
-    let mut app = App::new(dir.path().to_path_buf(), Some(store), config, clock());
+    let mut app = demo_app(dir.path(), points_config("mil"));
     app.message_min = std::time::Duration::ZERO;
     assert!(!app.loyalty().enabled());
     assert!(msg(&app).contains("Puntos apagados"), "{}", msg(&app));

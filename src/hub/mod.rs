@@ -1593,13 +1593,7 @@ impl Hub {
                 let parts: Vec<Value> = found
                     .into_iter()
                     .map(|r| match r {
-                        Ok(mut doc) => {
-                            if with_history {
-                                let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
-                                doc["_revisions"] = self::store::revisions(&rev);
-                            }
-                            json!({ "ok": doc })
-                        }
+                        Ok(doc) => json!({ "ok": with_revisions(doc, with_history) }),
                         Err(rev) => json!({ "missing": rev }),
                     })
                     .collect();
@@ -1647,13 +1641,7 @@ impl Hub {
                         found
                             .into_iter()
                             .map(|r| match r {
-                                Ok(mut doc) => {
-                                    if with_history {
-                                        let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
-                                        doc["_revisions"] = self::store::revisions(&rev);
-                                    }
-                                    json!({ "ok": doc })
-                                }
+                                Ok(doc) => json!({ "ok": with_revisions(doc, with_history) }),
                                 Err(rev) => json!({"error": {"id": id, "rev": rev, "error": "not_found", "reason": "missing"}}),
                             })
                             .collect()
@@ -2147,6 +2135,16 @@ fn movements_to(
     let rows = t.rows;
     t.into_body(&[("date", json!(date.to_string()))])?;
     Ok(rows)
+}
+
+/// A document as an `open_revs` answer gives it: with its `_revisions` when the request asked
+/// for the history (`revs=true`).
+fn with_revisions(mut doc: Value, with_history: bool) -> Value {
+    if with_history {
+        let rev = doc["_rev"].as_str().unwrap_or_default().to_string();
+        doc["_revisions"] = self::store::revisions(&rev);
+    }
+    doc
 }
 
 #[cfg(test)]

@@ -492,14 +492,7 @@ impl HubStore {
     }
 
     pub fn get(&self, db: &str, id: &str) -> Result<Value, HubError> {
-        let tx = self.db.begin_read()?;
-        let docs = tx.open_table(DOCS)?;
-        let d = docs.get((db, id))?.ok_or(HubError::NotFound)?;
-        let d = decode_doc(d.value())?;
-        if d.deleted {
-            return Err(HubError::NotFound);
-        }
-        Ok(full(id, &d))
+        self.get_in(&self.db.begin_read()?, db, id)
     }
 
     /// The given revisions of a document (the winner's or a conflict branch's), each as the

@@ -21,7 +21,9 @@ pub struct Commit<'a> {
 
 #[derive(Debug)]
 enum What<'a> {
-    /// Documents as given, in order (most often one).
+    /// One document: the till's own commit.
+    One(DocBody),
+    /// Documents as given, in order.
     Docs(Vec<DocBody>),
     /// A sale and, when it has a customer and loyalty is on, the customer's points movement.
     /// A redemption beyond the balance the register knows is refused and nothing is written.
@@ -41,7 +43,7 @@ impl From<DocBody> for Commit<'_> {
     /// One document, no receipt.
     fn from(body: DocBody) -> Self {
         Commit {
-            what: What::Docs(vec![body]),
+            what: What::One(body),
             receipt: false,
         }
     }
@@ -106,12 +108,7 @@ impl Store {
     ) -> Result<Committed, StoreError> {
         let Commit { what, receipt } = what.into();
         match what {
-            What::Docs(mut bodies) if bodies.len() == 1 => {
-                let Some(body) = bodies.pop() else {
-                    return Err(StoreError::Invalid("nothing to commit".into()));
-                };
-                self.commit_one(header, body, receipt)
-            }
+            What::One(body) => self.commit_one(header, body, receipt),
             What::Docs(bodies) => self.commit_docs(header, bodies, receipt),
             What::Sale { body, rules } => self.commit_sale(header, body, rules, receipt),
             What::Refund {
@@ -133,15 +130,16 @@ impl Store {
         receipt: bool,
     ) -> Result<Committed, StoreError> {
         let documents = bodies.len() as u64;
-        let tx = self.begin_write()?;
-        let mut first = None;
-        for body in bodies {
-            let c = self.append(&tx, header, body)?;
-            first.get_or_insert(c);
-        }
-        let Some(first) = first else {
+        let mut bodies = bodies.into_iter();
+        // A batch is for the tools that load a store; an empty one opens no transaction.
+        let Some(head) = bodies.next() else {
             return Err(StoreError::Invalid("nothing to commit".into()));
         };
+        let tx = self.begin_write()?;
+        let first = self.append(&tx, header, head)?;
+        for body in bodies {
+            self.append(&tx, header, body)?;
+        }
         self.end(tx, first, receipt)
             .map(|c| Committed { documents, ..c })
     }
