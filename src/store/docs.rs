@@ -259,14 +259,11 @@ impl Store {
         let head = last_doc(&docs)?.map(|(seq, d)| Head::of(seq, d));
         let (c, bytes, _) = self.next_doc(head.as_ref(), header, body)?;
         docs.insert(c.seq, bytes.as_slice())?;
-        self.stage(
-            c.seq,
-            super::ejournal::JournalRecord {
-                seq: c.seq,
-                hash: c.hash,
-                body: bytes,
-            },
-        );
+        self.stage(super::ejournal::JournalRecord {
+            seq: c.seq,
+            hash: c.hash,
+            body: bytes,
+        });
         Ok(c)
     }
 

@@ -58,14 +58,13 @@ fn push_cursor(tx: &WriteTransaction) -> Result<u64, StoreError> {
 
 impl Store {
     /// Stages the journal record of a document appended in the live write transaction. redb
-    /// runs one write transaction at a time, so the staged records are that transaction's; a
-    /// record at or past `seq` left by a transaction that was dropped is discarded.
-    pub(super) fn stage(&self, seq: u64, rec: JournalRecord) {
+    /// runs one write transaction at a time, so the staged records are that transaction's:
+    /// [`Store::begin_write`] drops what a transaction that failed left, and
+    /// [`Store::finish`] takes its records before its commit lets the next writer in.
+    pub(super) fn stage(&self, rec: JournalRecord) {
         // An append outside the till's path: the cached end of the chain is no longer known.
         *self.head.lock_anyway() = None;
-        let mut staged = self.staged.lock_anyway();
-        staged.retain(|r| r.seq < seq);
-        staged.push(rec);
+        self.staged.lock_anyway().push(rec);
     }
 
     /// Commits a transaction that appended documents, the way `mode` says: the one place a
@@ -77,8 +76,10 @@ impl Store {
     }
 
     fn finish_tx(&self, mut tx: WriteTransaction, mode: Mode) -> Result<u64, StoreError> {
+        // This transaction's records, taken while it is redb's one writer: once it commits,
+        // the next writer may begin (and drops whatever it finds staged).
+        let records = std::mem::take(&mut *self.staged.lock_anyway());
         if let Some(why) = self.damaged() {
-            self.staged.lock_anyway().clear();
             return Err(StoreError::Damaged(why));
         }
         let mode = if self.journal_ok() { mode } else { Mode::Both };
@@ -90,11 +91,7 @@ impl Store {
                 tx.set_quick_repair(true);
             }
         }
-        if let Err(e) = tx.commit() {
-            self.staged.lock_anyway().clear();
-            return Err(e.into());
-        }
-        let records = std::mem::take(&mut *self.staged.lock_anyway());
+        tx.commit()?;
         let outbox = records
             .iter()
             .map(|r| r.seq.saturating_sub(pushed))
@@ -567,4 +564,68 @@ pub(super) fn redo_side_effects(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::document::{NoSaleBody, Override, OverrideAction};
+    use crate::domain::money::Currency;
+    use crate::domain::numbering::RegisterCode;
+    use crate::store::{Commit, DocHeader, InitParams};
+
+    fn no_sale(why: &str) -> DocBody {
+        DocBody::NoSale(NoSaleBody {
+            reason: why.into(),
+            overrides: vec![Override {
+                action: OverrideAction::NoSale,
+                supervisor: "ana".into(),
+                reason: why.into(),
+            }],
+        })
+    }
+
+    /// A transaction that appended a document and then failed (an overflow, a refused second
+    /// document) leaves nothing behind: not in redb, and not in the journal when the next
+    /// transaction of several documents ends after the till's own commit took that number.
+    #[test]
+    fn the_records_of_a_transaction_that_failed_never_reach_the_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::create(
+            dir.path(),
+            InitParams {
+                name: "Tienda Uno".into(),
+                register: RegisterCode::parse("FV1").unwrap(),
+                currency: Currency::by_code("COP").unwrap(),
+                prices_include_tax: true,
+                supervisor: "ana".into(),
+                pin: "1234".into(),
+                now_utc_ms: 1_795_000_000_000,
+            },
+        )
+        .unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-22T09:41:00-05:00").unwrap();
+        let header = DocHeader {
+            business_date: at.date_naive(),
+            at: crate::domain::document::Stamp::from_datetime(at),
+            cashier: "ana".into(),
+        };
+        let tx = store.begin_write().unwrap();
+        let dropped = store
+            .append(&tx, &header, no_sale("never committed"))
+            .unwrap();
+        drop(tx);
+        // The till's commit takes the number the dropped transaction had.
+        let one = store.commit(&header, no_sale("one")).unwrap();
+        assert_eq!(one.seq, dropped.seq);
+        let two = store
+            .commit(&header, Commit::docs([no_sale("two"), no_sale("three")]))
+            .unwrap();
+        assert_eq!(two.seq, dropped.seq + 1);
+        assert!(store.journal_ok(), "the journal was taken for failed");
+        drop(store);
+        let report = crate::store::check::check_dir(dir.path(), |_| {}).unwrap();
+        assert!(report.problems.is_empty(), "{:?}", report.problems);
+        assert_eq!(report.journal_records, report.documents);
+    }
 }

@@ -1023,7 +1023,11 @@ impl Store {
         if self.reopen_due.load(std::sync::atomic::Ordering::SeqCst) {
             self.reopen()?;
         }
-        Ok(self.db()?.begin_write()?)
+        let tx = self.db()?.begin_write()?;
+        // This is now the one writer: journal records still staged are those of a transaction
+        // that was dropped without committing (a document after the first was refused).
+        self.staged.lock_anyway().clear();
+        Ok(tx)
     }
 
     /// Notes a disk fault a write met (redb then refuses every later write), with the space
