@@ -60,12 +60,12 @@ pub fn probe(
     };
     let counter = Counter::default();
     let mut term = Terminal::with_options(CrosstermBackend::new(counter.clone()), opts)?;
-    term.draw(|f| ui::draw(f, &app, &theme))?;
+    let mut painter = ui::Painter::default();
+    painter.paint(&mut term, &app, &theme, false)?;
     writeln!(out, "first_frame_us {}", started.elapsed().as_micros())?;
     out.flush()?;
 
     // Each key is painted as the terminal loop paints it.
-    let mut painter = ui::Painter::default();
     let mut press = |app: &mut App,
                      term: &mut Terminal<CrosstermBackend<Counter>>,
                      code: KeyCode|

@@ -9,7 +9,9 @@ mod customers;
 mod diagnostics;
 mod opening;
 mod overlays;
+mod paint;
 mod payment;
+mod put;
 mod refund;
 mod report;
 pub mod sale;
@@ -18,6 +20,8 @@ mod shift_close;
 mod sync_panel;
 pub mod theme;
 
+pub use paint::Painter;
+
 use crate::app::{App, Level, Screen};
 use crate::i18n::fill;
 use ratatui::Frame;
@@ -25,7 +29,7 @@ use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use theme::Theme;
 
 pub const MIN_WIDTH: u16 = 80;
@@ -34,11 +38,13 @@ pub const MIN_HEIGHT: u16 = 24;
 /// Draws the whole screen.
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     let area = f.area();
-    // The theme's colours under everything: each cell styled once, in place (a block over the
-    // whole area would reach every cell through the buffer's index, about 80 k instructions
-    // more a frame).
+    // Every cell blank in the theme's colours, set in place (a block over the whole area would
+    // reach every cell through the buffer's index, about 80 k instructions more a frame). The
+    // painter hands over the last frame's buffer as the canvas: nothing of it may show through.
+    let mut blank = Cell::EMPTY;
+    blank.set_style(theme.base);
     for cell in &mut f.buffer_mut().content {
-        cell.set_style(theme.base);
+        cell.clone_from(&blank);
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = fill(
@@ -117,97 +123,6 @@ fn fold_ascii(buf: &mut Buffer) {
     }
 }
 
-/// Puts frames on a terminal: the whole screen, or, when only what the cashier is typing
-/// changed, just the cells of the input line that changed (a keystroke then costs a few
-/// cells, not a frame and its diff).
-#[derive(Default)]
-pub struct Painter {
-    /// The screen of the last whole frame.
-    area: Option<Rect>,
-    /// The input line's row as the last whole frame drew it: the terminal's own record.
-    record: Option<(Rect, Buffer)>,
-    /// The input line as last written on its own, which the terminal's record does not know.
-    shown: Option<(Rect, Buffer)>,
-}
-
-impl Painter {
-    /// Draws `app`; `input_only` when nothing but the sale screen's input changed since the
-    /// last paint.
-    pub fn paint<W: std::io::Write>(
-        &mut self,
-        term: &mut ratatui::Terminal<ratatui::backend::CrosstermBackend<W>>,
-        app: &App,
-        theme: &Theme,
-        input_only: bool,
-    ) -> std::io::Result<()> {
-        use ratatui::backend::Backend;
-        if input_only
-            && matches!(app.screen, Screen::Sale)
-            && app.popup.is_none()
-            && let Some(area) = self.area
-            && area.width >= MIN_WIDTH
-            && area.height >= MIN_HEIGHT
-        {
-            let row = sale::input_row(area, app);
-            let mut buf = Buffer::empty(row);
-            buf.set_style(row, theme.base);
-            Paragraph::new(sale::input_line(app, theme)).render(row, &mut buf);
-            if theme.ascii {
-                fold_ascii(&mut buf);
-            }
-            // What the terminal shows in that row now: the line written last, or the frame's.
-            let now = [&self.shown, &self.record]
-                .into_iter()
-                .flatten()
-                .find(|(r, _)| *r == row)
-                .map(|(_, b)| b);
-            let cells = buf
-                .content
-                .iter()
-                .enumerate()
-                .filter(|(i, c)| now.is_none_or(|b| b.content.get(*i) != Some(*c)))
-                .map(|(i, c)| (row.x + i as u16, row.y, c));
-            term.backend_mut().draw(cells)?;
-            Backend::flush(term.backend_mut())?;
-            self.shown = Some((row, buf));
-            return Ok(());
-        }
-        let frame = term.draw(|f| draw(f, app, theme))?;
-        self.area = Some(frame.area);
-        // Where the line written on its own differs from this frame but the terminal's record
-        // already matched it, the terminal skipped the cell: write it now.
-        let mut fix: Vec<(u16, u16, Cell)> = Vec::new();
-        if let Some((row, shown)) = self.shown.take() {
-            let record = self.record.as_ref().filter(|(r, _)| *r == row);
-            for x in row.left()..row.right() {
-                let new = &frame.buffer[(x, row.y)];
-                let skipped = record.is_none_or(|(_, b)| b[(x, row.y)] == *new);
-                if shown[(x, row.y)] != *new && skipped {
-                    fix.push((x, row.y, new.clone()));
-                }
-            }
-        }
-        let row = sale::input_row(frame.area, app).intersection(frame.area);
-        let mut record = self.record.take().map_or_else(
-            || Buffer::empty(row),
-            |(_, mut b)| {
-                b.resize(row);
-                b
-            },
-        );
-        for x in row.left()..row.right() {
-            record[(x, row.y)] = frame.buffer[(x, row.y)].clone();
-        }
-        self.record = Some((row, record));
-        if !fix.is_empty() {
-            term.backend_mut()
-                .draw(fix.iter().map(|(x, y, c)| (*x, *y, c)))?;
-            Backend::flush(term.backend_mut())?;
-        }
-        Ok(())
-    }
-}
-
 /// A box of `w` x `h` in the middle of `area`, cleared.
 pub(crate) fn centered(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
@@ -218,7 +133,7 @@ pub(crate) fn centered(f: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     };
-    f.render_widget(Clear, r);
+    put::clear(f.buffer_mut(), r);
     r
 }
 

@@ -1,6 +1,6 @@
 //! The payment box (see `app::payment`).
 
-use super::{block, centered, field};
+use super::{centered, field, put};
 
 use crate::app::{App, PaymentState};
 use crate::domain::tender::TenderKind;
@@ -8,6 +8,7 @@ use crate::ui::sale::big_amount;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
+use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 
@@ -28,7 +29,7 @@ pub fn payment(f: &mut Frame, app: &App, theme: &Theme, p: &PaymentState) {
         return;
     };
     let area = centered(f, f.area(), 80, 12);
-    f.render_widget(block(theme, t.pay_title), area);
+    put::boxed(f.buffer_mut(), area, theme, t.pay_title);
     let [top, hint] = Layout::vertical([Constraint::Min(8), Constraint::Length(2)])
         .margin(1)
         .areas(area);
@@ -62,7 +63,7 @@ pub fn payment(f: &mut Frame, app: &App, theme: &Theme, p: &PaymentState) {
         }
         None => lines.push(field(theme, t.tender_cash, &p.input, true, false, 14)),
     }
-    f.render_widget(Paragraph::new(lines), left);
+    put::text(f.buffer_mut(), left, &lines, Style::default());
     let mut due = vec![Line::styled(t.pay_remaining, theme.total)];
     due.extend(big_amount(
         &currency.format(app.due()),
@@ -79,7 +80,7 @@ pub fn payment(f: &mut Frame, app: &App, theme: &Theme, p: &PaymentState) {
         ),
         theme.accent,
     ));
-    f.render_widget(Paragraph::new(due), right);
+    put::text(f.buffer_mut(), right, &due, Style::default());
     f.render_widget(
         Paragraph::new(t.pay_hint)
             .style(theme.dim)

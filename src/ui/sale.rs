@@ -1,14 +1,13 @@
 //! The sale screen: header, ticket lines, the total, the input line, messages and keys.
 
-use super::{big, message_style};
+use super::{big, message_style, put};
 use crate::app::App;
 use crate::app::keys::SALE_KEYS;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Layout, Rect};
-use ratatui::style::Modifier;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
 /// What the cashier is typing, as the input box shows it.
 pub(crate) fn input_line<'a>(app: &'a App, theme: &Theme) -> Line<'a> {
@@ -61,11 +60,9 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
     draw_lines(f, app, theme, lines);
     draw_side(f, app, theme, side);
     let t = app.texts;
-    let input_block = super::block(theme, t.input_prompt);
-    f.render_widget(
-        Paragraph::new(input_line(app, theme)).block(input_block),
-        input,
-    );
+    let buf = f.buffer_mut();
+    let inside = put::boxed(buf, input, theme, t.input_prompt);
+    put::text(buf, inside, &[input_line(app, theme)], Style::default());
     if let Some(m) = &app.message {
         let rows: Vec<Line> = if message.height > 1 {
             super::wrap(&m.shown(), usize::from(message.width))
@@ -73,19 +70,16 @@ pub fn sale(f: &mut Frame, app: &App, theme: &Theme) {
                 .map(Line::from)
                 .collect()
         } else {
-            vec![Line::from(m.shown().into_owned())]
+            vec![Line::from(m.shown())]
         };
-        f.render_widget(
-            Paragraph::new(rows).style(message_style(theme, m.level)),
-            message,
-        );
+        put::text(buf, message, &rows, message_style(theme, m.level));
     } else if app.ticket.is_empty() && app.last_sale.is_none() {
-        f.render_widget(Paragraph::new(t.empty_ticket).style(theme.dim), message);
+        put::text(buf, message, &[Line::from(t.empty_ticket)], theme.dim);
     }
     if app.esc_pending.is_some() {
-        f.render_widget(Paragraph::new(t.keys_esc).style(theme.selected), keys);
+        put::text(buf, keys, &[Line::from(t.keys_esc)], theme.selected);
     } else {
-        f.render_widget(Paragraph::new(key_bar(t, theme)), keys);
+        put::text(buf, keys, &[key_bar(t, theme)], Style::default());
     }
 }
 
@@ -149,7 +143,7 @@ fn draw_header(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Span::styled(" ".repeat(pad), base),
         Span::styled(right, flag),
     ];
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    put::text(f.buffer_mut(), area, &[Line::from(spans)], Style::default());
 }
 
 /// The printer's state in the cashier's words, and whether it needs attention.
@@ -223,7 +217,8 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     );
     // The borders and three gaps between four columns.
     let name_w = usize::from(area.width).saturating_sub(qty_w + price_w + amount_w + 5);
-    let rows: Vec<Row> = app
+    // Figures right-aligned, so that digits line up under each other.
+    let rows: Vec<[String; 4]> = app
         .ticket
         .lines
         .iter()
@@ -234,40 +229,32 @@ fn draw_lines(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             } else {
                 super::fit(&l.name, name_w)
             };
-            // Figures right-aligned, so that digits line up under each other.
-            let right = |s: String| Cell::from(Line::from(s).alignment(Alignment::Right));
-            Row::new(vec![
-                right(qty),
-                Cell::from(name),
-                right(price),
-                right(amount),
-            ])
+            [qty, name, price, amount]
         })
         .collect();
-    let right = |s: &'static str| Cell::from(Line::from(s).alignment(Alignment::Right));
-    let header = Row::new(vec![
-        right(t.col_qty),
-        Cell::from(t.col_item),
-        right(t.col_price),
-        right(t.col_amount),
-    ])
-    .style(theme.accent);
-    let widths = [
-        Constraint::Length(qty_w as u16),
-        Constraint::Min(0),
-        Constraint::Length(price_w as u16),
-        Constraint::Length(amount_w as u16),
-    ];
+    let columns = put::Columns {
+        widths: [
+            Constraint::Length(qty_w as u16),
+            Constraint::Min(0),
+            Constraint::Length(price_w as u16),
+            Constraint::Length(amount_w as u16),
+        ],
+        right: [true, false, true, true],
+        header: [t.col_qty, t.col_item, t.col_price, t.col_amount],
+        header_style: theme.accent,
+        highlight: theme.selected,
+    };
     let title = format!("{} {}", app.ticket.lines.len(), t.items);
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(super::block(theme, &title))
-        .row_highlight_style(theme.selected);
-    let mut state = TableState::default();
-    if !app.ticket.is_empty() {
-        state.select(Some(app.ticket.selected));
-    }
-    f.render_stateful_widget(table, area, &mut state);
+    let selected = (!app.ticket.is_empty()).then_some(app.ticket.selected);
+    put::table(
+        f.buffer_mut(),
+        area,
+        theme,
+        &title,
+        &columns,
+        &rows,
+        selected,
+    );
 }
 
 fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
@@ -288,10 +275,9 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         ));
     }
     let title = format!("{} {}", t.total, currency.symbol);
-    f.render_widget(
-        Paragraph::new(lines).block(super::block(theme, &title)),
-        total_area,
-    );
+    let buf = f.buffer_mut();
+    let inside = put::boxed(buf, total_area, theme, &title);
+    put::text(buf, inside, &lines, Style::default());
     let mut info = Vec::new();
     // Tenders already taken (a recovered ticket, or back from payment): only the rest is due.
     if !app.ticket.tenders.is_empty() {
@@ -335,7 +321,9 @@ fn draw_side(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             ));
         }
     }
-    f.render_widget(Paragraph::new(info).block(super::block(theme, "")), rest);
+    let buf = f.buffer_mut();
+    let inside = put::boxed(buf, rest, theme, "");
+    put::text(buf, inside, &info, Style::default());
 }
 
 /// An amount in large digits, or in bold if it does not fit.
