@@ -25,7 +25,7 @@ pub use paint::Painter;
 use crate::app::{App, Level, Screen};
 use crate::i18n::fill;
 use ratatui::Frame;
-use ratatui::buffer::{Buffer, Cell};
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -41,10 +41,9 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme) {
     // Every cell blank in the theme's colours, set in place (a block over the whole area would
     // reach every cell through the buffer's index, about 80 k instructions more a frame). The
     // painter hands over the last frame's buffer as the canvas: nothing of it may show through.
-    let mut blank = Cell::EMPTY;
-    blank.set_style(theme.base);
     for cell in &mut f.buffer_mut().content {
-        cell.clone_from(&blank);
+        cell.reset();
+        cell.set_style(theme.base);
     }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = fill(
