@@ -113,10 +113,7 @@ impl App {
         self.ticket.customer = c;
     }
 
-    pub(super) fn customers_key(&mut self, key: KeyEvent) {
-        let Screen::Customers(mut s) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn customers_key(&mut self, mut s: CustomerState, key: KeyEvent) {
         if let Some(mut form) = s.form.take() {
             match self.customer_form_key(&mut form, key) {
                 FormResult::Stay => s.form = Some(form),

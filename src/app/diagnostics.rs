@@ -86,11 +86,8 @@ impl App {
         d.run = run;
     }
 
-    pub(super) fn diag_key(&mut self, key: ratatui::crossterm::event::KeyEvent) {
+    pub(super) fn diag_key(&mut self, mut d: DiagState, key: ratatui::crossterm::event::KeyEvent) {
         use ratatui::crossterm::event::KeyCode;
-        let Screen::Diagnostics(mut d) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
         match key.code {
             KeyCode::Esc if d.view != DiagView::Checks => d.view = DiagView::Checks,
             KeyCode::Esc => {

@@ -603,28 +603,50 @@ impl App {
             self.popup_key(key);
             return true;
         }
+        // A list or a box over the sale hands its state to its handler, which puts it back to
+        // stay (leaving the sale on screen otherwise); the other screens are edited in place.
+        match std::mem::replace(&mut self.screen, Screen::Sale) {
+            Screen::Search(s) => self.search_key(s, key),
+            Screen::Customers(s) => self.customers_key(s, key),
+            Screen::Payment(p) => self.payment_key(p, key),
+            Screen::Refund(r) => self.refund_key(r, key),
+            Screen::Recall(r) => self.recall_key(r, key),
+            Screen::Diagnostics(d) => self.diag_key(d, key),
+            Screen::Journal(st) => self.journal_key(st, key),
+            // Any key closes the help.
+            Screen::Help => {}
+            Screen::Sale => self.sale_key(key),
+            in_place => {
+                self.screen = in_place;
+                self.in_place_key(key);
+            }
+        }
+        true
+    }
+
+    /// A key on a screen whose handler edits its state where it stands.
+    fn in_place_key(&mut self, key: KeyEvent) {
         match &self.screen {
             Screen::Setup(_) => self.setup_key(key),
             Screen::Damaged(_) => self.damaged_key(key),
             Screen::ReadOnlyDisk(_) => self.read_only_key(key),
             Screen::Login(_) => self.login_key(key),
-            Screen::Sale => self.sale_key(key),
-            Screen::Search(_) => self.search_key(key),
-            Screen::Customers(_) => self.customers_key(key),
-            Screen::Payment(_) => self.payment_key(key),
-            Screen::Refund(_) => self.refund_key(key),
-            Screen::Recall(_) => self.recall_key(key),
             Screen::Menu => self.menu_key(key),
-            Screen::Help => self.screen = Screen::Sale,
-            Screen::Diagnostics(_) => self.diag_key(key),
             Screen::Opening(_) => self.opening_key(key),
             Screen::ShiftClose(_) => self.shift_close_key(key),
             Screen::Report(_) => self.report_key(key),
             Screen::CloseDay(_) => self.close_day_key(key),
-            Screen::Journal(_) => self.journal_key(key),
             Screen::SyncPanel(_) => self.sync_panel_key(key),
+            Screen::Sale
+            | Screen::Help
+            | Screen::Search(_)
+            | Screen::Customers(_)
+            | Screen::Payment(_)
+            | Screen::Refund(_)
+            | Screen::Recall(_)
+            | Screen::Diagnostics(_)
+            | Screen::Journal(_) => {}
         }
-        true
     }
 
     fn popup_key(&mut self, key: KeyEvent) {

@@ -24,10 +24,7 @@ impl App {
         remaining(self.ticket.total(), &self.ticket.tenders).unwrap_or(Money::ZERO)
     }
 
-    pub(super) fn payment_key(&mut self, key: KeyEvent) {
-        let Screen::Payment(mut p) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn payment_key(&mut self, mut p: PaymentState, key: KeyEvent) {
         let Some(currency) = self.store.as_ref().map(|s| s.info().currency.clone()) else {
             return;
         };

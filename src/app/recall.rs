@@ -23,10 +23,7 @@ impl App {
         }
     }
 
-    pub(super) fn recall_key(&mut self, key: KeyEvent) {
-        let Screen::Recall(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn recall_key(&mut self, mut r: RecallState, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => return,
             KeyCode::Up | KeyCode::Down => {

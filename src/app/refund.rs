@@ -24,10 +24,7 @@ pub struct RefundState {
 }
 
 impl App {
-    pub(super) fn refund_key(&mut self, key: KeyEvent) {
-        let Screen::Refund(mut r) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn refund_key(&mut self, mut r: RefundState, key: KeyEvent) {
         if r.sale.is_none() {
             match key.code {
                 KeyCode::Esc => return,

@@ -634,10 +634,7 @@ impl App {
         }
     }
 
-    pub(super) fn search_key(&mut self, key: KeyEvent) {
-        let Screen::Search(mut s) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn search_key(&mut self, mut s: SearchState, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => return,
             KeyCode::Up | KeyCode::Down => {

@@ -133,10 +133,7 @@ impl App {
         }
     }
 
-    pub(super) fn journal_key(&mut self, key: KeyEvent) {
-        let Screen::Journal(mut st) = std::mem::replace(&mut self.screen, Screen::Sale) else {
-            return;
-        };
+    pub(super) fn journal_key(&mut self, mut st: JournalState, key: KeyEvent) {
         match key.code {
             KeyCode::Esc => return,
             KeyCode::Tab => st.focus = (st.focus + 1) % JOURNAL_FIELDS,
