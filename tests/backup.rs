@@ -1,13 +1,11 @@
 //! Backups taken while sales are being committed hold exactly the documents committed before
 //! they began and restore to a store that passes `caja check`; a damaged or foreign backup is
 //! refused and the current store is left unchanged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::store::Store;
 use caja::store::backup::verify_file;
 use chrono::TimeZone;
-use common::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 

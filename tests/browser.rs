@@ -3,11 +3,9 @@
 //! Chromium itself). A person logs in with the form and reads the page; the screenshots stay in
 //! target/test-artifacts. Without Chromium or the package the test says it is skipped, unless
 //! CAJA_REQUIRE_BROWSER is set.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::sync::client::{claim, push, report_status};
-use common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -7,9 +7,7 @@
 //!
 //! At the end every figure is computed here, from the documents and from the printed paper,
 //! never by the report code, and compared with the Z, the shift closes and the journal.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
 use caja::app::{App, Screen};
 use caja::config::Config;
 use caja::domain::document::{CashDirection, DocBody, SealedDocument};
@@ -17,7 +15,7 @@ use caja::domain::money::{Currency, Money};
 use caja::domain::tender::TenderKind;
 use caja::store::Store;
 
-use common::*;
+use crate::common::*;
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
 

@@ -3,11 +3,9 @@
 //! first block set by this test. Then what the walk-through promises is checked: a register
 //! that pushes to the hub has its documents on CouchDB, and the chain's catalog reached the
 //! hub, through the two continuous replications it set up.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::couch;
-use common::*;
+use crate::common::couch;
+use crate::common::*;
 use std::time::{Duration, Instant};
 
 /// Kills every process whose command line names `dir` (the hub the walk-through started).

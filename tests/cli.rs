@@ -1,8 +1,6 @@
 //! The command-line contract (README.md, "Commands"), driven through the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn init_provisions_once_and_refuses_to_overwrite() {

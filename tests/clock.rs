@@ -1,16 +1,14 @@
 //! A wrong clock and the business date: the first date a store opens, a server that knows the
 //! date, and a supervisor's correction of a date opened by mistake (issue: a clock a year ahead
 //! put the shop a year ahead for good).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::app::{App, Clock, Popup, Screen};
 use caja::config::Config;
 use caja::domain::document::DocBody;
 use caja::domain::money::Money;
 use caja::store::Store;
 use chrono::{FixedOffset, NaiveDate, TimeZone};
-use common::*;
 use ratatui::crossterm::event::KeyCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};

@@ -1,9 +1,8 @@
 //! The supervisor's day against hand-computed figures: two shifts with floats, mixed tenders,
 //! cash rounding, discounts, a refund, cash in and out, blind counts, the X report and the Z
 //! that locks its date.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, Override, SaleBody, Stamp};
 use caja::domain::money::Money;
 use caja::domain::qty::{Qty, TaxRate};
@@ -15,7 +14,6 @@ use caja::store::Commit;
 use caja::store::held::HeldTicket;
 use caja::store::{DocHeader, Store, StoreError};
 use chrono::NaiveDate;
-use common::*;
 
 fn m(v: i64) -> Money {
     Money::from_minor(v)

@@ -2,10 +2,8 @@
 //! electronic journal while another process commits sales; catalog and customer exports and
 //! backups are answered by the register itself; and no read-only command changes a byte of the
 //! store or its journal.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -2,10 +2,8 @@
 //! and refuses the same documents as the built-in hub's checks (src/hub/validate.rs), and
 //! refuses every edit or delete of a stored sealed document. Skipped, saying so, where there is
 //! no `node`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 
 #[test]

@@ -3,11 +3,9 @@
 //! with it unchanged, the `_design/caja` views give the register's own figures, and
 //! `caja chain check` names what CouchDB's validation cannot refuse (a rival root revision of a
 //! sealed sale, a fork in a register's chain) until `--purge-rivals` repairs it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::couch::{self, Couch};
-use common::*;
+use crate::common::couch::{self, Couch};
+use crate::common::*;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 

@@ -1,13 +1,11 @@
 //! Crash safety: a child `caja soak` commits sales and prints each number once durable; it is
 //! killed with SIGKILL at pseudo-random moments, 60 times. Every number it printed must be in
 //! the store afterwards, numbers must be gap-free, and `caja check` must pass.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::dev::bench::Rng;
 use caja::domain::numbering::{DocKind, parse_number};
 use caja::store::Store;
-use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};

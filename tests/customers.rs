@@ -1,9 +1,8 @@
 //! Customers and loyalty points: search at 100,000 customers, the CSV round trip, a customer
 //! created offline reaching the hub exactly once, the server's version winning an edit made on
 //! both sides (with both kept), and the points a sale earns, spends and a refund takes back.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::domain::customer::Customer;
 use caja::domain::document::{DocBody, SaleBody};
 use caja::domain::loyalty::{Movement, Rules};
@@ -15,7 +14,6 @@ use caja::store::Commit;
 use caja::store::Store;
 use caja::store::customers::CustomerMode;
 use caja::sync::client::{PullMode, claim, pull, push};
-use common::*;
 
 fn rules() -> Rules {
     Rules {

@@ -2,10 +2,8 @@
 //! the register's open, `caja check`, `caja journal` and `caja rebuild` never panic nor speak
 //! of an internal error, and after the rebuild every acknowledged sale is there, with the
 //! damaged file kept aside, untouched.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn copy_dir(from: &Path, to: &Path) {

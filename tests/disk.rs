@@ -1,11 +1,9 @@
 //! A real disk that fills up or turns read-only (what the kernel does to a failing flash card):
 //! the store on a small tmpfs of its own. Mounting needs root, which CI has; elsewhere these
 //! tests say why they did not run.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::store::Commit;
-use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -1,10 +1,8 @@
 //! `caja doctor` against loopback printers that answer DLE EOT with each fault, unreachable and
 //! stalled printers and sync servers (it must finish in time and say what is unreachable), and
 //! a healthy setup (exit 0).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;

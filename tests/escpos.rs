@@ -1,6 +1,5 @@
 //! ESC/POS bytes, exactly: Spanish text in PC858, an unencodable character, the five-byte drawer
 //! pulse followed by a cut that survives, and the QR command.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use caja::devices::codepage::CodePage;
 use caja::devices::escpos::{Pulse, dump, encode};

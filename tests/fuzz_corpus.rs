@@ -5,10 +5,8 @@
 //!
 //! `cargo test --release --test fuzz_corpus -- --ignored` makes the seeds again from a real
 //! store, hub documents and files (see `make_seed_corpus`).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 fn corpus_dir(target: &str) -> PathBuf {

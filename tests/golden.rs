@@ -1,8 +1,6 @@
 //! Stored record formats are frozen: a document encoded by this version must decode byte for
 //! byte forever. If this test fails, a stored type changed: add a new envelope version instead.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
 use caja::domain::document::{BusinessDate, DocBody, Document, SaleBody, Stamp};
 use caja::domain::money::{Currency, Money};
 use caja::domain::qty::{Qty, TaxRate};

@@ -2,14 +2,12 @@
 //! folder's language, local times, money as the shop writes it, out-of-date registers marked,
 //! totals), the login form, the day's movements an ERP imports (the registers' own journals,
 //! document by document), and the sync log.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, VoidBody};
 use caja::domain::qty::{Qty, TaxRate};
 use caja::store::Store;
 use caja::sync::client::{PullMode, claim, pull, push, report_status};
-use common::*;
 use std::path::Path;
 
 const ADMIN: (&str, &str) = ("admin", "clave-admin-segura");

@@ -1,14 +1,12 @@
 //! The hub against hostile clients on loopback: slow and idle connections, bad bodies, huge
 //! request lines, poisoned and forged documents, rewritten sales, password guessing; and a
 //! hostile load while two registers push 5,000 documents each.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::domain::document::DocBody;
 use caja::store::Commit;
 use caja::store::Store;
 use caja::sync::client::{claim, push};
-use common::*;
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -664,7 +662,7 @@ fn the_status_page_nets_refunds() {
     let cop = caja::domain::money::Currency::by_code("COP").unwrap();
     let m = |v: i64| cop.format_symbol(caja::domain::money::Money::from_minor(v));
     let body = page.split_once("\r\n\r\n").map_or("", |x| x.1);
-    let cells = common::dashboard_row(body, "FV1");
+    let cells = crate::common::dashboard_row(body, "FV1");
     assert_eq!(cells[7], m(sold), "{cells:?}");
     assert_eq!(cells[8], format!("{} (1)", m(refunded)), "{cells:?}");
     assert_eq!(cells[9], m(sold - refunded), "{cells:?}");

@@ -3,10 +3,8 @@
 //! and filtered `_changes` feeds, `_all_docs` by key and backwards, ETags, and a 400 for what
 //! it does not implement. Apart from tests/hub_hostile.rs, whose load test measures latency:
 //! the logins here cost CPU that would skew it.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};

@@ -2,10 +2,8 @@
 //! hub's service, against a folder of the test's own instead of /var/lib/caja-hub (the
 //! hub's certificate included), every `caja.toml` it shows read by caja's own reader, and the
 //! service and the console login it points at are the files the package installs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn install_md() -> String {

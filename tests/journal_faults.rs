@@ -1,10 +1,8 @@
 //! The journal's faults as a shop meets them: a journal file of another store copied in, a
 //! record at the tail that this caja cannot read, a journal truncated while the register was
 //! stopped, and the commands that replace a store run under a register that sells.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 const FIRST: &str = "journal/ej-000000000001.cj";

@@ -1,7 +1,6 @@
 //! The library's layers, held by a test: a module may name only modules beneath it, so data and
 //! words flow one way (domain → store → devices and sync → settings → app → ui → the terminal
 //! loop) and no two modules lean on each other.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

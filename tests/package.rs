@@ -3,7 +3,6 @@
 //! load in bash, that the hub's unit passes `systemd-analyze verify`, and that its maintainer
 //! scripts make the hub's user and never touch a store. Without a package in target/debian the
 //! test says it is skipped, unless CAJA_REQUIRE_DEB is set (as `.ci/run` sets it).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,14 +1,12 @@
 //! The painter writes only the input line when only the input changed: what reaches the
 //! terminal must still be, key after key, exactly the screen a whole frame would show.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::app::App;
 use caja::config::Config;
 use caja::store::Store;
 use caja::ui::theme::Theme;
 use chrono::{FixedOffset, TimeZone};
-use common::*;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;

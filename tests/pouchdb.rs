@@ -4,11 +4,9 @@
 //! pinned by tests/pouchdb/package-lock.json and installed by `.ci/run` into target/pouchdb;
 //! without them (or without node) the test says it is skipped, unless CAJA_REQUIRE_POUCHDB is
 //! set.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::sync::client::{claim, push};
-use common::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -6,7 +6,6 @@
 //! a random part of the writes made since (the last of them torn at a random byte). The store
 //! must open on that disk (replaying the journal), hold every sale acknowledged before the
 //! cut exactly once, number without gaps, and pass its check.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use caja::domain::catalog::Product;
 use caja::domain::document::{DocBody, Stamp};

@@ -2,9 +2,8 @@
 //! real loopback TCP listener. The printer answers DLE EOT with paper out, then ready: the
 //! receipt is held, then printed once and never twice. A sale made while the printer cannot be
 //! reached is in the journal at once, and its receipt prints when the printer comes back.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::app::Screen;
 use caja::config::Config;
 use caja::devices::codepage::CodePage;
@@ -19,7 +18,6 @@ use caja::domain::ticket::TicketLine;
 use caja::receipt::ShopLines;
 use caja::store::Commit;
 use caja::store::Store;
-use common::*;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -1,10 +1,8 @@
 //! The real binary in a real pseudo-terminal: sell two tickets with the documented keys, kill
 //! the register with SIGKILL right after the second number is on screen, restart, sell a third,
 //! and find all three in `caja journal` with numbers following on.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};

@@ -2,9 +2,8 @@
 //! discounts, tax rates, prices with and without tax, currencies with 0 and 2 decimals, every
 //! tender mix) and their refunds, the receipt text at 32, 42 and 48 columns is read back and its
 //! columns must add up, with no line wider than the paper.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::read_receipt;
 use caja::config::Language;
 use caja::domain::document::{
     BusinessDate, DocBody, Document, RefundBody, SaleBody, Stamp, cash_refund, refund_taxes,
@@ -15,7 +14,6 @@ use caja::domain::refund::{ReturnedLine, plan_refund};
 use caja::domain::tender::{Tender, TenderKind};
 use caja::domain::ticket::{Discount, TicketLine, price};
 use caja::receipt::{Receipt, ShopLines};
-use common::read_receipt;
 use proptest::prelude::*;
 
 fn doc(number: &str, body: DocBody) -> Document {

@@ -1,9 +1,8 @@
 //! Every screen in both languages at 80x24, with a long store name, a long product, a long
 //! customer and long messages: no text of the other language (from the catalogue, or the
 //! English of a report or an error), and no word cut at the edge of its box or the screen.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::app::{App, Clock, Screen};
 use caja::config::{Config, Language};
 use caja::domain::catalog::{Product, SoldBy};
@@ -13,7 +12,6 @@ use caja::domain::qty::TaxRate;
 use caja::i18n::texts;
 use caja::store::Store;
 use caja::store::catalog::ApplyMode;
-use common::*;
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 

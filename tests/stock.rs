@@ -2,10 +2,8 @@
 //! stock out once (a re-push or a resend moves nothing again), loads count, receive and
 //! correct, a bad load changes nothing and names its line, and the kardex's last balance is
 //! the on-hand. The hub is the real binary, serving while the loads go through its socket.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::HashMap;
 

@@ -1,8 +1,7 @@
 //! The store against real redb files: numbering, chain, refunds, dates, catalog, users, and
 //! refusing damaged or newer files without touching them.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::domain::document::{CashDirection, CashMoveBody, DocBody, SaleBody};
 use caja::domain::money::Money;
 use caja::domain::numbering::{AuthorizedRange, DocKind};
@@ -16,7 +15,6 @@ use caja::store::check::check_dir;
 use caja::store::users::Login;
 use caja::store::{Store, StoreError};
 use chrono::NaiveDate;
-use common::*;
 use redb::ReadableTable;
 
 fn sale(store: &Store, skus: &[(&str, i64)]) -> DocBody {

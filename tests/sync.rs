@@ -2,14 +2,12 @@
 //! lost acknowledgement duplicates nothing, a second store with the same register code is
 //! refused, a register cannot write another register's documents, and an id the server holds
 //! at another revision is a collision that is never pushed.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::config::Config;
 use caja::hub::{Hub, HubHandle};
 use caja::store::Store;
 use caja::sync::client::{Client, SyncError, claim, push, report_status};
-use common::*;
 use std::time::Instant;
 
 fn sell(s: &Store, n: u64) {
@@ -276,7 +274,7 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
     let cop = caja::domain::money::Currency::by_code("COP").unwrap();
     let money = |decimal: &str| cop.format_symbol(cop.parse_decimal(decimal).unwrap());
     for (code, want) in [("FV1", &want1), ("FV2", &want2)] {
-        let cells = common::dashboard_row(&html, code);
+        let cells = crate::common::dashboard_row(&html, code);
         assert_eq!(cells.len(), 11, "{cells:?}");
         assert!(cells[0].contains("Tienda Uno"), "{cells:?}");
         assert!(
@@ -325,7 +323,7 @@ fn two_registers_push_at_once_and_the_status_page_shows_both() {
     );
     // Another day has no sales; a register's user does not see the page.
     let other = page(&format!("http://{}/?date=2026-11-23", h.addr));
-    let cells = common::dashboard_row(&other, "FV1");
+    let cells = crate::common::dashboard_row(&other, "FV1");
     assert_eq!(
         (cells[6].as_str(), cells[7].as_str()),
         ("0", "$ 0"),

@@ -1,12 +1,10 @@
 //! Sync over https://: a register pushes and pulls through a hub serving a self-signed
 //! certificate named in `[sync] ca_file`; a certificate it was not told to trust is refused with
 //! a message that says what to do.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::hub::Hub;
 use caja::sync::client::{Client, PullMode, claim, pull, push};
-use common::*;
 use std::path::Path;
 
 /// A self-signed certificate for 127.0.0.1 and localhost: (certificate file, key file).

@@ -1,15 +1,13 @@
 //! The register's screens through ratatui's TestBackend at 80x24 with a fixed clock: snapshots
 //! of each screen, and key-by-key behaviour a cashier relies on.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common::*;
 use caja::app::{App, Clock, Popup, Screen};
 use caja::config::Config;
 use caja::domain::document::DocBody;
 use caja::domain::money::Money;
 use caja::store::Store;
 use caja::ui::theme::{TermEnv, Theme};
-use common::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -1068,7 +1066,8 @@ fn a_reinstalled_register_takes_its_code_over_from_the_sync_panel() {
     let products = caja::csvio::demo_catalog(&old.info().currency);
     for i in 0..5 {
         let body = caja::dev::soak::soak_ticket(&old, &products, i).unwrap();
-        old.commit(&common::header(21, i as i64), body).unwrap();
+        old.commit(&crate::common::header(21, i as i64), body)
+            .unwrap();
     }
     let mut c = caja::sync::client::Client::new(&config.sync).unwrap();
     caja::sync::client::claim(&old, &mut c).unwrap();

@@ -1,10 +1,8 @@
 //! An upgrade never loses a store: a register's store and journal, a hub's store and a backup
 //! made by an earlier release (tests/fixtures/release-*, made by its make.sh) open, check and
 //! sell with this one. Each release adds its folder; every later release must pass them all.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Copies a fixture folder as an installed machine holds it: the folders the user's alone
