@@ -3,7 +3,7 @@
 //! through the same entry points (`caja::fuzzing`) as under `cargo fuzz`. A fix that regresses
 //! fails here, with no nightly and no fuzzer.
 //!
-//! `cargo test --release --test fuzz_corpus -- --ignored` makes the seeds again from a real
+//! `cargo test --release --test main fuzz_corpus -- --ignored` makes the seeds again from a real
 //! store, hub documents and files (see `make_seed_corpus`).
 
 use crate::common::*;
