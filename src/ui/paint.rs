@@ -8,11 +8,11 @@
 //! symbol is longer than a byte, then keeps the frame as the terminal's record by swapping
 //! buffers, so nothing is copied or reset.
 
-use super::{MIN_HEIGHT, MIN_WIDTH, draw, fold_ascii, sale, theme::Theme};
+use super::{MIN_HEIGHT, MIN_WIDTH, draw, fold_ascii, put, sale, theme::Theme};
 use crate::app::{App, Screen};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::{Buffer, Cell, CellWidth};
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::style::Style;
 
 /// Puts frames on a terminal: the whole screen, or, when only what the cashier is typing
 /// changed, just the cells of the input line (a keystroke then costs a few cells, not a
@@ -42,8 +42,13 @@ impl Painter {
         {
             let row = sale::input_row(shown.area, app);
             let mut line = Buffer::empty(row);
-            line.set_style(row, theme.base);
-            Paragraph::new(sale::input_line(app, theme)).render(row, &mut line);
+            put::style(&mut line, row, theme.base);
+            put::text(
+                &mut line,
+                row,
+                &[sale::input_line(app, theme)],
+                Style::default(),
+            );
             if theme.ascii {
                 fold_ascii(&mut line);
             }
