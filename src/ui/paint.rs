@@ -12,6 +12,7 @@ use super::{MIN_HEIGHT, MIN_WIDTH, draw, fold_ascii, put, sale, theme::Theme};
 use crate::app::{App, Screen};
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::{Buffer, Cell, CellWidth};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 /// Puts frames on a terminal: the whole screen, or, when only what the cashier is typing
@@ -52,16 +53,12 @@ impl Painter {
             if theme.ascii {
                 fold_ascii(&mut line);
             }
-            let mut writes = Vec::new();
-            for (i, cell) in line.content.iter().enumerate() {
-                let x = row.x + i as u16;
-                let on_screen = &mut shown[(x, row.y)];
-                if on_screen != cell {
-                    on_screen.clone_from(cell);
-                    writes.push((x, row.y, cell));
-                }
-            }
+            // The row as the terminal shows it, diffed as a whole frame is.
+            let start = shown.index_of(row.x, row.y);
+            let on_screen = &mut shown.content[start..start + line.content.len()];
+            let writes = changes(on_screen, &line.content, row);
             term.backend_mut().draw(writes.into_iter())?;
+            on_screen.clone_from_slice(&line.content);
             return Backend::flush(term.backend_mut());
         }
         // A terminal that changed size is cleared by ratatui: it shows nothing.
@@ -80,7 +77,7 @@ impl Painter {
             return Ok(());
         };
         let mut frame = std::mem::take(term.current_buffer_mut());
-        let writes = changes(shown, &frame);
+        let writes = changes(&shown.content, &frame.content, area);
         term.backend_mut().draw(writes.into_iter())?;
         Backend::flush(term.backend_mut())?;
         // The frame is now the terminal's record; the old record is the next frame's canvas
@@ -91,24 +88,20 @@ impl Painter {
     }
 }
 
-/// The cells of `next` to write over a terminal showing `shown` (both of one area): those
-/// that differ, except the columns a wide character covers, and all of a wide character's
-/// columns when a narrower one replaces it (some terminals leave its right half behind).
-fn changes<'a>(shown: &Buffer, next: &'a Buffer) -> Vec<(u16, u16, &'a Cell)> {
-    let width = usize::from(next.area.width.max(1));
-    let len = next.content.len().min(shown.content.len());
-    let at = |i: usize| {
-        (
-            next.area.x + (i % width) as u16,
-            next.area.y + (i / width) as u16,
-        )
-    };
+/// The cells of `next` to write over a terminal showing `shown`, both the cells of `area`
+/// row by row: those that differ, except the columns a wide character covers, and all of a
+/// wide character's columns when a narrower one replaces it (some terminals leave its right
+/// half behind).
+fn changes<'a>(shown: &[Cell], next: &'a [Cell], area: Rect) -> Vec<(u16, u16, &'a Cell)> {
+    let width = usize::from(area.width.max(1));
+    let len = next.len().min(shown.len());
+    let at = |i: usize| (area.x + (i % width) as u16, area.y + (i / width) as u16);
     let mut out = Vec::new();
     // Cells up to here are written even if unchanged: a wide character stood over them.
     let mut forced = 0;
     let mut i = 0;
     while i < len {
-        let (new, old) = (&next.content[i], &shown.content[i]);
+        let (new, old) = (&next[i], &shown[i]);
         let symbol = new.symbol();
         if i < forced || !same(new, symbol, old) {
             let (x, y) = at(i);
@@ -167,7 +160,6 @@ fn columns(symbol: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::layout::Rect;
 
     fn row(text: &[&str]) -> Buffer {
         let mut b = Buffer::empty(Rect::new(0, 0, text.len() as u16, 1));
@@ -178,7 +170,10 @@ mod tests {
     }
 
     fn written(shown: &Buffer, next: &Buffer) -> Vec<u16> {
-        changes(shown, next).iter().map(|(x, _, _)| *x).collect()
+        changes(&shown.content, &next.content, next.area)
+            .iter()
+            .map(|(x, _, _)| *x)
+            .collect()
     }
 
     #[test]
