@@ -716,8 +716,8 @@ impl App {
     }
 
     /// The loyalty rules in use.
-    pub fn loyalty(&self) -> crate::domain::loyalty::Rules {
-        self.loyalty.clone()
+    pub fn loyalty(&self) -> &crate::domain::loyalty::Rules {
+        &self.loyalty
     }
 
     /// The loyalty rules `config` gives in the store's currency (none without a store).

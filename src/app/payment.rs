@@ -134,7 +134,7 @@ impl App {
             .sum();
         let balance = balance - used;
         let amount = if typed.trim().is_empty() {
-            crate::domain::loyalty::max_redeemable(&rules, balance, self.due())
+            crate::domain::loyalty::max_redeemable(rules, balance, self.due())
         } else {
             match currency.parse_local(typed) {
                 Ok(m) if m.is_positive() => m.min(self.due()),
@@ -146,7 +146,7 @@ impl App {
                 }
             }
         };
-        match crate::domain::loyalty::redeem(&rules, balance, amount, self.ticket.total()) {
+        match crate::domain::loyalty::redeem(rules, balance, amount, self.ticket.total()) {
             Ok((0, _)) => self.info(
                 Level::Error,
                 fill(
@@ -194,7 +194,7 @@ impl App {
         let header = self.header();
         let cash = body.tenders.iter().any(|t| t.kind == TenderKind::Cash);
         let rules = self.loyalty();
-        match store.commit(&header, Commit::sale(body, &rules).printed()) {
+        match store.commit(&header, Commit::sale(body, rules).printed()) {
             Ok(c) => {
                 self.outbox = c.outbox;
                 tracing::info!(number = %c.number, total = total.minor(), cashier = %header.cashier, "sale committed");

@@ -133,7 +133,7 @@ impl App {
             return;
         };
         let rules = self.loyalty();
-        let refund = Commit::refund(&number, &returned, reason, vec![ov], &rules).printed();
+        let refund = Commit::refund(&number, &returned, reason, vec![ov], rules).printed();
         match store.commit(&header, refund) {
             Ok(c) => {
                 tracing::info!(number = %c.number, original = %number, supervisor = ?self.supervisor, "refund committed");
