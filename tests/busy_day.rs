@@ -194,16 +194,7 @@ impl Day {
     fn refund_last(&mut self, whole: bool) {
         let number = self.app.last_sale.as_ref().unwrap().number.clone();
         let store = self.app.store.clone().unwrap();
-        let DocBody::Sale(s) = store
-            .view()
-            .unwrap()
-            .doc_by_number(&number)
-            .unwrap()
-            .unwrap()
-            .1
-            .doc
-            .body
-        else {
+        let DocBody::Sale(s) = body_of(&store, &number) else {
             panic!()
         };
         menu(&mut self.app, "1");

@@ -631,20 +631,9 @@ fn the_status_page_nets_refunds() {
         panic!()
     };
     let sold: i64 = (1..=2)
-        .map(|n| {
-            match s
-                .view()
-                .unwrap()
-                .doc_by_number(&format!("FV1-00000{n}"))
-                .unwrap()
-                .unwrap()
-                .1
-                .doc
-                .body
-            {
-                DocBody::Sale(x) => x.total.minor(),
-                _ => 0,
-            }
+        .map(|n| match body_of(&s, &format!("FV1-00000{n}")) {
+            DocBody::Sale(x) => x.total.minor(),
+            _ => 0,
         })
         .sum();
     let mut req = String::from(

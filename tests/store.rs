@@ -247,13 +247,7 @@ fn refund_cannot_exceed_what_was_sold_across_refunds() {
         .printed(),
     )
     .unwrap();
-    let (_, d) = s
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-DV-000002")
-        .unwrap()
-        .unwrap();
-    let DocBody::Refund(r) = d.doc.body else {
+    let DocBody::Refund(r) = body_of(&s, "FV1-DV-000002") else {
         panic!("not a refund")
     };
     // 2 x 18.500 + 1 x 2.500.

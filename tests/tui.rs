@@ -141,16 +141,7 @@ fn payment_mixed_tenders_commit_and_show_the_change() {
         "a new ticket starts at once"
     );
     insta::assert_snapshot!("change", screen(&app, 80, 24));
-    let (_, d) = app
-        .store
-        .as_ref()
-        .unwrap()
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-000001")
-        .unwrap()
-        .unwrap();
-    let DocBody::Sale(s) = d.doc.body else {
+    let DocBody::Sale(s) = body_of(app.store.as_ref().unwrap(), "FV1-000001") else {
         panic!()
     };
     assert_eq!(s.tenders[0].reference.as_deref(), Some("VOUCHER 4411"));
@@ -246,16 +237,7 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
     let store = app.store.clone().unwrap();
     // Each void is a document of its own: the first with no supervisor, the second (after a
     // tender was taken) under ana.
-    let void = |n: &str| match store
-        .view()
-        .unwrap()
-        .doc_by_number(n)
-        .unwrap()
-        .unwrap()
-        .1
-        .doc
-        .body
-    {
+    let void = |n: &str| match body_of(&store, n) {
         DocBody::Void(v) => v,
         other => panic!("{other:?}"),
     };
@@ -272,16 +254,7 @@ fn void_after_payment_started_needs_a_supervisor_and_is_recorded() {
         ("void_line", "ana")
     );
     // The sale itself carries no void override any more: nothing is counted twice.
-    let DocBody::Sale(s) = store
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-000001")
-        .unwrap()
-        .unwrap()
-        .1
-        .doc
-        .body
-    else {
+    let DocBody::Sale(s) = body_of(&store, "FV1-000001") else {
         panic!()
     };
     assert!(s.overrides.is_empty());
@@ -314,13 +287,7 @@ fn f8_void_and_esc_cancel_are_recorded_and_appear_in_the_x() {
     key(&mut app, KeyCode::Enter);
     assert!(app.ticket.is_empty());
     let store = app.store.clone().unwrap();
-    let (_, d) = store
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-AN-000001")
-        .unwrap()
-        .unwrap();
-    let DocBody::Cancel(c) = d.doc.body else {
+    let DocBody::Cancel(c) = body_of(&store, "FV1-AN-000001") else {
         panic!()
     };
     assert_eq!((c.lines.len(), c.total, c.held), (1, total, false));
@@ -379,13 +346,7 @@ fn cancelling_with_a_card_tendered_needs_a_supervisor_and_lists_the_card() {
     assert!(app.ticket.is_empty(), "{:?}", app.message);
     assert!(msg(&app).contains("FV1-AN-000001"), "{}", msg(&app));
     let store = app.store.clone().unwrap();
-    let (_, d) = store
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-AN-000001")
-        .unwrap()
-        .unwrap();
-    let DocBody::Cancel(c) = d.doc.body else {
+    let DocBody::Cancel(c) = body_of(&store, "FV1-AN-000001") else {
         panic!()
     };
     assert_eq!(c.tenders[0].reference.as_deref(), Some("VOUCHER 77"));
@@ -440,16 +401,7 @@ fn a_recovered_ticket_keeps_its_card_and_asks_only_for_the_rest() {
     assert!(pay.contains("VOUCHER 88"), "{pay}");
     key(&mut app, KeyCode::F(2));
     keys(&mut app, "VOUCHER 89\n");
-    let (_, d) = app
-        .store
-        .as_ref()
-        .unwrap()
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-000001")
-        .unwrap()
-        .unwrap();
-    let DocBody::Sale(s) = d.doc.body else {
+    let DocBody::Sale(s) = body_of(app.store.as_ref().unwrap(), "FV1-000001") else {
         panic!()
     };
     let paid: Vec<i64> = s.tenders.iter().map(|t| t.amount.minor()).collect();
@@ -641,16 +593,7 @@ fn refund_from_the_supervisor_menu() {
         msg.contains("FV1-DV-000001") && msg.contains("5.000"),
         "{msg}"
     );
-    let (_, d) = app
-        .store
-        .as_ref()
-        .unwrap()
-        .view()
-        .unwrap()
-        .doc_by_number("FV1-DV-000001")
-        .unwrap()
-        .unwrap();
-    let DocBody::Refund(r) = d.doc.body else {
+    let DocBody::Refund(r) = body_of(app.store.as_ref().unwrap(), "FV1-DV-000001") else {
         panic!()
     };
     assert_eq!(

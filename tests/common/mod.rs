@@ -694,3 +694,16 @@ impl HubProcess {
             .unwrap()
     }
 }
+
+/// The body of the committed document `number`; the test stops where there is none.
+pub fn body_of(store: &Store, number: &str) -> caja::domain::document::DocBody {
+    store
+        .view()
+        .unwrap()
+        .doc_by_number(number)
+        .unwrap()
+        .unwrap()
+        .1
+        .doc
+        .body
+}
