@@ -309,12 +309,8 @@ pub enum ConfigError {
     },
 }
 
-/// The error's English words (see [`ConfigError::words`]).
-impl std::fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+// The error's English words (see [`ConfigError::words`]).
+crate::i18n::display_words!(ConfigError);
 
 impl std::error::Error for ConfigError {}
 
@@ -464,11 +460,7 @@ impl ConfigProblem {
     }
 }
 
-impl std::fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(ConfigProblem);
 
 /// Merges `over` into `base`, key by key, tables recursively.
 fn merge(base: &mut toml::Table, over: toml::Table) {

@@ -169,11 +169,7 @@ impl CsvError {
 
 impl std::error::Error for CsvError {}
 
-impl std::fmt::Display for CsvError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(CsvError);
 
 /// A row the CSV reader itself could not read, at its line.
 fn malformed(e: csv::Error, lines: &Lines) -> CsvError {

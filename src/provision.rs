@@ -34,12 +34,8 @@ pub enum ProvisionError {
     Config { path: String, err: std::io::Error },
 }
 
-/// The error's English words (see [`ProvisionError::words`]).
-impl std::fmt::Display for ProvisionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+// The error's English words (see [`ProvisionError::words`]).
+crate::i18n::display_words!(ProvisionError);
 
 impl std::error::Error for ProvisionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {

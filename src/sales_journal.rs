@@ -415,12 +415,8 @@ pub enum JournalError {
     Io(std::io::Error),
 }
 
-/// The error's English words (see [`JournalError::words`]).
-impl std::fmt::Display for JournalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+// The error's English words (see [`JournalError::words`]).
+crate::i18n::display_words!(JournalError);
 
 impl std::error::Error for JournalError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {

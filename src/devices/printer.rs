@@ -123,11 +123,7 @@ pub fn status_words(st: &PrinterStatus, t: &crate::i18n::Texts) -> Vec<&'static 
     w
 }
 
-impl std::fmt::Display for Fault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(Fault);
 
 /// What the printer is doing, for the header.
 #[derive(Debug, Clone, PartialEq, Eq)]

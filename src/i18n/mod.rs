@@ -32,6 +32,19 @@ macro_rules! catalogue {
     };
 }
 
+/// `Display` for each type whose words are `words(Language)`: its English words, so that what a
+/// log or `anyhow` shows is the catalogue's English, never a second one.
+macro_rules! display_words {
+    ($($t:ty),+ $(,)?) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.words($crate::i18n::Language::En))
+            }
+        }
+    )+};
+}
+pub(crate) use display_words;
+
 /// A field of the catalogue: a text, a list of texts, or the language (no text).
 pub(crate) trait Texty: Sized {
     fn each(&self, v: &mut Vec<&'static str>);

@@ -327,11 +327,7 @@ pub(crate) fn foreign_words(lang: Language, file: &str, name: &str, store_id: &s
 
 impl std::error::Error for Problem {}
 
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(Problem);
 
 /// Something worth knowing that loses nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -354,11 +350,7 @@ impl Note {
     }
 }
 
-impl std::fmt::Display for Note {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(Note);
 
 impl CheckReport {
     pub fn ok(&self) -> bool {

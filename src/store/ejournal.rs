@@ -419,11 +419,7 @@ impl HeaderFault {
     }
 }
 
-impl std::fmt::Display for HeaderFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(HeaderFault);
 
 /// The store identity a file's header carries, and where its records start.
 pub fn read_header(b: &[u8]) -> Result<(StoreInfo, usize), HeaderFault> {

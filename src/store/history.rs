@@ -135,11 +135,7 @@ impl PullEntry {
     }
 }
 
-impl std::fmt::Display for PullEntry {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(PullEntry);
 
 /// "2026-11-22 14:41" of an RFC 3339 time (as written when it is not one).
 fn when(at: &str) -> String {

@@ -196,11 +196,7 @@ impl DiskFault {
     }
 }
 
-impl std::fmt::Display for DiskFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(DiskFault);
 
 impl std::error::Error for DiskFault {}
 

@@ -98,11 +98,7 @@ impl Lost {
     }
 }
 
-impl std::fmt::Display for Lost {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(Lost);
 
 /// Rows of one part that a rebuild copied.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -325,11 +321,7 @@ impl WhyNot {
     }
 }
 
-impl std::fmt::Display for WhyNot {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(WhyNot);
 
 enum Salvage {
     ReadOnly(redb::ReadOnlyDatabase),

@@ -211,11 +211,7 @@ impl Refusal {
 
 impl std::error::Error for Refusal {}
 
-impl std::fmt::Display for Refusal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(Language::En))
-    }
-}
+crate::i18n::display_words!(Refusal);
 
 impl super::StoreError {
     /// The words for a refusal that is the user's to fix (an unknown number, a closed date, a

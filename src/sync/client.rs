@@ -47,12 +47,8 @@ pub enum SyncError {
     Store(StoreError),
 }
 
-/// The failure's English words (see [`SyncError::words`]): one English for logs and screens.
-impl std::fmt::Display for SyncError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+// The failure's English words (see [`SyncError::words`]): one English for logs and screens.
+crate::i18n::display_words!(SyncError);
 
 impl std::error::Error for SyncError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
@@ -966,11 +962,7 @@ impl NetWhy {
     }
 }
 
-impl std::fmt::Display for NetWhy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(NetWhy);
 
 /// A catalog document the register cannot use: its id, why, and whether it stopped a replace
 /// (the catalog then stays as it was).
@@ -1034,11 +1026,7 @@ impl BadDoc {
     }
 }
 
-impl std::fmt::Display for BadDoc {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.words(crate::i18n::Language::En))
-    }
-}
+crate::i18n::display_words!(BadDoc);
 
 /// A catalog document the register cannot use.
 fn bad(id: &str, why: BadDocWhy) -> SyncError {
