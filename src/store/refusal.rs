@@ -214,20 +214,80 @@ impl std::error::Error for Refusal {}
 crate::i18n::display_words!(Refusal);
 
 impl super::StoreError {
-    /// The words for a refusal that is the user's to fix (an unknown number, a closed date, a
-    /// refund too large, a bad backup), in `lang`; None for a storage fault. `currency` writes
-    /// amounts and quantities in the shop's numbers.
+    /// Whether this is a refusal that is the user's to fix (an unknown number, a closed date, a
+    /// refund too large, a bad backup) rather than a storage fault.
+    pub fn is_refusal(&self) -> bool {
+        use super::StoreError as E;
+        use crate::domain::numbering::NumberingError;
+        match self {
+            E::NotFound(_)
+            | E::NotASale(_)
+            | E::NoSuchUser(_)
+            | E::UserExists(_)
+            | E::LastSupervisor(_)
+            | E::Damaged(_)
+            | E::BadPin
+            | E::Numbering(NumberingError::BadNumber(_))
+            | E::DateClosed { .. }
+            | E::DateBackwards { .. }
+            | E::BarcodeTaken { .. }
+            | E::Product { .. }
+            | E::Refund(_)
+            | E::Refused(_)
+            | E::Doc(_)
+            | E::Money(_)
+            | E::Customer(_)
+            | E::Points(_) => true,
+            E::NotInitialized(_)
+            | E::AlreadyExists(_)
+            | E::InUse(_)
+            | E::NewerSchema { .. }
+            | E::Corrupt(_)
+            | E::NotAStore(_)
+            | E::Unreadable { .. }
+            | E::Db(_)
+            | E::Disk(_)
+            | E::Io(_)
+            | E::Found(_)
+            | E::Invalid(_)
+            | E::Numbering(_) => false,
+        }
+    }
+
+    /// The words for a refusal (see [`StoreError::is_refusal`]) in `lang`; None for a storage
+    /// fault. `currency` writes amounts and quantities in the shop's numbers.
     pub fn refusal_words(&self, lang: Language, currency: Option<&Currency>) -> Option<String> {
+        self.is_refusal().then(|| self.words(lang, currency))
+    }
+
+    /// The store or its journal is damaged (not a store, a page that makes no sense, a record
+    /// that does not read): why, in `lang`. None for any other error.
+    pub fn damage(&self, lang: Language) -> Option<String> {
+        use super::StoreError as E;
+        match self {
+            E::Corrupt(d) => Some(d.clone()),
+            E::NotAStore(_) | E::Unreadable { .. } => Some(self.words(lang, None)),
+            // A journal record that does not read, met while the store replays it.
+            E::Found(p) => Some(p.words(lang)),
+            _ => None,
+        }
+    }
+
+    /// Every store error in `lang`: a refusal in its own words, a fault named as one (the
+    /// operating system's and the file's own reasons stay as they come). `currency` writes
+    /// amounts and quantities in the shop's numbers.
+    pub fn words(&self, lang: Language, currency: Option<&Currency>) -> String {
         use super::StoreError as E;
         use crate::domain::numbering::NumberingError;
         use crate::domain::refund::RefundError;
         let t = crate::i18n::texts(lang);
         let s = |key| store_text(lang, key);
+        let path = |p: &std::path::Path| p.display().to_string();
         // A domain error in the catalogue's words (its own English where the catalogue has none).
         let domain = |e: &(dyn std::error::Error + 'static)| {
             crate::i18n::domain_words(e, t, currency).unwrap_or_else(|| e.to_string())
         };
-        Some(match self {
+        match self {
             E::NotFound(n) => fill(t.err_no_document, &[("number", n)]),
             E::NotASale(n) => fill(t.err_not_a_sale, &[("number", n)]),
             E::NoSuchUser(u) => fill(t.err_no_user, &[("user", u)]),
@@ -277,33 +337,6 @@ impl super::StoreError {
             E::Money(m) => domain(m),
             E::Customer(c) => domain(c),
             E::Points(p) => domain(p),
-            _ => return None,
-        })
-    }
-
-    /// The store or its journal is damaged (not a store, a page that makes no sense, a record
-    /// that does not read): why, in `lang`. None for any other error.
-    pub fn damage(&self, lang: Language) -> Option<String> {
-        use super::StoreError as E;
-        match self {
-            E::Corrupt(d) => Some(d.clone()),
-            E::NotAStore(_) | E::Unreadable { .. } => Some(self.words(lang, None)),
-            // A journal record that does not read, met while the store replays it.
-            E::Found(p) => Some(p.words(lang)),
-            _ => None,
-        }
-    }
-
-    /// Every store error in `lang`: a refusal in its own words, a fault named as one (the
-    /// operating system's and the file's own reasons stay as they come).
-    pub fn words(&self, lang: Language, currency: Option<&Currency>) -> String {
-        use super::StoreError as E;
-        if let Some(w) = self.refusal_words(lang, currency) {
-            return w;
-        }
-        let s = |key| store_text(lang, key);
-        let path = |p: &std::path::Path| p.display().to_string();
-        match self {
             E::NotInitialized(d) => fill(s(Word::NotInitialized), &[("dir", &path(d))]),
             E::AlreadyExists(p) => fill(s(Word::AlreadyExists), &[("path", &path(p))]),
             E::InUse(p) => fill(s(Word::InUse), &[("path", &path(p))]),
@@ -338,8 +371,6 @@ impl super::StoreError {
             E::Found(p) => p.words(lang),
             E::Invalid(why) => why.clone(),
             E::Numbering(n) => n.to_string(),
-            // Every other error is a refusal, worded above.
-            other => format!("{other:?}"),
         }
     }
 }
