@@ -707,3 +707,13 @@ pub fn body_of(store: &Store, number: &str) -> caja::domain::document::DocBody {
         .doc
         .body
 }
+
+/// Whether the store holds the document `number`.
+pub fn holds(store: &Store, number: &str) -> bool {
+    store
+        .view()
+        .unwrap()
+        .doc_by_number(number)
+        .unwrap()
+        .is_some()
+}
